@@ -1,0 +1,118 @@
+import { findCycles } from "../graph/find-cycles.ts";
+import { parseCondition } from "./condition.ts";
+import { didYouMean } from "./did-you-mean.ts";
+import { isRecord } from "./merge-template.ts";
+import { checkOutputPath } from "./output-path.ts";
+import { formatPath, type Problem } from "./problem.ts";
+import { locate, type Origin, position } from "./yaml-origins.ts";
+
+type Key = string | number;
+type Report = (path: Key[], message: string, hint?: string, offset?: number) => void;
+
+/**
+ * Checks what the schema cannot: references between phases and agents, duplicate ids, cycles,
+ * output paths, `when` conditions and matrices. Works on the raw (merged) data, skipping values of
+ * the wrong type (the schema reports those), so every problem is found in one pass.
+ */
+export function checkPlan(data: unknown, root: Origin): Problem[] {
+  const problems: Problem[] = [];
+  const report: Report = (path, message, hint, offset) => {
+    const origin = locate(root, path);
+    const at = offset !== undefined && origin.textAt !== undefined ? origin.textAt + offset : origin.at;
+    const problem: Problem = { ...position(origin.source, at), path: formatPath(path), message };
+    if (hint) problem.hint = hint;
+    problems.push(problem);
+  };
+  if (!isRecord(data)) return problems;
+  const agents = isRecord(data.agents) ? data.agents : {};
+  for (const [id, agent] of Object.entries(agents)) {
+    if (!isRecord(agent)) continue;
+    checkCondition(agent.when, ["agents", id, "when"], report);
+    if (!isRecord(agent.outputs)) continue;
+    for (const [name, output] of Object.entries(agent.outputs)) {
+      if (!isRecord(output) || typeof output.path !== "string") continue;
+      const error = checkOutputPath(output.path);
+      if (error)
+        report(
+          ["agents", id, "outputs", name, "path"],
+          error,
+          "use a path relative to the task's artifacts folder",
+        );
+    }
+  }
+  const phases = Array.isArray(data.phases) ? data.phases : [];
+  checkPhases(phases, Object.keys(agents), report);
+  return problems;
+}
+
+function checkPhases(phases: unknown[], agentIds: string[], report: Report): void {
+  const firstIndex = new Map<string, number>();
+  phases.forEach((phase, i) => {
+    if (!isRecord(phase) || typeof phase.id !== "string") return;
+    const first = firstIndex.get(phase.id);
+    if (first === undefined) firstIndex.set(phase.id, i);
+    else report(["phases", i, "id"], `duplicate phase id "${phase.id}" (first at phases[${first}])`);
+  });
+  const phaseIds = [...firstIndex.keys()];
+  const edges: number[][] = phases.map(() => []);
+  phases.forEach((phase, i) => {
+    if (!isRecord(phase)) return;
+    checkCondition(phase.when, ["phases", i, "when"], report);
+    forEachString(phase.agents, (agent, j, seen) => {
+      if (seen) report(["phases", i, "agents", j], `agent "${agent}" is listed twice in this phase`);
+      else if (!agentIds.includes(agent)) {
+        report(
+          ["phases", i, "agents", j],
+          `unknown agent "${agent}"`,
+          suggest(agent, agentIds, "defined agents"),
+        );
+      }
+    });
+    forEachString(phase.needs, (need, j) => {
+      const target = firstIndex.get(need);
+      if (need === phase.id) report(["phases", i, "needs", j], `phase "${need}" needs itself`);
+      else if (target === undefined) {
+        report(["phases", i, "needs", j], `unknown phase "${need}"`, suggest(need, phaseIds, "phases"));
+      } else if (typeof phase.id === "string" && firstIndex.get(phase.id) === i) edges[i]!.push(target);
+    });
+    if (isRecord(phase.matrix)) {
+      for (const [key, values] of Object.entries(phase.matrix)) {
+        forEachString(values, (value, j, seen) => {
+          if (seen) report(["phases", i, "matrix", key, j], `matrix value "${value}" is listed twice`);
+        });
+      }
+    }
+  });
+  for (const cycle of findCycles(edges)) {
+    const names = [...cycle, cycle[0]!].map((index) => String((phases[index] as { id: unknown }).id));
+    const from = phases[cycle[0]!] as { needs: unknown[] };
+    const j = from.needs.indexOf(names[1]);
+    report(
+      ["phases", cycle[0]!, "needs", j],
+      `cycle among phases: ${names.join(" → ")}`,
+      "each phase needs the next one; remove one of these needs",
+    );
+  }
+}
+
+function checkCondition(source: unknown, path: Key[], report: Report): void {
+  if (typeof source !== "string") return;
+  const result = parseCondition(source);
+  if (!result.ok) report(path, `invalid condition: ${result.error}`, undefined, result.offset);
+}
+
+function forEachString(list: unknown, visit: (value: string, index: number, seen: boolean) => void): void {
+  if (!Array.isArray(list)) return;
+  const seen = new Set<string>();
+  list.forEach((value, index) => {
+    if (typeof value !== "string") return;
+    visit(value, index, seen.has(value));
+    seen.add(value);
+  });
+}
+
+function suggest(word: string, candidates: string[], what: string): string {
+  const near = didYouMean(word, candidates);
+  if (near) return `did you mean "${near}"?`;
+  return candidates.length ? `${what}: ${candidates.join(", ")}` : `no ${what} are defined`;
+}

@@ -1,0 +1,119 @@
+import { describe, expect, it } from "vitest";
+import { findCycles } from "../../../src/core/graph/find-cycles.ts";
+import type { TaskNode } from "../../../src/core/graph/types.ts";
+import { DEFAULT_ESTIMATE_MS, validateGraph } from "../../../src/core/graph/validate-graph.ts";
+
+const node = (id: string, needs: string[] = [], estimate_ms?: number): TaskNode =>
+  estimate_ms === undefined ? { id, agent: "a", needs } : { id, agent: "a", needs, estimate_ms };
+
+describe("validateGraph", () => {
+  it("computes levels and the critical path of a graph without phases", () => {
+    const result = validateGraph([
+      node("fetch", [], 1000),
+      node("lint", [], 500),
+      node("build", ["fetch"], 4000),
+      node("test", ["build", "lint"], 2000),
+      node("docs", ["fetch"]),
+    ]);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.graph.phases).toEqual([]);
+    expect(result.graph.levels).toEqual([["fetch", "lint"], ["build", "docs"], ["test"]]);
+    expect(result.graph.critical_path).toEqual({
+      tasks: ["fetch", "docs"],
+      duration_ms: 1000 + DEFAULT_ESTIMATE_MS,
+    });
+  });
+
+  it("returns an empty graph for no tasks", () => {
+    expect(validateGraph([])).toEqual({
+      ok: true,
+      graph: { tasks: [], phases: [], levels: [], critical_path: { tasks: [], duration_ms: 0 } },
+    });
+  });
+
+  it("reports duplicate ids and unknown needs", () => {
+    const result = validateGraph([node("a"), node("b", ["a", "c"]), node("a")]);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems.map((problem) => [problem.path, problem.message])).toEqual([
+      ["tasks[2]", 'duplicate task id "a" (also tasks[0])'],
+      ["tasks[1].needs[1]", 'needs unknown task "c"'],
+    ]);
+  });
+
+  it("names each cycle in order", () => {
+    const result = validateGraph([
+      node("a", ["c"]),
+      node("b", ["a"]),
+      node("c", ["b"]),
+      node("d", ["d"]),
+      node("e"),
+    ]);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems.map((problem) => problem.message)).toEqual([
+      "dependency cycle: a → c → b → a",
+      "dependency cycle: d → d",
+    ]);
+    expect(result.problems[0]!.path).toBe("tasks[0]");
+  });
+
+  it("handles 10,000 tasks and names a cycle among them", () => {
+    const count = 10_000;
+    const tasks: TaskNode[] = [];
+    for (let i = 0; i < count; i++) {
+      const needs = i === 0 ? [] : [`t${i - 1}`];
+      if (i >= 100) needs.push(`t${i - 100}`);
+      tasks.push(node(`t${i}`, needs, 10));
+    }
+    const started = performance.now();
+    const result = validateGraph(tasks);
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.graph.levels).toHaveLength(count);
+    expect(result.graph.critical_path.tasks).toHaveLength(count);
+    expect(result.graph.critical_path.duration_ms).toBe(count * 10);
+
+    tasks[0] = node("t0", ["t9999"]);
+    const cyclic = validateGraph(tasks);
+    expect(cyclic.ok).toBe(false);
+    if (cyclic.ok) return;
+    expect(cyclic.problems.length).toBeGreaterThanOrEqual(1);
+    expect(cyclic.problems[0]!.message).toMatch(/^dependency cycle: t0 → t9999 → .* → t0$/);
+  });
+
+  it("handles a wide fan-in of 10,000 tasks", () => {
+    const tasks = Array.from({ length: 10_000 }, (_, i) => node(`w${i}`, [], i === 42 ? 5 : 1));
+    tasks.push(
+      node(
+        "join",
+        tasks.map((task) => task.id),
+        1,
+      ),
+    );
+    const result = validateGraph(tasks);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.graph.levels.map((level) => level.length)).toEqual([10_000, 1]);
+    expect(result.graph.critical_path).toEqual({ tasks: ["w42", "join"], duration_ms: 6 });
+  });
+});
+
+describe("findCycles", () => {
+  it("returns each cycle once, rotated to its smallest index", () => {
+    expect(findCycles([[1], [2], [0]])).toEqual([[0, 1, 2]]);
+    expect(findCycles([[1], [0, 2], [1]])).toEqual([
+      [0, 1],
+      [1, 2],
+    ]);
+    expect(findCycles([[1], [2], []])).toEqual([]);
+    expect(findCycles([[0]])).toEqual([[0]]);
+  });
+
+  it("stops at the limit", () => {
+    const edges = Array.from({ length: 100 }, (_, i) => [i]);
+    expect(findCycles(edges, 5)).toHaveLength(5);
+  });
+});
