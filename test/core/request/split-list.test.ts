@@ -1,0 +1,43 @@
+import { describe, expect, it } from "vitest";
+import { splitList } from "../../../src/core/request/index.ts";
+
+describe("splitList", () => {
+  it("splits on + , ; / and the joining words", () => {
+    expect(splitList("OAuth + 2FA + Email verification")).toEqual(["OAuth", "2FA", "Email verification"]);
+    expect(splitList("a, b; c / d")).toEqual(["a", "b", "c", "d"]);
+    expect(splitList("React and Redux & Jest 및 Vite")).toEqual(["React", "Redux", "Jest", "Vite"]);
+    expect(splitList("OAuth+2FA")).toEqual(["OAuth", "2FA"]);
+  });
+
+  it("splits on lines and drops bullets, numbers and task boxes", () => {
+    expect(splitList("- a\n* b\n+ c\n1. d\n2) e\n- [ ] f\n- [x] g\n\n")).toEqual([
+      "a",
+      "b",
+      "c",
+      "d",
+      "e",
+      "f",
+      "g",
+    ]);
+  });
+
+  it("keeps C++, numbers with commas, URLs and slash compounds whole", () => {
+    expect(splitList("C++ + C#")).toEqual(["C++", "C#"]);
+    expect(splitList("10,000 users, fast")).toEqual(["10,000 users", "fast"]);
+    expect(splitList("CI/CD, https://example.com/a/b")).toEqual(["CI/CD", "https://example.com/a/b"]);
+    expect(splitList("`a/b, c+d and e` + f")).toEqual(["`a/b, c+d and e`", "f"]);
+    expect(splitList("a AND b and  c")).toEqual(["a", "b", "c"]);
+  });
+
+  it("trims, drops a trailing period, empties and repeats", () => {
+    expect(splitList("  Search.  ,, search , , Export")).toEqual(["Search", "Export"]);
+  });
+
+  it("keeps lines whole when asked and there are several", () => {
+    expect(splitList("Create, read and update\nSearch", { linePerEntry: true })).toEqual([
+      "Create, read and update",
+      "Search",
+    ]);
+    expect(splitList("OAuth + 2FA", { linePerEntry: true })).toEqual(["OAuth", "2FA"]);
+  });
+});
