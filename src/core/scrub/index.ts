@@ -1,0 +1,2 @@
+export { MASK, TOKEN_PATTERNS, type TokenPattern } from "./patterns.ts";
+export { createScrubber, MIN_SECRET_LENGTH, scrub } from "./scrub.ts";
