@@ -1,0 +1,63 @@
+import type { Ctx } from "../state/context.ts";
+import { setTask, startTimer } from "../state/context.ts";
+import type { EffectOf } from "../state/effects.ts";
+import { fail } from "../state/task-results.ts";
+
+/**
+ * Dispatches ready tasks into free slots, in ready-queue order, honouring the global,
+ * per-phase and per-agent limits and each agent's circuit breaker. Emits one `dispatch`
+ * effect for the batch. Nothing is dispatched once the execution ended or is halted.
+ */
+export function fillSlots(ctx: Ctx): void {
+  const { s } = ctx;
+  if (s.status === "cancelled" || s.status === "failed" || s.status === "succeeded" || s.halt) return;
+  let free = s.policy.max_concurrency - (s.inflight["*"] ?? 0);
+  if (free <= 0 || s.ready.length === 0) return;
+  const batch: EffectOf<"dispatch">["tasks"] = [];
+  const failFast: string[] = [];
+  const phaseLimits = new Map(s.phases.map((p) => [p.id, p.max_concurrency]));
+  for (let i = 0; i < s.ready.length && free > 0; ) {
+    const id = s.ready[i]!;
+    const spec = s.specs[id]!;
+    const circuit = s.circuits[spec.agent];
+    const agentBusy = s.inflight[`agent:${spec.agent}`] ?? 0;
+    const phaseLimit = spec.phase ? phaseLimits.get(spec.phase) : undefined;
+    const agentLimit = s.agent_limits[spec.agent];
+    let blocked = false;
+    if (circuit?.state === "open") {
+      if (s.policy.circuit_breaker.on_open === "fail") failFast.push(id);
+      blocked = true;
+    } else if (circuit?.state === "half_open" && agentBusy > 0) blocked = true;
+    else if (phaseLimit !== undefined && (s.inflight[`phase:${spec.phase}`] ?? 0) >= phaseLimit)
+      blocked = true;
+    else if (agentLimit !== undefined && agentBusy >= agentLimit) blocked = true;
+    if (blocked) {
+      i++;
+      continue;
+    }
+    const t = s.tasks[id]!;
+    const attempt = t.attempt + 1;
+    setTask(ctx, id, "queued", { attempt, queued_at: ctx.at, started_at: undefined, finished_at: undefined });
+    if (spec.phase && !s.phase_state[spec.phase]?.started_at) startPhase(ctx, spec.phase);
+    batch.push({
+      id,
+      agent: spec.agent,
+      ...(spec.phase ? { phase: spec.phase } : {}),
+      attempt,
+      ...(t.feedback ? { feedback: t.feedback } : {}),
+    });
+    free--;
+  }
+  for (const id of failFast) {
+    setTask(ctx, id, "queued", { attempt: s.tasks[id]!.attempt + 1 });
+    fail(ctx, id, { kind: "circuit_open", message: `the circuit of agent ${s.specs[id]!.agent} is open` });
+  }
+  if (batch.length > 0) ctx.effects.push({ type: "dispatch", tasks: batch });
+}
+
+function startPhase(ctx: Ctx, phase: string): void {
+  ctx.s.phase_state[phase] = { ...ctx.s.phase_state[phase], started_at: ctx.at };
+  const limit = ctx.s.phases.find((p) => p.id === phase)?.timeout_ms ?? ctx.s.policy.timeout.phase;
+  if (limit !== undefined)
+    startTimer(ctx, { id: `phase_timeout:${phase}`, at: ctx.at + limit, kind: "phase_timeout", phase });
+}

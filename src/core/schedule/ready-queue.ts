@@ -1,0 +1,55 @@
+import type { ExecutionState } from "../state/types.ts";
+
+/**
+ * The ready queue is an array of task ids kept sorted by dispatch order:
+ * 1. critical-path priority, highest first;
+ * 2. fairness — `round_robin`: the task's sequence number within its group (phase + agent), so
+ *    groups take turns; `shortest_first`: the shortest estimate first;
+ * 3. plan order.
+ * Insertion and removal use binary search.
+ */
+export function compareReady(s: ExecutionState, a: string, b: string): number {
+  const sa = s.specs[a]!;
+  const sb = s.specs[b]!;
+  if (sa.priority !== sb.priority) return sb.priority - sa.priority;
+  if (s.policy.fairness === "shortest_first") {
+    if (sa.estimate_ms !== sb.estimate_ms) return sa.estimate_ms - sb.estimate_ms;
+  } else {
+    const ra = s.rr_seq[a] ?? 0;
+    const rb = s.rr_seq[b] ?? 0;
+    if (ra !== rb) return ra - rb;
+  }
+  return sa.order - sb.order;
+}
+
+/** The fairness group of a task: its phase and agent. */
+export function fairnessGroup(s: ExecutionState, id: string): string {
+  const spec = s.specs[id]!;
+  return `${spec.phase ?? ""}\u0000${spec.agent}`;
+}
+
+function lowerBound(s: ExecutionState, id: string): number {
+  let lo = 0;
+  let hi = s.ready.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compareReady(s, s.ready[mid]!, id) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+export function insertReady(s: ExecutionState, id: string): void {
+  const group = fairnessGroup(s, id);
+  const seq = s.rr[group] ?? 0;
+  s.rr[group] = seq + 1;
+  s.rr_seq[id] = seq;
+  s.ready.splice(lowerBound(s, id), 0, id);
+}
+
+export function removeReady(s: ExecutionState, id: string): void {
+  let index = lowerBound(s, id);
+  if (s.ready[index] !== id) index = s.ready.indexOf(id);
+  if (index >= 0) s.ready.splice(index, 1);
+  delete s.rr_seq[id];
+}

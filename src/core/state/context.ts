@@ -1,0 +1,150 @@
+import { insertReady, removeReady } from "../schedule/ready-queue.ts";
+import type { Effect } from "./effects.ts";
+import type { ExecutionState, TaskState, TaskStatus } from "./types.ts";
+import { IN_FLIGHT, TERMINAL } from "./types.ts";
+
+/** Working set of one transition: the draft state, the event's time, effects so far. */
+export interface Ctx {
+  s: ExecutionState;
+  at: number;
+  effects: Effect[];
+  /** Phases whose tasks changed (for `update_status`); "" for tasks without a phase. */
+  changed: Set<string>;
+}
+
+const dependentsCache = new WeakMap<object, Map<string, string[]>>();
+
+/** Task ids that list `id` in their needs. Derived from the (immutable) specs and cached. */
+export function dependentsOf(s: ExecutionState, id: string): readonly string[] {
+  let index = dependentsCache.get(s.specs);
+  if (!index) {
+    index = new Map();
+    for (const spec of Object.values(s.specs)) {
+      for (const need of spec.needs) {
+        const list = index.get(need);
+        if (list) list.push(spec.id);
+        else index.set(need, [spec.id]);
+      }
+    }
+    dependentsCache.set(s.specs, index);
+  }
+  return index.get(id) ?? [];
+}
+
+function slotKeys(s: ExecutionState, id: string): string[] {
+  const spec = s.specs[id]!;
+  return spec.phase ? ["*", `phase:${spec.phase}`, `agent:${spec.agent}`] : ["*", `agent:${spec.agent}`];
+}
+
+/**
+ * The one place a task's status changes: keeps the ready queue and the slot counters in step.
+ * Task objects are replaced, never edited, so a copied state never shares a changed task.
+ */
+export function setTask(ctx: Ctx, id: string, status: TaskStatus, patch: Partial<TaskState> = {}): void {
+  const { s } = ctx;
+  const prev = s.tasks[id]!;
+  if (prev.status === "ready" && status !== "ready") removeReady(s, id);
+  const wasInFlight = IN_FLIGHT.has(prev.status);
+  const isInFlight = IN_FLIGHT.has(status);
+  if (wasInFlight !== isInFlight) {
+    for (const key of slotKeys(s, id)) s.inflight[key] = (s.inflight[key] ?? 0) + (isInFlight ? 1 : -1);
+  }
+  s.tasks[id] = { ...prev, ...patch, status };
+  if (status === "ready" && prev.status !== "ready") insertReady(s, id);
+  if (prev.status !== status) ctx.changed.add(s.specs[id]!.phase ?? "");
+}
+
+/** Whether every dependency of `id` succeeded or was skipped by a person. */
+export function dependenciesMet(s: ExecutionState, id: string): boolean {
+  for (const need of s.specs[id]!.needs) {
+    const t = s.tasks[need];
+    if (!t) continue;
+    if (t.status === "succeeded") continue;
+    if (t.status === "skipped" && t.skip_cause === "person") continue;
+    return false;
+  }
+  return true;
+}
+
+/** Moves a pending task whose dependencies are met (and no backoff is running) to ready. */
+export function promote(ctx: Ctx, id: string): void {
+  const t = ctx.s.tasks[id]!;
+  if (t.status !== "pending" || t.retry_at !== undefined) return;
+  if (dependenciesMet(ctx.s, id)) setTask(ctx, id, "ready");
+}
+
+export function promoteDependents(ctx: Ctx, id: string): void {
+  for (const d of dependentsOf(ctx.s, id)) promote(ctx, d);
+}
+
+/** Skips every task downstream of `id` that has not run, because `id` did not succeed. */
+export function skipDependents(ctx: Ctx, id: string, why: string): void {
+  const queue = [id];
+  while (queue.length > 0) {
+    const current = queue.shift()!;
+    for (const d of dependentsOf(ctx.s, current)) {
+      const t = ctx.s.tasks[d]!;
+      if (t.status !== "pending" && t.status !== "ready") continue;
+      clearTaskTimers(ctx, d);
+      setTask(ctx, d, "skipped", {
+        reason: `needs ${current}, which ${why}`,
+        skip_cause: "dependency",
+        retry_at: undefined,
+      });
+      queue.push(d);
+    }
+  }
+}
+
+export function startTimer(ctx: Ctx, timer: ExecutionState["timers"][string]): void {
+  ctx.s.timers[timer.id] = timer;
+  ctx.effects.push({ type: "start_timer", id: timer.id, at: timer.at });
+}
+
+export function clearTimer(ctx: Ctx, id: string): void {
+  if (!ctx.s.timers[id]) return;
+  delete ctx.s.timers[id];
+  ctx.effects.push({ type: "clear_timer", id });
+}
+
+/** Clears the retry and timeout timers of a task. */
+export function clearTaskTimers(ctx: Ctx, id: string): void {
+  const t = ctx.s.tasks[id]!;
+  clearTimer(ctx, `timeout:${id}:${t.attempt}`);
+  clearTimer(ctx, `retry:${id}:${t.attempt}`);
+}
+
+export function isTerminal(status: TaskStatus): boolean {
+  return TERMINAL.has(status);
+}
+
+export function addCost(
+  ctx: Ctx,
+  id: string | undefined,
+  cost: { usd: number; tokens: number } | undefined,
+): void {
+  if (!cost || (cost.usd === 0 && cost.tokens === 0)) return;
+  const { s } = ctx;
+  s.cost = { usd: s.cost.usd + cost.usd, tokens: s.cost.tokens + cost.tokens };
+  if (id && s.tasks[id]) {
+    const t = s.tasks[id];
+    s.tasks[id] = { ...t, cost: { usd: t.cost.usd + cost.usd, tokens: t.cost.tokens + cost.tokens } };
+  }
+  const budget = s.policy.budget;
+  if (!budget || s.halt) return;
+  const over =
+    budget.usd !== undefined && s.cost.usd >= budget.usd
+      ? `budget reached: $${s.cost.usd.toFixed(2)} spent of $${budget.usd.toFixed(2)}`
+      : budget.tokens !== undefined && s.cost.tokens >= budget.tokens
+        ? `budget reached: ${s.cost.tokens} tokens used of ${budget.tokens}`
+        : undefined;
+  if (over) {
+    s.halt = over;
+    ctx.effects.push({
+      type: "notify",
+      level: "warning",
+      message: `${over}; nothing new is dispatched. Raise policy.budget to go further.`,
+      mention: [],
+    });
+  }
+}

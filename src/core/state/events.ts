@@ -1,0 +1,157 @@
+import { z } from "zod";
+
+/**
+ * Events: everything that can happen to an execution. The event log is the source of truth;
+ * `reduce` folds it into state. Every event has an `id` (applying one twice is a no-op) and the
+ * time `at` (epoch ms) it happened, read from the host's clock.
+ */
+
+const Base = { id: z.string().min(1), at: z.number(), by: z.string().optional() };
+
+const CostInput = z.strictObject({
+  usd: z.number().nonnegative().default(0),
+  tokens: z.number().nonnegative().default(0),
+});
+
+const ArtifactInput = z.strictObject({
+  name: z.string(),
+  path: z.string(),
+  sha256: z.string().optional(),
+  bytes: z.number().optional(),
+});
+
+const TaskInput = z.strictObject({
+  id: z.string().min(1),
+  agent: z.string().min(1),
+  phase: z.string().optional(),
+  needs: z.array(z.string()).default([]),
+  matrix: z.record(z.string(), z.string()).optional(),
+  prompt: z.string().optional(),
+  params: z.record(z.string(), z.unknown()).optional(),
+  estimate_ms: z.number().nonnegative().optional(),
+});
+
+const PhaseInput = z.strictObject({
+  id: z.string(),
+  name: z.string(),
+  needs: z.array(z.string()),
+  tasks: z.array(z.string()),
+  skipped: z.string().optional(),
+  parallel: z.boolean(),
+  gate: z.any().optional(),
+  level: z.number().optional(),
+  max_concurrency: z.number().optional(),
+  timeout_ms: z.number().optional(),
+  max_attempts: z.number().optional(),
+  non_retryable: z.array(z.string()).optional(),
+});
+
+export const EventSchema = z.discriminatedUnion("type", [
+  z.object({
+    ...Base,
+    type: z.literal("execution_started"),
+    execution: z.string().min(1),
+    tasks: z.array(TaskInput),
+    phases: z.array(PhaseInput).default([]),
+    policy: z.any().describe("The resolved policy (PolicyConfig)."),
+    agent_limits: z.record(z.string(), z.number()).default({}),
+    seed: z.number().int().default(1),
+    context: z.record(z.string(), z.unknown()).default({}),
+    meta: z.record(z.string(), z.unknown()).default({}),
+  }),
+  z.object({ ...Base, type: z.literal("tasks_added"), tasks: z.array(TaskInput).min(1) }),
+  z.object({
+    ...Base,
+    type: z.literal("task_dispatched"),
+    task: z.string(),
+    attempt: z.number().int(),
+    ref: z.string().optional(),
+  }),
+  z.object({
+    ...Base,
+    type: z.literal("task_started"),
+    task: z.string(),
+    attempt: z.number().int(),
+    ref: z.string().optional(),
+  }),
+  z.object({
+    ...Base,
+    type: z.literal("task_succeeded"),
+    task: z.string(),
+    attempt: z.number().int(),
+    artifacts: z.array(ArtifactInput).default([]),
+    cost: CostInput.optional(),
+    summary: z.string().optional(),
+    context: z.record(z.string(), z.unknown()).optional(),
+  }),
+  z.object({
+    ...Base,
+    type: z.literal("task_failed"),
+    task: z.string(),
+    attempt: z.number().int(),
+    error: z.strictObject({ kind: z.string(), message: z.string() }),
+    cost: CostInput.optional(),
+  }),
+  z.object({ ...Base, type: z.literal("task_timed_out"), task: z.string(), attempt: z.number().int() }),
+  z.object({ ...Base, type: z.literal("task_cancelled"), task: z.string(), attempt: z.number().int() }),
+  z.object({
+    ...Base,
+    type: z.literal("task_skipped"),
+    task: z.string(),
+    reason: z.string().default("skipped"),
+  }),
+  z.object({
+    ...Base,
+    type: z.literal("heartbeat"),
+    task: z.string(),
+    attempt: z.number().int(),
+    message: z.string().optional(),
+  }),
+  z.object({
+    ...Base,
+    type: z.literal("gate_approved"),
+    phase: z.string(),
+    by: z.string(),
+    sha: z.string().optional(),
+    digest: z.string().optional(),
+    via: z.string().optional(),
+  }),
+  z.object({
+    ...Base,
+    type: z.literal("gate_rejected"),
+    phase: z.string(),
+    by: z.string(),
+    reason: z.string(),
+    via: z.string().optional(),
+  }),
+  z.object({ ...Base, type: z.literal("retry_requested"), target: z.string().optional() }),
+  z.object({ ...Base, type: z.literal("cancel_requested"), reason: z.string().optional() }),
+  z.object({ ...Base, type: z.literal("skip_requested"), task: z.string(), reason: z.string().optional() }),
+  z.object({ ...Base, type: z.literal("resume_requested") }),
+  z.object({ ...Base, type: z.literal("timer_fired"), timer: z.string() }),
+  z.object({
+    ...Base,
+    type: z.literal("cost_reported"),
+    task: z.string().optional(),
+    usd: z.number().nonnegative().default(0),
+    tokens: z.number().nonnegative().default(0),
+  }),
+  z.object({ ...Base, type: z.literal("context_set"), key: z.string().min(1), value: z.unknown() }),
+  z.object({
+    ...Base,
+    type: z.literal("merge_succeeded"),
+    tasks: z.array(z.string()),
+    sha: z.string().optional(),
+  }),
+  z.object({
+    ...Base,
+    type: z.literal("merge_conflicted"),
+    tasks: z.array(z.string()).min(1),
+    files: z.array(z.string()).default([]),
+  }),
+]);
+
+export type ExecutionEvent = z.output<typeof EventSchema>;
+export type EventInput = z.input<typeof EventSchema>;
+export type EventType = ExecutionEvent["type"];
+export type EventOf<T extends EventType> = Extract<ExecutionEvent, { type: T }>;

@@ -1,0 +1,296 @@
+import type { Ctx } from "./context.ts";
+import {
+  addCost,
+  clearTaskTimers,
+  dependentsOf,
+  promote,
+  promoteDependents,
+  setTask,
+  startTimer,
+} from "./context.ts";
+import type { EventOf, ExecutionEvent } from "./events.ts";
+import { approve, gateMismatch, maybeOpenGate, reject } from "./gates.ts";
+import { buildSpecs, newTaskState } from "./start.ts";
+import { cancelAll, fail, resultMismatch, succeed } from "./task-results.ts";
+import { onTimer } from "./timers.ts";
+import { IN_FLIGHT, TERMINAL } from "./types.ts";
+
+type Handler<T extends ExecutionEvent["type"]> = (ctx: Ctx, event: EventOf<T>) => string | undefined;
+type Handlers = { [T in ExecutionEvent["type"]]: Handler<T> };
+
+const ENDED = "the execution has ended";
+
+function ended(ctx: Ctx): boolean {
+  return ctx.s.finished_at !== undefined;
+}
+
+/** Applies one event to the draft. Returns why it was rejected, or undefined. Checks before changing. */
+export function handle(ctx: Ctx, event: ExecutionEvent): string | undefined {
+  return (HANDLERS[event.type] as Handler<typeof event.type>)(ctx, event);
+}
+
+const HANDLERS: Handlers = {
+  execution_started: () => "the execution has already started",
+
+  tasks_added(ctx, e) {
+    if (ended(ctx)) return ENDED;
+    const known = new Set(Object.keys(ctx.s.specs));
+    for (const t of e.tasks) {
+      if (known.has(t.id)) return `task ${t.id} already exists`;
+      known.add(t.id);
+    }
+    for (const t of e.tasks)
+      for (const n of t.needs) if (!known.has(n)) return `task ${t.id} needs unknown task ${n}`;
+    ctx.s.specs = buildSpecs(e.tasks, [], ctx.s.policy, ctx.s.specs);
+    for (const t of e.tasks) ctx.s.tasks[t.id] = newTaskState();
+    // Re-sort the ready queue: priorities may have changed.
+    const ready = ctx.s.ready.splice(0);
+    for (const id of ready) ctx.s.tasks[id] = { ...ctx.s.tasks[id]!, status: "pending" };
+    for (const id of [...ready, ...e.tasks.map((t) => t.id)]) promote(ctx, id);
+    return undefined;
+  },
+
+  task_dispatched(ctx, e) {
+    const why = resultMismatch(ctx, e.task, e.attempt);
+    if (why) return why;
+    if (e.ref !== undefined) ctx.s.tasks[e.task] = { ...ctx.s.tasks[e.task]!, ref: e.ref };
+    return undefined;
+  },
+
+  task_started(ctx, e) {
+    const why = resultMismatch(ctx, e.task, e.attempt);
+    if (why) return why;
+    const t = ctx.s.tasks[e.task]!;
+    if (t.status === "in_progress") return `task ${e.task} attempt ${e.attempt} already started`;
+    setTask(ctx, e.task, "in_progress", {
+      started_at: e.at,
+      first_started_at: t.first_started_at ?? e.at,
+      heartbeat_at: e.at,
+      ...(e.ref ? { ref: e.ref } : {}),
+    });
+    const limit = ctx.s.specs[e.task]!.timeout_ms;
+    if (limit !== undefined) {
+      startTimer(ctx, {
+        id: `timeout:${e.task}:${e.attempt}`,
+        at: e.at + limit,
+        kind: "task_timeout",
+        task: e.task,
+        attempt: e.attempt,
+      });
+    }
+    return undefined;
+  },
+
+  heartbeat(ctx, e) {
+    const why = resultMismatch(ctx, e.task, e.attempt);
+    if (why) return why;
+    ctx.s.tasks[e.task] = { ...ctx.s.tasks[e.task]!, heartbeat_at: e.at };
+    return undefined;
+  },
+
+  task_succeeded(ctx, e) {
+    const why = resultMismatch(ctx, e.task, e.attempt);
+    if (why) return why;
+    addCost(ctx, e.task, e.cost);
+    succeed(ctx, e.task, { artifacts: e.artifacts, summary: e.summary, context: e.context });
+    return undefined;
+  },
+
+  task_failed(ctx, e) {
+    const why = resultMismatch(ctx, e.task, e.attempt);
+    if (why) return why;
+    addCost(ctx, e.task, e.cost);
+    fail(ctx, e.task, e.error);
+    return undefined;
+  },
+
+  task_timed_out(ctx, e) {
+    const why = resultMismatch(ctx, e.task, e.attempt);
+    if (why) return why;
+    ctx.effects.push({ type: "cancel", tasks: [{ id: e.task, attempt: e.attempt }], reason: "timed out" });
+    fail(ctx, e.task, { kind: "timeout", message: `attempt ${e.attempt} timed out` });
+    return undefined;
+  },
+
+  task_cancelled(ctx, e) {
+    const t = ctx.s.tasks[e.task];
+    if (t?.status === "cancelled" && t.attempt === e.attempt) return undefined;
+    const why = resultMismatch(ctx, e.task, e.attempt);
+    if (why) return why;
+    clearTaskTimers(ctx, e.task);
+    setTask(ctx, e.task, "cancelled", { finished_at: e.at, reason: `attempt ${e.attempt} was cancelled` });
+    skipDependentsOf(ctx, e.task);
+    return undefined;
+  },
+
+  task_skipped: (ctx, e) => skipTask(ctx, e.task, e.reason, e.by),
+  skip_requested: (ctx, e) => skipTask(ctx, e.task, e.reason ?? "skipped on request", e.by),
+
+  gate_approved(ctx, e) {
+    const why = gateMismatch(ctx, e.phase);
+    if (why) return why;
+    return approve(ctx, e.phase, {
+      by: e.by,
+      at: e.at,
+      ...(e.sha ? { sha: e.sha } : {}),
+      ...(e.digest ? { digest: e.digest } : {}),
+      ...(e.via ? { via: e.via } : {}),
+    });
+  },
+
+  gate_rejected(ctx, e) {
+    const why = gateMismatch(ctx, e.phase);
+    if (why) return why;
+    reject(ctx, e.phase, e.by, e.reason);
+    return undefined;
+  },
+
+  retry_requested: (ctx, e) => retry(ctx, e.target, e.by ?? "someone", e.at),
+
+  cancel_requested(ctx, e) {
+    if (ended(ctx)) return ENDED;
+    const why = e.reason ?? `cancelled by ${e.by ?? "request"}`;
+    ctx.s.audit.push({ at: e.at, by: e.by ?? "someone", what: "cancelled the execution" });
+    cancelAll(ctx, why);
+    ctx.s.status = "cancelled";
+    ctx.s.reason = why;
+    return undefined;
+  },
+
+  resume_requested(ctx, e) {
+    if (ended(ctx)) return ENDED;
+    ctx.s.audit.push({ at: e.at, by: e.by ?? "someone", what: "resumed the execution" });
+    for (const id of Object.keys(ctx.s.tasks)) {
+      // Re-read each time: a final failure may cascade and cancel the rest.
+      if (IN_FLIGHT.has(ctx.s.tasks[id]!.status)) {
+        fail(ctx, id, { kind: "interrupted", message: "the worker stopped without a result" });
+      }
+    }
+    for (const timer of Object.values(ctx.s.timers))
+      ctx.effects.push({ type: "start_timer", id: timer.id, at: timer.at });
+    return undefined;
+  },
+
+  timer_fired(ctx, e) {
+    const timer = ctx.s.timers[e.timer];
+    if (!timer) return `timer ${e.timer} is not running`;
+    delete ctx.s.timers[e.timer];
+    onTimer(ctx, timer);
+    return undefined;
+  },
+
+  cost_reported(ctx, e) {
+    if (e.task !== undefined && !ctx.s.tasks[e.task]) return `unknown task "${e.task}"`;
+    addCost(ctx, e.task, { usd: e.usd, tokens: e.tokens });
+    return undefined;
+  },
+
+  context_set(ctx, e) {
+    ctx.s.context = { ...ctx.s.context, [e.key]: e.value };
+    return undefined;
+  },
+
+  merge_succeeded(ctx, e) {
+    ctx.s.audit.push({
+      at: e.at,
+      by: e.by ?? "orchestrate",
+      what: `merged ${e.tasks.join(", ")}${e.sha ? ` at ${e.sha}` : ""}`,
+    });
+    return undefined;
+  },
+
+  merge_conflicted(ctx, e) {
+    for (const id of e.tasks) if (!ctx.s.tasks[id]) return `unknown task "${id}"`;
+    ctx.s.conflicts.push({ tasks: e.tasks, files: e.files, at: e.at });
+    const files = e.files.length > 0 ? ` in ${e.files.join(", ")}` : "";
+    const reason = `merge conflict between ${e.tasks.join(" and ")}${files}`;
+    for (const id of e.tasks) {
+      const status = ctx.s.tasks[id]!.status;
+      if (status === "succeeded" || status === "under_review") setTask(ctx, id, "blocked", { reason });
+    }
+    ctx.effects.push({
+      type: "notify",
+      level: "error",
+      message: `${reason}; resolve it and retry`,
+      mention: [],
+    });
+    return undefined;
+  },
+};
+
+function skipDependentsOf(ctx: Ctx, id: string): void {
+  for (const d of dependentsOf(ctx.s, id)) {
+    const t = ctx.s.tasks[d]!;
+    if (t.status !== "pending" && t.status !== "ready") continue;
+    setTask(ctx, d, "skipped", { reason: `needs ${id}, which was cancelled`, skip_cause: "dependency" });
+    skipDependentsOf(ctx, d);
+  }
+}
+
+function skipTask(ctx: Ctx, id: string, reason: string, by: string | undefined): string | undefined {
+  if (ended(ctx)) return ENDED;
+  const t = ctx.s.tasks[id];
+  if (!t) return `unknown task "${id}"`;
+  if (TERMINAL.has(t.status)) return `task ${id} is already ${t.status}`;
+  if (IN_FLIGHT.has(t.status)) {
+    ctx.effects.push({ type: "cancel", tasks: [{ id, attempt: t.attempt }], reason });
+  }
+  clearTaskTimers(ctx, id);
+  setTask(ctx, id, "skipped", { reason, skip_cause: "person", retry_at: undefined, finished_at: ctx.at });
+  if (by) ctx.s.audit.push({ at: ctx.at, by, what: `skipped ${id}` });
+  const phase = ctx.s.specs[id]!.phase;
+  if (phase) maybeOpenGate(ctx, phase);
+  promoteDependents(ctx, id);
+  return undefined;
+}
+
+const RETRYABLE = new Set(["failed", "cancelled", "blocked", "escalated"]);
+
+/** Re-runs failed, cancelled, blocked or escalated tasks (all, one phase's, or one) and their skipped dependents. */
+function retry(ctx: Ctx, target: string | undefined, by: string, at: number): string | undefined {
+  const { s } = ctx;
+  if (s.halt) return `${s.halt}; a retry would exceed it`;
+  const inScope = (id: string) => !target || id === target || s.specs[id]!.phase === target;
+  if (target && !s.specs[target] && !s.phases.some((p) => p.id === target))
+    return `no task or phase "${target}"`;
+  const picked = Object.keys(s.tasks).filter((id) => inScope(id) && RETRYABLE.has(s.tasks[id]!.status));
+  if (picked.length === 0)
+    return `nothing to retry${target ? ` in ${target}` : ""}: no failed, cancelled or blocked task`;
+  s.audit.push({ at, by, what: `retried ${target ?? "the execution"}` });
+  const reopened = new Set<string>();
+  for (const id of picked) {
+    const phase = s.specs[id]!.phase;
+    if (phase && s.phase_state[phase]?.gate?.status === "escalated") reopened.add(phase);
+    setTask(ctx, id, "pending", {
+      failures: 0,
+      reason: undefined,
+      retry_at: undefined,
+      finished_at: undefined,
+    });
+  }
+  for (const phase of reopened) {
+    const gate = s.phase_state[phase]!.gate!;
+    s.phase_state[phase] = { ...s.phase_state[phase], gate: { ...gate, status: "closed", approvals: [] } };
+  }
+  // Dependents skipped because these did not succeed wait again.
+  const queue = [...picked];
+  while (queue.length > 0) {
+    for (const d of dependentsOf(s, queue.shift()!)) {
+      const t = s.tasks[d]!;
+      if (t.status === "skipped" && t.skip_cause === "dependency") {
+        setTask(ctx, d, "pending", { reason: undefined, skip_cause: undefined });
+        queue.push(d);
+      } else if (t.status === "cancelled") {
+        setTask(ctx, d, "pending", { reason: undefined, finished_at: undefined });
+        queue.push(d);
+      }
+    }
+  }
+  if (s.finished_at !== undefined || s.status === "failed" || s.status === "cancelled") {
+    s.status = "running";
+    s.finished_at = undefined;
+    s.reason = undefined;
+  }
+  for (const id of Object.keys(s.tasks)) promote(ctx, id);
+  return undefined;
+}

@@ -1,0 +1,100 @@
+import { fillSlots } from "../schedule/fill-slots.ts";
+import type { Ctx } from "./context.ts";
+import { clearTimer, promote } from "./context.ts";
+import type { Effect } from "./effects.ts";
+import type { ExecutionEvent } from "./events.ts";
+import { handle } from "./handlers.ts";
+import { settle } from "./settle.ts";
+import { DEFAULT_EXECUTION_TIMEOUT_MS, initialState } from "./start.ts";
+import type { ExecutionState } from "./types.ts";
+
+/** The outcome of one event: the next state and what the host should do. */
+export interface Transition {
+  state: ExecutionState;
+  effects: Effect[];
+}
+
+/** A copy whose containers may be changed without touching `state` (task objects are replaced, not edited). */
+function draftOf(state: ExecutionState): ExecutionState {
+  return {
+    ...state,
+    tasks: { ...state.tasks },
+    phase_state: { ...state.phase_state },
+    circuits: { ...state.circuits },
+    inflight: { ...state.inflight },
+    ready: [...state.ready],
+    rr: { ...state.rr },
+    rr_seq: { ...state.rr_seq },
+    timers: { ...state.timers },
+    cost: { ...state.cost },
+    conflicts: [...state.conflicts],
+    audit: [...state.audit],
+    applied: { ...state.applied },
+  };
+}
+
+/**
+ * Applies one event. Pure: `state` is not changed. An event id seen before is a no-op; an event
+ * that does not fit the state changes nothing and yields one `rejected` effect. Never throws.
+ */
+export function reduce(state: ExecutionState | undefined, event: ExecutionEvent): Transition {
+  if (state?.applied[event.id]) return { state, effects: [] };
+  try {
+    const draft = state ? draftOf(state) : undefined;
+    const result = applyInPlace(draft, event);
+    if (result.effects.length === 1 && result.effects[0]!.type === "rejected" && state)
+      return { state, effects: result.effects };
+    return result;
+  } catch (error) {
+    const reason = `internal error: ${error instanceof Error ? error.message : String(error)}`;
+    return { state: state as ExecutionState, effects: [{ type: "rejected", event: event.id, reason }] };
+  }
+}
+
+/** Folds a whole event log into state (effects dropped). */
+export function replay(events: Iterable<ExecutionEvent>): ExecutionState | undefined {
+  let state: ExecutionState | undefined;
+  for (const event of events) state = applyInPlace(state, event).state;
+  return state;
+}
+
+/**
+ * The same transition as `reduce`, changing `state` in place. For a host that owns its state and
+ * keeps no earlier snapshot (the in-process runner): it avoids copying per event. A rejected
+ * event leaves the state as it was, since handlers check before they change anything.
+ */
+export function applyInPlace(state: ExecutionState | undefined, event: ExecutionEvent): Transition {
+  if (state?.applied[event.id]) return { state, effects: [] };
+  if (!state) {
+    if (event.type !== "execution_started") {
+      throw new Error(`the first event must be execution_started, not ${event.type}`);
+    }
+    const fresh = initialState(event);
+    const ctx: Ctx = { s: fresh, at: event.at, effects: [], changed: new Set() };
+    for (const id of Object.keys(fresh.specs)) promote(ctx, id);
+    const limit = fresh.policy.timeout.execution ?? DEFAULT_EXECUTION_TIMEOUT_MS;
+    fresh.timers.execution = { id: "execution", at: event.at + limit, kind: "execution_timeout" };
+    ctx.effects.push({ type: "start_timer", id: "execution", at: event.at + limit });
+    return finish(ctx, event);
+  }
+  const ctx: Ctx = { s: state, at: event.at, effects: [], changed: new Set() };
+  const rejected = handle(ctx, event);
+  if (rejected !== undefined)
+    return { state, effects: [{ type: "rejected", event: event.id, reason: rejected }] };
+  return finish(ctx, event);
+}
+
+function finish(ctx: Ctx, event: ExecutionEvent): Transition {
+  fillSlots(ctx);
+  settle(ctx);
+  if (isFinal(ctx.s)) for (const id of Object.keys(ctx.s.timers)) clearTimer(ctx, id);
+  ctx.s.applied[event.id] = true;
+  ctx.s.seq += 1;
+  if (ctx.changed.size > 0)
+    ctx.effects.push({ type: "update_status", phases: [...ctx.changed].filter(Boolean).sort() });
+  return { state: ctx.s, effects: ctx.effects };
+}
+
+function isFinal(s: ExecutionState): boolean {
+  return s.status === "succeeded" || s.status === "failed" || s.status === "cancelled";
+}

@@ -1,0 +1,126 @@
+import { defaultPolicy, type PolicyConfig } from "../plan/schema.ts";
+import { criticalPathPriorities } from "../schedule/priority.ts";
+import type { EventOf } from "./events.ts";
+import type { ExecutionState, PhaseSpec, TaskSpec, TaskState } from "./types.ts";
+
+/** Default limit of one task attempt when the policy sets none. */
+export const DEFAULT_TASK_TIMEOUT_MS = 60 * 60_000;
+/** Default limit of a whole execution when the policy sets none. */
+export const DEFAULT_EXECUTION_TIMEOUT_MS = 24 * 60 * 60_000;
+/** Default estimate of a task with none: one minute. */
+export const DEFAULT_ESTIMATE_MS = 60_000;
+
+type TaskInput = EventOf<"execution_started">["tasks"][number];
+
+/** Builds task specs: limits from the policy and phase overrides, critical-path priorities. */
+export function buildSpecs(
+  inputs: readonly TaskInput[],
+  phases: readonly EventOf<"execution_started">["phases"][number][],
+  policy: PolicyConfig,
+  existing: Record<string, TaskSpec> = {},
+): Record<string, TaskSpec> {
+  const byPhase = new Map(phases.map((p) => [p.id, p]));
+  const all = [
+    ...Object.values(existing).map((t) => ({ id: t.id, needs: t.needs, estimate_ms: t.estimate_ms })),
+    ...inputs.map((t) => ({ id: t.id, needs: t.needs, estimate_ms: t.estimate_ms ?? DEFAULT_ESTIMATE_MS })),
+  ];
+  const priorities = criticalPathPriorities(all);
+  const specs: Record<string, TaskSpec> = {};
+  let order = 0;
+  for (const t of Object.values(existing)) {
+    specs[t.id] = { ...t, priority: priorities.get(t.id) ?? t.priority };
+    order = Math.max(order, t.order + 1);
+  }
+  for (const t of inputs) {
+    const phase = t.phase ? byPhase.get(t.phase) : undefined;
+    specs[t.id] = {
+      id: t.id,
+      agent: t.agent,
+      ...(t.phase ? { phase: t.phase } : {}),
+      needs: t.needs,
+      ...(t.matrix ? { matrix: t.matrix } : {}),
+      ...(t.prompt !== undefined ? { prompt: t.prompt } : {}),
+      ...(t.params ? { params: t.params } : {}),
+      estimate_ms: t.estimate_ms ?? DEFAULT_ESTIMATE_MS,
+      priority: priorities.get(t.id) ?? 0,
+      order: order++,
+      max_attempts: phase?.max_attempts ?? policy.retry.max_attempts,
+      non_retryable: [...policy.retry.non_retryable, ...(phase?.non_retryable ?? [])],
+      timeout_ms: phase?.timeout_ms ?? policy.timeout.task ?? DEFAULT_TASK_TIMEOUT_MS,
+    };
+  }
+  return specs;
+}
+
+export function newTaskState(): TaskState {
+  return {
+    status: "pending",
+    attempt: 0,
+    failures: 0,
+    revision: 0,
+    busy_ms: 0,
+    errors: [],
+    artifacts: [],
+    cost: { usd: 0, tokens: 0 },
+  };
+}
+
+/**
+ * The policy an `execution_started` event carries is already resolved (durations in ms);
+ * missing keys take their defaults.
+ */
+export function resolvedPolicy(given: Partial<PolicyConfig> | undefined): PolicyConfig {
+  const d = defaultPolicy();
+  const p = given ?? {};
+  return {
+    ...d,
+    ...p,
+    retry: { ...d.retry, ...p.retry },
+    timeout: { ...d.timeout, ...p.timeout },
+    circuit_breaker: { ...d.circuit_breaker, ...p.circuit_breaker },
+  };
+}
+
+/** The state right after `execution_started`, before any task is made ready. */
+export function initialState(event: EventOf<"execution_started">): ExecutionState {
+  const policy = resolvedPolicy(event.policy);
+  const specs = buildSpecs(event.tasks, event.phases, policy);
+  const phases: PhaseSpec[] = event.phases.map((p) => ({
+    id: p.id,
+    name: p.name,
+    needs: p.needs,
+    tasks: p.tasks,
+    parallel: p.parallel,
+    ...(p.skipped !== undefined ? { skipped: p.skipped } : {}),
+    ...(p.gate ? { gate: p.gate } : {}),
+    ...(p.max_concurrency !== undefined ? { max_concurrency: p.max_concurrency } : {}),
+    ...(p.timeout_ms !== undefined ? { timeout_ms: p.timeout_ms } : {}),
+  }));
+  const tasks: Record<string, TaskState> = {};
+  for (const id of Object.keys(specs)) tasks[id] = newTaskState();
+  return {
+    id: event.execution,
+    status: "running",
+    created_at: event.at,
+    policy,
+    agent_limits: event.agent_limits,
+    specs,
+    phases,
+    tasks,
+    phase_state: {},
+    circuits: {},
+    inflight: {},
+    ready: [],
+    rr: {},
+    rr_seq: {},
+    timers: {},
+    cost: { usd: 0, tokens: 0 },
+    context: event.context,
+    conflicts: [],
+    audit: [],
+    rng: event.seed | 0,
+    applied: {},
+    seq: 0,
+    meta: event.meta,
+  };
+}

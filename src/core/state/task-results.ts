@@ -1,0 +1,148 @@
+import { nextRandom } from "../policy/random.ts";
+import { canRetry, retryDelay } from "../policy/retry.ts";
+import type { Ctx } from "./context.ts";
+import {
+  clearTaskTimers,
+  clearTimer,
+  promoteDependents,
+  setTask,
+  skipDependents,
+  startTimer,
+} from "./context.ts";
+import { maybeOpenGate } from "./gates.ts";
+import type { Artifact } from "./types.ts";
+import { IN_FLIGHT } from "./types.ts";
+
+/** Returns why a result for (task, attempt) does not fit, or undefined when it does. */
+export function resultMismatch(ctx: Ctx, task: string, attempt: number): string | undefined {
+  const t = ctx.s.tasks[task];
+  if (!t) return `unknown task "${task}"`;
+  if (!IN_FLIGHT.has(t.status)) return `task ${task} is ${t.status}, not running`;
+  if (t.attempt !== attempt) return `task ${task} is on attempt ${t.attempt}, not ${attempt}`;
+  return undefined;
+}
+
+function busyUntil(ctx: Ctx, task: string): number {
+  const t = ctx.s.tasks[task]!;
+  return t.started_at !== undefined ? t.busy_ms + Math.max(0, ctx.at - t.started_at) : t.busy_ms;
+}
+
+/** Records a successful attempt: the task succeeds, or waits at its phase's gate. */
+export function succeed(
+  ctx: Ctx,
+  task: string,
+  result: { artifacts?: Artifact[]; summary?: string; context?: Record<string, unknown> },
+): void {
+  const { s } = ctx;
+  const spec = s.specs[task]!;
+  clearTaskTimers(ctx, task);
+  const gated = spec.phase !== undefined && s.phases.some((p) => p.id === spec.phase && p.gate);
+  setTask(ctx, task, gated ? "under_review" : "succeeded", {
+    finished_at: ctx.at,
+    busy_ms: busyUntil(ctx, task),
+    artifacts: result.artifacts ?? [],
+    summary: result.summary,
+    failures: 0,
+    reason: undefined,
+  });
+  if (result.context) s.context = { ...s.context, ...result.context };
+  const circuit = s.circuits[spec.agent];
+  if (circuit && (circuit.consecutive_failures > 0 || circuit.state !== "closed")) {
+    s.circuits[spec.agent] = { state: "closed", consecutive_failures: 0 };
+    clearTimer(ctx, `circuit:${spec.agent}`);
+  }
+  if (gated) maybeOpenGate(ctx, spec.phase!);
+  else promoteDependents(ctx, task);
+}
+
+/** Records a failed attempt: retried after a backoff while the policy allows, else final. */
+export function fail(ctx: Ctx, task: string, error: { kind: string; message: string }): void {
+  const { s } = ctx;
+  const spec = s.specs[task]!;
+  const t = s.tasks[task]!;
+  const wasInFlight = IN_FLIGHT.has(t.status);
+  clearTaskTimers(ctx, task);
+  const failures = t.failures + 1;
+  const errors = [...t.errors, { attempt: t.attempt, kind: error.kind, message: error.message, at: ctx.at }];
+  const base = {
+    finished_at: ctx.at,
+    busy_ms: busyUntil(ctx, task),
+    failures,
+    errors,
+    started_at: undefined,
+  };
+  if (wasInFlight && error.kind !== "circuit_open") tripCircuit(ctx, spec.agent);
+  const stopping = s.status === "cancelled" || s.status === "failed" || s.halt !== undefined;
+  if (!stopping && canRetry(spec, failures, error.kind)) {
+    const r = nextRandom(s.rng);
+    s.rng = r.state;
+    const delay = error.kind === "interrupted" ? 0 : retryDelay(s.policy.retry, failures, r.value);
+    if (delay <= 0) {
+      setTask(ctx, task, "ready", { ...base, retry_at: undefined, reason: error.message });
+      return;
+    }
+    setTask(ctx, task, "pending", { ...base, retry_at: ctx.at + delay, reason: error.message });
+    startTimer(ctx, {
+      id: `retry:${task}:${t.attempt}`,
+      at: ctx.at + delay,
+      kind: "retry",
+      task,
+      attempt: t.attempt,
+    });
+    return;
+  }
+  setTask(ctx, task, "failed", { ...base, retry_at: undefined, reason: `${error.kind}: ${error.message}` });
+  if (s.policy.cancellation === "cascading") cascade(ctx, `${task} failed`);
+  else skipDependents(ctx, task, "failed");
+}
+
+/** Cascading cancellation: stop everything still running or waiting; the execution fails. */
+export function cascade(ctx: Ctx, why: string): void {
+  cancelAll(ctx, why);
+  ctx.s.status = "failed";
+  ctx.s.reason = why;
+}
+
+/** Cancels every task that has not finished: running attempts get a `cancel` effect. */
+export function cancelAll(ctx: Ctx, why: string): void {
+  const { s } = ctx;
+  const running: { id: string; attempt: number }[] = [];
+  for (const [id, t] of Object.entries(s.tasks)) {
+    if (
+      t.status === "succeeded" ||
+      t.status === "failed" ||
+      t.status === "skipped" ||
+      t.status === "cancelled"
+    )
+      continue;
+    if (IN_FLIGHT.has(t.status)) running.push({ id, attempt: t.attempt });
+    clearTaskTimers(ctx, id);
+    setTask(ctx, id, "cancelled", {
+      reason: why,
+      finished_at: IN_FLIGHT.has(t.status) ? ctx.at : t.finished_at,
+      busy_ms: IN_FLIGHT.has(t.status) ? busyUntil(ctx, id) : t.busy_ms,
+      retry_at: undefined,
+    });
+  }
+  if (running.length > 0) ctx.effects.push({ type: "cancel", tasks: running, reason: why });
+}
+
+/** Counts a failure against the agent's circuit breaker; opens it at the threshold. */
+function tripCircuit(ctx: Ctx, agent: string): void {
+  const { s } = ctx;
+  const policy = s.policy.circuit_breaker;
+  const current = s.circuits[agent] ?? { state: "closed", consecutive_failures: 0 };
+  const consecutive = current.consecutive_failures + 1;
+  if (current.state === "half_open" || (current.state === "closed" && consecutive >= policy.failures)) {
+    s.circuits[agent] = { state: "open", consecutive_failures: consecutive, opened_at: ctx.at };
+    startTimer(ctx, { id: `circuit:${agent}`, at: ctx.at + policy.cooldown, kind: "circuit", agent });
+    ctx.effects.push({
+      type: "notify",
+      level: "warning",
+      message: `agent ${agent} failed ${consecutive} times in a row; its circuit is open for ${Math.round(policy.cooldown / 1000)}s`,
+      mention: [],
+    });
+    return;
+  }
+  s.circuits[agent] = { ...current, consecutive_failures: consecutive };
+}

@@ -1,0 +1,168 @@
+import type { Effect, ExecutionEvent, ExecutionState } from "../core/state/index.ts";
+import { applyInPlace, EventSchema, reduce } from "../core/state/index.ts";
+import type { Clock, Random } from "../ports/clock.ts";
+import type {
+  EngineStore,
+  Gatekeeper,
+  NewEvent,
+  Notifier,
+  TaskRunner,
+  Telemetry,
+} from "../ports/engine-ports.ts";
+import { telemetryOf } from "./telemetry.ts";
+
+export interface EngineOptions {
+  clock: Clock;
+  random: Random;
+  runner: TaskRunner;
+  gatekeeper?: Gatekeeper;
+  notifier?: Notifier;
+  store?: EngineStore;
+  telemetry?: Telemetry;
+  /** Secret values to scrub from telemetry. */
+  secrets?: readonly string[];
+  /**
+   * `copy` applies events with the pure `reduce` (earlier states stay valid, for hosts that keep
+   * them); `in-place` changes one state object (fastest; the engine owns it). Default `in-place`.
+   */
+  mode?: "copy" | "in-place";
+}
+
+/**
+ * The interpreter: applies events to the state one at a time, persists them, carries out the
+ * effects through the ports and turns results into new events. One engine per execution.
+ */
+export class Engine {
+  #state: ExecutionState | undefined;
+  readonly #options: EngineOptions;
+  readonly #queue: ExecutionEvent[] = [];
+  readonly #timers = new Map<string, unknown>();
+  readonly #prefix: string;
+  #counter = 0;
+  #busy = false;
+  #done: Promise<ExecutionState>;
+  #resolve!: (state: ExecutionState) => void;
+  #reject!: (error: unknown) => void;
+
+  constructor(options: EngineOptions, state?: ExecutionState) {
+    this.#options = options;
+    this.#state = state;
+    this.#prefix = Math.floor(options.random() * 2 ** 32).toString(36);
+    this.#done = new Promise((resolve, reject) => {
+      this.#resolve = resolve;
+      this.#reject = reject;
+    });
+    this.#done.catch(() => {});
+  }
+
+  /** The current state (undefined before `execution_started`). */
+  get state(): ExecutionState | undefined {
+    return this.#state;
+  }
+
+  /** Resolves with the final state when the execution completes. */
+  get done(): Promise<ExecutionState> {
+    return this.#done;
+  }
+
+  /** Stamps, applies and persists an event, then carries out its effects. Re-entrant calls queue. */
+  send = (input: NewEvent): void => {
+    const event = {
+      ...input,
+      id: input.id ?? `${this.#prefix}-${++this.#counter}`,
+      at: input.at ?? this.#options.clock.now(),
+    } as ExecutionEvent;
+    this.#queue.push(event);
+    if (this.#busy) return;
+    this.#busy = true;
+    try {
+      while (this.#queue.length > 0) this.#apply(this.#queue.shift()!);
+    } catch (error) {
+      this.#queue.length = 0;
+      this.#stopTimers();
+      this.#reject(error);
+    } finally {
+      this.#busy = false;
+    }
+  };
+
+  /** Validates an event from outside (a command, a webhook) before sending it. */
+  receive(input: unknown): { ok: true } | { ok: false; error: string } {
+    const parsed = EventSchema.safeParse(input);
+    if (!parsed.success) return { ok: false, error: parsed.error.issues.map((i) => i.message).join("; ") };
+    this.send(parsed.data);
+    return { ok: true };
+  }
+
+  #apply(event: ExecutionEvent): void {
+    if (this.#state?.applied[event.id]) return;
+    const { state, effects } =
+      this.#options.mode === "copy" ? reduce(this.#state, event) : applyInPlace(this.#state, event);
+    const rejected = effects.length === 1 && effects[0]!.type === "rejected";
+    this.#state = state;
+    if (!rejected && state) this.#options.store?.append(event, state, effects);
+    this.#emitTelemetry(event, effects);
+    for (const effect of effects) this.#run(effect);
+  }
+
+  #run(effect: Effect): void {
+    const state = this.#state!;
+    const o = this.#options;
+    switch (effect.type) {
+      case "dispatch":
+        for (const task of effect.tasks) o.runner.start(task, state, this.send);
+        return;
+      case "cancel":
+        for (const task of effect.tasks) o.runner.cancel(task, effect.reason);
+        return;
+      case "start_timer": {
+        this.#clear(effect.id);
+        const handle = o.clock.setTimeout(
+          () => {
+            this.#timers.delete(effect.id);
+            this.send({ type: "timer_fired", timer: effect.id });
+          },
+          Math.max(0, effect.at - o.clock.now()),
+        );
+        this.#timers.set(effect.id, handle);
+        return;
+      }
+      case "clear_timer":
+        this.#clear(effect.id);
+        return;
+      case "open_gate":
+        o.gatekeeper?.open(effect, state, this.send);
+        return;
+      case "notify":
+        o.notifier?.notify?.(effect, state);
+        return;
+      case "update_status":
+        o.notifier?.update?.(state, effect);
+        return;
+      case "complete":
+        this.#stopTimers();
+        this.#resolve(state);
+        return;
+      case "rejected":
+        return;
+    }
+  }
+
+  #clear(id: string): void {
+    const handle = this.#timers.get(id);
+    if (handle === undefined) return;
+    this.#options.clock.clearTimeout(handle);
+    this.#timers.delete(id);
+  }
+
+  #stopTimers(): void {
+    for (const id of [...this.#timers.keys()]) this.#clear(id);
+  }
+
+  #emitTelemetry(event: ExecutionEvent, effects: readonly Effect[]): void {
+    const sink = this.#options.telemetry;
+    if (!sink || !this.#state) return;
+    for (const record of telemetryOf(this.#state.id, event, effects, this.#options.secrets ?? []))
+      sink(record);
+  }
+}

@@ -1,0 +1,134 @@
+import { OrchestrateError } from "../core/errors.ts";
+import { validateGraph } from "../core/graph/index.ts";
+import type { TaskGraph, TaskNode } from "../core/graph/types.ts";
+import { formatProblem } from "../core/plan/problem.ts";
+import { Policy, type PolicyConfig, type PolicyInput } from "../core/plan/schema.ts";
+import { type OrchestrationResult, summarize } from "../core/report/summarize.ts";
+import { startEventOf } from "../core/state/from-plan.ts";
+import type { ExecutionState } from "../core/state/index.ts";
+import { type Clock, type Random, systemClock } from "../ports/clock.ts";
+import type { Telemetry } from "../ports/engine-ports.ts";
+import { Engine } from "./engine.ts";
+import { inProcessRunner, type TaskFunction } from "./in-process-runner.ts";
+
+/** A gate decision for library use. */
+export type GateDecision = { approved: true; by?: string } | { approved: false; by?: string; reason: string };
+
+export interface ExecuteOptions {
+  /** Runs one task attempt. Throw to fail it (a `TaskFailure` sets the error kind). */
+  run: TaskFunction;
+  clock?: Clock;
+  random?: Random;
+  /** Telemetry: lifecycle, task and heartbeat records, secrets scrubbed. */
+  onEvent?: Telemetry;
+  /** Aborting it cancels the execution. */
+  signal?: AbortSignal;
+  /** Secret values scrubbed from telemetry. */
+  secrets?: readonly string[];
+  /** Initial shared context. */
+  context?: Record<string, unknown>;
+  /** Execution id (default `exec-<random>`). */
+  id?: string;
+  /** Decides gated phases; default: approve at once (`by: "auto"`). */
+  approve?: (phase: string, state: ExecutionState) => GateDecision | Promise<GateDecision>;
+}
+
+/** A task for `executeParallel`. */
+export interface TaskSpecInput {
+  id?: string;
+  agent: string;
+  prompt: string;
+  params?: Record<string, unknown>;
+  estimate_ms?: number;
+}
+
+function resolvePolicy(input: PolicyInput | PolicyConfig | undefined): PolicyConfig {
+  const parsed = Policy.safeParse(input ?? {});
+  if (parsed.success) return parsed.data;
+  const details = parsed.error.issues.map((i) => `policy.${i.path.join(".")}: ${i.message}`);
+  throw new OrchestrateError("policy_invalid", `invalid policy: ${details.join("; ")}`, {
+    hint: "policy keys are those of .github/orchestrate.yml's `policy` (see the README)",
+    details,
+  });
+}
+
+/**
+ * Runs a task graph in this process: dependencies first, critical path first, within the
+ * policy's concurrency, retry, timeout, cancellation, circuit-breaker and budget rules.
+ * Resolves when every task is final; never rejects for task failures (see `status`).
+ */
+export async function executeGraph(
+  graph: TaskGraph | { tasks: TaskNode[] },
+  policy: PolicyInput | undefined,
+  options: ExecuteOptions,
+): Promise<OrchestrationResult> {
+  const resolved = resolvePolicy(policy);
+  let full: TaskGraph;
+  if ("phases" in graph && graph.phases.length > 0) full = graph as TaskGraph;
+  else {
+    const checked = validateGraph(graph.tasks);
+    if (!checked.ok) {
+      const details = checked.problems.map(formatProblem);
+      throw new OrchestrateError("graph_invalid", `invalid task graph: ${details.join("; ")}`, { details });
+    }
+    full = checked.graph;
+  }
+  const clock = options.clock ?? systemClock;
+  const random = options.random ?? Math.random;
+  let engine!: Engine;
+  const runner = inProcessRunner(options.run, () => engine.state);
+  engine = new Engine({
+    clock,
+    random,
+    runner,
+    ...(options.onEvent ? { telemetry: options.onEvent } : {}),
+    ...(options.secrets ? { secrets: options.secrets } : {}),
+    gatekeeper: {
+      open(gate, state, send) {
+        Promise.resolve(
+          options.approve ? options.approve(gate.phase, state) : { approved: true as const, by: "auto" },
+        ).then(
+          (d) => {
+            if (d.approved) send({ type: "gate_approved", phase: gate.phase, by: d.by ?? "auto" });
+            else send({ type: "gate_rejected", phase: gate.phase, by: d.by ?? "auto", reason: d.reason });
+          },
+          (error: unknown) =>
+            send({ type: "cancel_requested", reason: `gate decision failed: ${String(error)}` }),
+        );
+      },
+    },
+  });
+  const onAbort = () => engine.send({ type: "cancel_requested", reason: "aborted by the caller" });
+  if (options.signal?.aborted) throw new OrchestrateError("aborted", "the signal was already aborted");
+  options.signal?.addEventListener("abort", onAbort, { once: true });
+  try {
+    const execution = options.id ?? `exec-${Math.floor(random() * 2 ** 32).toString(36)}`;
+    engine.send(
+      startEventOf(full, resolved, {
+        execution,
+        seed: Math.floor(random() * 2 ** 31),
+        ...(options.context ? { context: options.context } : {}),
+      }),
+    );
+    return summarize(await engine.done);
+  } finally {
+    options.signal?.removeEventListener("abort", onAbort);
+  }
+}
+
+/** Runs independent tasks in parallel under the policy. Ids default to `<agent>-<n>`. */
+export function executeParallel(
+  tasks: readonly TaskSpecInput[],
+  policy: PolicyInput | undefined,
+  options: ExecuteOptions,
+): Promise<OrchestrationResult> {
+  const nodes: TaskNode[] = tasks.map((t, i) => ({
+    id: t.id ?? `${t.agent}-${i + 1}`,
+    agent: t.agent,
+    needs: [],
+    prompt: t.prompt,
+    ...(t.params ? { params: t.params } : {}),
+    ...(t.estimate_ms !== undefined ? { estimate_ms: t.estimate_ms } : {}),
+  }));
+  return executeGraph({ tasks: nodes }, policy, options);
+}

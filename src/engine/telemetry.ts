@@ -1,0 +1,83 @@
+import { createScrubber } from "../core/scrub/index.ts";
+import type { Effect, ExecutionEvent } from "../core/state/index.ts";
+import type { TelemetryEvent } from "../ports/engine-ports.ts";
+
+const scrubbers = new Map<string, (text: string) => string>();
+
+function scrubberFor(secrets: readonly string[]): (text: string) => string {
+  const key = secrets.join("\u0000");
+  let scrub = scrubbers.get(key);
+  if (!scrub) {
+    scrub = createScrubber(secrets);
+    scrubbers.set(key, scrub);
+  }
+  return scrub;
+}
+
+/** Telemetry records for one applied event and its effects, every message scrubbed of secrets. */
+export function telemetryOf(
+  execution: string,
+  event: ExecutionEvent,
+  effects: readonly Effect[],
+  secrets: readonly string[],
+): TelemetryEvent[] {
+  const scrub = scrubberFor(secrets);
+  const out: TelemetryEvent[] = [];
+  const base = { at: event.at, execution };
+  switch (event.type) {
+    case "execution_started":
+      out.push({
+        ...base,
+        type: "lifecycle",
+        name: "execution_started",
+        message: `${event.tasks.length} tasks`,
+      });
+      break;
+    case "task_started":
+    case "task_succeeded":
+    case "task_timed_out":
+    case "task_cancelled":
+      out.push({ ...base, type: "task", name: event.type, task: event.task, attempt: event.attempt });
+      break;
+    case "task_failed":
+      out.push({
+        ...base,
+        type: "task",
+        name: "task_failed",
+        task: event.task,
+        attempt: event.attempt,
+        message: scrub(`${event.error.kind}: ${event.error.message}`),
+      });
+      break;
+    case "heartbeat":
+      out.push({
+        ...base,
+        type: "heartbeat",
+        name: "heartbeat",
+        task: event.task,
+        attempt: event.attempt,
+        ...(event.message ? { message: scrub(event.message) } : {}),
+      });
+      break;
+    default:
+      break;
+  }
+  for (const effect of effects) {
+    if (effect.type === "dispatch") {
+      for (const t of effect.tasks)
+        out.push({ ...base, type: "task", name: "task_dispatched", task: t.id, attempt: t.attempt });
+    } else if (effect.type === "complete") {
+      out.push({
+        ...base,
+        type: "lifecycle",
+        name: `execution_${effect.status}`,
+        ...(effect.reason ? { message: scrub(effect.reason) } : {}),
+      });
+    } else if (effect.type === "open_gate") {
+      out.push({ ...base, type: "lifecycle", name: "gate_opened", message: effect.phase });
+    } else if (effect.type === "notify") {
+      out.push({ ...base, type: "lifecycle", name: "notice", message: scrub(effect.message) });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,198 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { defaultPolicy } from "../../../src/core/plan/schema.ts";
+import { nextRandom } from "../../../src/core/policy/random.ts";
+import { compareReady } from "../../../src/core/schedule/ready-queue.ts";
+import {
+  type Effect,
+  type ExecutionEvent,
+  type ExecutionState,
+  IN_FLIGHT,
+  reduce,
+  replay,
+} from "../../../src/core/state/index.ts";
+
+interface Scenario {
+  tasks: { id: string; agent: string; needs: string[]; estimate_ms: number }[];
+  maxConcurrency: number;
+  maxAttempts: number;
+  cancellation: "isolated" | "cascading";
+  seed: number;
+  steps: number;
+}
+
+const scenario: fc.Arbitrary<Scenario> = fc
+  .record({
+    n: fc.integer({ min: 1, max: 8 }),
+    edges: fc.array(fc.tuple(fc.nat(), fc.nat()), { maxLength: 16 }),
+    agents: fc.array(fc.constantFrom("a", "b", "c"), { minLength: 8, maxLength: 8 }),
+    estimates: fc.array(fc.integer({ min: 1, max: 100 }), { minLength: 8, maxLength: 8 }),
+    maxConcurrency: fc.integer({ min: 1, max: 3 }),
+    maxAttempts: fc.integer({ min: 1, max: 3 }),
+    cancellation: fc.constantFrom("isolated" as const, "cascading" as const),
+    seed: fc.integer(),
+    steps: fc.integer({ min: 5, max: 120 }),
+  })
+  .map(({ n, edges, agents, estimates, ...rest }) => {
+    const tasks = Array.from({ length: n }, (_, i) => ({
+      id: `t${i}`,
+      agent: agents[i]!,
+      needs: [] as string[],
+      estimate_ms: estimates[i]!,
+    }));
+    for (const [x, y] of edges) {
+      const a = x % n;
+      const b = y % n;
+      // Edges only from lower to higher index: acyclic by construction.
+      if (a < b && !tasks[b]!.needs.includes(`t${a}`)) tasks[b]!.needs.push(`t${a}`);
+    }
+    return { tasks, ...rest };
+  });
+
+/** A host that delivers results late, out of order, twice, or for stale attempts. */
+function run(sc: Scenario) {
+  let rng = sc.seed;
+  const rand = () => {
+    const r = nextRandom(rng);
+    rng = r.state;
+    return r.value;
+  };
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+  const policy = {
+    ...defaultPolicy(),
+    max_concurrency: sc.maxConcurrency,
+    cancellation: sc.cancellation,
+    retry: { ...defaultPolicy().retry, max_attempts: sc.maxAttempts },
+  };
+  let at = 0;
+  let n = 0;
+  const log: ExecutionEvent[] = [];
+  const effects: Effect[][] = [];
+  const pool: ExecutionEvent[] = [];
+  let state: ExecutionState | undefined;
+  const violations: string[] = [];
+  let cancelled = false;
+
+  const apply = (event: ExecutionEvent) => {
+    const before = state ? structuredClone(state) : undefined;
+    const out = reduce(state, event);
+    if (before && state && JSON.stringify(before) !== JSON.stringify(state))
+      violations.push("reduce changed its input");
+    log.push(event);
+    effects.push(out.effects);
+    state = out.state;
+    for (const e of out.effects) {
+      if (e.type !== "dispatch") continue;
+      if (cancelled) violations.push(`dispatch after cancel: ${e.tasks.map((t) => t.id).join()}`);
+      for (const t of e.tasks) {
+        for (const need of state.specs[t.id]!.needs) {
+          const d = state.tasks[need]!;
+          if (d.status !== "succeeded" && !(d.status === "skipped" && d.skip_cause === "person")) {
+            violations.push(`${t.id} dispatched before ${need} (${d.status})`);
+          }
+        }
+        pool.push({ id: `s${++n}`, at, type: "task_started", task: t.id, attempt: t.attempt });
+        pool.push(
+          rand() < 0.6
+            ? { id: `r${++n}`, at, type: "task_succeeded", task: t.id, attempt: t.attempt, artifacts: [] }
+            : {
+                id: `r${++n}`,
+                at,
+                type: "task_failed",
+                task: t.id,
+                attempt: t.attempt,
+                error: { kind: "error", message: "boom" },
+              },
+        );
+      }
+    }
+    if (event.type === "cancel_requested" && out.effects.every((e) => e.type !== "rejected"))
+      cancelled = true;
+    check(state);
+  };
+
+  const check = (s: ExecutionState) => {
+    const inflight = Object.values(s.tasks).filter((t) => IN_FLIGHT.has(t.status)).length;
+    if (inflight > s.policy.max_concurrency)
+      violations.push(`running ${inflight} > ${s.policy.max_concurrency}`);
+    if ((s.inflight["*"] ?? 0) !== inflight)
+      violations.push(`slot counter ${s.inflight["*"]} != ${inflight}`);
+    for (const [id, t] of Object.entries(s.tasks)) {
+      if (t.attempt > sc.maxAttempts) violations.push(`${id} attempt ${t.attempt} > ${sc.maxAttempts}`);
+    }
+    const ready = Object.keys(s.tasks).filter((id) => s.tasks[id]!.status === "ready");
+    if ([...ready].sort().join() !== [...s.ready].sort().join()) violations.push("ready queue out of step");
+    for (let i = 1; i < s.ready.length; i++) {
+      if (compareReady(s, s.ready[i - 1]!, s.ready[i]!) > 0) violations.push("ready queue unsorted");
+    }
+  };
+
+  apply({
+    id: "start",
+    at,
+    type: "execution_started",
+    execution: "x",
+    tasks: sc.tasks,
+    phases: [],
+    policy,
+    agent_limits: {},
+    seed: 7,
+    context: {},
+    meta: {},
+  });
+  for (let step = 0; step < sc.steps && state && state.finished_at === undefined; step++) {
+    at += Math.floor(rand() * 2000);
+    const roll = rand();
+    const timers = Object.keys(state.timers).filter((t) => t !== "execution");
+    if (roll < 0.08 && log.length > 1)
+      apply(pick(log.slice(1))); // duplicate delivery
+    else if (roll < 0.1) apply({ id: `c${++n}`, at, type: "cancel_requested" });
+    else if (roll < 0.13) apply({ id: `z${++n}`, at, type: "resume_requested" });
+    else if (roll < 0.35 && timers.length > 0)
+      apply({ id: `f${++n}`, at, type: "timer_fired", timer: pick(timers) });
+    else if (pool.length > 0) {
+      const index = Math.floor(rand() * pool.length);
+      apply({ ...pool.splice(index, 1)[0]!, at });
+    } else if (timers.length > 0) apply({ id: `f${++n}`, at, type: "timer_fired", timer: pick(timers) });
+  }
+  return { log, effects, state: state!, violations };
+}
+
+describe("reduce: properties over random event sequences", () => {
+  it("keeps its invariants and replays to the same state", () => {
+    fc.assert(
+      fc.property(scenario, (sc) => {
+        const { log, state, violations, effects } = run(sc);
+        expect(violations).toEqual([]);
+        // Replaying the log (duplicates, late and stale deliveries included) rebuilds the state.
+        expect(replay(log)).toEqual(state);
+        // Duplicate ids are no-ops: the log without them gives the same state.
+        const seen = new Set<string>();
+        const unique = log.filter((e) => {
+          if (seen.has(e.id)) return false;
+          seen.add(e.id);
+          return true;
+        });
+        expect(replay(unique)).toEqual(state);
+        // The reducer never throws; anything it refused came back as a `rejected` effect.
+        for (const list of effects)
+          for (const e of list) if (e.type === "rejected") expect(e.reason).not.toMatch(/internal error/);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("reaches a final state when every result arrives", () => {
+    fc.assert(
+      fc.property(scenario, (sc) => {
+        const { state } = run({ ...sc, steps: 2000 });
+        expect(["succeeded", "failed", "cancelled"]).toContain(state.status);
+        const open = Object.values(state.tasks).filter(
+          (t) => !["succeeded", "failed", "skipped", "cancelled"].includes(t.status),
+        );
+        expect(open).toEqual([]);
+      }),
+      { numRuns: 150 },
+    );
+  });
+});

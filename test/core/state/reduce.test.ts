@@ -1,0 +1,281 @@
+import { describe, expect, it } from "vitest";
+import { defaultPolicy, Gate } from "../../../src/core/plan/schema.ts";
+import {
+  type Effect,
+  type EventInput,
+  EventSchema,
+  type ExecutionEvent,
+  type ExecutionState,
+  reduce,
+} from "../../../src/core/state/index.ts";
+
+/** A tiny driver: feeds events (ids and times filled in) and keeps every effect. */
+function driver(
+  tasks: { id: string; agent?: string; phase?: string; needs?: string[] }[],
+  opts: Record<string, unknown> = {},
+) {
+  let n = 0;
+  let at = 0;
+  let state: ExecutionState | undefined;
+  const all: Effect[] = [];
+  const send = (input: Record<string, unknown>): Effect[] => {
+    at += 10;
+    const event = EventSchema.parse({
+      id: `e${++n}`,
+      at,
+      ...input,
+    } as EventInput) as ExecutionEvent;
+    const out = reduce(state, event);
+    state = out.state;
+    all.push(...out.effects);
+    return out.effects;
+  };
+  const gate = Gate.parse({ approvers: ["@org/leads"], max_revisions: 1, ...(opts.gate as object) });
+  const phases = (opts.phases as string[] | undefined)?.map((id, i, list) => ({
+    id,
+    name: id,
+    needs: i > 0 ? [list[i - 1]!] : [],
+    tasks: tasks.filter((t) => t.phase === id).map((t) => t.id),
+    parallel: true,
+    ...(id === opts.gated ? { gate } : {}),
+    ...(opts.phase_limit ? { max_concurrency: opts.phase_limit } : {}),
+  }));
+  send({
+    type: "execution_started",
+    agent_limits: opts.agent_limits ?? {},
+    execution: "x1",
+    tasks: tasks.map((t) => ({ agent: "w", needs: [], ...t })),
+    phases: phases ?? [],
+    policy: { ...defaultPolicy(), ...(opts.policy as object) },
+  });
+  return {
+    send,
+    get state() {
+      return state!;
+    },
+    effects: all,
+    status: (id: string) => state!.tasks[id]!.status,
+    dispatched: (effects: Effect[]) =>
+      effects.flatMap((e) => (e.type === "dispatch" ? e.tasks.map((t) => t.id) : [])),
+    finish: (id: string, ok = true) => {
+      const attempt = state!.tasks[id]!.attempt;
+      send({ type: "task_started", task: id, attempt });
+      return send(
+        ok
+          ? { type: "task_succeeded", task: id, attempt }
+          : { type: "task_failed", task: id, attempt, error: { kind: "error", message: "no" } },
+      );
+    },
+  };
+}
+
+const rejection = (effects: Effect[]) => effects.find((e) => e.type === "rejected");
+
+describe("reduce", () => {
+  it("dispatches roots at start and dependents when their needs succeed", () => {
+    const d = driver([{ id: "a" }, { id: "b", needs: ["a"] }]);
+    expect(d.dispatched(d.effects)).toEqual(["a"]);
+    expect(d.dispatched(d.finish("a"))).toEqual(["b"]);
+    const done = d.finish("b");
+    expect(done).toContainEqual({ type: "complete", status: "succeeded" });
+    expect(d.state.status).toBe("succeeded");
+  });
+
+  it("treats a repeated event id as a no-op", () => {
+    const d = driver([{ id: "a" }]);
+    d.send({ type: "task_started", task: "a", attempt: 1 });
+    const before = d.state;
+    const event = EventSchema.parse({
+      id: "same",
+      at: 99,
+      type: "task_succeeded",
+      task: "a",
+      attempt: 1,
+    }) as ExecutionEvent;
+    const first = reduce(before, event);
+    const again = reduce(first.state, event);
+    expect(again.state).toBe(first.state);
+    expect(again.effects).toEqual([]);
+  });
+
+  it("rejects a result for a cancelled task and changes nothing", () => {
+    const d = driver([{ id: "a" }, { id: "b" }]);
+    d.send({ type: "cancel_requested", by: "alice" });
+    const before = d.state;
+    const effects = d.send({ type: "task_succeeded", task: "a", attempt: 1 });
+    expect(rejection(effects)).toEqual({
+      type: "rejected",
+      event: expect.any(String),
+      reason: "task a is cancelled, not running",
+    });
+    expect(d.state).toBe(before);
+  });
+
+  it("rejects a stale attempt, an unknown task, a timer that is not running, and a second start", () => {
+    const d = driver([{ id: "a" }], { policy: { retry: { ...defaultPolicy().retry, jitter: false } } });
+    d.finish("a", false);
+    expect(rejection(d.send({ type: "task_succeeded", task: "a", attempt: 1 }))?.reason).toBe(
+      "task a is pending, not running",
+    );
+    expect(rejection(d.send({ type: "task_started", task: "zz", attempt: 1 }))?.reason).toBe(
+      'unknown task "zz"',
+    );
+    expect(rejection(d.send({ type: "timer_fired", timer: "nope" }))?.reason).toBe(
+      "timer nope is not running",
+    );
+    d.send({ type: "timer_fired", timer: "retry:a:1" });
+    d.send({ type: "task_started", task: "a", attempt: 2 });
+    expect(rejection(d.send({ type: "task_started", task: "a", attempt: 2 }))?.reason).toBe(
+      "task a attempt 2 already started",
+    );
+    expect(
+      rejection(d.send({ type: "task_failed", task: "a", attempt: 1, error: { kind: "x", message: "" } }))
+        ?.reason,
+    ).toBe("task a is on attempt 2, not 1");
+  });
+
+  it("rejects an approval for a gate that is not open", () => {
+    const d = driver([{ id: "s", phase: "spec" }], { phases: ["spec"], gated: "spec" });
+    expect(rejection(d.send({ type: "gate_approved", phase: "spec", by: "bob" }))?.reason).toBe(
+      "the gate of phase spec is closed, not open",
+    );
+    expect(rejection(d.send({ type: "gate_approved", phase: "nope", by: "bob" }))?.reason).toBe(
+      'unknown phase "nope"',
+    );
+  });
+
+  it("holds a gated phase under review, opens the gate, and releases dependents on approval", () => {
+    const d = driver(
+      [
+        { id: "s1", phase: "spec" },
+        { id: "s2", phase: "spec" },
+        { id: "d1", phase: "dev", needs: ["s1", "s2"] },
+      ],
+      { phases: ["spec", "dev"], gated: "spec" },
+    );
+    d.finish("s1");
+    expect(d.status("s1")).toBe("under_review");
+    const opened = d.finish("s2");
+    expect(opened).toContainEqual({
+      type: "open_gate",
+      phase: "spec",
+      approvers: ["@org/leads"],
+      revision: 0,
+    });
+    expect(d.state.status).toBe("waiting");
+    expect(
+      rejection(d.send({ type: "gate_approved", phase: "spec", by: "lead", sha: "abc" })),
+    ).toBeUndefined();
+    expect(d.status("s1")).toBe("succeeded");
+    expect(d.dispatched(d.effects)).toContain("d1");
+    expect(d.state.phase_state.spec!.gate!.approvals).toEqual([
+      { by: "lead", at: expect.any(Number), sha: "abc" },
+    ]);
+    expect(d.state.audit.map((a) => a.what)).toContain("approved phase spec");
+  });
+
+  it("re-runs a rejected phase with the feedback, then escalates past max_revisions", () => {
+    const d = driver([{ id: "s", phase: "spec" }], { phases: ["spec"], gated: "spec" });
+    d.finish("s");
+    const again = d.send({ type: "gate_rejected", phase: "spec", by: "lead", reason: "add rate limits" });
+    expect(again).toContainEqual({
+      type: "dispatch",
+      tasks: [{ id: "s", agent: "w", phase: "spec", attempt: 2, feedback: "add rate limits" }],
+    });
+    d.finish("s");
+    const escalated = d.send({ type: "gate_rejected", phase: "spec", by: "lead", reason: "still no" });
+    expect(d.status("s")).toBe("escalated");
+    expect(escalated.find((e) => e.type === "notify")).toMatchObject({
+      level: "error",
+      mention: ["@org/leads"],
+    });
+    expect(d.state.status).toBe("blocked");
+    // A retry re-runs the phase and closes the gate again.
+    expect(rejection(d.send({ type: "retry_requested", target: "spec", by: "lead" }))).toBeUndefined();
+    expect(d.status("s")).toBe("queued");
+    expect(d.state.phase_state.spec!.gate!.status).toBe("closed");
+  });
+
+  it("retry_requested re-opens a failed execution and its skipped dependents", () => {
+    const d = driver([{ id: "a" }, { id: "b", needs: ["a"] }], {
+      policy: { retry: { ...defaultPolicy().retry, max_attempts: 1 } },
+    });
+    d.finish("a", false);
+    expect(d.state.status).toBe("failed");
+    expect(d.status("b")).toBe("skipped");
+    expect(rejection(d.send({ type: "retry_requested", target: "b" }))?.reason).toBe(
+      "nothing to retry in b: no failed, cancelled or blocked task",
+    );
+    const effects = d.send({ type: "retry_requested", by: "alice" });
+    expect(d.dispatched(effects)).toEqual(["a"]);
+    expect(d.status("b")).toBe("pending");
+    expect(d.state.status).toBe("running");
+    d.finish("a");
+    d.finish("b");
+    expect(d.state.status).toBe("succeeded");
+  });
+
+  it("resume_requested retries in-flight attempts at once and re-arms timers", () => {
+    const d = driver([{ id: "a" }, { id: "b" }]);
+    d.send({ type: "task_started", task: "a", attempt: 1 });
+    const effects = d.send({ type: "resume_requested" });
+    expect(d.dispatched(effects).sort()).toEqual(["a", "b"]);
+    expect(d.state.tasks.a!.errors[0]!.kind).toBe("interrupted");
+    expect(effects.some((e) => e.type === "start_timer" && e.id === "execution")).toBe(true);
+  });
+
+  it("skip_requested cancels a running task and lets dependents run", () => {
+    const d = driver([{ id: "a" }, { id: "b", needs: ["a"] }]);
+    d.send({ type: "task_started", task: "a", attempt: 1 });
+    const effects = d.send({ type: "skip_requested", task: "a", by: "alice", reason: "not needed" });
+    expect(effects).toContainEqual({
+      type: "cancel",
+      tasks: [{ id: "a", attempt: 1 }],
+      reason: "not needed",
+    });
+    expect(d.dispatched(effects)).toEqual(["b"]);
+    expect(d.state.audit).toContainEqual({ at: expect.any(Number), by: "alice", what: "skipped a" });
+  });
+
+  it("blocks tasks named in a merge conflict and names them", () => {
+    const d = driver([{ id: "a" }, { id: "b" }, { id: "c", needs: ["a", "b"] }]);
+    d.finish("a");
+    d.finish("b");
+    // c was dispatched; a conflict found at fan-in blocks a and b.
+    const effects = d.send({ type: "merge_conflicted", tasks: ["a", "b"], files: ["api.py"] });
+    expect(d.status("a")).toBe("blocked");
+    expect(effects.find((e) => e.type === "notify")).toMatchObject({
+      message: "merge conflict between a and b in api.py; resolve it and retry",
+    });
+    expect(d.state.conflicts).toEqual([{ tasks: ["a", "b"], files: ["api.py"], at: expect.any(Number) }]);
+  });
+
+  it("honours per-agent and per-phase limits", () => {
+    const tasks = ["d1", "d2", "d3"].map((id) => ({ id, agent: "db", phase: "p" }));
+    const byAgent = driver([...tasks, { id: "w", agent: "web", phase: "p" }], {
+      agent_limits: { db: 1 },
+      phases: ["p"],
+    });
+    expect(byAgent.dispatched(byAgent.effects).sort()).toEqual(["d1", "w"]);
+    expect(byAgent.dispatched(byAgent.finish("d1"))).toEqual(["d2"]);
+    const byPhase = driver([...tasks, { id: "o", agent: "web" }], { phases: ["p"], phase_limit: 2 });
+    expect(byPhase.dispatched(byPhase.effects).sort()).toEqual(["d1", "d2", "o"]);
+  });
+
+  it("never throws on a malformed event", () => {
+    const d = driver([{ id: "a" }]);
+    const out = reduce(d.state, { id: "bad", at: 1, type: "no_such_type" } as unknown as ExecutionEvent);
+    expect(out.state).toBe(d.state);
+    expect(out.effects[0]).toMatchObject({ type: "rejected" });
+  });
+
+  it("escalates a gate that waits past its SLA once", () => {
+    const d = driver([{ id: "s", phase: "spec" }], { phases: ["spec"], gated: "spec", gate: { sla: "1h" } });
+    const opened = d.finish("s");
+    const timer = opened.find((e) => e.type === "start_timer" && e.id.startsWith("gate_sla"));
+    expect(timer).toBeDefined();
+    const fired = d.send({ type: "timer_fired", timer: (timer as { id: string }).id });
+    expect(fired.find((e) => e.type === "notify")).toMatchObject({ mention: ["@org/leads"] });
+    expect(rejection(d.send({ type: "timer_fired", timer: (timer as { id: string }).id }))).toBeDefined();
+  });
+});
