@@ -1,0 +1,37 @@
+/** Where the CLI reads and writes: passed in, so tests can capture it. */
+export interface CliIO {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+/** Exit codes, documented in the README. */
+export const EXIT = {
+  /** The execution succeeded (or the command did what it was asked). */
+  ok: 0,
+  /** The execution failed or was cancelled. */
+  failed: 1,
+  /** Usage error, invalid plan, unknown execution, corrupt state. */
+  usage: 2,
+  /** Stopped at a gate: no TTY to ask and no `--yes`. */
+  gate: 3,
+} as const;
+
+/** An error the CLI reports as one message (plus details) and an exit code, never a stack trace. */
+export class CliError extends Error {
+  readonly exitCode: number;
+  readonly details: readonly string[];
+
+  constructor(message: string, exitCode: number = EXIT.usage, details: readonly string[] = []) {
+    super(message);
+    this.name = "CliError";
+    this.exitCode = exitCode;
+    this.details = details;
+  }
+}
+
+export function writeLine(stream: NodeJS.WritableStream, text = ""): void {
+  stream.write(`${text}\n`);
+}

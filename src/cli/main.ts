@@ -1,0 +1,57 @@
+import { Command, CommanderError } from "commander";
+import { OrchestrateError } from "../core/errors.ts";
+import { validateCommand } from "./commands/validate.ts";
+import { CliError, type CliIO, EXIT, writeLine } from "./io.ts";
+
+declare const ORCHESTRATE_VERSION: string | undefined;
+
+/** The version baked into the bundle (or "dev" when run from source). */
+export const VERSION = typeof ORCHESTRATE_VERSION === "string" ? ORCHESTRATE_VERSION : "dev";
+
+/** Builds the command tree. Each command file adds itself. */
+export function buildProgram(io: CliIO): Command {
+  const program = new Command("orchestrate")
+    .description("Run multi-agent plans: phases, gates, retries and reports, locally or on GitHub.")
+    .version(VERSION, "-v, --version")
+    .showHelpAfterError("(run with --help for usage)")
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+    })
+    .exitOverride();
+  validateCommand(program, io);
+  for (const command of program.commands) command.exitOverride().showHelpAfterError();
+  return program;
+}
+
+/** Runs the CLI; resolves with the exit code. Never throws. */
+export async function main(argv: readonly string[], io: CliIO): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return Number(process.exitCode ?? EXIT.ok) || EXIT.ok;
+  } catch (error) {
+    return report(error, io);
+  }
+}
+
+function report(error: unknown, io: CliIO): number {
+  if (error instanceof CommanderError) {
+    // Help and version exit 0; usage errors were already printed by commander.
+    return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  }
+  if (error instanceof CliError) {
+    if (error.message) writeLine(io.stderr, `orchestrate: ${error.message}`);
+    for (const line of error.details) writeLine(io.stderr, `  ${line}`);
+    return error.exitCode;
+  }
+  if (error instanceof OrchestrateError) {
+    writeLine(io.stderr, `orchestrate: ${error.message}`);
+    for (const line of error.details) writeLine(io.stderr, `  ${line}`);
+    if (error.hint) writeLine(io.stderr, `  hint: ${error.hint}`);
+    return EXIT.usage;
+  }
+  const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  writeLine(io.stderr, `orchestrate: unexpected error: ${message}`);
+  return EXIT.failed;
+}

@@ -1,0 +1,52 @@
+import { readFileSync } from "node:fs";
+import { dirname, isAbsolute, relative, resolve } from "node:path";
+import { formatProblem, loadPlan, type Plan, type Problem } from "../core/plan/index.ts";
+import { CliError, EXIT } from "./io.ts";
+
+/** The default plan location, relative to the working directory. */
+export const DEFAULT_PLAN = ".github/orchestrate.yml";
+
+export type PlanFile =
+  | { ok: true; plan: Plan; path: string; display: string; dir: string }
+  | { ok: false; problems: Problem[]; path: string; display: string };
+
+/** Reads and loads a plan file, returning every problem found (an unreadable file is one problem). */
+export function loadPlanFile(file: string | undefined, cwd: string): PlanFile {
+  const path = resolve(cwd, file ?? DEFAULT_PLAN);
+  const rel = relative(cwd, path);
+  const display = rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : path;
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    const hint =
+      code === "ENOENT"
+        ? file
+          ? "check the path"
+          : "create one with 'orchestrate init', or pass a plan file as the first argument"
+        : "check the file's permissions";
+    return {
+      ok: false,
+      path,
+      display,
+      problems: [{ file: display, path: "", message: `cannot read the file (${code})`, hint }],
+    };
+  }
+  const result = loadPlan(text, { file: display });
+  return result.ok
+    ? { ok: true, plan: result.plan, path, display, dir: dirname(path) }
+    : { ok: false, problems: result.problems, path, display };
+}
+
+/** Like `loadPlanFile`, but every problem becomes one `CliError` (exit 2). */
+export function readPlan(file: string | undefined, cwd: string): Extract<PlanFile, { ok: true }> {
+  const loaded = loadPlanFile(file, cwd);
+  if (loaded.ok) return loaded;
+  const count = loaded.problems.length;
+  throw new CliError(
+    `${loaded.display}: ${count} problem${count === 1 ? "" : "s"}`,
+    EXIT.usage,
+    loaded.problems.map(formatProblem),
+  );
+}
