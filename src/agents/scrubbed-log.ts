@@ -1,0 +1,74 @@
+import { createWriteStream, type WriteStream } from "node:fs";
+import { StringDecoder } from "node:string_decoder";
+
+/** Text held back waiting for a line end before it is cut at the last blank instead. */
+const MAX_PENDING_CHARS = 64 * 1024;
+/** Longest line kept in the tail, in characters. */
+const MAX_TAIL_LINE_CHARS = 400;
+
+/**
+ * Writes a process's output stream to a log file with secrets masked. Text is scrubbed only in
+ * whole lines, so a secret written in several pieces is still masked; a partial line is held until
+ * its line end arrives or `end()` is called. Keeps the last few non-empty lines for error messages.
+ */
+export class ScrubbedLog {
+  private readonly decoder = new StringDecoder("utf8");
+  private readonly out: WriteStream;
+  private readonly lastLines: string[] = [];
+  private pending = "";
+
+  constructor(
+    path: string,
+    private readonly scrub: (text: string) => string,
+    private readonly tailLines = 5,
+  ) {
+    this.out = createWriteStream(path, { flags: "w" });
+    // A log that cannot be written must not crash the run; the run's result does not depend on it.
+    this.out.on("error", () => {});
+  }
+
+  /** Adds a chunk of raw output. */
+  write(chunk: Buffer | string): void {
+    this.pending += typeof chunk === "string" ? chunk : this.decoder.write(chunk);
+    let cut = this.pending.lastIndexOf("\n") + 1;
+    if (cut === 0 && this.pending.length > MAX_PENDING_CHARS) {
+      // No line end in a long run of text (a progress bar, say): cut after its last blank, where
+      // no secret or token is split, or as a last resort anywhere.
+      const blank = Math.max(this.pending.lastIndexOf(" "), this.pending.lastIndexOf("\r"));
+      cut = blank > 0 ? blank + 1 : this.pending.length;
+    }
+    if (cut === 0) return;
+    this.emit(this.pending.slice(0, cut));
+    this.pending = this.pending.slice(cut);
+  }
+
+  /** Writes what is left and closes the file. */
+  end(): Promise<void> {
+    this.pending += this.decoder.end();
+    if (this.pending !== "") this.emit(this.pending);
+    this.pending = "";
+    return new Promise((resolve) => {
+      if (this.out.destroyed) resolve();
+      else this.out.end(() => resolve());
+      this.out.once("error", () => resolve());
+    });
+  }
+
+  /** The last non-empty lines written, scrubbed, oldest first. */
+  tail(): string[] {
+    return [...this.lastLines];
+  }
+
+  private emit(text: string): void {
+    const clean = this.scrub(text);
+    if (!this.out.destroyed) this.out.write(clean);
+    for (const line of clean.split(/\r?\n|\r/)) {
+      const trimmed = line.trimEnd();
+      if (trimmed === "") continue;
+      this.lastLines.push(
+        trimmed.length > MAX_TAIL_LINE_CHARS ? `${trimmed.slice(0, MAX_TAIL_LINE_CHARS)}…` : trimmed,
+      );
+      if (this.lastLines.length > this.tailLines) this.lastLines.shift();
+    }
+  }
+}

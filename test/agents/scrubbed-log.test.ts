@@ -1,0 +1,40 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { ScrubbedLog } from "../../src/agents/scrubbed-log.ts";
+import { createScrubber } from "../../src/core/scrub/index.ts";
+import { removeTempDirs, tempDir } from "./helpers.ts";
+
+afterEach(removeTempDirs);
+
+describe("ScrubbedLog", () => {
+  it("masks a secret split across chunks and a multi-byte character split across buffers", async () => {
+    const path = join(tempDir(), "out.log");
+    const log = new ScrubbedLog(path, createScrubber(["hunter2"]));
+    const euro = Buffer.from("€\n");
+    for (const chunk of ["a hu", "nt", "er2 b\nc", "hunt"]) log.write(Buffer.from(chunk));
+    log.write(Buffer.from("er2\n"));
+    log.write(euro.subarray(0, 1));
+    log.write(euro.subarray(1));
+    await log.end();
+    expect(readFileSync(path, "utf8")).toBe("a *** b\nc***\n€\n");
+  });
+
+  it("keeps the last non-empty lines as the tail", async () => {
+    const log = new ScrubbedLog(join(tempDir(), "err.log"), (text) => text, 2);
+    log.write("one\n\ntwo\nthree\n\n");
+    log.write("four");
+    expect(log.tail()).toEqual(["two", "three"]);
+    await log.end();
+    expect(log.tail()).toEqual(["three", "four"]);
+  });
+
+  it("cuts a very long line without line ends at its last blank", async () => {
+    const path = join(tempDir(), "long.log");
+    const log = new ScrubbedLog(path, createScrubber(["hunter2"]));
+    log.write(`${"x".repeat(70_000)} hunter2`);
+    log.write(" hunter2\n");
+    await log.end();
+    expect(readFileSync(path, "utf8")).toBe(`${"x".repeat(70_000)} *** ***\n`);
+  });
+});
