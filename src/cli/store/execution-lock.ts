@@ -1,0 +1,145 @@
+import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
+import { hostname } from "node:os";
+import { OrchestrateError } from "../../core/errors.ts";
+
+/** A held execution lock. */
+export interface ExecutionLock {
+  /** Removes the lock file if it still names this process; safe to call more than once. */
+  release(): void;
+  /** Set when the lock was left by a process that no longer runs: its pid. */
+  tookOverFrom?: number;
+}
+
+/** What a lock file holds. */
+export interface LockHolder {
+  pid: number;
+  host: string;
+  started_at: string;
+}
+
+/**
+ * Takes the lock file at `path` for execution `id`: created exclusively (`wx`), holding this
+ * process's pid, host and start time. A lock of a live process on this host, or of any process on
+ * another host, is an `execution_locked` error; a lock whose process is gone is taken over.
+ * Registers no exit handler: the caller releases.
+ */
+export function lockExecution(path: string, id: string): ExecutionLock {
+  const mine: LockHolder = { pid: process.pid, host: hostname(), started_at: new Date().toISOString() };
+  let tookOverFrom: number | undefined;
+  // A few rounds: the file may vanish between our create and read, or another process may take
+  // a stale lock over at the same moment as we do (then its lock is live and we stop).
+  for (let round = 0; round < 3; round++) {
+    if (tryCreate(path, mine)) return held(path, mine, tookOverFrom);
+    const seen = readHolder(path);
+    if (seen === "missing") continue;
+    if (seen === "unreadable") {
+      throw new OrchestrateError("execution_locked", `execution ${id} is locked, but ${path} is unreadable`, {
+        hint: `if no orchestrate process runs execution ${id}, remove ${path}`,
+      });
+    }
+    const { holder, text } = seen;
+    if (holder.host !== mine.host) {
+      throw new OrchestrateError(
+        "execution_locked",
+        `execution ${id} is running in process ${holder.pid} on host ${holder.host} (since ${holder.started_at})`,
+        { hint: `if ${holder.host} no longer runs it, remove ${path}` },
+      );
+    }
+    if (isAlive(holder.pid)) {
+      throw new OrchestrateError(
+        "execution_locked",
+        `execution ${id} is running in process ${holder.pid} (since ${holder.started_at})`,
+        {
+          hint: `wait for it to finish or stop it; if process ${holder.pid} is not orchestrate, remove ${path}`,
+        },
+      );
+    }
+    removeIfUnchanged(path, text);
+    tookOverFrom = holder.pid;
+  }
+  throw new OrchestrateError("execution_locked", `execution ${id} is being locked by another process`, {
+    hint: "try again in a moment",
+  });
+}
+
+/** Whether process `pid` of this host runs: signal 0 checks without sending anything. */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it runs under another user. Anything but ESRCH is taken as alive, to be safe.
+    return (error as NodeJS.ErrnoException).code !== "ESRCH";
+  }
+}
+
+function tryCreate(path: string, holder: LockHolder): boolean {
+  let fd: number;
+  try {
+    fd = openSync(path, "wx");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
+    throw error;
+  }
+  try {
+    writeSync(fd, `${JSON.stringify(holder)}\n`);
+  } finally {
+    closeSync(fd);
+  }
+  return true;
+}
+
+type Seen = "missing" | "unreadable" | { holder: LockHolder; text: string };
+
+function readHolder(path: string): Seen {
+  // The holder writes its lock right after creating it: an empty or partial file may be caught
+  // in between, so an unreadable lock is read once more after a short pause.
+  for (let round = 0; round < 2; round++) {
+    let text: string;
+    try {
+      text = readFileSync(path, "utf8");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return "missing";
+      throw error;
+    }
+    const holder = parseHolder(text);
+    if (holder) return { holder, text };
+    if (round === 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+  }
+  return "unreadable";
+}
+
+function parseHolder(text: string): LockHolder | undefined {
+  try {
+    const value = JSON.parse(text) as Partial<LockHolder> | null;
+    if (!value || !Number.isInteger(value.pid) || (value.pid as number) <= 0) return undefined;
+    return {
+      pid: value.pid as number,
+      host: typeof value.host === "string" ? value.host : hostname(),
+      started_at: typeof value.started_at === "string" ? value.started_at : "an unknown time",
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Removes a stale lock only if it still holds what was judged stale (not a lock taken meanwhile). */
+function removeIfUnchanged(path: string, text: string): void {
+  try {
+    if (readFileSync(path, "utf8") === text) unlinkSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+  }
+}
+
+function held(path: string, mine: LockHolder, tookOverFrom: number | undefined): ExecutionLock {
+  return {
+    release() {
+      const seen = readHolder(path);
+      if (typeof seen === "object" && seen.holder.pid === mine.pid && seen.holder.host === mine.host) {
+        removeIfUnchanged(path, seen.text);
+      }
+    },
+    ...(tookOverFrom !== undefined ? { tookOverFrom } : {}),
+  };
+}

@@ -1,0 +1,283 @@
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+} from "node:fs";
+import { join, resolve } from "node:path";
+import { taskDirName } from "../../agents/layout.ts";
+import { OrchestrateError } from "../../core/errors.ts";
+import type { ExecutionEvent } from "../../core/state/events.ts";
+import { ExecutionStateSchema } from "../../core/state/state-schema.ts";
+import type { ExecutionState } from "../../core/state/types.ts";
+import type { EngineStore } from "../../ports/engine-ports.ts";
+import { appendDurably, syncFolder, writeAtomic } from "./durable-write.ts";
+import { type ExecutionLock, lockExecution } from "./execution-lock.ts";
+import { issueText, jsonProblem } from "./json-problem.ts";
+import { type EventLogOptions, parseEventLog } from "./parse-event-log.ts";
+
+/** An execution as `ExecutionStore.list` shows it. */
+export interface ExecutionSummary {
+  id: string;
+  /** The execution's status, or `corrupt` when its state cannot be read. */
+  status: string;
+  /** Epoch ms; for a corrupt execution, its folder's time. */
+  created_at: number;
+  /** Epoch ms of the last write of its state (or event log). */
+  updated_at: number;
+}
+
+/** Execution ids are folder names: letters, digits, `.`, `_` and `-`, starting with a letter or digit. */
+const EXECUTION_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+/**
+ * The files of one execution under a state root: `<root>/<id>/state.json` (latest state),
+ * `events.jsonl` (the event log, the source of truth), `lock` and `tasks/` (attempt folders).
+ * Every method is synchronous: the engine persists each event before running its effects.
+ */
+export class ExecutionStore implements EngineStore {
+  readonly root: string;
+  readonly id: string;
+  readonly dir: string;
+  readonly statePath: string;
+  readonly eventsPath: string;
+  readonly lockPath: string;
+  #tailChecked = false;
+
+  /** Throws `execution_id_invalid` for an id that is not a plain folder name. */
+  constructor(root: string, id: string) {
+    if (!EXECUTION_ID.test(id)) {
+      throw new OrchestrateError("execution_id_invalid", `"${id}" is not a valid execution id`, {
+        hint: "execution ids use letters, digits, '.', '_' and '-', and start with a letter or digit",
+      });
+    }
+    this.root = resolve(root);
+    this.id = id;
+    this.dir = join(this.root, id);
+    this.statePath = join(this.dir, "state.json");
+    this.eventsPath = join(this.dir, "events.jsonl");
+    this.lockPath = join(this.dir, "lock");
+  }
+
+  /** Whether the execution's folder exists. */
+  exists(): boolean {
+    return existsSync(this.dir);
+  }
+
+  /** Creates the folder; an existing execution id is an error (`execution_exists`). */
+  create(): void {
+    mkdirSync(this.root, { recursive: true });
+    try {
+      mkdirSync(this.dir);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      throw new OrchestrateError("execution_exists", `execution ${this.id} already exists in ${this.dir}`, {
+        hint: "choose another execution id, or resume this one",
+      });
+    }
+  }
+
+  /**
+   * Takes the exclusive lock: `execution_locked` if another live process holds it; a lock left by
+   * a process that is gone is taken over (`tookOverFrom` is its pid). The caller releases.
+   */
+  lock(): ExecutionLock {
+    this.#mustExist();
+    return lockExecution(this.lockPath, this.id);
+  }
+
+  /**
+   * Persists one applied event: its line is appended to `events.jsonl` and flushed to disk
+   * (fsync; the folder too when the log is new), then `state.json` is replaced atomically
+   * (temporary file in the same folder, renamed; not fsynced: it can be rebuilt from the log).
+   * Refuses to append after a torn last line (`events_torn`): see `dropTornTail`.
+   */
+  append(event: ExecutionEvent, state: ExecutionState): void {
+    if (state.id !== this.id) {
+      throw new OrchestrateError(
+        "state_mismatch",
+        `state of execution ${state.id} given to store ${this.id}`,
+      );
+    }
+    const created = !this.#tailChecked && !this.#checkTail();
+    this.#tailChecked = true;
+    appendDurably(this.eventsPath, `${JSON.stringify(event)}\n`);
+    if (created) syncFolder(this.dir);
+    writeAtomic(this.statePath, `${JSON.stringify(state, null, 2)}\n`);
+  }
+
+  /** Replaces state.json atomically with `state` (used to rebuild it from the log). */
+  writeState(state: ExecutionState): void {
+    if (state.id !== this.id) {
+      throw new OrchestrateError(
+        "state_mismatch",
+        `state of ${state.id} cannot be written to execution ${this.id}`,
+      );
+    }
+    writeAtomic(this.statePath, `${JSON.stringify(state, null, 2)}\n`);
+  }
+
+  /**
+   * Reads and validates `state.json`. Unreadable JSON or a state of the wrong shape is a
+   * `state_corrupt` error naming the file and the problem. Never modifies the file.
+   */
+  loadState(): ExecutionState {
+    this.#mustExist();
+    const path = this.statePath;
+    const hint = `the file was left untouched; \`orchestrate replay ${this.id} --write\` rebuilds it from events.jsonl`;
+    let text: string;
+    try {
+      text = readFileSync(path, "utf8");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+      throw new OrchestrateError("state_corrupt", `${path} is missing`, { hint });
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      throw new OrchestrateError("state_corrupt", `${path}: invalid JSON: ${jsonProblem(text, error)}`, {
+        hint,
+        cause: error,
+      });
+    }
+    const parsed = ExecutionStateSchema.safeParse(value);
+    if (!parsed.success) {
+      const details = parsed.error.issues.map(issueText);
+      throw new OrchestrateError("state_corrupt", `${path}: not a valid execution state: ${details[0]}`, {
+        hint,
+        details,
+      });
+    }
+    const state = value as ExecutionState;
+    if (state.id !== this.id) {
+      throw new OrchestrateError("state_corrupt", `${path} holds execution ${state.id}, not ${this.id}`, {
+        hint,
+      });
+    }
+    // The file's own value, not the parse output: keys the schema does not know are kept.
+    return state;
+  }
+
+  /**
+   * Reads `events.jsonl`, each line validated. A bad line is `events_corrupt` (naming
+   * `path:line`); a torn last line (a write cut off by a crash) is `events_torn`, or ignored with
+   * `tolerateTornTail`. A missing log is an empty one.
+   */
+  loadEvents(options: EventLogOptions = {}): ExecutionEvent[] {
+    this.#mustExist();
+    let text: string;
+    try {
+      text = readFileSync(this.eventsPath, "utf8");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+      throw error;
+    }
+    return parseEventLog(text, this.eventsPath, options);
+  }
+
+  /**
+   * Makes `events.jsonl` end with a whole line so that appending is safe again: a torn last line
+   * (not valid JSON) is cut off; a whole last line missing only its line end gets one.
+   * Returns the text removed, if any.
+   */
+  dropTornTail(): string | undefined {
+    if (!existsSync(this.eventsPath)) return undefined;
+    const text = readFileSync(this.eventsPath, "utf8");
+    if (text === "" || text.endsWith("\n")) return undefined;
+    const start = text.lastIndexOf("\n") + 1;
+    const tail = text.slice(start);
+    try {
+      JSON.parse(tail);
+      writeFileSync(this.eventsPath, "\n", { flag: "a" });
+      return undefined;
+    } catch {
+      truncateSync(this.eventsPath, Buffer.byteLength(text.slice(0, start), "utf8"));
+      return tail;
+    }
+  }
+
+  /** The folder of one attempt of a task: `<dir>/tasks/<task folder name>/<attempt>`. */
+  taskDir(taskId: string, attempt: number): string {
+    return join(this.dir, "tasks", taskDirName(taskId), String(attempt));
+  }
+
+  /**
+   * The executions under `root`, newest first (by creation, then id). An execution whose state
+   * cannot be read is listed with status `corrupt`. Folders without a state or event log are not
+   * executions and are left out.
+   */
+  static list(root: string): ExecutionSummary[] {
+    let names: string[];
+    try {
+      names = readdirSync(root, { withFileTypes: true })
+        .filter((entry) => entry.isDirectory() && EXECUTION_ID.test(entry.name))
+        .map((entry) => entry.name);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+      throw error;
+    }
+    const out: ExecutionSummary[] = [];
+    for (const name of names) {
+      const store = new ExecutionStore(root, name);
+      const stateTime = mtime(store.statePath);
+      const eventsTime = mtime(store.eventsPath);
+      if (stateTime === undefined && eventsTime === undefined) continue;
+      const updated_at = Math.max(stateTime ?? 0, eventsTime ?? 0);
+      try {
+        const state = store.loadState();
+        out.push({ id: name, status: state.status, created_at: state.created_at, updated_at });
+      } catch {
+        const folder = statSync(store.dir);
+        const created_at = folder.birthtimeMs > 0 ? folder.birthtimeMs : folder.mtimeMs;
+        out.push({ id: name, status: "corrupt", created_at, updated_at });
+      }
+    }
+    return out.sort((a, b) => b.created_at - a.created_at || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+  }
+
+  /** The id of the newest execution under `root`, if any. */
+  static latest(root: string): string | undefined {
+    return ExecutionStore.list(root)[0]?.id;
+  }
+
+  #mustExist(): void {
+    if (!this.exists()) {
+      throw new OrchestrateError("execution_not_found", `no execution ${this.id} in ${this.root}`, {
+        hint: `check the id: each execution is a folder of ${this.root}`,
+      });
+    }
+  }
+
+  /**
+   * Appending after a torn line would glue the new event onto it and corrupt the log: refused.
+   * Returns whether the log exists.
+   */
+  #checkTail(): boolean {
+    let text: string;
+    try {
+      text = readFileSync(this.eventsPath, "utf8");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return false;
+      throw error;
+    }
+    if (text === "" || text.endsWith("\n")) return true;
+    const line = text.split("\n").length;
+    throw new OrchestrateError(
+      "events_torn",
+      `${this.eventsPath}:${line}: the last line is cut off (no line end): a write was interrupted`,
+      { hint: "the cut-off event never took effect; removing that last line is safe" },
+    );
+  }
+}
+
+function mtime(path: string): number | undefined {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return undefined;
+  }
+}
