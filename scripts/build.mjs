@@ -1,6 +1,6 @@
 // Bundles the CLI, the library and (later) the Action with esbuild into dist/.
 // dist/ is committed: .ci/check-dist fails when it differs from a fresh build.
-import { readFileSync, rmSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { build } from "esbuild";
 
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
@@ -19,7 +19,6 @@ const common = {
   minify: true,
 };
 
-rmSync(new URL("../dist", import.meta.url), { recursive: true, force: true });
 await Promise.all([
   build({ ...common, entryPoints: ["src/cli/index.ts"], outfile: "dist/cli/index.js" }),
   build({ ...common, entryPoints: ["src/index.ts"], outfile: "dist/lib/index.js", packages: "external" }),

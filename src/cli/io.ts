@@ -35,3 +35,17 @@ export class CliError extends Error {
 export function writeLine(stream: NodeJS.WritableStream, text = ""): void {
   stream.write(`${text}\n`);
 }
+
+let pendingExitCode: number | undefined;
+
+/** Sets the exit code the current command ends with (when it does not throw). */
+export function setExitCode(code: number): void {
+  pendingExitCode = code;
+}
+
+/** Returns and clears the exit code a command set. */
+export function takeExitCode(): number | undefined {
+  const code = pendingExitCode;
+  pendingExitCode = undefined;
+  return code;
+}

@@ -1,7 +1,13 @@
 import { Command, CommanderError } from "commander";
 import { OrchestrateError } from "../core/errors.ts";
+import { controlCommands } from "./commands/control.ts";
+import { graphCommand } from "./commands/graph.ts";
+import { initCommand } from "./commands/init.ts";
+import { inspectCommands } from "./commands/inspect.ts";
+import { resumeCommand } from "./commands/resume.ts";
+import { runCommand } from "./commands/run.ts";
 import { validateCommand } from "./commands/validate.ts";
-import { CliError, type CliIO, EXIT, writeLine } from "./io.ts";
+import { CliError, type CliIO, EXIT, takeExitCode, writeLine } from "./io.ts";
 
 declare const ORCHESTRATE_VERSION: string | undefined;
 
@@ -19,7 +25,13 @@ export function buildProgram(io: CliIO): Command {
       writeErr: (s) => io.stderr.write(s),
     })
     .exitOverride();
+  initCommand(program, io);
   validateCommand(program, io);
+  graphCommand(program, io);
+  runCommand(program, io);
+  inspectCommands(program, io);
+  controlCommands(program, io);
+  resumeCommand(program, io);
   for (const command of program.commands) command.exitOverride().showHelpAfterError();
   return program;
 }
@@ -29,8 +41,9 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
   const program = buildProgram(io);
   try {
     await program.parseAsync([...argv], { from: "user" });
-    return Number(process.exitCode ?? EXIT.ok) || EXIT.ok;
+    return takeExitCode() ?? EXIT.ok;
   } catch (error) {
+    takeExitCode();
     return report(error, io);
   }
 }

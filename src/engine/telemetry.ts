@@ -59,6 +59,21 @@ export function telemetryOf(
         ...(event.message ? { message: scrub(event.message) } : {}),
       });
       break;
+    case "timer_fired": {
+      // Timeouts the engine detects itself: `timeout:<task>:<attempt>`.
+      const match = /^timeout:(.+):(\d+)$/.exec(event.timer);
+      if (match) {
+        out.push({
+          ...base,
+          type: "task",
+          name: "task_timed_out",
+          task: match[1]!,
+          attempt: Number(match[2]),
+          message: "exceeded its time limit",
+        });
+      }
+      break;
+    }
     default:
       break;
   }

@@ -40,3 +40,42 @@ export function cli(
 export function tempDir(prefix = "orchestrate-test-"): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
+
+/** Starts the CLI without waiting for it (for kill and cancel tests). */
+export function startCli(args: string[], cwd: string) {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd,
+    env: { ...process.env, NO_COLOR: "1" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d: Buffer) => {
+    stdout += d.toString();
+  });
+  child.stderr.on("data", (d: Buffer) => {
+    stderr += d.toString();
+  });
+  const exited = new Promise<number | null>((r) =>
+    child.on("close", (code, signal) => r(signal ? -1 : code)),
+  );
+  return { child, exited, output: () => ({ stdout, stderr }) };
+}
+
+/** Polls until `check` returns true (or fails after `ms`). */
+export async function waitFor(check: () => boolean, ms = 10_000, what = "condition"): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -61,11 +61,7 @@ function checkPhases(phases: unknown[], agentIds: string[], report: Report): voi
     forEachString(phase.agents, (agent, j, seen) => {
       if (seen) report(["phases", i, "agents", j], `agent "${agent}" is listed twice in this phase`);
       else if (!agentIds.includes(agent)) {
-        report(
-          ["phases", i, "agents", j],
-          `unknown agent "${agent}"`,
-          suggest(agent, agentIds, "defined agents"),
-        );
+        report(["phases", i, "agents", j], `unknown agent "${agent}"`, suggest(agent, agentIds, "agents"));
       }
     });
     forEachString(phase.needs, (need, j) => {

@@ -162,7 +162,12 @@ const HANDLERS: Handlers = {
     ctx.s.audit.push({ at: e.at, by: e.by ?? "someone", what: "resumed the execution" });
     for (const id of Object.keys(ctx.s.tasks)) {
       // Re-read each time: a final failure may cascade and cancel the rest.
-      if (IN_FLIGHT.has(ctx.s.tasks[id]!.status)) {
+      const t = ctx.s.tasks[id]!;
+      if (t.status === "queued" && t.started_at === undefined) {
+        // Dispatched while no worker host was listening (an approval recorded offline): it never
+        // ran, so it is dispatched again as the same attempt, with no failure counted.
+        setTask(ctx, id, "ready", { attempt: t.attempt - 1, queued_at: undefined });
+      } else if (IN_FLIGHT.has(t.status)) {
         fail(ctx, id, { kind: "interrupted", message: "the worker stopped without a result" });
       }
     }

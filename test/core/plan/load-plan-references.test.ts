@@ -56,7 +56,7 @@ describe("loadPlan: references between phases and agents", () => {
 
   it("lists the defined agents when nothing is close", () => {
     const problems = loadProblems(yaml("version: 1", ...AGENTS, "phases:", "  - { id: p, agents: [qa] }"));
-    expect(problemAt(problems, "phases[0].agents[0]").hint).toBe("defined agents: architect, developer");
+    expect(problemAt(problems, "phases[0].agents[0]").hint).toBe("agents: architect, developer");
   });
 
   it("names each cycle once, in order, at the need that closes it", () => {

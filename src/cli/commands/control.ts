@@ -1,0 +1,152 @@
+import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import type { Command } from "commander";
+import { OrchestrateError } from "../../core/errors.ts";
+import { type EventInput, EventSchema, type ExecutionEvent, reduce } from "../../core/state/index.ts";
+import { CliError, type CliIO, EXIT, writeLine } from "../io.ts";
+import { currentUser } from "../session.ts";
+import { isAlive, type LockHolder } from "../store/execution-lock.ts";
+import type { ExecutionStore } from "../store/execution-store.ts";
+import { addStateDirOption, asCliError, commandPrefix, openStore, type StateOptions } from "./common.ts";
+
+/** Records one event on a stored execution (under its lock); refused events change nothing. */
+export function applyStored(store: ExecutionStore, input: Record<string, unknown>): ExecutionEvent {
+  let lock: ReturnType<ExecutionStore["lock"]>;
+  try {
+    lock = store.lock();
+  } catch (error) {
+    if (error instanceof OrchestrateError && error.code === "execution_locked") {
+      throw new CliError(error.message, EXIT.usage, [
+        "it is running: answer its prompt, or stop it first (Ctrl-C, or orchestrate cancel)",
+      ]);
+    }
+    asCliError(error);
+  }
+  try {
+    const state = store.loadState();
+    const event = EventSchema.parse({
+      id: randomUUID(),
+      at: Date.now(),
+      ...input,
+    } as EventInput) as ExecutionEvent;
+    const { state: next, effects } = reduce(state, event);
+    const refused = effects.find((e) => e.type === "rejected");
+    if (refused) throw new CliError(`refused: ${refused.reason}`, EXIT.usage);
+    store.append(event, next);
+    return event;
+  } catch (error) {
+    if (error instanceof CliError) throw error;
+    asCliError(error);
+  } finally {
+    lock.release();
+  }
+}
+
+/** The live process holding the execution's lock, if any. */
+function liveHolder(store: ExecutionStore): LockHolder | undefined {
+  try {
+    const holder = JSON.parse(readFileSync(store.lockPath, "utf8")) as LockHolder;
+    return typeof holder.pid === "number" && isAlive(holder.pid) ? holder : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function resumeHint(io: CliIO, options: StateOptions, id: string): void {
+  writeLine(io.stderr, `  continue with: orchestrate resume ${commandPrefix(options)}${id}`);
+}
+
+export function controlCommands(program: Command, io: CliIO): void {
+  const by = () => currentUser(io.env);
+
+  addStateDirOption(
+    program
+      .command("approve")
+      .description("approve a phase's gate")
+      .argument("<id>", "execution id")
+      .argument("<phase>", "the gated phase"),
+  ).action((id: string, phase: string, options: StateOptions) => {
+    applyStored(openStore(io, options, id), { type: "gate_approved", phase, by: by(), via: "cli" });
+    writeLine(io.stdout, `approved ${phase} of ${id}`);
+    resumeHint(io, options, id);
+  });
+
+  addStateDirOption(
+    program
+      .command("reject")
+      .description("reject a phase's gate: it runs again with your reason as feedback")
+      .argument("<id>", "execution id")
+      .argument("<phase>", "the gated phase")
+      .requiredOption("--reason <text>", "what should change (given to the agents)"),
+  ).action((id: string, phase: string, options: StateOptions & { reason: string }) => {
+    applyStored(openStore(io, options, id), {
+      type: "gate_rejected",
+      phase,
+      by: by(),
+      reason: options.reason,
+      via: "cli",
+    });
+    writeLine(io.stdout, `rejected ${phase} of ${id}: it will run again with your feedback`);
+    resumeHint(io, options, id);
+  });
+
+  addStateDirOption(
+    program
+      .command("retry")
+      .description("run failed, cancelled or blocked tasks again (all, one phase's, or one task)")
+      .argument("<id>", "execution id")
+      .argument("[target]", "a task id or a phase id"),
+  ).action((id: string, target: string | undefined, options: StateOptions) => {
+    applyStored(openStore(io, options, id), {
+      type: "retry_requested",
+      by: by(),
+      ...(target ? { target } : {}),
+    });
+    writeLine(io.stdout, `${target ?? "failed tasks"} of ${id} will run again`);
+    resumeHint(io, options, id);
+  });
+
+  addStateDirOption(
+    program
+      .command("skip")
+      .description("skip a task; its dependents run without it")
+      .argument("<id>", "execution id")
+      .argument("<task>", "task id")
+      .option("--reason <text>", "why"),
+  ).action((id: string, task: string, options: StateOptions & { reason?: string }) => {
+    applyStored(openStore(io, options, id), {
+      type: "skip_requested",
+      task,
+      by: by(),
+      ...(options.reason ? { reason: options.reason } : {}),
+    });
+    writeLine(io.stdout, `skipped ${task} of ${id}`);
+    resumeHint(io, options, id);
+  });
+
+  addStateDirOption(
+    program
+      .command("cancel")
+      .description("cancel an execution (a running one is stopped)")
+      .argument("<id>", "execution id"),
+  ).action(async (id: string, options: StateOptions) => {
+    const store = openStore(io, options, id);
+    const holder = liveHolder(store);
+    if (holder && holder.pid !== process.pid) {
+      try {
+        process.kill(holder.pid, "SIGINT");
+      } catch {
+        // Not ours to signal, or already gone: fall through to recording it here.
+      }
+      writeLine(io.stderr, `asked process ${holder.pid} to cancel ${id}; waiting for it to stop…`);
+      for (let i = 0; i < 200 && liveHolder(store); i++) await new Promise((r) => setTimeout(r, 50));
+      const state = store.loadState();
+      if (state.status === "cancelled") {
+        writeLine(io.stdout, `cancelled ${id}`);
+        return;
+      }
+    }
+    applyStored(store, { type: "cancel_requested", by: by() });
+    writeLine(io.stdout, `cancelled ${id}`);
+  });
+}

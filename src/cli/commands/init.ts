@@ -1,0 +1,74 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Command } from "commander";
+import { parse } from "yaml";
+import { BUILTIN_TEMPLATES } from "../../core/plan/index.ts";
+import { CliError, type CliIO, EXIT, writeLine } from "../io.ts";
+
+/** The package's root folder (where package.json is), from this file's location. */
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    if (existsSync(join(dir, "package.json")) && existsSync(join(dir, "templates"))) return dir;
+    dir = dirname(dir);
+  }
+  throw new CliError("cannot find the package's files (templates/); reinstall orchestrate", EXIT.failed);
+}
+
+/** A starter plan: the template by reference, with each agent's command to fill in. */
+export function starterPlan(template: string): string {
+  const parsed = parse(BUILTIN_TEMPLATES[template]!) as { agents?: Record<string, { role?: string }> };
+  const lines = [
+    "# yaml-language-server: $schema=https://unpkg.com/orchestrate/schema/orchestrate.schema.json",
+    "# Orchestrate plan. Reference: the README's 'Configuration reference'.",
+    "version: 1",
+    `extends: ${template}`,
+    "",
+    "# Every agent of the template runs a placeholder that exits 78 until you give it a command:",
+    "agents:",
+  ];
+  for (const [id, agent] of Object.entries(parsed.agents ?? {})) {
+    lines.push(
+      `  ${id}:${agent.role ? ` # ${agent.role}` : ""}`,
+      `    run: echo "TODO: command for ${id}" >&2; exit 78`,
+    );
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+export function initCommand(program: Command, io: CliIO): void {
+  program
+    .command("init")
+    .description("write .github/orchestrate.yml and the issue form from a template")
+    .option("--template <name>", `one of: ${Object.keys(BUILTIN_TEMPLATES).join(", ")}`, "full-delivery")
+    .option("--force", "overwrite existing files")
+    .action((options: { template: string; force?: boolean }) => {
+      if (!BUILTIN_TEMPLATES[options.template]) {
+        throw new CliError(
+          `unknown template "${options.template}": use one of ${Object.keys(BUILTIN_TEMPLATES).join(", ")}`,
+        );
+      }
+      const form = readFileSync(join(packageRoot(), ".github/ISSUE_TEMPLATE/orchestrate.yml"), "utf8");
+      const files: [string, string][] = [
+        [".github/orchestrate.yml", starterPlan(options.template)],
+        [".github/ISSUE_TEMPLATE/orchestrate.yml", form],
+      ];
+      const existing = files.filter(([path]) => existsSync(resolve(io.cwd, path))).map(([p]) => p);
+      if (existing.length > 0 && !options.force) {
+        throw new CliError(
+          `${existing.join(" and ")} already exist${existing.length === 1 ? "s" : ""}; use --force to overwrite`,
+        );
+      }
+      for (const [path, text] of files) {
+        const full = resolve(io.cwd, path);
+        mkdirSync(dirname(full), { recursive: true });
+        writeFileSync(full, text);
+        writeLine(io.stdout, `wrote ${path}`);
+      }
+      writeLine(
+        io.stdout,
+        "next: set each agent's run command, then: orchestrate validate && orchestrate graph",
+      );
+    });
+}

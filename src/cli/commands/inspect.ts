@@ -1,0 +1,164 @@
+import { isDeepStrictEqual } from "node:util";
+import type { Command } from "commander";
+import { createLogUpdate } from "log-update";
+import { phaseStatus } from "../../core/render/mermaid.ts";
+import { reportMarkdown } from "../../core/render/report-markdown.ts";
+import { estimateRemaining } from "../../core/report/eta.ts";
+import { summarize } from "../../core/report/summarize.ts";
+import { type ExecutionState, replay } from "../../core/state/index.ts";
+import { CliError, type CliIO, EXIT, writeLine } from "../io.ts";
+import { ExecutionStore } from "../store/execution-store.ts";
+import { liveLines } from "../view.ts";
+import { addStateDirOption, asCliError, openStore, type StateOptions, stateRoot } from "./common.ts";
+
+function load(store: ExecutionStore): ExecutionState {
+  try {
+    return store.loadState();
+  } catch (error) {
+    asCliError(error);
+  }
+}
+
+/** The status as data: result summary plus per-phase status and gates. */
+export function statusJson(state: ExecutionState, now: number) {
+  const result = summarize(state, now);
+  return {
+    ...result,
+    eta_ms: estimateRemaining(state, now),
+    phases: state.phases.map((p) => ({
+      id: p.id,
+      status: phaseStatus(state, p),
+      ...(p.skipped !== undefined ? { skipped: p.skipped } : {}),
+      tasks: p.tasks,
+      ...(state.phase_state[p.id]?.gate ? { gate: state.phase_state[p.id]!.gate } : {}),
+    })),
+    audit: state.audit,
+  };
+}
+
+export function inspectCommands(program: Command, io: CliIO): void {
+  addStateDirOption(
+    program
+      .command("status")
+      .description("show executions, or one execution's phases and running tasks")
+      .argument("[id]", "execution id (default: list all)")
+      .option("--watch", "refresh until the execution ends")
+      .option("--json", "print as JSON"),
+  ).action(async (id: string | undefined, options: StateOptions & { watch?: boolean; json?: boolean }) => {
+    if (!id && !options.watch) {
+      const list = ExecutionStore.list(stateRoot(io, options));
+      if (options.json) writeLine(io.stdout, JSON.stringify(list, null, 2));
+      else if (list.length === 0) writeLine(io.stdout, "no executions yet; start one with 'orchestrate run'");
+      else
+        for (const e of list)
+          writeLine(
+            io.stdout,
+            `${e.id.padEnd(36)} ${e.status.padEnd(10)} ${new Date(e.created_at).toISOString()}`,
+          );
+      return;
+    }
+    const store = openStore(io, options, id);
+    const show = (state: ExecutionState) =>
+      options.json
+        ? JSON.stringify(statusJson(state, Date.now()), null, 2)
+        : liveLines(state, state.finished_at ?? Date.now()).join("\n");
+    if (!options.watch) {
+      writeLine(io.stdout, show(load(store)));
+      return;
+    }
+    const render = io.stdout.isTTY ? createLogUpdate(io.stdout as NodeJS.WriteStream) : undefined;
+    let last = "";
+    for (;;) {
+      const state = load(store);
+      const text = show(state);
+      if (render) render(text);
+      else if (text !== last) writeLine(io.stdout, text);
+      last = text;
+      if (state.finished_at !== undefined) break;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    render?.done();
+  });
+
+  addStateDirOption(
+    program
+      .command("report")
+      .description("the execution report: phases, tasks, attempts, durations, artifacts, metrics, graph")
+      .argument("[id]", "execution id (default: the newest)")
+      .option("--format <format>", "md or json", "md"),
+  ).action((id: string | undefined, options: StateOptions & { format: string }) => {
+    if (options.format !== "md" && options.format !== "json") {
+      throw new CliError(`unknown format "${options.format}": use md or json`);
+    }
+    const state = load(openStore(io, options, id));
+    writeLine(
+      io.stdout,
+      options.format === "md"
+        ? reportMarkdown(state)
+        : JSON.stringify(statusJson(state, state.finished_at ?? Date.now()), null, 2),
+    );
+  });
+
+  addStateDirOption(
+    program
+      .command("replay")
+      .description("rebuild the state from the event log; exit 0 when it matches the stored state")
+      .argument("[id]", "execution id (default: the newest)")
+      .option("--write", "replace state.json with the rebuilt state (after a crash or a damaged file)"),
+  ).action((id: string | undefined, options: StateOptions & { write?: boolean }) => {
+    const store = openStore(io, options, id);
+    let events: ReturnType<ExecutionStore["loadEvents"]>;
+    try {
+      events = store.loadEvents();
+    } catch (error) {
+      asCliError(error);
+    }
+    const rebuilt = JSON.parse(JSON.stringify(replay(events) ?? null)) as ExecutionState | null;
+    if (options.write) {
+      if (!rebuilt)
+        throw new CliError(`${store.eventsPath} holds no events: nothing to rebuild`, EXIT.failed);
+      const lock = (() => {
+        try {
+          return store.lock();
+        } catch (error) {
+          asCliError(error);
+        }
+      })();
+      try {
+        store.writeState(rebuilt);
+      } finally {
+        lock.release();
+      }
+      writeLine(io.stdout, `${events.length} events replayed: wrote ${store.statePath}`);
+      return;
+    }
+    let stored: ExecutionState | undefined;
+    try {
+      stored = store.loadState();
+    } catch (error) {
+      writeLine(io.stderr, `stored state unreadable: ${(error as Error).message}`);
+    }
+    if (rebuilt && stored && isDeepStrictEqual(rebuilt, JSON.parse(JSON.stringify(stored)))) {
+      writeLine(io.stdout, `${events.length} events replayed: the state matches ${store.statePath}`);
+      return;
+    }
+    const differing = rebuilt && stored ? diffKeys(rebuilt, stored) : ["state"];
+    throw new CliError(
+      `${events.length} events replayed: the state differs from ${store.statePath}`,
+      EXIT.failed,
+      [`differing: ${differing.slice(0, 10).join(", ")}`],
+    );
+  });
+}
+
+function diffKeys(a: ExecutionState, b: ExecutionState): string[] {
+  const out: string[] = [];
+  for (const key of new Set([...Object.keys(a), ...Object.keys(b)]) as Set<keyof ExecutionState>) {
+    if (key === "tasks") {
+      for (const t of new Set([...Object.keys(a.tasks), ...Object.keys(b.tasks)])) {
+        if (!isDeepStrictEqual(a.tasks[t], b.tasks[t])) out.push(`tasks.${t}`);
+      }
+    } else if (!isDeepStrictEqual(a[key], b[key])) out.push(key);
+  }
+  return out;
+}

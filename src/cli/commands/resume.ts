@@ -1,0 +1,70 @@
+import type { Command } from "commander";
+import type { Plan } from "../../core/plan/schema.ts";
+import { type CliIO, EXIT, setExitCode, writeLine } from "../io.ts";
+import { secretValues } from "../secrets.ts";
+import { runSession } from "../session.ts";
+import { addStateDirOption, asCliError, collect, commandPrefix, openStore } from "./common.ts";
+
+interface ResumeOptions {
+  yes?: boolean;
+  approve?: string[];
+  stateDir?: string;
+  plain?: boolean;
+  secret?: string[];
+}
+
+export function resumeCommand(program: Command, io: CliIO): void {
+  const command = program
+    .command("resume")
+    .description("continue an execution after a gate or a crash; finished tasks do not run again")
+    .argument("[id]", "execution id (default: the newest)")
+    .option("-y, --yes", "approve every gate")
+    .option("--approve <phase>", "approve this phase's gate (repeatable)", collect)
+    .option("--plain", "plain progress lines even on a terminal")
+    .option(
+      "--secret <name>",
+      "environment variable whose value is scrubbed from logs (repeatable)",
+      collect,
+    );
+  addStateDirOption(command).action(async (id: string | undefined, options: ResumeOptions) => {
+    const store = openStore(io, options, id);
+    let state: ReturnType<typeof store.loadState>;
+    try {
+      state = store.loadState();
+    } catch (error) {
+      asCliError(error);
+    }
+    if (state.finished_at !== undefined) {
+      writeLine(
+        io.stderr,
+        `execution ${state.id} already ${state.status}${state.reason ? `: ${state.reason}` : ""}`,
+      );
+      writeLine(
+        io.stderr,
+        `  to run failed tasks again: orchestrate retry ${commandPrefix(options)}${state.id}`,
+      );
+      setExitCode(state.status === "succeeded" ? EXIT.ok : EXIT.failed);
+      return;
+    }
+    const meta = state.meta as { plan: Plan; plan_dir: string; cwd: string };
+    writeLine(io.stdout, `execution ${state.id}`);
+    setExitCode(
+      await runSession(
+        {
+          io,
+          store,
+          plan: meta.plan,
+          planDir: meta.plan_dir,
+          cwd: meta.cwd,
+          yes: options.yes === true,
+          approve: options.approve ?? [],
+          plain: options.plain === true,
+          secrets: secretValues(io.env, options.secret),
+          commandPrefix: commandPrefix(options),
+        },
+        undefined,
+        state,
+      ).catch(asCliError),
+    );
+  });
+}

@@ -1,0 +1,121 @@
+import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import type { Command } from "commander";
+import { buildGraph } from "../../core/graph/index.ts";
+import { factsOf, formatProblem } from "../../core/plan/index.ts";
+import { parseRequest, type Request } from "../../core/request/index.ts";
+import { startEventOf } from "../../core/state/from-plan.ts";
+import { CliError, type CliIO, EXIT, setExitCode, writeLine } from "../io.ts";
+import { DEFAULT_PLAN, readPlan } from "../plan-file.ts";
+import { localRepoFacts } from "../repo-facts.ts";
+import { secretValues } from "../secrets.ts";
+import { runSession } from "../session.ts";
+import { ExecutionStore } from "../store/execution-store.ts";
+import { addStateDirOption, asCliError, collect, commandPrefix, stateRoot } from "./common.ts";
+
+interface RunOptions {
+  request?: string;
+  requestFile?: string;
+  yes?: boolean;
+  approve?: string[];
+  stateDir?: string;
+  id?: string;
+  plain?: boolean;
+  secret?: string[];
+}
+
+/** Reads the request from `--request` or `--request-file`; exactly one is needed. */
+export function readRequest(io: CliIO, options: { request?: string; requestFile?: string }): Request {
+  if (options.request !== undefined && options.requestFile !== undefined) {
+    throw new CliError("give either --request or --request-file, not both");
+  }
+  let text = options.request;
+  if (options.requestFile !== undefined) {
+    try {
+      text = readFileSync(resolve(io.cwd, options.requestFile), "utf8");
+    } catch (error) {
+      throw new CliError(
+        `cannot read request file ${options.requestFile}: ${(error as NodeJS.ErrnoException).code ?? error}`,
+      );
+    }
+  }
+  if (text === undefined || text.trim() === "") {
+    throw new CliError('a request is needed: --request "Project: …, Requirements: …" or --request-file PATH');
+  }
+  return parseRequest({ body: text }, { now: Date.now() });
+}
+
+function newId(request: Request): string {
+  const slug = request.project
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 24)
+    .replace(/-+$/, "");
+  return `${slug || "exec"}-${randomBytes(3).toString("hex")}`;
+}
+
+export function runCommand(program: Command, io: CliIO): void {
+  const command = program
+    .command("run")
+    .description("run a plan on this machine; prints the execution id first")
+    .argument("[file]", `plan file (default: ${DEFAULT_PLAN})`)
+    .option("--request <text>", "the project request")
+    .option("--request-file <path>", "read the request from a file")
+    .option("-y, --yes", "approve every gate")
+    .option("--approve <phase>", "approve this phase's gate in advance (repeatable)", collect)
+    .option("--id <id>", "execution id (default: derived from the project name)")
+    .option("--plain", "plain progress lines even on a terminal")
+    .option(
+      "--secret <name>",
+      "environment variable whose value is scrubbed from logs (repeatable)",
+      collect,
+    );
+  addStateDirOption(command).action(async (file: string | undefined, options: RunOptions) => {
+    const { plan, display, dir } = readPlan(file, io.cwd);
+    const request = readRequest(io, options);
+    const repo = localRepoFacts(io.cwd);
+    const built = buildGraph(plan, factsOf(request, repo));
+    if (!built.ok)
+      throw new CliError(
+        `${display}: the task graph is invalid`,
+        EXIT.usage,
+        built.problems.map(formatProblem),
+      );
+    const id = options.id ?? newId(request);
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,80}$/.test(id)) {
+      throw new CliError(`invalid execution id "${id}": use letters, digits, '.', '_' and '-'`);
+    }
+    const store = new ExecutionStore(stateRoot(io, options), id);
+    try {
+      store.create();
+    } catch (error) {
+      asCliError(error);
+    }
+    writeLine(io.stdout, `execution ${id}`);
+    const start = startEventOf(built.graph, plan.policy, {
+      execution: id,
+      seed: randomBytes(4).readUInt32LE(0) >>> 1,
+      plan,
+      meta: { request, repo, plan, plan_file: display, plan_dir: dir, cwd: io.cwd },
+    });
+    setExitCode(
+      await runSession(
+        {
+          io,
+          store,
+          plan,
+          planDir: dir,
+          cwd: io.cwd,
+          yes: options.yes === true,
+          approve: options.approve ?? [],
+          plain: options.plain === true,
+          secrets: secretValues(io.env, options.secret),
+          commandPrefix: commandPrefix(options),
+        },
+        start,
+      ).catch(asCliError),
+    );
+  });
+}

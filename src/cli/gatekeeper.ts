@@ -1,0 +1,72 @@
+import { input, select } from "@inquirer/prompts";
+import type { EffectOf, ExecutionState } from "../core/state/index.ts";
+import type { Gatekeeper, NewEvent } from "../ports/engine-ports.ts";
+import type { CliIO } from "./io.ts";
+
+export interface CliGateOptions {
+  io: CliIO;
+  /** Approve every gate (`--yes`). */
+  yes: boolean;
+  /** Phases approved in advance (`--approve PHASE`). */
+  approve: ReadonlySet<string>;
+  /** Ask at the terminal when neither applies. */
+  interactive: boolean;
+  user: string;
+  /** Called around prompts so the live view gets out of the way. */
+  onPrompt?: (active: boolean) => void;
+}
+
+/**
+ * Answers gates for a local run: `--yes` and `--approve` approve at once; on a terminal the user
+ * is asked (approve, or reject with a reason); otherwise the gate stays open and is listed in
+ * `pending`, and the run stops with exit code 3.
+ */
+export function cliGatekeeper(options: CliGateOptions): Gatekeeper & { pending: Set<string> } {
+  const pending = new Set<string>();
+  let queue: Promise<void> = Promise.resolve();
+  const ask = async (phase: string, send: (e: NewEvent) => void) => {
+    options.onPrompt?.(true);
+    try {
+      const context = { input: options.io.stdin, output: options.io.stderr };
+      const answer = await select(
+        {
+          message: `Phase ${phase} is done and waits for approval`,
+          choices: [
+            { name: "approve", value: "approve" },
+            { name: "reject (run the phase again with feedback)", value: "reject" },
+            { name: "stop here (decide later with orchestrate approve/reject)", value: "stop" },
+          ],
+        },
+        context,
+      );
+      if (answer === "approve") send({ type: "gate_approved", phase, by: options.user, via: "prompt" });
+      else if (answer === "reject") {
+        const reason = await input({ message: "What should change?", required: true }, context);
+        send({ type: "gate_rejected", phase, by: options.user, reason, via: "prompt" });
+      } else pending.add(phase);
+    } catch {
+      pending.add(phase);
+    } finally {
+      options.onPrompt?.(false);
+    }
+  };
+  return {
+    pending,
+    open(gate: EffectOf<"open_gate">, _state: ExecutionState, send) {
+      if (options.yes || options.approve.has(gate.phase)) {
+        send({
+          type: "gate_approved",
+          phase: gate.phase,
+          by: options.user,
+          via: options.yes ? "--yes" : "--approve",
+        });
+        return;
+      }
+      if (!options.interactive) {
+        pending.add(gate.phase);
+        return;
+      }
+      queue = queue.then(() => ask(gate.phase, send));
+    },
+  };
+}

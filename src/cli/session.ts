@@ -1,0 +1,183 @@
+import { userInfo } from "node:os";
+import type { Plan } from "../core/plan/schema.ts";
+import { reportMarkdown } from "../core/render/report-markdown.ts";
+import type { ExecutionState } from "../core/state/index.ts";
+import { IN_FLIGHT, replay } from "../core/state/index.ts";
+import { Engine } from "../engine/engine.ts";
+import { systemClock } from "../ports/clock.ts";
+import type { NewEvent } from "../ports/engine-ports.ts";
+import { cliGatekeeper } from "./gatekeeper.ts";
+import { type CliIO, EXIT, writeLine } from "./io.ts";
+import { drain, localRunner } from "./local-runner.ts";
+import type { ExecutionStore } from "./store/execution-store.ts";
+import { createView } from "./view.ts";
+
+export interface SessionOptions {
+  io: CliIO;
+  store: ExecutionStore;
+  plan: Plan;
+  planDir: string;
+  /** Where agents run. */
+  cwd: string;
+  yes: boolean;
+  approve: readonly string[];
+  plain: boolean;
+  secrets: readonly string[];
+  /** How `ID` is written in printed commands (with `--state-dir` when not the default). */
+  commandPrefix: string;
+}
+
+export function currentUser(env: NodeJS.ProcessEnv): string {
+  try {
+    return env.USER ?? userInfo().username;
+  } catch {
+    return "local";
+  }
+}
+
+type Outcome = "done" | "gate" | "blocked";
+
+/**
+ * Runs an execution on this machine until it ends, stops at a gate nobody can answer here, or is
+ * blocked. `first` is `execution_started` for a new run; absent for a resume of `state`.
+ */
+export async function runSession(
+  options: SessionOptions,
+  first: NewEvent | undefined,
+  state?: ExecutionState,
+): Promise<number> {
+  const { io, store } = options;
+  const lock = store.lock();
+  if (!first && state) {
+    // A crash may have cut the log's last line, or stopped between the log and the state file.
+    store.dropTornTail();
+    const events = store.loadEvents();
+    if (state.seq !== events.length) state = replay(events) ?? state;
+  }
+  const interactive = !options.yes && io.stdin.isTTY === true && io.stderr.isTTY === true && !io.env.CI;
+  let engine!: Engine;
+  const view = createView(
+    io,
+    () => engine.state,
+    () => Date.now(),
+    options.plain,
+  );
+  const gates = cliGatekeeper({
+    io,
+    yes: options.yes,
+    approve: new Set(options.approve),
+    interactive,
+    user: currentUser(io.env),
+    onPrompt: (active) => (active ? view.pause() : view.resume()),
+  });
+  const runner = localRunner({
+    plan: options.plan,
+    planDir: options.planDir,
+    cwd: options.cwd,
+    taskDir: (id, attempt) => store.taskDir(id, attempt),
+    secrets: options.secrets,
+  });
+  let settle!: (o: Outcome) => void;
+  const stopped = new Promise<Outcome>((resolve) => {
+    settle = resolve;
+  });
+  const check = (s: ExecutionState) => {
+    const inFlight = Object.values(s.tasks).some((t) => IN_FLIGHT.has(t.status));
+    if (inFlight) return;
+    if (s.status === "waiting" && gates.pending.size > 0) settle("gate");
+    else if (s.status === "blocked") settle("blocked");
+  };
+  engine = new Engine(
+    {
+      clock: systemClock,
+      random: Math.random,
+      runner,
+      gatekeeper: gates,
+      store,
+      secrets: options.secrets,
+      telemetry: (e) => view.telemetry(e),
+      notifier: {
+        update: (s, effect) => {
+          view.update?.(s, effect);
+          check(s);
+        },
+        notify: (effect, s) => view.notify?.(effect, s),
+      },
+    },
+    state,
+  );
+  let interrupts = 0;
+  const onSigint = () => {
+    interrupts++;
+    if (interrupts === 1) {
+      io.stderr.write("\nCancelling: stopping running tasks (Ctrl-C again to quit at once)…\n");
+      engine.send({ type: "cancel_requested", by: currentUser(io.env), reason: "cancelled with Ctrl-C" });
+    } else {
+      lock.release();
+      process.exit(130);
+    }
+  };
+  process.on("SIGINT", onSigint);
+  process.on("SIGTERM", onSigint);
+  // Engine timers (retry backoff, timeouts) do not hold the process open by themselves.
+  const keepAlive = setInterval(() => {}, 1 << 30);
+  try {
+    if (first) engine.send(first);
+    else {
+      engine.send({ type: "resume_requested", by: currentUser(io.env) });
+      // Gates that were already open are asked again.
+      const s = engine.state!;
+      for (const phase of s.phases) {
+        if (s.phase_state[phase.id]?.gate?.status === "open") {
+          gates.open(
+            { type: "open_gate", phase: phase.id, approvers: phase.gate?.approvers ?? [], revision: 0 },
+            s,
+            engine.send,
+          );
+        }
+      }
+      if (engine.state?.finished_at === undefined) check(engine.state!);
+    }
+    const outcome = await Promise.race([engine.done.then(() => "done" as const), stopped]);
+    await drain(runner);
+    view.stop();
+    return finish(options, engine.state!, outcome, gates.pending);
+  } finally {
+    clearInterval(keepAlive);
+    process.off("SIGINT", onSigint);
+    process.off("SIGTERM", onSigint);
+    lock.release();
+  }
+}
+
+function finish(
+  options: SessionOptions,
+  state: ExecutionState,
+  outcome: Outcome,
+  pending: ReadonlySet<string>,
+): number {
+  const { io } = options;
+  const id = `${options.commandPrefix}${state.id}`;
+  if (outcome === "gate") {
+    writeLine(io.stderr, `\nExecution ${state.id} is waiting for approval of: ${[...pending].join(", ")}`);
+    for (const phase of pending) {
+      writeLine(io.stderr, `  approve:  orchestrate approve ${id} ${phase}`);
+      writeLine(io.stderr, `  reject:   orchestrate reject ${id} ${phase} --reason "what should change"`);
+    }
+    writeLine(io.stderr, `  then:     orchestrate resume ${id}`);
+    return EXIT.gate;
+  }
+  if (outcome === "blocked") {
+    writeLine(io.stderr, `\nExecution ${state.id} is blocked and needs a decision:`);
+    for (const [task, t] of Object.entries(state.tasks)) {
+      if (t.status === "blocked" || t.status === "escalated")
+        writeLine(io.stderr, `  ${task}: ${t.reason ?? t.status}`);
+    }
+    writeLine(io.stderr, `  retry:    orchestrate retry ${id} [TASK|PHASE]`);
+    writeLine(io.stderr, `  cancel:   orchestrate cancel ${id}`);
+    return EXIT.failed;
+  }
+  writeLine(io.stdout, reportMarkdown(state));
+  writeLine(io.stderr, `Execution ${state.id} ${state.status}${state.reason ? `: ${state.reason}` : ""}`);
+  return state.status === "succeeded" ? EXIT.ok : EXIT.failed;
+}

@@ -1,0 +1,135 @@
+import { createLogUpdate } from "log-update";
+import { formatDuration } from "../core/plan/duration.ts";
+import { phaseStatus } from "../core/render/mermaid.ts";
+import { estimateRemaining, statusCounts } from "../core/report/eta.ts";
+import type { EffectOf, ExecutionState } from "../core/state/index.ts";
+import type { Notifier, TelemetryEvent } from "../ports/engine-ports.ts";
+import type { CliIO } from "./io.ts";
+
+/** What the run command shows while an execution runs. */
+export interface ProgressView extends Notifier {
+  telemetry(event: TelemetryEvent): void;
+  /** Stops live rendering (before prompts and at the end). */
+  pause(): void;
+  resume(): void;
+  stop(): void;
+}
+
+const BAR = 16;
+
+function bar(done: number, total: number): string {
+  const filled = total === 0 ? BAR : Math.round((done / total) * BAR);
+  return `${"█".repeat(filled)}${"░".repeat(BAR - filled)}`;
+}
+
+function clock(ms: number): string {
+  return new Date(ms).toISOString().slice(11, 19);
+}
+
+/** Lines of the live view: header, phases with bars, running tasks with elapsed time. */
+export function liveLines(state: ExecutionState, now: number): string[] {
+  const counts = statusCounts(state);
+  const total = Object.keys(state.tasks).length;
+  const done = (counts.succeeded ?? 0) + (counts.skipped ?? 0);
+  const eta = estimateRemaining(state, now);
+  const lines = [
+    `${state.id}  ${state.status}  ${done}/${total} tasks  elapsed ${formatDuration(now - state.created_at)}  ETA ${formatDuration(eta)}  cost $${state.cost.usd.toFixed(4)}`,
+  ];
+  for (const p of state.phases) {
+    const c = statusCounts(state, p.tasks);
+    const finished = (c.succeeded ?? 0) + (c.skipped ?? 0);
+    const status = phaseStatus(state, p);
+    const note = p.skipped !== undefined ? `skipped: ${p.skipped}` : `${finished}/${p.tasks.length}`;
+    lines.push(`  ${p.id.padEnd(16)} ${bar(finished, p.tasks.length)} ${status.padEnd(9)} ${note}`);
+  }
+  const running = Object.entries(state.tasks).filter(
+    ([, t]) => t.status === "in_progress" || t.status === "queued",
+  );
+  for (const [id, t] of running.slice(0, 12)) {
+    const elapsed = t.started_at !== undefined ? formatDuration(now - t.started_at) : "queued";
+    lines.push(`  ▸ ${id} (attempt ${t.attempt}) ${elapsed}`);
+  }
+  if (running.length > 12) lines.push(`  … and ${running.length - 12} more running`);
+  return lines;
+}
+
+/** Plain, timestamped lines: one per notable event. */
+function plainLine(e: TelemetryEvent): string | undefined {
+  const at = clock(e.at);
+  switch (e.name) {
+    case "task_started":
+      return `${at}  start    ${e.task} (attempt ${e.attempt})`;
+    case "task_succeeded":
+      return `${at}  done     ${e.task}`;
+    case "task_failed":
+      return `${at}  failed   ${e.task} (attempt ${e.attempt}): ${e.message ?? ""}`;
+    case "task_timed_out":
+      return `${at}  timeout  ${e.task} (attempt ${e.attempt}) exceeded its time limit`;
+    case "gate_opened":
+      return `${at}  gate     ${e.message} waits for approval`;
+    case "notice":
+      return `${at}  notice   ${e.message}`;
+    case "execution_succeeded":
+    case "execution_failed":
+    case "execution_cancelled":
+      return `${at}  ${e.name.replace("execution_", "").padEnd(8)} ${e.message ?? ""}`.trimEnd();
+    default:
+      return undefined;
+  }
+}
+
+/** A view for `run`/`resume`: live on a TTY (unless `plain`), else plain lines to stderr. */
+export function createView(
+  io: CliIO,
+  getState: () => ExecutionState | undefined,
+  now: () => number,
+  plain: boolean,
+): ProgressView {
+  const live = !plain && io.stderr.isTTY === true && !io.env.CI;
+  const render = live ? createLogUpdate(io.stderr as NodeJS.WriteStream, { showCursor: true }) : undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let paused = false;
+  const draw = () => {
+    const state = getState();
+    if (render && state && !paused) render(liveLines(state, now()).join("\n"));
+  };
+  if (render) {
+    timer = setInterval(draw, 250);
+    timer.unref();
+  }
+  return {
+    telemetry(e) {
+      if (render) {
+        // Failures and notices stay on screen above the live block.
+        if (e.name === "task_failed" || e.name === "task_timed_out" || e.name === "notice") {
+          render.clear();
+          io.stderr.write(`${plainLine(e)}\n`);
+          draw();
+        }
+        return;
+      }
+      const line = plainLine(e);
+      if (line) io.stderr.write(`${line}\n`);
+    },
+    update: () => draw(),
+    notify: (effect: EffectOf<"notify">) => {
+      if (!render && effect.level === "error")
+        io.stderr.write(`${clock(now())}  error    ${effect.message}\n`);
+    },
+    pause() {
+      paused = true;
+      render?.clear();
+    },
+    resume() {
+      paused = false;
+      draw();
+    },
+    stop() {
+      if (timer) clearInterval(timer);
+      if (render) {
+        draw();
+        render.done();
+      }
+    },
+  };
+}

@@ -1,0 +1,137 @@
+import { formatDuration } from "../plan/duration.ts";
+import type { OrchestrationResult } from "../report/summarize.ts";
+import { summarize } from "../report/summarize.ts";
+import type { ExecutionState } from "../state/types.ts";
+import { phaseMermaid, phaseStatus } from "./mermaid.ts";
+
+const ICON: Record<string, string> = {
+  succeeded: "✅",
+  failed: "❌",
+  cancelled: "⛔",
+  skipped: "⏭️",
+  running: "🔄",
+  waiting: "⏸️",
+  blocked: "🚧",
+  escalated: "🚨",
+  pending: "⏳",
+  ready: "⏳",
+  queued: "📤",
+  in_progress: "🔄",
+  under_review: "👀",
+};
+
+/** Escapes text for a markdown table cell. */
+function cell(text: string | number | undefined): string {
+  return String(text ?? "")
+    .replace(/\|/g, "\\|")
+    .replace(/\r?\n/g, " ");
+}
+
+function time(ms: number | null | undefined): string {
+  return ms === null || ms === undefined ? "-" : new Date(ms).toISOString().replace(".000Z", "Z");
+}
+
+function money(usd: number): string {
+  return `$${usd.toFixed(usd < 1 ? 4 : 2)}`;
+}
+
+/** The execution report in GitHub-flavoured markdown: phases, tasks, artifacts, metrics, approvals, graph. */
+export function reportMarkdown(
+  state: ExecutionState,
+  result: OrchestrationResult = summarize(state),
+): string {
+  const m = result.metrics;
+  const project =
+    typeof (state.meta.request as { project?: unknown } | undefined)?.project === "string"
+      ? ` — ${(state.meta.request as { project: string }).project}`
+      : "";
+  const out: string[] = [];
+  out.push(`# Orchestrate report: ${state.id}${project}`, "");
+  out.push(
+    `**Status:** ${ICON[state.status] ?? ""} ${state.status}${state.reason ? ` — ${cell(state.reason)}` : ""}  `,
+  );
+  out.push(`**Started:** ${time(state.created_at)} · **Finished:** ${time(state.finished_at)}`, "");
+  out.push("## Metrics", "", "| metric | value |", "|---|---|");
+  out.push(`| wall time | ${formatDuration(m.wall_time)} |`);
+  out.push(`| serial time (sum of task time) | ${formatDuration(m.serial_time)} |`);
+  out.push(`| speedup vs serial | ${m.speedup_vs_serial.toFixed(2)}× |`);
+  out.push(
+    `| parallel efficiency | ${(m.parallel_efficiency * 100).toFixed(0)}% of ${state.policy.max_concurrency} slots |`,
+  );
+  out.push(`| idle slot time | ${formatDuration(m.idle_time)} |`);
+  out.push(
+    `| cost | ${money(m.cost_estimate.usd)} · ${m.cost_estimate.tokens.toLocaleString("en-US")} tokens |`,
+    "",
+  );
+  if (state.phases.length > 0) {
+    out.push("## Phases", "", "| phase | status | tasks | duration | gate |", "|---|---|---|---|---|");
+    for (const p of state.phases) {
+      const status = phaseStatus(state, p);
+      const ps = state.phase_state[p.id];
+      const starts = p.tasks
+        .map((id) => state.tasks[id]?.first_started_at)
+        .filter((x): x is number => x !== undefined);
+      const ends = p.tasks
+        .map((id) => state.tasks[id]?.finished_at)
+        .filter((x): x is number => x !== undefined);
+      const duration =
+        starts.length > 0 && ends.length === p.tasks.length
+          ? formatDuration(Math.max(...ends) - Math.min(...starts))
+          : "-";
+      const gate = ps?.gate
+        ? `${ps.gate.status}${ps.gate.approvals.length ? ` by ${ps.gate.approvals.map((a) => a.by).join(", ")}` : ""}${ps.gate.revisions ? ` after ${ps.gate.revisions} revision(s)` : ""}`
+        : p.gate
+          ? "not reached"
+          : "";
+      const tasks = p.skipped !== undefined ? `skipped: ${p.skipped}` : String(p.tasks.length);
+      out.push(
+        `| ${cell(p.name)} | ${ICON[status]} ${status} | ${cell(tasks)} | ${duration} | ${cell(gate)} |`,
+      );
+    }
+    out.push("");
+  }
+  out.push(
+    "## Tasks",
+    "",
+    "| task | agent | status | attempts | duration | cost | summary |",
+    "|---|---|---|---|---|---|---|",
+  );
+  for (const t of result.tasks) {
+    const note = t.summary ?? t.reason ?? "";
+    out.push(
+      `| ${cell(t.id)} | ${cell(t.agent)} | ${ICON[t.status] ?? ""} ${t.status} | ${t.attempts} | ${formatDuration(t.duration_ms)} | ${money(t.cost.usd)} | ${cell(note)} |`,
+    );
+  }
+  out.push("");
+  const artifacts = result.tasks.flatMap((t) => t.artifacts.map((a) => ({ task: t.id, ...a })));
+  if (artifacts.length > 0) {
+    out.push("## Artifacts", "", "| task | output | path | sha256 | bytes |", "|---|---|---|---|---|");
+    for (const a of artifacts) {
+      out.push(
+        `| ${cell(a.task)} | ${cell(a.name)} | ${cell(a.path)} | \`${(a.sha256 ?? "").slice(0, 12)}\` | ${a.bytes ?? ""} |`,
+      );
+    }
+    out.push("");
+  }
+  const errors = result.tasks.flatMap((t) => t.errors.map((e) => ({ task: t.id, ...e })));
+  if (errors.length > 0) {
+    out.push("## Errors", "", "| task | attempt | kind | message |", "|---|---|---|---|");
+    for (const e of errors)
+      out.push(`| ${cell(e.task)} | ${e.attempt} | ${cell(e.kind)} | ${cell(e.message.slice(0, 300))} |`);
+    out.push("");
+  }
+  if (state.audit.length > 0) {
+    out.push("## Approvals and commands", "", "| time | who | what |", "|---|---|---|");
+    for (const a of state.audit) out.push(`| ${time(a.at)} | ${cell(a.by)} | ${cell(a.what)} |`);
+    out.push("");
+  }
+  if (result.merged.conflicts.length > 0) {
+    out.push("## Conflicts", "");
+    for (const c of result.merged.conflicts)
+      out.push(`- ${c.tasks.join(" ↔ ")}: ${c.files.join(", ") || "(files unknown)"}`);
+    out.push("");
+  }
+  if (state.phases.length > 0)
+    out.push("## Graph", "", "```mermaid", phaseMermaid(state.phases, state), "```", "");
+  return out.join("\n");
+}

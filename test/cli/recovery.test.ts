@@ -1,0 +1,163 @@
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { cli, isAlive, startCli, tempDir, waitFor } from "./cli-helpers.ts";
+
+/**
+ * Each task appends a line to runs/<task> every time its command starts, so tests can count
+ * how often each command really ran. `slow` tasks sleep long enough to be caught in flight.
+ */
+const PLAN = `
+version: 1
+policy: { max_concurrency: 4, retry: { max_attempts: 3, initial_interval: 10ms, jitter: false } }
+agents:
+  fast:
+    run: 'mkdir -p runs; echo "$ORCHESTRATE_ATTEMPT" >> "runs/$(echo $ORCHESTRATE_TASK | tr / _)"; echo ok > "$ORCHESTRATE_ARTIFACTS/out.txt"'
+  slow:
+    run: 'mkdir -p runs; echo "$ORCHESTRATE_ATTEMPT" >> "runs/$(echo $ORCHESTRATE_TASK | tr / _)"; echo $$ > "runs/pid-$(echo $ORCHESTRATE_TASK | tr / _)-$ORCHESTRATE_ATTEMPT"; if [ ! -f release ]; then sleep 30; fi; echo ok > "$ORCHESTRATE_ARTIFACTS/out.txt"'
+phases:
+  - { id: one, agents: [fast], matrix: { n: [a, b, c] } }
+  - { id: two, needs: [one], agents: [slow, fast] }
+  - { id: three, needs: [two], agents: [fast] }
+`;
+
+function project(): string {
+  const dir = tempDir();
+  writeFileSync(join(dir, "plan.yml"), PLAN);
+  return dir;
+}
+
+function runs(dir: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  if (!existsSync(join(dir, "runs"))) return out;
+  for (const f of readdirSync(join(dir, "runs"))) {
+    if (f.startsWith("pid-")) continue;
+    out[f] = readFileSync(join(dir, "runs", f), "utf8")
+      .trim()
+      .split("\n").length;
+  }
+  return out;
+}
+
+function events(dir: string, id: string): { type: string; task?: string }[] {
+  const path = join(dir, ".orchestrate", id, "events.jsonl");
+  if (!existsSync(path)) return [];
+  return readFileSync(path, "utf8")
+    .trim()
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { type: string; task?: string });
+}
+
+function pidOf(dir: string, task: string, attempt: number): number {
+  return Number(readFileSync(join(dir, "runs", `pid-${task}-${attempt}`), "utf8"));
+}
+
+describe("crash, resume, lock, cancel", () => {
+  it("kill -9 then resume: finished tasks do not run again, the in-flight one is retried, nothing is lost", async () => {
+    const dir = project();
+    const run = startCli(["run", "plan.yml", "--request", "Project: crash", "--id", "c1"], dir);
+    await waitFor(() => existsSync(join(dir, "runs", "pid-two_slow-1")), 15_000, "the slow task to start");
+    await waitFor(
+      () => events(dir, "c1").some((e) => e.type === "task_succeeded" && e.task === "two/fast"),
+      15_000,
+      "two/fast",
+    );
+    run.child.kill("SIGKILL");
+    await run.exited;
+    const before = runs(dir);
+    expect(before).toMatchObject({
+      "one_fast@a": 1,
+      "one_fast@b": 1,
+      "one_fast@c": 1,
+      two_fast: 1,
+      two_slow: 1,
+    });
+    // The orphaned agent of the killed run is still sleeping; let the retry finish at once.
+    writeFileSync(join(dir, "release"), "");
+    const resumed = await cli(["resume", "c1"], { cwd: dir });
+    expect(resumed.code).toBe(0);
+    expect(runs(dir)).toEqual({
+      "one_fast@a": 1,
+      "one_fast@b": 1,
+      "one_fast@c": 1,
+      two_fast: 1,
+      two_slow: 2,
+      three_fast: 1,
+    });
+    const state = JSON.parse(readFileSync(join(dir, ".orchestrate/c1/state.json"), "utf8"));
+    expect(state.status).toBe("succeeded");
+    expect(state.tasks["two/slow"].errors).toEqual([
+      expect.objectContaining({ attempt: 1, kind: "interrupted" }),
+    ]);
+    expect((await cli(["replay", "c1"], { cwd: dir })).code).toBe(0);
+  });
+
+  it("a second process on a running execution is refused with the holder's pid; cancel stops it and its tasks", async () => {
+    const dir = project();
+    const run = startCli(["run", "plan.yml", "--request", "Project: lock", "--id", "l1"], dir);
+    await waitFor(() => existsSync(join(dir, "runs", "pid-two_slow-1")), 15_000, "the slow task to start");
+    const second = await cli(["resume", "l1"], { cwd: dir });
+    expect(second.code).toBe(2);
+    expect(second.stderr).toContain(`execution l1 is running in process ${run.child.pid}`);
+    const agentPid = pidOf(dir, "two_slow", 1);
+    expect(isAlive(agentPid)).toBe(true);
+    const cancel = await cli(["cancel", "l1"], { cwd: dir });
+    expect(cancel.code).toBe(0);
+    expect(await run.exited).toBe(1);
+    await waitFor(() => !isAlive(agentPid) || isZombie(agentPid), 5000, "the agent to stop");
+    const state = JSON.parse(readFileSync(join(dir, ".orchestrate/l1/state.json"), "utf8"));
+    expect(state.status).toBe("cancelled");
+    expect(state.tasks["three/fast"].status).toBe("cancelled");
+    expect(existsSync(join(dir, ".orchestrate/l1/lock"))).toBe(false);
+  });
+
+  it("reports a corrupt state file with its path and leaves it untouched", async () => {
+    const dir = project();
+    writeFileSync(join(dir, "release"), "");
+    expect((await cli(["run", "plan.yml", "--request", "x", "--id", "k1"], { cwd: dir })).code).toBe(0);
+    const path = join(dir, ".orchestrate/k1/state.json");
+    writeFileSync(path, '{"id": "k1", "status": ');
+    for (const args of [
+      ["status", "k1"],
+      ["resume", "k1"],
+      ["report", "k1"],
+    ]) {
+      const r = await cli(args, { cwd: dir });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(path);
+      expect(r.stderr).toContain("replay k1 --write");
+    }
+    expect(readFileSync(path, "utf8")).toBe('{"id": "k1", "status": ');
+    expect((await cli(["replay", "k1", "--write"], { cwd: dir })).code).toBe(0);
+    expect((await cli(["status", "k1", "--json"], { cwd: dir })).stdout).toContain('"status": "succeeded"');
+  });
+
+  it("a task timeout kills the task's whole process group", async () => {
+    const dir = tempDir();
+    writeFileSync(
+      join(dir, "plan.yml"),
+      [
+        "version: 1",
+        "policy: { timeout: { task: 1s }, retry: { max_attempts: 1 } }",
+        "agents:",
+        "  hang: { run: 'sleep 60 & echo $! > child.pid; wait' }",
+        "phases: [{ id: p, agents: [hang] }]",
+      ].join("\n"),
+    );
+    const r = await cli(["run", "plan.yml", "--request", "x", "--id", "t1"], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("timeout");
+    const child = Number(readFileSync(join(dir, "child.pid"), "utf8"));
+    await waitFor(() => !isAlive(child) || isZombie(child), 5000, "the grandchild to stop");
+  });
+});
+
+/** A killed process whose parent is gone may linger as a zombie where nothing reaps orphans. */
+function isZombie(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.startsWith("Z") === true;
+  } catch {
+    return false;
+  }
+}

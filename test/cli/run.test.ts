@@ -1,0 +1,134 @@
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { cli, tempDir } from "./cli-helpers.ts";
+
+/** A plan whose agents record what they saw; `fail-<agent>` files make an agent fail. */
+const PLAN = `
+version: 1
+policy: { retry: { max_attempts: 2, initial_interval: 10ms, jitter: false } }
+agents:
+  writer:
+    run: 'if [ -f fail-writer ]; then echo "writer broke" >&2; exit 1; fi; { echo "attempt $ORCHESTRATE_ATTEMPT"; cat "$ORCHESTRATE_FEEDBACK" 2>/dev/null || true; } > "$ORCHESTRATE_ARTIFACTS/spec.md"'
+    outputs: { spec: { path: spec.md } }
+  builder:
+    run: 'cat "$ORCHESTRATE_INPUTS"/spec__writer/spec.md > "$ORCHESTRATE_ARTIFACTS/build.txt"; echo "$ORCHESTRATE_MATRIX" >> "$ORCHESTRATE_ARTIFACTS/build.txt"'
+    outputs: { build: { path: build.txt } }
+phases:
+  - { id: spec, agents: [writer], gate: {} }
+  - { id: build, needs: [spec], agents: [builder], matrix: { module: [api, web] } }
+`;
+
+function project(): string {
+  const dir = tempDir();
+  writeFileSync(join(dir, "plan.yml"), PLAN);
+  return dir;
+}
+
+function state(dir: string, id: string) {
+  return JSON.parse(readFileSync(join(dir, ".orchestrate", id, "state.json"), "utf8")) as {
+    status: string;
+    tasks: Record<string, { status: string; attempt: number; errors: { kind: string }[] }>;
+  };
+}
+
+describe("orchestrate run", () => {
+  it("runs to the end with --yes, prints the id first and the report last", async () => {
+    const dir = project();
+    const r = await cli(["run", "plan.yml", "--request", "Project: demo", "--yes", "--id", "x1"], {
+      cwd: dir,
+    });
+    expect(r.code).toBe(0);
+    expect(r.stdout.split("\n")[0]).toBe("execution x1");
+    expect(r.stdout).toContain("# Orchestrate report: x1 — demo");
+    expect(r.stdout).toContain("| build/builder@web | builder | ✅ succeeded | 1 |");
+    const built = readFileSync(
+      join(dir, ".orchestrate/x1/tasks/build__builder@api/1/artifacts/build.txt"),
+      "utf8",
+    );
+    expect(built).toBe('attempt 1\n{"module":"api"}\n');
+    expect(state(dir, "x1").status).toBe("succeeded");
+  });
+
+  it("stops at a gate with exit 3 and the exact commands; reject re-runs with feedback; approve + resume finish", async () => {
+    const dir = project();
+    const first = await cli(["run", "plan.yml", "--request", "Project: demo", "--id", "g1"], { cwd: dir });
+    expect(first.code).toBe(3);
+    expect(first.stderr).toContain("orchestrate approve g1 spec");
+    expect(first.stderr).toContain("orchestrate resume g1");
+    expect((await cli(["reject", "g1", "spec", "--reason", "add rate limits"], { cwd: dir })).code).toBe(0);
+    expect((await cli(["resume", "g1"], { cwd: dir })).code).toBe(3);
+    const spec = readFileSync(join(dir, ".orchestrate/g1/tasks/spec__writer/2/artifacts/spec.md"), "utf8");
+    expect(spec).toBe("attempt 2\nadd rate limits");
+    expect((await cli(["approve", "g1", "spec"], { cwd: dir })).code).toBe(0);
+    const done = await cli(["resume", "g1"], { cwd: dir });
+    expect(done.code).toBe(0);
+    const s = state(dir, "g1");
+    expect(s.tasks["spec/writer"]).toMatchObject({ status: "succeeded", attempt: 2, errors: [] });
+    expect(s.tasks["build/builder@api"]).toMatchObject({ status: "succeeded", attempt: 1 });
+    expect(done.stdout).toContain("approved by");
+    expect((await cli(["replay", "g1"], { cwd: dir })).code).toBe(0);
+  });
+
+  it("--approve PHASE approves in advance", async () => {
+    const dir = project();
+    const r = await cli(
+      ["run", "plan.yml", "--request", "Project: demo", "--approve", "spec", "--id", "a1"],
+      { cwd: dir },
+    );
+    expect(r.code).toBe(0);
+  });
+
+  it("fails with exit 1 after the retries, then `retry` + `resume` recover", async () => {
+    const dir = project();
+    writeFileSync(join(dir, "fail-writer"), "");
+    const r = await cli(["run", "plan.yml", "--request", "Project: demo", "--yes", "--id", "f1"], {
+      cwd: dir,
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("spec/writer");
+    const failed = state(dir, "f1");
+    expect(failed.tasks["spec/writer"]!.errors.map((e) => e.kind)).toEqual(["exit", "exit"]);
+    expect(failed.tasks["build/builder@api"]!.status).toBe("skipped");
+    expect(readFileSync(join(dir, ".orchestrate/f1/tasks/spec__writer/1/stderr.log"), "utf8")).toBe(
+      "writer broke\n",
+    );
+    const resumeFinished = await cli(["resume", "f1"], { cwd: dir });
+    expect(resumeFinished.code).toBe(1);
+    expect(resumeFinished.stderr).toContain("orchestrate retry f1");
+    writeFileSync(join(dir, "fail-writer.off"), "");
+    await import("node:fs").then((fs) => fs.rmSync(join(dir, "fail-writer")));
+    expect((await cli(["retry", "f1"], { cwd: dir })).code).toBe(0);
+    const again = await cli(["resume", "f1", "--yes"], { cwd: dir });
+    expect(again.code).toBe(0);
+    expect(state(dir, "f1").tasks["build/builder@web"]!.status).toBe("succeeded");
+  });
+
+  it("refuses what does not fit: unknown phase, a gate that is not open, an unknown execution", async () => {
+    const dir = project();
+    await cli(["run", "plan.yml", "--request", "Project: demo", "--id", "r1"], { cwd: dir });
+    const unknown = await cli(["approve", "r1", "nope"], { cwd: dir });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('refused: unknown phase "nope"');
+    const closed = await cli(["approve", "r1", "build"], { cwd: dir });
+    expect(closed.stderr).toContain("refused: phase build has no gate");
+    const missing = await cli(["status", "zzz"], { cwd: dir });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('no execution "zzz"');
+    expect(missing.stderr).toContain("r1");
+  });
+
+  it("needs a request and a valid plan", async () => {
+    const dir = project();
+    const noRequest = await cli(["run", "plan.yml"], { cwd: dir });
+    expect(noRequest.code).toBe(2);
+    expect(noRequest.stderr).toContain("a request is needed");
+    writeFileSync(join(dir, "bad.yml"), "version: 1\nphases: [{ id: a, agents: [ghost] }]\n");
+    const bad = await cli(["run", "bad.yml", "--request", "x"], { cwd: dir });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain(
+      'bad.yml:2:28: phases[0].agents[0]: unknown agent "ghost" (hint: no agents are defined)',
+    );
+    expect(existsSync(join(dir, ".orchestrate"))).toBe(false);
+  });
+});
