@@ -31,7 +31,7 @@ export function starterPlan(template: string): string {
   for (const [id, agent] of Object.entries(parsed.agents ?? {})) {
     lines.push(
       `  ${id}:${agent.role ? ` # ${agent.role}` : ""}`,
-      `    run: echo "TODO: command for ${id}" >&2; exit 78`,
+      `    run: 'echo "TODO - set the command of agent ${id}" >&2; exit 78'`,
     );
   }
   return `${lines.join("\n")}\n`;

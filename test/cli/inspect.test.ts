@@ -1,0 +1,83 @@
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { cli, tempDir } from "./cli-helpers.ts";
+
+const SIGNUP =
+  "프로젝트: 회원가입 시스템, 요구: OAuth + 2FA + Email verification, 스택: FastAPI + React, 마감: 3일";
+
+describe("orchestrate init, graph, status, report", () => {
+  it("init writes the plan and the issue form, never overwriting without --force", async () => {
+    const dir = tempDir();
+    const first = await cli(["init", "--template", "pipeline"], { cwd: dir });
+    expect(first.code).toBe(0);
+    const plan = readFileSync(join(dir, ".github/orchestrate.yml"), "utf8");
+    expect(plan).toContain("extends: pipeline");
+    expect(existsSync(join(dir, ".github/ISSUE_TEMPLATE/orchestrate.yml"))).toBe(true);
+    expect((await cli(["validate"], { cwd: dir })).code).toBe(0);
+    const again = await cli(["init"], { cwd: dir });
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain("already exist");
+    expect(again.stderr).toContain("--force");
+    expect((await cli(["init", "--force"], { cwd: dir })).code).toBe(0);
+    expect(readFileSync(join(dir, ".github/orchestrate.yml"), "utf8")).toContain("extends: full-delivery");
+    expect((await cli(["init", "--template", "nope"], { cwd: dir })).stderr).toContain("unknown template");
+  });
+
+  it("graph shows skipped phases with reasons and the critical path", async () => {
+    const dir = tempDir();
+    const text = await cli(
+      ["graph", join(import.meta.dirname, "../../templates/full-delivery.yml"), "--request", SIGNUP],
+      {
+        cwd: dir,
+      },
+    );
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain("analysis  (skipped: repo.has_code is false)");
+    expect(text.stdout).toContain("development/dev@backend");
+    expect(text.stdout).toMatch(/critical path \(.+\): .*development\/dev@/);
+    const mermaid = await cli(
+      ["graph", join(import.meta.dirname, "../../templates/pipeline.yml"), "--format", "mermaid"],
+      {
+        cwd: dir,
+      },
+    );
+    expect(mermaid.stdout.startsWith("flowchart LR\n")).toBe(true);
+    expect(mermaid.stdout).toContain("n_plan --> n_build");
+    const json = await cli(
+      ["graph", join(import.meta.dirname, "../../templates/pipeline.yml"), "--format", "json"],
+      { cwd: dir },
+    );
+    expect((JSON.parse(json.stdout) as { tasks: unknown[] }).tasks).toHaveLength(4);
+  });
+
+  it("status lists executions and shows one; report prints markdown or JSON", async () => {
+    const dir = tempDir();
+    writeFileSync(
+      join(dir, "plan.yml"),
+      "version: 1\nagents:\n  a: { run: 'echo hi > \"$ORCHESTRATE_ARTIFACTS/hi.txt\"' }\nphases: [{ id: p, agents: [a] }]\n",
+    );
+    expect((await cli(["status"], { cwd: dir })).stdout).toContain("no executions yet");
+    expect(
+      (await cli(["run", "plan.yml", "--request", "Project: tiny", "--id", "s1"], { cwd: dir })).code,
+    ).toBe(0);
+    const list = await cli(["status"], { cwd: dir });
+    expect(list.stdout).toMatch(/^s1 +succeeded/);
+    const one = await cli(["status", "s1"], { cwd: dir });
+    expect(one.stdout).toContain("s1  succeeded  1/1 tasks");
+    const json = JSON.parse((await cli(["status", "s1", "--json"], { cwd: dir })).stdout) as {
+      status: string;
+      phases: unknown[];
+    };
+    expect(json.status).toBe("succeeded");
+    expect(json.phases).toEqual([{ id: "p", status: "succeeded", tasks: ["p/a"] }]);
+    const md = await cli(["report", "s1"], { cwd: dir });
+    expect(md.stdout).toContain("| p/a | hi.txt | hi.txt |");
+    expect(md.stdout).toContain("```mermaid");
+    const reportJson = JSON.parse((await cli(["report", "s1", "--format", "json"], { cwd: dir })).stdout) as {
+      tasks: { artifacts: { sha256: string }[] }[];
+    };
+    expect(reportJson.tasks[0]!.artifacts[0]!.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect((await cli(["report", "s1", "--format", "xml"], { cwd: dir })).code).toBe(2);
+  });
+});
