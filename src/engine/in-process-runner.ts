@@ -41,34 +41,65 @@ export function errorKind(error: unknown): string {
   return typeof kind === "string" ? kind : "error";
 }
 
+/**
+ * One running attempt. Its `AbortSignal` is made on first use (making one is costly and most
+ * tasks never read it); a cancel before that is remembered and yields an aborted signal.
+ */
+class Attempt {
+  #controller: AbortController | undefined;
+  #reason: unknown;
+  cancelled = false;
+
+  get signal(): AbortSignal {
+    if (!this.#controller) {
+      this.#controller = new AbortController();
+      if (this.cancelled) this.#controller.abort(this.#reason);
+    }
+    return this.#controller.signal;
+  }
+
+  cancel(reason: unknown): void {
+    if (this.cancelled) return;
+    this.cancelled = true;
+    this.#reason = reason;
+    this.#controller?.abort(reason);
+  }
+}
+
 /** Runs tasks as async functions in this process. */
 export function inProcessRunner(run: TaskFunction, getState: () => ExecutionState | undefined): TaskRunner {
-  const running = new Map<string, AbortController>();
-  return {
-    start(task, state, send: (e: NewEvent) => void) {
-      const key = `${task.id}#${task.attempt}`;
-      const controller = new AbortController();
-      running.set(key, controller);
-      const spec = state.specs[task.id]!;
-      const node: TaskNode = {
-        id: spec.id,
-        agent: spec.agent,
-        needs: spec.needs,
-        estimate_ms: spec.estimate_ms,
-        ...(spec.phase ? { phase: spec.phase } : {}),
-        ...(spec.matrix ? { matrix: spec.matrix } : {}),
-        ...(spec.prompt !== undefined ? { prompt: spec.prompt } : {}),
-        ...(spec.params ? { params: spec.params } : {}),
-      };
-      const context: SharedContext = {
+  const running = new Map<string, Attempt>();
+  // The shared context is the same for every task; it is made again only if `send` changes.
+  let context: SharedContext | undefined;
+  let contextSend: ((e: NewEvent) => void) | undefined;
+  const contextFor = (send: (e: NewEvent) => void): SharedContext => {
+    if (!context || contextSend !== send) {
+      contextSend = send;
+      context = {
         get: <T>(k: string) => getState()?.context[k] as T | undefined,
         set: (k, value) => send({ type: "context_set", key: k, value }),
         keys: () => Object.keys(getState()?.context ?? {}),
       };
+    }
+    return context;
+  };
+  return {
+    start(task, state, send: (e: NewEvent) => void) {
+      const key = `${task.id}#${task.attempt}`;
+      const attempt = new Attempt();
+      running.set(key, attempt);
+      const spec = state.specs[task.id]!;
+      const node: TaskNode = { id: spec.id, agent: spec.agent, needs: spec.needs, estimate_ms: spec.estimate_ms };
+      if (spec.phase) node.phase = spec.phase;
+      if (spec.matrix) node.matrix = spec.matrix;
+      if (spec.prompt !== undefined) node.prompt = spec.prompt;
+      if (spec.params) node.params = spec.params;
       const ctx: RunContext = {
-        signal: controller.signal,
+        get signal() {
+          return attempt.signal;
+        },
         attempt: task.attempt,
-        context,
+        context: contextFor(send),
         ...(task.feedback ? { feedback: task.feedback } : {}),
         heartbeat: (message) =>
           send({ type: "heartbeat", task: task.id, attempt: task.attempt, ...(message ? { message } : {}) }),
@@ -78,7 +109,8 @@ export function inProcessRunner(run: TaskFunction, getState: () => ExecutionStat
         .then(() => run(node, ctx))
         .then(
           (out) => {
-            if (controller.signal.aborted) return;
+            running.delete(key);
+            if (attempt.cancelled) return;
             const cost = out?.cost ? { usd: out.cost.usd ?? 0, tokens: out.cost.tokens ?? 0 } : undefined;
             send({
               type: "task_succeeded",
@@ -91,7 +123,8 @@ export function inProcessRunner(run: TaskFunction, getState: () => ExecutionStat
             });
           },
           (error: unknown) => {
-            if (controller.signal.aborted) return;
+            running.delete(key);
+            if (attempt.cancelled) return;
             const message = error instanceof Error ? error.message : String(error);
             send({
               type: "task_failed",
@@ -100,11 +133,10 @@ export function inProcessRunner(run: TaskFunction, getState: () => ExecutionStat
               error: { kind: errorKind(error), message },
             });
           },
-        )
-        .finally(() => running.delete(key));
+        );
     },
     cancel(task, reason) {
-      running.get(`${task.id}#${task.attempt}`)?.abort(new TaskFailure("cancelled", reason));
+      running.get(`${task.id}#${task.attempt}`)?.cancel(new TaskFailure("cancelled", reason));
     },
   };
 }

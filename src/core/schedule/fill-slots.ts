@@ -15,13 +15,14 @@ export function fillSlots(ctx: Ctx): void {
   if (free <= 0 || s.ready.length === 0) return;
   const batch: EffectOf<"dispatch">["tasks"] = [];
   const failFast: string[] = [];
-  const phaseLimits = new Map(s.phases.map((p) => [p.id, p.max_concurrency]));
+  let phaseLimits: Map<string, number | undefined> | undefined;
   for (let i = 0; i < s.ready.length && free > 0; ) {
     const id = s.ready[i]!;
     const spec = s.specs[id]!;
     const circuit = s.circuits[spec.agent];
     const agentBusy = s.inflight[`agent:${spec.agent}`] ?? 0;
-    const phaseLimit = spec.phase ? phaseLimits.get(spec.phase) : undefined;
+    if (spec.phase && !phaseLimits) phaseLimits = new Map(s.phases.map((p) => [p.id, p.max_concurrency]));
+    const phaseLimit = spec.phase ? phaseLimits!.get(spec.phase) : undefined;
     const agentLimit = s.agent_limits[spec.agent];
     let blocked = false;
     if (circuit?.state === "open") {

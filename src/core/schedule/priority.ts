@@ -12,35 +12,47 @@ export interface PriorityInput {
  * Tasks on a cycle (which validation rejects earlier) get their own estimate.
  */
 export function criticalPathPriorities(tasks: readonly PriorityInput[]): Map<string, number> {
-  const byId = new Map(tasks.map((t) => [t.id, t]));
-  const dependents = new Map<string, string[]>();
-  const remaining = new Map<string, number>();
-  for (const t of tasks) remaining.set(t.id, 0);
-  for (const t of tasks) {
-    for (const need of t.needs) {
-      if (!byId.has(need)) continue;
-      const list = dependents.get(need);
-      if (list) list.push(t.id);
-      else dependents.set(need, [t.id]);
-      remaining.set(need, (remaining.get(need) ?? 0) + 1);
+  // Index of each id (the last task with an id stands for it, as a Map built from the list would).
+  const indexOf = new Map<string, number>();
+  for (let i = 0; i < tasks.length; i++) indexOf.set(tasks[i]!.id, i);
+  const n = tasks.length;
+  // Needs as indices, and dependents in compressed form: those of task i are
+  // dependents[first[i]] … dependents[first[i + 1] − 1].
+  const needs: number[][] = new Array(n);
+  const remaining = new Int32Array(n);
+  const first = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) {
+    const list: number[] = [];
+    for (const need of tasks[i]!.needs) {
+      const j = indexOf.get(need);
+      if (j === undefined) continue;
+      list.push(j);
+      remaining[j]! += 1;
+      first[j + 1]! += 1;
     }
+    needs[i] = list;
   }
+  for (let i = 0; i < n; i++) first[i + 1]! += first[i]!;
+  const dependents = new Int32Array(first[n]!);
+  const fill = first.slice(0, n);
+  for (let i = 0; i < n; i++) for (const j of needs[i]!) dependents[fill[j]!++] = i;
   // Process sinks first: a task's priority is known once all its dependents' are.
-  const stack = tasks.filter((t) => remaining.get(t.id) === 0).map((t) => t.id);
-  const priority = new Map<string, number>();
+  const priority = new Float64Array(n);
+  const done = new Uint8Array(n);
+  const stack: number[] = [];
+  for (let i = 0; i < n; i++) if (remaining[i] === 0 && indexOf.get(tasks[i]!.id) === i) stack.push(i);
   while (stack.length > 0) {
-    const id = stack.pop()!;
-    const task = byId.get(id)!;
+    const i = stack.pop()!;
     let longest = 0;
-    for (const d of dependents.get(id) ?? []) longest = Math.max(longest, priority.get(d) ?? 0);
-    priority.set(id, task.estimate_ms + longest);
-    for (const need of task.needs) {
-      if (!byId.has(need)) continue;
-      const left = (remaining.get(need) ?? 1) - 1;
-      remaining.set(need, left);
-      if (left === 0) stack.push(need);
+    for (let k = first[i]!; k < first[i + 1]!; k++) longest = Math.max(longest, priority[dependents[k]!]!);
+    priority[i] = tasks[i]!.estimate_ms + longest;
+    done[i] = 1;
+    for (const j of needs[i]!) {
+      remaining[j]! -= 1;
+      if (remaining[j] === 0) stack.push(j);
     }
   }
-  for (const t of tasks) if (!priority.has(t.id)) priority.set(t.id, t.estimate_ms);
-  return priority;
+  const out = new Map<string, number>();
+  for (const [id, i] of indexOf) out.set(id, done[i] ? priority[i]! : tasks[i]!.estimate_ms);
+  return out;
 }

@@ -1,7 +1,7 @@
 import { insertReady, removeReady } from "../schedule/ready-queue.ts";
 import type { Effect } from "./effects.ts";
-import type { ExecutionState, TaskState, TaskStatus } from "./types.ts";
-import { IN_FLIGHT, TERMINAL } from "./types.ts";
+import type { ExecutionState, StatusCounts, TaskSpec, TaskState, TaskStatus } from "./types.ts";
+import { TERMINAL } from "./types.ts";
 
 /** Working set of one transition: the draft state, the event's time, effects so far. */
 export interface Ctx {
@@ -31,21 +31,65 @@ export function dependentsOf(s: ExecutionState, id: string): readonly string[] {
   return index.get(id) ?? [];
 }
 
-function slotKeys(s: ExecutionState, id: string): string[] {
+const slotKeysCache = new WeakMap<TaskSpec, readonly string[]>();
+
+/** The slot counters a task holds while in flight. Derived from its (immutable) spec and cached. */
+function slotKeys(s: ExecutionState, id: string): readonly string[] {
   const spec = s.specs[id]!;
-  return spec.phase ? ["*", `phase:${spec.phase}`, `agent:${spec.agent}`] : ["*", `agent:${spec.agent}`];
+  let keys = slotKeysCache.get(spec);
+  if (!keys) {
+    keys = spec.phase ? ["*", `phase:${spec.phase}`, `agent:${spec.agent}`] : ["*", `agent:${spec.agent}`];
+    slotKeysCache.set(spec, keys);
+  }
+  return keys;
+}
+
+/** Every status at zero. */
+export function emptyCounts(): StatusCounts {
+  return {
+    pending: 0,
+    ready: 0,
+    queued: 0,
+    in_progress: 0,
+    under_review: 0,
+    blocked: 0,
+    escalated: 0,
+    succeeded: 0,
+    failed: 0,
+    skipped: 0,
+    cancelled: 0,
+  };
+}
+
+/** The state's tasks per status; rebuilt from `tasks` (and kept) when the state has none. */
+export function statusCounts(s: ExecutionState): StatusCounts {
+  if (s.counts) return s.counts;
+  const counts = emptyCounts();
+  for (const t of Object.values(s.tasks)) counts[t.status] += 1;
+  s.counts = counts;
+  return counts;
+}
+
+/** Records a task's move from `from` (undefined: a new task) to `to` in the status counts. */
+export function countStatus(s: ExecutionState, from: TaskStatus | undefined, to: TaskStatus): void {
+  if (from === to) return;
+  const counts = statusCounts(s);
+  if (from !== undefined) counts[from] -= 1;
+  counts[to] += 1;
 }
 
 /**
- * The one place a task's status changes: keeps the ready queue and the slot counters in step.
- * Task objects are replaced, never edited, so a copied state never shares a changed task.
+ * The one place a task's status changes: keeps the ready queue, the slot counters and the
+ * status counts in step. Task objects are replaced, never edited, so a copied state never
+ * shares a changed task.
  */
 export function setTask(ctx: Ctx, id: string, status: TaskStatus, patch: Partial<TaskState> = {}): void {
   const { s } = ctx;
   const prev = s.tasks[id]!;
+  countStatus(s, prev.status, status);
   if (prev.status === "ready" && status !== "ready") removeReady(s, id);
-  const wasInFlight = IN_FLIGHT.has(prev.status);
-  const isInFlight = IN_FLIGHT.has(status);
+  const wasInFlight = prev.status === "queued" || prev.status === "in_progress";
+  const isInFlight = status === "queued" || status === "in_progress";
   if (wasInFlight !== isInFlight) {
     for (const key of slotKeys(s, id)) s.inflight[key] = (s.inflight[key] ?? 0) + (isInFlight ? 1 : -1);
   }
@@ -54,13 +98,18 @@ export function setTask(ctx: Ctx, id: string, status: TaskStatus, patch: Partial
   if (prev.status !== status) ctx.changed.add(s.specs[id]!.phase ?? "");
 }
 
-/** Whether every dependency of `id` succeeded or was skipped by a person. */
+/**
+ * Whether every dependency of `id` succeeded or was skipped by a person. Inside one phase, a task
+ * under review counts as done: a gated phase's tasks are reviewed together once all have run.
+ */
 export function dependenciesMet(s: ExecutionState, id: string): boolean {
+  const phase = s.specs[id]!.phase;
   for (const need of s.specs[id]!.needs) {
     const t = s.tasks[need];
     if (!t) continue;
     if (t.status === "succeeded") continue;
     if (t.status === "skipped" && t.skip_cause === "person") continue;
+    if (t.status === "under_review" && phase !== undefined && s.specs[need]!.phase === phase) continue;
     return false;
   }
   return true;
@@ -80,20 +129,39 @@ export function promoteDependents(ctx: Ctx, id: string): void {
 /** Skips every task downstream of `id` that has not run, because `id` did not succeed. */
 export function skipDependents(ctx: Ctx, id: string, why: string): void {
   const queue = [id];
+  const seen = new Set<string>();
   while (queue.length > 0) {
     const current = queue.shift()!;
-    for (const d of dependentsOf(ctx.s, current)) {
-      const t = ctx.s.tasks[d]!;
-      if (t.status !== "pending" && t.status !== "ready") continue;
-      clearTaskTimers(ctx, d);
-      setTask(ctx, d, "skipped", {
-        reason: `needs ${current}, which ${why}`,
-        skip_cause: "dependency",
-        retry_at: undefined,
-      });
-      queue.push(d);
+    if (seen.has(current)) continue;
+    seen.add(current);
+    // A gated phase with a task that will not succeed cannot pass its gate: what follows any of
+    // its tasks will not run either.
+    const phase = gatedPhaseOf(ctx.s, current);
+    const sources = phase ? phase.tasks : [current];
+    for (const source of sources) {
+      for (const d of dependentsOf(ctx.s, source)) {
+        const t = ctx.s.tasks[d]!;
+        if (t.status !== "pending" && t.status !== "ready") continue;
+        clearTaskTimers(ctx, d);
+        setTask(ctx, d, "skipped", {
+          reason:
+            source === current
+              ? `needs ${current}, which ${why}`
+              : `needs ${source}, whose phase ${phase!.id} cannot pass its gate`,
+          skip_cause: "dependency",
+          retry_at: undefined,
+        });
+        queue.push(d);
+      }
     }
   }
+}
+
+function gatedPhaseOf(s: ExecutionState, id: string): ExecutionState["phases"][number] | undefined {
+  const phase = s.specs[id]?.phase;
+  if (phase === undefined) return undefined;
+  const spec = s.phases.find((p) => p.id === phase);
+  return spec?.gate ? spec : undefined;
 }
 
 export function startTimer(ctx: Ctx, timer: ExecutionState["timers"][string]): void {

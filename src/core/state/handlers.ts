@@ -2,10 +2,12 @@ import type { Ctx } from "./context.ts";
 import {
   addCost,
   clearTaskTimers,
+  countStatus,
   dependentsOf,
   promote,
   promoteDependents,
   setTask,
+  skipDependents,
   startTimer,
 } from "./context.ts";
 import type { EventOf, ExecutionEvent } from "./events.ts";
@@ -42,10 +44,16 @@ const HANDLERS: Handlers = {
     for (const t of e.tasks)
       for (const n of t.needs) if (!known.has(n)) return `task ${t.id} needs unknown task ${n}`;
     ctx.s.specs = buildSpecs(e.tasks, [], ctx.s.policy, ctx.s.specs);
-    for (const t of e.tasks) ctx.s.tasks[t.id] = newTaskState();
+    for (const t of e.tasks) {
+      countStatus(ctx.s, undefined, "pending");
+      ctx.s.tasks[t.id] = newTaskState();
+    }
     // Re-sort the ready queue: priorities may have changed.
     const ready = ctx.s.ready.splice(0);
-    for (const id of ready) ctx.s.tasks[id] = { ...ctx.s.tasks[id]!, status: "pending" };
+    for (const id of ready) {
+      countStatus(ctx.s, "ready", "pending");
+      ctx.s.tasks[id] = { ...ctx.s.tasks[id]!, status: "pending" };
+    }
     for (const id of [...ready, ...e.tasks.map((t) => t.id)]) promote(ctx, id);
     return undefined;
   },
@@ -119,7 +127,7 @@ const HANDLERS: Handlers = {
     if (why) return why;
     clearTaskTimers(ctx, e.task);
     setTask(ctx, e.task, "cancelled", { finished_at: e.at, reason: `attempt ${e.attempt} was cancelled` });
-    skipDependentsOf(ctx, e.task);
+    skipDependents(ctx, e.task, "was cancelled");
     return undefined;
   },
 
@@ -222,15 +230,6 @@ const HANDLERS: Handlers = {
     return undefined;
   },
 };
-
-function skipDependentsOf(ctx: Ctx, id: string): void {
-  for (const d of dependentsOf(ctx.s, id)) {
-    const t = ctx.s.tasks[d]!;
-    if (t.status !== "pending" && t.status !== "ready") continue;
-    setTask(ctx, d, "skipped", { reason: `needs ${id}, which was cancelled`, skip_cause: "dependency" });
-    skipDependentsOf(ctx, d);
-  }
-}
 
 function skipTask(ctx: Ctx, id: string, reason: string, by: string | undefined): string | undefined {
   if (ended(ctx)) return ENDED;

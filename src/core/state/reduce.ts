@@ -22,6 +22,7 @@ function draftOf(state: ExecutionState): ExecutionState {
     phase_state: { ...state.phase_state },
     circuits: { ...state.circuits },
     inflight: { ...state.inflight },
+    ...(state.counts ? { counts: { ...state.counts } } : {}),
     ready: [...state.ready],
     rr: { ...state.rr },
     rr_seq: { ...state.rr_seq },
@@ -90,9 +91,17 @@ function finish(ctx: Ctx, event: ExecutionEvent): Transition {
   if (isFinal(ctx.s)) for (const id of Object.keys(ctx.s.timers)) clearTimer(ctx, id);
   ctx.s.applied[event.id] = true;
   ctx.s.seq += 1;
-  if (ctx.changed.size > 0)
-    ctx.effects.push({ type: "update_status", phases: [...ctx.changed].filter(Boolean).sort() });
+  if (ctx.changed.size > 0) ctx.effects.push({ type: "update_status", phases: changedPhases(ctx.changed) });
   return { state: ctx.s, effects: ctx.effects };
+}
+
+/** The phases that changed, sorted; "" (tasks without a phase) left out. */
+function changedPhases(changed: Set<string>): string[] {
+  if (changed.size === 1) {
+    const [only] = changed;
+    return only ? [only] : [];
+  }
+  return [...changed].filter(Boolean).sort();
 }
 
 function isFinal(s: ExecutionState): boolean {

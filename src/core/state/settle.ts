@@ -1,10 +1,12 @@
 import type { Ctx } from "./context.ts";
+import { statusCounts } from "./context.ts";
 import { cancelAll } from "./task-results.ts";
-import { IN_FLIGHT, TERMINAL } from "./types.ts";
+import type { ExecutionState } from "./types.ts";
 
 /**
  * Derives the execution's status after a transition and emits `complete` exactly once, when
- * every task is final (or in-flight work settled after a halt).
+ * every task is final (or in-flight work settled after a halt). Reads the status counts, so it
+ * does not scan the tasks but on completion and while nothing runs or is ready.
  */
 export function settle(ctx: Ctx): void {
   const { s } = ctx;
@@ -13,36 +15,62 @@ export function settle(ctx: Ctx): void {
     complete(ctx, s.status, s.reason);
     return;
   }
-  let inFlight = 0;
-  let waiting = 0;
-  let blocked = 0;
-  let open = 0;
-  let retrying = 0;
-  const failed: string[] = [];
-  for (const [id, t] of Object.entries(s.tasks)) {
-    if (IN_FLIGHT.has(t.status)) inFlight++;
-    else if (t.status === "under_review") waiting++;
-    else if (t.status === "blocked" || t.status === "escalated") blocked++;
-    else if (!TERMINAL.has(t.status)) {
-      open++;
-      if (t.retry_at !== undefined) retrying++;
-    } else if (t.status === "failed" || t.status === "cancelled") failed.push(id);
-  }
+  const c = statusCounts(s);
+  const inFlight = c.queued + c.in_progress;
+  const blocked = c.blocked + c.escalated;
+  const open = c.pending + c.ready;
+  // Reviews in a phase that can no longer pass its gate (a sibling failed) wait for nothing.
+  const waiting =
+    c.under_review - (c.under_review > 0 && inFlight === 0 && open === 0 ? strandedReviews(s) : 0);
   if (s.halt && inFlight === 0) {
     cancelAll(ctx, s.halt);
     complete(ctx, "failed", s.halt);
     return;
   }
   if (inFlight === 0 && waiting === 0 && blocked === 0 && open === 0) {
+    const failed = Object.keys(s.tasks).filter((id) => {
+      const status = s.tasks[id]!.status;
+      return status === "failed" || status === "cancelled";
+    });
     const list = failed.slice(0, 5).join(", ") + (failed.length > 5 ? ` and ${failed.length - 5} more` : "");
     if (failed.length === 0) complete(ctx, "succeeded", undefined);
     else complete(ctx, "failed", `${failed.length} task(s) did not succeed: ${list}`);
     return;
   }
-  if (inFlight > 0 || s.ready.length > 0 || retrying > 0) s.status = "running";
+  s.reason = undefined;
+  if (inFlight > 0 || s.ready.length > 0 || (open > 0 && retrying(s))) s.status = "running";
   else if (waiting > 0) s.status = "waiting";
   else if (blocked > 0) s.status = "blocked";
-  else s.status = "running";
+  else {
+    // Open tasks, yet nothing runs, waits or can start: say so rather than wait forever.
+    s.status = "blocked";
+    s.reason = "no task can start: their dependencies will not finish";
+  }
+}
+
+/** Tasks under review in gated phases where another task failed, was cancelled or skipped for a failure. */
+function strandedReviews(s: ExecutionState): number {
+  let count = 0;
+  for (const phase of s.phases) {
+    if (!phase.gate || s.phase_state[phase.id]?.gate?.status === "open") continue;
+    const tasks = phase.tasks.map((id) => s.tasks[id]!);
+    const broken = tasks.some(
+      (t) =>
+        t.status === "failed" ||
+        t.status === "cancelled" ||
+        (t.status === "skipped" && t.skip_cause === "dependency"),
+    );
+    if (broken) count += tasks.filter((t) => t.status === "under_review").length;
+  }
+  return count;
+}
+
+/** Whether a pending or ready task waits for a retry backoff. */
+function retrying(s: ExecutionState): boolean {
+  for (const t of Object.values(s.tasks)) {
+    if ((t.status === "pending" || t.status === "ready") && t.retry_at !== undefined) return true;
+  }
+  return false;
 }
 
 function complete(ctx: Ctx, status: "succeeded" | "failed" | "cancelled", reason: string | undefined): void {

@@ -1,5 +1,6 @@
 import { defaultPolicy, type PolicyConfig } from "../plan/schema.ts";
 import { criticalPathPriorities } from "../schedule/priority.ts";
+import { emptyCounts } from "./context.ts";
 import type { EventOf } from "./events.ts";
 import type { ExecutionState, PhaseSpec, TaskSpec, TaskState } from "./types.ts";
 
@@ -110,6 +111,7 @@ export function initialState(event: EventOf<"execution_started">): ExecutionStat
     phase_state: {},
     circuits: {},
     inflight: {},
+    counts: { ...emptyCounts(), pending: Object.keys(tasks).length },
     ready: [],
     rr: {},
     rr_seq: {},

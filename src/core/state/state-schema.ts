@@ -181,6 +181,7 @@ export const ExecutionStateSchema = z.object({
   phase_state: z.record(z.string(), PhaseStateShape),
   circuits: z.record(z.string(), CircuitShape),
   inflight: z.record(z.string(), Count),
+  counts: z.record(z.enum(TASK_STATUSES), Count).optional(),
   halt: z.string().optional(),
   ready: Strings,
   rr: z.record(z.string(), Count),

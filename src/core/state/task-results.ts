@@ -51,8 +51,9 @@ export function succeed(
     s.circuits[spec.agent] = { state: "closed", consecutive_failures: 0 };
     clearTimer(ctx, `circuit:${spec.agent}`);
   }
+  // Tasks later in a sequential gated phase may start now; other dependents wait for the gate.
+  promoteDependents(ctx, task);
   if (gated) maybeOpenGate(ctx, spec.phase!);
-  else promoteDependents(ctx, task);
 }
 
 /** Records a failed attempt: retried after a backoff while the policy allows, else final. */

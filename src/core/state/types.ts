@@ -32,6 +32,9 @@ export const TERMINAL: ReadonlySet<TaskStatus> = new Set(["succeeded", "failed",
 /** Statuses that hold a concurrency slot. */
 export const IN_FLIGHT: ReadonlySet<TaskStatus> = new Set(["queued", "in_progress"]);
 
+/** Number of tasks in each status. */
+export type StatusCounts = Record<TaskStatus, number>;
+
 /** What a task is, fixed when the execution starts. */
 export interface TaskSpec {
   id: string;
@@ -184,6 +187,11 @@ export interface ExecutionState {
   circuits: Record<string, CircuitState>;
   /** Slots held: `*` for the execution, `phase:<id>` and `agent:<id>` for the per-phase and per-agent limits. */
   inflight: Record<string, number>;
+  /**
+   * Tasks per status, derived from `tasks` and kept in step with every status change, so that
+   * settling an event does not scan every task. Rebuilt from `tasks` when absent.
+   */
+  counts?: StatusCounts;
   /** Set when nothing more may be dispatched (budget reached); the execution ends once in-flight work settles. */
   halt?: string;
   /** Ready task ids in dispatch order (critical path first, then fairness). */
