@@ -1,0 +1,99 @@
+import { failure, messageOf, statusOf } from "./errors.ts";
+import type { GitHubClient } from "./octokit.ts";
+import type { BranchesPort, RepoRef } from "./ports.ts";
+
+type MergeResult =
+  | { merged: true; sha: string }
+  | { merged: false; conflict: true }
+  | { merged: false; conflict: false };
+
+/** Branches over the git refs API; merges over the merges API (sent once, never retried blindly). */
+export class Branches implements BranchesPort {
+  readonly #client: GitHubClient;
+
+  constructor(client: GitHubClient) {
+    this.#client = client;
+  }
+
+  async head(ref: RepoRef, branch: string): Promise<string | undefined> {
+    try {
+      const { data } = await this.#client.rest.git.getRef({
+        owner: ref.owner,
+        repo: ref.repo,
+        ref: `heads/${branch}`,
+      });
+      return data.object.sha;
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw failure(`read branch ${branch} of ${ref.owner}/${ref.repo}`, error, "contents: read");
+    }
+  }
+
+  async ensure(ref: RepoRef, branch: string, sha: string): Promise<string> {
+    try {
+      const { data } = await this.#client.rest.git.createRef({
+        owner: ref.owner,
+        repo: ref.repo,
+        ref: `refs/heads/${branch}`,
+        sha,
+        request: { retries: 0 },
+      });
+      return data.object.sha;
+    } catch (error) {
+      if (statusOf(error) !== 422 || !/already exists/i.test(messageOf(error))) {
+        throw failure(
+          `create branch ${branch} at ${sha} in ${ref.owner}/${ref.repo}`,
+          error,
+          "contents: write",
+        );
+      }
+    }
+    const head = await this.head(ref, branch);
+    if (head === undefined) {
+      throw failure(
+        `create branch ${branch} in ${ref.owner}/${ref.repo}`,
+        new Error("GitHub said the branch exists, then that it does not (deleted meanwhile?)"),
+        "contents: write",
+      );
+    }
+    return head;
+  }
+
+  async merge(ref: RepoRef, base: string, head: string, message: string): Promise<MergeResult> {
+    try {
+      const response = await this.#client.rest.repos.merge({
+        owner: ref.owner,
+        repo: ref.repo,
+        base,
+        head,
+        commit_message: message,
+        request: { retries: 0 },
+      });
+      // 204: `head` is already contained in `base`.
+      if (Number(response.status) === 204) return { merged: false, conflict: false };
+      return { merged: true, sha: response.data.sha };
+    } catch (error) {
+      if (statusOf(error) === 409) return { merged: false, conflict: true };
+      throw failure(`merge ${head} into ${base} in ${ref.owner}/${ref.repo}`, error, "contents: write");
+    }
+  }
+
+  async defaultBranch(ref: RepoRef): Promise<{ name: string; sha: string }> {
+    let name: string;
+    try {
+      const { data } = await this.#client.rest.repos.get({ owner: ref.owner, repo: ref.repo });
+      name = data.default_branch;
+    } catch (error) {
+      throw failure(`read repository ${ref.owner}/${ref.repo}`, error, "metadata: read");
+    }
+    const sha = await this.head(ref, name);
+    if (sha === undefined) {
+      throw failure(
+        `read the default branch ${name} of ${ref.owner}/${ref.repo}`,
+        new Error("the branch does not exist (is the repository empty?)"),
+        "contents: read",
+      );
+    }
+    return { name, sha };
+  }
+}

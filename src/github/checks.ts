@@ -1,0 +1,136 @@
+import { failure, statusOf } from "./errors.ts";
+import type { GitHubClient } from "./octokit.ts";
+import type { ChecksPort, ExecutionRef, PhaseCheck } from "./ports.ts";
+import { truncate } from "./truncate.ts";
+
+/** Limits of the checks API. */
+export const CHECK_LIMITS = {
+  actions: 3,
+  label: 20,
+  description: 40,
+  identifier: 20,
+  title: 255,
+  summary: 65_535,
+} as const;
+
+const PERMISSION = "checks: write" as const;
+
+/** The check run name of a phase. */
+export function checkName(phase: string): string {
+  return `orchestrate / ${phase}`;
+}
+
+/** The check run's `external_id`: `<issue>:<phase>`. */
+export function checkExternalId(issue: number, phase: string): string {
+  return `${issue}:${phase}`;
+}
+
+export interface ChecksOptions {
+  /** The clock for `completed_at`. */
+  now?: () => Date;
+}
+
+/** The fields of a check run create/update request for `check`. */
+export function checkFields(ref: ExecutionRef, check: PhaseCheck, now: Date) {
+  const completed = check.status === "completed";
+  return {
+    name: checkName(check.phase),
+    external_id: checkExternalId(ref.issue, check.phase),
+    status: check.status,
+    ...(completed ? { conclusion: check.conclusion ?? "neutral", completed_at: now.toISOString() } : {}),
+    output: {
+      title: truncate(check.title, CHECK_LIMITS.title),
+      summary: truncate(check.summary, CHECK_LIMITS.summary, "\n\n… _(truncated)_"),
+    },
+    ...(check.actions === undefined
+      ? {}
+      : {
+          actions: check.actions.slice(0, CHECK_LIMITS.actions).map((action) => ({
+            label: truncate(action.label, CHECK_LIMITS.label),
+            description: truncate(action.description, CHECK_LIMITS.description),
+            identifier: action.identifier.slice(0, CHECK_LIMITS.identifier),
+          })),
+        }),
+  };
+}
+
+/**
+ * One check run per phase on the working branch head (`orchestrate / <phase>`, external id
+ * `<issue>:<phase>`): with a known id it is PATCHed (a 404 falls back to the lookup); otherwise the
+ * runs of the head sha with that name and external id are listed and the newest reused, or one is
+ * created. Creation is sent once, never retried blindly.
+ */
+export class Checks implements ChecksPort {
+  readonly #client: GitHubClient;
+  readonly #now: () => Date;
+
+  constructor(client: GitHubClient, options: ChecksOptions = {}) {
+    this.#client = client;
+    this.#now = options.now ?? (() => new Date());
+  }
+
+  async upsert(ref: ExecutionRef, headSha: string, check: PhaseCheck, knownId?: number): Promise<number> {
+    const fields = checkFields(ref, check, this.#now());
+    const what = `check run ${fields.name} in ${ref.owner}/${ref.repo}`;
+    if (knownId !== undefined) {
+      const updated = await this.#update(ref, knownId, fields, what);
+      if (updated !== undefined) return updated;
+    }
+    const existing = await this.find(ref, headSha, check.phase);
+    if (existing !== undefined) {
+      const updated = await this.#update(ref, existing, fields, what);
+      if (updated !== undefined) return updated;
+    }
+    try {
+      const { data } = await this.#client.rest.checks.create({
+        owner: ref.owner,
+        repo: ref.repo,
+        head_sha: headSha,
+        ...fields,
+        request: { retries: 0 },
+      });
+      return Number(data.id);
+    } catch (error) {
+      throw failure(`create ${what} on ${headSha}`, error, PERMISSION);
+    }
+  }
+
+  /** The newest check run of this execution's phase on `headSha`, if any. */
+  async find(ref: ExecutionRef, headSha: string, phase: string): Promise<number | undefined> {
+    const externalId = checkExternalId(ref.issue, phase);
+    try {
+      const runs = await this.#client.paginate(this.#client.rest.checks.listForRef, {
+        owner: ref.owner,
+        repo: ref.repo,
+        ref: headSha,
+        check_name: checkName(phase),
+        filter: "all",
+        per_page: 100,
+      });
+      const mine = runs.filter((run) => run.external_id === externalId).map((run) => Number(run.id));
+      return mine.length === 0 ? undefined : Math.max(...mine);
+    } catch (error) {
+      throw failure(`list the check runs of ${headSha} in ${ref.owner}/${ref.repo}`, error, PERMISSION);
+    }
+  }
+
+  async #update(
+    ref: ExecutionRef,
+    id: number,
+    fields: ReturnType<typeof checkFields>,
+    what: string,
+  ): Promise<number | undefined> {
+    try {
+      await this.#client.rest.checks.update({
+        owner: ref.owner,
+        repo: ref.repo,
+        check_run_id: id,
+        ...fields,
+      });
+      return id;
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw failure(`update ${what} (${id})`, error, PERMISSION);
+    }
+  }
+}

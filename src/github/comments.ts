@@ -1,0 +1,56 @@
+import { failure, messageOf, statusOf } from "./errors.ts";
+import type { GitHubClient } from "./octokit.ts";
+import type { CommentsPort, ExecutionRef, RepoRef } from "./ports.ts";
+import { truncate } from "./truncate.ts";
+
+/** GitHub's limit on a comment body, in characters. */
+export const COMMENT_LIMIT = 65_536;
+
+const TRUNCATED = "\n\n… _(truncated: longer than GitHub allows in a comment)_\n";
+
+/** Issue comments (sent once, never retried blindly) and reactions (adding one twice is fine). */
+export class Comments implements CommentsPort {
+  readonly #client: GitHubClient;
+
+  constructor(client: GitHubClient) {
+    this.#client = client;
+  }
+
+  async reply(ref: ExecutionRef, body: string): Promise<void> {
+    try {
+      await this.#client.rest.issues.createComment({
+        owner: ref.owner,
+        repo: ref.repo,
+        issue_number: ref.issue,
+        body: capComment(body),
+        request: { retries: 0 },
+      });
+    } catch (error) {
+      throw failure(`comment on ${ref.owner}/${ref.repo}#${ref.issue}`, error, "issues: write");
+    }
+  }
+
+  async react(ref: RepoRef, commentId: number, content: "eyes" | "+1" | "-1" | "confused"): Promise<void> {
+    try {
+      await this.#client.rest.reactions.createForIssueComment({
+        owner: ref.owner,
+        repo: ref.repo,
+        comment_id: commentId,
+        content,
+      });
+    } catch (error) {
+      // GitHub answers 200 for a reaction that exists; some versions answer 422 "already exists".
+      if (statusOf(error) === 422 && /already exists/i.test(messageOf(error))) return;
+      throw failure(
+        `react ${content} to comment ${commentId} in ${ref.owner}/${ref.repo}`,
+        error,
+        "issues: write",
+      );
+    }
+  }
+}
+
+/** A comment body capped at GitHub's limit, with a note when cut. */
+export function capComment(body: string, note = TRUNCATED): string {
+  return truncate(body, COMMENT_LIMIT, note);
+}

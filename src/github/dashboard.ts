@@ -1,0 +1,102 @@
+import { capComment } from "./comments.ts";
+import { failure, statusOf } from "./errors.ts";
+import type { GitHubClient } from "./octokit.ts";
+import type { DashboardPort, ExecutionRef } from "./ports.ts";
+
+/** The hidden marker that starts the dashboard comment's body. */
+export const DASHBOARD_MARKER = "<!-- orchestrate:dashboard -->";
+
+const TRUNCATED = "\n\n… _(truncated: the dashboard is longer than GitHub allows in a comment)_\n";
+const PERMISSION = "issues: write" as const;
+
+/**
+ * The dashboard comment of an issue, found by its hidden marker and edited in place. With a known
+ * comment id, an update is one request; a deleted comment (404) falls back to the lookup.
+ */
+export class Dashboard implements DashboardPort {
+  readonly #client: GitHubClient;
+
+  constructor(client: GitHubClient) {
+    this.#client = client;
+  }
+
+  async upsert(ref: ExecutionRef, body: string, knownId?: number): Promise<number> {
+    const text = dashboardBody(body);
+    if (knownId !== undefined) {
+      const updated = await this.#update(ref, knownId, text);
+      if (updated !== undefined) return updated;
+    }
+    const existing = await this.find(ref);
+    if (existing !== undefined) {
+      const updated = await this.#update(ref, existing, text);
+      if (updated !== undefined) return updated;
+    }
+    try {
+      const { data } = await this.#client.rest.issues.createComment({
+        owner: ref.owner,
+        repo: ref.repo,
+        issue_number: ref.issue,
+        body: text,
+        request: { retries: 0 },
+      });
+      return Number(data.id);
+    } catch (error) {
+      throw failure(`create the dashboard comment on ${where(ref)}`, error, PERMISSION);
+    }
+  }
+
+  /** The id of the newest comment on the issue whose body starts with the marker, if any. */
+  async find(ref: ExecutionRef): Promise<number | undefined> {
+    try {
+      let found: { id: number; at: string } | undefined;
+      const pages = this.#client.paginate.iterator(this.#client.rest.issues.listComments, {
+        owner: ref.owner,
+        repo: ref.repo,
+        issue_number: ref.issue,
+        per_page: 100,
+      });
+      for await (const page of pages) {
+        for (const comment of page.data) {
+          if (!comment.body?.trimStart().startsWith(DASHBOARD_MARKER)) continue;
+          const candidate = { id: Number(comment.id), at: comment.created_at };
+          if (
+            found === undefined ||
+            candidate.at > found.at ||
+            (candidate.at === found.at && candidate.id > found.id)
+          ) {
+            found = candidate;
+          }
+        }
+      }
+      return found?.id;
+    } catch (error) {
+      throw failure(`list the comments of ${where(ref)}`, error, PERMISSION);
+    }
+  }
+
+  /** PATCHes the comment; undefined when it no longer exists (deleted by someone). */
+  async #update(ref: ExecutionRef, id: number, body: string): Promise<number | undefined> {
+    try {
+      await this.#client.rest.issues.updateComment({
+        owner: ref.owner,
+        repo: ref.repo,
+        comment_id: id,
+        body,
+      });
+      return id;
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw failure(`update the dashboard comment ${id} on ${where(ref)}`, error, PERMISSION);
+    }
+  }
+}
+
+/** The comment body: the marker first, the whole capped at GitHub's limit with a note. */
+export function dashboardBody(body: string): string {
+  const marked = body.startsWith(DASHBOARD_MARKER) ? body : `${DASHBOARD_MARKER}\n${body}`;
+  return capComment(marked, TRUNCATED);
+}
+
+function where(ref: ExecutionRef): string {
+  return `${ref.owner}/${ref.repo}#${ref.issue}`;
+}

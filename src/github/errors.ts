@@ -1,0 +1,131 @@
+/**
+ * Errors at the GitHub boundary. An unexpected HTTP failure is wrapped in a `GitHubError` that
+ * says which call failed and what to check (a missing app permission is named).
+ */
+
+/** The status of an Octokit `RequestError` (network failures carry 500), or undefined. */
+export function statusOf(error: unknown): number | undefined {
+  if (typeof error !== "object" || error === null) return undefined;
+  const status = (error as { status?: unknown }).status;
+  return typeof status === "number" ? status : undefined;
+}
+
+/** GitHub's own message for a failed request (`message` of the response body, else the error's). */
+export function messageOf(error: unknown): string {
+  if (typeof error !== "object" || error === null) return String(error);
+  const data = (error as { response?: { data?: unknown } }).response?.data;
+  if (typeof data === "object" && data !== null) {
+    const message = (data as { message?: unknown }).message;
+    const details = (data as { errors?: unknown }).errors;
+    const extra = Array.isArray(details)
+      ? details
+          .map((d) =>
+            typeof d === "string" ? d : ((d as { message?: string }).message ?? JSON.stringify(d)),
+          )
+          .join("; ")
+      : "";
+    if (typeof message === "string") return extra ? `${message} (${extra})` : message;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** A header of a failed response, lower-cased name. */
+export function headerOf(error: unknown, name: string): string | undefined {
+  if (typeof error !== "object" || error === null) return undefined;
+  const headers = (error as { response?: { headers?: Record<string, unknown> } }).response?.headers;
+  const value = headers?.[name];
+  return value === undefined || value === null ? undefined : String(value);
+}
+
+/** True when a failure is GitHub refusing for a rate limit (primary or secondary). */
+export function isRateLimited(error: unknown): boolean {
+  const status = statusOf(error);
+  if (status === 429) return true;
+  if (status !== 403) return false;
+  return headerOf(error, "x-ratelimit-remaining") === "0" || /rate limit/i.test(messageOf(error));
+}
+
+/** An unexpected failure of a GitHub call, with what to check. */
+export class GitHubError extends Error {
+  /** HTTP status, when GitHub answered (500 for network failures). */
+  readonly status: number | undefined;
+  /** The call that failed, e.g. `create check run orchestrate / design`. */
+  readonly operation: string;
+  constructor(operation: string, message: string, status: number | undefined, cause?: unknown) {
+    super(message, cause === undefined ? undefined : { cause });
+    this.name = "GitHubError";
+    this.operation = operation;
+    this.status = status;
+  }
+}
+
+/** Still rate limited after the allowed retries. */
+export class RateLimitError extends Error {
+  readonly status: number;
+  /** Seconds GitHub asked to wait before the next request. */
+  readonly retryAfter: number;
+  constructor(message: string, status: number, retryAfter: number, cause?: unknown) {
+    super(message, cause === undefined ? undefined : { cause });
+    this.name = "RateLimitError";
+    this.status = status;
+    this.retryAfter = retryAfter;
+  }
+}
+
+/** App permissions, named as in the app manifest. */
+export type AppPermission =
+  | "contents: read"
+  | "contents: write"
+  | "issues: write"
+  | "checks: write"
+  | "actions: write"
+  | "metadata: read";
+
+/**
+ * Wraps an unexpected failure of `operation`, which needs `permission`. Errors that are already
+ * ours (GitHubError, RateLimitError) pass through unchanged.
+ */
+export function failure(operation: string, error: unknown, permission: AppPermission): Error {
+  if (error instanceof GitHubError || error instanceof RateLimitError) return error;
+  const status = statusOf(error);
+  const said = messageOf(error);
+  const hint = hintFor(status, said, permission);
+  const where = status === undefined ? "" : ` (HTTP ${status})`;
+  return new GitHubError(operation, `GitHub: ${operation} failed${where}: ${said}. ${hint}`, status, error);
+}
+
+function hintFor(status: number | undefined, said: string, permission: AppPermission): string {
+  switch (status) {
+    case undefined:
+      return "This is not an HTTP error: see the cause.";
+    case 401:
+      return "The token is invalid or expired: check the app's credentials or the workflow's token.";
+    case 403:
+      return /not accessible by integration|permission/i.test(said) || said === "Forbidden"
+        ? `The app needs ${permission}: add it to the app manifest (or the workflow's \`permissions:\`) and accept it on the installation.`
+        : `GitHub refused the request: check the app's ${permission} permission and branch protection rules.`;
+    case 404:
+      return `The repository or object was not found: check that the app is installed on the repository with ${permission}.`;
+    case 409:
+      return "GitHub reported a conflict: the repository may be empty or the object changed; read it again.";
+    case 422:
+      return "GitHub rejected the request as invalid: see its message above.";
+    default:
+      return status >= 500
+        ? "GitHub is failing or unreachable (retried where safe): try again later."
+        : "Check the request and the app's permissions.";
+  }
+}
+
+/** Runs `fn`, wrapping any failure with `failure(operation, …, permission)`. */
+export async function guarded<T>(
+  operation: string,
+  permission: AppPermission,
+  fn: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    throw failure(operation, error, permission);
+  }
+}

@@ -1,0 +1,64 @@
+import { Branches } from "./branches.ts";
+import { Checks, type ChecksOptions } from "./checks.ts";
+import { Comments } from "./comments.ts";
+import { Contents } from "./contents.ts";
+import { Dashboard } from "./dashboard.ts";
+import { Dispatch } from "./dispatch.ts";
+import type { GitHubClient } from "./octokit.ts";
+import { Permissions } from "./permissions.ts";
+import type { GitHubPorts } from "./ports.ts";
+import { StateStore, type StateStoreOptions } from "./state-store.ts";
+
+export { Branches } from "./branches.ts";
+export {
+  CHECK_LIMITS,
+  Checks,
+  type ChecksOptions,
+  checkExternalId,
+  checkFields,
+  checkName,
+} from "./checks.ts";
+export { COMMENT_LIMIT, Comments, capComment } from "./comments.ts";
+export { Contents } from "./contents.ts";
+export { DASHBOARD_MARKER, Dashboard, dashboardBody } from "./dashboard.ts";
+export { Dispatch, MAX_DISPATCH_INPUTS } from "./dispatch.ts";
+export { GitHubError, RateLimitError } from "./errors.ts";
+export {
+  type CreateOctokitOptions,
+  clientOptions,
+  createOctokit,
+  createTestOctokit,
+  DO_NOT_RETRY,
+  type GitHubClient,
+  isRetryable,
+  OrchestrateOctokit,
+  type RateLimitInfo,
+  requestGuardrails,
+} from "./octokit.ts";
+export { executionPaths } from "./parse-stored.ts";
+export { Permissions } from "./permissions.ts";
+export * from "./ports.ts";
+export { StateStore, type StateStoreOptions } from "./state-store.ts";
+
+/** Options of the ports that take any. */
+export interface GitHubPortsOptions {
+  store?: StateStoreOptions;
+  checks?: ChecksOptions;
+}
+
+/**
+ * Every GitHub port over one client. The state store caches what it read by commit sha: keep one
+ * bundle per client (per installation) for as long as the process lives, rather than one per event.
+ */
+export function githubPorts(client: GitHubClient, options: GitHubPortsOptions = {}): GitHubPorts {
+  return {
+    store: new StateStore(client, options.store),
+    dashboard: new Dashboard(client),
+    comments: new Comments(client),
+    checks: new Checks(client, options.checks),
+    branches: new Branches(client),
+    dispatch: new Dispatch(client),
+    contents: new Contents(client),
+    permissions: new Permissions(client),
+  };
+}

@@ -1,0 +1,147 @@
+import type { Effect } from "../core/state/effects.ts";
+import type { ExecutionEvent } from "../core/state/events.ts";
+import type { ExecutionState } from "../core/state/types.ts";
+
+/** A repository. */
+export interface RepoRef {
+  owner: string;
+  repo: string;
+}
+
+/** One execution: one issue of one repository. Its id is `<owner>/<repo>#<issue>`. */
+export interface ExecutionRef extends RepoRef {
+  issue: number;
+}
+
+/** The working branch of an execution. */
+export function workingBranch(issue: number): string {
+  return `orchestrate/issue-${issue}`;
+}
+
+/** The state branch, holding `executions/<issue>/state.json` and `events.jsonl`. */
+export const STATE_BRANCH = "orchestrate-state";
+
+/** An execution as stored: its state, its whole event log, and the version it was read at. */
+export interface StoredExecution {
+  state: ExecutionState;
+  events: ExecutionEvent[];
+  /** Opaque version for compare-and-swap (the state branch's head commit sha). */
+  version: string;
+}
+
+/** Thrown by `save` when the stored execution changed since `version`: reload, re-apply, save again. */
+export class ConflictError extends Error {
+  constructor(message = "the execution changed since it was read") {
+    super(message);
+    this.name = "ConflictError";
+  }
+}
+
+/** Thrown by `load` when the stored state cannot be read: it is reported and never overwritten. */
+export class CorruptStateError extends Error {
+  readonly path: string;
+  constructor(path: string, message: string) {
+    super(`${path}: ${message}`);
+    this.name = "CorruptStateError";
+    this.path = path;
+  }
+}
+
+/** Execution state kept in the repository (the `orchestrate-state` branch), written with compare-and-swap. */
+export interface ExecutionStateStore {
+  /** The stored execution, or undefined when the issue has none. Corrupt files → CorruptStateError. */
+  load(ref: ExecutionRef): Promise<StoredExecution | undefined>;
+  /**
+   * Appends `newEvents` to the log and replaces the state, in one commit, only if the branch is
+   * still at `version` (undefined: the execution must not exist yet). Otherwise ConflictError.
+   */
+  save(
+    ref: ExecutionRef,
+    update: { state: ExecutionState; newEvents: ExecutionEvent[]; version: string | undefined },
+  ): Promise<string>;
+}
+
+/** The live dashboard comment of an issue, found by a hidden marker and edited in place. */
+export interface DashboardPort {
+  /** Creates or updates the dashboard; returns its comment id (pass it back to skip the lookup). */
+  upsert(ref: ExecutionRef, body: string, knownId?: number): Promise<number>;
+}
+
+/** Issue comments and reactions (replies to commands, notices, the final report). */
+export interface CommentsPort {
+  reply(ref: ExecutionRef, body: string): Promise<void>;
+  react(ref: RepoRef, commentId: number, content: "eyes" | "+1" | "-1" | "confused"): Promise<void>;
+}
+
+/** What a phase's check run shows. */
+export interface PhaseCheck {
+  phase: string;
+  status: "queued" | "in_progress" | "completed";
+  conclusion?: "success" | "failure" | "cancelled" | "skipped" | "action_required" | "neutral";
+  title: string;
+  summary: string;
+  /** Requested-action buttons (gates): identifiers `approve`, `reject`, `retry`. */
+  actions?: { label: string; identifier: string; description: string }[];
+}
+
+/** One check run per phase on the working branch head; created once (name + head sha), then updated. */
+export interface ChecksPort {
+  /** Creates or updates the phase's check run; returns its id (pass it back to skip the lookup). */
+  upsert(ref: ExecutionRef, headSha: string, check: PhaseCheck, knownId?: number): Promise<number>;
+}
+
+/** Branches and merges. */
+export interface BranchesPort {
+  /** Head sha of a branch, or undefined when it does not exist. */
+  head(ref: RepoRef, branch: string): Promise<string | undefined>;
+  /** Creates `branch` at `sha` unless it exists; returns its head sha. */
+  ensure(ref: RepoRef, branch: string, sha: string): Promise<string>;
+  /** Merges `head` into `base` (merges API). */
+  merge(
+    ref: RepoRef,
+    base: string,
+    head: string,
+    message: string,
+  ): Promise<
+    { merged: true; sha: string } | { merged: false; conflict: true } | { merged: false; conflict: false }
+  >;
+  /** The default branch name and its head sha. */
+  defaultBranch(ref: RepoRef): Promise<{ name: string; sha: string }>;
+}
+
+/** Starts the agents workflow for a batch of tasks (`workflow_dispatch`). Not idempotent: never retried blindly. */
+export interface DispatchPort {
+  dispatch(
+    ref: ExecutionRef,
+    workflow: string,
+    branch: string,
+    inputs: Record<string, string>,
+  ): Promise<void>;
+}
+
+/** Reads files from the repository (plans, task result records). */
+export interface ContentsPort {
+  /** File text at `ref` (branch or sha), or undefined when missing. */
+  read(repo: RepoRef, path: string, at: string): Promise<string | undefined>;
+}
+
+/** A user's permission on the repository. */
+export type Permission = "admin" | "maintain" | "write" | "triage" | "read" | "none";
+
+export interface PermissionsPort {
+  level(ref: RepoRef, username: string): Promise<Permission>;
+}
+
+/** Everything the GitHub orchestrator needs, in one bundle. */
+export interface GitHubPorts {
+  store: ExecutionStateStore;
+  dashboard: DashboardPort;
+  comments: CommentsPort;
+  checks: ChecksPort;
+  branches: BranchesPort;
+  dispatch: DispatchPort;
+  contents: ContentsPort;
+  permissions: PermissionsPort;
+}
+
+export type { Effect };

@@ -1,0 +1,258 @@
+import type { ExecutionEvent } from "../core/state/events.ts";
+import type { ExecutionState } from "../core/state/types.ts";
+import { failure, messageOf, statusOf } from "./errors.ts";
+import { LruCache } from "./lru-cache.ts";
+import type { GitHubClient } from "./octokit.ts";
+import { appendEvents, executionPaths, parseEvents, parseState, stateText } from "./parse-stored.ts";
+import {
+  ConflictError,
+  CorruptStateError,
+  type ExecutionRef,
+  type ExecutionStateStore,
+  type RepoRef,
+  STATE_BRANCH,
+  type StoredExecution,
+} from "./ports.ts";
+import { NotAFileError, readFile } from "./read-file.ts";
+
+/** One execution's files at one commit, parsed. */
+interface IssueFiles {
+  eventsText: string;
+  state: ExecutionState;
+  events: ExecutionEvent[];
+}
+
+/** What is known of one commit of the state branch: its tree, and executions read at it (null: none). */
+interface CommitEntry {
+  tree?: string;
+  issues: Map<number, IssueFiles | null>;
+}
+
+export interface StateStoreOptions {
+  /** Commits of the state branch kept in memory. Default 32. */
+  cacheSize?: number;
+  /** Content larger than this (characters) is uploaded as a blob instead of inline in the tree. */
+  inlineLimit?: number;
+}
+
+const REF = `heads/${STATE_BRANCH}`;
+const PERMISSION = "contents: write" as const;
+
+/**
+ * ExecutionStateStore on the `orchestrate-state` branch: `executions/<issue>/state.json` and
+ * `events.jsonl`, both written in one commit, the branch moved by fast-forward only (compare and
+ * swap on its head). Files read at a commit are cached by commit sha, so a load at an unchanged
+ * head costs one request (the ref) and a save after a load costs three (tree, commit, ref).
+ */
+export class StateStore implements ExecutionStateStore {
+  readonly #client: GitHubClient;
+  readonly #cache: LruCache<string, CommitEntry>;
+  readonly #inlineLimit: number;
+
+  constructor(client: GitHubClient, options: StateStoreOptions = {}) {
+    this.#client = client;
+    this.#cache = new LruCache(options.cacheSize ?? 32);
+    this.#inlineLimit = options.inlineLimit ?? 512 * 1024;
+  }
+
+  async load(ref: ExecutionRef): Promise<StoredExecution | undefined> {
+    const head = await this.#head(ref);
+    if (head === undefined) return undefined;
+    const key = cacheKey(ref, head);
+    const entry: CommitEntry = this.#cache.get(key) ?? { issues: new Map() };
+    let files = entry.issues.get(ref.issue);
+    if (files === undefined) {
+      const [read, tree] = await Promise.all([
+        this.#readIssue(ref, head),
+        entry.tree === undefined ? this.#treeOf(ref, head) : Promise.resolve(entry.tree),
+      ]);
+      files = read;
+      entry.tree = tree;
+      entry.issues.set(ref.issue, files);
+      this.#cache.set(key, entry);
+    }
+    if (files === null) return undefined;
+    return { state: structuredClone(files.state), events: structuredClone(files.events), version: head };
+  }
+
+  async save(
+    ref: ExecutionRef,
+    update: { state: ExecutionState; newEvents: ExecutionEvent[]; version: string | undefined },
+  ): Promise<string> {
+    const { version } = update;
+    const paths = executionPaths(ref.issue);
+    const base = version === undefined ? undefined : this.#cache.get(cacheKey(ref, version));
+    const baseTree = version === undefined ? undefined : (base?.tree ?? (await this.#treeOf(ref, version)));
+    // The execution as it is at `version`: from the cache, else read (a corrupt log is never appended to).
+    const known = base?.issues.get(ref.issue);
+    const prior =
+      version === undefined ? null : known !== undefined ? known : await this.#readIssue(ref, version);
+    const eventsText = appendEvents(prior?.eventsText ?? "", update.newEvents);
+    const state = stateText(update.state);
+
+    const tree = await this.#writeTree(ref, baseTree, [
+      { path: paths.state, content: state },
+      { path: paths.events, content: eventsText },
+    ]);
+    const commit = await this.#write(ref, "create the state commit", () =>
+      this.#client.rest.git.createCommit({
+        owner: ref.owner,
+        repo: ref.repo,
+        message: commitMessage(ref.issue, update.newEvents),
+        tree,
+        parents: version === undefined ? [] : [version],
+      }),
+    );
+    const sha = commit.data.sha;
+    await this.#moveBranch(ref, sha, version);
+
+    // Cache what the files now hold (through JSON, exactly as a fresh load would read them); the
+    // other executions' files are unchanged by this commit, so what is known of them carries over.
+    const issues = new Map(base?.issues ?? []);
+    issues.set(ref.issue, {
+      eventsText,
+      state: JSON.parse(state) as ExecutionState,
+      events: [
+        ...(prior?.events ?? []),
+        ...(JSON.parse(JSON.stringify(update.newEvents)) as ExecutionEvent[]),
+      ],
+    });
+    this.#cache.set(cacheKey(ref, sha), { tree, issues });
+    return sha;
+  }
+
+  /** Forgets every cached commit (the next load reads the files again). */
+  clearCache(): void {
+    this.#cache.clear();
+  }
+
+  async #head(repo: RepoRef): Promise<string | undefined> {
+    try {
+      const { data } = await this.#client.rest.git.getRef({ owner: repo.owner, repo: repo.repo, ref: REF });
+      return data.object.sha;
+    } catch (error) {
+      // 404: no state branch yet; 409: the repository is empty (no branch at all).
+      if (statusOf(error) === 404 || statusOf(error) === 409) return undefined;
+      throw failure(`read the ${STATE_BRANCH} branch of ${repo.owner}/${repo.repo}`, error, "contents: read");
+    }
+  }
+
+  async #treeOf(repo: RepoRef, commit: string): Promise<string> {
+    try {
+      const { data } = await this.#client.rest.git.getCommit({
+        owner: repo.owner,
+        repo: repo.repo,
+        commit_sha: commit,
+      });
+      return data.tree.sha;
+    } catch (error) {
+      throw failure(`read commit ${commit} of ${STATE_BRANCH}`, error, "contents: read");
+    }
+  }
+
+  async #read(ref: ExecutionRef, path: string, at: string): Promise<string | undefined> {
+    try {
+      return (await readFile(this.#client, ref, path, at))?.text;
+    } catch (error) {
+      if (error instanceof NotAFileError) throw new CorruptStateError(path, error.message);
+      throw failure(`read ${path} on ${STATE_BRANCH} at ${at}`, error, "contents: read");
+    }
+  }
+
+  async #readIssue(ref: ExecutionRef, at: string): Promise<IssueFiles | null> {
+    const paths = executionPaths(ref.issue);
+    const [stateFile, eventsFile] = await Promise.all([
+      this.#read(ref, paths.state, at),
+      this.#read(ref, paths.events, at),
+    ]);
+    if (stateFile === undefined && eventsFile === undefined) return null;
+    if (stateFile === undefined) throw new CorruptStateError(paths.state, `missing (${paths.events} exists)`);
+    if (eventsFile === undefined)
+      throw new CorruptStateError(paths.events, `missing (${paths.state} exists)`);
+    const state = parseState(stateFile, paths.state);
+    const events = parseEvents(eventsFile, paths.events);
+    return { eventsText: eventsFile, state, events };
+  }
+
+  async #writeTree(
+    ref: ExecutionRef,
+    baseTree: string | undefined,
+    files: { path: string; content: string }[],
+  ) {
+    const entries = await Promise.all(
+      files.map(async ({ path, content }) => {
+        const entry = { path, mode: "100644" as const, type: "blob" as const };
+        if (content.length <= this.#inlineLimit) return { ...entry, content };
+        const blob = await this.#write(ref, `upload ${path}`, () =>
+          this.#client.rest.git.createBlob({ owner: ref.owner, repo: ref.repo, content, encoding: "utf-8" }),
+        );
+        return { ...entry, sha: blob.data.sha };
+      }),
+    );
+    const { data } = await this.#write(ref, "create the state tree", () =>
+      this.#client.rest.git.createTree({
+        owner: ref.owner,
+        repo: ref.repo,
+        tree: entries,
+        ...(baseTree === undefined ? {} : { base_tree: baseTree }),
+      }),
+    );
+    return data.sha;
+  }
+
+  /** Moves the branch to `sha` by fast-forward from `version`, or creates it; a lost race → ConflictError. */
+  async #moveBranch(ref: ExecutionRef, sha: string, version: string | undefined): Promise<void> {
+    const where = `${ref.owner}/${ref.repo}#${ref.issue}`;
+    try {
+      if (version === undefined) {
+        await this.#client.rest.git.createRef({
+          owner: ref.owner,
+          repo: ref.repo,
+          ref: `refs/${REF}`,
+          sha,
+          request: { retries: 0 },
+        });
+      } else {
+        await this.#client.rest.git.updateRef({
+          owner: ref.owner,
+          repo: ref.repo,
+          ref: REF,
+          sha,
+          force: false,
+        });
+      }
+    } catch (error) {
+      const status = statusOf(error);
+      const said = messageOf(error);
+      if (version === undefined && status === 422 && /already exists/i.test(said)) {
+        throw new ConflictError(`${where}: the ${STATE_BRANCH} branch was created meanwhile (${said})`);
+      }
+      if (
+        version !== undefined &&
+        (status === 409 || (status === 422 && /fast.?forward|does not exist/i.test(said)))
+      ) {
+        throw new ConflictError(`${where}: the ${STATE_BRANCH} branch moved since ${version} (${said})`);
+      }
+      throw failure(`move the ${STATE_BRANCH} branch to ${sha}`, error, PERMISSION);
+    }
+  }
+
+  async #write<T>(ref: RepoRef, what: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      throw failure(`${what} in ${ref.owner}/${ref.repo}`, error, PERMISSION);
+    }
+  }
+}
+
+function cacheKey(repo: RepoRef, sha: string): string {
+  return `${repo.owner}/${repo.repo}@${sha}`.toLowerCase();
+}
+
+function commitMessage(issue: number, events: readonly ExecutionEvent[]): string {
+  const types = [...new Set(events.map((event) => event.type))];
+  const what = types.length === 0 ? "state" : types.join(", ");
+  const line = `orchestrate #${issue}: ${what}`;
+  return line.length > 120 ? `${line.slice(0, 119)}…` : line;
+}

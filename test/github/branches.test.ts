@@ -1,0 +1,82 @@
+import { describe, expect, it } from "vitest";
+import { Branches } from "../../src/github/branches.ts";
+import { createTestOctokit } from "../../src/github/octokit.ts";
+import { fakeRepo } from "../support/github/fake-repo.ts";
+import { useGitHubMock } from "../support/github/mock-github.ts";
+
+const gh = useGitHubMock();
+const repo = { owner: "o", repo: "r" };
+function repoWithMain() {
+  const { git } = fakeRepo(gh, { files: { "README.md": "hello\n" } });
+  return { git, main: git.head("main")! };
+}
+
+describe("Branches", () => {
+  it("head: the branch's sha, undefined when it does not exist", async () => {
+    const { main } = repoWithMain();
+    const branches = new Branches(createTestOctokit());
+    expect(await branches.head(repo, "main")).toBe(main);
+    expect(await branches.head(repo, "orchestrate/issue-12")).toBeUndefined();
+  });
+
+  it("ensure: creates a missing branch at the sha", async () => {
+    const { git, main } = repoWithMain();
+    expect(await new Branches(createTestOctokit()).ensure(repo, "orchestrate/issue-12", main)).toBe(main);
+    expect(git.head("orchestrate/issue-12")).toBe(main);
+    expect(gh.requests.map((r) => r.route)).toEqual(["POST /repos/{owner}/{repo}/git/refs"]);
+    expect(gh.requests[0]!.body).toEqual({ ref: "refs/heads/orchestrate/issue-12", sha: main });
+  });
+
+  it("ensure: returns the head of an existing branch (422 already exists)", async () => {
+    const { git, main } = repoWithMain();
+    const ahead = git.commitFiles("orchestrate/issue-12", { "a.txt": "a" }).sha;
+    expect(await new Branches(createTestOctokit()).ensure(repo, "orchestrate/issue-12", main)).toBe(ahead);
+    expect(gh.requests.map((r) => r.route)).toEqual([
+      "POST /repos/{owner}/{repo}/git/refs",
+      "GET /repos/{owner}/{repo}/git/ref/{ref}",
+    ]);
+  });
+
+  it("merge: 201 merged with its sha, 204 nothing to merge, 409 conflict", async () => {
+    const { git } = repoWithMain();
+    const branches = new Branches(createTestOctokit());
+    git.commitFiles("task-a", { "a.txt": "a" });
+    git.refs.set("refs/heads/task-b", git.head("main")!);
+    git.commitFiles("task-b", { "README.md": "b\n" });
+    git.refs.set("refs/heads/task-c", git.head("main")!);
+    git.commitFiles("task-c", { "README.md": "c\n" });
+
+    const merged = await branches.merge(repo, "main", "task-b", "Merge task b");
+    expect(merged).toEqual({ merged: true, sha: git.head("main") });
+    expect(gh.requests.at(-1)!.body).toEqual({
+      base: "main",
+      head: "task-b",
+      commit_message: "Merge task b",
+    });
+    expect(await branches.merge(repo, "main", "task-b", "again")).toEqual({ merged: false, conflict: false });
+    expect(await branches.merge(repo, "main", "task-c", "Merge task c")).toEqual({
+      merged: false,
+      conflict: true,
+    });
+  });
+
+  it("defaultBranch: the repository's default branch and its head", async () => {
+    const { main } = repoWithMain();
+    gh.on("GET /repos/{owner}/{repo}", () => [
+      200,
+      { id: 1, name: "r", full_name: "o/r", default_branch: "main" },
+    ]);
+    expect(await new Branches(createTestOctokit()).defaultBranch(repo)).toEqual({ name: "main", sha: main });
+  });
+
+  it("names the missing permission when creating a branch is forbidden", async () => {
+    repoWithMain();
+    gh.on("POST /repos/{owner}/{repo}/git/refs", () => [
+      403,
+      { message: "Resource not accessible by integration" },
+    ]);
+    await expect(new Branches(createTestOctokit()).ensure(repo, "x", "b".repeat(40))).rejects.toThrow(
+      /create branch x .* failed \(HTTP 403\).*needs contents: write/,
+    );
+  });
+});

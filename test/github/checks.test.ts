@@ -1,0 +1,144 @@
+import { describe, expect, it } from "vitest";
+import { Checks, checkFields } from "../../src/github/checks.ts";
+import { createTestOctokit } from "../../src/github/octokit.ts";
+import type { PhaseCheck } from "../../src/github/ports.ts";
+import { useGitHubMock } from "../support/github/mock-github.ts";
+
+const gh = useGitHubMock();
+const ref = { owner: "o", repo: "r", issue: 12 };
+const SHA = "a".repeat(40);
+const LIST = "GET /repos/{owner}/{repo}/commits/{ref}/check-runs";
+const CREATE = "POST /repos/{owner}/{repo}/check-runs";
+const UPDATE = "PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}";
+const NOW = new Date("2025-03-01T12:00:00Z");
+
+function runJson(id: number, name: string, externalId: string) {
+  return {
+    id,
+    head_sha: SHA,
+    node_id: `CR_${id}`,
+    external_id: externalId,
+    url: "",
+    html_url: "",
+    details_url: "",
+    status: "in_progress",
+    conclusion: null,
+    started_at: "2025-01-01T00:00:00Z",
+    completed_at: null,
+    output: { title: null, summary: null, text: null, annotations_count: 0, annotations_url: "" },
+    name,
+    check_suite: { id: 1 },
+    app: null,
+    pull_requests: [],
+  };
+}
+
+function serveRuns(runs: ReturnType<typeof runJson>[]) {
+  const bodies: unknown[] = [];
+  gh.on(LIST, (req) => {
+    const mine = runs.filter((r) => r.name === req.query.check_name);
+    return [200, { total_count: mine.length, check_runs: mine }];
+  });
+  gh.on(CREATE, (req) => {
+    bodies.push(req.body);
+    return [
+      201,
+      runJson(500, (req.body as { name: string }).name, (req.body as { external_id: string }).external_id),
+    ];
+  });
+  gh.on(UPDATE, (req) => {
+    bodies.push(req.body);
+    const run = runs.find((r) => r.id === Number(req.params.check_run_id));
+    return run ? [200, run] : [404, { message: "Not Found" }];
+  });
+  return bodies;
+}
+
+const checks = () => new Checks(createTestOctokit(), { now: () => NOW });
+const queued: PhaseCheck = { phase: "design", status: "queued", title: "Design", summary: "waiting" };
+
+describe("Checks.upsert", () => {
+  it("creates the run when none exists for the head sha", async () => {
+    const bodies = serveRuns([]);
+    expect(await checks().upsert(ref, SHA, queued)).toBe(500);
+    expect(gh.requests.map((r) => r.route)).toEqual([LIST, CREATE]);
+    expect(gh.requests[0]!.query).toMatchObject({ check_name: "orchestrate / design" });
+    expect(bodies[0]).toEqual({
+      head_sha: SHA,
+      name: "orchestrate / design",
+      external_id: "12:design",
+      status: "queued",
+      output: { title: "Design", summary: "waiting" },
+    });
+  });
+
+  it("reuses this execution's run, not another issue's of the same name", async () => {
+    const bodies = serveRuns([
+      runJson(40, "orchestrate / design", "12:design"),
+      runJson(41, "orchestrate / design", "13:design"),
+      runJson(39, "orchestrate / design", "12:design"),
+    ]);
+    const done: PhaseCheck = { ...queued, status: "completed", conclusion: "success", summary: "done" };
+    expect(await checks().upsert(ref, SHA, done)).toBe(40);
+    expect(gh.requests.map((r) => r.route)).toEqual([LIST, UPDATE]);
+    expect(gh.requests[1]!.params.check_run_id).toBe("40");
+    expect(bodies[0]).toEqual({
+      name: "orchestrate / design",
+      external_id: "12:design",
+      status: "completed",
+      conclusion: "success",
+      completed_at: "2025-03-01T12:00:00.000Z",
+      output: { title: "Design", summary: "done" },
+    });
+  });
+
+  it("updates a known id in one request, with gate actions within GitHub's limits", async () => {
+    const bodies = serveRuns([runJson(40, "orchestrate / design", "12:design")]);
+    const gate: PhaseCheck = {
+      ...queued,
+      status: "completed",
+      conclusion: "action_required",
+      actions: [
+        { label: "Approve", identifier: "approve", description: "Open the gate" },
+        { label: "Reject with feedback please", identifier: "reject", description: "x".repeat(60) },
+        { label: "Retry", identifier: "retry", description: "Run again" },
+        { label: "Extra", identifier: "extra", description: "dropped" },
+      ],
+    };
+    expect(await checks().upsert(ref, SHA, gate, 40)).toBe(40);
+    expect(gh.requests.map((r) => r.route)).toEqual([UPDATE]);
+    const actions = (bodies[0] as { actions: { label: string; description: string; identifier: string }[] })
+      .actions;
+    expect(actions.map((a) => a.identifier)).toEqual(["approve", "reject", "retry"]);
+    expect(actions[1]!.label.length).toBeLessThanOrEqual(20);
+    expect(actions[1]!.description.length).toBeLessThanOrEqual(40);
+  });
+
+  it("falls back to the lookup when the known run is gone", async () => {
+    serveRuns([]);
+    expect(await checks().upsert(ref, SHA, queued, 77)).toBe(500);
+    expect(gh.requests.map((r) => r.route)).toEqual([UPDATE, LIST, CREATE]);
+  });
+
+  it("names checks: write on a 403", async () => {
+    gh.on(LIST, () => [200, { total_count: 0, check_runs: [] }]);
+    gh.on(CREATE, () => [403, { message: "Resource not accessible by integration" }]);
+    await expect(checks().upsert(ref, SHA, queued)).rejects.toThrow(/The app needs checks: write/);
+  });
+});
+
+describe("checkFields", () => {
+  it("sends conclusion only when completed (neutral by default) and actions only when given", () => {
+    const running = checkFields(ref, { ...queued, status: "in_progress", conclusion: "success" }, NOW);
+    expect(running).not.toHaveProperty("conclusion");
+    expect(running).not.toHaveProperty("completed_at");
+    expect(running).not.toHaveProperty("actions");
+    expect(checkFields(ref, { ...queued, status: "completed" }, NOW)).toMatchObject({
+      conclusion: "neutral",
+    });
+    expect(checkFields(ref, { ...queued, actions: [] }, NOW)).toMatchObject({ actions: [] });
+    expect(checkFields(ref, { ...queued, summary: "s".repeat(70_000) }, NOW).output.summary.length).toBe(
+      65_535,
+    );
+  });
+});

@@ -1,0 +1,124 @@
+import { describe, expect, it } from "vitest";
+import { Comments } from "../../src/github/comments.ts";
+import { Contents } from "../../src/github/contents.ts";
+import { Dispatch } from "../../src/github/dispatch.ts";
+import { githubPorts } from "../../src/github/index.ts";
+import { LruCache } from "../../src/github/lru-cache.ts";
+import { createTestOctokit } from "../../src/github/octokit.ts";
+import { Permissions } from "../../src/github/permissions.ts";
+import { fakeRepo } from "../support/github/fake-repo.ts";
+import { useGitHubMock } from "../support/github/mock-github.ts";
+import { serveAsLargeFiles } from "./large-files.ts";
+
+const gh = useGitHubMock();
+const repo = { owner: "o", repo: "r" };
+const ref = { ...repo, issue: 12 };
+
+describe("Dispatch", () => {
+  it("posts ref and string inputs to the workflow's dispatches", async () => {
+    gh.on("POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches", () => [204]);
+    await new Dispatch(createTestOctokit()).dispatch(ref, "agents.yml", "orchestrate/issue-12", {
+      tasks: '["a","b"]',
+      issue: "12",
+    });
+    expect(gh.requests).toHaveLength(1);
+    expect(gh.requests[0]!.params).toMatchObject({ workflow_id: "agents.yml" });
+    expect(gh.requests[0]!.body).toEqual({
+      ref: "orchestrate/issue-12",
+      inputs: { tasks: '["a","b"]', issue: "12" },
+    });
+  });
+
+  it("names actions: write when refused, and rejects more than 25 inputs without a request", async () => {
+    gh.on("POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches", () => [
+      403,
+      { message: "Resource not accessible by integration" },
+    ]);
+    const dispatch = new Dispatch(createTestOctokit());
+    await expect(dispatch.dispatch(ref, "agents.yml", "main", {})).rejects.toThrow(/needs actions: write/);
+    const many = Object.fromEntries(Array.from({ length: 26 }, (_, i) => [`k${i}`, "v"]));
+    await expect(dispatch.dispatch(ref, "agents.yml", "main", many)).rejects.toThrow(/at most 25/);
+    expect(gh.requests).toHaveLength(1);
+  });
+});
+
+describe("Contents", () => {
+  it("decodes a file, and returns undefined when it is missing", async () => {
+    fakeRepo(gh, { files: { ".github/orchestrate.yml": "phases: {}\n", "docs/é.md": "é ✓ 😀\n" } });
+    const contents = new Contents(createTestOctokit());
+    expect(await contents.read(repo, ".github/orchestrate.yml", "main")).toBe("phases: {}\n");
+    expect(await contents.read(repo, "docs/é.md", "main")).toBe("é ✓ 😀\n");
+    expect(await contents.read(repo, "missing.yml", "main")).toBeUndefined();
+    await expect(contents.read(repo, ".github", "main")).rejects.toThrow(/is a directory/);
+  });
+
+  it("reads a file over 1 MB through its blob", async () => {
+    const served = fakeRepo(gh, { files: { "big.txt": "é".repeat(200) } });
+    serveAsLargeFiles(gh, served);
+    expect(await new Contents(createTestOctokit()).read(repo, "big.txt", "main")).toBe("é".repeat(200));
+    expect(gh.requests.map((r) => r.route)).toEqual([
+      "GET /repos/{owner}/{repo}/contents/{path}",
+      "GET /repos/{owner}/{repo}/git/blobs/{file_sha}",
+    ]);
+  });
+});
+
+describe("Permissions", () => {
+  const level = async (data: Record<string, unknown> | undefined) => {
+    gh.on("GET /repos/{owner}/{repo}/collaborators/{username}/permission", () =>
+      data ? [200, { user: null, ...data }] : [404, { message: "Not Found" }],
+    );
+    return new Permissions(createTestOctokit()).level(repo, "alice");
+  };
+
+  it("uses role_name for maintain and triage, else permission; 404 is none", async () => {
+    expect(await level({ permission: "write", role_name: "maintain" })).toBe("maintain");
+    expect(await level({ permission: "read", role_name: "triage" })).toBe("triage");
+    expect(await level({ permission: "admin", role_name: "admin" })).toBe("admin");
+    expect(await level({ permission: "write", role_name: "security-reviewer" })).toBe("write");
+    expect(await level({ permission: "read" })).toBe("read");
+    expect(await level({ permission: "none", role_name: "" })).toBe("none");
+    expect(await level(undefined)).toBe("none");
+  });
+});
+
+describe("Comments", () => {
+  it("replies with an issue comment and reacts (an existing reaction is fine)", async () => {
+    gh.on("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", () => [201, { id: 5 }]);
+    let reactions = 0;
+    gh.on("POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions", () =>
+      ++reactions === 1 ? [201, { id: 1, content: "eyes" }] : [422, { message: "Reaction already exists" }],
+    );
+    const comments = new Comments(createTestOctokit());
+    await comments.reply(ref, "Refused: you need write access.");
+    await comments.react(repo, 77, "eyes");
+    await comments.react(repo, 77, "eyes");
+    expect(gh.requests.map((r) => r.body)).toEqual([
+      { body: "Refused: you need write access." },
+      { content: "eyes" },
+      { content: "eyes" },
+    ]);
+    expect(gh.requests[1]!.params.comment_id).toBe("77");
+  });
+});
+
+describe("githubPorts", () => {
+  it("wires every port over one client", () => {
+    const ports = githubPorts(createTestOctokit());
+    expect(Object.keys(ports).sort()).toEqual(
+      ["branches", "checks", "comments", "contents", "dashboard", "dispatch", "permissions", "store"].sort(),
+    );
+  });
+});
+
+describe("LruCache", () => {
+  it("drops the least recently used entry past its capacity", () => {
+    const cache = new LruCache<string, number>(2);
+    cache.set("a", 1);
+    cache.set("b", 2);
+    expect(cache.get("a")).toBe(1);
+    cache.set("c", 3);
+    expect(cache.get("b")).toBeUndefined();
+    expect([cache.get("a"), cache.get("c"), cache.size]).toEqual([1, 3, 2]);
+  });
+});

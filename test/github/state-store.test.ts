@@ -1,0 +1,289 @@
+import { describe, expect, it } from "vitest";
+import { createTestOctokit } from "../../src/github/octokit.ts";
+import { ConflictError, CorruptStateError, STATE_BRANCH } from "../../src/github/ports.ts";
+import { StateStore } from "../../src/github/state-store.ts";
+import { fakeRepo } from "../support/github/fake-repo.ts";
+import { useGitHubMock } from "../support/github/mock-github.ts";
+import { startExecution } from "./executions.ts";
+import { serveAsLargeFiles } from "./large-files.ts";
+
+const gh = useGitHubMock();
+const ref = { owner: "o", repo: "r", issue: 12 };
+const STATE = "executions/12/state.json";
+const EVENTS = "executions/12/events.jsonl";
+
+const GET_REF = "GET /repos/{owner}/{repo}/git/ref/{ref}";
+const GET_COMMIT = "GET /repos/{owner}/{repo}/git/commits/{commit_sha}";
+const GET_CONTENTS = "GET /repos/{owner}/{repo}/contents/{path}";
+const POST_TREE = "POST /repos/{owner}/{repo}/git/trees";
+const POST_COMMIT = "POST /repos/{owner}/{repo}/git/commits";
+const PATCH_REF = "PATCH /repos/{owner}/{repo}/git/refs/{ref}";
+const POST_REF = "POST /repos/{owner}/{repo}/git/refs";
+
+/** Requests made while `fn` runs, by route. */
+async function counted<T>(
+  fn: () => Promise<T>,
+): Promise<{ result: T; counts: Record<string, number>; total: number }> {
+  const before = gh.requests.length;
+  const result = await fn();
+  const counts: Record<string, number> = {};
+  for (const r of gh.requests.slice(before)) counts[r.route ?? r.path] = (counts[r.route ?? r.path] ?? 0) + 1;
+  return { result, counts, total: gh.requests.length - before };
+}
+
+function writes(): string[] {
+  return gh.requests.filter((r) => r.method !== "GET").map((r) => r.route ?? r.path);
+}
+
+/** A repository whose state branch holds issue 12's execution (and another issue's files). */
+function seeded(files: Record<string, string | null> = {}) {
+  const x = startExecution();
+  x.send({ type: "task_dispatched", task: "a", attempt: 1 });
+  const repo = fakeRepo(gh);
+  const git = repo.git;
+  git.commitFiles(STATE_BRANCH, {
+    "executions/7/state.json": "{}",
+    [STATE]: `${JSON.stringify(x.state, null, 2)}\n`,
+    [EVENTS]: x.events.map((e) => `${JSON.stringify(e)}\n`).join(""),
+    ...files,
+  });
+  return { x, repo, git };
+}
+
+describe("StateStore.load", () => {
+  it("returns undefined when the state branch does not exist (one request)", async () => {
+    fakeRepo(gh);
+    const { result, counts } = await counted(() => new StateStore(createTestOctokit()).load(ref));
+    expect(result).toBeUndefined();
+    expect(counts).toEqual({ [GET_REF]: 1 });
+  });
+
+  it("returns undefined when the issue has no execution on the branch", async () => {
+    seeded();
+    const store = new StateStore(createTestOctokit());
+    expect(await store.load({ ...ref, issue: 99 })).toBeUndefined();
+    // Cached as absent: the next load at the same head is the ref alone.
+    const again = await counted(() => store.load({ ...ref, issue: 99 }));
+    expect(again.result).toBeUndefined();
+    expect(again.total).toBe(1);
+  });
+
+  it("reads state and events at the head; version is the head commit", async () => {
+    const { x, git } = seeded();
+    const store = new StateStore(createTestOctokit());
+    const cold = await counted(() => store.load(ref));
+    expect(cold.result?.state).toEqual(x.state);
+    expect(cold.result?.events).toEqual(x.events);
+    expect(cold.result?.version).toBe(git.head(STATE_BRANCH));
+    expect(cold.counts).toEqual({ [GET_REF]: 1, [GET_COMMIT]: 1, [GET_CONTENTS]: 2 });
+    // Contents are read at the commit, not at the branch name.
+    const contents = gh.requests.filter((r) => r.route === GET_CONTENTS);
+    expect(contents.map((r) => r.query.ref)).toEqual([cold.result?.version, cold.result?.version]);
+  });
+
+  it("costs one request at an unchanged head, and returns copies", async () => {
+    const { x } = seeded();
+    const store = new StateStore(createTestOctokit());
+    const first = await store.load(ref);
+    first!.state.status = "failed";
+    first!.events.length = 0;
+    const warm = await counted(() => store.load(ref));
+    expect(warm.counts).toEqual({ [GET_REF]: 1 });
+    expect(warm.result?.state).toEqual(x.state);
+    expect(warm.result?.events).toHaveLength(x.events.length);
+  });
+
+  it("reads files over 1 MB through the blob API", async () => {
+    const { x, repo } = seeded();
+    serveAsLargeFiles(gh, repo);
+    const { result, counts } = await counted(() => new StateStore(createTestOctokit()).load(ref));
+    expect(result?.state).toEqual(x.state);
+    expect(counts["GET /repos/{owner}/{repo}/git/blobs/{file_sha}"]).toBe(2);
+  });
+
+  it("reports corrupt JSON in state.json and writes nothing", async () => {
+    seeded({ [STATE]: '{ "id": ' });
+    const error = await new StateStore(createTestOctokit()).load(ref).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CorruptStateError);
+    expect((error as CorruptStateError).path).toBe(STATE);
+    expect((error as Error).message).toMatch(/invalid JSON/);
+    expect(writes()).toEqual([]);
+  });
+
+  it("reports a state of the wrong shape, naming the field", async () => {
+    const x = startExecution();
+    seeded({ [STATE]: JSON.stringify({ ...x.state, status: "dancing" }) });
+    const error = await new StateStore(createTestOctokit()).load(ref).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CorruptStateError);
+    expect((error as Error).message).toMatch(/state\.json: not a valid execution state: status/);
+    expect(writes()).toEqual([]);
+  });
+
+  it("reports a bad event line with its number", async () => {
+    const x = startExecution();
+    const lines = `${JSON.stringify(x.events[0])}\n{"id":"e2","at":1,"type":"nonsense"}\n`;
+    seeded({ [EVENTS]: lines });
+    const error = await new StateStore(createTestOctokit()).load(ref).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CorruptStateError);
+    expect((error as CorruptStateError).path).toBe(EVENTS);
+    expect((error as Error).message).toMatch(/events\.jsonl: line 2: not a valid event/);
+    expect(writes()).toEqual([]);
+  });
+
+  it("reports a line that is not JSON, and a log missing beside its state", async () => {
+    seeded({ [EVENTS]: "not json\n" });
+    await expect(new StateStore(createTestOctokit()).load(ref)).rejects.toThrow(/line 1: invalid JSON/);
+    seeded({ [EVENTS]: null });
+    await expect(new StateStore(createTestOctokit()).load(ref)).rejects.toThrow(/events\.jsonl: missing/);
+    expect(writes()).toEqual([]);
+  });
+});
+
+describe("StateStore.save", () => {
+  it("creates the branch with an orphan commit for the first execution (3 requests)", async () => {
+    const { git } = fakeRepo(gh);
+    const x = startExecution();
+    const store = new StateStore(createTestOctokit());
+    const { result: sha, counts } = await counted(() =>
+      store.save(ref, { state: x.state, newEvents: x.events, version: undefined }),
+    );
+    expect(counts).toEqual({ [POST_TREE]: 1, [POST_COMMIT]: 1, [POST_REF]: 1 });
+    expect(git.head(STATE_BRANCH)).toBe(sha);
+    expect(git.commits.get(sha)!.parents).toEqual([]);
+    expect(git.readFile(sha, STATE)).toBe(`${JSON.stringify(x.state, null, 2)}\n`);
+    expect(git.readFile(sha, EVENTS)).toBe(x.events.map((e) => `${JSON.stringify(e)}\n`).join(""));
+    const tree = gh.requests.find((r) => r.route === POST_TREE)!.body as {
+      base_tree?: string;
+      tree: unknown[];
+    };
+    expect(tree.base_tree).toBeUndefined();
+    expect(tree.tree).toEqual([
+      { path: STATE, mode: "100644", type: "blob", content: expect.any(String) },
+      { path: EVENTS, mode: "100644", type: "blob", content: expect.any(String) },
+    ]);
+    // What was saved is cached: loading it back is the ref alone.
+    const back = await counted(() => store.load(ref));
+    expect(back.total).toBe(1);
+    expect(back.result).toEqual({ state: x.state, events: x.events, version: sha });
+  });
+
+  it("fails with ConflictError when the branch was created meanwhile", async () => {
+    seeded();
+    const x = startExecution(13);
+    const save = new StateStore(createTestOctokit()).save(
+      { ...ref, issue: 13 },
+      {
+        state: x.state,
+        newEvents: x.events,
+        version: undefined,
+      },
+    );
+    await expect(save).rejects.toBeInstanceOf(ConflictError);
+  });
+
+  it("appends to the log in one fast-forward commit (3 requests after a load)", async () => {
+    const { x, git } = seeded();
+    const store = new StateStore(createTestOctokit());
+    const loaded = (await store.load(ref))!;
+    const added = x.send(
+      { type: "task_started", task: "a", attempt: 1 },
+      { type: "task_succeeded", task: "a", attempt: 1 },
+    );
+    const { result: sha, counts } = await counted(() =>
+      store.save(ref, { state: x.state, newEvents: added, version: loaded.version }),
+    );
+    expect(counts).toEqual({ [POST_TREE]: 1, [POST_COMMIT]: 1, [PATCH_REF]: 1 });
+    expect(gh.requests.find((r) => r.route === PATCH_REF)!.body).toEqual({ sha, force: false });
+    expect(git.commits.get(sha)!.parents).toEqual([loaded.version]);
+    expect(git.readFile(sha, EVENTS)).toBe(x.events.map((e) => `${JSON.stringify(e)}\n`).join(""));
+    expect(JSON.parse(git.readFile(sha, STATE)!)).toEqual(x.state);
+    // The other execution's files are kept (base_tree).
+    expect(git.readFile(sha, "executions/7/state.json")).toBe("{}");
+    const back = await counted(() => store.load(ref));
+    expect(back.total).toBe(1);
+    expect(back.result?.events).toEqual(x.events);
+    expect(back.result?.version).toBe(sha);
+  });
+
+  it("fails with ConflictError when the branch moved (422 not a fast forward), and writes no ref", async () => {
+    const { x, git } = seeded();
+    const store = new StateStore(createTestOctokit());
+    const loaded = (await store.load(ref))!;
+    const moved = git.commitFiles(STATE_BRANCH, { "executions/8/state.json": "{}" }).sha;
+    const added = x.send({ type: "task_started", task: "a", attempt: 1 });
+    const save = store.save(ref, { state: x.state, newEvents: added, version: loaded.version });
+    await expect(save).rejects.toBeInstanceOf(ConflictError);
+    await expect(save).rejects.toThrow(/not a fast forward/);
+    expect(git.head(STATE_BRANCH)).toBe(moved);
+    // Reload and re-apply: the save then goes through.
+    const again = (await store.load(ref))!;
+    expect(again.version).toBe(moved);
+    const sha = await store.save(ref, { state: x.state, newEvents: added, version: again.version });
+    expect(git.commits.get(sha)!.parents).toEqual([moved]);
+    expect(git.readFile(sha, "executions/8/state.json")).toBe("{}");
+  });
+
+  it("maps a 409 on the ref update to ConflictError", async () => {
+    const { x } = seeded();
+    const store = new StateStore(createTestOctokit());
+    const loaded = (await store.load(ref))!;
+    gh.on(PATCH_REF, () => [409, { message: "Reference update failed" }]);
+    const save = store.save(ref, { state: x.state, newEvents: [], version: loaded.version });
+    await expect(save).rejects.toBeInstanceOf(ConflictError);
+  });
+
+  it("reads the old log and tree when saving at a version it never loaded (5 requests)", async () => {
+    const { x, git } = seeded();
+    const version = git.head(STATE_BRANCH)!;
+    const added = x.send({ type: "task_started", task: "a", attempt: 1 });
+    const { result: sha, counts } = await counted(() =>
+      new StateStore(createTestOctokit()).save(ref, { state: x.state, newEvents: added, version }),
+    );
+    expect(counts).toEqual({
+      [GET_COMMIT]: 1,
+      [GET_CONTENTS]: 2,
+      [POST_TREE]: 1,
+      [POST_COMMIT]: 1,
+      [PATCH_REF]: 1,
+    });
+    expect(git.readFile(sha, EVENTS)).toBe(x.events.map((e) => `${JSON.stringify(e)}\n`).join(""));
+  });
+
+  it("never appends to a corrupt log it did not load", async () => {
+    const { git } = seeded({ [EVENTS]: "garbage\n" });
+    const x = startExecution();
+    const save = new StateStore(createTestOctokit()).save(ref, {
+      state: x.state,
+      newEvents: x.events,
+      version: git.head(STATE_BRANCH),
+    });
+    await expect(save).rejects.toBeInstanceOf(CorruptStateError);
+    expect(writes()).toEqual([]);
+  });
+
+  it("uploads a large log as a blob instead of inline", async () => {
+    const { x, git } = seeded();
+    const store = new StateStore(createTestOctokit(), { inlineLimit: 200 });
+    const loaded = (await store.load(ref))!;
+    const added = x.send({ type: "task_started", task: "a", attempt: 1 });
+    const { result: sha, counts } = await counted(() =>
+      store.save(ref, { state: x.state, newEvents: added, version: loaded.version }),
+    );
+    expect(counts["POST /repos/{owner}/{repo}/git/blobs"]).toBe(2);
+    expect(git.readFile(sha, EVENTS)).toBe(x.events.map((e) => `${JSON.stringify(e)}\n`).join(""));
+  });
+
+  it("keeps two executions on one branch apart", async () => {
+    fakeRepo(gh);
+    const store = new StateStore(createTestOctokit());
+    const a = startExecution(12);
+    const b = startExecution(13);
+    const v1 = await store.save(ref, { state: a.state, newEvents: a.events, version: undefined });
+    const v2 = await store.save({ ...ref, issue: 13 }, { state: b.state, newEvents: b.events, version: v1 });
+    const loadedA = await counted(() => store.load(ref));
+    // Issue 12's files were carried over to the commit that saved issue 13: no re-read.
+    expect(loadedA.total).toBe(1);
+    expect(loadedA.result).toEqual({ state: a.state, events: a.events, version: v2 });
+    expect((await store.load({ ...ref, issue: 13 }))?.state).toEqual(b.state);
+  });
+});
