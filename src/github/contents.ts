@@ -18,4 +18,19 @@ export class Contents implements ContentsPort {
       throw failure(`read ${path} at ${at} in ${repo.owner}/${repo.repo}`, error, "contents: read");
     }
   }
+
+  async list(repo: RepoRef, sha: string): Promise<string[]> {
+    try {
+      const { data } = await this.#client.rest.git.getTree({
+        owner: repo.owner,
+        repo: repo.repo,
+        tree_sha: sha,
+        recursive: "1",
+      });
+      return data.tree.filter((e) => e.type === "blob" && e.path).map((e) => e.path!);
+    } catch (error) {
+      if ((error as { status?: number }).status === 409) return []; // empty repository
+      throw failure(`list files at ${sha} in ${repo.owner}/${repo.repo}`, error, "contents: read");
+    }
+  }
 }

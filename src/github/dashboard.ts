@@ -1,10 +1,10 @@
+import { DASHBOARD_MARKER } from "../core/render/dashboard.ts";
 import { capComment } from "./comments.ts";
 import { failure, statusOf } from "./errors.ts";
 import type { GitHubClient } from "./octokit.ts";
 import type { DashboardPort, ExecutionRef } from "./ports.ts";
 
-/** The hidden marker that starts the dashboard comment's body. */
-export const DASHBOARD_MARKER = "<!-- orchestrate:dashboard -->";
+export { DASHBOARD_MARKER };
 
 const TRUNCATED = "\n\n… _(truncated: the dashboard is longer than GitHub allows in a comment)_\n";
 const PERMISSION = "issues: write" as const;

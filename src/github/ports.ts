@@ -123,6 +123,8 @@ export interface DispatchPort {
 export interface ContentsPort {
   /** File text at `ref` (branch or sha), or undefined when missing. */
   read(repo: RepoRef, path: string, at: string): Promise<string | undefined>;
+  /** Paths of every file at commit `sha` (for repository facts); capped by GitHub's tree limit. */
+  list(repo: RepoRef, sha: string): Promise<string[]>;
 }
 
 /** A user's permission on the repository. */

@@ -1,0 +1,110 @@
+import type { Probot } from "probot";
+import { ExecutionQueue } from "../github/execution-queue.ts";
+import { type GitHubClient, githubPorts } from "../github/index.ts";
+import { GitHubOrchestrator, type Trigger } from "../github/orchestrator.ts";
+import type { ExecutionRef, GitHubPorts } from "../github/ports.ts";
+import type { Clock, Random } from "../ports/clock.ts";
+import { systemClock } from "../ports/clock.ts";
+
+/** What the app needs besides Probot: settings with defaults, and injectable time and randomness. */
+export interface AppOptions {
+  /** Label that starts an execution. */
+  label?: string;
+  /** Agents workflow dispatched for tasks. */
+  workflow?: string;
+  /** Period of the reconcile tick in ms (0: none). */
+  tickMs?: number;
+  clock?: Clock;
+  random?: Random;
+}
+
+interface Work {
+  installation: number;
+  ref: ExecutionRef;
+  trigger: Trigger;
+}
+
+/**
+ * The app's state between webhooks: GitHub ports per installation (their caches make reads
+ * cheap), an orchestrator per installation, and one queue per execution so each execution has
+ * one writer in this process. Handlers only enqueue; the work runs after the webhook is answered.
+ */
+export class AppHost {
+  readonly label: string;
+  readonly #app: Probot;
+  readonly #options: Required<Omit<AppOptions, "label">>;
+  readonly #installations = new Map<
+    number,
+    { ports: GitHubPorts; orchestrator: GitHubOrchestrator; at: number }
+  >();
+  readonly #open = new Map<string, Work>();
+  readonly queue: ExecutionQueue<Work>;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(app: Probot, options: AppOptions = {}) {
+    this.#app = app;
+    this.label = options.label ?? "orchestrate";
+    this.#options = {
+      workflow: options.workflow ?? "orchestrate-agents.yml",
+      tickMs: options.tickMs ?? 5 * 60_000,
+      clock: options.clock ?? systemClock,
+      random: options.random ?? Math.random,
+    };
+    this.queue = new ExecutionQueue<Work>(
+      (_key, batch) => this.#run(batch),
+      (key, error) => app.log.error({ err: error, execution: key }, "execution work failed"),
+    );
+    if (this.#options.tickMs > 0) {
+      this.#timer = setInterval(() => this.tick(), this.#options.tickMs);
+      this.#timer.unref();
+    }
+  }
+
+  /** Queues a trigger for an execution; returns at once (the promise settles when it was handled). */
+  enqueue(installation: number, ref: ExecutionRef, trigger: Trigger): Promise<void> {
+    const key = `${ref.owner}/${ref.repo}#${ref.issue}`;
+    const work = { installation, ref, trigger };
+    this.#open.set(key, work);
+    return this.queue.push(key, work);
+  }
+
+  /** Reconciles every execution this process has seen (lost webhooks, due timers). */
+  tick(): Promise<void[]> {
+    return Promise.all(
+      [...this.#open.values()].map((w) => this.enqueue(w.installation, w.ref, { kind: "tick" })),
+    );
+  }
+
+  stop(): void {
+    if (this.#timer) clearInterval(this.#timer);
+  }
+
+  async #run(batch: Work[]): Promise<void> {
+    const first = batch[0]!;
+    const { orchestrator } = await this.#for(first.installation);
+    const state = await orchestrator.handle(
+      first.ref,
+      batch.map((w) => w.trigger),
+    );
+    if (!state || state.finished_at !== undefined)
+      this.#open.delete(`${first.ref.owner}/${first.ref.repo}#${first.ref.issue}`);
+  }
+
+  /** Ports for an installation, with a fresh token every 30 minutes. */
+  async #for(installation: number) {
+    const cached = this.#installations.get(installation);
+    const now = Date.now();
+    if (cached && now - cached.at < 30 * 60_000) return cached;
+    const octokit = (await this.#app.auth(installation)) as unknown as GitHubClient;
+    const ports = githubPorts(octokit);
+    const orchestrator = new GitHubOrchestrator(ports, {
+      clock: this.#options.clock,
+      random: this.#options.random,
+      workflow: this.#options.workflow,
+      log: (message, extra) => this.#app.log.info(extra ?? {}, message),
+    });
+    const entry = { ports, orchestrator, at: now };
+    this.#installations.set(installation, entry);
+    return entry;
+  }
+}

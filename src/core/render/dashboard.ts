@@ -1,0 +1,102 @@
+import { formatDuration } from "../plan/duration.ts";
+import { estimateRemaining, statusCounts } from "../report/eta.ts";
+import type { ExecutionState } from "../state/types.ts";
+import { IN_FLIGHT } from "../state/types.ts";
+import { phaseMermaid, phaseStatus } from "./mermaid.ts";
+
+/** Hidden marker that identifies the dashboard comment. */
+export const DASHBOARD_MARKER = "<!-- orchestrate:dashboard -->";
+
+const ICON: Record<string, string> = {
+  succeeded: "✅",
+  failed: "❌",
+  skipped: "⏭️",
+  running: "🔄",
+  waiting: "⏸️",
+  pending: "⏳",
+  blocked: "🚧",
+  cancelled: "⛔",
+};
+
+function bar(done: number, total: number, width = 10): string {
+  const filled = total === 0 ? width : Math.round((done / total) * width);
+  return `${"▰".repeat(filled)}${"▱".repeat(width - filled)}`;
+}
+
+function cell(text: string): string {
+  return text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+}
+
+/**
+ * The live dashboard comment: status, phase table with progress bars, the phase graph coloured by
+ * status, running tasks, gates waiting with how to approve, cost, ETA, and a compact checkpoint.
+ */
+export function dashboardMarkdown(state: ExecutionState, now: number): string {
+  const counts = statusCounts(state);
+  const total = Object.keys(state.tasks).length;
+  const done = (counts.succeeded ?? 0) + (counts.skipped ?? 0);
+  const lines = [DASHBOARD_MARKER, `## Orchestrate: ${ICON[state.status] ?? "🔄"} ${state.status}`, ""];
+  const facts = [
+    `**${done}/${total}** tasks done`,
+    `elapsed ${formatDuration((state.finished_at ?? now) - state.created_at)}`,
+    state.finished_at === undefined ? `ETA ${formatDuration(estimateRemaining(state, now))}` : "",
+    `cost $${state.cost.usd.toFixed(2)} · ${state.cost.tokens.toLocaleString("en-US")} tokens`,
+  ].filter(Boolean);
+  lines.push(facts.join(" · "));
+  if (state.reason) lines.push("", `> ${cell(state.reason)}`);
+  lines.push("", "| phase | status | progress | tasks |", "|---|---|---|---|");
+  for (const p of state.phases) {
+    const status = phaseStatus(state, p);
+    const c = statusCounts(state, p.tasks);
+    const finished = (c.succeeded ?? 0) + (c.skipped ?? 0);
+    const note = p.skipped !== undefined ? `skipped: ${cell(p.skipped)}` : `${finished}/${p.tasks.length}`;
+    lines.push(
+      `| ${cell(p.name)}${p.gate ? " 🔒" : ""} | ${ICON[status] ?? ""} ${status} | ${bar(finished, p.tasks.length)} | ${note} |`,
+    );
+  }
+  const waiting = state.phases.filter((p) => state.phase_state[p.id]?.gate?.status === "open");
+  for (const p of waiting) {
+    const who = p.gate?.approvers.length ? p.gate.approvers.join(", ") : "anyone with write access";
+    lines.push(
+      "",
+      `**Waiting for approval of ${p.name}** — ${who}: approve the pull request, or comment \`/orchestrate approve ${p.id}\` (\`/orchestrate reject ${p.id} <what should change>\` to revise).`,
+    );
+  }
+  const running = Object.entries(state.tasks).filter(([, t]) => IN_FLIGHT.has(t.status));
+  if (running.length > 0) {
+    lines.push("", "**Running:**");
+    for (const [id, t] of running.slice(0, 20)) {
+      const since = t.started_at ?? t.queued_at;
+      lines.push(
+        `- \`${id}\` attempt ${t.attempt}${since !== undefined ? `, ${formatDuration(now - since)}` : ""}`,
+      );
+    }
+  }
+  const failed = Object.entries(state.tasks).filter(
+    ([, t]) => t.status === "failed" || t.status === "blocked" || t.status === "escalated",
+  );
+  if (failed.length > 0) {
+    lines.push("", "**Needs attention:**");
+    for (const [id, t] of failed.slice(0, 20)) lines.push(`- \`${id}\` ${t.status}: ${cell(t.reason ?? "")}`);
+    lines.push("", "Comment `/orchestrate retry` to run them again.");
+  }
+  lines.push(
+    "",
+    "<details><summary>Graph</summary>",
+    "",
+    "```mermaid",
+    phaseMermaid(state.phases, state),
+    "```",
+    "",
+    "</details>",
+  );
+  const checkpoint = {
+    seq: state.seq,
+    status: state.status,
+    done,
+    total,
+    usd: Number(state.cost.usd.toFixed(4)),
+  };
+  lines.push("", `<!-- orchestrate:checkpoint ${JSON.stringify(checkpoint)} -->`);
+  return lines.join("\n");
+}

@@ -1,0 +1,49 @@
+/**
+ * One writer per execution per process: work for the same execution runs one batch at a time, and
+ * whatever queued up while a batch ran is handed to the next batch together (one state write).
+ */
+export class ExecutionQueue<T> {
+  readonly #pending = new Map<string, T[]>();
+  readonly #running = new Map<string, Promise<void>>();
+  readonly #run: (key: string, batch: T[]) => Promise<void>;
+  readonly #onError: (key: string, error: unknown) => void;
+
+  constructor(
+    run: (key: string, batch: T[]) => Promise<void>,
+    onError: (key: string, error: unknown) => void,
+  ) {
+    this.#run = run;
+    this.#onError = onError;
+  }
+
+  /** Queues an item; resolves when a batch containing it has been processed. */
+  push(key: string, item: T): Promise<void> {
+    const list = this.#pending.get(key);
+    if (list) list.push(item);
+    else this.#pending.set(key, [item]);
+    return this.#drain(key);
+  }
+
+  /** Resolves when nothing is queued or running for any key. */
+  async idle(): Promise<void> {
+    while (this.#running.size > 0) await Promise.all(this.#running.values());
+  }
+
+  #drain(key: string): Promise<void> {
+    const current = this.#running.get(key);
+    if (current) return current.then(() => this.#drain(key));
+    const next = (async () => {
+      while (this.#pending.get(key)?.length) {
+        const batch = this.#pending.get(key)!;
+        this.#pending.delete(key);
+        try {
+          await this.#run(key, batch);
+        } catch (error) {
+          this.#onError(key, error);
+        }
+      }
+    })().finally(() => this.#running.delete(key));
+    this.#running.set(key, next);
+    return next;
+  }
+}

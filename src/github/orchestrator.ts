@@ -1,0 +1,393 @@
+import { dashboardMarkdown } from "../core/render/dashboard.ts";
+import { reportMarkdown } from "../core/render/report-markdown.ts";
+import {
+  type Effect,
+  EventSchema,
+  type ExecutionEvent,
+  type ExecutionState,
+  IN_FLIGHT,
+  reduce,
+} from "../core/state/index.ts";
+import type { Clock, Random } from "../ports/clock.ts";
+import type { NewEvent } from "../ports/engine-ports.ts";
+import { checkOf } from "./phase-checks.ts";
+import {
+  ConflictError,
+  CorruptStateError,
+  type ExecutionRef,
+  type GitHubPorts,
+  type StoredExecution,
+  workingBranch,
+} from "./ports.ts";
+import { type ResultDispatch, ResultRecordSchema, resultPath, taskBranch } from "./result-record.ts";
+import { executionId, prepareExecution } from "./start-execution.ts";
+
+/** Something that happened on GitHub for one execution. */
+export type Trigger =
+  | { kind: "labeled"; delivery: string; sender: string; title: string; body: string; author: string }
+  | { kind: "result"; delivery: string; result: ResultDispatch }
+  | { kind: "job_completed"; delivery: string; task: string; attempt: number; conclusion: string }
+  | { kind: "events"; events: NewEvent[] }
+  | { kind: "tick" };
+
+export interface OrchestratorOptions {
+  clock: Clock;
+  random: Random;
+  /** The agents workflow (file name or id) dispatched for tasks. */
+  workflow: string;
+  log?: (message: string, extra?: Record<string, unknown>) => void;
+}
+
+const MAX_CONFLICT_RETRIES = 6;
+const MAX_ROUNDS = 4;
+
+/**
+ * Runs executions on GitHub: turns triggers into core events, applies them with the pure reducer,
+ * saves the result with compare-and-swap (reloading and re-applying on conflict), then carries out
+ * the effects through the ports. Every event id is derived from what caused it, so a redelivered
+ * webhook or a re-applied batch changes nothing. Triggers for one execution must not run
+ * concurrently in one process (see ExecutionQueue).
+ */
+export class GitHubOrchestrator {
+  readonly #ports: GitHubPorts;
+  readonly #o: OrchestratorOptions;
+  readonly #ids = new Map<string, number>();
+
+  constructor(ports: GitHubPorts, options: OrchestratorOptions) {
+    this.#ports = ports;
+    this.#o = options;
+  }
+
+  /** Handles a batch of triggers for one execution; returns its state afterwards (if any). */
+  async handle(ref: ExecutionRef, triggers: readonly Trigger[]): Promise<ExecutionState | undefined> {
+    let stored: StoredExecution | undefined;
+    try {
+      stored = await this.#ports.store.load(ref);
+    } catch (error) {
+      if (error instanceof CorruptStateError) {
+        await this.#ports.comments.reply(
+          ref,
+          `Orchestrate cannot read this execution's state: ${error.message}\n\nThe file was left untouched. Fix or remove it on the \`orchestrate-state\` branch, then comment \`/orchestrate resume\`.`,
+        );
+        return undefined;
+      }
+      throw error;
+    }
+    let pending: NewEvent[] = [];
+    if (!stored) {
+      const labeled = triggers.find((t) => t.kind === "labeled");
+      if (!labeled || labeled.kind !== "labeled") return undefined;
+      const prepared = await prepareExecution(this.#ports, ref, {
+        sender: labeled.sender,
+        title: labeled.title,
+        body: labeled.body,
+        author: labeled.author,
+        now: this.#o.clock.now(),
+        seed: Math.floor(this.#o.random() * 2 ** 31),
+      });
+      if ("refused" in prepared) {
+        await this.#ports.comments.reply(ref, prepared.refused);
+        return undefined;
+      }
+      for (const note of prepared.notes) await this.#ports.comments.reply(ref, note);
+      pending.push(prepared.start);
+    }
+    for (const t of triggers) pending.push(...(await this.#eventsOf(ref, stored?.state, t)));
+    let state = stored?.state;
+    this.#fresh = stored;
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      const result = await this.#commit(ref, pending);
+      if (!result) break;
+      state = result.state;
+      pending = await this.#carryOut(ref, result.state, result.effects, result.applied);
+      if (pending.length === 0) break;
+    }
+    return state;
+  }
+
+  /** Core events for one trigger, given the state before it. */
+  async #eventsOf(ref: ExecutionRef, state: ExecutionState | undefined, t: Trigger): Promise<NewEvent[]> {
+    switch (t.kind) {
+      case "labeled":
+        return [];
+      case "events":
+        return t.events;
+      case "tick":
+        return state ? await this.#reconcile(ref, state) : [];
+      case "job_completed": {
+        // A job that ended without a result record failed (the commit is the source of truth).
+        const record = await this.#readResult(ref, t.task, t.attempt);
+        if (record) return [record];
+        return [
+          {
+            id: `job:${t.task}:${t.attempt}`,
+            type: "task_failed",
+            task: t.task,
+            attempt: t.attempt,
+            error: { kind: "no_result", message: `the job ended (${t.conclusion}) without a result record` },
+          },
+        ];
+      }
+      case "result": {
+        const record = await this.#readResult(ref, t.result.task, t.result.attempt, t.result.sha);
+        return record ? [record] : [];
+      }
+    }
+  }
+
+  /** The task's result record as an event, read from its branch (at `sha` when known). */
+  async #readResult(
+    ref: ExecutionRef,
+    task: string,
+    attempt: number,
+    sha?: string,
+  ): Promise<NewEvent | undefined> {
+    const text = await this.#ports.contents.read(ref, resultPath(task), sha ?? taskBranch(ref.issue, task));
+    if (text === undefined) return undefined;
+    let parsed: ReturnType<typeof ResultRecordSchema.safeParse>;
+    try {
+      parsed = ResultRecordSchema.safeParse(JSON.parse(text));
+    } catch {
+      parsed = ResultRecordSchema.safeParse(undefined);
+    }
+    const id = `result:${task}:${attempt}`;
+    if (!parsed.success || parsed.data.task !== task) {
+      return {
+        id,
+        type: "task_failed",
+        task,
+        attempt,
+        error: { kind: "result_invalid", message: `${resultPath(task)} is not a valid result record` },
+      };
+    }
+    const r = parsed.data;
+    if (r.attempt !== attempt) return undefined;
+    if (r.status === "failed") {
+      return {
+        id,
+        type: "task_failed",
+        task,
+        attempt,
+        error: r.error ?? { kind: "error", message: "the task failed" },
+        ...(r.cost ? { cost: r.cost } : {}),
+      };
+    }
+    return {
+      id,
+      type: "task_succeeded",
+      task,
+      attempt,
+      artifacts: r.artifacts,
+      ...(r.summary !== undefined ? { summary: r.summary } : {}),
+      ...(r.cost ? { cost: r.cost } : {}),
+      ...(r.context ? { context: r.context } : {}),
+    };
+  }
+
+  /** Facts GitHub knows that events may have missed: result records of running tasks; due timers. */
+  async #reconcile(ref: ExecutionRef, state: ExecutionState): Promise<NewEvent[]> {
+    const out: NewEvent[] = [];
+    for (const [id, t] of Object.entries(state.tasks)) {
+      if (!IN_FLIGHT.has(t.status)) continue;
+      const record = await this.#readResult(ref, id, t.attempt);
+      if (record) out.push(record);
+    }
+    return out;
+  }
+
+  /** Applies events (plus due timers) and saves them; on a conflict reloads and applies again. */
+  async #commit(
+    ref: ExecutionRef,
+    events: readonly NewEvent[],
+  ): Promise<{ state: ExecutionState; effects: Effect[]; applied: ExecutionEvent[] } | undefined> {
+    for (let attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
+      const stored = attempt === 0 && this.#fresh ? this.#fresh : await this.#ports.store.load(ref);
+      this.#fresh = undefined;
+      const now = this.#o.clock.now();
+      let state = stored?.state;
+      const applied: ExecutionEvent[] = [];
+      const effects: Effect[] = [];
+      const due = state
+        ? Object.values(state.timers)
+            .filter((timer) => timer.at <= now)
+            .map(
+              (timer): NewEvent => ({
+                id: `timer:${timer.id}:${timer.at}`,
+                type: "timer_fired",
+                timer: timer.id,
+              }),
+            )
+        : [];
+      for (const input of [...events, ...due]) {
+        const event = EventSchema.parse({
+          ...input,
+          id: input.id ?? this.#newId(ref),
+          at: input.at ?? now,
+        }) as ExecutionEvent;
+        const out = reduce(state, event);
+        const refused = out.effects.find((e) => e.type === "rejected");
+        if (refused) {
+          this.#o.log?.("event refused", {
+            execution: executionId(ref),
+            event: event.type,
+            reason: refused.type === "rejected" ? refused.reason : "",
+          });
+          if (event.by && event.type !== "timer_fired") effects.push(refused);
+          continue;
+        }
+        if (out.state === state) continue;
+        state = out.state;
+        applied.push(event);
+        effects.push(...out.effects);
+      }
+      if (applied.length === 0 || !state) return state ? { state, effects, applied } : undefined;
+      try {
+        await this.#ports.store.save(ref, { state, newEvents: applied, version: stored?.version });
+        return { state, effects, applied };
+      } catch (error) {
+        if (!(error instanceof ConflictError)) throw error;
+        this.#o.log?.("state conflict; reloading", { execution: executionId(ref), attempt });
+      }
+    }
+    throw new Error(
+      `could not save execution ${executionId(ref)}: the state kept changing (${MAX_CONFLICT_RETRIES} conflicts)`,
+    );
+  }
+
+  #fresh: StoredExecution | undefined;
+
+  #newId(ref: ExecutionRef): string {
+    const key = executionId(ref);
+    const n = (this.#ids.get(key) ?? 0) + 1;
+    this.#ids.set(key, n);
+    return `${key}:${this.#o.clock.now().toString(36)}:${Math.floor(this.#o.random() * 2 ** 32).toString(36)}:${n}`;
+  }
+
+  /** Carries out effects; returns follow-up events (dispatch confirmations, merge results). */
+  async #carryOut(
+    ref: ExecutionRef,
+    state: ExecutionState,
+    effects: readonly Effect[],
+    applied: readonly ExecutionEvent[],
+  ): Promise<NewEvent[]> {
+    const follow: NewEvent[] = [];
+    for (const effect of effects) {
+      if (effect.type === "dispatch") follow.push(...(await this.#dispatch(ref, state, effect.tasks)));
+      else if (effect.type === "notify") {
+        const mention =
+          effect.mention.length > 0
+            ? `${effect.mention.map((m) => (m.startsWith("@") ? m : `@${m}`)).join(" ")} `
+            : "";
+        await this.#ports.comments.reply(ref, `${mention}${effect.message}`);
+      } else if (effect.type === "rejected") {
+        await this.#ports.comments.reply(ref, `Not done: ${effect.reason}.`);
+      }
+    }
+    // Work of tasks that just succeeded joins the working branch (fan-in).
+    for (const event of applied) {
+      if (event.type !== "task_succeeded") continue;
+      const merged = await this.#ports.branches.merge(
+        ref,
+        workingBranch(ref.issue),
+        taskBranch(ref.issue, event.task),
+        `Merge ${event.task} (attempt ${event.attempt})`,
+      );
+      if (merged.merged)
+        follow.push({
+          id: `merge:${event.task}:${event.attempt}`,
+          type: "merge_succeeded",
+          tasks: [event.task],
+          sha: merged.sha,
+        });
+      else if (merged.conflict)
+        follow.push({
+          id: `conflict:${event.task}:${event.attempt}`,
+          type: "merge_conflicted",
+          tasks: [event.task],
+          files: [],
+        });
+    }
+    if (effects.some((e) => e.type === "update_status" || e.type === "complete" || e.type === "open_gate")) {
+      await this.#show(ref, state, effects);
+    }
+    const done = effects.find((e) => e.type === "complete");
+    if (done) await this.#ports.comments.reply(ref, reportMarkdown(state));
+    return follow;
+  }
+
+  /** Starts the agents workflow for a batch; confirms each task, or fails it when GitHub refused. */
+  async #dispatch(
+    ref: ExecutionRef,
+    state: ExecutionState,
+    tasks: Extract<Effect, { type: "dispatch" }>["tasks"],
+  ): Promise<NewEvent[]> {
+    const batch = tasks.map((t) => ({
+      id: t.id,
+      agent: t.agent,
+      attempt: t.attempt,
+      ...(t.phase ? { phase: t.phase } : {}),
+      ...(t.feedback ? { feedback: t.feedback } : {}),
+      branch: taskBranch(ref.issue, t.id),
+    }));
+    try {
+      await this.#ports.dispatch.dispatch(ref, this.#o.workflow, workingBranch(ref.issue), {
+        execution: state.id,
+        issue: String(ref.issue),
+        tasks: JSON.stringify(batch),
+      });
+      return tasks.map((t) => ({
+        id: `dispatched:${t.id}:${t.attempt}`,
+        type: "task_dispatched",
+        task: t.id,
+        attempt: t.attempt,
+        ref: "workflow_dispatch",
+      }));
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      return tasks.flatMap((t): NewEvent[] => [
+        { id: `dispatch-started:${t.id}:${t.attempt}`, type: "task_started", task: t.id, attempt: t.attempt },
+        {
+          id: `dispatch-failed:${t.id}:${t.attempt}`,
+          type: "task_failed",
+          task: t.id,
+          attempt: t.attempt,
+          error: { kind: "dispatch", message },
+        },
+      ]);
+    }
+  }
+
+  readonly #dashboardIds = new Map<string, number>();
+  readonly #checkIds = new Map<string, number>();
+
+  /** Updates the dashboard and the check runs of the phases that changed. */
+  async #show(ref: ExecutionRef, state: ExecutionState, effects: readonly Effect[]): Promise<void> {
+    const key = executionId(ref);
+    const id = await this.#ports.dashboard.upsert(
+      ref,
+      dashboardMarkdown(state, this.#o.clock.now()),
+      this.#dashboardIds.get(key),
+    );
+    this.#dashboardIds.set(key, id);
+    const changed = new Set<string>();
+    for (const e of effects) {
+      if (e.type === "update_status") for (const p of e.phases) changed.add(p);
+      if (e.type === "open_gate") changed.add(e.phase);
+    }
+    const first = !this.#checkIds.has(`${key}:${state.phases[0]?.id}`);
+    const phases = state.phases.filter((p) => first || changed.has(p.id) || state.finished_at !== undefined);
+    if (phases.length === 0) return;
+    const head = await this.#ports.branches.head(ref, workingBranch(ref.issue));
+    if (!head) return;
+    for (const phase of phases) {
+      const checkKey = `${key}:${phase.id}`;
+      const checkId = await this.#ports.checks.upsert(
+        ref,
+        head,
+        checkOf(state, phase),
+        this.#checkIds.get(checkKey),
+      );
+      this.#checkIds.set(checkKey, checkId);
+    }
+  }
+}

@@ -1,0 +1,69 @@
+import { formatDuration } from "../core/plan/duration.ts";
+import { phaseStatus } from "../core/render/mermaid.ts";
+import type { ExecutionState, PhaseSpec } from "../core/state/index.ts";
+import type { PhaseCheck } from "./ports.ts";
+
+/** Requested-action buttons on a gate's check run. */
+export const GATE_ACTIONS = [
+  { label: "Approve", identifier: "approve", description: "Approve this phase" },
+  { label: "Reject", identifier: "reject", description: "Run this phase again" },
+  { label: "Retry", identifier: "retry", description: "Retry failed tasks" },
+];
+
+/** The check run a phase shows: queued → in progress → completed with a summary; skipped with the reason. */
+export function checkOf(state: ExecutionState, phase: PhaseSpec): PhaseCheck {
+  const status = phaseStatus(state, phase);
+  const lines = phase.tasks.map((id) => {
+    const t = state.tasks[id]!;
+    return `- \`${id}\`: ${t.status}${t.attempt > 1 ? ` (attempt ${t.attempt})` : ""}${t.busy_ms ? `, ${formatDuration(t.busy_ms)}` : ""}${t.summary ? ` — ${t.summary}` : t.reason ? ` — ${t.reason}` : ""}`;
+  });
+  const summary = lines.join("\n") || "No tasks.";
+  const base = { phase: phase.id, summary };
+  if (phase.skipped !== undefined) {
+    return {
+      ...base,
+      status: "completed",
+      conclusion: "skipped",
+      title: `Skipped: ${phase.skipped}`,
+      summary: `Skipped: ${phase.skipped}`,
+    };
+  }
+  if (state.status === "cancelled" && status !== "succeeded") {
+    return { ...base, status: "completed", conclusion: "cancelled", title: "Cancelled" };
+  }
+  switch (status) {
+    case "succeeded":
+      return {
+        ...base,
+        status: "completed",
+        conclusion: "success",
+        title: `${phase.tasks.length} task(s) succeeded`,
+      };
+    case "failed":
+      return {
+        ...base,
+        status: "completed",
+        conclusion: "failure",
+        title: "Failed",
+        actions: [GATE_ACTIONS[2]!],
+      };
+    case "waiting":
+      return {
+        ...base,
+        status: "completed",
+        conclusion: "action_required",
+        title: "Waiting for approval",
+        summary: `${summary}\n\nApprove the pull request, comment \`/orchestrate approve ${phase.id}\`, or use the buttons above.`,
+        actions: GATE_ACTIONS,
+      };
+    case "running":
+      return { ...base, status: "in_progress", title: "Running" };
+    default:
+      return {
+        ...base,
+        status: state.finished_at !== undefined ? "completed" : "queued",
+        ...(state.finished_at !== undefined ? { conclusion: "neutral" as const } : {}),
+        title: "Not started",
+      };
+  }
+}

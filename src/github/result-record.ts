@@ -1,0 +1,51 @@
+import { z } from "zod";
+import { taskDirName } from "../agents/layout.ts";
+
+/**
+ * The record a task job commits to its task branch: the durable result of one attempt. The
+ * `repository_dispatch` that follows is only a wake-up; the orchestrator always reads this file.
+ */
+export const ResultRecordSchema = z.object({
+  execution: z.string(),
+  task: z.string(),
+  attempt: z.number().int().min(1),
+  status: z.enum(["succeeded", "failed"]),
+  artifacts: z
+    .array(
+      z.object({
+        name: z.string(),
+        path: z.string(),
+        sha256: z.string().optional(),
+        bytes: z.number().optional(),
+      }),
+    )
+    .default([]),
+  summary: z.string().optional(),
+  cost: z
+    .object({ usd: z.number().nonnegative().default(0), tokens: z.number().nonnegative().default(0) })
+    .optional(),
+  context: z.record(z.string(), z.unknown()).optional(),
+  error: z.object({ kind: z.string(), message: z.string() }).optional(),
+});
+
+export type ResultRecord = z.output<typeof ResultRecordSchema>;
+
+/** The branch a task's work is committed to. */
+export function taskBranch(issue: number, taskId: string): string {
+  return `orchestrate/tasks/issue-${issue}/${taskDirName(taskId)}`;
+}
+
+/** Where the result record lives on its task branch. */
+export function resultPath(taskId: string): string {
+  return `.orchestrate/results/${taskDirName(taskId)}.json`;
+}
+
+/** The `orchestrate-result` repository_dispatch payload: which record to read. */
+export const ResultDispatchSchema = z.object({
+  issue: z.number().int().min(1),
+  task: z.string(),
+  attempt: z.number().int().min(1),
+  sha: z.string().regex(/^[0-9a-f]{40}$/),
+});
+
+export type ResultDispatch = z.output<typeof ResultDispatchSchema>;

@@ -1,0 +1,233 @@
+import { describe, expect, it } from "vitest";
+import { orchestrateApp } from "../../src/app/app.ts";
+import { seededRandom } from "../../src/engine/seeded-random.ts";
+import { VirtualClock } from "../../src/engine/virtual-clock.ts";
+import { resultPath, taskBranch } from "../../src/github/result-record.ts";
+import { fakeRepo, useGitHubMock } from "../support/github/index.ts";
+import { examplePayload, webhookEvent, withPatch } from "../support/github/payloads.ts";
+import { mockInstallationTokens, testProbot } from "../support/github/probot.ts";
+
+const PLAN = `version: 1
+policy: { max_concurrency: 4 }
+agents:
+  architect: { run: ./architect.sh }
+  dev: { run: ./dev.sh }
+  qa: { run: ./qa.sh }
+phases:
+  - { id: design, agents: [architect] }
+  - { id: build, needs: [design], agents: [dev], matrix: { module: [api, web] } }
+  - { id: test, needs: [build], agents: [qa] }
+`;
+
+/** GitHub's side of issues, check runs and dispatches, kept in memory and checked against the OpenAPI description. */
+function fakeIssueSide(gh: ReturnType<typeof useGitHubMock>) {
+  const comments: { id: number; body: string }[] = [];
+  const checks = new Map<number, Record<string, unknown>>();
+  const dispatches: Record<string, string>[] = [];
+  gh.on("GET /repos/{owner}/{repo}/collaborators/{username}/permission", ({ params }) => [
+    200,
+    {
+      permission: params.username === "reader" ? "read" : "write",
+      role_name: params.username === "reader" ? "read" : "write",
+      user: null,
+    },
+  ]);
+  gh.on("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", () => [
+    200,
+    comments.map((c) => ({ id: c.id, body: c.body })),
+  ]);
+  gh.on("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", ({ body }) => {
+    const comment = { id: comments.length + 100, body: (body as { body: string }).body };
+    comments.push(comment);
+    return [201, comment];
+  });
+  gh.on("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", ({ params, body }) => {
+    const c = comments.find((x) => x.id === Number(params.comment_id))!;
+    c.body = (body as { body: string }).body;
+    return [200, c];
+  });
+  gh.on("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", () => [
+    200,
+    { total_count: 0, check_runs: [] },
+  ]);
+  gh.on("POST /repos/{owner}/{repo}/check-runs", ({ body }) => {
+    const id = checks.size + 1;
+    checks.set(id, { id, ...(body as object) });
+    return [201, checks.get(id)];
+  });
+  gh.on("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", ({ params, body }) => {
+    const id = Number(params.check_run_id);
+    checks.set(id, { ...checks.get(id), ...(body as object) });
+    return [200, checks.get(id)];
+  });
+  gh.on("POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches", ({ body }) => {
+    dispatches.push((body as { inputs: Record<string, string> }).inputs);
+    return [204];
+  });
+  return { comments, checks, dispatches };
+}
+
+const gh = useGitHubMock();
+
+describe("GitHub App: a labeled issue becomes an execution", () => {
+  it("runs a 3-phase plan with a 2-module parallel phase from label to completion", async () => {
+    mockInstallationTokens(gh);
+    const repo = fakeRepo(gh, {
+      owner: "Codertocat",
+      repo: "Hello-World",
+      files: { ".github/orchestrate.yml": PLAN, "src/app.ts": "export {};\n" },
+    });
+    const side = fakeIssueSide(gh);
+    const clock = new VirtualClock(Date.parse("2026-11-22T00:00:00Z"));
+    const { app, host } = orchestrateApp({
+      clock,
+      random: seededRandom(1),
+      tickMs: 0,
+      workflow: "orchestrate-agents.yml",
+    });
+    const probot = testProbot();
+    await probot.load(app);
+
+    const labeled = withPatch(examplePayload("issues", "labeled"), {
+      label: { name: "orchestrate" },
+      issue: {
+        number: 7,
+        title: "Signup system",
+        body: "Project: signup\nRequirements: OAuth + 2FA\nStack: FastAPI + React",
+      },
+      repository: { name: "Hello-World", owner: { login: "Codertocat" } },
+    });
+    await probot.receive(webhookEvent("issues", labeled));
+    await host().queue.idle();
+
+    // Execution created: working branch, state on the state branch, dashboard, one check per phase, first dispatch.
+    expect(repo.git.head("orchestrate/issue-7")).toBeDefined();
+    expect(JSON.parse(repo.git.readFile("orchestrate-state", "executions/7/state.json")!).status).toBe(
+      "running",
+    );
+    expect(side.comments.some((c) => c.body.startsWith("<!-- orchestrate:dashboard -->"))).toBe(true);
+    expect([...side.checks.values()].map((c) => c.name)).toEqual([
+      "orchestrate / design",
+      "orchestrate / build",
+      "orchestrate / test",
+    ]);
+    expect(side.dispatches).toHaveLength(1);
+    expect(JSON.parse(side.dispatches[0]!.tasks!).map((t: { id: string }) => t.id)).toEqual([
+      "design/architect",
+    ]);
+
+    // Each task job commits a result record to its branch and sends orchestrate-result.
+    const complete = async (task: string, attempt = 1) => {
+      const branch = taskBranch(7, task);
+      repo.git.branch(branch, "orchestrate/issue-7");
+      const commit = repo.git.commitFiles(branch, {
+        [resultPath(task)]: JSON.stringify({
+          execution: "Codertocat/Hello-World#7",
+          task,
+          attempt,
+          status: "succeeded",
+          summary: `${task} done`,
+          cost: { usd: 0.5, tokens: 100 },
+        }),
+        [`work/${task.replace(/\W/g, "-")}.md`]: `# ${task}\n`,
+      });
+      const dispatch = withPatch(examplePayload("repository_dispatch"), {
+        action: "orchestrate-result",
+        branch: "main",
+        client_payload: { issue: 7, task, attempt, sha: commit.sha },
+        repository: { name: "Hello-World", owner: { login: "Codertocat" } },
+      } as never);
+      await probot.receive(webhookEvent("repository_dispatch", dispatch));
+    };
+    await complete("design/architect");
+    await host().queue.idle();
+    expect(
+      JSON.parse(side.dispatches[1]!.tasks!)
+        .map((t: { id: string }) => t.id)
+        .sort(),
+    ).toEqual(["build/dev@api", "build/dev@web"]);
+    // The two modules report at once: both recorded exactly once, in one queue.
+    await Promise.all([complete("build/dev@api"), complete("build/dev@web")]);
+    await host().queue.idle();
+    expect(JSON.parse(side.dispatches[2]!.tasks!).map((t: { id: string }) => t.id)).toEqual(["test/qa"]);
+    await complete("test/qa");
+    await host().queue.idle();
+
+    const state = JSON.parse(repo.git.readFile("orchestrate-state", "executions/7/state.json")!);
+    expect(state.status).toBe("succeeded");
+    expect(state.cost).toEqual({ usd: 2, tokens: 400 });
+    // Fan-in: every task branch was merged into the working branch.
+    expect(repo.git.readFile("orchestrate/issue-7", "work/build-dev-api.md")).toBe("# build/dev@api\n");
+    expect(repo.git.readFile("orchestrate/issue-7", "work/test-qa.md")).toBe("# test/qa\n");
+    // Check runs final, dashboard final, closing report.
+    expect([...side.checks.values()].map((c) => c.conclusion)).toEqual(["success", "success", "success"]);
+    const dashboard = side.comments.find((c) => c.body.startsWith("<!-- orchestrate:dashboard -->"))!;
+    expect(dashboard.body).toContain("## Orchestrate: ✅ succeeded");
+    expect(side.comments.at(-1)!.body).toContain("# Orchestrate report: Codertocat/Hello-World#7");
+    const events = repo.git.readFile("orchestrate-state", "executions/7/events.jsonl")!.trim().split("\n");
+    expect(events.filter((l) => l.includes('"task_succeeded"'))).toHaveLength(4);
+
+    // Redelivery of the label and of a result changes nothing and starts no second execution.
+    await probot.receive(webhookEvent("issues", labeled));
+    await complete("test/qa");
+    await host().queue.idle();
+    expect(side.dispatches).toHaveLength(3);
+    expect(
+      repo.git.readFile("orchestrate-state", "executions/7/events.jsonl")!.trim().split("\n"),
+    ).toHaveLength(events.length);
+  });
+
+  it("a labeler without write permission gets one reply and nothing starts", async () => {
+    mockInstallationTokens(gh);
+    const repo = fakeRepo(gh, {
+      owner: "Codertocat",
+      repo: "Hello-World",
+      files: { ".github/orchestrate.yml": PLAN },
+    });
+    const side = fakeIssueSide(gh);
+    const { app, host } = orchestrateApp({ tickMs: 0 });
+    const probot = testProbot();
+    await probot.load(app);
+    const labeled = withPatch(examplePayload("issues", "labeled"), {
+      label: { name: "orchestrate" },
+      sender: { login: "reader" },
+      issue: { number: 8 },
+      repository: { name: "Hello-World", owner: { login: "Codertocat" } },
+    });
+    await probot.receive(webhookEvent("issues", labeled));
+    await host().queue.idle();
+    expect(side.comments).toHaveLength(1);
+    expect(side.comments[0]!.body).toContain("only people with write access");
+    expect(repo.git.head("orchestrate-state")).toBeUndefined();
+    expect(side.dispatches).toHaveLength(0);
+  });
+
+  it("an invalid plan gets one comment listing every problem with its line, and no execution", async () => {
+    mockInstallationTokens(gh);
+    const repo = fakeRepo(gh, {
+      owner: "Codertocat",
+      repo: "Hello-World",
+      files: {
+        ".github/orchestrate.yml":
+          "version: 1\npolicy: { max_concurency: 2 }\nphases: [{ id: a, agents: [ghost] }]\n",
+      },
+    });
+    const side = fakeIssueSide(gh);
+    const { app, host } = orchestrateApp({ tickMs: 0 });
+    const probot = testProbot();
+    await probot.load(app);
+    const labeled = withPatch(examplePayload("issues", "labeled"), {
+      label: { name: "orchestrate" },
+      issue: { number: 9 },
+      repository: { name: "Hello-World", owner: { login: "Codertocat" } },
+    });
+    await probot.receive(webhookEvent("issues", labeled));
+    await host().queue.idle();
+    expect(side.comments).toHaveLength(1);
+    expect(side.comments[0]!.body).toContain(".github/orchestrate.yml:2:11: policy.max_concurency");
+    expect(side.comments[0]!.body).toContain(
+      '.github/orchestrate.yml:3:28: phases[0].agents[0]: unknown agent "ghost"',
+    );
+    expect(repo.git.head("orchestrate-state")).toBeUndefined();
+  });
+});
