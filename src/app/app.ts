@@ -1,20 +1,25 @@
 import type { Probot } from "probot";
-import { onIssueLabeled } from "./handlers/issues-labeled.ts";
-import { onRepositoryDispatch } from "./handlers/repository-dispatch.ts";
-import { onWorkflowJobCompleted } from "./handlers/workflow-job.ts";
+import { triggersOf } from "../github/webhook-triggers.ts";
 import { AppHost, type AppOptions } from "./host.ts";
 
+/** Webhooks the app listens to; each becomes triggers for the executions it concerns. */
+export const APP_EVENTS = ["issues.labeled", "repository_dispatch", "workflow_job.completed"] as const;
+
 /**
- * The Probot app: one small handler per webhook, each turning the payload into a trigger for the
- * execution it concerns and queueing it. Returns the host (tests wait on `host.queue.idle()`).
+ * The Probot app. Each webhook is turned into triggers (no GitHub call) and queued per execution;
+ * the work runs after the webhook is answered. `host()` gives tests the queue to wait on.
  */
 export function orchestrateApp(options: AppOptions = {}) {
   let host!: AppHost;
   const app = (probot: Probot) => {
     host = new AppHost(probot, options);
-    probot.on("issues.labeled", onIssueLabeled(host));
-    probot.on("repository_dispatch", onRepositoryDispatch(host));
-    probot.on("workflow_job.completed", onWorkflowJobCompleted(host));
+    probot.on([...APP_EVENTS], async (context) => {
+      const installation = (context.payload as { installation?: { id: number } }).installation?.id;
+      if (installation === undefined) return;
+      for (const { ref, trigger } of triggersOf(context.name, context.payload as never, context.id, { label: host.label })) {
+        void host.enqueue(installation, ref, trigger);
+      }
+    });
   };
   return { app, host: () => host };
 }

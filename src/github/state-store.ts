@@ -126,6 +126,32 @@ export class StateStore implements ExecutionStateStore {
     this.#cache.clear();
   }
 
+  /** Issue numbers that have an execution on the state branch (one tree read). */
+  async list(repo: RepoRef): Promise<number[]> {
+    const head = await this.#head(repo);
+    if (!head) return [];
+    try {
+      const { data } = await this.#client.rest.git.getTree({
+        owner: repo.owner,
+        repo: repo.repo,
+        tree_sha: head,
+        recursive: "1",
+      });
+      const issues = new Set<number>();
+      for (const entry of data.tree) {
+        const match = /^executions\/(\d+)\/state\.json$/.exec(entry.path ?? "");
+        if (match) issues.add(Number(match[1]));
+      }
+      return [...issues].sort((a, b) => a - b);
+    } catch (error) {
+      throw failure(
+        `list executions on ${STATE_BRANCH} of ${repo.owner}/${repo.repo}`,
+        error,
+        "contents: read",
+      );
+    }
+  }
+
   async #head(repo: RepoRef): Promise<string | undefined> {
     try {
       const { data } = await this.#client.rest.git.getRef({ owner: repo.owner, repo: repo.repo, ref: REF });
