@@ -59,6 +59,8 @@ export interface ExecutionStateStore {
     ref: ExecutionRef,
     update: { state: ExecutionState; newEvents: ExecutionEvent[]; version: string | undefined },
   ): Promise<string>;
+  /** Issue numbers with an execution in the repository. */
+  list(repo: RepoRef): Promise<number[]>;
 }
 
 /** The live dashboard comment of an issue, found by a hidden marker and edited in place. */
