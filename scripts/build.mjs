@@ -22,4 +22,5 @@ const common = {
 await Promise.all([
   build({ ...common, entryPoints: ["src/cli/index.ts"], outfile: "dist/cli/index.js" }),
   build({ ...common, entryPoints: ["src/index.ts"], outfile: "dist/lib/index.js", packages: "external" }),
+  build({ ...common, entryPoints: ["src/app/index.ts"], outfile: "dist/app/index.js", packages: "external" }),
 ]);

@@ -1,0 +1,102 @@
+import { createHmac } from "node:crypto";
+import { readFileSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { appOptionsFromEnv, startServer } from "../../src/app/server.ts";
+import { useGitHubMock } from "../support/github/index.ts";
+import { examplePayload, withPatch } from "../support/github/payloads.ts";
+import { testPrivateKey } from "../support/github/probot.ts";
+
+const gh = useGitHubMock();
+let close: (() => void) | undefined;
+afterEach(() => close?.());
+
+async function start() {
+  const server = await startServer({
+    APP_ID: "1",
+    PRIVATE_KEY: testPrivateKey(),
+    WEBHOOK_SECRET: "s3cret",
+    PORT: "0",
+    HOST: "127.0.0.1",
+    LOG_LEVEL: "fatal",
+    ORCHESTRATE_TICK_MINUTES: "0",
+  });
+  close = () => server.close();
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+function send(base: string, name: string, payload: unknown, secret = "s3cret") {
+  const body = JSON.stringify(payload);
+  return fetch(`${base}/api/github/webhooks`, {
+    method: "POST",
+    body,
+    headers: {
+      "content-type": "application/json",
+      "x-github-event": name,
+      "x-github-delivery": `d-${Math.random()}`,
+      "x-hub-signature-256": `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`,
+    },
+  });
+}
+
+describe("npm start: the webhook server", () => {
+  it("answers a verified webhook before any GitHub call, and refuses a bad signature", async () => {
+    gh.on("POST /app/installations/{installation_id}/access_tokens", () => [503, { message: "down" }]);
+    const base = await start();
+    const labeled = withPatch(examplePayload("issues", "labeled"), { label: { name: "orchestrate" } });
+    const answer = await send(base, "issues", labeled);
+    expect(answer.status).toBe(200);
+    expect(gh.requests).toHaveLength(0);
+    const forged = await send(base, "issues", labeled, "wrong");
+    expect(forged.status).toBe(400);
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    // The queued work reaches GitHub afterwards (here: an installation token request).
+    await new Promise((r) => setTimeout(r, 300));
+    expect(gh.requests.map((r) => r.route)).toContain(
+      "POST /app/installations/{installation_id}/access_tokens",
+    );
+  });
+
+  it("refuses to start without its settings, naming them", async () => {
+    await expect(startServer({ PORT: "0" })).rejects.toThrow(/APP_ID is not set.*PRIVATE_KEY/);
+  });
+
+  it("reads its own settings from the environment", () => {
+    expect(
+      appOptionsFromEnv({
+        ORCHESTRATE_LABEL: "go",
+        ORCHESTRATE_WORKFLOW: "a.yml",
+        ORCHESTRATE_TICK_MINUTES: "2",
+      }),
+    ).toEqual({
+      label: "go",
+      workflow: "a.yml",
+      tickMs: 120_000,
+    });
+  });
+
+  it("app.yml asks for the least permissions and the events the flow handles", () => {
+    const manifest = parse(readFileSync(new URL("../../app.yml", import.meta.url), "utf8")) as {
+      default_permissions: Record<string, string>;
+      default_events: string[];
+    };
+    for (const p of ["actions", "checks", "contents", "issues", "pull_requests"])
+      expect(manifest.default_permissions[p]).toBe("write");
+    expect(manifest.default_permissions.metadata).toBe("read");
+    for (const e of [
+      "issues",
+      "issue_comment",
+      "pull_request",
+      "pull_request_review",
+      "check_run",
+      "check_suite",
+      "workflow_job",
+      "workflow_run",
+      "repository_dispatch",
+      "deployment_status",
+    ]) {
+      expect(manifest.default_events).toContain(e);
+    }
+  });
+});
