@@ -3,6 +3,7 @@ import { type PaginateInterface, paginateRest } from "@octokit/plugin-paginate-r
 import { type Api, restEndpointMethods } from "@octokit/plugin-rest-endpoint-methods";
 import { retry } from "@octokit/plugin-retry";
 import { throttling } from "@octokit/plugin-throttling";
+import Bottleneck from "bottleneck";
 import { headerOf, isRateLimited, messageOf, RateLimitError, statusOf } from "./errors.ts";
 
 /** The Octokit the GitHub ports use: core + REST endpoint methods + pagination. */
@@ -37,8 +38,11 @@ export interface CreateOctokitOptions {
   rateLimitRetries?: number;
   /** Longest rate-limit wait, in seconds, worth retrying after. Default 900. */
   maxRateLimitWait?: number;
-  /** Timing units, in ms: backoff unit (waits 1, 4, 9 units) and one second of `retry-after`. */
-  timing?: { backoffUnitMs?: number; rateLimitUnitMs?: number };
+  /**
+   * Timing units, in ms: backoff unit (waits 1, 4, 9 units), one second of `retry-after`, and the
+   * spacing between write requests GitHub asks integrations to keep (default 1000).
+   */
+  timing?: { backoffUnitMs?: number; rateLimitUnitMs?: number; writeSpacingMs?: number };
   /** Throttling key: clients sharing it share the write spacing. Default `orchestrate`. */
   throttleId?: string;
   log?: {
@@ -156,6 +160,15 @@ export function clientOptions(options: CreateOctokitOptions): Record<string, unk
       retryAfterBaseValue: options.timing?.rateLimitUnitMs ?? 1000,
       onRateLimit: handler("primary"),
       onSecondaryRateLimit: handler("secondary"),
+      ...(options.timing?.writeSpacingMs !== undefined
+        ? {
+            write: new Bottleneck.Group({
+              id: `${options.throttleId ?? "orchestrate"}-write`,
+              maxConcurrent: 1,
+              minTime: options.timing.writeSpacingMs,
+            }),
+          }
+        : {}),
     },
     orchestrate: { rateLimitRetries },
   };

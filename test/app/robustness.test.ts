@@ -1,0 +1,211 @@
+import { describe, expect, it } from "vitest";
+import { seededRandom } from "../../src/engine/seeded-random.ts";
+import { VirtualClock } from "../../src/engine/virtual-clock.ts";
+import { ExecutionQueue } from "../../src/github/execution-queue.ts";
+import { createOctokit, createTestOctokit, githubPorts } from "../../src/github/index.ts";
+import { GitHubOrchestrator, type Trigger } from "../../src/github/orchestrator.ts";
+import type { ExecutionRef, GitHubPorts } from "../../src/github/ports.ts";
+import { resultPath, taskBranch } from "../../src/github/result-record.ts";
+import { fakeRepo, useGitHubMock } from "../support/github/index.ts";
+
+const gh = useGitHubMock();
+const ref: ExecutionRef = { owner: "o", repo: "r", issue: 5 };
+
+function plan(modules: number, concurrency = modules): string {
+  const list = Array.from({ length: modules }, (_, i) => `m${i}`).join(", ");
+  return `version: 1
+policy: { max_concurrency: ${concurrency}, retry: { max_attempts: 2, initial_interval: 1s, jitter: false } }
+agents:
+  dev: { run: ./dev.sh }
+phases:
+  - { id: build, agents: [dev], matrix: { module: [${list}] } }
+`;
+}
+
+/** Issues, check runs and dispatches as GitHub keeps them, for the orchestrator to talk to. */
+function issueSide(dispatchAnswer: () => [number, unknown?, Record<string, string>?] = () => [204]) {
+  const comments: string[] = [];
+  const dispatches: { id: string; attempt: number }[][] = [];
+  gh.on("GET /repos/{owner}/{repo}/collaborators/{username}/permission", () => [
+    200,
+    { permission: "write", role_name: "write", user: null },
+  ]);
+  gh.on("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", () => [200, []]);
+  gh.on("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", ({ body }) => {
+    comments.push((body as { body: string }).body);
+    return [201, { id: comments.length }];
+  });
+  gh.on("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", ({ params }) => [
+    200,
+    { id: Number(params.comment_id) },
+  ]);
+  gh.on("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", () => [
+    200,
+    { total_count: 0, check_runs: [] },
+  ]);
+  gh.on("POST /repos/{owner}/{repo}/check-runs", () => [201, { id: 1 }]);
+  gh.on("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", () => [200, { id: 1 }]);
+  gh.on("POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches", ({ body }) => {
+    const answer = dispatchAnswer();
+    if (answer[0] === 204) dispatches.push(JSON.parse((body as { inputs: { tasks: string } }).inputs.tasks));
+    return answer;
+  });
+  return { comments, dispatches };
+}
+
+function orchestrator(ports: GitHubPorts, clock = new VirtualClock(1_800_000_000_000)) {
+  return new GitHubOrchestrator(ports, {
+    clock,
+    random: seededRandom(3),
+    workflow: "orchestrate-agents.yml",
+  });
+}
+
+const label: Trigger = {
+  kind: "labeled",
+  delivery: "d0",
+  sender: "octocat",
+  author: "octocat",
+  title: "Build",
+  body: "Project: x",
+};
+
+/** Commits a task's result record to its branch, as the task job does; returns the commit sha. */
+function finishTask(repo: ReturnType<typeof fakeRepo>, task: string, attempt = 1): string {
+  const branch = taskBranch(5, task);
+  if (!repo.git.head(branch)) repo.git.branch(branch, "orchestrate/issue-5");
+  return repo.git.commitFiles(branch, {
+    [resultPath(task)]: JSON.stringify({ execution: "o/r#5", task, attempt, status: "succeeded" }),
+  }).sha;
+}
+
+function events(repo: ReturnType<typeof fakeRepo>): { type: string; task?: string }[] {
+  return repo.git
+    .readFile("orchestrate-state", "executions/5/events.jsonl")!
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l));
+}
+
+describe("GitHub orchestration under load and failure", () => {
+  it("records 100 parallel result deliveries exactly once each, with duplicates and reordering", async () => {
+    const repo = fakeRepo(gh, { files: { ".github/orchestrate.yml": plan(100) } });
+    const side = issueSide();
+    const o = orchestrator(githubPorts(createTestOctokit()));
+    await o.handle(ref, [label]);
+    expect(side.dispatches[0]).toHaveLength(100);
+    const shas = side.dispatches[0]!.map((t) => ({ task: t.id, sha: finishTask(repo, t.id) }));
+    const deliveries = [...shas, ...shas.slice(0, 30)].reverse();
+    const queue = new ExecutionQueue<Trigger>(
+      async (_key, batch) => {
+        await o.handle(ref, batch);
+      },
+      (_key, error) => {
+        throw error;
+      },
+    );
+    await Promise.all(
+      deliveries.map((d, i) =>
+        queue.push("o/r#5", {
+          kind: "result",
+          delivery: `r${i}`,
+          result: { issue: 5, task: d.task, attempt: 1, sha: d.sha },
+        }),
+      ),
+    );
+    const log = events(repo);
+    const succeeded = log.filter((e) => e.type === "task_succeeded").map((e) => e.task);
+    expect(succeeded).toHaveLength(100);
+    expect(new Set(succeeded).size).toBe(100);
+    expect(JSON.parse(repo.git.readFile("orchestrate-state", "executions/5/state.json")!).status).toBe(
+      "succeeded",
+    );
+    // Batching: far fewer state commits than deliveries.
+    expect(gh.countByRoute()["PATCH /repos/{owner}/{repo}/git/refs/{ref}"]).toBeLessThan(40);
+  });
+
+  it("reloads and re-applies when another writer moved the state branch (compare-and-swap conflict)", async () => {
+    const repo = fakeRepo(gh, { files: { ".github/orchestrate.yml": plan(2) } });
+    issueSide();
+    const ports = githubPorts(createTestOctokit());
+    const o = orchestrator(ports);
+    await o.handle(ref, [label]);
+    const sha = finishTask(repo, "build/dev@m0");
+    // Another process saves an execution of another issue between this one's load and save.
+    const save = ports.store.save.bind(ports.store);
+    let raced = false;
+    ports.store.save = async (r, update) => {
+      if (!raced) {
+        raced = true;
+        repo.git.commitFiles("orchestrate-state", { "executions/6/state.json": "{}" }, "another writer");
+      }
+      return save(r, update);
+    };
+    await o.handle(ref, [
+      { kind: "result", delivery: "x1", result: { issue: 5, task: "build/dev@m0", attempt: 1, sha } },
+    ]);
+    expect(raced).toBe(true);
+    expect(events(repo).filter((e) => e.type === "task_succeeded")).toHaveLength(1);
+    expect(repo.git.readFile("orchestrate-state", "executions/6/state.json")).toBe("{}");
+    // The refused ref update was a 422 "not a fast forward", answered by a reload.
+    expect(gh.requests.filter((r) => r.route === "PATCH /repos/{owner}/{repo}/git/refs/{ref}")).toHaveLength(
+      4,
+    );
+  });
+
+  it("never re-sends a workflow dispatch after a 5xx: the tasks fail and are retried by policy", async () => {
+    fakeRepo(gh, { files: { ".github/orchestrate.yml": plan(1) } });
+    let calls = 0;
+    const side = issueSide(() => (++calls === 1 ? [502, { message: "Bad gateway" }] : [204]));
+    const clock = new VirtualClock(1_800_000_000_000);
+    const client = createOctokit({
+      auth: "t",
+      timing: { backoffUnitMs: 1, rateLimitUnitMs: 1, writeSpacingMs: 0 },
+      throttleId: `t-${Math.random()}`,
+    });
+    const o = orchestrator(githubPorts(client), clock);
+    const state = await o.handle(ref, [label]);
+    expect(calls).toBe(1);
+    expect(state!.tasks["build/dev@m0"]!.errors[0]!.kind).toBe("dispatch");
+    // The retry backoff (1 s) is due at the next tick; the dispatch is sent again then.
+    await clock.sleep(1500);
+    await o.handle(ref, [{ kind: "tick" }]);
+    expect(calls).toBe(2);
+    expect(side.dispatches).toEqual([[expect.objectContaining({ id: "build/dev@m0", attempt: 2 })]]);
+  }, 30_000);
+
+  it("waits out a secondary rate limit (403 with retry-after) and then succeeds", async () => {
+    fakeRepo(gh, { files: { ".github/orchestrate.yml": plan(1) } });
+    let calls = 0;
+    const side = issueSide(() =>
+      ++calls === 1
+        ? [
+            403,
+            { message: "You have exceeded a secondary rate limit" },
+            { "retry-after": "1", "x-ratelimit-remaining": "10" },
+          ]
+        : [204],
+    );
+    const client = createOctokit({
+      auth: "t",
+      timing: { backoffUnitMs: 1, rateLimitUnitMs: 1, writeSpacingMs: 0 },
+      throttleId: `t-${Math.random()}`,
+    });
+    await orchestrator(githubPorts(client)).handle(ref, [label]);
+    expect(calls).toBe(2);
+    expect(side.dispatches).toHaveLength(1);
+  }, 30_000);
+
+  it("reports a corrupt state file in a comment and never overwrites it", async () => {
+    const repo = fakeRepo(gh, { files: { ".github/orchestrate.yml": plan(1) } });
+    const side = issueSide();
+    const o = orchestrator(githubPorts(createTestOctokit()));
+    await o.handle(ref, [label]);
+    repo.git.commitFiles("orchestrate-state", { "executions/5/state.json": '{"id": "o/r#5", "status": ' });
+    const before = repo.git.head("orchestrate-state");
+    await o.handle(ref, [{ kind: "tick" }]);
+    expect(side.comments.at(-1)).toContain("executions/5/state.json");
+    expect(side.comments.at(-1)).toContain("left untouched");
+    expect(repo.git.head("orchestrate-state")).toBe(before);
+  });
+});
