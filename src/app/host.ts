@@ -65,7 +65,32 @@ export class AppHost {
     const key = `${ref.owner}/${ref.repo}#${ref.issue}`;
     const work = { installation, ref, trigger };
     this.#open.set(key, work);
+    const repo = `${installation}:${ref.owner}/${ref.repo}`;
+    if (!this.#repos.has(repo)) {
+      this.#repos.add(repo);
+      void this.#discover(installation, ref);
+    }
     return this.queue.push(key, work);
+  }
+
+  readonly #repos = new Set<string>();
+
+  /**
+   * The first time this process hears from a repository, its other executions (started before a
+   * restart, say) are found on the state branch and reconciled, so none is left waiting.
+   */
+  async #discover(installation: number, ref: ExecutionRef): Promise<void> {
+    try {
+      const { ports } = await this.#for(installation);
+      for (const issue of await ports.store.list(ref)) {
+        if (issue === ref.issue) continue;
+        const other = { owner: ref.owner, repo: ref.repo, issue };
+        const key = `${ref.owner}/${ref.repo}#${issue}`;
+        if (!this.#open.has(key)) void this.enqueue(installation, other, { kind: "tick" });
+      }
+    } catch (error) {
+      this.#app.log.warn({ err: error }, "could not list executions");
+    }
   }
 
   /** Reconciles every execution this process has seen (lost webhooks, due timers). */

@@ -230,4 +230,45 @@ describe("GitHub App: a labeled issue becomes an execution", () => {
     );
     expect(repo.git.head("orchestrate-state")).toBeUndefined();
   });
+
+  it("after a restart, a lost result webhook is recovered by reconciling the repository's executions", async () => {
+    mockInstallationTokens(gh);
+    const repo = fakeRepo(gh, {
+      owner: "Codertocat",
+      repo: "Hello-World",
+      files: { ".github/orchestrate.yml": PLAN },
+    });
+    const side = fakeIssueSide(gh);
+    const first = orchestrateApp({ tickMs: 0 });
+    const probot = testProbot();
+    await probot.load(first.app);
+    const labeled = (issue: number) =>
+      withPatch(examplePayload("issues", "labeled"), {
+        label: { name: "orchestrate" },
+        issue: { number: issue },
+        repository: { name: "Hello-World", owner: { login: "Codertocat" } },
+      });
+    await probot.receive(webhookEvent("issues", labeled(7)));
+    await first.host().queue.idle();
+    // The design task's job commits its result, but the wake-up never arrives.
+    const branch = taskBranch(7, "design/architect");
+    repo.git.branch(branch, "orchestrate/issue-7");
+    repo.git.commitFiles(branch, {
+      [resultPath("design/architect")]: JSON.stringify({
+        execution: "Codertocat/Hello-World#7",
+        task: "design/architect",
+        attempt: 1,
+        status: "succeeded",
+      }),
+    });
+    // A new process (no memory of issue 7) hears about another issue of the repository.
+    const second = orchestrateApp({ tickMs: 0 });
+    const restarted = testProbot();
+    await restarted.load(second.app);
+    await restarted.receive(webhookEvent("issues", labeled(8)));
+    await second.host().queue.idle();
+    const state = JSON.parse(repo.git.readFile("orchestrate-state", "executions/7/state.json")!);
+    expect(state.tasks["design/architect"].status).toBe("succeeded");
+    expect(side.dispatches.some((d) => d.issue === "7" && d.tasks!.includes("build/dev@api"))).toBe(true);
+  });
 });
