@@ -3,7 +3,14 @@ import { triggersOf } from "../github/webhook-triggers.ts";
 import { AppHost, type AppOptions } from "./host.ts";
 
 /** Webhooks the app listens to; each becomes triggers for the executions it concerns. */
-export const APP_EVENTS = ["issues.labeled", "repository_dispatch", "workflow_job.completed"] as const;
+export const APP_EVENTS = [
+  "issues.labeled",
+  "issue_comment.created",
+  "pull_request_review.submitted",
+  "check_run.requested_action",
+  "repository_dispatch",
+  "workflow_job.completed",
+] as const;
 
 /**
  * The Probot app. Each webhook is turned into triggers (no GitHub call) and queued per execution;

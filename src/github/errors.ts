@@ -79,7 +79,8 @@ export type AppPermission =
   | "issues: write"
   | "checks: write"
   | "actions: write"
-  | "metadata: read";
+  | "metadata: read"
+  | "members: read";
 
 /**
  * Wraps an unexpected failure of `operation`, which needs `permission`. Errors that are already

@@ -4,6 +4,7 @@ import { Comments } from "./comments.ts";
 import { Contents } from "./contents.ts";
 import { Dashboard } from "./dashboard.ts";
 import { Dispatch } from "./dispatch.ts";
+import { Labels } from "./labels.ts";
 import type { GitHubClient } from "./octokit.ts";
 import { Permissions } from "./permissions.ts";
 import type { GitHubPorts } from "./ports.ts";
@@ -23,6 +24,7 @@ export { Contents } from "./contents.ts";
 export { DASHBOARD_MARKER, Dashboard, dashboardBody } from "./dashboard.ts";
 export { Dispatch, MAX_DISPATCH_INPUTS } from "./dispatch.ts";
 export { GitHubError, RateLimitError } from "./errors.ts";
+export { ESCALATED_LABEL, escalatedPhases, Labels } from "./labels.ts";
 export {
   type CreateOctokitOptions,
   clientOptions,
@@ -60,5 +62,6 @@ export function githubPorts(client: GitHubClient, options: GitHubPortsOptions = 
     dispatch: new Dispatch(client),
     contents: new Contents(client),
     permissions: new Permissions(client),
+    labels: new Labels(client),
   };
 }

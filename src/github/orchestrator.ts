@@ -10,6 +10,8 @@ import {
 } from "../core/state/index.ts";
 import type { Clock, Random } from "../ports/clock.ts";
 import type { NewEvent } from "../ports/engine-ports.ts";
+import { type CommandOptions, type CommandTrigger, commandOutcome } from "./commands.ts";
+import { ESCALATED_LABEL, escalatedPhases } from "./labels.ts";
 import { checkOf } from "./phase-checks.ts";
 import {
   ConflictError,
@@ -28,7 +30,8 @@ export type Trigger =
   | { kind: "result"; delivery: string; result: ResultDispatch }
   | { kind: "job_completed"; delivery: string; task: string; attempt: number; conclusion: string }
   | { kind: "events"; events: NewEvent[] }
-  | { kind: "tick" };
+  | { kind: "tick" }
+  | CommandTrigger;
 
 export interface OrchestratorOptions {
   clock: Clock;
@@ -36,6 +39,8 @@ export interface OrchestratorOptions {
   /** The agents workflow (file name or id) dispatched for tasks. */
   workflow: string;
   log?: (message: string, extra?: Record<string, unknown>) => void;
+  /** Who is heard by `/orchestrate` commands, and the permission each verb needs. */
+  commands?: Omit<CommandOptions, "now">;
 }
 
 const MAX_CONFLICT_RETRIES = 6;
@@ -76,7 +81,7 @@ export class GitHubOrchestrator {
     let pending: NewEvent[] = [];
     if (!stored) {
       const labeled = triggers.find((t) => t.kind === "labeled");
-      if (!labeled || labeled.kind !== "labeled") return undefined;
+      if (labeled?.kind !== "labeled") return undefined;
       const prepared = await prepareExecution(this.#ports, ref, {
         sender: labeled.sender,
         title: labeled.title,
@@ -127,6 +132,15 @@ export class GitHubOrchestrator {
             error: { kind: "no_result", message: `the job ended (${t.conclusion}) without a result record` },
           },
         ];
+      }
+      case "comment":
+      case "review":
+      case "check_action": {
+        const options = { ...this.#o.commands, now: this.#o.clock.now() };
+        const out = await commandOutcome(this.#ports, ref, state, t, options);
+        if (out.react && t.kind === "comment") await this.#ports.comments.react(ref, t.commentId, "eyes");
+        for (const reply of out.replies) await this.#ports.comments.reply(ref, reply);
+        return out.events;
       }
       case "result": {
         const record = await this.#readResult(ref, t.result.task, t.result.attempt, t.result.sha);
@@ -310,6 +324,8 @@ export class GitHubOrchestrator {
     if (effects.some((e) => e.type === "update_status" || e.type === "complete" || e.type === "open_gate")) {
       await this.#show(ref, state, effects);
     }
+    const escalated = escalatedPhases(state, applied);
+    if (escalated.length > 0) await this.#ports.labels.add(ref, [ESCALATED_LABEL]);
     const done = effects.find((e) => e.type === "complete");
     if (done) await this.#ports.comments.reply(ref, reportMarkdown(state));
     return follow;

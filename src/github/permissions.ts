@@ -38,4 +38,19 @@ export class Permissions implements PermissionsPort {
       );
     }
   }
+
+  /** Active membership of `org/teamSlug` (`GET /orgs/{org}/teams/{team_slug}/memberships/{username}`); 404 → false. */
+  async inTeam(org: string, teamSlug: string, username: string): Promise<boolean> {
+    try {
+      const { data } = await this.#client.rest.teams.getMembershipForUserInOrg({
+        org,
+        team_slug: teamSlug,
+        username,
+      });
+      return data.state === "active";
+    } catch (error) {
+      if (statusOf(error) === 404) return false;
+      throw failure(`read the membership of ${username} in team ${org}/${teamSlug}`, error, "members: read");
+    }
+  }
 }

@@ -134,6 +134,14 @@ export type Permission = "admin" | "maintain" | "write" | "triage" | "read" | "n
 
 export interface PermissionsPort {
   level(ref: RepoRef, username: string): Promise<Permission>;
+  /** True when `username` is an active member of the team `org/teamSlug` (a pending invitation is not). */
+  inTeam(org: string, teamSlug: string, username: string): Promise<boolean>;
+}
+
+/** Labels of an issue (escalation marks). */
+export interface LabelsPort {
+  /** Adds labels to the issue, creating them in the repository when missing; existing ones stay. */
+  add(ref: ExecutionRef, labels: string[]): Promise<void>;
 }
 
 /** Everything the GitHub orchestrator needs, in one bundle. */
@@ -146,6 +154,7 @@ export interface GitHubPorts {
   dispatch: DispatchPort;
   contents: ContentsPort;
   permissions: PermissionsPort;
+  labels: LabelsPort;
 }
 
 export type { Effect };

@@ -1,5 +1,6 @@
+import { parseCommands } from "../core/commands/index.ts";
 import type { Trigger } from "./orchestrator.ts";
-import type { ExecutionRef } from "./ports.ts";
+import type { ExecutionRef, RepoRef } from "./ports.ts";
 import { ResultDispatchSchema } from "./result-record.ts";
 
 /** Job names the agents workflow gives each task: `<task>#<attempt> (issue <n>)`. */
@@ -19,7 +20,7 @@ export interface WebhookOptions {
 interface Payload {
   action?: string;
   repository?: { name: string; owner: { login: string } };
-  sender?: { login: string };
+  sender?: { login: string; type?: string };
   [key: string]: unknown;
 }
 
@@ -89,7 +90,111 @@ export function triggersOf(
         },
       ];
     }
+    case "issue_comment":
+      return commentTriggers(repo, payload, delivery);
+    case "pull_request_review":
+      return reviewTriggers(repo, payload, delivery);
+    case "check_run":
+      return buttonTriggers(repo, payload, delivery);
     default:
       return [];
   }
+}
+
+/** The issue a working branch belongs to (`orchestrate/issue-<n>`). */
+const WORKING_BRANCH = /^orchestrate\/issue-(\d+)$/;
+/** GitHub's closing keywords in a pull request body. */
+const CLOSES = /\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?)\s*:?\s+#(\d+)\b/gi;
+
+/**
+ * A new comment with at least one `/orchestrate` line. On an issue it concerns that issue; on a
+ * pull request, the issue its head branch (`orchestrate/issue-<n>`, when the payload names it) or
+ * its body (`Closes #<n>`, exactly one issue) points to; otherwise none. Edits are ignored.
+ */
+function commentTriggers(repo: RepoRef, payload: Payload, delivery: string): RoutedTrigger[] {
+  if (payload.action !== "created") return [];
+  const comment = payload.comment as {
+    id: number;
+    body?: string | null;
+    user?: { login: string; type?: string } | null;
+  };
+  const issue = payload.issue as { number: number; body?: string | null; pull_request?: unknown };
+  const body = comment.body ?? "";
+  if (parseCommands(body).length === 0) return [];
+  const head = (payload.pull_request as { head?: { ref?: string } } | undefined)?.head?.ref;
+  const number = issue.pull_request === undefined ? issue.number : pullRequestIssue(head, issue.body ?? "");
+  if (number === undefined) return [];
+  const user = comment.user?.login ?? payload.sender?.login ?? "";
+  const userType = comment.user?.type ?? payload.sender?.type ?? "User";
+  return [
+    {
+      ref: { ...repo, issue: number },
+      trigger: { kind: "comment", delivery, commentId: comment.id, user, userType, body },
+    },
+  ];
+}
+
+/** The issue of a pull request: from its head branch when known, else from its one closing reference. */
+function pullRequestIssue(head: string | undefined, body: string): number | undefined {
+  if (head !== undefined) {
+    const match = WORKING_BRANCH.exec(head);
+    return match ? Number(match[1]) : undefined;
+  }
+  const closed = new Set([...body.matchAll(CLOSES)].map((m) => Number(m[1])));
+  return closed.size === 1 ? [...closed][0] : undefined;
+}
+
+/** A submitted review of a pull request whose head is a working branch of this repository. */
+function reviewTriggers(repo: RepoRef, payload: Payload, delivery: string): RoutedTrigger[] {
+  if (payload.action !== "submitted") return [];
+  const review = payload.review as {
+    state: string;
+    commit_id: string;
+    body?: string | null;
+    user?: { login: string; type?: string } | null;
+  };
+  const pull = payload.pull_request as {
+    number: number;
+    head: { ref: string; repo?: { full_name: string } | null };
+  };
+  const match = WORKING_BRANCH.exec(pull.head.ref);
+  const own = pull.head.repo?.full_name.toLowerCase() === `${repo.owner}/${repo.repo}`.toLowerCase();
+  if (!match || !own) return [];
+  return [
+    {
+      ref: { ...repo, issue: Number(match[1]) },
+      trigger: {
+        kind: "review",
+        delivery,
+        user: review.user?.login ?? payload.sender?.login ?? "",
+        userType: review.user?.type ?? payload.sender?.type ?? "User",
+        state: review.state.toLowerCase(),
+        commitId: review.commit_id,
+        body: review.body ?? "",
+        pull: pull.number,
+      },
+    },
+  ];
+}
+
+/** A requested action (Approve / Reject / Retry) on a phase's check run, external id `<issue>:<phase>`. */
+function buttonTriggers(repo: RepoRef, payload: Payload, delivery: string): RoutedTrigger[] {
+  if (payload.action !== "requested_action") return [];
+  const run = payload.check_run as { external_id?: string | null };
+  const identifier = (payload.requested_action as { identifier?: string } | undefined)?.identifier;
+  const match = /^(\d+):(.+)$/.exec(run.external_id ?? "");
+  if (!match || !identifier) return [];
+  return [
+    {
+      ref: { ...repo, issue: Number(match[1]) },
+      trigger: {
+        kind: "check_action",
+        delivery,
+        user: payload.sender?.login ?? "",
+        userType: payload.sender?.type ?? "User",
+        identifier,
+        phase: match[2]!,
+      },
+    },
+  ];
 }

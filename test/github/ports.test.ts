@@ -106,7 +106,17 @@ describe("githubPorts", () => {
   it("wires every port over one client", () => {
     const ports = githubPorts(createTestOctokit());
     expect(Object.keys(ports).sort()).toEqual(
-      ["branches", "checks", "comments", "contents", "dashboard", "dispatch", "permissions", "store"].sort(),
+      [
+        "branches",
+        "checks",
+        "comments",
+        "contents",
+        "dashboard",
+        "dispatch",
+        "labels",
+        "permissions",
+        "store",
+      ].sort(),
     );
   });
 });

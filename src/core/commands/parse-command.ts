@@ -1,0 +1,155 @@
+import { isVerb, type Verb } from "./command-levels.ts";
+import { foreignCharacters, isPlainAscii, skeleton } from "./look-alike.ts";
+
+/**
+ * `/orchestrate <verb> [args]` commands in a comment. A command starts a line (leading spaces and
+ * tabs allowed), outside fenced code blocks and `>` quotes. The word `/orchestrate` and the verb
+ * match case-insensitively on exact ASCII: a look-alike letter, a full-width form or a hidden
+ * character makes it no command, and the result says so rather than folding it away.
+ */
+export type ParsedCommand = { /** 1-based line in the comment. */ line: number } & (
+  | { kind: "status" | "help" | "resume" }
+  | { kind: "cancel"; reason?: string }
+  | { kind: "approve"; phase?: string }
+  | { kind: "reject"; phase?: string; reason: string }
+  | { kind: "retry"; target?: string }
+  | { kind: "skip"; task: string; reason?: string }
+  /** Not a verb, or a word that only looks like `/orchestrate` or a verb (`note` says why). */
+  | { kind: "unknown"; verb: string; note?: string }
+  /** A verb with wrong arguments: `problem` says what is wrong. */
+  | { kind: "invalid"; verb: Verb; problem: string }
+);
+
+/** Options of `parseCommands`. */
+export interface ParseOptions {
+  /** Phase ids of the execution: lets `reject` tell a phase from the first word of a reason. */
+  phases?: readonly string[];
+  /** Commands read per comment; the rest are ignored. Default 10. */
+  maxCommands?: number;
+  /** Characters of the body read; the rest is ignored. Default 16 384. */
+  maxChars?: number;
+}
+
+/** Defaults of `ParseOptions`. */
+export const COMMAND_LIMITS = { maxCommands: 10, maxChars: 16_384 } as const;
+
+const PREFIX = "/orchestrate";
+const FENCE = /^ {0,3}(`{3,}|~{3,})(.*)$/;
+
+/** How each verb is written, for messages. */
+export const USAGE: Readonly<Record<Verb, string>> = {
+  status: "/orchestrate status",
+  help: "/orchestrate help",
+  approve: "/orchestrate approve [PHASE]",
+  reject: "/orchestrate reject [PHASE] <what should change>",
+  retry: "/orchestrate retry [TASK|PHASE]",
+  cancel: "/orchestrate cancel [reason]",
+  skip: "/orchestrate skip TASK [reason]",
+  resume: "/orchestrate resume",
+};
+
+/** The commands in `body`, in order. Pure; never throws. */
+export function parseCommands(body: string, options: ParseOptions = {}): ParsedCommand[] {
+  const maxCommands = options.maxCommands ?? COMMAND_LIMITS.maxCommands;
+  const lines = body.slice(0, options.maxChars ?? COMMAND_LIMITS.maxChars).split(/\r?\n|\r/);
+  const out: ParsedCommand[] = [];
+  let fence: { char: string; length: number } | undefined;
+  for (const [index, text] of lines.entries()) {
+    if (out.length >= maxCommands) break;
+    const marker = FENCE.exec(text);
+    if (fence) {
+      if (marker?.[1]?.[0] === fence.char && marker[1].length >= fence.length && !marker[2]!.trim())
+        fence = undefined;
+      continue;
+    }
+    if (marker && !(marker[1]![0] === "`" && marker[2]!.includes("`"))) {
+      fence = { char: marker[1]![0]!, length: marker[1]!.length };
+      continue;
+    }
+    const command = parseLine(text, index + 1, options.phases);
+    if (command) out.push(command);
+  }
+  return out;
+}
+
+/** One line as a command, or undefined when it is none. */
+function parseLine(
+  text: string,
+  line: number,
+  phases: readonly string[] | undefined,
+): ParsedCommand | undefined {
+  const trimmed = text.replace(/^[ \t]+/, "");
+  if (trimmed.startsWith(">")) return undefined;
+  const [head = "", verbWord, ...args] = trimmed.split(/[ \t]+/).filter((w, i) => i === 0 || w !== "");
+  if (head.toLowerCase() !== PREFIX || !isPlainAscii(head)) {
+    if (isPlainAscii(head) || !skeleton(head).startsWith(PREFIX)) return undefined;
+    const note = `\`${head}\` only looks like \`${PREFIX}\`: it contains ${foreignCharacters(head).join(", ")}`;
+    return { line, kind: "unknown", verb: verbWord ?? "", note };
+  }
+  if (verbWord === undefined) return { line, kind: "help" };
+  // Checked before lower-casing: toLowerCase maps some non-ASCII letters (K, the Kelvin sign) to ASCII.
+  const verb = verbWord.toLowerCase();
+  if (!/^[A-Za-z]+$/.test(verbWord) || !isVerb(verb)) {
+    if (isPlainAscii(verbWord)) return { line, kind: "unknown", verb: verbWord };
+    return {
+      line,
+      kind: "unknown",
+      verb: verbWord,
+      note: `it contains ${foreignCharacters(verbWord).join(", ")}, which is not plain ASCII`,
+    };
+  }
+  const rest = trimmed
+    .slice(head.length)
+    .replace(/^[ \t]+/, "")
+    .slice(verbWord.length)
+    .trim();
+  return withArgs(line, verb, args, rest, phases);
+}
+
+function withArgs(
+  line: number,
+  verb: Verb,
+  args: string[],
+  rest: string,
+  phases: readonly string[] | undefined,
+): ParsedCommand {
+  const invalid = (problem: string): ParsedCommand => ({ line, kind: "invalid", verb, problem });
+  const [first, ...more] = args;
+  switch (verb) {
+    case "status":
+    case "help":
+    case "resume":
+      return { line, kind: verb };
+    case "cancel":
+      return rest ? { line, kind: "cancel", reason: rest } : { line, kind: "cancel" };
+    case "approve": {
+      if (more.length > 0) return invalid("approve takes at most one word, the phase");
+      if (first === undefined) return { line, kind: "approve" };
+      const phase = phases ? findPhase(phases, first) : first;
+      if (phase === undefined) return invalid(`\`${first}\` is not a phase of this execution`);
+      return { line, kind: "approve", phase };
+    }
+    case "reject": {
+      const phase = first !== undefined && phases ? findPhase(phases, first) : undefined;
+      const reason = phase === undefined ? rest : rest.slice(first!.length).trim();
+      if (!reason) return invalid("a reason is required: say what should change");
+      return phase === undefined ? { line, kind: "reject", reason } : { line, kind: "reject", phase, reason };
+    }
+    case "retry":
+      if (more.length > 0) return invalid("retry takes at most one word, a task or a phase");
+      return first === undefined ? { line, kind: "retry" } : { line, kind: "retry", target: first };
+    case "skip": {
+      if (first === undefined) return invalid("name the task to skip");
+      const reason = rest.slice(first.length).trim();
+      return reason ? { line, kind: "skip", task: first, reason } : { line, kind: "skip", task: first };
+    }
+  }
+}
+
+/** The phase id `word` names: exact, else the one phase equal ignoring case (`word` plain ASCII). */
+export function findPhase(phases: readonly string[], word: string): string | undefined {
+  if (phases.includes(word)) return word;
+  if (!isPlainAscii(word)) return undefined;
+  const matches = phases.filter((p) => p.toLowerCase() === word.toLowerCase());
+  return matches.length === 1 ? matches[0] : undefined;
+}

@@ -1,0 +1,136 @@
+import { createHash } from "node:crypto";
+import { commandLevels, type PermissionLevel, type Verb } from "../core/commands/index.ts";
+import type { ExecutionState } from "../core/state/index.ts";
+import type { NewEvent } from "../ports/engine-ports.ts";
+import { type ExecutionRef, type GitHubPorts, type Permission, workingBranch } from "./ports.ts";
+
+/** How a gate decision arrived: a comment (or a check run button, checked like one) or a pull request review. */
+export type Channel = "comment" | "review";
+
+/**
+ * What one command trigger needs to decide: the ports, the execution, who acts, and lookups made
+ * at most once per trigger (the actor's permission, the working branch head).
+ */
+export class CommandSession {
+  readonly ports: GitHubPorts;
+  readonly ref: ExecutionRef;
+  readonly state: ExecutionState | undefined;
+  readonly user: string;
+  readonly levels: Record<Verb, PermissionLevel>;
+  #level: Promise<Permission> | undefined;
+  #head: Promise<string | undefined> | undefined;
+
+  constructor(
+    ports: GitHubPorts,
+    ref: ExecutionRef,
+    state: ExecutionState | undefined,
+    user: string,
+    levels: Partial<Record<Verb, PermissionLevel>> = {},
+  ) {
+    this.ports = ports;
+    this.ref = ref;
+    this.state = state;
+    this.user = user;
+    this.levels = commandLevels(levels);
+  }
+
+  /** The actor's repository permission, read now (not from any cache older than this trigger). */
+  level(): Promise<Permission> {
+    this.#level ??= this.ports.permissions.level(this.ref, this.user);
+    return this.#level;
+  }
+
+  /** The working branch's head sha. */
+  head(): Promise<string | undefined> {
+    this.#head ??= this.ports.branches.head(this.ref, workingBranch(this.ref.issue));
+    return this.#head;
+  }
+
+  /** Phases whose gate waits for a decision. */
+  openGates(): string[] {
+    const s = this.state;
+    return s ? s.phases.filter((p) => s.phase_state[p.id]?.gate?.status === "open").map((p) => p.id) : [];
+  }
+
+  /**
+   * Why the actor may not approve (or reject) `phase` through `channel`, or undefined. Checks, in
+   * order: the phase and its open gate, the gate's `via`, `allow_requester` (approvals only), and
+   * the gate's `approvers` (users, or `@org/team` by team membership). Repository permission is
+   * checked by the caller.
+   */
+  async gateRefusal(phase: string, channel: Channel, approving: boolean): Promise<string | undefined> {
+    const spec = this.state?.phases.find((p) => p.id === phase);
+    if (!spec) return `there is no phase \`${phase}\``;
+    const gate = spec.gate;
+    if (!gate) return `phase \`${phase}\` has no gate`;
+    const status = this.state?.phase_state[phase]?.gate?.status ?? "closed";
+    if (status === "escalated")
+      return `the gate of phase \`${phase}\` is escalated (revision limit reached): \`/orchestrate retry ${phase}\` runs it again`;
+    if (status !== "open")
+      return `the gate of phase \`${phase}\` is not waiting for a decision (it is ${status})`;
+    if (channel === "comment" && gate.via === "review")
+      return `phase \`${phase}\` is decided by pull request review only: review the working branch's pull request at its current head`;
+    if (channel === "review" && gate.via === "comment")
+      return `phase \`${phase}\` is decided by comment only: comment \`/orchestrate approve ${phase}\` or \`/orchestrate reject ${phase} <what should change>\``;
+    if (approving && !gate.allow_requester && sameLogin(this.requester(), this.user))
+      return `whoever requested this execution may not approve its gates (\`allow_requester: false\` on phase \`${phase}\`)`;
+    if (gate.approvers.length === 0) return undefined;
+    const verdict = await this.#isApprover(gate.approvers);
+    if (verdict === true) return undefined;
+    const list = gate.approvers.map((a) => (a.startsWith("@") ? a : `@${a}`)).join(", ");
+    const problem = verdict === false ? "" : ` (${verdict})`;
+    return `only the approvers of phase \`${phase}\` may ${approving ? "approve" : "reject"} it: ${list}${problem}`;
+  }
+
+  /** A `gate_approved` event for `phase`: head sha, digest of the phase's artifacts, channel. */
+  async approval(phase: string, via: string, sha?: string): Promise<NewEvent> {
+    const head = sha ?? (await this.head());
+    const digest = this.#digest(phase);
+    return {
+      type: "gate_approved",
+      phase,
+      by: this.user,
+      via,
+      ...(head ? { sha: head } : {}),
+      ...(digest ? { digest } : {}),
+    };
+  }
+
+  requester(): string | undefined {
+    const requester = this.state?.meta.requester;
+    return typeof requester === "string" ? requester : undefined;
+  }
+
+  /** True when listed; false when not; a message when a team could not be checked. */
+  async #isApprover(approvers: readonly string[]): Promise<true | false | string> {
+    const entries = approvers.map((a) => a.replace(/^@/, ""));
+    if (entries.some((e) => !e.includes("/") && sameLogin(e, this.user))) return true;
+    const problems: string[] = [];
+    for (const entry of entries) {
+      const [org, team, ...extra] = entry.split("/");
+      if (!org || !team || extra.length > 0) continue;
+      try {
+        if (await this.ports.permissions.inTeam(org, team, this.user)) return true;
+      } catch (error) {
+        problems.push(`membership of @${entry} could not be checked: ${(error as Error).message}`);
+      }
+    }
+    return problems.length > 0 ? problems.join("; ") : false;
+  }
+
+  /** sha256 over the phase's recorded artifacts (task, path, content hash), or undefined when none. */
+  #digest(phase: string): string | undefined {
+    const s = this.state!;
+    const tasks = s.phases.find((p) => p.id === phase)?.tasks ?? [];
+    const lines = tasks.flatMap((id) =>
+      (s.tasks[id]?.artifacts ?? []).map((a) => `${id}\t${a.path}\t${a.sha256 ?? ""}`),
+    );
+    if (lines.length === 0) return undefined;
+    return `sha256:${createHash("sha256").update(lines.sort().join("\n")).digest("hex")}`;
+  }
+}
+
+/** Logins compare case-insensitively. */
+export function sameLogin(a: string | undefined, b: string | undefined): boolean {
+  return a !== undefined && b !== undefined && a.toLowerCase() === b.toLowerCase();
+}

@@ -1,0 +1,250 @@
+import {
+  helpMarkdown,
+  meetsLevel,
+  type ParsedCommand,
+  type PermissionLevel,
+  parseCommands,
+  USAGE,
+  type Verb,
+} from "../core/commands/index.ts";
+import { DASHBOARD_MARKER, dashboardMarkdown } from "../core/render/dashboard.ts";
+import type { ExecutionState } from "../core/state/index.ts";
+import type { NewEvent } from "../ports/engine-ports.ts";
+import { CommandSession } from "./command-session.ts";
+import { type ExecutionRef, type GitHubPorts, workingBranch } from "./ports.ts";
+
+/** A person (or an allow-listed bot) steering an execution: a comment, a pull request review, or a check run button. */
+export type CommandTrigger =
+  | { kind: "comment"; delivery: string; commentId: number; user: string; userType: string; body: string }
+  | {
+      kind: "review";
+      delivery: string;
+      user: string;
+      userType: string;
+      /** `approved`, `changes_requested` or `commented`. */
+      state: string;
+      commitId: string;
+      body: string;
+      pull: number;
+    }
+  | {
+      kind: "check_action";
+      delivery: string;
+      user: string;
+      userType: string;
+      /** `approve`, `reject` or `retry`. */
+      identifier: string;
+      phase: string;
+    };
+
+/** Who is heard, and the permission table. */
+export interface CommandOptions {
+  /** The app's slug: anything by `<slug>[bot]` is ignored, allow-listed or not. */
+  appSlug?: string;
+  /** Bot logins (with or without `[bot]`) whose commands are heard; other bots are ignored. */
+  allowBots?: string[];
+  /** Overrides of the permission each verb needs (defaults: write to change, read for status/help). */
+  levels?: Partial<Record<Verb, PermissionLevel>>;
+  /** The time shown by `status` (epoch ms). */
+  now?: number;
+}
+
+/** What a trigger leads to: events to apply, replies to post, and whether to react 👀 to the comment. */
+export interface CommandOutcome {
+  events: NewEvent[];
+  replies: string[];
+  react: boolean;
+}
+
+interface Decision {
+  event?: NewEvent;
+  reply?: string;
+  accepted: boolean;
+}
+
+/** A check run's Reject button carries no text; this is the feedback its agents get. */
+export const BUTTON_REJECT_REASON = "Rejected with the check run's Reject button, without a reason.";
+
+/**
+ * Decides what a command trigger does, reading the actor's permission now. Bots are ignored
+ * unless allow-listed (the app itself always). A refused or malformed command yields exactly one
+ * reply saying why and how, and no event; an accepted one yields its events (ids
+ * `cmd:<delivery>:<n>`, so a redelivery is a no-op) and a 👀 reaction for comments.
+ */
+export async function commandOutcome(
+  ports: GitHubPorts,
+  ref: ExecutionRef,
+  state: ExecutionState | undefined,
+  trigger: CommandTrigger,
+  options: CommandOptions = {},
+): Promise<CommandOutcome> {
+  if (ignoredSender(trigger.user, trigger.userType, options)) return nothing();
+  const s = new CommandSession(ports, ref, state, trigger.user, options.levels);
+  const now = options.now ?? state?.created_at ?? 0;
+  switch (trigger.kind) {
+    case "comment":
+      return fromText(s, trigger.body, trigger.delivery, now, true);
+    case "review": {
+      const review = trigger.state.toLowerCase();
+      if (review === "commented") return fromText(s, trigger.body, trigger.delivery, now, false);
+      if (review !== "approved" && review !== "changes_requested") return nothing();
+      return collect(trigger.delivery, [await fromReview(s, trigger, review === "approved")], false);
+    }
+    case "check_action": {
+      const command = buttonCommand(trigger.identifier, trigger.phase);
+      if (!command || !state) return nothing();
+      return collect(trigger.delivery, [await decide(s, command, "check_run", now)], false);
+    }
+  }
+}
+
+/** True for a sender whose commands are not heard: this app, and bots not allow-listed. */
+export function ignoredSender(user: string, userType: string, options: CommandOptions): boolean {
+  const login = user.toLowerCase();
+  const bare = login.replace(/\[bot\]$/, "");
+  if (options.appSlug && bare === options.appSlug.toLowerCase()) return true;
+  if (userType !== "Bot" && !login.endsWith("[bot]")) return false;
+  return !(options.allowBots ?? []).some((b) => b.toLowerCase().replace(/\[bot\]$/, "") === bare);
+}
+
+function nothing(): CommandOutcome {
+  return { events: [], replies: [], react: false };
+}
+
+function collect(delivery: string, decisions: Decision[], react: boolean): CommandOutcome {
+  const out = nothing();
+  for (const [n, d] of decisions.entries()) {
+    if (d.reply !== undefined) out.replies.push(d.reply);
+    if (d.event) out.events.push({ ...d.event, id: `cmd:${delivery}:${n}` });
+    if (d.accepted && react) out.react = true;
+  }
+  return out;
+}
+
+async function fromText(
+  s: CommandSession,
+  body: string,
+  delivery: string,
+  now: number,
+  react: boolean,
+): Promise<CommandOutcome> {
+  const commands = parseCommands(body, { phases: s.state?.phases.map((p) => p.id) ?? [] });
+  if (commands.length === 0) return nothing();
+  if (!s.state) {
+    const reply = `@${s.user} there is no Orchestrate execution on this issue: label it to start one. Nothing was changed.`;
+    return { events: [], replies: [reply], react: false };
+  }
+  const decisions: Decision[] = [];
+  for (const command of commands) decisions.push(await decide(s, command, "comment", now));
+  return collect(delivery, decisions, react);
+}
+
+function refuse(s: CommandSession, why: string): Decision {
+  return { accepted: false, reply: `@${s.user} ${why} Nothing was changed.` };
+}
+
+function accept(event: NewEvent): Decision {
+  return { accepted: true, event };
+}
+
+/** One parsed command (from a comment, a commented review or a button) → a decision. */
+async function decide(s: CommandSession, c: ParsedCommand, via: string, now: number): Promise<Decision> {
+  if (c.kind === "unknown") {
+    const what = c.verb
+      ? `\`${c.verb}\` is not an Orchestrate command`
+      : "that is not an Orchestrate command";
+    return refuse(s, `${what}${c.note ? ` (${c.note})` : ""}. Comment \`/orchestrate help\` for the list.`);
+  }
+  if (c.kind === "invalid") return refuse(s, `${c.problem}. Usage: \`${USAGE[c.verb]}\`.`);
+  const need = s.levels[c.kind];
+  const have = await s.level();
+  if (!meetsLevel(have, need))
+    return refuse(
+      s,
+      `\`/orchestrate ${c.kind}\` needs ${need} permission on this repository; yours is ${have}.`,
+    );
+  const state = s.state!;
+  const by = s.user;
+  switch (c.kind) {
+    case "status":
+      return {
+        accepted: true,
+        reply: dashboardMarkdown(state, now).replace(DASHBOARD_MARKER, "").trimStart(),
+      };
+    case "help":
+      return { accepted: true, reply: helpMarkdown(s.levels) };
+    case "approve":
+    case "reject": {
+      const gate = c.phase === undefined ? soleOpenGate(s, c.kind) : { phase: c.phase };
+      if ("problem" in gate) return refuse(s, gate.problem);
+      const why = await s.gateRefusal(gate.phase, "comment", c.kind === "approve");
+      if (why) return refuse(s, `${why}.`);
+      if (c.kind === "approve") return accept(await s.approval(gate.phase, via));
+      return accept({ type: "gate_rejected", phase: gate.phase, by, reason: c.reason, via });
+    }
+    case "retry":
+      if (c.target !== undefined && !state.specs[c.target] && !state.phases.some((p) => p.id === c.target))
+        return refuse(s, `there is no task or phase \`${c.target}\`. Usage: \`${USAGE.retry}\`.`);
+      return accept({ type: "retry_requested", by, ...(c.target ? { target: c.target } : {}) });
+    case "cancel":
+      return accept({ type: "cancel_requested", by, ...(c.reason ? { reason: c.reason } : {}) });
+    case "skip":
+      if (!state.specs[c.task]) return refuse(s, `there is no task \`${c.task}\`. Usage: \`${USAGE.skip}\`.`);
+      return accept({ type: "skip_requested", task: c.task, by, ...(c.reason ? { reason: c.reason } : {}) });
+    case "resume":
+      return accept({ type: "resume_requested", by });
+  }
+}
+
+/** The only phase whose gate is open, or why there is none to pick. */
+function soleOpenGate(
+  s: CommandSession,
+  verb: "approve" | "reject",
+): { phase: string } | { problem: string } {
+  const open = s.openGates();
+  if (open.length === 1) return { phase: open[0]! };
+  if (open.length === 0) return { problem: "no gate is waiting for a decision." };
+  const example =
+    verb === "approve" ? `/orchestrate approve ${open[0]}` : `/orchestrate reject ${open[0]} <reason>`;
+  return { problem: `several gates are waiting (${open.join(", ")}): name the phase, e.g. \`${example}\`.` };
+}
+
+/** An approving or changes-requesting review of the working branch's pull request. */
+async function fromReview(
+  s: CommandSession,
+  review: Extract<CommandTrigger, { kind: "review" }>,
+  approving: boolean,
+): Promise<Decision> {
+  if (s.openGates().length === 0) return { accepted: false };
+  const gate = soleOpenGate(s, approving ? "approve" : "reject");
+  if ("problem" in gate) return refuse(s, gate.problem);
+  const phase = gate.phase;
+  const head = await s.head();
+  if (review.commitId !== head) {
+    const branch = workingBranch(s.ref.issue);
+    return refuse(
+      s,
+      `your review is of ${review.commitId.slice(0, 7)}, but \`${branch}\` is now at ${head?.slice(0, 7) ?? "nothing"}: review the current head.`,
+    );
+  }
+  const need = s.levels[approving ? "approve" : "reject"];
+  const have = await s.level();
+  if (!meetsLevel(have, need))
+    return refuse(
+      s,
+      `a review decides a gate only with ${need} permission on this repository; yours is ${have}.`,
+    );
+  const why = await s.gateRefusal(phase, "review", approving);
+  if (why) return refuse(s, `${why}.`);
+  if (approving) return accept(await s.approval(phase, "review", review.commitId));
+  const reason =
+    review.body.trim() || `Changes requested in a review of ${review.commitId.slice(0, 7)}, without text.`;
+  return accept({ type: "gate_rejected", phase, by: s.user, reason, via: "review" });
+}
+
+function buttonCommand(identifier: string, phase: string): ParsedCommand | undefined {
+  if (identifier === "approve") return { line: 0, kind: "approve", phase };
+  if (identifier === "reject") return { line: 0, kind: "reject", phase, reason: BUTTON_REJECT_REASON };
+  if (identifier === "retry") return { line: 0, kind: "retry", target: phase };
+  return undefined;
+}

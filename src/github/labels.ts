@@ -1,0 +1,46 @@
+import type { ExecutionEvent, ExecutionState } from "../core/state/index.ts";
+import { failure } from "./errors.ts";
+import type { GitHubClient } from "./octokit.ts";
+import type { ExecutionRef, LabelsPort } from "./ports.ts";
+
+/** The label added to an issue whose gate was escalated (past its SLA, or past its revision limit). */
+export const ESCALATED_LABEL = "orchestrate:escalated";
+
+/** Issue labels. Adding a label the issue already has changes nothing, so a repeat is harmless. */
+export class Labels implements LabelsPort {
+  readonly #client: GitHubClient;
+
+  constructor(client: GitHubClient) {
+    this.#client = client;
+  }
+
+  async add(ref: ExecutionRef, labels: string[]): Promise<void> {
+    try {
+      await this.#client.rest.issues.addLabels({
+        owner: ref.owner,
+        repo: ref.repo,
+        issue_number: ref.issue,
+        labels,
+      });
+    } catch (error) {
+      throw failure(`label ${ref.owner}/${ref.repo}#${ref.issue}`, error, "issues: write");
+    }
+  }
+}
+
+/**
+ * Phases whose gate `applied` escalated: an SLA timer that fired while the gate was open, or a
+ * rejection past the revision limit. `state` is the state after those events.
+ */
+export function escalatedPhases(state: ExecutionState, applied: readonly ExecutionEvent[]): string[] {
+  const out = new Set<string>();
+  for (const e of applied) {
+    if (e.type === "gate_rejected" && state.phase_state[e.phase]?.gate?.status === "escalated")
+      out.add(e.phase);
+    if (e.type !== "timer_fired" || !e.timer.startsWith("gate_sla:")) continue;
+    const phase = e.timer.split(":")[1] ?? "";
+    const what = `escalated the gate of phase ${phase}: past its SLA`;
+    if (state.audit.some((a) => a.at === e.at && a.what === what)) out.add(phase);
+  }
+  return [...out];
+}

@@ -1,0 +1,262 @@
+import { describe, expect, it } from "vitest";
+import { orchestrateApp } from "../../src/app/app.ts";
+import { seededRandom } from "../../src/engine/seeded-random.ts";
+import { resultPath, taskBranch } from "../../src/github/result-record.ts";
+import type { Clock } from "../../src/ports/clock.ts";
+import { fakeRepo, useGitHubMock } from "../support/github/index.ts";
+import { examplePayload, webhookEvent, withPatch } from "../support/github/payloads.ts";
+import { mockInstallationTokens, testProbot } from "../support/github/probot.ts";
+
+const PLAN = `version: 1
+agents:
+  architect: { run: ./architect.sh }
+  dev: { run: ./dev.sh }
+phases:
+  - { id: design, agents: [architect], gate: { sla: 1h, max_revisions: 2 } }
+  - { id: build, needs: [design], agents: [dev] }
+`;
+
+const REPOSITORY = { name: "Hello-World", owner: { login: "Codertocat" } };
+const HOUR = 3_600_000;
+
+/** GitHub's side of issues, reactions, labels, check runs and dispatches, in memory, validated against the OpenAPI description. */
+function fakeIssueSide(gh: ReturnType<typeof useGitHubMock>) {
+  const comments: { id: number; body: string }[] = [];
+  const checks = new Map<number, Record<string, unknown>>();
+  const dispatches: Record<string, string>[] = [];
+  const reactions: { comment: number; content: string }[] = [];
+  const labels: string[] = [];
+  gh.on("GET /repos/{owner}/{repo}/collaborators/{username}/permission", ({ params }) => {
+    const level = params.username === "reader" ? "read" : "write";
+    return [200, { permission: level, role_name: level, user: null }];
+  });
+  gh.on("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", () => [200, comments]);
+  gh.on("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", ({ body }) => {
+    const comment = { id: comments.length + 100, body: (body as { body: string }).body };
+    comments.push(comment);
+    return [201, comment];
+  });
+  gh.on("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", ({ params, body }) => {
+    const c = comments.find((x) => x.id === Number(params.comment_id))!;
+    c.body = (body as { body: string }).body;
+    return [200, c];
+  });
+  gh.on("POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions", ({ params, body }) => {
+    reactions.push({ comment: Number(params.comment_id), content: (body as { content: string }).content });
+    return [201, { id: reactions.length, content: (body as { content: string }).content, user: null }];
+  });
+  gh.on("POST /repos/{owner}/{repo}/issues/{issue_number}/labels", ({ body }) => {
+    labels.push(...(body as { labels: string[] }).labels);
+    return [200, labels.map((name, id) => ({ id, name }))];
+  });
+  gh.on("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", () => [
+    200,
+    { total_count: 0, check_runs: [] },
+  ]);
+  gh.on("POST /repos/{owner}/{repo}/check-runs", ({ body }) => {
+    const id = checks.size + 1;
+    checks.set(id, { id, ...(body as object) });
+    return [201, checks.get(id)];
+  });
+  gh.on("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", ({ params, body }) => {
+    const id = Number(params.check_run_id);
+    checks.set(id, { ...checks.get(id), ...(body as object) });
+    return [200, checks.get(id)];
+  });
+  gh.on("POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches", ({ body }) => {
+    dispatches.push((body as { inputs: Record<string, string> }).inputs);
+    return [204];
+  });
+  return { comments, checks, dispatches, reactions, labels };
+}
+
+const gh = useGitHubMock();
+
+describe("GitHub App: a gate is rejected with feedback, revised, and approved", () => {
+  it("reject → the phase runs again with the feedback → SLA escalation → approving review → next phase", async () => {
+    mockInstallationTokens(gh);
+    const repo = fakeRepo(gh, {
+      owner: "Codertocat",
+      repo: "Hello-World",
+      files: { ".github/orchestrate.yml": PLAN },
+    });
+    const side = fakeIssueSide(gh);
+    let now = Date.parse("2026-11-22T00:00:00Z");
+    const clock: Clock = { now: () => now, setTimeout: () => 0, clearTimeout: () => {} };
+    const { app, host } = orchestrateApp({ clock, random: seededRandom(1), tickMs: 0 });
+    const probot = testProbot();
+    await probot.load(app);
+    const state = () => JSON.parse(repo.git.readFile("orchestrate-state", "executions/7/state.json")!);
+    const dispatched = (n: number) => JSON.parse(side.dispatches[n]!.tasks!) as Record<string, unknown>[];
+    const receive = async (name: Parameters<typeof webhookEvent>[0], payload: object, id?: string) => {
+      await probot.receive(webhookEvent(name, payload, id));
+      await host().queue.idle();
+    };
+    const complete = async (task: string, attempt: number) => {
+      const branch = taskBranch(7, task);
+      repo.git.branch(branch, "orchestrate/issue-7");
+      const commit = repo.git.commitFiles(branch, {
+        [resultPath(task)]: JSON.stringify({
+          execution: "Codertocat/Hello-World#7",
+          task,
+          attempt,
+          status: "succeeded",
+        }),
+        "design/spec.md": `# spec, revision ${attempt}\n`,
+      });
+      const payload = withPatch(examplePayload("repository_dispatch"), {
+        action: "orchestrate-result",
+        client_payload: { issue: 7, task, attempt, sha: commit.sha },
+        repository: REPOSITORY,
+      } as never);
+      await receive("repository_dispatch", payload);
+    };
+    const comment = (login: string, body: string, id: number) =>
+      withPatch(examplePayload("issue_comment", "created"), {
+        issue: { number: 7 },
+        comment: { id, body, user: { login, type: "User" } },
+        repository: REPOSITORY,
+      });
+
+    const labeled = withPatch(examplePayload("issues", "labeled"), {
+      label: { name: "orchestrate" },
+      issue: { number: 7, title: "Signup", body: "Project: signup\nRequirements: OAuth" },
+      repository: REPOSITORY,
+    });
+    await receive("issues", labeled);
+    expect(dispatched(0)).toMatchObject([{ id: "design/architect", attempt: 1 }]);
+    expect(dispatched(0)[0]).not.toHaveProperty("feedback");
+
+    // The design phase ends: its gate opens; the check run asks for action with buttons.
+    await complete("design/architect", 1);
+    expect(state().phase_state.design.gate.status).toBe("open");
+    const designCheck = [...side.checks.values()].find((c) => c.name === "orchestrate / design")!;
+    expect(designCheck).toMatchObject({ conclusion: "action_required" });
+    expect((designCheck.actions as { identifier: string }[]).map((a) => a.identifier)).toEqual([
+      "approve",
+      "reject",
+      "retry",
+    ]);
+
+    // A reader may not reject: one reply, nothing changes.
+    const before = side.comments.length;
+    await receive("issue_comment", comment("reader", "/orchestrate reject needs more", 501));
+    expect(side.comments.slice(before).map((c) => c.body)).toEqual([
+      "@reader `/orchestrate reject` needs write permission on this repository; yours is read. Nothing was changed.",
+    ]);
+    expect(side.reactions).toEqual([]);
+    expect(state().phase_state.design.gate.status).toBe("open");
+
+    // A writer rejects with a reason: 👀, and design runs again with the feedback.
+    const reject = comment(
+      "Codertocat",
+      "Close, but:\n/orchestrate reject design add rate limits to the API",
+      502,
+    );
+    await receive("issue_comment", reject, "reject-delivery");
+    expect(side.reactions).toEqual([{ comment: 502, content: "eyes" }]);
+    expect(side.dispatches).toHaveLength(2);
+    expect(dispatched(1)).toMatchObject([
+      { id: "design/architect", attempt: 2, feedback: "add rate limits to the API" },
+    ]);
+    expect(state().audit.map((a: { what: string }) => a.what)).toContain(
+      "rejected phase design: add rate limits to the API",
+    );
+    // Redelivery of the same webhook changes nothing.
+    await receive("issue_comment", reject, "reject-delivery");
+    expect(side.dispatches).toHaveLength(2);
+    expect(state().phase_state.design.gate.revisions).toBe(1);
+
+    // The revision ends; the gate opens again and waits past its SLA: escalated once, labelled.
+    await complete("design/architect", 2);
+    expect(state().phase_state.design.gate.status).toBe("open");
+    now += 2 * HOUR;
+    await host().tick();
+    await host().queue.idle();
+    expect(side.labels).toEqual(["orchestrate:escalated"]);
+    expect(side.comments.at(-1)!.body).toBe("the gate of phase design has waited past its SLA");
+    await host().tick();
+    await host().queue.idle();
+    expect(side.labels).toEqual(["orchestrate:escalated"]);
+
+    // An approving review of a stale head is refused; one of the current head opens the gate.
+    const head = repo.git.head("orchestrate/issue-7")!;
+    const review = (commit: string) =>
+      withPatch(examplePayload("pull_request_review", "submitted"), {
+        review: {
+          state: "approved",
+          commit_id: commit,
+          body: "",
+          user: { login: "Codertocat", type: "User" },
+        },
+        pull_request: { head: { ref: "orchestrate/issue-7" } },
+        repository: REPOSITORY,
+      } as never);
+    await receive("pull_request_review", review("ec26c3e57ca3a959ca5aad62de7213c562f8c821"));
+    expect(side.comments.at(-1)!.body).toBe(
+      `@Codertocat your review is of ec26c3e, but \`orchestrate/issue-7\` is now at ${head.slice(0, 7)}: review the current head. Nothing was changed.`,
+    );
+    expect(side.dispatches).toHaveLength(2);
+    await receive("pull_request_review", review(head));
+    expect(state().phase_state.design.gate).toMatchObject({
+      status: "approved",
+      approvals: [{ by: "Codertocat", sha: head, via: "review" }],
+    });
+    expect(dispatched(2)).toMatchObject([{ id: "build/dev", attempt: 1 }]);
+    const dashboard = side.comments.find((c) => c.body.startsWith("<!-- orchestrate:dashboard -->"))!;
+    expect(dashboard.body).not.toContain("Waiting for approval");
+  });
+
+  it("`/orchestrate approve` opens the gate and dispatches the next phase", async () => {
+    mockInstallationTokens(gh);
+    const repo = fakeRepo(gh, {
+      owner: "Codertocat",
+      repo: "Hello-World",
+      files: { ".github/orchestrate.yml": PLAN },
+    });
+    const side = fakeIssueSide(gh);
+    const { app, host } = orchestrateApp({ random: seededRandom(2), tickMs: 0 });
+    const probot = testProbot();
+    await probot.load(app);
+    const labeled = withPatch(examplePayload("issues", "labeled"), {
+      label: { name: "orchestrate" },
+      issue: { number: 7 },
+      repository: REPOSITORY,
+    });
+    await probot.receive(webhookEvent("issues", labeled));
+    await host().queue.idle();
+    const branch = taskBranch(7, "design/architect");
+    repo.git.branch(branch, "orchestrate/issue-7");
+    const commit = repo.git.commitFiles(branch, {
+      [resultPath("design/architect")]: JSON.stringify({
+        execution: "Codertocat/Hello-World#7",
+        task: "design/architect",
+        attempt: 1,
+        status: "succeeded",
+      }),
+    });
+    const result = withPatch(examplePayload("repository_dispatch"), {
+      action: "orchestrate-result",
+      client_payload: { issue: 7, task: "design/architect", attempt: 1, sha: commit.sha },
+      repository: REPOSITORY,
+    } as never);
+    await probot.receive(webhookEvent("repository_dispatch", result));
+    await host().queue.idle();
+    const approve = withPatch(examplePayload("issue_comment", "created"), {
+      issue: { number: 7 },
+      comment: { id: 600, body: "/orchestrate approve", user: { login: "Codertocat", type: "User" } },
+      repository: REPOSITORY,
+    });
+    await probot.receive(webhookEvent("issue_comment", approve));
+    await host().queue.idle();
+    expect(side.reactions).toEqual([{ comment: 600, content: "eyes" }]);
+    expect(JSON.parse(side.dispatches[1]!.tasks!)).toMatchObject([{ id: "build/dev", attempt: 1 }]);
+    const state = JSON.parse(repo.git.readFile("orchestrate-state", "executions/7/state.json")!);
+    expect(state.phase_state.design.gate.approvals).toMatchObject([
+      { by: "Codertocat", via: "comment", sha: repo.git.head("orchestrate/issue-7") },
+    ]);
+    expect(state.audit).toContainEqual(
+      expect.objectContaining({ by: "Codertocat", what: "approved phase design" }),
+    );
+  });
+});

@@ -1,0 +1,184 @@
+import { describe, expect, it } from "vitest";
+import {
+  COMMAND_LIMITS,
+  commandLevels,
+  DEFAULT_COMMAND_LEVELS,
+  helpMarkdown,
+  meetsLevel,
+  type ParsedCommand,
+  type ParseOptions,
+  parseCommands,
+  VERBS,
+} from "../../../src/core/commands/index.ts";
+
+const PHASES = ["design", "build", "Test", "keep"];
+
+/** A parsed command without its line number. */
+type Parsed = ParsedCommand extends infer T ? (T extends unknown ? Omit<T, "line"> : never) : never;
+
+/** The commands of `body` without line numbers. */
+function parsed(body: string, options: ParseOptions = { phases: PHASES }): Parsed[] {
+  return parseCommands(body, options).map(({ line: _line, ...rest }) => rest);
+}
+
+describe("parseCommands: verbs and arguments", () => {
+  it.each<[string, Parsed[]]>([
+    ["/orchestrate status", [{ kind: "status" }]],
+    ["/orchestrate help", [{ kind: "help" }]],
+    ["/orchestrate", [{ kind: "help" }]],
+    ["/orchestrate resume", [{ kind: "resume" }]],
+    ["/orchestrate cancel", [{ kind: "cancel" }]],
+    ["/orchestrate cancel wrong request", [{ kind: "cancel", reason: "wrong request" }]],
+    ["/orchestrate approve", [{ kind: "approve" }]],
+    ["/orchestrate approve design", [{ kind: "approve", phase: "design" }]],
+    ["/orchestrate approve DESIGN", [{ kind: "approve", phase: "design" }]],
+    ["/orchestrate approve test", [{ kind: "approve", phase: "Test" }]],
+    [
+      "/orchestrate approve \u212Aeep",
+      [{ kind: "invalid", verb: "approve", problem: "`\u212Aeep` is not a phase of this execution" }],
+    ],
+    [
+      "/orchestrate approve nope",
+      [{ kind: "invalid", verb: "approve", problem: "`nope` is not a phase of this execution" }],
+    ],
+    [
+      "/orchestrate approve design looks good",
+      [{ kind: "invalid", verb: "approve", problem: "approve takes at most one word, the phase" }],
+    ],
+    [
+      "/orchestrate reject design add rate limits",
+      [{ kind: "reject", phase: "design", reason: "add rate limits" }],
+    ],
+    ["/orchestrate reject add rate limits", [{ kind: "reject", reason: "add rate limits" }]],
+    [
+      "/orchestrate reject   design   needs  2FA  ",
+      [{ kind: "reject", phase: "design", reason: "needs  2FA" }],
+    ],
+    [
+      "/orchestrate reject design",
+      [{ kind: "invalid", verb: "reject", problem: "a reason is required: say what should change" }],
+    ],
+    [
+      "/orchestrate reject",
+      [{ kind: "invalid", verb: "reject", problem: "a reason is required: say what should change" }],
+    ],
+    ["/orchestrate retry", [{ kind: "retry" }]],
+    ["/orchestrate retry build/dev@api", [{ kind: "retry", target: "build/dev@api" }]],
+    [
+      "/orchestrate retry a b",
+      [{ kind: "invalid", verb: "retry", problem: "retry takes at most one word, a task or a phase" }],
+    ],
+    ["/orchestrate skip build/dev@web", [{ kind: "skip", task: "build/dev@web" }]],
+    [
+      "/orchestrate skip build/dev@web not needed",
+      [{ kind: "skip", task: "build/dev@web", reason: "not needed" }],
+    ],
+    ["/orchestrate skip", [{ kind: "invalid", verb: "skip", problem: "name the task to skip" }]],
+    ["/orchestrate deploy", [{ kind: "unknown", verb: "deploy" }]],
+    ["/orchestrate orchestrate", [{ kind: "unknown", verb: "orchestrate" }]],
+  ])("%j", (body, expected) => {
+    expect(parsed(body)).toEqual(expected);
+  });
+
+  it("without known phases, reject's first word stays part of the reason and approve takes any word", () => {
+    expect(parsed("/orchestrate reject design add limits", {})).toEqual([
+      { kind: "reject", reason: "design add limits" },
+    ]);
+    expect(parsed("/orchestrate approve design", {})).toEqual([{ kind: "approve", phase: "design" }]);
+  });
+});
+
+describe("parseCommands: where a command may be", () => {
+  it.each<[string, string, string[]]>([
+    ["case-insensitive", "/ORCHESTRATE Approve\n/Orchestrate STATUS", ["approve", "status"]],
+    ["leading spaces and tabs", "  /orchestrate status\n\t/orchestrate help", ["status", "help"]],
+    ["CRLF line ends", "thanks\r\n/orchestrate status\r\n", ["status"]],
+    ["not mid-line", "please /orchestrate approve", []],
+    ["not a longer word", "/orchestrated approve\n/orchestrate-approve", []],
+    ["not in a quote", "> /orchestrate approve\n >/orchestrate approve", []],
+    ["not in a backtick fence", "```\n/orchestrate approve\n```\n/orchestrate status", ["status"]],
+    ["not in a tilde fence", "~~~md\n/orchestrate approve\n~~~\n", []],
+    ["a longer fence closes only with as long a fence", "````\n```\n/orchestrate approve\n````\n", []],
+    ["an unclosed fence hides the rest", "```\n/orchestrate approve", []],
+    ["inline code is no fence", "``` inline ` code\n/orchestrate status", ["status"]],
+  ])("%s", (_name, body, kinds) => {
+    expect(parseCommands(body).map((c) => c.kind)).toEqual(kinds);
+  });
+
+  it("numbers lines from 1", () => {
+    expect(parseCommands("hello\n\n/orchestrate status")).toEqual([{ line: 3, kind: "status" }]);
+  });
+
+  it("reads at most 10 commands and the first 16 384 characters", () => {
+    expect(parseCommands("/orchestrate status\n".repeat(30))).toHaveLength(COMMAND_LIMITS.maxCommands);
+    const late = `${"x".repeat(COMMAND_LIMITS.maxChars)}\n/orchestrate status`;
+    expect(parseCommands(late)).toEqual([]);
+    expect(parseCommands("/orchestrate status\n/orchestrate help", { maxCommands: 1 })).toHaveLength(1);
+  });
+});
+
+describe("parseCommands: look-alike characters never match", () => {
+  it.each<[string, string, string | undefined]>([
+    ["Cyrillic а in the verb", "/orchestrate \u0430pprove", "U+0430"],
+    ["full-width verb", "/orchestrate ａｐｐｒｏｖｅ", "U+FF41"],
+    ["zero-width space in the verb", "/orchestrate app\u200brove", "U+200B"],
+    ["Kelvin sign", "/orchestrate s\u212Aip", "U+212A"],
+  ])("%s is an unknown verb, and the note names the character", (_name, body, code) => {
+    const [command] = parseCommands(body);
+    expect(command?.kind).toBe("unknown");
+    expect(command?.kind === "unknown" && command.note).toContain(code);
+  });
+
+  it.each<[string, string, string]>([
+    ["Cyrillic о in the prefix", "/\u043erchestrate approve", "U+043E"],
+    ["full-width prefix", "／ｏｒｃｈｅｓｔｒａｔｅ approve", "U+FF0F"],
+    ["zero-width joiner in the prefix", "/orch\u200destrate approve", "U+200D"],
+    ["no-break space after the prefix", "/orchestrate\u00a0approve", "U+00A0"],
+  ])("%s is reported as a look-alike, not run", (_name, body, code) => {
+    const [command] = parseCommands(body);
+    expect(command?.kind).toBe("unknown");
+    expect(command?.kind === "unknown" && command.note).toMatch(/only looks like `\/orchestrate`/);
+    expect(command?.kind === "unknown" && command.note).toContain(code);
+  });
+
+  it("ordinary non-ASCII text is no command", () => {
+    expect(parseCommands("승인합니다\n/놀이 approve\némoji 🎉")).toEqual([]);
+  });
+});
+
+describe("permission table", () => {
+  it("needs write to change the execution and read to look", () => {
+    expect(DEFAULT_COMMAND_LEVELS).toEqual({
+      status: "read",
+      help: "read",
+      approve: "write",
+      reject: "write",
+      retry: "write",
+      cancel: "write",
+      skip: "write",
+      resume: "write",
+    });
+    expect(commandLevels({ approve: "maintain" }).approve).toBe("maintain");
+    expect(commandLevels({ approve: "maintain" }).reject).toBe("write");
+  });
+
+  it.each<[Parameters<typeof meetsLevel>[0], Parameters<typeof meetsLevel>[1], boolean]>([
+    ["admin", "write", true],
+    ["maintain", "write", true],
+    ["write", "write", true],
+    ["triage", "write", false],
+    ["read", "write", false],
+    ["none", "read", false],
+    ["read", "read", true],
+  ])("%s meets %s: %s", (have, need, ok) => {
+    expect(meetsLevel(have, need)).toBe(ok);
+  });
+
+  it("help lists every verb with its level", () => {
+    const help = helpMarkdown(commandLevels({ status: "triage" }));
+    for (const verb of VERBS) expect(help).toContain(`/orchestrate ${verb}`);
+    expect(help).toContain("| `/orchestrate status` | post the current dashboard | triage |");
+    // The help text itself holds no command at the start of a line.
+    expect(parseCommands(help)).toEqual([]);
+  });
+});

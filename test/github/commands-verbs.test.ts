@@ -1,0 +1,231 @@
+import { describe, expect, it } from "vitest";
+import { BUTTON_REJECT_REASON, commandOutcome } from "../../src/github/commands.ts";
+import { useGitHubMock } from "../support/github/mock-github.ts";
+import {
+  APP_SLUG,
+  applyEvents,
+  comment,
+  gatedExecution,
+  gateView,
+  NO_CHANGE,
+  outcomeOfWebhook,
+  REF,
+  serveRepo,
+  WAITING,
+} from "./commands-fixtures.ts";
+
+const gh = useGitHubMock();
+
+describe("commenters: verbs", () => {
+  it.each<[string, string, string]>([
+    [
+      "an unknown verb",
+      "/orchestrate deploy",
+      "@will `deploy` is not an Orchestrate command. Comment `/orchestrate help` for the list. Nothing was changed.",
+    ],
+    [
+      "a Cyrillic look-alike verb",
+      "/orchestrate \u0430pprove",
+      "@will `\u0430pprove` is not an Orchestrate command (it contains U+0430, which is not plain ASCII). Comment `/orchestrate help` for the list. Nothing was changed.",
+    ],
+    [
+      "a full-width prefix",
+      "／ｏｒｃｈｅｓｔｒａｔｅ approve",
+      "@will `approve` is not an Orchestrate command (`／ｏｒｃｈｅｓｔｒａｔｅ` only looks like `/orchestrate`: it contains U+FF0F, U+FF4F, U+FF52, U+FF43, U+FF48, U+FF45, U+FF53, U+FF54, U+FF41). Comment `/orchestrate help` for the list. Nothing was changed.",
+    ],
+    [
+      "reject without a reason",
+      "/orchestrate reject design",
+      "@will a reason is required: say what should change. Usage: `/orchestrate reject [PHASE] <what should change>`. Nothing was changed.",
+    ],
+    [
+      "approve of an unknown phase",
+      "/orchestrate approve deploy",
+      "@will `deploy` is not a phase of this execution. Usage: `/orchestrate approve [PHASE]`. Nothing was changed.",
+    ],
+    [
+      "approve of a phase without a gate",
+      "/orchestrate approve build",
+      "@will phase `build` has no gate. Nothing was changed.",
+    ],
+    [
+      "retry of an unknown task",
+      "/orchestrate retry nope",
+      "@will there is no task or phase `nope`. Usage: `/orchestrate retry [TASK|PHASE]`. Nothing was changed.",
+    ],
+    [
+      "skip of an unknown task",
+      "/orchestrate skip nope",
+      "@will there is no task `nope`. Usage: `/orchestrate skip TASK [reason]`. Nothing was changed.",
+    ],
+  ])("%s: one reply, nothing changes", async (_name, body, reply) => {
+    const { ports } = serveRepo(gh);
+    const state = gatedExecution();
+    const out = await outcomeOfWebhook(ports, state, "issue_comment", comment("will", body));
+    expect({ events: out.events, state: gateView(out.state) }).toEqual(NO_CHANGE);
+    expect(out.replies).toEqual([reply]);
+    expect(out.react).toBe(false);
+  });
+
+  it("reject with a reason sends the phase back with the feedback", async () => {
+    const { ports } = serveRepo(gh);
+    const out = await outcomeOfWebhook(
+      ports,
+      gatedExecution(),
+      "issue_comment",
+      comment("will", "/orchestrate reject design add rate limits"),
+    );
+    expect(out.events).toEqual([
+      {
+        id: "cmd:d1:0",
+        type: "gate_rejected",
+        phase: "design",
+        by: "will",
+        reason: "add rate limits",
+        via: "comment",
+      },
+    ]);
+    expect(gateView(out.state)).toEqual({
+      ...WAITING,
+      gate: "closed",
+      revisions: 1,
+      design: "queued",
+      feedback: "add rate limits",
+      status: "running",
+      audit: ["will rejected phase design: add rate limits"],
+    });
+    expect(out.react).toBe(true);
+  });
+
+  it("status and help: a reply each, read permission is enough, no event", async () => {
+    const { ports } = serveRepo(gh);
+    const out = await outcomeOfWebhook(
+      ports,
+      gatedExecution(),
+      "issue_comment",
+      comment("rea", "/orchestrate status\n/orchestrate help"),
+    );
+    expect(out.events).toEqual([]);
+    expect(out.replies).toHaveLength(2);
+    expect(out.replies[0]).toMatch(/^## Orchestrate: /);
+    expect(out.replies[0]).not.toContain("<!-- orchestrate:dashboard -->");
+    expect(out.replies[1]).toContain("| `/orchestrate approve [PHASE]` |");
+    expect(out.react).toBe(true);
+  });
+
+  it("cancel, skip, resume and retry become their events; the reducer decides what fits", async () => {
+    const { ports } = serveRepo(gh);
+    const body =
+      "/orchestrate skip build/dev not needed\n/orchestrate retry design\n/orchestrate cancel done here\n/orchestrate resume";
+    const out = await outcomeOfWebhook(ports, gatedExecution(), "issue_comment", comment("max", body));
+    expect(out.events).toEqual([
+      { id: "cmd:d1:0", type: "skip_requested", task: "build/dev", by: "max", reason: "not needed" },
+      { id: "cmd:d1:1", type: "retry_requested", target: "design", by: "max" },
+      { id: "cmd:d1:2", type: "cancel_requested", by: "max", reason: "done here" },
+      { id: "cmd:d1:3", type: "resume_requested", by: "max" },
+    ]);
+    expect(out.refused).toEqual([
+      "nothing to retry in design: no failed, cancelled or blocked task",
+      "the execution has ended",
+    ]);
+    expect(gateView(out.state)).toMatchObject({ build: "skipped", status: "cancelled" });
+    expect(gateView(out.state).audit).toEqual(["max skipped build/dev", "max cancelled the execution"]);
+  });
+
+  it("with no gate open, approve says so", async () => {
+    const { ports } = serveRepo(gh);
+    const state = applyEvents(gatedExecution(), [
+      { id: "x", type: "gate_approved", phase: "design", by: "ada" },
+    ]).state;
+    const out = await outcomeOfWebhook(
+      ports,
+      state,
+      "issue_comment",
+      comment("will", "/orchestrate approve"),
+    );
+    expect(out.replies).toEqual(["@will no gate is waiting for a decision. Nothing was changed."]);
+    expect(out.events).toEqual([]);
+  });
+
+  it("past the revision limit the gate is escalated, and approve says how to go on", async () => {
+    const { ports } = serveRepo(gh);
+    const rejected = applyEvents(gatedExecution({ max_revisions: 0 }), [
+      { id: "x", type: "gate_rejected", phase: "design", by: "ada", reason: "no" },
+    ]).state;
+    const out = await outcomeOfWebhook(
+      ports,
+      rejected,
+      "issue_comment",
+      comment("will", "/orchestrate approve design"),
+    );
+    expect(out.replies).toEqual([
+      "@will the gate of phase `design` is escalated (revision limit reached): `/orchestrate retry design` runs it again. Nothing was changed.",
+    ]);
+    const retried = await outcomeOfWebhook(
+      ports,
+      rejected,
+      "issue_comment",
+      comment("will", "/orchestrate retry design"),
+    );
+    expect(gateView(retried.state)).toMatchObject({ gate: "closed", design: "queued" });
+  });
+
+  it("levels can be raised per verb", async () => {
+    const { ports } = serveRepo(gh);
+    const options = { appSlug: APP_SLUG, levels: { approve: "maintain" as const } };
+    const out = await outcomeOfWebhook(
+      ports,
+      gatedExecution(),
+      "issue_comment",
+      comment("will", "/orchestrate approve"),
+      options,
+    );
+    expect(out.replies).toEqual([
+      "@will `/orchestrate approve` needs maintain permission on this repository; yours is write. Nothing was changed.",
+    ]);
+  });
+});
+
+describe("check run buttons", () => {
+  const button = (user: string, identifier: string) =>
+    ({ kind: "check_action", delivery: "d9", user, userType: "User", identifier, phase: "design" }) as const;
+
+  it("Approve by a writer approves; by a reader is refused", async () => {
+    const { ports, head } = serveRepo(gh);
+    const state = gatedExecution();
+    const ok = await commandOutcome(ports, REF, state, button("will", "approve"), {});
+    expect(ok.events).toMatchObject([
+      { id: "cmd:d9:0", type: "gate_approved", by: "will", via: "check_run", sha: head() },
+    ]);
+    expect(gateView(applyEvents(state, ok.events).state).gate).toBe("approved");
+    const refused = await commandOutcome(ports, REF, state, button("rea", "approve"), {});
+    expect(refused).toEqual({
+      events: [],
+      replies: [
+        "@rea `/orchestrate approve` needs write permission on this repository; yours is read. Nothing was changed.",
+      ],
+      react: false,
+    });
+  });
+
+  it("Reject sends the phase back with a fixed feedback; Retry asks for a retry of the phase", async () => {
+    const { ports } = serveRepo(gh);
+    const state = gatedExecution();
+    const rejected = await commandOutcome(ports, REF, state, button("will", "reject"), {});
+    expect(rejected.events).toEqual([
+      {
+        id: "cmd:d9:0",
+        type: "gate_rejected",
+        phase: "design",
+        by: "will",
+        reason: BUTTON_REJECT_REASON,
+        via: "check_run",
+      },
+    ]);
+    const retried = await commandOutcome(ports, REF, state, button("will", "retry"), {});
+    expect(retried.events).toEqual([
+      { id: "cmd:d9:0", type: "retry_requested", target: "design", by: "will" },
+    ]);
+    expect((await commandOutcome(ports, REF, state, button("will", "lgtm"), {})).events).toEqual([]);
+  });
+});
