@@ -42,6 +42,15 @@ export function checkPlan(data: unknown, root: Origin): Problem[] {
   }
   const phases = Array.isArray(data.phases) ? data.phases : [];
   checkPhases(phases, Object.keys(agents), report);
+  const revise = isRecord(data.delivery) ? data.delivery.revise_phase : undefined;
+  if (typeof revise === "string") {
+    const ids = phases
+      .filter(isRecord)
+      .map((p) => p.id)
+      .filter((id): id is string => typeof id === "string");
+    if (!ids.includes(revise))
+      report(["delivery", "revise_phase"], `unknown phase "${revise}"`, suggest(revise, ids, "phases"));
+  }
   return problems;
 }
 

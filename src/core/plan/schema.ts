@@ -212,6 +212,38 @@ export const Phase = z.strictObject({
   ),
 });
 
+/** What happens once every task succeeded, on GitHub: pull request, CI, merge, deployments. */
+export const Delivery = z.strictObject({
+  pr: z
+    .enum(["ready", "draft"])
+    .default("ready")
+    .describe(
+      "ready: the working branch's pull request is marked ready for review; draft: it stays a draft.",
+    ),
+  merge: z
+    .enum(["auto", "manual", "off"])
+    .default("auto")
+    .describe(
+      "auto: merge when the required checks pass (GitHub auto-merge where allowed); manual: wait for a person to merge; off: do not merge.",
+    ),
+  merge_method: z
+    .enum(["squash", "merge", "rebase"])
+    .default("squash")
+    .describe("How the pull request is merged."),
+  environments: z
+    .array(z.string().min(1))
+    .default([])
+    .describe("Deployments created in order after the merge; each waits for the previous one's success."),
+  delete_branches: z.boolean().default(true).describe("Delete the task branches when the execution ends."),
+  revise_phase: z
+    .string()
+    .optional()
+    .describe(
+      "Phase run again with the failing checks as feedback when CI is red. Default: `testing` if the plan has it, else the last phase.",
+    ),
+  max_revisions: z.int().min(0).default(3).describe("Red-CI revisions before the execution fails."),
+});
+
 export const PlanSchema = z.strictObject({
   $schema: z.string().optional().describe("JSON Schema reference for editors; ignored."),
   version: z.literal(1).describe("Plan format version. Always 1."),
@@ -220,6 +252,9 @@ export const PlanSchema = z.strictObject({
   policy: Policy.prefault({}).describe("Execution-wide policies."),
   agents: z.record(Id, Agent).default({}).describe("Agents by id."),
   phases: z.array(Phase).default([]).describe("Phases, in plan order."),
+  delivery: Delivery.optional().describe(
+    "Delivery on GitHub after every task succeeded. Absent: no pull request is merged or deployed.",
+  ),
 });
 
 export type Plan = z.output<typeof PlanSchema>;
@@ -230,6 +265,7 @@ export type RetryConfig = z.output<typeof RetryPolicy>;
 export type AgentConfig = z.output<typeof Agent>;
 export type PhaseConfig = z.output<typeof Phase>;
 export type GateConfig = z.output<typeof Gate>;
+export type DeliveryConfig = z.output<typeof Delivery>;
 export type OutputConfig = z.output<typeof Output>;
 
 /** The policy every key of which took its default. */

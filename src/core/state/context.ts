@@ -93,7 +93,9 @@ export function setTask(ctx: Ctx, id: string, status: TaskStatus, patch: Partial
   if (wasInFlight !== isInFlight) {
     for (const key of slotKeys(s, id)) s.inflight[key] = (s.inflight[key] ?? 0) + (isInFlight ? 1 : -1);
   }
-  s.tasks[id] = { ...prev, ...patch, status };
+  // Object.assign, not `{ ...prev, ...patch, status }`: V8 builds a spread that gains new keys
+  // on a slow path, and this runs for every status change.
+  s.tasks[id] = Object.assign({}, prev, patch, { status });
   if (status === "ready" && prev.status !== "ready") insertReady(s, id);
   if (prev.status !== status) ctx.changed.add(s.specs[id]!.phase ?? "");
 }

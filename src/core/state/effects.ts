@@ -41,6 +41,12 @@ export const EffectSchema = z.discriminatedUnion("type", [
     message: z.string(),
     mention: z.array(z.string()).default([]),
   }),
+  /** Carry out a delivery step: open (or update) the pull request, merge it, or deploy. */
+  z.object({
+    type: z.literal("deliver"),
+    step: z.enum(["open_pr", "merge", "deploy"]),
+    environment: z.string().optional(),
+  }),
   /** The execution ended. */
   z.object({
     type: z.literal("complete"),

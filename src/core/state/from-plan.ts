@@ -1,8 +1,25 @@
 import type { TaskGraph } from "../graph/types.ts";
 import type { Plan, PolicyConfig } from "../plan/schema.ts";
 import type { EventOf } from "./events.ts";
+import type { DeliverySpec } from "./types.ts";
 
 type StartBody = Omit<EventOf<"execution_started">, "id" | "at">;
+
+/** Delivery settings with the revise phase resolved: `testing` if the plan has it, else the last phase that runs. */
+export function deliverySpec(plan: Plan, graph: TaskGraph): DeliverySpec {
+  const d = plan.delivery!;
+  const running = graph.phases.filter((p) => p.skipped === undefined).map((p) => p.id);
+  const revise = d.revise_phase ?? (running.includes("testing") ? "testing" : running.at(-1));
+  return {
+    pr: d.pr,
+    merge: d.merge,
+    merge_method: d.merge_method,
+    environments: d.environments,
+    delete_branches: d.delete_branches,
+    max_revisions: d.max_revisions,
+    ...(revise ? { revise_phase: revise } : {}),
+  };
+}
 
 /**
  * The `execution_started` event for a built graph: tasks, phases with their gates and policy
@@ -57,6 +74,7 @@ export function startEventOf(
     }),
     policy,
     agent_limits: agentLimits,
+    ...(plan?.delivery ? { delivery: deliverySpec(plan, graph) } : {}),
     seed: options.seed,
     context: options.context ?? {},
     meta: options.meta ?? {},

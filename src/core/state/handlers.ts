@@ -10,6 +10,7 @@ import {
   skipDependents,
   startTimer,
 } from "./context.ts";
+import { deliveryHandlers } from "./delivery.ts";
 import type { EventOf, ExecutionEvent } from "./events.ts";
 import { approve, gateMismatch, maybeOpenGate, reject } from "./gates.ts";
 import { buildSpecs, newTaskState } from "./start.ts";
@@ -32,6 +33,7 @@ export function handle(ctx: Ctx, event: ExecutionEvent): string | undefined {
 }
 
 const HANDLERS: Handlers = {
+  ...deliveryHandlers,
   execution_started: () => "the execution has already started",
 
   tasks_added(ctx, e) {

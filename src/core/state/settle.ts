@@ -1,5 +1,6 @@
 import type { Ctx } from "./context.ts";
 import { statusCounts } from "./context.ts";
+import { continueDelivery } from "./delivery.ts";
 import { cancelAll } from "./task-results.ts";
 import type { ExecutionState } from "./types.ts";
 
@@ -33,8 +34,8 @@ export function settle(ctx: Ctx): void {
       return status === "failed" || status === "cancelled";
     });
     const list = failed.slice(0, 5).join(", ") + (failed.length > 5 ? ` and ${failed.length - 5} more` : "");
-    if (failed.length === 0) complete(ctx, "succeeded", undefined);
-    else complete(ctx, "failed", `${failed.length} task(s) did not succeed: ${list}`);
+    if (failed.length > 0) complete(ctx, "failed", `${failed.length} task(s) did not succeed: ${list}`);
+    else if (!continueDelivery(ctx)) complete(ctx, "succeeded", undefined);
     return;
   }
   s.reason = undefined;

@@ -121,6 +121,7 @@ export function initialState(event: EventOf<"execution_started">): ExecutionStat
     conflicts: [],
     audit: [],
     rng: event.seed | 0,
+    ...(event.delivery ? { delivery_spec: event.delivery } : {}),
     applied: {},
     seq: 0,
     meta: event.meta,

@@ -21,7 +21,45 @@ const TASK_STATUSES = [
   "cancelled",
 ] as const;
 
-const EXECUTION_STATUSES = ["running", "waiting", "blocked", "succeeded", "failed", "cancelled"] as const;
+const EXECUTION_STATUSES = [
+  "running",
+  "waiting",
+  "blocked",
+  "delivering",
+  "succeeded",
+  "failed",
+  "cancelled",
+] as const;
+
+const DeliverySpecShape = z.object({
+  pr: z.enum(["ready", "draft"]),
+  merge: z.enum(["auto", "manual", "off"]),
+  merge_method: z.enum(["squash", "merge", "rebase"]),
+  environments: z.array(z.string()),
+  delete_branches: z.boolean(),
+  revise_phase: z.string().optional(),
+  max_revisions: z.number(),
+});
+
+const DeliveryStateShape = z.object({
+  status: z.enum([
+    "opening_pr",
+    "awaiting_checks",
+    "revising",
+    "merging",
+    "awaiting_merge",
+    "conflict",
+    "deploying",
+    "done",
+  ]),
+  pr: z.number().optional(),
+  sha: z.string().optional(),
+  merged_sha: z.string().optional(),
+  revisions: z.number(),
+  environment: z.number().optional(),
+  deployments: z.record(z.string(), z.object({ id: z.number().optional(), state: z.string() })),
+  failing: z.array(z.object({ name: z.string(), summary: z.string() })).optional(),
+});
 
 const TIMER_KINDS = [
   "retry",
@@ -195,4 +233,6 @@ export const ExecutionStateSchema = z.object({
   applied: z.record(z.string(), z.literal(true)),
   seq: Count,
   meta: Dict,
+  delivery_spec: DeliverySpecShape.optional(),
+  delivery: DeliveryStateShape.optional(),
 });

@@ -162,7 +162,53 @@ export interface Timer {
   attempt?: number;
 }
 
-export type ExecutionStatus = "running" | "waiting" | "blocked" | "succeeded" | "failed" | "cancelled";
+/** `delivering`: every task succeeded; the pull request, CI, merge and deployments are under way. */
+export type ExecutionStatus =
+  | "running"
+  | "waiting"
+  | "blocked"
+  | "delivering"
+  | "succeeded"
+  | "failed"
+  | "cancelled";
+
+/** Delivery settings, resolved when the execution starts. */
+export interface DeliverySpec {
+  pr: "ready" | "draft";
+  merge: "auto" | "manual" | "off";
+  merge_method: "squash" | "merge" | "rebase";
+  environments: string[];
+  delete_branches: boolean;
+  /** Phase run again with failing checks as feedback (absent: none, CI failure fails the execution). */
+  revise_phase?: string;
+  max_revisions: number;
+}
+
+/**
+ * Where delivery stands: `opening_pr` → `awaiting_checks` → `merging` (or `awaiting_merge`
+ * for manual merges) → `deploying` → `done`. `revising`: a phase runs again after red CI;
+ * `conflict`: the pull request cannot merge until someone updates it.
+ */
+export interface DeliveryState {
+  status:
+    | "opening_pr"
+    | "awaiting_checks"
+    | "revising"
+    | "merging"
+    | "awaiting_merge"
+    | "conflict"
+    | "deploying"
+    | "done";
+  pr?: number;
+  /** Head sha of the pull request whose checks count. */
+  sha?: string;
+  merged_sha?: string;
+  revisions: number;
+  /** Index into `environments` of the deployment under way. */
+  environment?: number;
+  deployments: Record<string, { id?: number; state: string }>;
+  failing?: { name: string; summary: string }[];
+}
 
 /** An entry of the audit trail: who did what, when. */
 export interface AuditEntry {
@@ -214,4 +260,7 @@ export interface ExecutionState {
   seq: number;
   /** The request and other host data, kept as given. */
   meta: Record<string, unknown>;
+  /** Delivery settings (absent: the execution ends when its tasks do). */
+  delivery_spec?: DeliverySpec;
+  delivery?: DeliveryState;
 }

@@ -41,6 +41,7 @@ describe("generated files", () => {
       "policy",
       "agents",
       "phases",
+      "delivery",
     ]);
   });
 

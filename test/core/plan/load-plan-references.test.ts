@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { loadPlan } from "../../../src/core/plan/load-plan.ts";
 import { AGENT_A, loadOk, loadProblems, problemAt, yaml } from "./helpers.ts";
 
 const AGENTS = ["agents:", "  architect: { run: x }", "  developer: { run: x }"]; // lines 2-4 after version
@@ -173,5 +174,24 @@ describe("loadPlan: every problem at once", () => {
       [15, "phases[1].parallel"],
     ]);
     expect(problems[2]!.message).toBe("cycle among phases: p → q → p");
+  });
+});
+
+describe("delivery settings", () => {
+  it("checks that revise_phase names a phase", () => {
+    const result = loadPlan(
+      "version: 1\nagents: { a: { run: x } }\nphases: [{ id: testing, agents: [a] }]\ndelivery: { revise_phase: testng, environments: [staging] }\n",
+      { file: "p.yml" },
+    );
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems).toEqual([
+      expect.objectContaining({
+        line: 4,
+        path: "delivery.revise_phase",
+        message: 'unknown phase "testng"',
+        hint: 'did you mean "testing"?',
+      }),
+    ]);
   });
 });

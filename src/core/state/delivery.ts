@@ -1,0 +1,210 @@
+import type { Ctx } from "./context.ts";
+import { dependentsOf, promote, setTask } from "./context.ts";
+import type { EventOf } from "./events.ts";
+import type { DeliveryState } from "./types.ts";
+
+type Handler<
+  T extends
+    | "pr_opened"
+    | "checks_completed"
+    | "pr_merged"
+    | "pr_not_mergeable"
+    | "deployment_created"
+    | "deployment_status",
+> = (ctx: Ctx, event: EventOf<T>) => string | undefined;
+
+function delivery(ctx: Ctx): DeliveryState | undefined {
+  return ctx.s.status === "delivering" ? ctx.s.delivery : undefined;
+}
+
+function setDelivery(ctx: Ctx, patch: Partial<DeliveryState>): void {
+  ctx.s.delivery = { ...ctx.s.delivery!, ...patch };
+  ctx.changed.add("");
+}
+
+/**
+ * Called when every task succeeded: starts delivery (or goes on with it after a revision) when the
+ * execution has delivery settings. Returns false when there is nothing (more) to deliver.
+ */
+export function continueDelivery(ctx: Ctx): boolean {
+  const { s } = ctx;
+  if (!s.delivery_spec || s.delivery?.status === "done") return false;
+  if (s.delivery && s.delivery.status !== "revising") {
+    s.status = "delivering";
+    return true;
+  }
+  s.delivery = { revisions: 0, deployments: {}, ...s.delivery, status: "opening_pr" };
+  s.status = "delivering";
+  ctx.changed.add("");
+  ctx.effects.push({ type: "deliver", step: "open_pr" });
+  return true;
+}
+
+/** Merged (or nothing to merge): deploy to the first environment, or finish. */
+function afterMerge(ctx: Ctx, sha: string | undefined): void {
+  const envs = ctx.s.delivery_spec!.environments;
+  if (envs.length === 0) {
+    setDelivery(ctx, { status: "done", ...(sha ? { merged_sha: sha } : {}) });
+    return;
+  }
+  setDelivery(ctx, { status: "deploying", environment: 0, ...(sha ? { merged_sha: sha } : {}) });
+  ctx.effects.push({ type: "deliver", step: "deploy", environment: envs[0]! });
+}
+
+/** Red CI: the revise phase and everything after it run again with the failing checks as feedback. */
+function revise(ctx: Ctx, failing: { name: string; summary: string }[]): void {
+  const { s } = ctx;
+  const spec = s.delivery_spec!;
+  const names = failing.map((f) => f.name).join(", ") || "required checks";
+  const revisions = s.delivery!.revisions + 1;
+  const phase = spec.revise_phase ? s.phases.find((p) => p.id === spec.revise_phase) : undefined;
+  if (!phase || revisions > spec.max_revisions) {
+    setDelivery(ctx, { failing, revisions });
+    s.status = "failed";
+    s.reason = phase
+      ? `CI failed (${names}) after ${spec.max_revisions} revision(s)`
+      : `CI failed (${names}) and no phase is set to revise (delivery.revise_phase)`;
+    return;
+  }
+  const feedback = [
+    `The pull request's checks failed: ${names}.`,
+    ...failing.map((f) => `- ${f.name}: ${f.summary}`.trimEnd()),
+  ].join("\n");
+  setDelivery(ctx, { status: "revising", failing, revisions });
+  s.audit.push({ at: ctx.at, by: "orchestrate", what: `CI failed (${names}): ${phase.id} runs again` });
+  // The phase's tasks and everything downstream of them run again.
+  const again = new Set<string>();
+  const queue = [...phase.tasks];
+  while (queue.length > 0) {
+    const id = queue.shift()!;
+    if (again.has(id)) continue;
+    again.add(id);
+    queue.push(...dependentsOf(s, id));
+  }
+  for (const id of again) {
+    const t = s.tasks[id]!;
+    if (t.status !== "succeeded" && t.status !== "skipped") continue;
+    setTask(ctx, id, "pending", {
+      revision: t.revision + 1,
+      failures: 0,
+      reason: undefined,
+      ...(phase.tasks.includes(id) ? { feedback } : {}),
+    });
+  }
+  s.status = "running";
+  for (const id of again) promote(ctx, id);
+}
+
+export const deliveryHandlers: {
+  pr_opened: Handler<"pr_opened">;
+  checks_completed: Handler<"checks_completed">;
+  pr_merged: Handler<"pr_merged">;
+  pr_not_mergeable: Handler<"pr_not_mergeable">;
+  deployment_created: Handler<"deployment_created">;
+  deployment_status: Handler<"deployment_status">;
+} = {
+  pr_opened(ctx, e) {
+    const d = delivery(ctx);
+    if (!d) return "the execution is not delivering";
+    setDelivery(ctx, { status: "awaiting_checks", pr: e.number, sha: e.sha });
+    return undefined;
+  },
+
+  checks_completed(ctx, e) {
+    const d = delivery(ctx);
+    if (!d || (d.status !== "awaiting_checks" && d.status !== "conflict"))
+      return "no pull request is waiting for its checks";
+    if (d.sha !== e.sha && d.status !== "conflict")
+      return `checks of ${e.sha.slice(0, 7)} do not count: the pull request is at ${d.sha?.slice(0, 7)}`;
+    if (e.conclusion === "failure") {
+      revise(ctx, e.failing);
+      return undefined;
+    }
+    setDelivery(ctx, { sha: e.sha, failing: [] });
+    const spec = ctx.s.delivery_spec!;
+    if (spec.merge === "auto") {
+      setDelivery(ctx, { status: "merging" });
+      ctx.effects.push({ type: "deliver", step: "merge" });
+    } else if (spec.merge === "manual") {
+      setDelivery(ctx, { status: "awaiting_merge" });
+      ctx.effects.push({
+        type: "notify",
+        level: "info",
+        message: `checks passed on #${d.pr}: it is ready to merge`,
+        mention: [],
+      });
+    } else afterMerge(ctx, undefined);
+    return undefined;
+  },
+
+  pr_merged(ctx, e) {
+    const d = delivery(ctx);
+    if (!d || (d.status !== "merging" && d.status !== "awaiting_merge" && d.status !== "awaiting_checks")) {
+      return "no pull request is waiting to be merged";
+    }
+    ctx.s.audit.push({
+      at: ctx.at,
+      by: e.by ?? "orchestrate",
+      what: `merged #${d.pr} at ${e.sha.slice(0, 7)}`,
+    });
+    afterMerge(ctx, e.sha);
+    return undefined;
+  },
+
+  pr_not_mergeable(ctx, e) {
+    const d = delivery(ctx);
+    if (!d || d.status !== "merging") return "no merge is under way";
+    if (e.conflict) {
+      setDelivery(ctx, { status: "conflict" });
+      ctx.effects.push({
+        type: "notify",
+        level: "error",
+        message: `#${d.pr} has a merge conflict with its base: ${e.reason}. Update the branch; delivery goes on when its checks pass again.`,
+        mention: [],
+      });
+      return undefined;
+    }
+    // Not mergeable yet (a merge queue eviction, checks still settling): wait, the next reconcile tries again.
+    ctx.effects.push({
+      type: "notify",
+      level: "info",
+      message: `#${d.pr} cannot be merged yet: ${e.reason}`,
+      mention: [],
+    });
+    return undefined;
+  },
+
+  deployment_created(ctx, e) {
+    const d = delivery(ctx);
+    if (!d || d.status !== "deploying") return "no deployment is under way";
+    setDelivery(ctx, {
+      deployments: { ...d.deployments, [e.environment]: { id: e.deployment, state: "created" } },
+    });
+    return undefined;
+  },
+
+  deployment_status(ctx, e) {
+    const d = delivery(ctx);
+    const envs = ctx.s.delivery_spec?.environments ?? [];
+    if (!d || d.status !== "deploying" || envs[d.environment ?? -1] !== e.environment) {
+      return `no deployment to ${e.environment} is under way`;
+    }
+    setDelivery(ctx, {
+      deployments: { ...d.deployments, [e.environment]: { ...d.deployments[e.environment], state: e.state } },
+    });
+    if (e.state === "failure" || e.state === "error") {
+      ctx.s.status = "failed";
+      ctx.s.reason = `deployment to ${e.environment} failed${e.description ? `: ${e.description}` : ""}`;
+      return undefined;
+    }
+    if (e.state !== "success") return undefined;
+    const next = (d.environment ?? 0) + 1;
+    if (next >= envs.length) {
+      setDelivery(ctx, { status: "done" });
+      return undefined;
+    }
+    setDelivery(ctx, { environment: next });
+    ctx.effects.push({ type: "deliver", step: "deploy", environment: envs[next]! });
+    return undefined;
+  },
+};

@@ -1,0 +1,211 @@
+import { describe, expect, it } from "vitest";
+import { defaultPolicy } from "../../../src/core/plan/schema.ts";
+import {
+  type Effect,
+  type EventInput,
+  EventSchema,
+  type ExecutionEvent,
+  type ExecutionState,
+  reduce,
+} from "../../../src/core/state/index.ts";
+import type { DeliverySpec } from "../../../src/core/state/types.ts";
+
+const SPEC: DeliverySpec = {
+  pr: "ready",
+  merge: "auto",
+  merge_method: "squash",
+  environments: ["staging", "production"],
+  delete_branches: true,
+  revise_phase: "testing",
+  max_revisions: 1,
+};
+
+function run(spec: Partial<DeliverySpec> = {}) {
+  let n = 0;
+  let state: ExecutionState | undefined;
+  const send = (input: Record<string, unknown>): Effect[] => {
+    const event = EventSchema.parse({ id: `e${++n}`, at: n * 10, ...input } as EventInput) as ExecutionEvent;
+    const out = reduce(state, event);
+    state = out.state;
+    return out.effects;
+  };
+  send({
+    type: "execution_started",
+    execution: "x",
+    tasks: [
+      { id: "build/dev", agent: "dev", phase: "build" },
+      { id: "testing/qa", agent: "qa", phase: "testing", needs: ["build/dev"] },
+      { id: "delivery/ops", agent: "ops", phase: "delivery", needs: ["testing/qa"] },
+    ],
+    phases: ["build", "testing", "delivery"].map((id, i, all) => ({
+      id,
+      name: id,
+      needs: i ? [all[i - 1]!] : [],
+      tasks: [`${id}/${["dev", "qa", "ops"][i]}`],
+      parallel: true,
+    })),
+    policy: defaultPolicy(),
+    delivery: { ...SPEC, ...spec },
+  });
+  const finish = (id: string) => {
+    const attempt = state!.tasks[id]!.attempt;
+    send({ type: "task_started", task: id, attempt });
+    return send({ type: "task_succeeded", task: id, attempt });
+  };
+  const finishAll = () => ["build/dev", "testing/qa", "delivery/ops"].map((id) => finish(id)).at(-1)!;
+  return {
+    send,
+    finishAll,
+    finish,
+    get state() {
+      return state!;
+    },
+  };
+}
+
+const rejected = (effects: Effect[]) => effects.find((e) => e.type === "rejected");
+
+describe("delivery", () => {
+  it("green path: PR, checks, merge, staging then production, then complete", () => {
+    const r = run();
+    expect(r.finishAll()).toContainEqual({ type: "deliver", step: "open_pr" });
+    expect(r.state.status).toBe("delivering");
+    r.send({ type: "pr_opened", number: 12, sha: "a".repeat(40) });
+    expect(r.send({ type: "checks_completed", sha: "a".repeat(40), conclusion: "success" })).toContainEqual({
+      type: "deliver",
+      step: "merge",
+    });
+    expect(r.send({ type: "pr_merged", sha: "m".repeat(40) })).toContainEqual({
+      type: "deliver",
+      step: "deploy",
+      environment: "staging",
+    });
+    r.send({ type: "deployment_created", environment: "staging", deployment: 1 });
+    expect(r.send({ type: "deployment_status", environment: "staging", state: "success" })).toContainEqual({
+      type: "deliver",
+      step: "deploy",
+      environment: "production",
+    });
+    const done = r.send({ type: "deployment_status", environment: "production", state: "success" });
+    expect(done).toContainEqual({ type: "complete", status: "succeeded" });
+    expect(r.state.delivery).toMatchObject({ status: "done", pr: 12, merged_sha: "m".repeat(40) });
+  });
+
+  it("red CI re-runs the testing phase and what follows with the failing checks as feedback, then passes", () => {
+    const r = run();
+    r.finishAll();
+    r.send({ type: "pr_opened", number: 12, sha: "a".repeat(40) });
+    const red = r.send({
+      type: "checks_completed",
+      sha: "a".repeat(40),
+      conclusion: "failure",
+      failing: [{ name: "unit", summary: "2 failed" }],
+    });
+    const dispatch = red.find((e) => e.type === "dispatch");
+    expect(dispatch).toEqual({
+      type: "dispatch",
+      tasks: [
+        {
+          id: "testing/qa",
+          agent: "qa",
+          phase: "testing",
+          attempt: 2,
+          feedback: "The pull request's checks failed: unit.\n- unit: 2 failed",
+        },
+      ],
+    });
+    expect(r.state.status).toBe("running");
+    expect(r.state.tasks["build/dev"]!.status).toBe("succeeded");
+    expect(r.state.tasks["delivery/ops"]!.status).toBe("pending");
+    r.finish("testing/qa");
+    expect(r.finish("delivery/ops")).toContainEqual({ type: "deliver", step: "open_pr" });
+    r.send({ type: "pr_opened", number: 12, sha: "b".repeat(40) });
+    expect(
+      rejected(r.send({ type: "checks_completed", sha: "a".repeat(40), conclusion: "success" }))?.reason,
+    ).toMatch(/do not count/);
+    expect(r.send({ type: "checks_completed", sha: "b".repeat(40), conclusion: "success" })).toContainEqual({
+      type: "deliver",
+      step: "merge",
+    });
+  });
+
+  it("fails past max_revisions, naming the checks", () => {
+    const r = run({ max_revisions: 0 });
+    r.finishAll();
+    r.send({ type: "pr_opened", number: 1, sha: "a".repeat(40) });
+    const out = r.send({
+      type: "checks_completed",
+      sha: "a".repeat(40),
+      conclusion: "failure",
+      failing: [{ name: "lint", summary: "" }],
+    });
+    expect(out).toContainEqual({
+      type: "complete",
+      status: "failed",
+      reason: "CI failed (lint) after 0 revision(s)",
+    });
+  });
+
+  it("a failed staging deployment stops production", () => {
+    const r = run();
+    r.finishAll();
+    r.send({ type: "pr_opened", number: 1, sha: "a".repeat(40) });
+    r.send({ type: "checks_completed", sha: "a".repeat(40), conclusion: "success" });
+    r.send({ type: "pr_merged", sha: "m".repeat(40) });
+    const out = r.send({
+      type: "deployment_status",
+      environment: "staging",
+      state: "failure",
+      description: "smoke test",
+    });
+    expect(out).toContainEqual({
+      type: "complete",
+      status: "failed",
+      reason: "deployment to staging failed: smoke test",
+    });
+    expect(out.some((e) => e.type === "deliver")).toBe(false);
+    expect(
+      rejected(r.send({ type: "deployment_status", environment: "production", state: "success" })),
+    ).toBeDefined();
+  });
+
+  it("a merge conflict waits for new checks; a merge-queue eviction is not a failure; cancel ends delivery", () => {
+    const r = run({ merge: "auto", environments: [] });
+    r.finishAll();
+    r.send({ type: "pr_opened", number: 1, sha: "a".repeat(40) });
+    r.send({ type: "checks_completed", sha: "a".repeat(40), conclusion: "success" });
+    const evicted = r.send({ type: "pr_not_mergeable", reason: "removed from the merge queue" });
+    expect(evicted.find((e) => e.type === "notify")).toMatchObject({ level: "info" });
+    expect(r.state.status).toBe("delivering");
+    const conflict = r.send({ type: "pr_not_mergeable", reason: "conflict in app.py", conflict: true });
+    expect(conflict.find((e) => e.type === "notify")).toMatchObject({ level: "error" });
+    expect(r.send({ type: "checks_completed", sha: "c".repeat(40), conclusion: "success" })).toContainEqual({
+      type: "deliver",
+      step: "merge",
+    });
+    const cancelled = r.send({ type: "cancel_requested", by: "alice" });
+    expect(cancelled).toContainEqual({ type: "complete", status: "cancelled", reason: "cancelled by alice" });
+  });
+
+  it("manual merge waits for a person; merge off goes straight to deployments", () => {
+    const manual = run({ merge: "manual", environments: [] });
+    manual.finishAll();
+    manual.send({ type: "pr_opened", number: 1, sha: "a".repeat(40) });
+    const ready = manual.send({ type: "checks_completed", sha: "a".repeat(40), conclusion: "success" });
+    expect(ready.some((e) => e.type === "deliver")).toBe(false);
+    expect(manual.send({ type: "pr_merged", sha: "m".repeat(40), by: "bob" })).toContainEqual({
+      type: "complete",
+      status: "succeeded",
+    });
+    const off = run({ merge: "off", environments: ["staging"] });
+    off.finishAll();
+    off.send({ type: "pr_opened", number: 1, sha: "a".repeat(40) });
+    expect(off.send({ type: "checks_completed", sha: "a".repeat(40), conclusion: "success" })).toContainEqual(
+      {
+        type: "deliver",
+        step: "deploy",
+        environment: "staging",
+      },
+    );
+  });
+});
