@@ -89,7 +89,12 @@ export function inProcessRunner(run: TaskFunction, getState: () => ExecutionStat
       const attempt = new Attempt();
       running.set(key, attempt);
       const spec = state.specs[task.id]!;
-      const node: TaskNode = { id: spec.id, agent: spec.agent, needs: spec.needs, estimate_ms: spec.estimate_ms };
+      const node: TaskNode = {
+        id: spec.id,
+        agent: spec.agent,
+        needs: spec.needs,
+        estimate_ms: spec.estimate_ms,
+      };
       if (spec.phase) node.phase = spec.phase;
       if (spec.matrix) node.matrix = spec.matrix;
       if (spec.prompt !== undefined) node.prompt = spec.prompt;

@@ -23,11 +23,13 @@ export function telemetryOf(
 ): TelemetryEvent[] {
   const scrub = scrubberFor(secrets);
   const out: TelemetryEvent[] = [];
-  const base = { at: event.at, execution };
+  // Records are literals: a spread of shared fields followed by new keys is slow to build in V8.
+  const at = event.at;
   switch (event.type) {
     case "execution_started":
       out.push({
-        ...base,
+        at,
+        execution,
         type: "lifecycle",
         name: "execution_started",
         message: `${event.tasks.length} tasks`,
@@ -37,11 +39,12 @@ export function telemetryOf(
     case "task_succeeded":
     case "task_timed_out":
     case "task_cancelled":
-      out.push({ ...base, type: "task", name: event.type, task: event.task, attempt: event.attempt });
+      out.push({ at, execution, type: "task", name: event.type, task: event.task, attempt: event.attempt });
       break;
     case "task_failed":
       out.push({
-        ...base,
+        at,
+        execution,
         type: "task",
         name: "task_failed",
         task: event.task,
@@ -51,7 +54,8 @@ export function telemetryOf(
       break;
     case "heartbeat":
       out.push({
-        ...base,
+        at,
+        execution,
         type: "heartbeat",
         name: "heartbeat",
         task: event.task,
@@ -64,7 +68,8 @@ export function telemetryOf(
       const match = /^timeout:(.+):(\d+)$/.exec(event.timer);
       if (match) {
         out.push({
-          ...base,
+          at,
+          execution,
           type: "task",
           name: "task_timed_out",
           task: match[1]!,
@@ -80,18 +85,19 @@ export function telemetryOf(
   for (const effect of effects) {
     if (effect.type === "dispatch") {
       for (const t of effect.tasks)
-        out.push({ ...base, type: "task", name: "task_dispatched", task: t.id, attempt: t.attempt });
+        out.push({ at, execution, type: "task", name: "task_dispatched", task: t.id, attempt: t.attempt });
     } else if (effect.type === "complete") {
       out.push({
-        ...base,
+        at,
+        execution,
         type: "lifecycle",
         name: `execution_${effect.status}`,
         ...(effect.reason ? { message: scrub(effect.reason) } : {}),
       });
     } else if (effect.type === "open_gate") {
-      out.push({ ...base, type: "lifecycle", name: "gate_opened", message: effect.phase });
+      out.push({ at, execution, type: "lifecycle", name: "gate_opened", message: effect.phase });
     } else if (effect.type === "notify") {
-      out.push({ ...base, type: "lifecycle", name: "notice", message: scrub(effect.message) });
+      out.push({ at, execution, type: "lifecycle", name: "notice", message: scrub(effect.message) });
     }
   }
   return out;

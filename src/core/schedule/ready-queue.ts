@@ -48,8 +48,12 @@ export function insertReady(s: ExecutionState, id: string): void {
 }
 
 export function removeReady(s: ExecutionState, id: string): void {
-  let index = lowerBound(s, id);
-  if (s.ready[index] !== id) index = s.ready.indexOf(id);
-  if (index >= 0) s.ready.splice(index, 1);
+  // Dispatch takes the head: `shift` is O(1) in V8, where `splice(0, 1)` moves every element.
+  if (s.ready[0] === id) s.ready.shift();
+  else {
+    let index = lowerBound(s, id);
+    if (s.ready[index] !== id) index = s.ready.indexOf(id);
+    if (index >= 0) s.ready.splice(index, 1);
+  }
   delete s.rr_seq[id];
 }
