@@ -1,4 +1,4 @@
-// Bundles the CLI, the library and (later) the Action with esbuild into dist/.
+// Bundles the CLI, the library and the Action with esbuild into dist/.
 // dist/ is committed: .ci/check-dist fails when it differs from a fresh build.
 import { readFileSync } from "node:fs";
 import { build } from "esbuild";
@@ -22,5 +22,7 @@ const common = {
 await Promise.all([
   build({ ...common, entryPoints: ["src/cli/index.ts"], outfile: "dist/cli/index.js" }),
   build({ ...common, entryPoints: ["src/index.ts"], outfile: "dist/lib/index.js", packages: "external" }),
+  // The Action runs from the repository as it is checked out: every dependency is bundled.
+  build({ ...common, entryPoints: ["src/action/index.ts"], outfile: "dist/action/index.js" }),
   build({ ...common, entryPoints: ["src/app/index.ts"], outfile: "dist/app/index.js", packages: "external" }),
 ]);

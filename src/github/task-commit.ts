@@ -1,0 +1,204 @@
+import { failure, messageOf, statusOf } from "./errors.ts";
+import type { GitHubClient } from "./octokit.ts";
+import type { RepoRef } from "./ports.ts";
+import { readFile } from "./read-file.ts";
+import { type ResultRecord, ResultRecordSchema, resultPath, taskBranch } from "./result-record.ts";
+
+/** A file of a task's commit: new content (with its git mode), or `null` to delete it. */
+export interface TaskFile {
+  path: string;
+  content: Buffer | null;
+  /** `100644` (default), `100755` (executable) or `120000` (symlink; the content is its target). */
+  mode?: "100644" | "100755" | "120000";
+}
+
+/** What one attempt commits to its task branch. */
+export interface TaskCommit {
+  issue: number;
+  /** The commit the attempt started from (the checkout of the working branch). */
+  base: string;
+  files: TaskFile[];
+  /** Written to `resultPath(record.task)`. */
+  record: ResultRecord;
+  message: string;
+}
+
+/** The task branch holds a later attempt than the one committing: its result is not wanted. */
+export class StaleAttemptError extends Error {
+  readonly current: number;
+  constructor(task: string, attempt: number, current: number) {
+    super(`attempt ${attempt} of ${task} is stale: its task branch already holds attempt ${current}`);
+    this.name = "StaleAttemptError";
+    this.current = current;
+  }
+}
+
+export interface TaskCommitOptions {
+  /** Ref updates tried before giving up when the task branch keeps moving. Default 5. */
+  tries?: number;
+  /** Blob uploads at once. Default 6. */
+  concurrency?: number;
+}
+
+const PERMISSION = "contents: write" as const;
+
+/**
+ * Commits an attempt's files and result record on top of `base` and moves the task branch
+ * (`taskBranch(issue, task)`) to it. The branch is created when missing; when it exists, its head
+ * becomes the second parent, so the update is a fast-forward and earlier attempts stay in its
+ * history while the tree is exactly `base` plus this attempt's files. A branch that moved meanwhile
+ * is re-read and the commit made again (up to `tries`); a branch already holding a later attempt
+ * stops with a StaleAttemptError. Returns the commit sha.
+ */
+export async function commitTaskResult(
+  client: GitHubClient,
+  repo: RepoRef,
+  commit: TaskCommit,
+  options: TaskCommitOptions = {},
+): Promise<string> {
+  const { record } = commit;
+  const branch = taskBranch(commit.issue, record.task);
+  const where = `${repo.owner}/${repo.repo}`;
+  const write = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await fn();
+    } catch (error) {
+      throw failure(`${what} in ${where}`, error, PERMISSION);
+    }
+  };
+
+  const blobs = await uploadBlobs(client, repo, commit.files, options.concurrency ?? 6, write);
+  const baseCommit = await write(`read commit ${commit.base}`, () =>
+    client.rest.git.getCommit({ owner: repo.owner, repo: repo.repo, commit_sha: commit.base }),
+  );
+  const entries = [
+    ...commit.files.map((file, i) => ({
+      path: file.path,
+      mode: file.mode ?? ("100644" as const),
+      type: "blob" as const,
+      sha: blobs[i] ?? null,
+    })),
+    {
+      path: resultPath(record.task),
+      mode: "100644" as const,
+      type: "blob" as const,
+      content: `${JSON.stringify(record, null, 2)}\n`,
+    },
+  ];
+  const tree = await write(`create the tree of ${record.task}`, () =>
+    client.rest.git.createTree({
+      owner: repo.owner,
+      repo: repo.repo,
+      base_tree: baseCommit.data.tree.sha,
+      tree: entries,
+    }),
+  );
+
+  const tries = options.tries ?? 5;
+  for (let attempt = 1; attempt <= tries; attempt++) {
+    const head = await branchHead(client, repo, branch);
+    if (head !== undefined) await assertNotStale(client, repo, head, record);
+    const parents = head === undefined || head === commit.base ? [commit.base] : [commit.base, head];
+    const created = await write(`create the commit of ${record.task}`, () =>
+      client.rest.git.createCommit({
+        owner: repo.owner,
+        repo: repo.repo,
+        message: commit.message,
+        tree: tree.data.sha,
+        parents,
+      }),
+    );
+    const sha = created.data.sha;
+    try {
+      if (head === undefined) {
+        await client.rest.git.createRef({
+          owner: repo.owner,
+          repo: repo.repo,
+          ref: `refs/heads/${branch}`,
+          sha,
+          request: { retries: 0 },
+        });
+      } else {
+        await client.rest.git.updateRef({
+          owner: repo.owner,
+          repo: repo.repo,
+          ref: `heads/${branch}`,
+          sha,
+          force: false,
+        });
+      }
+      return sha;
+    } catch (error) {
+      const said = messageOf(error);
+      const moved =
+        statusOf(error) === 409 ||
+        (statusOf(error) === 422 && /already exists|fast.?forward|does not exist/i.test(said));
+      if (!moved) throw failure(`move ${branch} to ${sha} in ${where}`, error, PERMISSION);
+    }
+  }
+  throw failure(
+    `move ${branch} in ${where}`,
+    new Error(`the branch kept moving (${tries} tries)`),
+    PERMISSION,
+  );
+}
+
+async function uploadBlobs(
+  client: GitHubClient,
+  repo: RepoRef,
+  files: readonly TaskFile[],
+  concurrency: number,
+  write: <T>(what: string, fn: () => Promise<T>) => Promise<T>,
+): Promise<(string | undefined)[]> {
+  const shas: (string | undefined)[] = new Array(files.length).fill(undefined);
+  let next = 0;
+  const worker = async () => {
+    while (next < files.length) {
+      const i = next++;
+      const file = files[i]!;
+      if (file.content === null) continue;
+      const content = file.content.toString("base64");
+      const blob = await write(`upload ${file.path}`, () =>
+        client.rest.git.createBlob({ owner: repo.owner, repo: repo.repo, content, encoding: "base64" }),
+      );
+      shas[i] = blob.data.sha;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, files.length)) }, worker));
+  return shas;
+}
+
+async function branchHead(client: GitHubClient, repo: RepoRef, branch: string): Promise<string | undefined> {
+  try {
+    const { data } = await client.rest.git.getRef({
+      owner: repo.owner,
+      repo: repo.repo,
+      ref: `heads/${branch}`,
+    });
+    return data.object.sha;
+  } catch (error) {
+    if (statusOf(error) === 404) return undefined;
+    throw failure(`read branch ${branch} of ${repo.owner}/${repo.repo}`, error, "contents: read");
+  }
+}
+
+/** Throws when the record at `head` names a later attempt of the same task. */
+async function assertNotStale(client: GitHubClient, repo: RepoRef, head: string, record: ResultRecord) {
+  let text: string | undefined;
+  try {
+    text = (await readFile(client, repo, resultPath(record.task), head))?.text;
+  } catch (error) {
+    throw failure(`read ${resultPath(record.task)} at ${head}`, error, "contents: read");
+  }
+  if (text === undefined) return;
+  let current: number | undefined;
+  try {
+    const parsed = ResultRecordSchema.safeParse(JSON.parse(text));
+    if (parsed.success && parsed.data.task === record.task) current = parsed.data.attempt;
+  } catch {
+    return; // an unreadable record is replaced
+  }
+  if (current !== undefined && current > record.attempt) {
+    throw new StaleAttemptError(record.task, record.attempt, current);
+  }
+}

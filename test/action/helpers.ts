@@ -1,0 +1,187 @@
+/** Drives the Action's runner in-process against the mocked GitHub API, as the runner machine would. */
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { readInputs } from "../../src/action/inputs.ts";
+import { runAction } from "../../src/action/runner.ts";
+import { actionIO } from "../../src/action/workflow-commands.ts";
+import { seededRandom } from "../../src/engine/seeded-random.ts";
+import { createTestOctokit } from "../../src/github/octokit.ts";
+import type { GitHubMock } from "../support/github/index.ts";
+import { examplePayload, withPatch } from "../support/github/payloads.ts";
+
+export const OWNER = "Codertocat";
+export const REPO = "Hello-World";
+export const TOKEN = "ghs_actionTestToken000000000000000000000";
+
+/** Two phases: the architect writes a design; the developer reads it and changes the checkout. */
+export const PLAN = `version: 1
+agents:
+  architect:
+    run: 'printf "# Design\\n" > "$ORCHESTRATE_ARTIFACTS/design.md"; echo "design done"'
+    outputs: { design: { path: design.md } }
+  dev:
+    run: 'mkdir -p src && cp "$ORCHESTRATE_INPUTS/design__architect/design.md" "$ORCHESTRATE_ARTIFACTS/notes.md" && echo "export const x = 1;" > src/x.ts && mkdir -p .github/workflows && echo "on: push" > .github/workflows/new.yml'
+    outputs: { notes: { path: notes.md } }
+phases:
+  - { id: design, agents: [architect] }
+  - { id: build, needs: [design], agents: [dev] }
+`;
+
+/** GitHub's side of issues, check runs, permissions and dispatches, kept in memory. */
+export function fakeIssueSide(gh: GitHubMock) {
+  const comments: { id: number; body: string }[] = [];
+  const workflowDispatches: { workflow: string; ref: string; inputs: Record<string, string> }[] = [];
+  const resultDispatches: { event_type: string; client_payload: Record<string, unknown> }[] = [];
+  gh.on("GET /repos/{owner}/{repo}/collaborators/{username}/permission", ({ params }) => {
+    const permission = params.username === "reader" ? "read" : "write";
+    return [200, { permission, role_name: permission, user: null }];
+  });
+  gh.on("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", () => [200, comments]);
+  gh.on("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", ({ body }) => {
+    const comment = { id: comments.length + 100, body: (body as { body: string }).body };
+    comments.push(comment);
+    return [201, comment];
+  });
+  gh.on("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", ({ params, body }) => {
+    const c = comments.find((x) => x.id === Number(params.comment_id))!;
+    c.body = (body as { body: string }).body;
+    return [200, c];
+  });
+  gh.on("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", () => [
+    200,
+    { total_count: 0, check_runs: [] },
+  ]);
+  let checks = 0;
+  gh.on("POST /repos/{owner}/{repo}/check-runs", ({ body }) => [201, { id: ++checks, ...(body as object) }]);
+  gh.on("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", ({ params, body }) => [
+    200,
+    { id: Number(params.check_run_id), ...(body as object) },
+  ]);
+  gh.on("POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches", ({ params, body }) => {
+    const b = body as { ref: string; inputs: Record<string, string> };
+    workflowDispatches.push({ workflow: params.workflow_id!, ref: b.ref, inputs: b.inputs });
+    return [204];
+  });
+  gh.on("POST /repos/{owner}/{repo}/dispatches", ({ body }) => {
+    resultDispatches.push(body as (typeof resultDispatches)[number]);
+    return [204];
+  });
+  return { comments, workflowDispatches, resultDispatches };
+}
+
+/** What one run of the Action left: exit code, log lines, outputs and summary. */
+export interface ActionRun {
+  code: number;
+  lines: string[];
+  outputs: Record<string, string>;
+  summary: string;
+  /** `::error::` lines outside of `::stop-commands::` blocks. */
+  errors: string[];
+}
+
+/** Parses a `$GITHUB_OUTPUT` file (heredoc form). */
+export function parseOutputs(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const lines = text.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^([^<]+)<<(.+)$/.exec(lines[i]!);
+    if (!m) continue;
+    const value: string[] = [];
+    for (i++; i < lines.length && lines[i] !== m[2]; i++) value.push(lines[i]!);
+    out[m[1]!] = value.join("\n");
+  }
+  return out;
+}
+
+/** Log lines that are workflow commands the runner obeys (outside `::stop-commands::` blocks). */
+export function activeCommands(lines: readonly string[]): string[] {
+  const out: string[] = [];
+  let stop: string | undefined;
+  for (const line of lines) {
+    if (stop !== undefined) {
+      if (line === `::${stop}::`) stop = undefined;
+      continue;
+    }
+    const m = /^::stop-commands::(.+)$/.exec(line);
+    if (m) stop = m[1];
+    else if (line.startsWith("::")) out.push(line);
+  }
+  return out;
+}
+
+/** Writes an event payload to a temporary file and returns its path. */
+export function eventFile(payload: unknown): string {
+  const path = join(mkdtempSync(join(tmpdir(), "orchestrate-event-")), "event.json");
+  writeFileSync(path, JSON.stringify(payload));
+  return path;
+}
+
+/** The runner's environment for a job of `Codertocat/Hello-World`, with `INPUT_*` set from `inputs`. */
+export function jobEnv(
+  inputs: Record<string, string>,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  const dir = mkdtempSync(join(tmpdir(), "orchestrate-job-"));
+  const env: Record<string, string> = {
+    GITHUB_REPOSITORY: `${OWNER}/${REPO}`,
+    GITHUB_API_URL: "https://api.github.com",
+    GITHUB_SERVER_URL: "https://github.com",
+    GITHUB_RUN_ID: "4242",
+    GITHUB_OUTPUT: join(dir, "output"),
+    GITHUB_STEP_SUMMARY: join(dir, "summary"),
+    RUNNER_TEMP: join(dir, "temp"),
+    GITHUB_WORKSPACE: mkdtempSync(join(tmpdir(), "orchestrate-workspace-")),
+    ...extra,
+  };
+  writeFileSync(env.GITHUB_OUTPUT!, "");
+  writeFileSync(env.GITHUB_STEP_SUMMARY!, "");
+  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
+  return env;
+}
+
+/** Runs the Action in-process with `env`; the GitHub client sends every request once. */
+export async function runIn(env: Record<string, string>): Promise<ActionRun> {
+  const lines: string[] = [];
+  let pending = "";
+  const io = actionIO(
+    (text) => {
+      pending += text;
+      const parts = pending.split("\n");
+      pending = parts.pop() ?? "";
+      lines.push(...parts);
+    },
+    { GITHUB_OUTPUT: env.GITHUB_OUTPUT, GITHUB_STEP_SUMMARY: env.GITHUB_STEP_SUMMARY },
+  );
+  let now = Date.UTC(2025, 5, 1);
+  const code = await runAction(readInputs(env), env, {
+    io,
+    createClient: createTestOctokit,
+    now: () => (now += 1000),
+    random: seededRandom(7),
+  });
+  const read = (path: string | undefined) => (path ? readFileSync(path, "utf8") : "");
+  return {
+    code,
+    lines,
+    outputs: parseOutputs(read(env.GITHUB_OUTPUT)),
+    summary: read(env.GITHUB_STEP_SUMMARY),
+    errors: activeCommands(lines).filter((l) => l.startsWith("::error::")),
+  };
+}
+
+/** `issues.labeled` with the `orchestrate` label, from the real example payload. */
+export function labeledPayload(sender = OWNER) {
+  return withPatch(examplePayload("issues", "labeled"), {
+    label: { name: "orchestrate" },
+    sender: { login: sender },
+    issue: { title: "Sign-up page", body: "Project: sign-up\nRequirements: email login" },
+  });
+}
+
+/** `repository_dispatch` `orchestrate-result` for this repository, from the real example payload. */
+export function resultPayload(clientPayload: Record<string, unknown>) {
+  const repository = examplePayload("issues", "labeled").repository;
+  const base = examplePayload("repository_dispatch");
+  return { ...base, action: "orchestrate-result", client_payload: clientPayload, repository };
+}

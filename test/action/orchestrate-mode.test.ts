@@ -1,0 +1,150 @@
+import { describe, expect, it } from "vitest";
+import type { ExecutionState } from "../../src/core/state/types.ts";
+import { resultPath, taskBranch } from "../../src/github/result-record.ts";
+import { fakeRepo, useGitHubMock } from "../support/github/index.ts";
+import { examplePayload, withPatch } from "../support/github/payloads.ts";
+import {
+  eventFile,
+  fakeIssueSide,
+  jobEnv,
+  labeledPayload,
+  OWNER,
+  PLAN,
+  REPO,
+  runIn,
+  TOKEN,
+} from "./helpers.ts";
+
+const gh = useGitHubMock();
+
+function orchestrate(event: string, payload: unknown) {
+  return runIn(
+    jobEnv(
+      { mode: "orchestrate", "github-token": TOKEN },
+      { GITHUB_EVENT_NAME: event, GITHUB_EVENT_PATH: eventFile(payload) },
+    ),
+  );
+}
+
+function setup() {
+  const repo = fakeRepo(gh, { owner: OWNER, repo: REPO, files: { ".github/orchestrate.yml": PLAN } });
+  return { repo, side: fakeIssueSide(gh) };
+}
+
+function stateOf(repo: ReturnType<typeof setup>["repo"]): ExecutionState {
+  return JSON.parse(repo.git.readFile("orchestrate-state", "executions/1/state.json")!) as ExecutionState;
+}
+
+/** A real payload of a manual run of the orchestrator workflow, in this repository. */
+function manualRun() {
+  return {
+    ...examplePayload("workflow_dispatch"),
+    repository: examplePayload("issues", "labeled").repository,
+  };
+}
+
+describe("mode orchestrate", () => {
+  it("starts an execution for a labeled issue and dispatches the agents workflow", async () => {
+    const { repo, side } = setup();
+    const run = await orchestrate("issues", labeledPayload());
+    expect(run.errors).toEqual([]);
+    expect(run.code).toBe(0);
+    expect(run.outputs).toEqual({ status: "handled", executions: JSON.stringify([`${OWNER}/${REPO}#1`]) });
+    expect(repo.git.head("orchestrate/issue-1")).toBeDefined();
+    expect(stateOf(repo).tasks["design/architect"]?.status).toBe("queued");
+    expect(side.workflowDispatches).toHaveLength(1);
+    expect(run.summary).toContain(`| ${OWNER}/${REPO}#1 | labeled, tick | running |`);
+  });
+
+  it("refuses a labeler without write access, and changes nothing", async () => {
+    const { repo, side } = setup();
+    const run = await orchestrate("issues", labeledPayload("reader"));
+    expect(run.code).toBe(0);
+    expect(side.comments[0]?.body).toMatch(/^@reader only people with write access can start Orchestrate/);
+    expect(repo.git.head("orchestrate-state")).toBeUndefined();
+    expect(run.outputs.status).toBe("handled");
+  });
+
+  it("is idle for an event that concerns no execution, without a GitHub request", async () => {
+    const run = await orchestrate("issues", examplePayload("issues", "opened"));
+    expect(run.code).toBe(0);
+    expect(run.outputs).toEqual({ status: "idle", executions: "[]" });
+    expect(gh.requests).toEqual([]);
+  });
+
+  it("reconciles every execution on a tick: a result whose dispatch was lost is applied", async () => {
+    const { repo, side } = setup();
+    await orchestrate("issues", labeledPayload());
+    // The design task committed its result, but no orchestrate-result dispatch arrived.
+    const branch = taskBranch(1, "design/architect");
+    repo.git.branch(branch, "orchestrate/issue-1");
+    repo.git.commitFiles(branch, {
+      ".orchestrate/artifacts/design__architect/design.md": "# Design\n",
+      [resultPath("design/architect")]: JSON.stringify({
+        execution: `${OWNER}/${REPO}#1`,
+        task: "design/architect",
+        attempt: 1,
+        status: "succeeded",
+        artifacts: [{ name: "design", path: "design.md" }],
+      }),
+    });
+    const run = await orchestrate("workflow_dispatch", manualRun());
+    expect(run.errors).toEqual([]);
+    expect(stateOf(repo).tasks["design/architect"]?.status).toBe("succeeded");
+    expect(JSON.parse(side.workflowDispatches.at(-1)!.inputs.tasks!)).toEqual([
+      expect.objectContaining({ id: "build/dev", attempt: 1 }),
+    ]);
+  });
+
+  it("turns a finished agents run into job results: a job that left no record failed", async () => {
+    const { repo } = setup();
+    await orchestrate("issues", labeledPayload());
+    const payload = withPatch(examplePayload("workflow_run", "completed"), { workflow_run: { id: 77 } });
+    gh.on("GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs", ({ params }) => {
+      expect(params.run_id).toBe("77");
+      const job = (id: number, name: string, conclusion: string) => ({
+        id,
+        name,
+        status: "completed",
+        conclusion,
+      });
+      return [
+        200,
+        {
+          total_count: 2,
+          jobs: [job(1, "run / design/architect#1 (issue 1)", "failure"), job(2, "lint", "success")],
+        },
+      ];
+    });
+    const run = await orchestrate("workflow_run", payload);
+    expect(run.errors).toEqual([]);
+    const task = stateOf(repo).tasks["design/architect"]!;
+    expect(task.errors[0]).toMatchObject({ attempt: 1, kind: "no_result" });
+  });
+
+  it("reports a GitHub failure as one error line and fails the step", async () => {
+    fakeRepo(gh, { owner: OWNER, repo: REPO, files: { ".github/orchestrate.yml": PLAN } });
+    gh.on("GET /repos/{owner}/{repo}/collaborators/{username}/permission", () => [
+      401,
+      { message: "Bad credentials", documentation_url: "https://docs.github.com/rest", status: "401" },
+    ]);
+    const run = await orchestrate("issues", labeledPayload());
+    expect(run.code).toBe(1);
+    expect(run.errors).toHaveLength(1);
+    expect(run.errors[0]).toMatch(/^::error::Codertocat\/Hello-World#1: .*Bad credentials/);
+    expect(run.outputs.status).toBe("failed");
+  });
+
+  it("needs the event: a missing payload file is one error", async () => {
+    const run = await runIn(
+      jobEnv(
+        { mode: "orchestrate", "github-token": TOKEN },
+        { GITHUB_EVENT_NAME: "issues", GITHUB_EVENT_PATH: "/nonexistent/event.json" },
+      ),
+    );
+    expect(run.code).toBe(1);
+    expect(run.errors).toEqual([
+      expect.stringMatching(/^::error::cannot read the event payload \/nonexistent\/event.json/),
+    ]);
+  });
+});
