@@ -5,11 +5,18 @@ import { AppHost, type AppOptions } from "./host.ts";
 /** Webhooks the app listens to; each becomes triggers for the executions it concerns. */
 export const APP_EVENTS = [
   "issues.labeled",
+  "issues.unlabeled",
+  "issues.closed",
   "issue_comment.created",
   "pull_request_review.submitted",
   "check_run.requested_action",
   "repository_dispatch",
   "workflow_job.completed",
+  "check_suite.completed",
+  "workflow_run.completed",
+  "status",
+  "pull_request.closed",
+  "deployment_status",
 ] as const;
 
 /**

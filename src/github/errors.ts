@@ -80,7 +80,9 @@ export type AppPermission =
   | "checks: write"
   | "actions: write"
   | "metadata: read"
-  | "members: read";
+  | "members: read"
+  | "pull_requests: write"
+  | "deployments: write";
 
 /**
  * Wraps an unexpected failure of `operation`, which needs `permission`. Errors that are already

@@ -3,6 +3,7 @@ import { Checks, type ChecksOptions } from "./checks.ts";
 import { Comments } from "./comments.ts";
 import { Contents } from "./contents.ts";
 import { Dashboard } from "./dashboard.ts";
+import { Delivery } from "./delivery.ts";
 import { Dispatch } from "./dispatch.ts";
 import { Labels } from "./labels.ts";
 import type { GitHubClient } from "./octokit.ts";
@@ -22,6 +23,7 @@ export {
 export { COMMENT_LIMIT, Comments, capComment } from "./comments.ts";
 export { Contents } from "./contents.ts";
 export { DASHBOARD_MARKER, Dashboard, dashboardBody } from "./dashboard.ts";
+export { Delivery } from "./delivery.ts";
 export { Dispatch, MAX_DISPATCH_INPUTS } from "./dispatch.ts";
 export { GitHubError, RateLimitError } from "./errors.ts";
 export { ESCALATED_LABEL, escalatedPhases, Labels } from "./labels.ts";
@@ -63,5 +65,6 @@ export function githubPorts(client: GitHubClient, options: GitHubPortsOptions = 
     contents: new Contents(client),
     permissions: new Permissions(client),
     labels: new Labels(client),
+    delivery: new Delivery(client),
   };
 }

@@ -11,6 +11,7 @@ import {
 import type { Clock, Random } from "../ports/clock.ts";
 import type { NewEvent } from "../ports/engine-ports.ts";
 import { type CommandOptions, type CommandTrigger, commandOutcome } from "./commands.ts";
+import { ciEvents, deliverStep, finishExecution } from "./deliver.ts";
 import { ESCALATED_LABEL, escalatedPhases } from "./labels.ts";
 import { checkOf } from "./phase-checks.ts";
 import {
@@ -31,6 +32,10 @@ export type Trigger =
   | { kind: "job_completed"; delivery: string; task: string; attempt: number; conclusion: string }
   | { kind: "events"; events: NewEvent[] }
   | { kind: "tick" }
+  /** CI finished something on a working branch (check suite, status, workflow run). */
+  | { kind: "checks"; delivery: string; sha?: string }
+  /** The issue was closed or unlabeled: cancel what still runs. */
+  | { kind: "stop"; delivery: string; by: string; reason: string }
   | CommandTrigger;
 
 export interface OrchestratorOptions {
@@ -118,7 +123,15 @@ export class GitHubOrchestrator {
       case "events":
         return t.events;
       case "tick":
-        return state ? await this.#reconcile(ref, state) : [];
+        return state
+          ? [...(await this.#reconcile(ref, state)), ...(await ciEvents(this.#ports, ref, state))]
+          : [];
+      case "checks":
+        return ciEvents(this.#ports, ref, state, t.sha);
+      case "stop":
+        return state && state.finished_at === undefined
+          ? [{ id: `stop:${t.delivery}`, type: "cancel_requested", by: t.by, reason: t.reason }]
+          : [];
       case "job_completed": {
         // A job that ended without a result record failed (the commit is the source of truth).
         const record = await this.#readResult(ref, t.task, t.attempt);
@@ -285,19 +298,8 @@ export class GitHubOrchestrator {
     applied: readonly ExecutionEvent[],
   ): Promise<NewEvent[]> {
     const follow: NewEvent[] = [];
-    for (const effect of effects) {
-      if (effect.type === "dispatch") follow.push(...(await this.#dispatch(ref, state, effect.tasks)));
-      else if (effect.type === "notify") {
-        const mention =
-          effect.mention.length > 0
-            ? `${effect.mention.map((m) => (m.startsWith("@") ? m : `@${m}`)).join(" ")} `
-            : "";
-        await this.#ports.comments.reply(ref, `${mention}${effect.message}`);
-      } else if (effect.type === "rejected") {
-        await this.#ports.comments.reply(ref, `Not done: ${effect.reason}.`);
-      }
-    }
-    // Work of tasks that just succeeded joins the working branch (fan-in).
+    // Work of tasks that just succeeded joins the working branch (fan-in) before anything that
+    // depends on it is dispatched, so dependent jobs check out their inputs.
     for (const event of applied) {
       if (event.type !== "task_succeeded") continue;
       const merged = await this.#ports.branches.merge(
@@ -321,13 +323,30 @@ export class GitHubOrchestrator {
           files: [],
         });
     }
+    for (const effect of effects) {
+      if (effect.type === "dispatch") follow.push(...(await this.#dispatch(ref, state, effect.tasks)));
+      else if (effect.type === "deliver")
+        follow.push(...(await deliverStep(this.#ports, ref, state, effect)));
+      else if (effect.type === "notify") {
+        const mention =
+          effect.mention.length > 0
+            ? `${effect.mention.map((m) => (m.startsWith("@") ? m : `@${m}`)).join(" ")} `
+            : "";
+        await this.#ports.comments.reply(ref, `${mention}${effect.message}`);
+      } else if (effect.type === "rejected") {
+        await this.#ports.comments.reply(ref, `Not done: ${effect.reason}.`);
+      }
+    }
     if (effects.some((e) => e.type === "update_status" || e.type === "complete" || e.type === "open_gate")) {
       await this.#show(ref, state, effects);
     }
     const escalated = escalatedPhases(state, applied);
     if (escalated.length > 0) await this.#ports.labels.add(ref, [ESCALATED_LABEL]);
     const done = effects.find((e) => e.type === "complete");
-    if (done) await this.#ports.comments.reply(ref, reportMarkdown(state));
+    if (done) {
+      await this.#ports.comments.reply(ref, reportMarkdown(state));
+      await finishExecution(this.#ports, ref, state);
+    }
     return follow;
   }
 

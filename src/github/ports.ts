@@ -145,6 +145,38 @@ export interface LabelsPort {
 }
 
 /** Everything the GitHub orchestrator needs, in one bundle. */
+/** The CI verdict on a commit: required checks (branch protection) or, without protection, all of them. */
+export interface CiVerdict {
+  state: "pending" | "success" | "failure";
+  failing: { name: string; summary: string }[];
+}
+
+/** Pull request, CI, merge, deployments and clean-up: what delivery needs. */
+export interface DeliveryPort {
+  /** Finds the open pull request from `head` (by branch) or opens one; updates its title and body. */
+  ensurePull(
+    ref: ExecutionRef,
+    pull: { head: string; base: string; title: string; body: string; draft: boolean },
+  ): Promise<{ number: number; sha: string }>;
+  /** The verdict of the checks and statuses on `sha`, ignoring Orchestrate's own phase checks. */
+  ci(ref: RepoRef, sha: string, base: string): Promise<CiVerdict>;
+  /** Merges the pull request at `sha`. */
+  merge(
+    ref: RepoRef,
+    pull: number,
+    sha: string,
+    method: "squash" | "merge" | "rebase",
+  ): Promise<{ merged: true; sha: string } | { merged: false; conflict: boolean; reason: string }>;
+  /** Creates a deployment of `sha` to `environment`; returns its id. */
+  deploy(ref: ExecutionRef, sha: string, environment: string, production: boolean): Promise<number>;
+  /** Closes the issue (completed). */
+  closeIssue(ref: ExecutionRef): Promise<void>;
+  /** Deletes a branch; a missing one is fine. */
+  deleteBranch(ref: RepoRef, branch: string): Promise<void>;
+  /** Cancels workflow runs still queued or running on `branch`; returns how many. */
+  cancelRuns(ref: RepoRef, branch: string): Promise<number>;
+}
+
 export interface GitHubPorts {
   store: ExecutionStateStore;
   dashboard: DashboardPort;
@@ -155,6 +187,7 @@ export interface GitHubPorts {
   contents: ContentsPort;
   permissions: PermissionsPort;
   labels: LabelsPort;
+  delivery: DeliveryPort;
 }
 
 export type { Effect };

@@ -4,7 +4,7 @@ import type { ExecutionRef, RepoRef } from "./ports.ts";
 import { ResultDispatchSchema } from "./result-record.ts";
 
 /** Job names the agents workflow gives each task: `<task>#<attempt> (issue <n>)`. */
-export const JOB_NAME = /^(?<task>.+)#(?<attempt>\d+) \(issue (?<issue>\d+)\)$/;
+export const JOB_NAME = /^(?:[^/]+ \/ )?(?<task>.+)#(?<attempt>\d+) \(issue (?<issue>\d+)\)$/;
 
 /** A trigger for one execution, from one webhook delivery. */
 export interface RoutedTrigger {
@@ -46,6 +46,21 @@ export function triggersOf(
         user?: { login: string } | null;
       };
       const label = (payload.label as { name?: string } | undefined)?.name;
+      const stopped =
+        payload.action === "closed"
+          ? "the issue was closed"
+          : payload.action === "unlabeled" && label === options.label
+            ? "the label was removed"
+            : undefined;
+      if (stopped) {
+        const by = payload.sender?.login ?? "someone";
+        return [
+          {
+            ref: { ...repo, issue: issue.number },
+            trigger: { kind: "stop", delivery, by, reason: `${stopped} by ${by}` },
+          },
+        ];
+      }
       if (payload.action !== "labeled" || label !== options.label) return [];
       const sender = payload.sender?.login ?? "";
       return [
@@ -89,6 +104,53 @@ export function triggersOf(
           },
         },
       ];
+    }
+    case "check_suite":
+    case "workflow_run": {
+      const run = (payload.check_suite ?? payload.workflow_run) as
+        | { head_branch?: string | null; head_sha: string }
+        | undefined;
+      const issue = issueOfBranch(run?.head_branch);
+      if (payload.action !== "completed" || !run || issue === undefined) return [];
+      return [{ ref: { ...repo, issue }, trigger: { kind: "checks", delivery, sha: run.head_sha } }];
+    }
+    case "status": {
+      const branches = (payload.branches as { name: string }[] | undefined) ?? [];
+      const issue = branches.map((b) => issueOfBranch(b.name)).find((n) => n !== undefined);
+      if (issue === undefined || payload.state === "pending") return [];
+      return [{ ref: { ...repo, issue }, trigger: { kind: "checks", delivery, sha: payload.sha as string } }];
+    }
+    case "pull_request": {
+      const pr = payload.pull_request as {
+        merged?: boolean;
+        merge_commit_sha?: string | null;
+        head: { ref: string };
+      };
+      const issue = issueOfBranch(pr.head.ref);
+      if (payload.action !== "closed" || !pr.merged || !pr.merge_commit_sha || issue === undefined) return [];
+      const sha = pr.merge_commit_sha;
+      const by = payload.sender?.login ?? "someone";
+      return [
+        {
+          ref: { ...repo, issue },
+          trigger: { kind: "events", events: [{ id: `merged:${sha}`, type: "pr_merged", sha, by }] },
+        },
+      ];
+    }
+    case "deployment_status": {
+      const deployment = payload.deployment as { id: number; environment: string; payload?: unknown };
+      const status = payload.deployment_status as { state: string; description?: string | null };
+      const issue = (deployment.payload as { orchestrate?: { issue?: unknown } } | null | undefined)
+        ?.orchestrate?.issue;
+      if (typeof issue !== "number") return [];
+      const event = {
+        id: `deployment-status:${deployment.id}:${status.state}`,
+        type: "deployment_status" as const,
+        environment: deployment.environment,
+        state: status.state as "success",
+        ...(status.description ? { description: status.description } : {}),
+      };
+      return [{ ref: { ...repo, issue }, trigger: { kind: "events", events: [event] } }];
     }
     case "issue_comment":
       return commentTriggers(repo, payload, delivery);
@@ -197,4 +259,10 @@ function buttonTriggers(repo: RepoRef, payload: Payload, delivery: string): Rout
       },
     },
   ];
+}
+
+/** The issue of a working branch `orchestrate/issue-<n>`, if it is one. */
+export function issueOfBranch(branch: string | null | undefined): number | undefined {
+  const match = /^orchestrate\/issue-(\d+)$/.exec(branch ?? "");
+  return match ? Number(match[1]) : undefined;
 }

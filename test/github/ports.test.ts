@@ -112,6 +112,7 @@ describe("githubPorts", () => {
         "comments",
         "contents",
         "dashboard",
+        "delivery",
         "dispatch",
         "labels",
         "permissions",

@@ -1,0 +1,49 @@
+import { formatDuration } from "../plan/duration.ts";
+import { summarize } from "../report/summarize.ts";
+import type { ExecutionState } from "../state/types.ts";
+
+function cell(text: string): string {
+  return text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+}
+
+/** The pull request's title: the project, else the request's title. */
+export function pullRequestTitle(state: ExecutionState): string {
+  const request = state.meta.request as { project?: string; title?: string } | undefined;
+  return `Orchestrate: ${request?.project || request?.title || state.id}`.slice(0, 250);
+}
+
+/**
+ * The pull request's description, generated from the request, the artifacts, the task summaries
+ * and the metrics; it closes the issue when merged.
+ */
+export function pullRequestBody(state: ExecutionState, issue: number): string {
+  const result = summarize(state);
+  const request = state.meta.request as
+    | { requirements?: string[]; stack?: string[]; deadline?: string | null }
+    | undefined;
+  const lines = [`Closes #${issue}`, ""];
+  if (request?.requirements?.length) lines.push("**Requirements:** " + request.requirements.join(", "));
+  if (request?.stack?.length) lines.push("**Stack:** " + request.stack.join(", "));
+  if (request?.deadline) lines.push(`**Deadline:** ${request.deadline}`);
+  lines.push("", "## What was done", "", "| task | status | summary |", "|---|---|---|");
+  for (const t of result.tasks)
+    lines.push(`| \`${t.id}\` | ${t.status} | ${cell(t.summary ?? t.reason ?? "")} |`);
+  const artifacts = result.tasks.flatMap((t) => t.artifacts.map((a) => ({ task: t.id, ...a })));
+  if (artifacts.length > 0) {
+    lines.push("", "## Artifacts", "");
+    for (const a of artifacts)
+      lines.push(`- \`${a.path}\` (${a.task}${a.sha256 ? `, sha256 \`${a.sha256.slice(0, 12)}\`` : ""})`);
+  }
+  const m = result.metrics;
+  lines.push(
+    "",
+    "## Metrics",
+    "",
+    `Wall time ${formatDuration(m.wall_time)} · task time ${formatDuration(m.serial_time)} · speedup ${m.speedup_vs_serial.toFixed(2)}× · cost $${m.cost_estimate.usd.toFixed(2)} (${m.cost_estimate.tokens.toLocaleString("en-US")} tokens)`,
+  );
+  if (state.audit.length > 0) {
+    lines.push("", "## Approvals", "");
+    for (const a of state.audit) lines.push(`- ${a.by}: ${a.what}`);
+  }
+  return lines.join("\n");
+}

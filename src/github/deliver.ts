@@ -1,0 +1,104 @@
+import { pullRequestBody, pullRequestTitle } from "../core/render/pull-request.ts";
+import type { EffectOf, ExecutionState } from "../core/state/index.ts";
+import type { NewEvent } from "../ports/engine-ports.ts";
+import { type ExecutionRef, type GitHubPorts, workingBranch } from "./ports.ts";
+import { taskBranch } from "./result-record.ts";
+
+function base(state: ExecutionState): string {
+  return (state.meta.default_branch as string | undefined) ?? "main";
+}
+
+/** Carries out one delivery step; returns what happened as events (ids derived from the step). */
+export async function deliverStep(
+  ports: GitHubPorts,
+  ref: ExecutionRef,
+  state: ExecutionState,
+  effect: EffectOf<"deliver">,
+): Promise<NewEvent[]> {
+  const spec = state.delivery_spec!;
+  const d = state.delivery!;
+  switch (effect.step) {
+    case "open_pr": {
+      const pull = await ports.delivery.ensurePull(ref, {
+        head: workingBranch(ref.issue),
+        base: base(state),
+        title: pullRequestTitle(state),
+        body: pullRequestBody(state, ref.issue),
+        draft: spec.pr === "draft",
+      });
+      const opened: NewEvent = {
+        id: `pr:${pull.number}:${pull.sha}`,
+        type: "pr_opened",
+        number: pull.number,
+        sha: pull.sha,
+      };
+      // Checks that already finished on this head count at once.
+      const verdict = await ports.delivery.ci(ref, pull.sha, base(state));
+      return verdict.state === "pending" ? [opened] : [opened, checksEvent(pull.sha, verdict)];
+    }
+    case "merge": {
+      const merged = await ports.delivery.merge(ref, d.pr!, d.sha!, spec.merge_method);
+      if (merged.merged) return [{ id: `merged:${merged.sha}`, type: "pr_merged", sha: merged.sha }];
+      return [
+        {
+          id: `not-mergeable:${d.sha}:${merged.conflict}`,
+          type: "pr_not_mergeable",
+          reason: merged.reason,
+          conflict: merged.conflict,
+        },
+      ];
+    }
+    case "deploy": {
+      const environment = effect.environment!;
+      const last = spec.environments.at(-1) === environment;
+      const id = await ports.delivery.deploy(ref, d.merged_sha ?? d.sha!, environment, last);
+      return [
+        { id: `deployment:${environment}:${id}`, type: "deployment_created", environment, deployment: id },
+      ];
+    }
+  }
+}
+
+/** The CI verdict on the pull request's head as an event. */
+export function checksEvent(
+  sha: string,
+  verdict: { state: "success" | "failure" | "pending"; failing: { name: string; summary: string }[] },
+): NewEvent {
+  return {
+    id: `checks:${sha}:${verdict.state}:${verdict.failing.map((f) => f.name).join(",")}`,
+    type: "checks_completed",
+    sha,
+    conclusion: verdict.state === "failure" ? "failure" : "success",
+    failing: verdict.failing,
+  };
+}
+
+/** Reads CI of the pull request's head when delivery waits for it; an event when it settled. */
+export async function ciEvents(
+  ports: GitHubPorts,
+  ref: ExecutionRef,
+  state: ExecutionState | undefined,
+  sha?: string,
+): Promise<NewEvent[]> {
+  const d = state?.status === "delivering" ? state.delivery : undefined;
+  if (!d || (d.status !== "awaiting_checks" && d.status !== "conflict") || !d.sha) return [];
+  const head = d.status === "conflict" && sha ? sha : d.sha;
+  const verdict = await ports.delivery.ci(ref, head, base(state!));
+  return verdict.state === "pending" ? [] : [checksEvent(head, verdict)];
+}
+
+/** When an execution ends: close the issue (succeeded), stop running jobs, delete task branches. */
+export async function finishExecution(
+  ports: GitHubPorts,
+  ref: ExecutionRef,
+  state: ExecutionState,
+): Promise<void> {
+  if (state.status === "cancelled" || state.status === "failed")
+    await ports.delivery.cancelRuns(ref, workingBranch(ref.issue));
+  if (state.status === "succeeded" && state.delivery_spec) await ports.delivery.closeIssue(ref);
+  if (state.delivery_spec?.delete_branches ?? false) {
+    for (const id of Object.keys(state.tasks)) {
+      if (state.tasks[id]!.attempt > 0) await ports.delivery.deleteBranch(ref, taskBranch(ref.issue, id));
+    }
+  }
+}

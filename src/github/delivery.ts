@@ -1,0 +1,210 @@
+import { failure, messageOf, statusOf } from "./errors.ts";
+import type { GitHubClient } from "./octokit.ts";
+import type { CiVerdict, DeliveryPort, ExecutionRef, RepoRef } from "./ports.ts";
+
+/** Check runs Orchestrate creates for its phases do not count as CI. */
+const OWN_CHECK = /^orchestrate \/ /;
+const FAILED = new Set([
+  "failure",
+  "timed_out",
+  "cancelled",
+  "action_required",
+  "startup_failure",
+  "stale",
+  "error",
+]);
+
+function repoOf(ref: RepoRef) {
+  return { owner: ref.owner, repo: ref.repo };
+}
+
+/** Delivery over the REST API: pulls, check runs and statuses, branch protection, deployments. */
+export class Delivery implements DeliveryPort {
+  readonly #client: GitHubClient;
+
+  constructor(client: GitHubClient) {
+    this.#client = client;
+  }
+
+  async ensurePull(
+    ref: ExecutionRef,
+    pull: { head: string; base: string; title: string; body: string; draft: boolean },
+  ) {
+    const { rest } = this.#client;
+    try {
+      const { data: open } = await rest.pulls.list({
+        ...repoOf(ref),
+        head: `${ref.owner}:${pull.head}`,
+        state: "open",
+        per_page: 1,
+      });
+      const found = open[0];
+      if (found) {
+        const { data } = await rest.pulls.update({
+          ...repoOf(ref),
+          pull_number: found.number,
+          title: pull.title,
+          body: pull.body,
+        });
+        return { number: data.number, sha: data.head.sha };
+      }
+      const { data } = await rest.pulls.create({
+        ...repoOf(ref),
+        head: pull.head,
+        base: pull.base,
+        title: pull.title,
+        body: pull.body,
+        draft: pull.draft,
+        request: { retries: 0 },
+      });
+      return { number: data.number, sha: data.head.sha };
+    } catch (error) {
+      throw failure(`open the pull request from ${pull.head}`, error, "pull_requests: write");
+    }
+  }
+
+  async ci(ref: RepoRef, sha: string, base: string): Promise<CiVerdict> {
+    const { rest } = this.#client;
+    try {
+      const required = await this.#required(ref, base);
+      const runs = await this.#client.paginate(rest.checks.listForRef, {
+        ...repoOf(ref),
+        ref: sha,
+        filter: "latest",
+        per_page: 100,
+      });
+      const { data: combined } = await rest.repos.getCombinedStatusForRef({
+        ...repoOf(ref),
+        ref: sha,
+        per_page: 100,
+      });
+      const results = new Map<string, { done: boolean; ok: boolean; summary: string }>();
+      for (const run of runs) {
+        if (OWN_CHECK.test(run.name)) continue;
+        const done = run.status === "completed";
+        results.set(run.name, {
+          done,
+          ok: done && !FAILED.has(run.conclusion ?? ""),
+          summary: run.output?.title ?? run.conclusion ?? "",
+        });
+      }
+      for (const status of combined.statuses) {
+        results.set(status.context, {
+          done: status.state !== "pending",
+          ok: status.state === "success",
+          summary: status.description ?? status.state,
+        });
+      }
+      const counted = required
+        ? [...required].map((name) => [name, results.get(name)] as const)
+        : [...results.entries()];
+      const failing = counted
+        .filter(([, r]) => r?.done && !r.ok)
+        .map(([name, r]) => ({ name, summary: r!.summary }));
+      if (failing.length > 0) return { state: "failure", failing };
+      const pending = counted.some(([, r]) => !r?.done) || (required === undefined && results.size === 0);
+      return { state: pending ? "pending" : "success", failing: [] };
+    } catch (error) {
+      throw failure(`read the checks of ${sha.slice(0, 7)}`, error, "checks: write");
+    }
+  }
+
+  /** Names of the checks branch protection requires on `base`, or undefined when unprotected. */
+  async #required(ref: RepoRef, base: string): Promise<Set<string> | undefined> {
+    try {
+      const { data } = await this.#client.rest.repos.getStatusChecksProtection({
+        ...repoOf(ref),
+        branch: base,
+      });
+      const names = [...(data.contexts ?? []), ...(data.checks ?? []).map((c) => c.context)];
+      return new Set(names);
+    } catch (error) {
+      if (statusOf(error) === 404 || statusOf(error) === 403) return undefined;
+      throw error;
+    }
+  }
+
+  async merge(ref: RepoRef, pull: number, sha: string, method: "squash" | "merge" | "rebase") {
+    try {
+      const { data } = await this.#client.rest.pulls.merge({
+        ...repoOf(ref),
+        pull_number: pull,
+        sha,
+        merge_method: method,
+        request: { retries: 0 },
+      });
+      return { merged: true as const, sha: data.sha };
+    } catch (error) {
+      const status = statusOf(error);
+      // 405: not mergeable now (checks, reviews, a merge queue); 409: the head moved or conflicts.
+      if (status === 405 || status === 409) {
+        const reason = messageOf(error);
+        return { merged: false as const, conflict: status === 409 || /conflict/i.test(reason), reason };
+      }
+      throw failure(`merge #${pull}`, error, "contents: write");
+    }
+  }
+
+  async deploy(ref: ExecutionRef, sha: string, environment: string, production: boolean): Promise<number> {
+    try {
+      const { data } = await this.#client.rest.repos.createDeployment({
+        ...repoOf(ref),
+        ref: sha,
+        environment,
+        auto_merge: false,
+        required_contexts: [],
+        production_environment: production,
+        description: `Orchestrate delivery of #${ref.issue}`,
+        payload: { orchestrate: { issue: ref.issue } },
+        request: { retries: 0 },
+      });
+      if (!("id" in data)) throw new Error(data.message ?? "GitHub did not create the deployment");
+      return Number(data.id);
+    } catch (error) {
+      throw failure(`create a deployment to ${environment}`, error, "deployments: write");
+    }
+  }
+
+  async closeIssue(ref: ExecutionRef): Promise<void> {
+    try {
+      await this.#client.rest.issues.update({
+        ...repoOf(ref),
+        issue_number: ref.issue,
+        state: "closed",
+        state_reason: "completed",
+      });
+    } catch (error) {
+      throw failure(`close #${ref.issue}`, error, "issues: write");
+    }
+  }
+
+  async deleteBranch(ref: RepoRef, branch: string): Promise<void> {
+    try {
+      await this.#client.rest.git.deleteRef({ ...repoOf(ref), ref: `heads/${branch}` });
+    } catch (error) {
+      if (statusOf(error) === 422 || statusOf(error) === 404) return;
+      throw failure(`delete branch ${branch}`, error, "contents: write");
+    }
+  }
+
+  async cancelRuns(ref: RepoRef, branch: string): Promise<number> {
+    try {
+      let cancelled = 0;
+      for (const status of ["in_progress", "queued"] as const) {
+        const { data } = await this.#client.rest.actions.listWorkflowRunsForRepo({
+          ...repoOf(ref),
+          branch,
+          status,
+          per_page: 100,
+        });
+        for (const run of data.workflow_runs) {
+          await this.#client.rest.actions.cancelWorkflowRun({ ...repoOf(ref), run_id: run.id });
+          cancelled++;
+        }
+      }
+      return cancelled;
+    } catch (error) {
+      throw failure(`cancel workflow runs on ${branch}`, error, "actions: write");
+    }
+  }
+}

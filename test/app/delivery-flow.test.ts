@@ -1,0 +1,289 @@
+import { describe, expect, it } from "vitest";
+import type { ExecutionState } from "../../src/core/state/index.ts";
+import { seededRandom } from "../../src/engine/seeded-random.ts";
+import { VirtualClock } from "../../src/engine/virtual-clock.ts";
+import { createTestOctokit, githubPorts } from "../../src/github/index.ts";
+import { GitHubOrchestrator, type Trigger } from "../../src/github/orchestrator.ts";
+import { resultPath, taskBranch } from "../../src/github/result-record.ts";
+import { triggersOf } from "../../src/github/webhook-triggers.ts";
+import { fakeRepo, useGitHubMock } from "../support/github/index.ts";
+import { examplePayload, withPatch } from "../support/github/payloads.ts";
+
+const gh = useGitHubMock();
+
+const PLAN = (delivery: string) => `version: 1
+agents:
+  dev: { run: ./dev.sh }
+  qa: { run: ./qa.sh }
+phases:
+  - { id: build, agents: [dev] }
+  - { id: testing, needs: [build], agents: [qa] }
+delivery: ${delivery}
+`;
+
+interface World {
+  repo: ReturnType<typeof fakeRepo>;
+  comments: string[];
+  dispatches: { id: string; attempt: number; feedback?: string }[][];
+  deployments: { id: number; environment: string }[];
+  ci: Record<string, { conclusion: string; name: string }[]>;
+  mergeAnswer: () => [number, unknown];
+  pulls: { number: number; head: string; draft: boolean; body: string }[];
+  closed: boolean;
+  cancelledRuns: number[];
+  deleted: string[];
+}
+
+function world(plan: string): World {
+  const repo = fakeRepo(gh, { files: { ".github/orchestrate.yml": plan } });
+  const w: World = {
+    repo,
+    comments: [],
+    dispatches: [],
+    deployments: [],
+    ci: {},
+    mergeAnswer: () => [200, {}],
+    pulls: [],
+    closed: false,
+    cancelledRuns: [],
+    deleted: [],
+  };
+  gh.on("GET /repos/{owner}/{repo}/collaborators/{username}/permission", () => [
+    200,
+    { permission: "write", role_name: "write", user: null },
+  ]);
+  gh.on("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", () => [200, []]);
+  gh.on("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", ({ body }) => {
+    w.comments.push((body as { body: string }).body);
+    return [201, { id: w.comments.length }];
+  });
+  gh.on("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", ({ params }) => [
+    200,
+    { id: Number(params.comment_id) },
+  ]);
+  gh.on("PATCH /repos/{owner}/{repo}/issues/{issue_number}", ({ body }) => {
+    w.closed = (body as { state?: string }).state === "closed";
+    return [200, { number: 5 }];
+  });
+  gh.on("POST /repos/{owner}/{repo}/check-runs", () => [201, { id: 1 }]);
+  gh.on("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", () => [200, { id: 1 }]);
+  gh.on("POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches", ({ body }) => {
+    w.dispatches.push(JSON.parse((body as { inputs: { tasks: string } }).inputs.tasks));
+    return [204];
+  });
+  gh.on("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", ({ params }) => {
+    const runs = (w.ci[params.ref!] ?? []).map((r, i) => ({
+      id: 100 + i,
+      name: r.name,
+      status: "completed",
+      conclusion: r.conclusion,
+      output: { title: `${r.name} ${r.conclusion}` },
+    }));
+    return [200, { total_count: runs.length, check_runs: runs }];
+  });
+  gh.on("GET /repos/{owner}/{repo}/commits/{ref}/status", () => [
+    200,
+    { state: "success", statuses: [], sha: "x", total_count: 0 },
+  ]);
+  gh.on("GET /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks", () => [
+    404,
+    { message: "Branch not protected" },
+  ]);
+  gh.on("GET /repos/{owner}/{repo}/pulls", ({ query }) => [
+    200,
+    w.pulls.filter((p) => `o:${p.head}` === query.head).map((p) => pullJson(w, p)),
+  ]);
+  gh.on("POST /repos/{owner}/{repo}/pulls", ({ body }) => {
+    const b = body as { head: string; draft: boolean; body: string };
+    const pull = { number: 40 + w.pulls.length, head: b.head, draft: b.draft, body: b.body };
+    w.pulls.push(pull);
+    return [201, pullJson(w, pull)];
+  });
+  gh.on("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", ({ params, body }) => {
+    const pull = w.pulls.find((p) => p.number === Number(params.pull_number))!;
+    pull.body = (body as { body: string }).body;
+    return [200, pullJson(w, pull)];
+  });
+  gh.on("PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge", () => w.mergeAnswer());
+  gh.on("POST /repos/{owner}/{repo}/deployments", ({ body }) => {
+    const d = { id: 900 + w.deployments.length, environment: (body as { environment: string }).environment };
+    w.deployments.push(d);
+    return [201, { id: d.id, environment: d.environment }];
+  });
+  gh.on("DELETE /repos/{owner}/{repo}/git/refs/{ref}", ({ params }) => {
+    w.deleted.push(params.ref!);
+    return [204];
+  });
+  gh.on("GET /repos/{owner}/{repo}/actions/runs", ({ query }) => [
+    200,
+    { total_count: 1, workflow_runs: query.status === "in_progress" ? [{ id: 77 }] : [] },
+  ]);
+  gh.on("POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel", ({ params }) => {
+    w.cancelledRuns.push(Number(params.run_id));
+    return [202, {}];
+  });
+  return w;
+}
+
+function pullJson(w: World, p: { number: number; head: string; draft: boolean }) {
+  return { number: p.number, draft: p.draft, head: { ref: p.head, sha: w.repo.git.head(p.head) } };
+}
+
+const ref = { owner: "o", repo: "r", issue: 5 };
+
+async function setup(delivery: string) {
+  const w = world(PLAN(delivery));
+  const o = new GitHubOrchestrator(githubPorts(createTestOctokit()), {
+    clock: new VirtualClock(1_800_000_000_000),
+    random: seededRandom(2),
+    workflow: "agents.yml",
+  });
+  let state = await o.handle(ref, [
+    {
+      kind: "labeled",
+      delivery: "l",
+      sender: "octocat",
+      author: "octocat",
+      title: "Signup",
+      body: "Project: signup",
+    },
+  ]);
+  /** Runs every dispatched task of the last batch to success (as their jobs would). */
+  const runBatch = async () => {
+    const batch = w.dispatches.at(-1)!;
+    const triggers: Trigger[] = batch.map((t) => {
+      const branch = taskBranch(5, t.id);
+      if (!w.repo.git.head(branch)) w.repo.git.branch(branch, "orchestrate/issue-5");
+      const sha = w.repo.git.commitFiles(branch, {
+        [resultPath(t.id)]: JSON.stringify({
+          execution: "o/r#5",
+          task: t.id,
+          attempt: t.attempt,
+          status: "succeeded",
+        }),
+        [`src/${t.id.replace("/", "-")}-${t.attempt}.txt`]: `${t.feedback ?? "work"}\n`,
+      }).sha;
+      return {
+        kind: "result",
+        delivery: `${t.id}#${t.attempt}`,
+        result: { issue: 5, task: t.id, attempt: t.attempt, sha },
+      };
+    });
+    state = await o.handle(ref, triggers);
+    return state!;
+  };
+  /** CI reports on the working branch head, delivered as a real check_suite webhook. */
+  const ci = async (conclusion: "success" | "failure") => {
+    const head = w.repo.git.head("orchestrate/issue-5")!;
+    w.ci[head] = [{ name: "unit tests", conclusion }];
+    const payload = withPatch(examplePayload("check_suite", "completed"), {
+      check_suite: { head_branch: "orchestrate/issue-5", head_sha: head },
+      repository: { name: "r", owner: { login: "o" } },
+    });
+    const routed = triggersOf("check_suite", payload as never, `cs-${head}`, { label: "orchestrate" });
+    expect(routed).toHaveLength(1);
+    state = await o.handle(routed[0]!.ref, [routed[0]!.trigger]);
+    return state!;
+  };
+  const deployment = async (environment: string, state_: "success" | "failure") => {
+    const d = w.deployments.find((x) => x.environment === environment)!;
+    const payload = withPatch(examplePayload("deployment_status", "created"), {
+      deployment: { id: d.id, environment, payload: { orchestrate: { issue: 5 } } },
+      deployment_status: { state: state_, description: `${environment} ${state_}` },
+      repository: { name: "r", owner: { login: "o" } },
+    } as never);
+    const routed = triggersOf("deployment_status", payload as never, `ds-${d.id}-${state_}`, {
+      label: "orchestrate",
+    });
+    state = await o.handle(routed[0]!.ref, [routed[0]!.trigger]);
+    return state!;
+  };
+  return { w, o, runBatch, ci, deployment, state: () => state as ExecutionState };
+}
+
+describe("delivery on GitHub", () => {
+  it("green path: PR with Closes #5, CI green, merged, staging then production, issue closed, branches deleted", async () => {
+    const s = await setup("{ environments: [staging, production], merge_method: squash }");
+    s.w.mergeAnswer = () => [200, { sha: "d".repeat(40), merged: true, message: "Merged" }];
+    await s.runBatch();
+    const afterTests = await s.runBatch();
+    expect(afterTests.status).toBe("delivering");
+    expect(s.w.pulls).toHaveLength(1);
+    expect(s.w.pulls[0]!.body).toContain("Closes #5");
+    expect(s.w.pulls[0]!.draft).toBe(false);
+    await s.ci("success");
+    expect(s.w.deployments.map((d) => d.environment)).toEqual(["staging"]);
+    await s.deployment("staging", "success");
+    expect(s.w.deployments.map((d) => d.environment)).toEqual(["staging", "production"]);
+    const done = await s.deployment("production", "success");
+    expect(done.status).toBe("succeeded");
+    expect(done.delivery).toMatchObject({ status: "done", pr: 40, merged_sha: "d".repeat(40) });
+    expect(s.w.closed).toBe(true);
+    expect(s.w.deleted.sort()).toEqual([
+      `heads/${taskBranch(5, "build/dev")}`,
+      `heads/${taskBranch(5, "testing/qa")}`,
+    ]);
+    expect(s.w.comments.at(-1)).toContain("# Orchestrate report: o/r#5");
+  });
+
+  it("red CI: the testing phase runs again with the failing checks as feedback, then green merges", async () => {
+    const s = await setup("{ merge: auto }");
+    s.w.mergeAnswer = () => [200, { sha: "e".repeat(40), merged: true, message: "Merged" }];
+    await s.runBatch();
+    await s.runBatch();
+    const red = await s.ci("failure");
+    expect(red.status).toBe("running");
+    expect(s.w.dispatches.at(-1)).toEqual([
+      expect.objectContaining({
+        id: "testing/qa",
+        attempt: 2,
+        feedback: "The pull request's checks failed: unit tests.\n- unit tests: unit tests failure",
+      }),
+    ]);
+    await s.runBatch();
+    expect(s.w.pulls).toHaveLength(1);
+    expect((await s.ci("success")).status).toBe("succeeded");
+  });
+
+  it("a merge conflict is reported and waits for the branch to be updated", async () => {
+    const s = await setup("{ merge: auto }");
+    s.w.mergeAnswer = () => [409, { message: "Head branch was modified. Review and try the merge again." }];
+    await s.runBatch();
+    await s.runBatch();
+    const state = await s.ci("success");
+    expect(state.status).toBe("delivering");
+    expect(state.delivery?.status).toBe("conflict");
+    expect(s.w.comments.some((c) => c.includes("#40 has a merge conflict"))).toBe(true);
+  });
+
+  it("a failed staging deployment stops production", async () => {
+    const s = await setup("{ environments: [staging, production] }");
+    s.w.mergeAnswer = () => [200, { sha: "f".repeat(40), merged: true, message: "Merged" }];
+    await s.runBatch();
+    await s.runBatch();
+    await s.ci("success");
+    const failed = await s.deployment("staging", "failure");
+    expect(failed.status).toBe("failed");
+    expect(failed.reason).toBe("deployment to staging failed: staging failure");
+    expect(s.w.deployments.map((d) => d.environment)).toEqual(["staging"]);
+    expect(s.w.closed).toBe(false);
+  });
+
+  it("removing the label during delivery cancels it, stops running jobs, and leaves a final comment", async () => {
+    const s = await setup("{ merge: manual }");
+    await s.runBatch();
+    await s.runBatch();
+    const payload = withPatch(examplePayload("issues", "unlabeled"), {
+      label: { name: "orchestrate" },
+      issue: { number: 5 },
+      repository: { name: "r", owner: { login: "o" } },
+      sender: { login: "alice" },
+    } as never);
+    const routed = triggersOf("issues", payload as never, "close-1", { label: "orchestrate" });
+    const state = await s.o.handle(routed[0]!.ref, [routed[0]!.trigger]);
+    expect(state!.status).toBe("cancelled");
+    expect(state!.reason).toBe("the label was removed by alice");
+    expect(s.w.cancelledRuns).toEqual([77]);
+    expect(s.w.comments.at(-1)).toContain("⛔ cancelled");
+  });
+});
