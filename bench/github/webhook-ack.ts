@@ -1,0 +1,85 @@
+/**
+ * Webhook acknowledgement latency of the app server (`npm start`): 1,000 signed deliveries sent
+ * one after another, each timed from request to response, while the queued work for the earlier
+ * ones runs in the background against the validated mock. The handler makes no GitHub call before
+ * answering; the figure shows what the queueing costs.
+ */
+import { createHmac } from "node:crypto";
+import type { AddressInfo } from "node:net";
+import { startServer } from "../../src/app/server.ts";
+import { mockGitHub } from "../../test/support/github/mock-github.ts";
+import { examplePayload, withPatch } from "../../test/support/github/payloads.ts";
+import { testPrivateKey } from "../../test/support/github/probot.ts";
+
+export interface AckFigures {
+  deliveries: number;
+  p50_ms: number;
+  p99_ms: number;
+  max_ms: number;
+  calls_before_ack: number;
+}
+
+export async function webhookAck(deliveries = 1000): Promise<AckFigures> {
+  const gh = mockGitHub();
+  gh.on("POST /app/installations/{installation_id}/access_tokens", () => [
+    201,
+    { token: "ghs_test", expires_at: "2099-01-01T00:00:00Z", permissions: {}, repository_selection: "all" },
+  ]);
+  gh.on("GET /repos/{owner}/{repo}/collaborators/{username}/permission", () => [
+    200,
+    { permission: "read", role_name: "read", user: null },
+  ]);
+  gh.on("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", () => [201, { id: 1 }]);
+  gh.on("GET /repos/{owner}/{repo}/git/ref/{ref}", () => [404, { message: "Not Found" }]);
+  gh.on("GET /repos/{owner}/{repo}/git/matching-refs/{ref}", () => [200, []]);
+  const server = await startServer({
+    APP_ID: "1",
+    PRIVATE_KEY: testPrivateKey(),
+    WEBHOOK_SECRET: "bench",
+    PORT: "0",
+    HOST: "127.0.0.1",
+    LOG_LEVEL: "fatal",
+    ORCHESTRATE_TICK_MINUTES: "0",
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/github/webhooks`;
+  const times: number[] = [];
+  let callsBeforeAck = 0;
+  try {
+    for (let i = 0; i < deliveries; i++) {
+      const payload = withPatch(examplePayload("issues", "labeled"), {
+        label: { name: "orchestrate" },
+        issue: { number: 1000 + i },
+      });
+      const body = JSON.stringify(payload);
+      const before = gh.requests.length;
+      const started = performance.now();
+      const response = await fetch(url, {
+        method: "POST",
+        body,
+        headers: {
+          "content-type": "application/json",
+          "x-github-event": "issues",
+          "x-github-delivery": `bench-${i}`,
+          "x-hub-signature-256": `sha256=${createHmac("sha256", "bench").update(body).digest("hex")}`,
+        },
+      });
+      await response.arrayBuffer();
+      times.push(performance.now() - started);
+      if (response.status !== 200) throw new Error(`delivery ${i} answered ${response.status}`);
+      // Work of this delivery must not have reached GitHub before the answer (earlier ones may).
+      if (i === 0) callsBeforeAck = gh.requests.length - before;
+    }
+  } finally {
+    server.close();
+    gh.restore();
+  }
+  times.sort((a, b) => a - b);
+  const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))]!;
+  return {
+    deliveries,
+    p50_ms: at(0.5),
+    p99_ms: at(0.99),
+    max_ms: times.at(-1)!,
+    calls_before_ack: callsBeforeAck,
+  };
+}
