@@ -7,6 +7,9 @@
 import { writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { SCHEDULERS, type SchedulerKey } from "./adapters.ts";
+import { referenceFlow } from "./github/reference-flow.ts";
+import { renderGitHub } from "./github/report.ts";
+import { webhookAck } from "./github/webhook-ack.ts";
 import { runOverhead } from "./overhead.ts";
 import { type BenchResults, evaluateTargets, renderTable, renderTargets } from "./report.ts";
 import { criticalPathCase, makespanCase, speedupCase, wallClockCase } from "./virtual-cases.ts";
@@ -73,6 +76,11 @@ const speedup = [];
 for (const c of CONCURRENCIES) speedup.push(await speedupCase(plan.wide, 4, 250, c));
 lap(`speedup on ${plan.wide} wide graphs × 2 concurrencies`, t);
 
+t = performance.now();
+const githubFlow = await referenceFlow();
+const githubAck = await webhookAck(quick ? 200 : 1000);
+lap("GitHub reference pipeline and webhook acknowledgement", t);
+
 const partial: Omit<BenchResults, "targets"> = {
   meta: {
     node: process.version,
@@ -113,9 +121,14 @@ out.push(
 out.push("");
 out.push("Targets:");
 out.push(renderTargets(results.targets, process.stdout.isTTY === true));
+out.push("");
+out.push(...renderGitHub(githubFlow, githubAck, process.stdout.isTTY === true));
 process.stdout.write(`${out.join("\n")}\n`);
 
 if (jsonFile) {
-  writeFileSync(jsonFile, `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(
+    jsonFile,
+    `${JSON.stringify({ ...results, github: { flow: githubFlow, webhook_ack: githubAck } }, null, 2)}\n`,
+  );
   progress(`wrote ${jsonFile}`);
 }

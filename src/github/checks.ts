@@ -69,14 +69,20 @@ export class Checks implements ChecksPort {
     this.#now = options.now ?? (() => new Date());
   }
 
-  async upsert(ref: ExecutionRef, headSha: string, check: PhaseCheck, knownId?: number): Promise<number> {
+  async upsert(
+    ref: ExecutionRef,
+    headSha: string,
+    check: PhaseCheck,
+    knownId?: number,
+    isNew = false,
+  ): Promise<number> {
     const fields = checkFields(ref, check, this.#now());
     const what = `check run ${fields.name} in ${ref.owner}/${ref.repo}`;
     if (knownId !== undefined) {
       const updated = await this.#update(ref, knownId, fields, what);
       if (updated !== undefined) return updated;
     }
-    const existing = await this.find(ref, headSha, check.phase);
+    const existing = isNew ? undefined : await this.find(ref, headSha, check.phase);
     if (existing !== undefined) {
       const updated = await this.#update(ref, existing, fields, what);
       if (updated !== undefined) return updated;

@@ -49,6 +49,13 @@ export interface OrchestratorOptions {
 }
 
 const MAX_CONFLICT_RETRIES = 6;
+
+/**
+ * Follow-ups that only record what happened (a dispatch was sent, task work was merged): they
+ * change no decision, so they are written with the execution's next commit. Lost in a crash, they
+ * cost only their audit line; the dispatch or merge itself is not repeated.
+ */
+const RECORD_ONLY = new Set(["task_dispatched", "merge_succeeded"]);
 const MAX_ROUNDS = 4;
 
 /**
@@ -84,6 +91,7 @@ export class GitHubOrchestrator {
       throw error;
     }
     let pending: NewEvent[] = [];
+    let created = false;
     if (!stored) {
       const labeled = triggers.find((t) => t.kind === "labeled");
       if (labeled?.kind !== "labeled") return undefined;
@@ -101,19 +109,37 @@ export class GitHubOrchestrator {
       }
       for (const note of prepared.notes) await this.#ports.comments.reply(ref, note);
       pending.push(prepared.start);
+      created = true;
     }
     for (const t of triggers) pending.push(...(await this.#eventsOf(ref, stored?.state, t)));
+    const key = executionId(ref);
     let state = stored?.state;
     this.#fresh = stored;
     for (let round = 0; round < MAX_ROUNDS; round++) {
-      const result = await this.#commit(ref, pending);
+      // Records that change no decision ride along with the next commit instead of making their own.
+      const records = this.#records.get(key) ?? [];
+      this.#records.delete(key);
+      const result = await this.#commit(ref, [...records, ...pending]);
       if (!result) break;
+      if (created && round === 0) this.#startedAt.set(key, result.state.seq);
       state = result.state;
-      pending = await this.#carryOut(ref, result.state, result.effects, result.applied);
+      const follow = await this.#carryOut(ref, result.state, result.effects, result.applied);
+      pending = follow.filter((e) => !RECORD_ONLY.has(e.type));
+      const later = follow.filter((e) => RECORD_ONLY.has(e.type));
+      if (later.length > 0) this.#records.set(key, later);
       if (pending.length === 0) break;
+    }
+    // The execution ended: nothing will follow, so write the remaining records now.
+    if (state?.finished_at !== undefined && this.#records.has(key)) {
+      const records = this.#records.get(key)!;
+      this.#records.delete(key);
+      state = (await this.#commit(ref, records))?.state ?? state;
     }
     return state;
   }
+
+  /** Follow-up records waiting for the next commit of their execution (kept in memory). */
+  readonly #records = new Map<string, NewEvent[]>();
 
   /** Core events for one trigger, given the state before it. */
   async #eventsOf(ref: ExecutionRef, state: ExecutionState | undefined, t: Trigger): Promise<NewEvent[]> {
@@ -411,18 +437,25 @@ export class GitHubOrchestrator {
     }
     const first = !this.#checkIds.has(`${key}:${state.phases[0]?.id}`);
     const phases = state.phases.filter((p) => first || changed.has(p.id) || state.finished_at !== undefined);
-    if (phases.length === 0) return;
-    const head = await this.#ports.branches.head(ref, workingBranch(ref.issue));
-    if (!head) return;
+    // The head sha only matters when a check run is created or looked up.
+    let head: string | undefined;
+    const isNew = state.seq === (this.#startedAt.get(key) ?? -1);
     for (const phase of phases) {
       const checkKey = `${key}:${phase.id}`;
-      const checkId = await this.#ports.checks.upsert(
-        ref,
-        head,
-        checkOf(state, phase),
-        this.#checkIds.get(checkKey),
-      );
+      const check = checkOf(state, phase);
+      const body = JSON.stringify(check);
+      if (this.#sent.get(checkKey) === body) continue;
+      const known = this.#checkIds.get(checkKey);
+      if (known === undefined) head ??= await this.#ports.branches.head(ref, workingBranch(ref.issue));
+      if (known === undefined && !head) return;
+      const checkId = await this.#ports.checks.upsert(ref, head ?? "", check, known, isNew);
       this.#checkIds.set(checkKey, checkId);
+      this.#sent.set(checkKey, body);
     }
   }
+
+  /** What each check run last showed, to skip updates that change nothing. */
+  readonly #sent = new Map<string, string>();
+  /** State seq at which this process created an execution (its check runs cannot exist yet). */
+  readonly #startedAt = new Map<string, number>();
 }

@@ -88,8 +88,17 @@ export interface PhaseCheck {
 
 /** One check run per phase on the working branch head; created once (name + head sha), then updated. */
 export interface ChecksPort {
-  /** Creates or updates the phase's check run; returns its id (pass it back to skip the lookup). */
-  upsert(ref: ExecutionRef, headSha: string, check: PhaseCheck, knownId?: number): Promise<number>;
+  /**
+   * Creates or updates the phase's check run; returns its id (pass it back to skip the lookup).
+   * `isNew`: the execution was created just now, so no run can exist yet: create without looking.
+   */
+  upsert(
+    ref: ExecutionRef,
+    headSha: string,
+    check: PhaseCheck,
+    knownId?: number,
+    isNew?: boolean,
+  ): Promise<number>;
 }
 
 /** Branches and merges. */
