@@ -63,15 +63,23 @@ describe("workflows", () => {
     });
   });
 
-  it("the consumer's agents workflow calls the reusable one with the dispatched inputs", () => {
-    const job = load("examples/workflows/orchestrate-agents.yml").jobs.run!;
-    expect(job.uses).toBe("OWNER/orchestrate/.github/workflows/orchestrate-agents.yml@v1");
-    expect(job.with).toMatchObject({
-      execution: expr("inputs.execution"),
-      issue: expr("inputs.issue"),
-      tasks: expr("inputs.tasks"),
-    });
+  it("the consumer's agents workflow runs the released action per task, with the job name results are read by", () => {
+    // A reusable workflow's `uses: ./` would resolve against the caller's checkout, so consumers
+    // carry the job themselves and name the released action.
+    const job = load("examples/workflows/orchestrate-agents.yml").jobs.task!;
+    expect(job.name).toBe(
+      expr("matrix.task.id") + "#" + expr("matrix.task.attempt") + " (issue " + expr("inputs.issue") + ")",
+    );
     expect(job.permissions).toEqual({ contents: "write" });
+    expect(job.strategy?.matrix).toEqual({ task: expr("fromJSON(inputs.tasks)") });
+    const action = job.steps!.find((s) => s.uses === "OWNER/orchestrate@v1")!;
+    expect(action.with).toMatchObject({
+      mode: "task",
+      task: expr("toJSON(matrix.task)"),
+      issue: expr("inputs.issue"),
+    });
+    const checkout = job.steps!.find((s) => s.uses?.startsWith("actions/checkout@"))!;
+    expect(checkout.with?.["persist-credentials"]).toBe(false);
   });
 
   it("the orchestrator workflow hears the events that carry results, one run at a time", () => {
