@@ -90,6 +90,10 @@ describe("workflows", () => {
       "pull_request_review",
       "repository_dispatch",
       "workflow_run",
+      "check_suite",
+      "status",
+      "pull_request",
+      "deployment_status",
       "schedule",
       "workflow_dispatch",
     ]);
