@@ -28,48 +28,6 @@ phases:
   - { id: build, needs: [design], agents: [dev] }
 `;
 
-/** GitHub's side of issues, check runs, permissions and dispatches, kept in memory. */
-export function fakeIssueSide(gh: GitHubMock) {
-  const comments: { id: number; body: string }[] = [];
-  const workflowDispatches: { workflow: string; ref: string; inputs: Record<string, string> }[] = [];
-  const resultDispatches: { event_type: string; client_payload: Record<string, unknown> }[] = [];
-  gh.on("GET /repos/{owner}/{repo}/collaborators/{username}/permission", ({ params }) => {
-    const permission = params.username === "reader" ? "read" : "write";
-    return [200, { permission, role_name: permission, user: null }];
-  });
-  gh.on("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", () => [200, comments]);
-  gh.on("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", ({ body }) => {
-    const comment = { id: comments.length + 100, body: (body as { body: string }).body };
-    comments.push(comment);
-    return [201, comment];
-  });
-  gh.on("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", ({ params, body }) => {
-    const c = comments.find((x) => x.id === Number(params.comment_id))!;
-    c.body = (body as { body: string }).body;
-    return [200, c];
-  });
-  gh.on("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", () => [
-    200,
-    { total_count: 0, check_runs: [] },
-  ]);
-  let checks = 0;
-  gh.on("POST /repos/{owner}/{repo}/check-runs", ({ body }) => [201, { id: ++checks, ...(body as object) }]);
-  gh.on("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", ({ params, body }) => [
-    200,
-    { id: Number(params.check_run_id), ...(body as object) },
-  ]);
-  gh.on("POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches", ({ params, body }) => {
-    const b = body as { ref: string; inputs: Record<string, string> };
-    workflowDispatches.push({ workflow: params.workflow_id!, ref: b.ref, inputs: b.inputs });
-    return [204];
-  });
-  gh.on("POST /repos/{owner}/{repo}/dispatches", ({ body }) => {
-    resultDispatches.push(body as (typeof resultDispatches)[number]);
-    return [204];
-  });
-  return { comments, workflowDispatches, resultDispatches };
-}
-
 /** What one run of the Action left: exit code, log lines, outputs and summary. */
 export interface ActionRun {
   code: number;
@@ -185,3 +143,5 @@ export function resultPayload(clientPayload: Record<string, unknown>) {
   const base = examplePayload("repository_dispatch");
   return { ...base, action: "orchestrate-result", client_payload: clientPayload, repository };
 }
+
+export { fakeIssueSide } from "../support/github/fake-issues.ts";

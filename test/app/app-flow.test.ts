@@ -3,7 +3,7 @@ import { orchestrateApp } from "../../src/app/app.ts";
 import { seededRandom } from "../../src/engine/seeded-random.ts";
 import { VirtualClock } from "../../src/engine/virtual-clock.ts";
 import { resultPath, taskBranch } from "../../src/github/result-record.ts";
-import { fakeRepo, useGitHubMock } from "../support/github/index.ts";
+import { fakeIssueSide, fakeRepo, useGitHubMock } from "../support/github/index.ts";
 import { examplePayload, webhookEvent, withPatch } from "../support/github/payloads.ts";
 import { mockInstallationTokens, testProbot } from "../support/github/probot.ts";
 
@@ -18,54 +18,6 @@ phases:
   - { id: build, needs: [design], agents: [dev], matrix: { module: [api, web] } }
   - { id: test, needs: [build], agents: [qa] }
 `;
-
-/** GitHub's side of issues, check runs and dispatches, kept in memory and checked against the OpenAPI description. */
-function fakeIssueSide(gh: ReturnType<typeof useGitHubMock>) {
-  const comments: { id: number; body: string }[] = [];
-  const checks = new Map<number, Record<string, unknown>>();
-  const dispatches: Record<string, string>[] = [];
-  gh.on("GET /repos/{owner}/{repo}/collaborators/{username}/permission", ({ params }) => [
-    200,
-    {
-      permission: params.username === "reader" ? "read" : "write",
-      role_name: params.username === "reader" ? "read" : "write",
-      user: null,
-    },
-  ]);
-  gh.on("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", () => [
-    200,
-    comments.map((c) => ({ id: c.id, body: c.body })),
-  ]);
-  gh.on("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", ({ body }) => {
-    const comment = { id: comments.length + 100, body: (body as { body: string }).body };
-    comments.push(comment);
-    return [201, comment];
-  });
-  gh.on("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", ({ params, body }) => {
-    const c = comments.find((x) => x.id === Number(params.comment_id))!;
-    c.body = (body as { body: string }).body;
-    return [200, c];
-  });
-  gh.on("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", () => [
-    200,
-    { total_count: 0, check_runs: [] },
-  ]);
-  gh.on("POST /repos/{owner}/{repo}/check-runs", ({ body }) => {
-    const id = checks.size + 1;
-    checks.set(id, { id, ...(body as object) });
-    return [201, checks.get(id)];
-  });
-  gh.on("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", ({ params, body }) => {
-    const id = Number(params.check_run_id);
-    checks.set(id, { ...checks.get(id), ...(body as object) });
-    return [200, checks.get(id)];
-  });
-  gh.on("POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches", ({ body }) => {
-    dispatches.push((body as { inputs: Record<string, string> }).inputs);
-    return [204];
-  });
-  return { comments, checks, dispatches };
-}
 
 const gh = useGitHubMock();
 

@@ -3,7 +3,7 @@ import { orchestrateApp } from "../../src/app/app.ts";
 import { seededRandom } from "../../src/engine/seeded-random.ts";
 import { resultPath, taskBranch } from "../../src/github/result-record.ts";
 import type { Clock } from "../../src/ports/clock.ts";
-import { fakeRepo, useGitHubMock } from "../support/github/index.ts";
+import { fakeIssueSide, fakeRepo, useGitHubMock } from "../support/github/index.ts";
 import { examplePayload, webhookEvent, withPatch } from "../support/github/payloads.ts";
 import { mockInstallationTokens, testProbot } from "../support/github/probot.ts";
 
@@ -18,57 +18,6 @@ phases:
 
 const REPOSITORY = { name: "Hello-World", owner: { login: "Codertocat" } };
 const HOUR = 3_600_000;
-
-/** GitHub's side of issues, reactions, labels, check runs and dispatches, in memory, validated against the OpenAPI description. */
-function fakeIssueSide(gh: ReturnType<typeof useGitHubMock>) {
-  const comments: { id: number; body: string }[] = [];
-  const checks = new Map<number, Record<string, unknown>>();
-  const dispatches: Record<string, string>[] = [];
-  const reactions: { comment: number; content: string }[] = [];
-  const labels: string[] = [];
-  gh.on("GET /repos/{owner}/{repo}/collaborators/{username}/permission", ({ params }) => {
-    const level = params.username === "reader" ? "read" : "write";
-    return [200, { permission: level, role_name: level, user: null }];
-  });
-  gh.on("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", () => [200, comments]);
-  gh.on("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", ({ body }) => {
-    const comment = { id: comments.length + 100, body: (body as { body: string }).body };
-    comments.push(comment);
-    return [201, comment];
-  });
-  gh.on("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", ({ params, body }) => {
-    const c = comments.find((x) => x.id === Number(params.comment_id))!;
-    c.body = (body as { body: string }).body;
-    return [200, c];
-  });
-  gh.on("POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions", ({ params, body }) => {
-    reactions.push({ comment: Number(params.comment_id), content: (body as { content: string }).content });
-    return [201, { id: reactions.length, content: (body as { content: string }).content, user: null }];
-  });
-  gh.on("POST /repos/{owner}/{repo}/issues/{issue_number}/labels", ({ body }) => {
-    labels.push(...(body as { labels: string[] }).labels);
-    return [200, labels.map((name, id) => ({ id, name }))];
-  });
-  gh.on("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", () => [
-    200,
-    { total_count: 0, check_runs: [] },
-  ]);
-  gh.on("POST /repos/{owner}/{repo}/check-runs", ({ body }) => {
-    const id = checks.size + 1;
-    checks.set(id, { id, ...(body as object) });
-    return [201, checks.get(id)];
-  });
-  gh.on("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", ({ params, body }) => {
-    const id = Number(params.check_run_id);
-    checks.set(id, { ...checks.get(id), ...(body as object) });
-    return [200, checks.get(id)];
-  });
-  gh.on("POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches", ({ body }) => {
-    dispatches.push((body as { inputs: Record<string, string> }).inputs);
-    return [204];
-  });
-  return { comments, checks, dispatches, reactions, labels };
-}
 
 const gh = useGitHubMock();
 

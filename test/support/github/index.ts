@@ -4,6 +4,7 @@
  * `probot.ts` (not re-exported here: importing Probot is slow).
  */
 export * from "./fake-git.ts";
+export * from "./fake-issues.ts";
 export * from "./fake-repo.ts";
 export * from "./mock-github.ts";
 export * from "./octokit.ts";

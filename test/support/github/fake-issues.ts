@@ -1,0 +1,85 @@
+import type { GitHubMock } from "./mock-github.ts";
+
+/** What the fake issue side recorded. */
+export interface FakeIssueSide {
+  comments: { id: number; body: string }[];
+  /** Check runs by id, as last created or updated. */
+  checks: Map<number, Record<string, unknown>>;
+  /** Inputs of each `workflow_dispatch` (the batches of tasks). */
+  dispatches: Record<string, string>[];
+  workflowDispatches: { workflow: string; ref: string; inputs: Record<string, string> }[];
+  resultDispatches: { event_type: string; client_payload: Record<string, unknown> }[];
+  reactions: { comment: number; content: string }[];
+  labels: string[];
+}
+
+/**
+ * GitHub's side of issues (comments, reactions, labels), check runs, collaborator permissions and
+ * dispatches, kept in memory behind the validating mock. The user `reader` has read permission;
+ * everyone else write. `dispatchAnswer` can make a workflow dispatch fail.
+ */
+export function fakeIssueSide(
+  gh: GitHubMock,
+  options: { dispatchAnswer?: () => readonly [number, unknown?, Record<string, string>?] } = {},
+): FakeIssueSide {
+  const side: FakeIssueSide = {
+    comments: [],
+    checks: new Map(),
+    dispatches: [],
+    workflowDispatches: [],
+    resultDispatches: [],
+    reactions: [],
+    labels: [],
+  };
+  gh.on("GET /repos/{owner}/{repo}/collaborators/{username}/permission", ({ params }) => {
+    const level = params.username === "reader" ? "read" : "write";
+    return [200, { permission: level, role_name: level, user: null }];
+  });
+  gh.on("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", () => [200, side.comments]);
+  gh.on("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", ({ body }) => {
+    const comment = { id: side.comments.length + 100, body: (body as { body: string }).body };
+    side.comments.push(comment);
+    return [201, comment];
+  });
+  gh.on("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", ({ params, body }) => {
+    const c = side.comments.find((x) => x.id === Number(params.comment_id))!;
+    c.body = (body as { body: string }).body;
+    return [200, c];
+  });
+  gh.on("POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions", ({ params, body }) => {
+    const content = (body as { content: string }).content;
+    side.reactions.push({ comment: Number(params.comment_id), content });
+    return [201, { id: side.reactions.length, content, user: null }];
+  });
+  gh.on("POST /repos/{owner}/{repo}/issues/{issue_number}/labels", ({ body }) => {
+    side.labels.push(...(body as { labels: string[] }).labels);
+    return [200, side.labels.map((name, id) => ({ id, name }))];
+  });
+  gh.on("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", () => [
+    200,
+    { total_count: 0, check_runs: [] },
+  ]);
+  gh.on("POST /repos/{owner}/{repo}/check-runs", ({ body }) => {
+    const id = side.checks.size + 1;
+    side.checks.set(id, { id, ...(body as object) });
+    return [201, side.checks.get(id)];
+  });
+  gh.on("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", ({ params, body }) => {
+    const id = Number(params.check_run_id);
+    side.checks.set(id, { ...side.checks.get(id), ...(body as object) });
+    return [200, side.checks.get(id)];
+  });
+  gh.on("POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches", ({ params, body }) => {
+    const answer = options.dispatchAnswer?.() ?? ([204] as const);
+    if (answer[0] !== 204) return answer;
+    const b = body as { ref: string; inputs: Record<string, string> };
+    side.dispatches.push(b.inputs);
+    side.workflowDispatches.push({ workflow: params.workflow_id!, ref: b.ref, inputs: b.inputs });
+    return [204];
+  });
+  gh.on("POST /repos/{owner}/{repo}/dispatches", ({ body }) => {
+    side.resultDispatches.push(body as FakeIssueSide["resultDispatches"][number]);
+    return [204];
+  });
+  return side;
+}
