@@ -26,6 +26,7 @@ export async function deliverStep(
         body: pullRequestBody(state, ref.issue),
         draft: spec.pr === "draft",
       });
+      if (pull.draft && spec.pr === "ready") await ports.delivery.markReady(ref, pull.nodeId);
       const opened: NewEvent = {
         id: `pr:${pull.number}:${pull.sha}`,
         type: "pr_opened",
@@ -37,6 +38,16 @@ export async function deliverStep(
       return verdict.state === "pending" ? [opened] : [opened, checksEvent(pull.sha, verdict)];
     }
     case "merge": {
+      // Auto-merge where the repository allows it (GitHub merges, through a merge queue if any);
+      // the merge arrives as a pull_request.closed webhook (or the reconcile reads it).
+      const pull = await ports.delivery.ensurePull(ref, {
+        head: workingBranch(ref.issue),
+        base: base(state),
+        title: pullRequestTitle(state),
+        body: pullRequestBody(state, ref.issue),
+        draft: false,
+      });
+      if (await ports.delivery.autoMerge(ref, pull.nodeId, spec.merge_method)) return [];
       const merged = await ports.delivery.merge(ref, d.pr!, d.sha!, spec.merge_method);
       if (merged.merged) return [{ id: `merged:${merged.sha}`, type: "pr_merged", sha: merged.sha }];
       return [
@@ -71,6 +82,33 @@ export function checksEvent(
     conclusion: verdict.state === "failure" ? "failure" : "success",
     failing: verdict.failing,
   };
+}
+
+/** A merge GitHub did on its own (auto-merge, a person) that no webhook told us about. */
+export async function mergeEvents(
+  ports: GitHubPorts,
+  ref: ExecutionRef,
+  state: ExecutionState | undefined,
+): Promise<NewEvent[]> {
+  const d = state?.status === "delivering" ? state.delivery : undefined;
+  if (!d?.pr || (d.status !== "merging" && d.status !== "awaiting_merge")) return [];
+  const pull = await ports.delivery.merged(ref, d.pr);
+  return pull.merged && pull.sha ? [{ id: `merged:${pull.sha}`, type: "pr_merged", sha: pull.sha }] : [];
+}
+
+/** Opens the working branch's pull request as a draft when a gate waits, so reviews can approve. */
+export async function draftForGate(
+  ports: GitHubPorts,
+  ref: ExecutionRef,
+  state: ExecutionState,
+): Promise<void> {
+  await ports.delivery.ensurePull(ref, {
+    head: workingBranch(ref.issue),
+    base: base(state),
+    title: pullRequestTitle(state),
+    body: pullRequestBody(state, ref.issue),
+    draft: true,
+  });
 }
 
 /** Reads CI of the pull request's head when delivery waits for it; an event when it settled. */

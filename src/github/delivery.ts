@@ -46,7 +46,7 @@ export class Delivery implements DeliveryPort {
           title: pull.title,
           body: pull.body,
         });
-        return { number: data.number, sha: data.head.sha };
+        return { number: data.number, sha: data.head.sha, nodeId: data.node_id, draft: data.draft === true };
       }
       const { data } = await rest.pulls.create({
         ...repoOf(ref),
@@ -57,7 +57,7 @@ export class Delivery implements DeliveryPort {
         draft: pull.draft,
         request: { retries: 0 },
       });
-      return { number: data.number, sha: data.head.sha };
+      return { number: data.number, sha: data.head.sha, nodeId: data.node_id, draft: data.draft === true };
     } catch (error) {
       throw failure(`open the pull request from ${pull.head}`, error, "pull_requests: write");
     }
@@ -142,6 +142,46 @@ export class Delivery implements DeliveryPort {
         return { merged: false as const, conflict: status === 409 || /conflict/i.test(reason), reason };
       }
       throw failure(`merge #${pull}`, error, "contents: write");
+    }
+  }
+
+  async markReady(ref: RepoRef, nodeId: string): Promise<void> {
+    try {
+      await this.#client.graphql(
+        "mutation($id: ID!) { markPullRequestReadyForReview(input: { pullRequestId: $id }) { pullRequest { isDraft } } }",
+        { id: nodeId },
+      );
+    } catch (error) {
+      throw failure(
+        `mark the pull request of ${ref.owner}/${ref.repo} ready for review`,
+        error,
+        "pull_requests: write",
+      );
+    }
+  }
+
+  async autoMerge(ref: RepoRef, nodeId: string, method: "squash" | "merge" | "rebase"): Promise<boolean> {
+    try {
+      await this.#client.graphql(
+        "mutation($id: ID!, $mergeMethod: PullRequestMergeMethod!) { enablePullRequestAutoMerge(input: { pullRequestId: $id, mergeMethod: $mergeMethod }) { pullRequest { autoMergeRequest { enabledAt } } } }",
+        { id: nodeId, mergeMethod: method.toUpperCase() },
+      );
+      return true;
+    } catch (error) {
+      // Not allowed in this repository, or mergeable right away ("clean status"): merge directly.
+      if (/auto.?merge|clean status|not allowed/i.test(messageOf(error))) return false;
+      throw failure(`enable auto-merge in ${ref.owner}/${ref.repo}`, error, "pull_requests: write");
+    }
+  }
+
+  async merged(ref: RepoRef, pull: number): Promise<{ merged: boolean; sha?: string }> {
+    try {
+      const { data } = await this.#client.rest.pulls.get({ ...repoOf(ref), pull_number: pull });
+      return data.merged && data.merge_commit_sha
+        ? { merged: true, sha: data.merge_commit_sha }
+        : { merged: false };
+    } catch (error) {
+      throw failure(`read #${pull}`, error, "pull_requests: write");
     }
   }
 

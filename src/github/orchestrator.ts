@@ -11,7 +11,7 @@ import {
 import type { Clock, Random } from "../ports/clock.ts";
 import type { NewEvent } from "../ports/engine-ports.ts";
 import { type CommandOptions, type CommandTrigger, commandOutcome } from "./commands.ts";
-import { ciEvents, deliverStep, finishExecution } from "./deliver.ts";
+import { ciEvents, deliverStep, draftForGate, finishExecution, mergeEvents } from "./deliver.ts";
 import { ESCALATED_LABEL, escalatedPhases } from "./labels.ts";
 import { checkOf } from "./phase-checks.ts";
 import {
@@ -150,7 +150,11 @@ export class GitHubOrchestrator {
         return t.events;
       case "tick":
         return state
-          ? [...(await this.#reconcile(ref, state)), ...(await ciEvents(this.#ports, ref, state))]
+          ? [
+              ...(await this.#reconcile(ref, state)),
+              ...(await ciEvents(this.#ports, ref, state)),
+              ...(await mergeEvents(this.#ports, ref, state)),
+            ]
           : [];
       case "checks":
         return ciEvents(this.#ports, ref, state, t.sha);
@@ -353,6 +357,7 @@ export class GitHubOrchestrator {
       if (effect.type === "dispatch") follow.push(...(await this.#dispatch(ref, state, effect.tasks)));
       else if (effect.type === "deliver")
         follow.push(...(await deliverStep(this.#ports, ref, state, effect)));
+      else if (effect.type === "open_gate") await draftForGate(this.#ports, ref, state);
       else if (effect.type === "notify") {
         const mention =
           effect.mention.length > 0

@@ -166,7 +166,17 @@ export interface DeliveryPort {
   ensurePull(
     ref: ExecutionRef,
     pull: { head: string; base: string; title: string; body: string; draft: boolean },
-  ): Promise<{ number: number; sha: string }>;
+  ): Promise<{ number: number; sha: string; nodeId: string; draft: boolean }>;
+  /** Marks a draft pull request ready for review. */
+  markReady(ref: RepoRef, nodeId: string): Promise<void>;
+  /**
+   * Enables GitHub auto-merge (GitHub merges once its requirements pass, through a merge queue
+   * where there is one). False when the repository does not allow it or the pull request can be
+   * merged right away: merge it directly then.
+   */
+  autoMerge(ref: RepoRef, nodeId: string, method: "squash" | "merge" | "rebase"): Promise<boolean>;
+  /** Whether the pull request was merged (for reconciling a missed webhook). */
+  merged(ref: RepoRef, pull: number): Promise<{ merged: boolean; sha?: string }>;
   /** The verdict of the checks and statuses on `sha`, ignoring Orchestrate's own phase checks. */
   ci(ref: RepoRef, sha: string, base: string): Promise<CiVerdict>;
   /** Merges the pull request at `sha`. */

@@ -30,6 +30,8 @@ interface World {
   mergeAnswer: () => [number, unknown];
   pulls: { number: number; head: string; draft: boolean; body: string }[];
   closed: boolean;
+  autoMerge?: boolean;
+  autoMerged?: boolean;
   cancelledRuns: number[];
   deleted: string[];
 }
@@ -105,6 +107,19 @@ function world(plan: string): World {
     return [200, pullJson(w, pull)];
   });
   gh.on("PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge", () => w.mergeAnswer());
+  gh.onGraphQL("enablePullRequestAutoMerge", () => {
+    if (!w.autoMerge) throw new Error("Pull request Auto merge is not allowed for this repository");
+    w.autoMerged = true;
+    return {
+      enablePullRequestAutoMerge: {
+        pullRequest: { autoMergeRequest: { enabledAt: "2026-11-22T00:00:00Z" } },
+      },
+    };
+  });
+  gh.onGraphQL("markPullRequestReadyForReview", () => {
+    for (const p of w.pulls) p.draft = false;
+    return { markPullRequestReadyForReview: { pullRequest: { isDraft: false } } };
+  });
   gh.on("POST /repos/{owner}/{repo}/deployments", ({ body }) => {
     const d = { id: 900 + w.deployments.length, environment: (body as { environment: string }).environment };
     w.deployments.push(d);
@@ -126,7 +141,12 @@ function world(plan: string): World {
 }
 
 function pullJson(w: World, p: { number: number; head: string; draft: boolean }) {
-  return { number: p.number, draft: p.draft, head: { ref: p.head, sha: w.repo.git.head(p.head) } };
+  return {
+    number: p.number,
+    node_id: `PR_${p.number}`,
+    draft: p.draft,
+    head: { ref: p.head, sha: w.repo.git.head(p.head) },
+  };
 }
 
 const ref = { owner: "o", repo: "r", issue: 5 };
@@ -285,5 +305,68 @@ describe("delivery on GitHub", () => {
     expect(state!.reason).toBe("the label was removed by alice");
     expect(s.w.cancelledRuns).toEqual([77]);
     expect(s.w.comments.at(-1)).toContain("⛔ cancelled");
+  });
+
+  it("a gate opens a draft pull request; delivery marks it ready and enables auto-merge; the merge arrives by webhook", async () => {
+    const w = world(`version: 1
+agents:
+  dev: { run: ./dev.sh }
+  qa: { run: ./qa.sh }
+phases:
+  - { id: build, agents: [dev], gate: {} }
+  - { id: testing, needs: [build], agents: [qa] }
+delivery: { merge: auto }
+`);
+    w.autoMerge = true;
+    let merges = 0;
+    w.mergeAnswer = () => {
+      merges++;
+      return [200, { sha: "9".repeat(40), merged: true, message: "Merged" }];
+    };
+    const o = new GitHubOrchestrator(githubPorts(createTestOctokit()), {
+      clock: new VirtualClock(1_800_000_000_000),
+      random: seededRandom(2),
+      workflow: "agents.yml",
+    });
+    await o.handle(ref, [
+      {
+        kind: "labeled",
+        delivery: "l",
+        sender: "octocat",
+        author: "octocat",
+        title: "Signup",
+        body: "Project: signup",
+      },
+    ]);
+    const finish = async (task: string) => {
+      const branch = taskBranch(5, task);
+      w.repo.git.branch(branch, "orchestrate/issue-5");
+      const sha = w.repo.git.commitFiles(branch, {
+        [resultPath(task)]: JSON.stringify({ execution: "o/r#5", task, attempt: 1, status: "succeeded" }),
+      }).sha;
+      return o.handle(ref, [{ kind: "result", delivery: task, result: { issue: 5, task, attempt: 1, sha } }]);
+    };
+    await finish("build/dev");
+    // The gate waits: the working branch has a draft pull request to review.
+    expect(w.pulls).toEqual([expect.objectContaining({ number: 40, draft: true })]);
+    await o.handle(ref, [
+      { kind: "events", events: [{ id: "ok", type: "gate_approved", phase: "build", by: "lead" }] },
+    ]);
+    await finish("testing/qa");
+    expect(w.pulls[0]!.draft).toBe(false);
+    const head = w.repo.git.head("orchestrate/issue-5")!;
+    w.ci[head] = [{ name: "unit tests", conclusion: "success" }];
+    const waiting = await o.handle(ref, [{ kind: "checks", delivery: "c", sha: head }]);
+    expect(w.autoMerged).toBe(true);
+    expect(merges).toBe(0);
+    expect(waiting!.delivery?.status).toBe("merging");
+    const closed = withPatch(examplePayload("pull_request", "closed"), {
+      pull_request: { merged: true, merge_commit_sha: "a".repeat(40), head: { ref: "orchestrate/issue-5" } },
+      repository: { name: "r", owner: { login: "o" } },
+    } as never);
+    const routed = triggersOf("pull_request", closed as never, "pr-closed", { label: "orchestrate" });
+    const done = await o.handle(routed[0]!.ref, [routed[0]!.trigger]);
+    expect(done!.status).toBe("succeeded");
+    expect(done!.delivery?.merged_sha).toBe("a".repeat(40));
   });
 });

@@ -11,6 +11,8 @@ export interface FakeIssueSide {
   resultDispatches: { event_type: string; client_payload: Record<string, unknown> }[];
   reactions: { comment: number; content: string }[];
   labels: string[];
+  /** Pull requests opened (by head branch), with whether each is a draft. */
+  pulls: { number: number; head: string; draft: boolean; body: string }[];
 }
 
 /**
@@ -30,7 +32,35 @@ export function fakeIssueSide(
     resultDispatches: [],
     reactions: [],
     labels: [],
+    pulls: [],
   };
+  const pullJson = (p: FakeIssueSide["pulls"][number]) => ({
+    number: p.number,
+    node_id: `PR_${p.number}`,
+    draft: p.draft,
+    body: p.body,
+    head: { ref: p.head, sha: "0".repeat(40) },
+  });
+  gh.on("GET /repos/{owner}/{repo}/pulls", ({ query }) => [
+    200,
+    side.pulls.filter((p) => String(query.head ?? "").endsWith(`:${p.head}`)).map(pullJson),
+  ]);
+  gh.on("POST /repos/{owner}/{repo}/pulls", ({ body }) => {
+    const b = body as { head: string; draft?: boolean; body?: string };
+    const pull = {
+      number: 200 + side.pulls.length,
+      head: b.head,
+      draft: b.draft === true,
+      body: b.body ?? "",
+    };
+    side.pulls.push(pull);
+    return [201, pullJson(pull)];
+  });
+  gh.on("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", ({ params, body }) => {
+    const pull = side.pulls.find((p) => p.number === Number(params.pull_number))!;
+    pull.body = (body as { body?: string }).body ?? pull.body;
+    return [200, pullJson(pull)];
+  });
   gh.on("GET /repos/{owner}/{repo}/collaborators/{username}/permission", ({ params }) => {
     const level = params.username === "reader" ? "read" : "write";
     return [200, { permission: level, role_name: level, user: null }];

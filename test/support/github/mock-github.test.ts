@@ -229,3 +229,34 @@ describe("useGitHubMock", () => {
     gh.scope.get("/repos/o/r").reply(200, {});
   });
 });
+
+describe("GraphQL requests", () => {
+  it("are validated against GitHub's GraphQL schema and answered by their top-level field", async () => {
+    const gh = mockGitHub();
+    gh.onGraphQL("markPullRequestReadyForReview", (vars) => ({
+      markPullRequestReadyForReview: { pullRequest: { isDraft: false, id: vars.id } },
+    }));
+    const ok = await testOctokit().graphql<{
+      markPullRequestReadyForReview: { pullRequest: { isDraft: boolean } };
+    }>(
+      "mutation($id: ID!) { markPullRequestReadyForReview(input: { pullRequestId: $id }) { pullRequest { isDraft } } }",
+      { id: "PR_1" },
+    );
+    expect(ok.markPullRequestReadyForReview.pullRequest.isDraft).toBe(false);
+    expect(gh.problems()).toEqual([]);
+    await expect(
+      testOctokit().graphql(
+        "mutation($id: ID!) { markPullRequestReadyForReview(input: { pullRequestId: $id }) { pullRequest { nope } } }",
+        { id: "PR_1" },
+      ),
+    ).rejects.toThrow(/nope/);
+    await expect(
+      testOctokit().graphql(
+        "mutation($id: ID!) { markPullRequestReadyForReview(input: { pullRequestId: $id }) { pullRequest { isDraft } } }",
+        {},
+      ),
+    ).rejects.toThrow(/\$id/);
+    expect(gh.problems()).toHaveLength(2);
+    gh.restore();
+  });
+});

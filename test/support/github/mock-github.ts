@@ -4,8 +4,10 @@
  * and makes `assertValid()` throw; `useGitHubMock()` calls it after every test, so it fails the test
  * even when the code under test swallows the error.
  */
+
 import nock from "nock";
 import { afterEach, beforeEach } from "vitest";
+import { checkGraphQL, type GraphQLHandler } from "./graphql.ts";
 import {
   checkRequest,
   type FoundOperation,
@@ -52,6 +54,8 @@ export interface GitHubMock {
   readonly requests: GitHubRequest[];
   /** Answers `route` (e.g. `"GET /repos/{owner}/{repo}/issues/{issue_number}/comments"`) with `handler`; replaces an earlier one. Throws for a route not in the description. */
   on(route: string, handler: Handler): GitHubMock;
+  /** Answers GraphQL requests whose first top-level field is `field`; the handler returns `data`, or throws to answer with an error. Documents are validated against GitHub's GraphQL schema. */
+  onGraphQL(field: string, handler: GraphQLHandler): GitHubMock;
   /** Request counts per route (unresolved requests counted under `METHOD path`). */
   countByRoute(): Record<string, number>;
   /** Every problem so far, one line each, prefixed with the request. */
@@ -196,9 +200,47 @@ export function mockGitHub(): GitHubMock {
       });
   };
 
+  const graphqlHandlers = new Map<string, GraphQLHandler>();
+  const interceptGraphQL = () =>
+    handlerScope
+      .post("/graphql")
+      .optionally()
+      .reply(async (_uri: string, raw: unknown) => {
+        const body = parseBody(raw);
+        const checked = checkGraphQL(body);
+        const handler = checked.field ? graphqlHandlers.get(checked.field) : undefined;
+        const problems = [
+          ...checked.problems,
+          ...(handler ? [] : [`not mocked: gh.onGraphQL("${checked.field ?? "?"}", …)`]),
+        ];
+        requests.push({
+          method: "POST",
+          path: "/graphql",
+          route: `POST /graphql ${checked.field ?? ""}`.trim(),
+          params: {},
+          query: {},
+          body,
+          headers: {},
+          problems,
+        });
+        if (!handler || checked.problems.length > 0)
+          return [200, { errors: problems.map((message) => ({ message })) }];
+        try {
+          return [200, { data: await handler(checked.variables) }];
+        } catch (error) {
+          // A handler throws to answer with a GraphQL error (as GitHub does for a refused mutation).
+          return [200, { data: null, errors: [{ message: (error as Error).message }] }];
+        }
+      });
+
   const mock: GitHubMock = {
     scope,
     requests,
+    onGraphQL(field, handler) {
+      if (graphqlHandlers.size === 0) interceptGraphQL();
+      graphqlHandlers.set(field, handler);
+      return mock;
+    },
     on(route, handler) {
       if (!operationOfRoute(route)) throw new Error(`no operation ${route} in ${SPEC_FILE}`);
       handlers.set(route, handler);
