@@ -79,5 +79,9 @@ describe("orchestrate init, graph, status, report", () => {
     };
     expect(reportJson.tasks[0]!.artifacts[0]!.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect((await cli(["report", "s1", "--format", "xml"], { cwd: dir })).code).toBe(2);
+    // --watch on an execution that has ended shows it once and returns.
+    const watched = await cli(["status", "s1", "--watch"], { cwd: dir });
+    expect(watched.code).toBe(0);
+    expect(watched.stdout).toContain("s1  succeeded  1/1 tasks");
   });
 });
