@@ -26,6 +26,8 @@ export type CommandTrigger =
       commitId: string;
       body: string;
       pull: number;
+      /** The review's id, to read its inline comments. */
+      reviewId?: number;
     }
   | {
       kind: "check_action";
@@ -237,8 +239,16 @@ async function fromReview(
   const why = await s.gateRefusal(phase, "review", approving);
   if (why) return refuse(s, `${why}.`);
   if (approving) return accept(await s.approval(phase, "review", review.commitId));
-  const reason =
-    review.body.trim() || `Changes requested in a review of ${review.commitId.slice(0, 7)}, without text.`;
+  // The feedback is the review's text and its inline comments, file by file.
+  const inline =
+    review.reviewId !== undefined
+      ? await s.ports.comments.reviewComments(s.ref, review.pull, review.reviewId)
+      : [];
+  const notes = inline.map((c) => `- ${c.path}${c.line !== undefined ? `:${c.line}` : ""}: ${c.body.trim()}`);
+  const text = [review.body.trim(), ...(notes.length > 0 ? ["Inline comments:", ...notes] : [])]
+    .filter(Boolean)
+    .join("\n");
+  const reason = text || `Changes requested in a review of ${review.commitId.slice(0, 7)}, without text.`;
   return accept({ type: "gate_rejected", phase, by: s.user, reason, via: "review" });
 }
 

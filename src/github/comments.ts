@@ -30,6 +30,33 @@ export class Comments implements CommentsPort {
     }
   }
 
+  async reviewComments(
+    ref: RepoRef,
+    pull: number,
+    review: number,
+  ): Promise<{ path: string; line?: number; body: string }[]> {
+    try {
+      const comments = await this.#client.paginate(this.#client.rest.pulls.listCommentsForReview, {
+        owner: ref.owner,
+        repo: ref.repo,
+        pull_number: pull,
+        review_id: review,
+        per_page: 100,
+      });
+      return comments.map((c) => ({
+        path: c.path,
+        ...(c.position ? { line: c.position } : {}),
+        body: c.body,
+      }));
+    } catch (error) {
+      throw failure(
+        `read the comments of review ${review} in ${ref.owner}/${ref.repo}`,
+        error,
+        "pull_requests: write",
+      );
+    }
+  }
+
   async react(ref: RepoRef, commentId: number, content: "eyes" | "+1" | "-1" | "confused"): Promise<void> {
     try {
       await this.#client.rest.reactions.createForIssueComment({

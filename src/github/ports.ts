@@ -73,6 +73,12 @@ export interface DashboardPort {
 export interface CommentsPort {
   reply(ref: ExecutionRef, body: string): Promise<void>;
   react(ref: RepoRef, commentId: number, content: "eyes" | "+1" | "-1" | "confused"): Promise<void>;
+  /** The inline comments of one pull request review (file, line, text). */
+  reviewComments(
+    ref: RepoRef,
+    pull: number,
+    review: number,
+  ): Promise<{ path: string; line?: number; body: string }[]>;
 }
 
 /** What a phase's check run shows. */

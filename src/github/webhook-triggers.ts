@@ -210,6 +210,7 @@ function pullRequestIssue(head: string | undefined, body: string): number | unde
 function reviewTriggers(repo: RepoRef, payload: Payload, delivery: string): RoutedTrigger[] {
   if (payload.action !== "submitted") return [];
   const review = payload.review as {
+    id?: number;
     state: string;
     commit_id: string;
     body?: string | null;
@@ -234,6 +235,7 @@ function reviewTriggers(repo: RepoRef, payload: Payload, delivery: string): Rout
         commitId: review.commit_id,
         body: review.body ?? "",
         pull: pull.number,
+        ...(typeof review.id === "number" ? { reviewId: review.id } : {}),
       },
     },
   ];

@@ -42,8 +42,20 @@ export const PEOPLE: Readonly<Record<string, Permission>> = {
 const LEADS: Readonly<Record<string, string>> = { lead: "active", invited: "pending" };
 
 /** Serves `o/r` with its working branch, permissions and team memberships; returns real GitHub ports. */
-export function serveRepo(gh: GitHubMock) {
+export function serveRepo(
+  gh: GitHubMock,
+  options: { reviewComments?: { path: string; position: number; body: string }[] } = {},
+) {
   const repo = fakeRepo(gh);
+  gh.on("GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/comments", () => [
+    200,
+    (options.reviewComments ?? []).map((c, i) => ({
+      id: i + 1,
+      ...c,
+      diff_hunk: "",
+      commit_id: "0".repeat(40),
+    })),
+  ]);
   repo.git.branch(BRANCH, "main");
   repo.git.commitFiles(BRANCH, { "design/spec.md": "# spec\n" }, "design");
   gh.on("GET /repos/{owner}/{repo}/collaborators/{username}/permission", ({ params }) => {

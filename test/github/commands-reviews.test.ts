@@ -240,6 +240,24 @@ describe("reviewers of the working branch's pull request", () => {
     );
   });
 
+  it("a changes-requested review's inline comments join its text as the feedback", async () => {
+    const { ports, head } = serveRepo(gh, {
+      reviewComments: [
+        { path: "api/openapi.json", position: 12, body: "Add a 429 response." },
+        { path: "docs/design.md", position: 3, body: "Name the token store." },
+      ],
+    });
+    const out = await outcomeOfWebhook(
+      ports,
+      gatedExecution(),
+      "pull_request_review",
+      review("will", "changes_requested", head(), "Tighten the API."),
+    );
+    expect(gateView(out.state).feedback).toBe(
+      "Tighten the API.\nInline comments:\n- api/openapi.json:12: Add a 429 response.\n- docs/design.md:3: Name the token store.",
+    );
+  });
+
   it("with no gate open, reviews change nothing and get no reply", async () => {
     const { ports, head } = serveRepo(gh);
     const state = gatedExecution();
