@@ -11,6 +11,7 @@ export const APP_EVENTS = [
   "pull_request_review.submitted",
   "check_run.requested_action",
   "repository_dispatch",
+  "workflow_job.in_progress",
   "workflow_job.completed",
   "check_suite.completed",
   "workflow_run.completed",

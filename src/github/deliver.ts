@@ -16,7 +16,7 @@ export async function deliverStep(
   effect: EffectOf<"deliver">,
 ): Promise<NewEvent[]> {
   const spec = state.delivery_spec!;
-  const d = state.delivery!;
+  const d = state.delivery;
   switch (effect.step) {
     case "open_pr": {
       const pull = await ports.delivery.ensurePull(ref, {
@@ -27,15 +27,18 @@ export async function deliverStep(
         draft: spec.pr === "draft",
       });
       if (pull.draft && spec.pr === "ready") await ports.delivery.markReady(ref, pull.nodeId);
+      // The pull request's head as the branch has it now (the pulls API may lag behind a merge
+      // that just landed); the revision count keeps each opening distinct.
+      const sha = (await ports.branches.head(ref, workingBranch(ref.issue))) ?? pull.sha;
       const opened: NewEvent = {
-        id: `pr:${pull.number}:${pull.sha}`,
+        id: `pr:${pull.number}:${sha}:${d?.revisions ?? 0}`,
         type: "pr_opened",
         number: pull.number,
-        sha: pull.sha,
+        sha,
       };
       // Checks that already finished on this head count at once.
-      const verdict = await ports.delivery.ci(ref, pull.sha, base(state));
-      return verdict.state === "pending" ? [opened] : [opened, checksEvent(pull.sha, verdict)];
+      const verdict = await ports.delivery.ci(ref, sha, base(state));
+      return verdict.state === "pending" ? [opened] : [opened, checksEvent(sha, verdict)];
     }
     case "merge": {
       // Auto-merge where the repository allows it (GitHub merges, through a merge queue if any);
@@ -48,11 +51,11 @@ export async function deliverStep(
         draft: false,
       });
       if (await ports.delivery.autoMerge(ref, pull.nodeId, spec.merge_method)) return [];
-      const merged = await ports.delivery.merge(ref, d.pr!, d.sha!, spec.merge_method);
+      const merged = await ports.delivery.merge(ref, d!.pr!, d!.sha!, spec.merge_method);
       if (merged.merged) return [{ id: `merged:${merged.sha}`, type: "pr_merged", sha: merged.sha }];
       return [
         {
-          id: `not-mergeable:${d.sha}:${merged.conflict}`,
+          id: `not-mergeable:${d!.sha}:${merged.conflict}`,
           type: "pr_not_mergeable",
           reason: merged.reason,
           conflict: merged.conflict,
@@ -62,7 +65,7 @@ export async function deliverStep(
     case "deploy": {
       const environment = effect.environment!;
       const last = spec.environments.at(-1) === environment;
-      const id = await ports.delivery.deploy(ref, d.merged_sha ?? d.sha!, environment, last);
+      const id = await ports.delivery.deploy(ref, d!.merged_sha ?? d!.sha!, environment, last);
       return [
         { id: `deployment:${environment}:${id}`, type: "deployment_created", environment, deployment: id },
       ];
@@ -82,6 +85,52 @@ export function checksEvent(
     conclusion: verdict.state === "failure" ? "failure" : "success",
     failing: verdict.failing,
   };
+}
+
+/**
+ * What delivery missed while no one was listening, read back on a tick: a step that never ran or
+ * failed half-way (open the pull request, merge, deploy) runs again (each is safe to repeat), a
+ * merge or a deployment status no webhook reported is read, and CI that settled is counted.
+ */
+export async function reconcileDelivery(
+  ports: GitHubPorts,
+  ref: ExecutionRef,
+  state: ExecutionState,
+): Promise<NewEvent[]> {
+  const d = state.status === "delivering" ? state.delivery : undefined;
+  if (!d) return [];
+  switch (d.status) {
+    case "opening_pr":
+      return deliverStep(ports, ref, state, { type: "deliver", step: "open_pr" });
+    case "awaiting_checks":
+    case "conflict":
+      return ciEvents(ports, ref, state, undefined, true);
+    case "merging": {
+      const merged = await mergeEvents(ports, ref, state);
+      return merged.length > 0 ? merged : deliverStep(ports, ref, state, { type: "deliver", step: "merge" });
+    }
+    case "awaiting_merge":
+      return mergeEvents(ports, ref, state);
+    case "deploying": {
+      const environment = state.delivery_spec!.environments[d.environment ?? 0]!;
+      const deployment = d.deployments[environment];
+      if (deployment?.id === undefined)
+        return deliverStep(ports, ref, state, { type: "deliver", step: "deploy", environment });
+      const latest = await ports.delivery.deploymentState(ref, deployment.id);
+      if (!latest || latest.state === deployment.state) return [];
+      return [
+        {
+          id: `deployment-status:${deployment.id}:${latest.state}`,
+          type: "deployment_status",
+          environment,
+          state: latest.state as "success",
+          ...(latest.description ? { description: latest.description } : {}),
+        },
+      ];
+    }
+    default:
+      return [];
+  }
 }
 
 /** A merge GitHub did on its own (auto-merge, a person) that no webhook told us about. */
@@ -117,11 +166,15 @@ export async function ciEvents(
   ref: ExecutionRef,
   state: ExecutionState | undefined,
   sha?: string,
+  settled = false,
 ): Promise<NewEvent[]> {
   const d = state?.status === "delivering" ? state.delivery : undefined;
   if (!d || (d.status !== "awaiting_checks" && d.status !== "conflict") || !d.sha) return [];
-  const head = d.status === "conflict" && sha ? sha : d.sha;
-  const verdict = await ports.delivery.ci(ref, head, base(state!));
+  // In conflict, a new head (the branch was updated) is read from the branch, not taken from a webhook.
+  const head =
+    d.status === "conflict" ? ((await ports.branches.head(ref, workingBranch(ref.issue))) ?? d.sha) : d.sha;
+  if (sha !== undefined && sha !== head) return [];
+  const verdict = await ports.delivery.ci(ref, head, base(state!), settled);
   return verdict.state === "pending" ? [] : [checksEvent(head, verdict)];
 }
 
@@ -131,8 +184,11 @@ export async function finishExecution(
   ref: ExecutionRef,
   state: ExecutionState,
 ): Promise<void> {
-  if (state.status === "cancelled" || state.status === "failed")
+  if (state.status === "cancelled" || state.status === "failed") {
     await ports.delivery.cancelRuns(ref, workingBranch(ref.issue));
+    // A pull request set to merge by itself must not merge after the execution stopped.
+    if (state.delivery?.pr !== undefined) await ports.delivery.disableAutoMerge(ref, state.delivery.pr);
+  }
   if (state.status === "succeeded" && state.delivery_spec) await ports.delivery.closeIssue(ref);
   if (state.delivery_spec?.delete_branches ?? false) {
     for (const id of Object.keys(state.tasks)) {

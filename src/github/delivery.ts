@@ -63,7 +63,7 @@ export class Delivery implements DeliveryPort {
     }
   }
 
-  async ci(ref: RepoRef, sha: string, base: string): Promise<CiVerdict> {
+  async ci(ref: RepoRef, sha: string, base: string, settled = false): Promise<CiVerdict> {
     const { rest } = this.#client;
     try {
       const required = await this.#required(ref, base);
@@ -102,7 +102,8 @@ export class Delivery implements DeliveryPort {
         .filter(([, r]) => r?.done && !r.ok)
         .map(([name, r]) => ({ name, summary: r!.summary }));
       if (failing.length > 0) return { state: "failure", failing };
-      const pending = counted.some(([, r]) => !r?.done) || (required === undefined && results.size === 0);
+      const pending =
+        counted.some(([, r]) => !r?.done) || (required === undefined && results.size === 0 && !settled);
       return { state: pending ? "pending" : "success", failing: [] };
     } catch (error) {
       throw failure(`read the checks of ${sha.slice(0, 7)}`, error, "checks: write");
@@ -182,6 +183,35 @@ export class Delivery implements DeliveryPort {
         : { merged: false };
     } catch (error) {
       throw failure(`read #${pull}`, error, "pull_requests: write");
+    }
+  }
+
+  async disableAutoMerge(ref: RepoRef, pull: number): Promise<void> {
+    try {
+      const { data } = await this.#client.rest.pulls.get({ ...repoOf(ref), pull_number: pull });
+      if (!data.auto_merge || data.state !== "open") return;
+      await this.#client.graphql(
+        "mutation($id: ID!) { disablePullRequestAutoMerge(input: { pullRequestId: $id }) { pullRequest { number } } }",
+        { id: data.node_id },
+      );
+    } catch (error) {
+      throw failure(`turn auto-merge off for #${pull}`, error, "pull_requests: write");
+    }
+  }
+
+  async deploymentState(ref: RepoRef, deployment: number) {
+    try {
+      const { data } = await this.#client.rest.repos.listDeploymentStatuses({
+        ...repoOf(ref),
+        deployment_id: deployment,
+        per_page: 1,
+      });
+      const latest = data[0];
+      return latest
+        ? { state: latest.state, ...(latest.description ? { description: latest.description } : {}) }
+        : undefined;
+    } catch (error) {
+      throw failure(`read the statuses of deployment ${deployment}`, error, "deployments: write");
     }
   }
 

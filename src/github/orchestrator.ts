@@ -11,7 +11,7 @@ import {
 import type { Clock, Random } from "../ports/clock.ts";
 import type { NewEvent } from "../ports/engine-ports.ts";
 import { type CommandOptions, type CommandTrigger, commandOutcome } from "./commands.ts";
-import { ciEvents, deliverStep, draftForGate, finishExecution, mergeEvents } from "./deliver.ts";
+import { ciEvents, deliverStep, draftForGate, finishExecution, reconcileDelivery } from "./deliver.ts";
 import { ESCALATED_LABEL, escalatedPhases } from "./labels.ts";
 import { checkOf } from "./phase-checks.ts";
 import {
@@ -35,7 +35,7 @@ export type Trigger =
   /** CI finished something on a working branch (check suite, status, workflow run). */
   | { kind: "checks"; delivery: string; sha?: string }
   /** The issue was closed or unlabeled: cancel what still runs. */
-  | { kind: "stop"; delivery: string; by: string; reason: string }
+  | { kind: "stop"; delivery: string; by: string; reason: string; closed?: boolean }
   | CommandTrigger;
 
 export interface OrchestratorOptions {
@@ -150,18 +150,19 @@ export class GitHubOrchestrator {
         return t.events;
       case "tick":
         return state
-          ? [
-              ...(await this.#reconcile(ref, state)),
-              ...(await ciEvents(this.#ports, ref, state)),
-              ...(await mergeEvents(this.#ports, ref, state)),
-            ]
+          ? [...(await this.#reconcile(ref, state)), ...(await reconcileDelivery(this.#ports, ref, state))]
           : [];
       case "checks":
         return ciEvents(this.#ports, ref, state, t.sha);
-      case "stop":
-        return state && state.finished_at === undefined
-          ? [{ id: `stop:${t.delivery}`, type: "cancel_requested", by: t.by, reason: t.reason }]
-          : [];
+      case "stop": {
+        if (!state || state.finished_at !== undefined) return [];
+        // Merging the pull request closes the issue ("Closes #N"): that close is not a cancel.
+        const merging = ["merging", "awaiting_merge", "deploying", "done"].includes(
+          state.delivery?.status ?? "",
+        );
+        if (t.closed && state.status === "delivering" && merging) return [];
+        return [{ id: `stop:${t.delivery}`, type: "cancel_requested", by: t.by, reason: t.reason }];
+      }
       case "job_completed": {
         // A job that ended without a result record failed (the commit is the source of truth).
         const record = await this.#readResult(ref, t.task, t.attempt);

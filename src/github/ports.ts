@@ -183,8 +183,19 @@ export interface DeliveryPort {
   autoMerge(ref: RepoRef, nodeId: string, method: "squash" | "merge" | "rebase"): Promise<boolean>;
   /** Whether the pull request was merged (for reconciling a missed webhook). */
   merged(ref: RepoRef, pull: number): Promise<{ merged: boolean; sha?: string }>;
-  /** The verdict of the checks and statuses on `sha`, ignoring Orchestrate's own phase checks. */
-  ci(ref: RepoRef, sha: string, base: string): Promise<CiVerdict>;
+  /** Turns GitHub auto-merge off again (a cancelled execution must not merge later). */
+  disableAutoMerge(ref: RepoRef, pull: number): Promise<void>;
+  /** The latest status of a deployment (`success`, `failure`, …), or undefined when it has none. */
+  deploymentState(
+    ref: RepoRef,
+    deployment: number,
+  ): Promise<{ state: string; description?: string } | undefined>;
+  /**
+   * The verdict of the checks and statuses on `sha`, ignoring Orchestrate's own phase checks.
+   * `settled`: a commit that still has no check at all passes (a repository without CI), rather
+   * than waiting for checks that may not have started yet.
+   */
+  ci(ref: RepoRef, sha: string, base: string, settled?: boolean): Promise<CiVerdict>;
   /** Merges the pull request at `sha`. */
   merge(
     ref: RepoRef,

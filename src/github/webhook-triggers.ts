@@ -57,7 +57,13 @@ export function triggersOf(
         return [
           {
             ref: { ...repo, issue: issue.number },
-            trigger: { kind: "stop", delivery, by, reason: `${stopped} by ${by}` },
+            trigger: {
+              kind: "stop",
+              delivery,
+              by,
+              reason: `${stopped} by ${by}`,
+              closed: payload.action === "closed",
+            },
           },
         ];
       }
@@ -90,8 +96,21 @@ export function triggersOf(
     }
     case "workflow_job": {
       const job = payload.workflow_job as { name: string; conclusion?: string | null };
-      const match = payload.action === "completed" ? JOB_NAME.exec(job.name) : null;
+      const match = JOB_NAME.exec(job.name);
       if (!match?.groups) return [];
+      if (payload.action === "in_progress") {
+        // The job runs: the task's attempt has started (its time limit counts from now).
+        const task = match.groups.task!;
+        const attempt = Number(match.groups.attempt);
+        const started = { id: `started:${task}:${attempt}`, type: "task_started" as const, task, attempt };
+        return [
+          {
+            ref: { ...repo, issue: Number(match.groups.issue) },
+            trigger: { kind: "events", events: [started] },
+          },
+        ];
+      }
+      if (payload.action !== "completed") return [];
       return [
         {
           ref: { ...repo, issue: Number(match.groups.issue) },
@@ -122,18 +141,26 @@ export function triggersOf(
     }
     case "pull_request": {
       const pr = payload.pull_request as {
+        number: number;
         merged?: boolean;
         merge_commit_sha?: string | null;
-        head: { ref: string };
+        head: { ref: string; repo?: { full_name?: string } | null };
       };
       const issue = issueOfBranch(pr.head.ref);
-      if (payload.action !== "closed" || !pr.merged || !pr.merge_commit_sha || issue === undefined) return [];
+      // Only a pull request from this repository's own working branch (never a fork's).
+      const own =
+        pr.head.repo?.full_name === undefined || pr.head.repo.full_name === `${repo.owner}/${repo.repo}`;
+      if (payload.action !== "closed" || !pr.merged || !pr.merge_commit_sha || issue === undefined || !own)
+        return [];
       const sha = pr.merge_commit_sha;
       const by = payload.sender?.login ?? "someone";
       return [
         {
           ref: { ...repo, issue },
-          trigger: { kind: "events", events: [{ id: `merged:${sha}`, type: "pr_merged", sha, by }] },
+          trigger: {
+            kind: "events",
+            events: [{ id: `merged:${sha}`, type: "pr_merged", sha, number: pr.number, by }],
+          },
         },
       ];
     }

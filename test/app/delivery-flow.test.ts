@@ -32,6 +32,9 @@ interface World {
   closed: boolean;
   autoMerge?: boolean;
   autoMerged?: boolean;
+  autoMergeDisabled?: boolean;
+  deployFailures?: number;
+  deploymentStates: Record<number, string>;
   cancelledRuns: number[];
   deleted: string[];
 }
@@ -49,6 +52,7 @@ function world(plan: string): World {
     closed: false,
     cancelledRuns: [],
     deleted: [],
+    deploymentStates: {},
   };
   gh.on("GET /repos/{owner}/{repo}/collaborators/{username}/permission", () => [
     200,
@@ -116,14 +120,39 @@ function world(plan: string): World {
       },
     };
   });
+  gh.on("GET /repos/{owner}/{repo}/pulls/{pull_number}", ({ params }) => {
+    const pull = w.pulls.find((p) => p.number === Number(params.pull_number))!;
+    return [
+      200,
+      {
+        ...pullJson(w, pull),
+        state: "open",
+        merged: false,
+        merge_commit_sha: null,
+        auto_merge: w.autoMerged
+          ? { merge_method: "squash", enabled_by: null, commit_title: "", commit_message: "" }
+          : null,
+      },
+    ];
+  });
+  gh.onGraphQL("disablePullRequestAutoMerge", () => {
+    w.autoMerged = false;
+    w.autoMergeDisabled = true;
+    return { disablePullRequestAutoMerge: { pullRequest: { number: 40 } } };
+  });
   gh.onGraphQL("markPullRequestReadyForReview", () => {
     for (const p of w.pulls) p.draft = false;
     return { markPullRequestReadyForReview: { pullRequest: { isDraft: false } } };
   });
   gh.on("POST /repos/{owner}/{repo}/deployments", ({ body }) => {
+    if (w.deployFailures && w.deployFailures-- > 0) return [500, { message: "Server Error" }];
     const d = { id: 900 + w.deployments.length, environment: (body as { environment: string }).environment };
     w.deployments.push(d);
     return [201, { id: d.id, environment: d.environment }];
+  });
+  gh.on("GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses", ({ params }) => {
+    const state = w.deploymentStates[Number(params.deployment_id)];
+    return [200, state ? [{ id: 1, state, description: `${state} (read back)` }] : []];
   });
   gh.on("DELETE /repos/{owner}/{repo}/git/refs/{ref}", ({ params }) => {
     w.deleted.push(params.ref!);
@@ -361,12 +390,102 @@ delivery: { merge: auto }
     expect(merges).toBe(0);
     expect(waiting!.delivery?.status).toBe("merging");
     const closed = withPatch(examplePayload("pull_request", "closed"), {
-      pull_request: { merged: true, merge_commit_sha: "a".repeat(40), head: { ref: "orchestrate/issue-5" } },
+      pull_request: {
+        number: 40,
+        merged: true,
+        merge_commit_sha: "a".repeat(40),
+        head: { ref: "orchestrate/issue-5", repo: { full_name: "o/r" } },
+      },
       repository: { name: "r", owner: { login: "o" } },
     } as never);
     const routed = triggersOf("pull_request", closed as never, "pr-closed", { label: "orchestrate" });
     const done = await o.handle(routed[0]!.ref, [routed[0]!.trigger]);
     expect(done!.status).toBe("succeeded");
     expect(done!.delivery?.merged_sha).toBe("a".repeat(40));
+  });
+
+  it("recovers on the tick: a failed deployment creation is redone, a lost deployment status is read back", async () => {
+    const s = await setup("{ environments: [staging] }");
+    s.w.mergeAnswer = () => [200, { sha: "d".repeat(40), merged: true, message: "Merged" }];
+    s.w.deployFailures = 1;
+    await s.runBatch();
+    await s.runBatch();
+    await expect(s.ci("success")).rejects.toThrow(/create a deployment to staging/);
+    expect(s.w.deployments).toEqual([]);
+    const retried = await s.o.handle(ref, [{ kind: "tick" }]);
+    expect(s.w.deployments.map((d) => d.environment)).toEqual(["staging"]);
+    expect(retried!.delivery?.deployments.staging).toMatchObject({ id: 900 });
+    // The deployment succeeds, but its webhook is lost: the next tick reads the status.
+    s.w.deploymentStates[900] = "success";
+    const done = await s.o.handle(ref, [{ kind: "tick" }]);
+    expect(done!.status).toBe("succeeded");
+  });
+
+  it("a pull request that cannot be merged yet is merged on a later tick", async () => {
+    const s = await setup("{ environments: [] }");
+    let tries = 0;
+    s.w.mergeAnswer = () =>
+      ++tries === 1
+        ? [405, { message: "Pull Request is not mergeable" }]
+        : [200, { sha: "e".repeat(40), merged: true, message: "Merged" }];
+    await s.runBatch();
+    await s.runBatch();
+    const waiting = await s.ci("success");
+    expect(waiting.delivery?.status).toBe("merging");
+    const done = await s.o.handle(ref, [{ kind: "tick" }]);
+    expect(tries).toBe(2);
+    expect(done!.status).toBe("succeeded");
+  });
+
+  it("the issue closed by merging the pull request (Closes #N) does not cancel; a cancel turns auto-merge off", async () => {
+    const s = await setup("{ environments: [staging] }");
+    s.w.mergeAnswer = () => [200, { sha: "d".repeat(40), merged: true, message: "Merged" }];
+    await s.runBatch();
+    await s.runBatch();
+    await s.ci("success");
+    const closedByMerge = await s.o.handle(ref, [
+      { kind: "stop", delivery: "c1", by: "octocat", reason: "the issue was closed", closed: true },
+    ]);
+    expect(closedByMerge!.status).toBe("delivering");
+    const auto = await setup("{ merge: auto }");
+    auto.w.autoMerge = true;
+    await auto.runBatch();
+    await auto.runBatch();
+    await auto.ci("success");
+    expect(auto.w.autoMerged).toBe(true);
+    const stopped = await auto.o.handle(ref, [
+      { kind: "stop", delivery: "u1", by: "alice", reason: "the label was removed", closed: false },
+    ]);
+    expect(stopped!.status).toBe("cancelled");
+    expect(auto.w.autoMergeDisabled).toBe(true);
+  });
+});
+
+describe("task start on GitHub", () => {
+  it("a job in progress starts its task's attempt (arming its time limit); a fork's merged PR is not ours", () => {
+    const job = withPatch(examplePayload("workflow_job", "in_progress"), {
+      workflow_job: { name: "build/dev#2 (issue 5)" },
+      repository: { name: "r", owner: { login: "o" } },
+    } as never);
+    const routed = triggersOf("workflow_job", job as never, "j1", { label: "orchestrate" });
+    expect(routed).toEqual([
+      {
+        ref: { owner: "o", repo: "r", issue: 5 },
+        trigger: {
+          kind: "events",
+          events: [{ id: "started:build/dev:2", type: "task_started", task: "build/dev", attempt: 2 }],
+        },
+      },
+    ]);
+    const fork = withPatch(examplePayload("pull_request", "closed"), {
+      pull_request: {
+        number: 9,
+        merged: true,
+        merge_commit_sha: "a".repeat(40),
+        head: { ref: "orchestrate/issue-5", repo: { full_name: "mallory/r" } },
+      },
+      repository: { name: "r", owner: { login: "o" } },
+    } as never);
+    expect(triggersOf("pull_request", fork as never, "f1", { label: "orchestrate" })).toEqual([]);
   });
 });

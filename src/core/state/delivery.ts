@@ -83,7 +83,8 @@ function revise(ctx: Ctx, failing: { name: string; summary: string }[]): void {
   }
   for (const id of again) {
     const t = s.tasks[id]!;
-    if (t.status !== "succeeded" && t.status !== "skipped") continue;
+    // What a person skipped stays skipped.
+    if (t.status !== "succeeded" && !(t.status === "skipped" && t.skip_cause !== "person")) continue;
     setTask(ctx, id, "pending", {
       revision: t.revision + 1,
       failures: 0,
@@ -142,6 +143,8 @@ export const deliveryHandlers: {
     if (!d || (d.status !== "merging" && d.status !== "awaiting_merge" && d.status !== "awaiting_checks")) {
       return "no pull request is waiting to be merged";
     }
+    if (e.number !== undefined && d.pr !== undefined && e.number !== d.pr)
+      return `#${e.number} is not this execution's pull request (#${d.pr})`;
     ctx.s.audit.push({
       at: ctx.at,
       by: e.by ?? "orchestrate",

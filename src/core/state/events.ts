@@ -152,7 +152,7 @@ export const EventSchema = z.discriminatedUnion("type", [
     conclusion: z.enum(["success", "failure"]),
     failing: z.array(z.object({ name: z.string(), summary: z.string().default("") })).default([]),
   }),
-  z.object({ ...Base, type: z.literal("pr_merged"), sha: z.string() }),
+  z.object({ ...Base, type: z.literal("pr_merged"), sha: z.string(), number: z.number().int().optional() }),
   z.object({
     ...Base,
     type: z.literal("pr_not_mergeable"),
