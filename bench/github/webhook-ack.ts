@@ -40,6 +40,7 @@ export async function webhookAck(deliveries = 1000): Promise<AckFigures> {
     HOST: "127.0.0.1",
     LOG_LEVEL: "fatal",
     ORCHESTRATE_TICK_MINUTES: "0",
+    ORCHESTRATE_DISCOVER: "0",
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/github/webhooks`;
   const times: number[] = [];

@@ -93,6 +93,31 @@ export class AppHost {
     }
   }
 
+  /**
+   * At start: finds the executions of every repository of every installation (on their state
+   * branches) and reconciles them, so a restart leaves no retry, timeout or SLA waiting for a
+   * webhook that may never come. Errors are logged; one repository's failure does not stop the rest.
+   */
+  async discoverAll(): Promise<void> {
+    try {
+      const app = (await this.#app.auth()) as unknown as GitHubClient;
+      const installations = await app.paginate(app.rest.apps.listInstallations, { per_page: 100 });
+      for (const installation of installations) {
+        const octokit = (await this.#app.auth(installation.id)) as unknown as GitHubClient;
+        const repos = await octokit.paginate(octokit.rest.apps.listReposAccessibleToInstallation, {
+          per_page: 100,
+        });
+        for (const repo of repos) {
+          const ref = { owner: repo.owner.login, repo: repo.name, issue: 0 };
+          this.#repos.add(`${installation.id}:${ref.owner}/${ref.repo}`);
+          await this.#discover(installation.id, ref);
+        }
+      }
+    } catch (error) {
+      this.#app.log.warn({ err: error }, "could not discover executions at start");
+    }
+  }
+
   /** Reconciles every execution this process has seen (lost webhooks, due timers). */
   tick(): Promise<void[]> {
     return Promise.all(

@@ -38,7 +38,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
       );
   }
   const probot = createProbot({ env, overrides: { Octokit: AppOctokit } });
-  const { app } = orchestrateApp(appOptionsFromEnv(env));
+  const { app, host: appHost } = orchestrateApp(appOptionsFromEnv(env));
   const middleware = await createNodeMiddleware(app, {
     probot,
     webhooksPath: env.WEBHOOK_PATH ?? "/api/github/webhooks",
@@ -58,5 +58,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
   probot.log.info(
     `Orchestrate listening on http://${host}:${port}${env.WEBHOOK_PATH ?? "/api/github/webhooks"}`,
   );
+  // Executions from before this start are reconciled without waiting for a webhook.
+  if (env.ORCHESTRATE_DISCOVER !== "0") void appHost().discoverAll();
   return server;
 }

@@ -224,3 +224,57 @@ describe("GitHub App: a labeled issue becomes an execution", () => {
     expect(side.dispatches.some((d) => d.issue === "7" && d.tasks!.includes("build/dev@api"))).toBe(true);
   });
 });
+
+describe("app start", () => {
+  it("discovers the executions of every installation's repositories and reconciles them", async () => {
+    mockInstallationTokens(gh);
+    const repo = fakeRepo(gh, {
+      owner: "Codertocat",
+      repo: "Hello-World",
+      files: { ".github/orchestrate.yml": PLAN },
+    });
+    const side = fakeIssueSide(gh);
+    // An execution started earlier, whose first task's result was committed but never announced.
+    const first = orchestrateApp({ tickMs: 0 });
+    const probot = testProbot();
+    await probot.load(first.app);
+    const labeled = withPatch(examplePayload("issues", "labeled"), {
+      label: { name: "orchestrate" },
+      issue: { number: 7 },
+      repository: { name: "Hello-World", owner: { login: "Codertocat" } },
+    });
+    await probot.receive(webhookEvent("issues", labeled));
+    await first.host().queue.idle();
+    const branch = taskBranch(7, "design/architect");
+    repo.git.branch(branch, "orchestrate/issue-7");
+    repo.git.commitFiles(branch, {
+      [resultPath("design/architect")]: JSON.stringify({
+        execution: "Codertocat/Hello-World#7",
+        task: "design/architect",
+        attempt: 1,
+        status: "succeeded",
+      }),
+    });
+    gh.on("GET /app/installations", () => [
+      200,
+      [{ id: 12345, account: null, app_id: 1, target_type: "Organization" }],
+    ]);
+    gh.on("GET /installation/repositories", () => [
+      200,
+      {
+        total_count: 1,
+        repositories: [
+          { id: 1, name: "Hello-World", full_name: "Codertocat/Hello-World", owner: { login: "Codertocat" } },
+        ],
+      },
+    ]);
+    const restarted = orchestrateApp({ tickMs: 0 });
+    const probot2 = testProbot();
+    await probot2.load(restarted.app);
+    await restarted.host().discoverAll();
+    await restarted.host().queue.idle();
+    const state = JSON.parse(repo.git.readFile("orchestrate-state", "executions/7/state.json")!);
+    expect(state.tasks["design/architect"].status).toBe("succeeded");
+    expect(side.dispatches.some((d) => d.tasks!.includes("build/dev@api"))).toBe(true);
+  });
+});

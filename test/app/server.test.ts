@@ -21,6 +21,7 @@ async function start() {
     HOST: "127.0.0.1",
     LOG_LEVEL: "fatal",
     ORCHESTRATE_TICK_MINUTES: "0",
+    ORCHESTRATE_DISCOVER: "0",
   });
   close = () => server.close();
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
