@@ -124,7 +124,7 @@ export async function runSession(
   try {
     if (first) engine.send(first);
     else {
-      engine.send({ type: "resume_requested", by: currentUser(io.env) });
+      engine.send({ type: "resume_requested", by: currentUser(io.env), workers_lost: true });
       // Gates that were already open are asked again.
       const s = engine.state!;
       for (const phase of s.phases) {

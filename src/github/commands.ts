@@ -194,7 +194,8 @@ async function decide(s: CommandSession, c: ParsedCommand, via: string, now: num
       if (!state.specs[c.task]) return refuse(s, `there is no task \`${c.task}\`. Usage: \`${USAGE.skip}\`.`);
       return accept({ type: "skip_requested", task: c.task, by, ...(c.reason ? { reason: c.reason } : {}) });
     case "resume":
-      return accept({ type: "resume_requested", by });
+      // Actions jobs keep running on their own: nothing is re-run, the orchestrator reconciles.
+      return accept({ type: "resume_requested", by, workers_lost: false });
   }
 }
 

@@ -184,7 +184,11 @@ export class GitHubOrchestrator {
         const out = await commandOutcome(this.#ports, ref, state, t, options);
         if (out.react && t.kind === "comment") await this.#ports.comments.react(ref, t.commentId, "eyes");
         for (const reply of out.replies) await this.#ports.comments.reply(ref, reply);
-        return out.events;
+        // A resume also reads back what GitHub knows (results, CI, merges, deployments).
+        const resume = out.events.some((e) => e.type === "resume_requested");
+        return resume && state
+          ? [...out.events, ...(await this.#eventsOf(ref, state, { kind: "tick" }))]
+          : out.events;
       }
       case "result": {
         const record = await this.#readResult(ref, t.result.task, t.result.attempt, t.result.sha);

@@ -122,7 +122,7 @@ describe("commenters: verbs", () => {
       { id: "cmd:d1:0", type: "skip_requested", task: "build/dev", by: "max", reason: "not needed" },
       { id: "cmd:d1:1", type: "retry_requested", target: "design", by: "max" },
       { id: "cmd:d1:2", type: "cancel_requested", by: "max", reason: "done here" },
-      { id: "cmd:d1:3", type: "resume_requested", by: "max" },
+      { id: "cmd:d1:3", type: "resume_requested", by: "max", workers_lost: false },
     ]);
     expect(out.refused).toEqual([
       "nothing to retry in design: no failed, cancelled or blocked task",

@@ -128,7 +128,16 @@ export const EventSchema = z.discriminatedUnion("type", [
   z.object({ ...Base, type: z.literal("retry_requested"), target: z.string().optional() }),
   z.object({ ...Base, type: z.literal("cancel_requested"), reason: z.string().optional() }),
   z.object({ ...Base, type: z.literal("skip_requested"), task: z.string(), reason: z.string().optional() }),
-  z.object({ ...Base, type: z.literal("resume_requested") }),
+  z.object({
+    ...Base,
+    type: z.literal("resume_requested"),
+    /**
+     * true (default): the workers of running tasks are gone (a local run crashed), so their
+     * attempts count as interrupted and run again. false: they run elsewhere (Actions jobs) and
+     * will report; only the timers are re-armed.
+     */
+    workers_lost: z.boolean().default(true),
+  }),
   z.object({ ...Base, type: z.literal("timer_fired"), timer: z.string() }),
   z.object({
     ...Base,

@@ -170,7 +170,7 @@ const HANDLERS: Handlers = {
   resume_requested(ctx, e) {
     if (ended(ctx)) return ENDED;
     ctx.s.audit.push({ at: e.at, by: e.by ?? "someone", what: "resumed the execution" });
-    for (const id of Object.keys(ctx.s.tasks)) {
+    for (const id of e.workers_lost !== false ? Object.keys(ctx.s.tasks) : []) {
       // Re-read each time: a final failure may cascade and cancel the rest.
       const t = ctx.s.tasks[id]!;
       if (t.status === "queued" && t.started_at === undefined) {

@@ -186,7 +186,7 @@ function run(sc: Scenario, chaos = true) {
     if (roll < 0.08 && log.length > 1)
       apply(pick(log.slice(1))); // duplicate delivery
     else if (chaos && roll < 0.1) apply({ id: `c${++n}`, at, type: "cancel_requested" });
-    else if (roll < 0.13) apply({ id: `z${++n}`, at, type: "resume_requested" });
+    else if (roll < 0.13) apply({ id: `z${++n}`, at, type: "resume_requested", workers_lost: true });
     else if (roll < 0.35 && timers.length > 0)
       apply({ id: `f${++n}`, at, type: "timer_fired", timer: pick(timers) });
     else if (pool.length > 0) {

@@ -224,6 +224,20 @@ describe("reduce", () => {
     expect(effects.some((e) => e.type === "start_timer" && e.id === "execution")).toBe(true);
   });
 
+  it("resume_requested with workers still running elsewhere re-runs nothing", () => {
+    const d = driver([{ id: "a" }, { id: "b" }]);
+    d.send({ type: "task_started", task: "a", attempt: 1 });
+    const effects = d.send({ type: "resume_requested", by: "max", workers_lost: false });
+    expect(d.dispatched(effects)).toEqual([]);
+    expect(d.status("a")).toBe("in_progress");
+    expect(d.state.tasks.a!.errors).toEqual([]);
+    expect(d.state.audit).toContainEqual({
+      at: expect.any(Number),
+      by: "max",
+      what: "resumed the execution",
+    });
+  });
+
   it("skip_requested cancels a running task and lets dependents run", () => {
     const d = driver([{ id: "a" }, { id: "b", needs: ["a"] }]);
     d.send({ type: "task_started", task: "a", attempt: 1 });
