@@ -82,9 +82,12 @@ export class GitHubOrchestrator {
       stored = await this.#ports.store.load(ref);
     } catch (error) {
       if (error instanceof CorruptStateError) {
-        await this.#ports.comments.reply(
-          ref,
-          `Orchestrate cannot read this execution's state: ${error.message}\n\nThe file was left untouched. Fix or remove it on the \`orchestrate-state\` branch, then comment \`/orchestrate resume\`.`,
+        // Shown in the dashboard comment (edited in place), so repeated triggers add no comments.
+        const key = executionId(ref);
+        const body = `## Orchestrate: ⚠️ state unreadable\n\nOrchestrate cannot read this execution's state: ${error.message}\n\nThe file was left untouched. Fix or remove it on the \`orchestrate-state\` branch, then comment \`/orchestrate resume\`.`;
+        this.#dashboardIds.set(
+          key,
+          await this.#ports.dashboard.upsert(ref, body, this.#dashboardIds.get(key)),
         );
         return undefined;
       }

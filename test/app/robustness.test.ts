@@ -199,16 +199,24 @@ describe("GitHub orchestration under load and failure", () => {
     expect(side.dispatches).toHaveLength(1);
   }, 30_000);
 
-  it("reports a corrupt state file in a comment and never overwrites it", async () => {
+  it("reports a corrupt state file in the dashboard, once, and never overwrites it", async () => {
     const repo = fakeRepo(gh, { files: { ".github/orchestrate.yml": plan(1) } });
     const side = issueSide();
+    const edits: string[] = [];
+    gh.on("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", ({ params, body }) => {
+      edits.push((body as { body: string }).body);
+      return [200, { id: Number(params.comment_id) }];
+    });
     const o = orchestrator(githubPorts(createTestOctokit()));
     await o.handle(ref, [label]);
     repo.git.commitFiles("orchestrate-state", { "executions/5/state.json": '{"id": "o/r#5", "status": ' });
     const before = repo.git.head("orchestrate-state");
+    const comments = side.comments.length;
     await o.handle(ref, [{ kind: "tick" }]);
-    expect(side.comments.at(-1)).toContain("executions/5/state.json");
-    expect(side.comments.at(-1)).toContain("left untouched");
+    await o.handle(ref, [{ kind: "tick" }]);
+    expect(edits.at(-1)).toContain("executions/5/state.json");
+    expect(edits.at(-1)).toContain("left untouched");
+    expect(side.comments).toHaveLength(comments);
     expect(repo.git.head("orchestrate-state")).toBe(before);
   });
 });
