@@ -1,3 +1,4 @@
+import { cell } from "../core/render/markdown.ts";
 import type { Artifact } from "../core/state/types.ts";
 import type { InputSource } from "./upstream-inputs.ts";
 
@@ -63,10 +64,6 @@ function duration(ms: number): string {
 
 function code(text: string): string {
   return `\`${text.replace(/`/g, "'")}\``;
-}
-
-function cell(text: string): string {
-  return text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
 }
 
 function oneLine(text: string): string {

@@ -1,5 +1,6 @@
 import { createLogUpdate } from "log-update";
 import { formatDuration } from "../core/plan/duration.ts";
+import { progressBar } from "../core/render/markdown.ts";
 import { phaseStatus } from "../core/render/mermaid.ts";
 import { estimateRemaining, statusCounts } from "../core/report/eta.ts";
 import type { EffectOf, ExecutionState } from "../core/state/index.ts";
@@ -13,13 +14,6 @@ export interface ProgressView extends Notifier {
   pause(): void;
   resume(): void;
   stop(): void;
-}
-
-const BAR = 16;
-
-function bar(done: number, total: number): string {
-  const filled = total === 0 ? BAR : Math.round((done / total) * BAR);
-  return `${"█".repeat(filled)}${"░".repeat(BAR - filled)}`;
 }
 
 function clock(ms: number): string {
@@ -40,7 +34,9 @@ export function liveLines(state: ExecutionState, now: number): string[] {
     const finished = (c.succeeded ?? 0) + (c.skipped ?? 0);
     const status = phaseStatus(state, p);
     const note = p.skipped !== undefined ? `skipped: ${p.skipped}` : `${finished}/${p.tasks.length}`;
-    lines.push(`  ${p.id.padEnd(16)} ${bar(finished, p.tasks.length)} ${status.padEnd(9)} ${note}`);
+    lines.push(
+      `  ${p.id.padEnd(16)} ${progressBar(finished, p.tasks.length, 16, "█", "░")} ${status.padEnd(9)} ${note}`,
+    );
   }
   const running = Object.entries(state.tasks).filter(
     ([, t]) => t.status === "in_progress" || t.status === "queued",

@@ -2,30 +2,11 @@ import { formatDuration } from "../plan/duration.ts";
 import { estimateRemaining, statusCounts } from "../report/eta.ts";
 import type { ExecutionState } from "../state/types.ts";
 import { IN_FLIGHT } from "../state/types.ts";
+import { cell, progressBar, STATUS_ICON } from "./markdown.ts";
 import { phaseMermaid, phaseStatus } from "./mermaid.ts";
 
 /** Hidden marker that identifies the dashboard comment. */
 export const DASHBOARD_MARKER = "<!-- orchestrate:dashboard -->";
-
-const ICON: Record<string, string> = {
-  succeeded: "✅",
-  failed: "❌",
-  skipped: "⏭️",
-  running: "🔄",
-  waiting: "⏸️",
-  pending: "⏳",
-  blocked: "🚧",
-  cancelled: "⛔",
-};
-
-function bar(done: number, total: number, width = 10): string {
-  const filled = total === 0 ? width : Math.round((done / total) * width);
-  return `${"▰".repeat(filled)}${"▱".repeat(width - filled)}`;
-}
-
-function cell(text: string): string {
-  return text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
-}
 
 /**
  * The live dashboard comment: status, phase table with progress bars, the phase graph coloured by
@@ -35,7 +16,11 @@ export function dashboardMarkdown(state: ExecutionState, now: number): string {
   const counts = statusCounts(state);
   const total = Object.keys(state.tasks).length;
   const done = (counts.succeeded ?? 0) + (counts.skipped ?? 0);
-  const lines = [DASHBOARD_MARKER, `## Orchestrate: ${ICON[state.status] ?? "🔄"} ${state.status}`, ""];
+  const lines = [
+    DASHBOARD_MARKER,
+    `## Orchestrate: ${STATUS_ICON[state.status] ?? "🔄"} ${state.status}`,
+    "",
+  ];
   const facts = [
     `**${done}/${total}** tasks done`,
     `elapsed ${formatDuration((state.finished_at ?? now) - state.created_at)}`,
@@ -51,7 +36,7 @@ export function dashboardMarkdown(state: ExecutionState, now: number): string {
     const finished = (c.succeeded ?? 0) + (c.skipped ?? 0);
     const note = p.skipped !== undefined ? `skipped: ${cell(p.skipped)}` : `${finished}/${p.tasks.length}`;
     lines.push(
-      `| ${cell(p.name)}${p.gate ? " 🔒" : ""} | ${ICON[status] ?? ""} ${status} | ${bar(finished, p.tasks.length)} | ${note} |`,
+      `| ${cell(p.name)}${p.gate ? " 🔒" : ""} | ${STATUS_ICON[status] ?? ""} ${status} | ${progressBar(finished, p.tasks.length, 10)} | ${note} |`,
     );
   }
   const waiting = state.phases.filter((p) => state.phase_state[p.id]?.gate?.status === "open");

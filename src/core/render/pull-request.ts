@@ -1,10 +1,7 @@
 import { formatDuration } from "../plan/duration.ts";
 import { summarize } from "../report/summarize.ts";
 import type { ExecutionState } from "../state/types.ts";
-
-function cell(text: string): string {
-  return text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
-}
+import { cell } from "./markdown.ts";
 
 /** The pull request's title: the project, else the request's title. */
 export function pullRequestTitle(state: ExecutionState): string {

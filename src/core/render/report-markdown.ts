@@ -2,30 +2,8 @@ import { formatDuration } from "../plan/duration.ts";
 import type { OrchestrationResult } from "../report/summarize.ts";
 import { summarize } from "../report/summarize.ts";
 import type { ExecutionState } from "../state/types.ts";
+import { cell, STATUS_ICON } from "./markdown.ts";
 import { phaseMermaid, phaseStatus } from "./mermaid.ts";
-
-const ICON: Record<string, string> = {
-  succeeded: "✅",
-  failed: "❌",
-  cancelled: "⛔",
-  skipped: "⏭️",
-  running: "🔄",
-  waiting: "⏸️",
-  blocked: "🚧",
-  escalated: "🚨",
-  pending: "⏳",
-  ready: "⏳",
-  queued: "📤",
-  in_progress: "🔄",
-  under_review: "👀",
-};
-
-/** Escapes text for a markdown table cell. */
-function cell(text: string | number | undefined): string {
-  return String(text ?? "")
-    .replace(/\|/g, "\\|")
-    .replace(/\r?\n/g, " ");
-}
 
 function time(ms: number | null | undefined): string {
   return ms === null || ms === undefined ? "-" : new Date(ms).toISOString().replace(".000Z", "Z");
@@ -48,7 +26,7 @@ export function reportMarkdown(
   const out: string[] = [];
   out.push(`# Orchestrate report: ${state.id}${project}`, "");
   out.push(
-    `**Status:** ${ICON[state.status] ?? ""} ${state.status}${state.reason ? ` — ${cell(state.reason)}` : ""}  `,
+    `**Status:** ${STATUS_ICON[state.status] ?? ""} ${state.status}${state.reason ? ` — ${cell(state.reason)}` : ""}  `,
   );
   out.push(`**Started:** ${time(state.created_at)} · **Finished:** ${time(state.finished_at)}`, "");
   out.push("## Metrics", "", "| metric | value |", "|---|---|");
@@ -85,7 +63,7 @@ export function reportMarkdown(
           : "";
       const tasks = p.skipped !== undefined ? `skipped: ${p.skipped}` : String(p.tasks.length);
       out.push(
-        `| ${cell(p.name)} | ${ICON[status]} ${status} | ${cell(tasks)} | ${duration} | ${cell(gate)} |`,
+        `| ${cell(p.name)} | ${STATUS_ICON[status]} ${status} | ${cell(tasks)} | ${duration} | ${cell(gate)} |`,
       );
     }
     out.push("");
@@ -99,7 +77,7 @@ export function reportMarkdown(
   for (const t of result.tasks) {
     const note = t.summary ?? t.reason ?? "";
     out.push(
-      `| ${cell(t.id)} | ${cell(t.agent)} | ${ICON[t.status] ?? ""} ${t.status} | ${t.attempts} | ${formatDuration(t.duration_ms)} | ${money(t.cost.usd)} | ${cell(note)} |`,
+      `| ${cell(t.id)} | ${cell(t.agent)} | ${STATUS_ICON[t.status] ?? ""} ${t.status} | ${t.attempts} | ${formatDuration(t.duration_ms)} | ${money(t.cost.usd)} | ${cell(note)} |`,
     );
   }
   out.push("");

@@ -1,3 +1,4 @@
+import { DEFAULT_ESTIMATE_MS } from "../graph/validate-graph.ts";
 import { defaultPolicy, type PolicyConfig } from "../plan/schema.ts";
 import { criticalPathPriorities } from "../schedule/priority.ts";
 import { emptyCounts } from "./context.ts";
@@ -8,8 +9,7 @@ import type { ExecutionState, PhaseSpec, TaskSpec, TaskState } from "./types.ts"
 export const DEFAULT_TASK_TIMEOUT_MS = 60 * 60_000;
 /** Default limit of a whole execution when the policy sets none. */
 export const DEFAULT_EXECUTION_TIMEOUT_MS = 24 * 60 * 60_000;
-/** Default estimate of a task with none: one minute. */
-export const DEFAULT_ESTIMATE_MS = 60_000;
+export { DEFAULT_ESTIMATE_MS };
 
 type TaskInput = EventOf<"execution_started">["tasks"][number];
 
