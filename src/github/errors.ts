@@ -26,7 +26,19 @@ export function messageOf(error: unknown): string {
       : "";
     if (typeof message === "string") return extra ? `${message} (${extra})` : message;
   }
+  const graphql = graphqlErrors(error);
+  if (graphql.length > 0) return graphql.map((e) => e.message).join("; ");
   return error instanceof Error ? error.message : String(error);
+}
+
+/** The errors of a GraphQL response that failed (octokit's GraphqlResponseError), else none. */
+export function graphqlErrors(error: unknown): { message: string; type?: string }[] {
+  const errors = (error as { errors?: unknown } | null)?.errors;
+  if (!Array.isArray(errors) || (error as { name?: unknown }).name !== "GraphqlResponseError") return [];
+  return errors.map((e: { message?: unknown; type?: unknown }) => ({
+    message: String(e?.message ?? JSON.stringify(e)),
+    ...(typeof e?.type === "string" ? { type: e.type } : {}),
+  }));
 }
 
 /** A header of a failed response, lower-cased name. */
@@ -92,9 +104,18 @@ export function failure(operation: string, error: unknown, permission: AppPermis
   if (error instanceof GitHubError || error instanceof RateLimitError) return error;
   const status = statusOf(error);
   const said = messageOf(error);
-  const hint = hintFor(status, said, permission);
-  const where = status === undefined ? "" : ` (HTTP ${status})`;
+  const graphql = status === undefined && graphqlErrors(error).length > 0;
+  const hint = graphql ? graphqlHint(said, permission) : hintFor(status, said, permission);
+  const where = status === undefined ? (graphql ? " (GraphQL)" : "") : ` (HTTP ${status})`;
   return new GitHubError(operation, `GitHub: ${operation} failed${where}: ${said}. ${hint}`, status, error);
+}
+
+/** GraphQL answers 200 with errors: the hint comes from what they say. */
+function graphqlHint(said: string, permission: AppPermission): string {
+  if (/not accessible by integration|permission|forbidden/i.test(said))
+    return hintFor(403, "not accessible by integration", permission);
+  if (/could not resolve|not found|does not exist/i.test(said)) return hintFor(404, said, permission);
+  return "GitHub refused the GraphQL request: see its message above.";
 }
 
 function hintFor(status: number | undefined, said: string, permission: AppPermission): string {

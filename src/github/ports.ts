@@ -49,8 +49,12 @@ export class CorruptStateError extends Error {
 
 /** Execution state kept in the repository (the `orchestrate-state` branch), written with compare-and-swap. */
 export interface ExecutionStateStore {
-  /** The stored execution, or undefined when the issue has none. Corrupt files → CorruptStateError. */
-  load(ref: ExecutionRef): Promise<StoredExecution | undefined>;
+  /**
+   * The stored execution, or undefined when the issue has none. Corrupt files → CorruptStateError.
+   * `known.head`: the state branch's head as the caller just read it (null: no branch), which
+   * saves reading it again.
+   */
+  load(ref: ExecutionRef, known?: { head: string | null }): Promise<StoredExecution | undefined>;
   /**
    * Appends `newEvents` to the log and replaces the state, in one commit, only if the branch is
    * still at `version` (undefined: the execution must not exist yet). Otherwise ConflictError.

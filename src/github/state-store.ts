@@ -1,6 +1,6 @@
 import type { ExecutionEvent } from "../core/state/events.ts";
 import type { ExecutionState } from "../core/state/types.ts";
-import { failure, messageOf, statusOf } from "./errors.ts";
+import { failure, graphqlErrors, messageOf, statusOf } from "./errors.ts";
 import { LruCache } from "./lru-cache.ts";
 import type { GitHubClient } from "./octokit.ts";
 import { appendEvents, executionPaths, parseEvents, parseState, stateText } from "./parse-stored.ts";
@@ -31,8 +31,13 @@ interface CommitEntry {
 export interface StateStoreOptions {
   /** Commits of the state branch kept in memory. Default 32. */
   cacheSize?: number;
-  /** Content larger than this (characters) is uploaded as a blob instead of inline in the tree. */
+  /**
+   * Content larger than this (characters) is uploaded as a blob with the git data API; up to it,
+   * a save is one GraphQL `createCommitOnBranch`. Default 512 KiB.
+   */
   inlineLimit?: number;
+  /** Commit with GraphQL `createCommitOnBranch` (default true); false: always the git data API. */
+  graphql?: boolean;
 }
 
 const REF = `heads/${STATE_BRANCH}`;
@@ -42,32 +47,31 @@ const PERMISSION = "contents: write" as const;
  * ExecutionStateStore on the `orchestrate-state` branch: `executions/<issue>/state.json` and
  * `events.jsonl`, both written in one commit, the branch moved by fast-forward only (compare and
  * swap on its head). Files read at a commit are cached by commit sha, so a load at an unchanged
- * head costs one request (the ref) and a save after a load costs three (tree, commit, ref).
+ * head costs one request (the ref, none when the caller already read it) and a save after a load
+ * costs one (GraphQL `createCommitOnBranch` with the head as `expectedHeadOid`); the branch's
+ * first commit, and files over the inline limit, take the git data API (tree, commit, ref).
  */
 export class StateStore implements ExecutionStateStore {
   readonly #client: GitHubClient;
   readonly #cache: LruCache<string, CommitEntry>;
   readonly #inlineLimit: number;
+  readonly #graphql: boolean;
 
   constructor(client: GitHubClient, options: StateStoreOptions = {}) {
     this.#client = client;
     this.#cache = new LruCache(options.cacheSize ?? 32);
     this.#inlineLimit = options.inlineLimit ?? 512 * 1024;
+    this.#graphql = options.graphql ?? true;
   }
 
-  async load(ref: ExecutionRef): Promise<StoredExecution | undefined> {
-    const head = await this.#head(ref);
+  async load(ref: ExecutionRef, known?: { head: string | null }): Promise<StoredExecution | undefined> {
+    const head = known ? (known.head ?? undefined) : await this.#head(ref);
     if (head === undefined) return undefined;
     const key = cacheKey(ref, head);
     const entry: CommitEntry = this.#cache.get(key) ?? { issues: new Map() };
     let files = entry.issues.get(ref.issue);
     if (files === undefined) {
-      const [read, tree] = await Promise.all([
-        this.#readIssue(ref, head),
-        entry.tree === undefined ? this.#treeOf(ref, head) : Promise.resolve(entry.tree),
-      ]);
-      files = read;
-      entry.tree = tree;
+      files = await this.#readIssue(ref, head);
       entry.issues.set(ref.issue, files);
       this.#cache.set(key, entry);
     }
@@ -82,7 +86,7 @@ export class StateStore implements ExecutionStateStore {
     const { version } = update;
     const paths = executionPaths(ref.issue);
     const base = version === undefined ? undefined : this.#cache.get(cacheKey(ref, version));
-    const baseTree = version === undefined ? undefined : (base?.tree ?? (await this.#treeOf(ref, version)));
+    const baseTree = version === undefined ? undefined : base?.tree;
     // The execution as it is at `version`: from the cache, else read (a corrupt log is never appended to).
     const known = base?.issues.get(ref.issue);
     const prior =
@@ -90,21 +94,16 @@ export class StateStore implements ExecutionStateStore {
     const eventsText = appendEvents(prior?.eventsText ?? "", update.newEvents);
     const state = stateText(update.state);
 
-    const tree = await this.#writeTree(ref, baseTree, [
+    const files = [
       { path: paths.state, content: state },
       { path: paths.events, content: eventsText },
-    ]);
-    const commit = await this.#write(ref, "create the state commit", () =>
-      this.#client.rest.git.createCommit({
-        owner: ref.owner,
-        repo: ref.repo,
-        message: commitMessage(ref.issue, update.newEvents),
-        tree,
-        parents: version === undefined ? [] : [version],
-      }),
-    );
-    const sha = commit.data.sha;
-    await this.#moveBranch(ref, sha, version);
+    ];
+    const message = commitMessage(ref.issue, update.newEvents);
+    const small = files.every((f) => f.content.length <= this.#inlineLimit);
+    const { sha, tree } =
+      version !== undefined && small && this.#graphql
+        ? await this.#commitOnBranch(ref, version, message, files)
+        : await this.#commitWithGitData(ref, version, baseTree, message, files);
 
     // Cache what the files now hold (through JSON, exactly as a fresh load would read them); the
     // other executions' files are unchanged by this commit, so what is known of them carries over.
@@ -226,6 +225,64 @@ export class StateStore implements ExecutionStateStore {
     return data.sha;
   }
 
+  /**
+   * One request: GraphQL `createCommitOnBranch`, whose `expectedHeadOid` is the compare-and-swap
+   * (the branch must still be at `version`).
+   */
+  async #commitOnBranch(
+    ref: ExecutionRef,
+    version: string,
+    headline: string,
+    files: { path: string; content: string }[],
+  ): Promise<{ sha: string; tree: string }> {
+    const input = {
+      branch: { repositoryNameWithOwner: `${ref.owner}/${ref.repo}`, branchName: STATE_BRANCH },
+      expectedHeadOid: version,
+      message: { headline },
+      fileChanges: {
+        additions: files.map((f) => ({ path: f.path, contents: Buffer.from(f.content).toString("base64") })),
+      },
+    };
+    try {
+      const data = await this.#client.graphql<{
+        createCommitOnBranch: { commit: { oid: string; tree: { oid: string } } };
+      }>(COMMIT_ON_BRANCH, { input });
+      const commit = data.createCommitOnBranch.commit;
+      return { sha: commit.oid, tree: commit.tree.oid };
+    } catch (error) {
+      const said = messageOf(error);
+      if (STALE_HEAD.test(said) || graphqlErrors(error).some((e) => e.type === "STALE_DATA")) {
+        throw new ConflictError(
+          `${ref.owner}/${ref.repo}#${ref.issue}: the ${STATE_BRANCH} branch moved since ${version} (${said})`,
+        );
+      }
+      throw failure(`commit the state to ${STATE_BRANCH}`, error, PERMISSION);
+    }
+  }
+
+  /** Blobs (when large), tree, commit and ref: the git data API's three or more requests. */
+  async #commitWithGitData(
+    ref: ExecutionRef,
+    version: string | undefined,
+    knownTree: string | undefined,
+    message: string,
+    files: { path: string; content: string }[],
+  ): Promise<{ sha: string; tree: string }> {
+    const baseTree = version === undefined ? undefined : (knownTree ?? (await this.#treeOf(ref, version)));
+    const tree = await this.#writeTree(ref, baseTree, files);
+    const commit = await this.#write(ref, "create the state commit", () =>
+      this.#client.rest.git.createCommit({
+        owner: ref.owner,
+        repo: ref.repo,
+        message,
+        tree,
+        parents: version === undefined ? [] : [version],
+      }),
+    );
+    await this.#moveBranch(ref, commit.data.sha, version);
+    return { sha: commit.data.sha, tree };
+  }
+
   /** Moves the branch to `sha` by fast-forward from `version`, or creates it; a lost race → ConflictError. */
   async #moveBranch(ref: ExecutionRef, sha: string, version: string | undefined): Promise<void> {
     const where = `${ref.owner}/${ref.repo}#${ref.issue}`;
@@ -271,6 +328,12 @@ export class StateStore implements ExecutionStateStore {
     }
   }
 }
+
+const COMMIT_ON_BRANCH =
+  "mutation($input: CreateCommitOnBranchInput!) { createCommitOnBranch(input: $input) { commit { oid tree { oid } } } }";
+
+/** GitHub's answer when `expectedHeadOid` is no longer the branch head, or the branch is gone. */
+const STALE_HEAD = /expectedHeadOid|expected branch to point to|but it did not|STALE_DATA/i;
 
 function cacheKey(repo: RepoRef, sha: string): string {
   return `${repo.owner}/${repo.repo}@${sha}`.toLowerCase();

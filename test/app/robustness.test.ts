@@ -121,7 +121,7 @@ describe("GitHub orchestration under load and failure", () => {
       "succeeded",
     );
     // Batching: far fewer state commits than deliveries.
-    expect(gh.countByRoute()["PATCH /repos/{owner}/{repo}/git/refs/{ref}"]).toBeLessThan(40);
+    expect(gh.countByRoute()["POST /graphql createCommitOnBranch"]).toBeLessThan(40);
   });
 
   it("reloads and re-applies when another writer moved the state branch (compare-and-swap conflict)", async () => {
@@ -148,9 +148,9 @@ describe("GitHub orchestration under load and failure", () => {
     expect(raced).toBe(true);
     expect(events(repo).filter((e) => e.type === "task_succeeded")).toHaveLength(1);
     expect(repo.git.readFile("orchestrate-state", "executions/6/state.json")).toBe("{}");
-    // One ref update refused (422, not a fast forward), a reload, and one that landed.
+    // One commit refused (its expected head is stale), a reload, and one that landed.
     const during = gh.requests.slice(before).map((r) => r.route);
-    expect(during.filter((r) => r === "PATCH /repos/{owner}/{repo}/git/refs/{ref}")).toHaveLength(2);
+    expect(during.filter((r) => r === "POST /graphql createCommitOnBranch")).toHaveLength(2);
     expect(
       during.filter((r) => r === "GET /repos/{owner}/{repo}/git/ref/{ref}").length,
     ).toBeGreaterThanOrEqual(2);

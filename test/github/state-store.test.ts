@@ -19,6 +19,7 @@ const POST_TREE = "POST /repos/{owner}/{repo}/git/trees";
 const POST_COMMIT = "POST /repos/{owner}/{repo}/git/commits";
 const PATCH_REF = "PATCH /repos/{owner}/{repo}/git/refs/{ref}";
 const POST_REF = "POST /repos/{owner}/{repo}/git/refs";
+const COMMIT_ON_BRANCH = "POST /graphql createCommitOnBranch";
 
 /** Requests made while `fn` runs, by route. */
 async function counted<T>(
@@ -75,10 +76,22 @@ describe("StateStore.load", () => {
     expect(cold.result?.state).toEqual(x.state);
     expect(cold.result?.events).toEqual(x.events);
     expect(cold.result?.version).toBe(git.head(STATE_BRANCH));
-    expect(cold.counts).toEqual({ [GET_REF]: 1, [GET_COMMIT]: 1, [GET_CONTENTS]: 2 });
+    expect(cold.counts).toEqual({ [GET_REF]: 1, [GET_CONTENTS]: 2 });
     // Contents are read at the commit, not at the branch name.
     const contents = gh.requests.filter((r) => r.route === GET_CONTENTS);
     expect(contents.map((r) => r.query.ref)).toEqual([cold.result?.version, cold.result?.version]);
+  });
+
+  it("reads no ref when the caller passes the head it read", async () => {
+    const { x, git } = seeded();
+    const store = new StateStore(createTestOctokit());
+    const { result, counts } = await counted(() => store.load(ref, { head: git.head(STATE_BRANCH)! }));
+    expect(result?.state).toEqual(x.state);
+    expect(counts).toEqual({ [GET_CONTENTS]: 2 });
+    const warm = await counted(() => store.load(ref, { head: git.head(STATE_BRANCH)! }));
+    expect(warm.total).toBe(0);
+    expect(warm.result?.version).toBe(git.head(STATE_BRANCH));
+    expect(await store.load(ref, { head: null })).toBeUndefined();
   });
 
   it("costs one request at an unchanged head, and returns copies", async () => {
@@ -181,7 +194,7 @@ describe("StateStore.save", () => {
     await expect(save).rejects.toBeInstanceOf(ConflictError);
   });
 
-  it("appends to the log in one fast-forward commit (3 requests after a load)", async () => {
+  it("appends to the log in one GraphQL commit whose expected head is the version (1 request after a load)", async () => {
     const { x, git } = seeded();
     const store = new StateStore(createTestOctokit());
     const loaded = (await store.load(ref))!;
@@ -192,12 +205,19 @@ describe("StateStore.save", () => {
     const { result: sha, counts } = await counted(() =>
       store.save(ref, { state: x.state, newEvents: added, version: loaded.version }),
     );
-    expect(counts).toEqual({ [POST_TREE]: 1, [POST_COMMIT]: 1, [PATCH_REF]: 1 });
-    expect(gh.requests.find((r) => r.route === PATCH_REF)!.body).toEqual({ sha, force: false });
+    expect(counts).toEqual({ [COMMIT_ON_BRANCH]: 1 });
+    const input = (gh.requests.at(-1)!.body as { variables: { input: Record<string, unknown> } }).variables
+      .input;
+    expect(input).toMatchObject({
+      branch: { repositoryNameWithOwner: "o/r", branchName: STATE_BRANCH },
+      expectedHeadOid: loaded.version,
+      message: { headline: "orchestrate #12: task_started, task_succeeded" },
+    });
+    expect(git.head(STATE_BRANCH)).toBe(sha);
     expect(git.commits.get(sha)!.parents).toEqual([loaded.version]);
     expect(git.readFile(sha, EVENTS)).toBe(x.events.map((e) => `${JSON.stringify(e)}\n`).join(""));
     expect(JSON.parse(git.readFile(sha, STATE)!)).toEqual(x.state);
-    // The other execution's files are kept (base_tree).
+    // The other execution's files are kept.
     expect(git.readFile(sha, "executions/7/state.json")).toBe("{}");
     const back = await counted(() => store.load(ref));
     expect(back.total).toBe(1);
@@ -205,7 +225,7 @@ describe("StateStore.save", () => {
     expect(back.result?.version).toBe(sha);
   });
 
-  it("fails with ConflictError when the branch moved (422 not a fast forward), and writes no ref", async () => {
+  it("fails with ConflictError when the branch moved (stale expected head), and writes nothing", async () => {
     const { x, git } = seeded();
     const store = new StateStore(createTestOctokit());
     const loaded = (await store.load(ref))!;
@@ -213,7 +233,7 @@ describe("StateStore.save", () => {
     const added = x.send({ type: "task_started", task: "a", attempt: 1 });
     const save = store.save(ref, { state: x.state, newEvents: added, version: loaded.version });
     await expect(save).rejects.toBeInstanceOf(ConflictError);
-    await expect(save).rejects.toThrow(/not a fast forward/);
+    await expect(save).rejects.toThrow(/moved since .*Expected branch to point to/);
     expect(git.head(STATE_BRANCH)).toBe(moved);
     // Reload and re-apply: the save then goes through.
     const again = (await store.load(ref))!;
@@ -223,29 +243,64 @@ describe("StateStore.save", () => {
     expect(git.readFile(sha, "executions/8/state.json")).toBe("{}");
   });
 
-  it("maps a 409 on the ref update to ConflictError", async () => {
+  it("reports any other GraphQL failure with the permission it needs, not as a conflict", async () => {
     const { x } = seeded();
     const store = new StateStore(createTestOctokit());
     const loaded = (await store.load(ref))!;
-    gh.on(PATCH_REF, () => [409, { message: "Reference update failed" }]);
+    gh.onGraphQL("createCommitOnBranch", () => {
+      throw new Error("Resource not accessible by integration");
+    });
     const save = store.save(ref, { state: x.state, newEvents: [], version: loaded.version });
-    await expect(save).rejects.toBeInstanceOf(ConflictError);
+    await expect(save).rejects.not.toBeInstanceOf(ConflictError);
+    await expect(save).rejects.toThrow(/commit the state to orchestrate-state.*contents: write/s);
   });
 
-  it("reads the old log and tree when saving at a version it never loaded (5 requests)", async () => {
+  describe("with the git data API (graphql: false)", () => {
+    it("appends in one fast-forward commit (3 requests after a load)", async () => {
+      const { x, git } = seeded();
+      const store = new StateStore(createTestOctokit(), { graphql: false });
+      const loaded = (await store.load(ref))!;
+      const added = x.send({ type: "task_started", task: "a", attempt: 1 });
+      const { result: sha, counts } = await counted(() =>
+        store.save(ref, { state: x.state, newEvents: added, version: loaded.version }),
+      );
+      expect(counts).toEqual({ [GET_COMMIT]: 1, [POST_TREE]: 1, [POST_COMMIT]: 1, [PATCH_REF]: 1 });
+      expect(gh.requests.find((r) => r.route === PATCH_REF)!.body).toEqual({ sha, force: false });
+      expect(git.commits.get(sha)!.parents).toEqual([loaded.version]);
+      expect(git.readFile(sha, "executions/7/state.json")).toBe("{}");
+      // The tree of a commit it wrote is known: the next save is three requests.
+      const more = x.send({ type: "task_succeeded", task: "a", attempt: 1 });
+      const next = await counted(() => store.save(ref, { state: x.state, newEvents: more, version: sha }));
+      expect(next.counts).toEqual({ [POST_TREE]: 1, [POST_COMMIT]: 1, [PATCH_REF]: 1 });
+      expect(git.readFile(next.result, EVENTS)).toBe(x.events.map((e) => `${JSON.stringify(e)}\n`).join(""));
+    });
+
+    it("fails with ConflictError on 422 not a fast forward, and on a 409", async () => {
+      const { x, git } = seeded();
+      const store = new StateStore(createTestOctokit(), { graphql: false });
+      const loaded = (await store.load(ref))!;
+      const moved = git.commitFiles(STATE_BRANCH, { "executions/8/state.json": "{}" }).sha;
+      const added = x.send({ type: "task_started", task: "a", attempt: 1 });
+      const save = store.save(ref, { state: x.state, newEvents: added, version: loaded.version });
+      await expect(save).rejects.toBeInstanceOf(ConflictError);
+      await expect(save).rejects.toThrow(/not a fast forward/);
+      expect(git.head(STATE_BRANCH)).toBe(moved);
+      gh.on(PATCH_REF, () => [409, { message: "Reference update failed" }]);
+      const again = (await store.load(ref))!;
+      await expect(
+        store.save(ref, { state: x.state, newEvents: [], version: again.version }),
+      ).rejects.toBeInstanceOf(ConflictError);
+    });
+  });
+
+  it("reads the old log when saving at a version it never loaded (3 requests)", async () => {
     const { x, git } = seeded();
     const version = git.head(STATE_BRANCH)!;
     const added = x.send({ type: "task_started", task: "a", attempt: 1 });
     const { result: sha, counts } = await counted(() =>
       new StateStore(createTestOctokit()).save(ref, { state: x.state, newEvents: added, version }),
     );
-    expect(counts).toEqual({
-      [GET_COMMIT]: 1,
-      [GET_CONTENTS]: 2,
-      [POST_TREE]: 1,
-      [POST_COMMIT]: 1,
-      [PATCH_REF]: 1,
-    });
+    expect(counts).toEqual({ [GET_CONTENTS]: 2, [COMMIT_ON_BRANCH]: 1 });
     expect(git.readFile(sha, EVENTS)).toBe(x.events.map((e) => `${JSON.stringify(e)}\n`).join(""));
   });
 

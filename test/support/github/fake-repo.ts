@@ -12,10 +12,12 @@
  * - contents: `GET contents/{path}` (base64 in 60-column lines, blob sha; directories list),
  *   `PUT`/`DELETE contents/{path}` with blob-sha compare-and-swap (409 on a stale sha)
  * - `POST merges`: 201 merge commit, 204 nothing to merge, 409 "Merge conflict", 404 missing base/head
+ * - GraphQL: `createCommitOnBranch` and `repository { ref object }` (see fake-repo-graphql.ts)
  *
  * Requests naming another owner/repo get 404. Status codes and messages follow GitHub's.
  */
 import { FakeGit, type FileChanges } from "./fake-git.ts";
+import { serveGraphQL } from "./fake-repo-graphql.ts";
 import { githubError, type Json, jsonShapes } from "./fake-repo-json.ts";
 import type { GitHubMock, Handler, HandlerResult } from "./mock-github.ts";
 
@@ -186,5 +188,6 @@ export function fakeRepo(gh: GitHubMock, options: FakeRepoOptions = {}): FakeRep
         : error(404, "Not Found"),
     );
   }
+  serveGraphQL(gh, git, owner, repo);
   return { owner, repo, defaultBranch, git };
 }

@@ -12,12 +12,19 @@ import {
   getOperationAST,
   getVariableValues,
   type IntrospectionQuery,
+  type OperationDefinitionNode,
   parse,
   validate,
 } from "graphql";
 
-/** Answers one top-level field (e.g. `markPullRequestReadyForReview`) with the `data` to return. */
-export type GraphQLHandler = (variables: Record<string, unknown>) => unknown;
+/**
+ * Answers one top-level field (e.g. `markPullRequestReadyForReview`) with the `data` to return.
+ * `operation` is the parsed operation, for handlers that answer aliased or repeated fields.
+ */
+export type GraphQLHandler = (
+  variables: Record<string, unknown>,
+  operation: OperationDefinitionNode,
+) => unknown;
 
 let schema: GraphQLSchema | undefined;
 
@@ -38,6 +45,7 @@ export function checkGraphQL(body: unknown): {
   problems: string[];
   field?: string;
   variables: Record<string, unknown>;
+  operation?: OperationDefinitionNode;
 } {
   const { query, variables = {} } = (body ?? {}) as { query?: unknown; variables?: Record<string, unknown> };
   if (typeof query !== "string") return { problems: ["GraphQL request without a query"], variables };
@@ -55,5 +63,10 @@ export function checkGraphQL(body: unknown): {
     for (const e of coerced.errors ?? []) problems.push(`GraphQL variables: ${e.message}`);
   }
   const first = operation?.selectionSet.selections[0];
-  return { problems, ...(first?.kind === "Field" ? { field: first.name.value } : {}), variables };
+  return {
+    problems,
+    ...(first?.kind === "Field" ? { field: first.name.value } : {}),
+    variables,
+    ...(operation ? { operation } : {}),
+  };
 }

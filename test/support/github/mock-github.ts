@@ -226,7 +226,7 @@ export function mockGitHub(): GitHubMock {
         if (!handler || checked.problems.length > 0)
           return [200, { errors: problems.map((message) => ({ message })) }];
         try {
-          return [200, { data: await handler(checked.variables) }];
+          return [200, { data: await handler(checked.variables, checked.operation!) }];
         } catch (error) {
           // A handler throws to answer with a GraphQL error (as GitHub does for a refused mutation).
           return [200, { data: null, errors: [{ message: (error as Error).message }] }];
