@@ -40,6 +40,7 @@ const CREATING = [
   "POST /repos/{owner}/{repo}/git/commits",
   "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches",
   "POST /repos/{owner}/{repo}/pulls",
+  "POST /graphql createCommitOnBranch",
 ];
 
 export interface FlowFigures {
@@ -125,7 +126,9 @@ export async function referenceFlow(): Promise<FlowFigures> {
       requests,
       requestsPerTransition: requests / transitions,
       contentCreating: CREATING.reduce((sum, route) => sum + (byRoute[route] ?? 0), 0),
-      stateCommits: byRoute["POST /repos/{owner}/{repo}/git/commits"] ?? 0,
+      stateCommits:
+        (byRoute["POST /repos/{owner}/{repo}/git/commits"] ?? 0) +
+        (byRoute["POST /graphql createCommitOnBranch"] ?? 0),
       byRoute,
       polling: 0,
     };

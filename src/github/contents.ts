@@ -19,6 +19,57 @@ export class Contents implements ContentsPort {
     }
   }
 
+  /**
+   * One GraphQL query: `ref(qualifiedName:)` per branch and `object(expression: "<at>:<path>")`
+   * per file. A file GitHub returns truncated or as binary is read again with the contents API.
+   */
+  async snapshot(
+    repo: RepoRef,
+    ask: { branches: readonly string[]; files: readonly { path: string; at: string }[] },
+  ): Promise<{ heads: (string | null)[]; files: (string | undefined)[] }> {
+    const variables: Record<string, string> = { owner: repo.owner, name: repo.repo };
+    const fields: string[] = [];
+    const declared = ["$owner: String!", "$name: String!"];
+    ask.branches.forEach((branch, i) => {
+      variables[`b${i}`] = `refs/heads/${branch}`;
+      declared.push(`$b${i}: String!`);
+      fields.push(`b${i}: ref(qualifiedName: $b${i}) { target { oid } }`);
+    });
+    ask.files.forEach((file, i) => {
+      variables[`f${i}`] = `${file.at}:${file.path}`;
+      declared.push(`$f${i}: String!`);
+      fields.push(`f${i}: object(expression: $f${i}) { ... on Blob { text isBinary isTruncated } }`);
+    });
+    const query = `query(${declared.join(", ")}) { repository(owner: $owner, name: $name) { ${fields.join(" ")} } }`;
+    type Answer = Record<
+      string,
+      { target?: { oid: string }; text?: string | null; isBinary?: boolean; isTruncated?: boolean } | null
+    >;
+    let answer: Answer;
+    try {
+      const data = await this.#client.graphql<{ repository: Answer | null }>(query, variables);
+      if (!data.repository) throw new Error(`repository ${repo.owner}/${repo.repo} not found`);
+      answer = data.repository;
+    } catch (error) {
+      throw failure(
+        `read ${ask.files.length} file(s) and ${ask.branches.length} branch head(s) in ${repo.owner}/${repo.repo}`,
+        error,
+        "contents: read",
+      );
+    }
+    const heads = ask.branches.map((_, i) => answer[`b${i}`]?.target?.oid ?? null);
+    const files = await Promise.all(
+      ask.files.map(async (file, i) => {
+        const blob = answer[`f${i}`];
+        if (!blob) return undefined;
+        if (typeof blob.text === "string" && !blob.isTruncated && !blob.isBinary) return blob.text;
+        // Not a blob (a directory), binary or too large for GraphQL's text: the REST read decides.
+        return this.read(repo, file.path, file.at);
+      }),
+    );
+    return { heads, files };
+  }
+
   async list(repo: RepoRef, sha: string): Promise<string[]> {
     try {
       const { data } = await this.#client.rest.git.getTree({

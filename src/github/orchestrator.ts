@@ -19,6 +19,7 @@ import {
   CorruptStateError,
   type ExecutionRef,
   type GitHubPorts,
+  STATE_BRANCH,
   type StoredExecution,
   workingBranch,
 } from "./ports.ts";
@@ -78,8 +79,19 @@ export class GitHubOrchestrator {
   /** Handles a batch of triggers for one execution; returns its state afterwards (if any). */
   async handle(ref: ExecutionRef, triggers: readonly Trigger[]): Promise<ExecutionState | undefined> {
     let stored: StoredExecution | undefined;
+    // The result records the triggers name and the state branch's head: one read for all.
+    const prefetched = new Map<string, string | undefined>();
     try {
-      stored = await this.#ports.store.load(ref);
+      const files = triggers.flatMap((t) =>
+        t.kind === "result" ? [{ path: resultPath(t.result.task), at: t.result.sha }] : [],
+      );
+      let known: { head: string | null } | undefined;
+      if (files.length > 0) {
+        const snap = await this.#ports.contents.snapshot(ref, { branches: [STATE_BRANCH], files });
+        known = { head: snap.heads[0] ?? null };
+        for (const [i, f] of files.entries()) prefetched.set(`${f.at}:${f.path}`, snap.files[i]);
+      }
+      stored = await this.#ports.store.load(ref, known);
     } catch (error) {
       if (error instanceof CorruptStateError) {
         // Shown in the dashboard comment (edited in place), so repeated triggers add no comments.
@@ -114,7 +126,7 @@ export class GitHubOrchestrator {
       pending.push(prepared.start);
       created = true;
     }
-    for (const t of triggers) pending.push(...(await this.#eventsOf(ref, stored?.state, t)));
+    for (const t of triggers) pending.push(...(await this.#eventsOf(ref, stored?.state, t, prefetched)));
     const key = executionId(ref);
     let state = stored?.state;
     this.#fresh = stored;
@@ -145,7 +157,12 @@ export class GitHubOrchestrator {
   readonly #records = new Map<string, NewEvent[]>();
 
   /** Core events for one trigger, given the state before it. */
-  async #eventsOf(ref: ExecutionRef, state: ExecutionState | undefined, t: Trigger): Promise<NewEvent[]> {
+  async #eventsOf(
+    ref: ExecutionRef,
+    state: ExecutionState | undefined,
+    t: Trigger,
+    prefetched: ReadonlyMap<string, string | undefined> = new Map(),
+  ): Promise<NewEvent[]> {
     switch (t.kind) {
       case "labeled":
         return [];
@@ -194,20 +211,25 @@ export class GitHubOrchestrator {
           : out.events;
       }
       case "result": {
-        const record = await this.#readResult(ref, t.result.task, t.result.attempt, t.result.sha);
+        const record = await this.#readResult(ref, t.result.task, t.result.attempt, t.result.sha, prefetched);
         return record ? [record] : [];
       }
     }
   }
 
-  /** The task's result record as an event, read from its branch (at `sha` when known). */
+  /** The task's result record as an event, read from its branch (at `sha` when known; maybe read already). */
   async #readResult(
     ref: ExecutionRef,
     task: string,
     attempt: number,
     sha?: string,
+    prefetched?: ReadonlyMap<string, string | undefined>,
   ): Promise<NewEvent | undefined> {
-    const text = await this.#ports.contents.read(ref, resultPath(task), sha ?? taskBranch(ref.issue, task));
+    const at = sha ?? taskBranch(ref.issue, task);
+    const key = `${at}:${resultPath(task)}`;
+    const text = prefetched?.has(key)
+      ? prefetched.get(key)
+      : await this.#ports.contents.read(ref, resultPath(task), at);
     if (text === undefined) return undefined;
     let parsed: ReturnType<typeof ResultRecordSchema.safeParse>;
     try {

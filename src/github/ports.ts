@@ -146,6 +146,14 @@ export interface ContentsPort {
   read(repo: RepoRef, path: string, at: string): Promise<string | undefined>;
   /** Paths of every file at commit `sha` (for repository facts); capped by GitHub's tree limit. */
   list(repo: RepoRef, sha: string): Promise<string[]>;
+  /**
+   * Several reads in one request: the head sha of each branch (null: no such branch) and the text
+   * of each file at its ref (undefined: missing), in the order asked.
+   */
+  snapshot(
+    repo: RepoRef,
+    ask: { branches: readonly string[]; files: readonly { path: string; at: string }[] },
+  ): Promise<{ heads: (string | null)[]; files: (string | undefined)[] }>;
 }
 
 /** A user's permission on the repository. */

@@ -63,6 +63,54 @@ describe("Contents", () => {
   });
 });
 
+describe("Contents.snapshot", () => {
+  it("reads branch heads and files at their refs in one GraphQL query", async () => {
+    const served = fakeRepo(gh, { files: { "a.json": "{}", "b/c.md": "é ✓\n" } });
+    const head = served.git.head("main")!;
+    const snap = await new Contents(createTestOctokit()).snapshot(repo, {
+      branches: ["main", "missing-branch"],
+      files: [
+        { path: "a.json", at: head },
+        { path: "b/c.md", at: "main" },
+        { path: "nope.txt", at: head },
+      ],
+    });
+    expect(snap).toEqual({ heads: [head, null], files: ["{}", "é ✓\n", undefined] });
+    expect(gh.requests.map((r) => r.route)).toEqual(["POST /graphql repository"]);
+    const { variables } = gh.requests[0]!.body as { variables: Record<string, string> };
+    expect(variables).toMatchObject({ b0: "refs/heads/main", f0: `${head}:a.json`, f2: `${head}:nope.txt` });
+  });
+
+  it("reads a truncated or binary blob again with the contents API", async () => {
+    fakeRepo(gh, { files: { "big.txt": "x".repeat(50) } });
+    gh.onGraphQL("repository", () => ({
+      repository: { f0: { text: "x".repeat(10), isBinary: false, isTruncated: true } },
+    }));
+    const snap = await new Contents(createTestOctokit()).snapshot(repo, {
+      branches: [],
+      files: [{ path: "big.txt", at: "main" }],
+    });
+    expect(snap.files).toEqual(["x".repeat(50)]);
+    expect(gh.requests.map((r) => r.route)).toEqual([
+      "POST /graphql repository",
+      "GET /repos/{owner}/{repo}/contents/{path}",
+    ]);
+  });
+
+  it("names the permission when GitHub refuses, and the repository when it is unknown", async () => {
+    fakeRepo(gh, { repo: "other" });
+    const contents = new Contents(createTestOctokit());
+    const ask = { branches: ["main"], files: [] };
+    await expect(contents.snapshot(repo, ask)).rejects.toThrow(
+      /Could not resolve to a Repository.*not found/s,
+    );
+    gh.onGraphQL("repository", () => {
+      throw new Error("Resource not accessible by integration");
+    });
+    await expect(contents.snapshot(repo, ask)).rejects.toThrow(/\(GraphQL\).*contents: read/s);
+  });
+});
+
 describe("Permissions", () => {
   const level = async (data: Record<string, unknown> | undefined) => {
     gh.on("GET /repos/{owner}/{repo}/collaborators/{username}/permission", () =>
