@@ -8,6 +8,7 @@ import { VirtualClock } from "../../src/engine/virtual-clock.ts";
 import { createTestOctokit, githubPorts } from "../../src/github/index.ts";
 import { GitHubOrchestrator } from "../../src/github/orchestrator.ts";
 import { resultPath, taskBranch } from "../../src/github/result-record.ts";
+import { fakeIssueSide } from "../../test/support/github/fake-issues.ts";
 import { fakeRepo } from "../../test/support/github/fake-repo.ts";
 import { mockGitHub } from "../../test/support/github/mock-github.ts";
 
@@ -60,28 +61,14 @@ export async function referenceFlow(): Promise<FlowFigures> {
     const repo = fakeRepo(gh, {
       files: { ".github/orchestrate.yml": REFERENCE_PLAN, "src/index.ts": "export {};\n" },
     });
-    const dispatched: { id: string; attempt: number }[][] = [];
-    gh.on("GET /repos/{owner}/{repo}/collaborators/{username}/permission", () => [
-      200,
-      { permission: "write", role_name: "write", user: null },
-    ]);
-    gh.on("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", () => [200, []]);
-    gh.on("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", () => [201, { id: 1 }]);
-    gh.on("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", () => [200, { id: 1 }]);
-    gh.on("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", () => [
-      200,
-      { total_count: 0, check_runs: [] },
-    ]);
-    let checks = 0;
-    gh.on("POST /repos/{owner}/{repo}/check-runs", () => [201, { id: ++checks }]);
-    gh.on("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", ({ params }) => [
-      200,
-      { id: Number(params.check_run_id) },
-    ]);
-    gh.on("POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches", ({ body }) => {
-      dispatched.push(JSON.parse((body as { inputs: { tasks: string } }).inputs.tasks));
-      return [204];
-    });
+    // Comments, check runs, permissions and dispatches as GitHub keeps them (REST and GraphQL).
+    const side = fakeIssueSide(gh);
+    const dispatched = {
+      get length() {
+        return side.dispatches.length;
+      },
+      at: (i: number) => JSON.parse(side.dispatches[i]!.tasks!) as { id: string; attempt: number }[],
+    };
     const ref = { owner: "o", repo: "r", issue: 1 };
     const o = new GitHubOrchestrator(githubPorts(createTestOctokit({ auth: "t" })), {
       clock: new VirtualClock(1_800_000_000_000),
@@ -93,7 +80,7 @@ export async function referenceFlow(): Promise<FlowFigures> {
     ]);
     let seen = 0;
     while (state && state.finished_at === undefined && seen < dispatched.length) {
-      const batch = dispatched[seen++]!;
+      const batch = dispatched.at(seen++);
       // The batch's jobs report together, as parallel jobs do.
       const triggers = batch.map((t) => {
         const branch = taskBranch(1, t.id);

@@ -1,4 +1,5 @@
 import { failure, messageOf, statusOf } from "./errors.ts";
+import { NodeIds } from "./node-ids.ts";
 import type { GitHubClient } from "./octokit.ts";
 import type { BranchesPort, RepoRef } from "./ports.ts";
 
@@ -11,8 +12,12 @@ type MergeResult =
 export class Branches implements BranchesPort {
   readonly #client: GitHubClient;
 
-  constructor(client: GitHubClient) {
+  readonly #ids: NodeIds;
+
+  /** `ids`: where the repository's GraphQL node id is kept when its metadata is read. */
+  constructor(client: GitHubClient, ids: NodeIds = new NodeIds()) {
     this.#client = client;
+    this.#ids = ids;
   }
 
   async head(ref: RepoRef, branch: string): Promise<string | undefined> {
@@ -83,6 +88,7 @@ export class Branches implements BranchesPort {
     try {
       const { data } = await this.#client.rest.repos.get({ owner: ref.owner, repo: ref.repo });
       name = data.default_branch;
+      this.#ids.rememberRepository(ref, data.node_id);
     } catch (error) {
       throw failure(`read repository ${ref.owner}/${ref.repo}`, error, "metadata: read");
     }

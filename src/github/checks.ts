@@ -1,4 +1,5 @@
 import { failure, statusOf } from "./errors.ts";
+import { NodeIds } from "./node-ids.ts";
 import type { GitHubClient } from "./octokit.ts";
 import type { ChecksPort, ExecutionRef, PhaseCheck } from "./ports.ts";
 import { truncate } from "./truncate.ts";
@@ -28,6 +29,8 @@ export function checkExternalId(issue: number, phase: string): string {
 export interface ChecksOptions {
   /** The clock for `completed_at`. */
   now?: () => Date;
+  /** Where the check runs' GraphQL node ids are kept (shared with the status port). */
+  ids?: NodeIds;
 }
 
 /** The fields of a check run create/update request for `check`. */
@@ -63,10 +66,12 @@ export function checkFields(ref: ExecutionRef, check: PhaseCheck, now: Date) {
 export class Checks implements ChecksPort {
   readonly #client: GitHubClient;
   readonly #now: () => Date;
+  readonly #ids: NodeIds;
 
   constructor(client: GitHubClient, options: ChecksOptions = {}) {
     this.#client = client;
     this.#now = options.now ?? (() => new Date());
+    this.#ids = options.ids ?? new NodeIds();
   }
 
   async upsert(
@@ -95,6 +100,7 @@ export class Checks implements ChecksPort {
         ...fields,
         request: { retries: 0 },
       });
+      this.#ids.rememberCheckRun(ref, Number(data.id), data.node_id);
       return Number(data.id);
     } catch (error) {
       throw failure(`create ${what} on ${headSha}`, error, PERMISSION);
@@ -113,8 +119,9 @@ export class Checks implements ChecksPort {
         filter: "all",
         per_page: 100,
       });
-      const mine = runs.filter((run) => run.external_id === externalId).map((run) => Number(run.id));
-      return mine.length === 0 ? undefined : Math.max(...mine);
+      const mine = runs.filter((run) => run.external_id === externalId);
+      for (const run of mine) this.#ids.rememberCheckRun(ref, Number(run.id), run.node_id);
+      return mine.length === 0 ? undefined : Math.max(...mine.map((run) => Number(run.id)));
     } catch (error) {
       throw failure(`list the check runs of ${headSha} in ${ref.owner}/${ref.repo}`, error, PERMISSION);
     }
@@ -127,12 +134,13 @@ export class Checks implements ChecksPort {
     what: string,
   ): Promise<number | undefined> {
     try {
-      await this.#client.rest.checks.update({
+      const { data } = await this.#client.rest.checks.update({
         owner: ref.owner,
         repo: ref.repo,
         check_run_id: id,
         ...fields,
       });
+      this.#ids.rememberCheckRun(ref, id, data.node_id);
       return id;
     } catch (error) {
       if (statusOf(error) === 404) return undefined;

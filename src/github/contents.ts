@@ -1,4 +1,5 @@
 import { failure } from "./errors.ts";
+import { NodeIds } from "./node-ids.ts";
 import type { GitHubClient } from "./octokit.ts";
 import type { ContentsPort, RepoRef } from "./ports.ts";
 import { readFile } from "./read-file.ts";
@@ -6,9 +7,12 @@ import { readFile } from "./read-file.ts";
 /** Reads files with the contents API (404 → undefined; files over 1 MB through the blob API). */
 export class Contents implements ContentsPort {
   readonly #client: GitHubClient;
+  readonly #ids: NodeIds;
 
-  constructor(client: GitHubClient) {
+  /** `ids`: where the repository's GraphQL node id is kept (read along with every snapshot). */
+  constructor(client: GitHubClient, ids: NodeIds = new NodeIds()) {
     this.#client = client;
+    this.#ids = ids;
   }
 
   async read(repo: RepoRef, path: string, at: string): Promise<string | undefined> {
@@ -40,7 +44,7 @@ export class Contents implements ContentsPort {
       declared.push(`$f${i}: String!`);
       fields.push(`f${i}: object(expression: $f${i}) { ... on Blob { text isBinary isTruncated } }`);
     });
-    const query = `query(${declared.join(", ")}) { repository(owner: $owner, name: $name) { ${fields.join(" ")} } }`;
+    const query = `query(${declared.join(", ")}) { repository(owner: $owner, name: $name) { id ${fields.join(" ")} } }`;
     type Answer = Record<
       string,
       { target?: { oid: string }; text?: string | null; isBinary?: boolean; isTruncated?: boolean } | null
@@ -50,6 +54,7 @@ export class Contents implements ContentsPort {
       const data = await this.#client.graphql<{ repository: Answer | null }>(query, variables);
       if (!data.repository) throw new Error(`repository ${repo.owner}/${repo.repo} not found`);
       answer = data.repository;
+      this.#ids.rememberRepository(repo, answer.id);
     } catch (error) {
       throw failure(
         `read ${ask.files.length} file(s) and ${ask.branches.length} branch head(s) in ${repo.owner}/${repo.repo}`,

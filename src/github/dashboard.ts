@@ -1,6 +1,7 @@
 import { DASHBOARD_MARKER } from "../core/render/dashboard.ts";
 import { capComment } from "./comments.ts";
 import { failure, statusOf } from "./errors.ts";
+import { NodeIds } from "./node-ids.ts";
 import type { GitHubClient } from "./octokit.ts";
 import type { DashboardPort, ExecutionRef } from "./ports.ts";
 
@@ -15,9 +16,12 @@ const PERMISSION = "issues: write" as const;
  */
 export class Dashboard implements DashboardPort {
   readonly #client: GitHubClient;
+  readonly #ids: NodeIds;
 
-  constructor(client: GitHubClient) {
+  /** `ids`: where the comment's GraphQL node id is kept (shared with the status port). */
+  constructor(client: GitHubClient, ids: NodeIds = new NodeIds()) {
     this.#client = client;
+    this.#ids = ids;
   }
 
   async upsert(ref: ExecutionRef, body: string, knownId?: number): Promise<number> {
@@ -39,6 +43,7 @@ export class Dashboard implements DashboardPort {
         body: text,
         request: { retries: 0 },
       });
+      this.#ids.rememberComment(ref, Number(data.id), data.node_id);
       return Number(data.id);
     } catch (error) {
       throw failure(`create the dashboard comment on ${where(ref)}`, error, PERMISSION);
@@ -59,6 +64,7 @@ export class Dashboard implements DashboardPort {
         for (const comment of page.data) {
           if (!comment.body?.trimStart().startsWith(DASHBOARD_MARKER)) continue;
           const candidate = { id: Number(comment.id), at: comment.created_at };
+          this.#ids.rememberComment(ref, candidate.id, comment.node_id);
           if (
             found === undefined ||
             candidate.at > found.at ||
@@ -77,12 +83,13 @@ export class Dashboard implements DashboardPort {
   /** PATCHes the comment; undefined when it no longer exists (deleted by someone). */
   async #update(ref: ExecutionRef, id: number, body: string): Promise<number | undefined> {
     try {
-      await this.#client.rest.issues.updateComment({
+      const { data } = await this.#client.rest.issues.updateComment({
         owner: ref.owner,
         repo: ref.repo,
         comment_id: id,
         body,
       });
+      this.#ids.rememberComment(ref, id, data.node_id);
       return id;
     } catch (error) {
       if (statusOf(error) === 404) return undefined;

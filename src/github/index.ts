@@ -6,10 +6,12 @@ import { Dashboard } from "./dashboard.ts";
 import { Delivery } from "./delivery.ts";
 import { Dispatch } from "./dispatch.ts";
 import { Labels } from "./labels.ts";
+import { NodeIds } from "./node-ids.ts";
 import type { GitHubClient } from "./octokit.ts";
 import { Permissions } from "./permissions.ts";
 import type { GitHubPorts } from "./ports.ts";
 import { StateStore, type StateStoreOptions } from "./state-store.ts";
+import { StatusUpdates } from "./status-updates.ts";
 
 export { Branches } from "./branches.ts";
 export {
@@ -27,6 +29,7 @@ export { Delivery } from "./delivery.ts";
 export { Dispatch, MAX_DISPATCH_INPUTS } from "./dispatch.ts";
 export { GitHubError, RateLimitError } from "./errors.ts";
 export { ESCALATED_LABEL, escalatedPhases, Labels } from "./labels.ts";
+export { NodeIds } from "./node-ids.ts";
 export {
   type CreateOctokitOptions,
   clientOptions,
@@ -43,6 +46,7 @@ export { executionPaths } from "./parse-stored.ts";
 export { Permissions } from "./permissions.ts";
 export * from "./ports.ts";
 export { StateStore, type StateStoreOptions } from "./state-store.ts";
+export { StatusUpdates } from "./status-updates.ts";
 
 /** Options of the ports that take any. */
 export interface GitHubPortsOptions {
@@ -55,14 +59,17 @@ export interface GitHubPortsOptions {
  * bundle per client (per installation) for as long as the process lives, rather than one per event.
  */
 export function githubPorts(client: GitHubClient, options: GitHubPortsOptions = {}): GitHubPorts {
+  // GraphQL node ids learnt from REST answers, so that updates can be sent together.
+  const ids = new NodeIds();
   return {
     store: new StateStore(client, options.store),
-    dashboard: new Dashboard(client),
+    dashboard: new Dashboard(client, ids),
     comments: new Comments(client),
-    checks: new Checks(client, options.checks),
-    branches: new Branches(client),
+    checks: new Checks(client, { ...options.checks, ids }),
+    status: new StatusUpdates(client, ids, options.checks),
+    branches: new Branches(client, ids),
     dispatch: new Dispatch(client),
-    contents: new Contents(client),
+    contents: new Contents(client, ids),
     permissions: new Permissions(client),
     labels: new Labels(client),
     delivery: new Delivery(client),

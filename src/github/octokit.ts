@@ -69,15 +69,20 @@ export const DO_NOT_RETRY: readonly number[] = Array.from({ length: 100 }, (_, i
   (s) => s !== 408,
 );
 
-/** Whether a failed request may be repeated (5xx, network errors). */
-export function isRetryable(method: string, url: string): boolean {
+/**
+ * Whether a failed request may be repeated (5xx, network errors). A GraphQL document is
+ * repeated when it only reads (a `query`, or a shorthand `{ … }`); a mutation is sent once.
+ */
+export function isRetryable(method: string, url: string, graphqlDocument?: unknown): boolean {
   const upper = method.toUpperCase();
   if (upper !== "POST") return true;
-  const path = new URL(url, "http://github.test").pathname.replace(/\/api\/v3(?=\/)/, "");
+  const path = new URL(url, "http://github.test").pathname.replace(/^\/api(?:\/v3)?(?=\/)/, "");
+  if (path === "/graphql")
+    return typeof graphqlDocument === "string" && /^\s*(?:query\b|\{)/.test(graphqlDocument);
   return IDEMPOTENT_POSTS.some((pattern) => pattern.test(decodeURIComponent(path)));
 }
 
-type RequestOptions = { method: string; url: string; request?: Record<string, unknown> };
+type RequestOptions = { method: string; url: string; query?: unknown; request?: Record<string, unknown> };
 
 /**
  * Octokit plugin, to be applied after `retry` and `throttling` (its hook is then the outermost):
@@ -91,7 +96,7 @@ export function requestGuardrails(octokit: Octokit, options: OctokitOptions) {
   );
   octokit.hook.wrap("request", async (request, raw) => {
     const opts = raw as unknown as RequestOptions;
-    if (!isRetryable(opts.method, opts.url)) opts.request = { ...opts.request, retries: 0 };
+    if (!isRetryable(opts.method, opts.url, opts.query)) opts.request = { ...opts.request, retries: 0 };
     try {
       return await request(raw);
     } catch (error) {

@@ -456,36 +456,46 @@ export class GitHubOrchestrator {
   readonly #dashboardIds = new Map<string, number>();
   readonly #checkIds = new Map<string, number>();
 
-  /** Updates the dashboard and the check runs of the phases that changed. */
+  /**
+   * Updates the dashboard and the check runs of the phases that changed: those whose ids are known
+   * in one request (the status port), the others — and any the batch could not carry — one by one.
+   */
   async #show(ref: ExecutionRef, state: ExecutionState, effects: readonly Effect[]): Promise<void> {
     const key = executionId(ref);
-    const id = await this.#ports.dashboard.upsert(
-      ref,
-      dashboardMarkdown(state, this.#o.clock.now()),
-      this.#dashboardIds.get(key),
-    );
-    this.#dashboardIds.set(key, id);
+    const dashboard = dashboardMarkdown(state, this.#o.clock.now());
     const changed = new Set<string>();
     for (const e of effects) {
       if (e.type === "update_status") for (const p of e.phases) changed.add(p);
       if (e.type === "open_gate") changed.add(e.phase);
     }
     const first = !this.#checkIds.has(`${key}:${state.phases[0]?.id}`);
-    const phases = state.phases.filter((p) => first || changed.has(p.id) || state.finished_at !== undefined);
+    const due = state.phases
+      .filter((p) => first || changed.has(p.id) || state.finished_at !== undefined)
+      .map((phase) => {
+        const check = checkOf(state, phase);
+        return { key: `${key}:${phase.id}`, check, body: JSON.stringify(check) };
+      })
+      .filter((d) => this.#sent.get(d.key) !== d.body);
+    const dashboardId = this.#dashboardIds.get(key);
+    const known = due.filter((d) => this.#checkIds.has(d.key));
+    const sent = await this.#ports.status.send(ref, {
+      ...(dashboardId !== undefined ? { dashboard: { id: dashboardId, body: dashboard } } : {}),
+      checks: known.map((d) => ({ id: this.#checkIds.get(d.key)!, check: d.check })),
+    });
+    for (const [i, d] of known.entries()) if (sent.checks[i]) this.#sent.set(d.key, d.body);
+    if (!sent.dashboard)
+      this.#dashboardIds.set(key, await this.#ports.dashboard.upsert(ref, dashboard, dashboardId));
     // The head sha only matters when a check run is created or looked up.
     let head: string | undefined;
     const isNew = state.seq === (this.#startedAt.get(key) ?? -1);
-    for (const phase of phases) {
-      const checkKey = `${key}:${phase.id}`;
-      const check = checkOf(state, phase);
-      const body = JSON.stringify(check);
-      if (this.#sent.get(checkKey) === body) continue;
-      const known = this.#checkIds.get(checkKey);
-      if (known === undefined) head ??= await this.#ports.branches.head(ref, workingBranch(ref.issue));
-      if (known === undefined && !head) return;
-      const checkId = await this.#ports.checks.upsert(ref, head ?? "", check, known, isNew);
-      this.#checkIds.set(checkKey, checkId);
-      this.#sent.set(checkKey, body);
+    for (const d of due) {
+      if (this.#sent.get(d.key) === d.body) continue;
+      const knownId = this.#checkIds.get(d.key);
+      if (knownId === undefined) head ??= await this.#ports.branches.head(ref, workingBranch(ref.issue));
+      if (knownId === undefined && !head) return;
+      const checkId = await this.#ports.checks.upsert(ref, head ?? "", d.check, knownId, isNew);
+      this.#checkIds.set(d.key, checkId);
+      this.#sent.set(d.key, d.body);
     }
   }
 

@@ -111,6 +111,18 @@ export interface ChecksPort {
   ): Promise<number>;
 }
 
+/** The dashboard edit and check run updates of one step, by REST id. */
+export interface StatusUpdate {
+  dashboard?: { id: number; body: string };
+  checks: { id: number; check: PhaseCheck }[];
+}
+
+/** Updates of objects that exist, sent together (one request) where GitHub allows it. */
+export interface StatusPort {
+  /** Which updates were made; the caller sends the others through the dashboard and checks ports. */
+  send(ref: ExecutionRef, update: StatusUpdate): Promise<{ dashboard: boolean; checks: boolean[] }>;
+}
+
 /** Branches and merges. */
 export interface BranchesPort {
   /** Head sha of a branch, or undefined when it does not exist. */
@@ -230,6 +242,7 @@ export interface GitHubPorts {
   dashboard: DashboardPort;
   comments: CommentsPort;
   checks: ChecksPort;
+  status: StatusPort;
   branches: BranchesPort;
   dispatch: DispatchPort;
   contents: ContentsPort;

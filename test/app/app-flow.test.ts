@@ -118,6 +118,27 @@ describe("GitHub App: a labeled issue becomes an execution", () => {
     expect(side.comments.at(-1)!.body).toContain("# Orchestrate report: Codertocat/Hello-World#7");
     const events = repo.git.readFile("orchestrate-state", "executions/7/events.jsonl")!.trim().split("\n");
     expect(events.filter((l) => l.includes('"task_succeeded"'))).toHaveLength(4);
+    // The request budget, per route: state saves, result reads and status edits are one GraphQL
+    // request each; check runs are created once and then edited together with the dashboard.
+    expect(gh.countByRoute()).toEqual({
+      "POST /app/installations/{installation_id}/access_tokens": 1,
+      "GET /repos/{owner}/{repo}/collaborators/{username}/permission": 1,
+      "GET /repos/{owner}/{repo}": 1,
+      "GET /repos/{owner}/{repo}/contents/{path}": 1,
+      "GET /repos/{owner}/{repo}/git/trees/{tree_sha}": 1,
+      "GET /repos/{owner}/{repo}/git/ref/{ref}": 6,
+      "POST /repos/{owner}/{repo}/git/refs": 2,
+      "POST /repos/{owner}/{repo}/git/trees": 1,
+      "POST /repos/{owner}/{repo}/git/commits": 1,
+      "POST /graphql createCommitOnBranch": 5,
+      "POST /graphql repository": 4,
+      "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches": 3,
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/comments": 1,
+      "POST /repos/{owner}/{repo}/issues/{issue_number}/comments": 2,
+      "POST /repos/{owner}/{repo}/check-runs": 3,
+      "POST /graphql updateIssueComment": 4,
+      "POST /repos/{owner}/{repo}/merges": 4,
+    });
 
     // Redelivery of the label and of a result changes nothing and starts no second execution.
     await probot.receive(webhookEvent("issues", labeled));
@@ -276,5 +297,66 @@ describe("app start", () => {
     const state = JSON.parse(repo.git.readFile("orchestrate-state", "executions/7/state.json")!);
     expect(state.tasks["design/architect"].status).toBe("succeeded");
     expect(side.dispatches.some((d) => d.tasks!.includes("build/dev@api"))).toBe(true);
+  });
+  it("edits a check run over REST when the batched GraphQL update of it is refused", async () => {
+    mockInstallationTokens(gh);
+    const repo = fakeRepo(gh, {
+      owner: "Codertocat",
+      repo: "Hello-World",
+      files: { ".github/orchestrate.yml": PLAN },
+    });
+    const side = fakeIssueSide(gh);
+    const { app, host } = orchestrateApp({
+      clock: new VirtualClock(Date.parse("2026-11-22T00:00:00Z")),
+      random: seededRandom(1),
+      tickMs: 0,
+      workflow: "orchestrate-agents.yml",
+    });
+    const probot = testProbot();
+    await probot.load(app);
+    const labeled = withPatch(examplePayload("issues", "labeled"), {
+      label: { name: "orchestrate" },
+      issue: { number: 7, title: "Signup", body: "Project: signup" },
+      repository: { name: "Hello-World", owner: { login: "Codertocat" } },
+    });
+    await probot.receive(webhookEvent("issues", labeled));
+    await host().queue.idle();
+    // GitHub refuses every check run field of the batch; the dashboard field goes through.
+    gh.onGraphQLField("updateCheckRun", () => {
+      throw new Error("Something went wrong while executing your query.");
+    });
+    const task = "design/architect";
+    repo.git.branch(taskBranch(7, task), "orchestrate/issue-7");
+    const sha = repo.git.commitFiles(taskBranch(7, task), {
+      [resultPath(task)]: JSON.stringify({
+        execution: "Codertocat/Hello-World#7",
+        task,
+        attempt: 1,
+        status: "succeeded",
+      }),
+    }).sha;
+    const before = gh.requests.length;
+    await probot.receive(
+      webhookEvent(
+        "repository_dispatch",
+        withPatch(examplePayload("repository_dispatch"), {
+          action: "orchestrate-result",
+          branch: "main",
+          client_payload: { issue: 7, task, attempt: 1, sha },
+          repository: { name: "Hello-World", owner: { login: "Codertocat" } },
+        } as never),
+      ),
+    );
+    await host().queue.idle();
+    const routes = gh.requests.slice(before).map((r) => r.route);
+    expect(routes.filter((r) => r === "POST /graphql updateIssueComment")).toHaveLength(1);
+    expect(routes.filter((r) => r === "PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}")).toHaveLength(
+      2,
+    );
+    expect([...side.checks.values()].map((c) => [c.name, c.status, c.conclusion])).toEqual([
+      ["orchestrate / design", "completed", "success"],
+      ["orchestrate / build", "in_progress", undefined],
+      ["orchestrate / test", "queued", undefined],
+    ]);
   });
 });

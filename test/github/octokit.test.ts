@@ -203,6 +203,8 @@ describe("isRetryable", () => {
     expect(isRetryable("PATCH", "/repos/{owner}/{repo}/git/refs/{ref}")).toBe(true);
     expect(isRetryable("POST", "/repos/{owner}/{repo}/git/trees")).toBe(true);
     expect(isRetryable("POST", "/repos/o/r/git/blobs")).toBe(true);
+    expect(isRetryable("POST", "https://ghe.example/api/v3/repos/o/r/git/blobs")).toBe(true);
+    expect(isRetryable("POST", "/repos/o/api/git/blobs")).toBe(true);
     expect(isRetryable("POST", "/repos/{owner}/{repo}/git/commits")).toBe(true);
     expect(isRetryable("POST", "/repos/{owner}/{repo}/git/refs")).toBe(false);
     expect(isRetryable("POST", "/repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches")).toBe(
@@ -211,5 +213,18 @@ describe("isRetryable", () => {
     expect(isRetryable("POST", "/repos/{owner}/{repo}/issues/{issue_number}/comments")).toBe(false);
     expect(isRetryable("POST", "/repos/{owner}/{repo}/check-runs")).toBe(false);
     expect(isRetryable("POST", "/repos/{owner}/{repo}/merges")).toBe(false);
+  });
+
+  it("repeats GraphQL reads, never mutations", () => {
+    expect(isRetryable("POST", "/graphql", "query($o: String!) { repository(owner: $o) { id } }")).toBe(true);
+    expect(isRetryable("POST", "https://ghe.example/api/graphql", "  { viewer { login } }")).toBe(true);
+    expect(
+      isRetryable(
+        "POST",
+        "/graphql",
+        "mutation($input: X!) { createCommitOnBranch(input: $input) { commit { oid } } }",
+      ),
+    ).toBe(false);
+    expect(isRetryable("POST", "/graphql")).toBe(false);
   });
 });

@@ -164,6 +164,7 @@ describe("githubPorts", () => {
         "dispatch",
         "labels",
         "permissions",
+        "status",
         "store",
       ].sort(),
     );

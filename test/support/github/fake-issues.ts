@@ -65,16 +65,29 @@ export function fakeIssueSide(
     const level = params.username === "reader" ? "read" : "write";
     return [200, { permission: level, role_name: level, user: null }];
   });
-  gh.on("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", () => [200, side.comments]);
+  const commentJson = (c: { id: number; body: string }) => ({ ...c, node_id: `IC_${c.id}` });
+  gh.on("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", () => [
+    200,
+    side.comments.map(commentJson),
+  ]);
   gh.on("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", ({ body }) => {
     const comment = { id: side.comments.length + 100, body: (body as { body: string }).body };
     side.comments.push(comment);
-    return [201, comment];
+    return [201, commentJson(comment)];
   });
   gh.on("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", ({ params, body }) => {
     const c = side.comments.find((x) => x.id === Number(params.comment_id))!;
     c.body = (body as { body: string }).body;
-    return [200, c];
+    return [200, commentJson(c)];
+  });
+  const unresolved = (id: unknown) =>
+    new Error(`Could not resolve to a node with the global id of '${String(id)}'`);
+  gh.onGraphQLField("updateIssueComment", ({ input }) => {
+    const { id, body } = input as { id: string; body: string };
+    const c = side.comments.find((x) => `IC_${x.id}` === id);
+    if (!c) throw unresolved(id);
+    c.body = body;
+    return { issueComment: { id } };
   });
   gh.on("POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions", ({ params, body }) => {
     const content = (body as { content: string }).content;
@@ -91,13 +104,29 @@ export function fakeIssueSide(
   ]);
   gh.on("POST /repos/{owner}/{repo}/check-runs", ({ body }) => {
     const id = side.checks.size + 1;
-    side.checks.set(id, { id, ...(body as object) });
+    side.checks.set(id, { id, node_id: `CR_${id}`, ...(body as object) });
     return [201, side.checks.get(id)];
   });
   gh.on("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", ({ params, body }) => {
     const id = Number(params.check_run_id);
     side.checks.set(id, { ...side.checks.get(id), ...(body as object) });
     return [200, side.checks.get(id)];
+  });
+  // The same update through GraphQL, recorded in the REST shape (enums in lower case).
+  gh.onGraphQLField("updateCheckRun", ({ input }) => {
+    const { repositoryId, checkRunId, externalId, completedAt, status, conclusion, ...rest } =
+      input as Record<string, unknown>;
+    const id = Number(/^CR_(\d+)$/.exec(String(checkRunId))?.[1]);
+    if (!side.checks.has(id) || typeof repositoryId !== "string") throw unresolved(checkRunId);
+    side.checks.set(id, {
+      ...side.checks.get(id),
+      ...rest,
+      ...(externalId !== undefined ? { external_id: externalId } : {}),
+      ...(status !== undefined ? { status: String(status).toLowerCase() } : {}),
+      ...(conclusion !== undefined ? { conclusion: String(conclusion).toLowerCase() } : {}),
+      ...(completedAt !== undefined ? { completed_at: completedAt } : {}),
+    });
+    return { checkRun: { id: checkRunId } };
   });
   gh.on("POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches", ({ params, body }) => {
     const answer = options.dispatchAnswer?.() ?? ([204] as const);

@@ -4,8 +4,9 @@
  * them under aliases. Fields it does not serve fail the request, so a test never passes on an
  * answer the fake made up.
  */
-import type { FieldNode, OperationDefinitionNode, ValueNode } from "graphql";
+import type { FieldNode, OperationDefinitionNode } from "graphql";
 import type { FakeGit } from "./fake-git.ts";
+import { argumentsOf } from "./graphql.ts";
 import type { GitHubMock } from "./mock-github.ts";
 
 interface CommitInput {
@@ -15,18 +16,9 @@ interface CommitInput {
   fileChanges?: { additions?: { path: string; contents: string }[]; deletions?: { path: string }[] };
 }
 
-function literal(node: ValueNode, variables: Record<string, unknown>): unknown {
-  if (node.kind === "Variable") return variables[node.name.value];
-  if (node.kind === "StringValue" || node.kind === "EnumValue") return node.value;
-  if (node.kind === "IntValue") return Number(node.value);
-  if (node.kind === "BooleanValue") return node.value;
-  if (node.kind === "NullValue") return null;
-  throw new Error(`fake repository: argument of kind ${node.kind} is not served`);
-}
-
-function argument(field: FieldNode, name: string, variables: Record<string, unknown>): unknown {
-  const arg = field.arguments?.find((a) => a.name.value === name);
-  return arg ? literal(arg.value, variables) : undefined;
+/** The node id the fake gives repository `owner/repo` (the same in REST answers). */
+export function repositoryNodeId(owner: string, repo: string): string {
+  return `R_${Buffer.from(`${owner}/${repo}`).toString("base64url")}`;
 }
 
 /** Serves `git` as repository `owner/repo` on GitHub's GraphQL endpoint of `gh`. */
@@ -56,18 +48,22 @@ export function serveGraphQL(gh: GitHubMock, git: FakeGit, owner: string, repo: 
 
   gh.onGraphQL("repository", (variables, operation: OperationDefinitionNode) => {
     const field = operation.selectionSet.selections[0] as FieldNode;
-    const name = `${String(argument(field, "owner", variables))}/${String(argument(field, "name", variables))}`;
+    const repoArgs = argumentsOf(field, variables);
+    const name = `${String(repoArgs.owner)}/${String(repoArgs.name)}`;
     if (name.toLowerCase() !== `${owner}/${repo}`.toLowerCase()) throw notFound(name);
     const out: Record<string, unknown> = {};
     for (const selection of field.selectionSet?.selections ?? []) {
       if (selection.kind !== "Field") throw new Error("fake repository: fragments are not served here");
       const key = selection.alias?.value ?? selection.name.value;
-      if (selection.name.value === "ref") {
-        const qualified = String(argument(selection, "qualifiedName", variables));
+      const args = argumentsOf(selection, variables);
+      if (selection.name.value === "id") {
+        out[key] = repositoryNodeId(owner, repo);
+      } else if (selection.name.value === "ref") {
+        const qualified = String(args.qualifiedName);
         const sha = git.refs.get(qualified.startsWith("refs/") ? qualified : `refs/heads/${qualified}`);
         out[key] = sha ? { target: { oid: sha } } : null;
       } else if (selection.name.value === "object") {
-        const expression = String(argument(selection, "expression", variables));
+        const expression = String(args.expression);
         const at = expression.indexOf(":");
         const [rev, path] = [expression.slice(0, at), expression.slice(at + 1)];
         const data = at < 0 ? undefined : git.files(rev).get(path);

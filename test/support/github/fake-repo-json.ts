@@ -3,6 +3,7 @@
  * contents, errors), built from a `FakeGit`.
  */
 import type { FakeGit } from "./fake-git.ts";
+import { repositoryNodeId } from "./fake-repo-graphql.ts";
 import { GITHUB_API, type HandlerResult } from "./mock-github.ts";
 
 /** A JSON object. */
@@ -35,7 +36,7 @@ export function jsonShapes(git: FakeGit, owner: string, repo: string, defaultBra
     api,
     repository: (): Json => ({
       id: 1,
-      node_id: "R_1",
+      node_id: repositoryNodeId(owner, repo),
       name: repo,
       full_name: `${owner}/${repo}`,
       owner: { login: owner, id: 1, type: "Organization" },

@@ -8,6 +8,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
   buildClientSchema,
+  type FieldNode,
   type GraphQLSchema,
   getOperationAST,
   getVariableValues,
@@ -15,6 +16,7 @@ import {
   type OperationDefinitionNode,
   parse,
   validate,
+  valueFromASTUntyped,
 } from "graphql";
 
 /**
@@ -25,6 +27,16 @@ export type GraphQLHandler = (
   variables: Record<string, unknown>,
   operation: OperationDefinitionNode,
 ) => unknown;
+
+/** Answers one field of a document (see `onGraphQLField`) from its arguments, variables resolved. */
+export type GraphQLFieldHandler = (args: Record<string, unknown>) => unknown;
+
+/** A field's arguments with variables resolved. */
+export function argumentsOf(field: FieldNode, variables: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    (field.arguments ?? []).map((a) => [a.name.value, valueFromASTUntyped(a.value, variables)]),
+  );
+}
 
 let schema: GraphQLSchema | undefined;
 

@@ -7,7 +7,7 @@
 
 import nock from "nock";
 import { afterEach, beforeEach } from "vitest";
-import { checkGraphQL, type GraphQLHandler } from "./graphql.ts";
+import { argumentsOf, checkGraphQL, type GraphQLFieldHandler, type GraphQLHandler } from "./graphql.ts";
 import {
   checkRequest,
   type FoundOperation,
@@ -56,6 +56,13 @@ export interface GitHubMock {
   on(route: string, handler: Handler): GitHubMock;
   /** Answers GraphQL requests whose first top-level field is `field`; the handler returns `data`, or throws to answer with an error. Documents are validated against GitHub's GraphQL schema. */
   onGraphQL(field: string, handler: GraphQLHandler): GitHubMock;
+  /**
+   * Answers one mutation field wherever it appears, aliased or not: a document whose top-level
+   * fields all have field handlers is answered field by field, a throwing handler giving that
+   * field `null` and an error with its path (as GitHub answers a partly failed mutation).
+   * The handler receives the field's arguments, variables resolved.
+   */
+  onGraphQLField(field: string, handler: GraphQLFieldHandler): GitHubMock;
   /** Request counts per route (unresolved requests counted under `METHOD path`). */
   countByRoute(): Record<string, number>;
   /** Every problem so far, one line each, prefixed with the request. */
@@ -201,7 +208,30 @@ export function mockGitHub(): GitHubMock {
   };
 
   const graphqlHandlers = new Map<string, GraphQLHandler>();
-  const interceptGraphQL = () =>
+  const fieldHandlers = new Map<string, GraphQLFieldHandler>();
+  let graphqlIntercepted = false;
+  /** The answer of a document whose fields all have field handlers, else undefined. */
+  const byField = async (checked: ReturnType<typeof checkGraphQL>) => {
+    const fields = checked.operation?.selectionSet.selections ?? [];
+    if (fields.length === 0 || !fields.every((f) => f.kind === "Field" && fieldHandlers.has(f.name.value)))
+      return undefined;
+    const data: Record<string, unknown> = {};
+    const errors: { message: string; path: string[] }[] = [];
+    for (const f of fields) {
+      if (f.kind !== "Field") continue;
+      const key = f.alias?.value ?? f.name.value;
+      try {
+        data[key] = await fieldHandlers.get(f.name.value)!(argumentsOf(f, checked.variables));
+      } catch (error) {
+        data[key] = null;
+        errors.push({ message: (error as Error).message, path: [key] });
+      }
+    }
+    return errors.length > 0 ? { data, errors } : { data };
+  };
+  const interceptGraphQL = () => {
+    if (graphqlIntercepted) return;
+    graphqlIntercepted = true;
     handlerScope
       .post("/graphql")
       .optionally()
@@ -209,9 +239,10 @@ export function mockGitHub(): GitHubMock {
         const body = parseBody(raw);
         const checked = checkGraphQL(body);
         const handler = checked.field ? graphqlHandlers.get(checked.field) : undefined;
+        const fieldAnswer = handler || checked.problems.length > 0 ? undefined : await byField(checked);
         const problems = [
           ...checked.problems,
-          ...(handler ? [] : [`not mocked: gh.onGraphQL("${checked.field ?? "?"}", …)`]),
+          ...(handler || fieldAnswer ? [] : [`not mocked: gh.onGraphQL("${checked.field ?? "?"}", …)`]),
         ];
         requests.push({
           method: "POST",
@@ -223,6 +254,7 @@ export function mockGitHub(): GitHubMock {
           headers: {},
           problems,
         });
+        if (fieldAnswer) return [200, fieldAnswer];
         if (!handler || checked.problems.length > 0)
           return [200, { errors: problems.map((message) => ({ message })) }];
         try {
@@ -232,13 +264,19 @@ export function mockGitHub(): GitHubMock {
           return [200, { data: null, errors: [{ message: (error as Error).message }] }];
         }
       });
+  };
 
   const mock: GitHubMock = {
     scope,
     requests,
     onGraphQL(field, handler) {
-      if (graphqlHandlers.size === 0) interceptGraphQL();
+      interceptGraphQL();
       graphqlHandlers.set(field, handler);
+      return mock;
+    },
+    onGraphQLField(field, handler) {
+      interceptGraphQL();
+      fieldHandlers.set(field, handler);
       return mock;
     },
     on(route, handler) {
