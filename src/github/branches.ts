@@ -83,6 +83,24 @@ export class Branches implements BranchesPort {
     }
   }
 
+  async fastForward(ref: RepoRef, branch: string, sha: string): Promise<boolean> {
+    try {
+      await this.#client.rest.git.updateRef({
+        owner: ref.owner,
+        repo: ref.repo,
+        ref: `heads/${branch}`,
+        sha,
+        force: false,
+      });
+      return true;
+    } catch (error) {
+      // 422 "Update is not a fast forward": the branch moved; 409: it changed while updating.
+      if (statusOf(error) === 409 || (statusOf(error) === 422 && /fast.?forward/i.test(messageOf(error))))
+        return false;
+      throw failure(`fast-forward ${branch} to ${sha} in ${ref.owner}/${ref.repo}`, error, "contents: write");
+    }
+  }
+
   async defaultBranch(ref: RepoRef): Promise<{ name: string; sha: string }> {
     let name: string;
     try {

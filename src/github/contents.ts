@@ -29,8 +29,12 @@ export class Contents implements ContentsPort {
    */
   async snapshot(
     repo: RepoRef,
-    ask: { branches: readonly string[]; files: readonly { path: string; at: string }[] },
-  ): Promise<{ heads: (string | null)[]; files: (string | undefined)[] }> {
+    ask: {
+      branches: readonly string[];
+      files: readonly { path: string; at: string }[];
+      commits?: readonly string[];
+    },
+  ): Promise<{ heads: (string | null)[]; files: (string | undefined)[]; parents: string[][] }> {
     const variables: Record<string, string> = { owner: repo.owner, name: repo.repo };
     const fields: string[] = [];
     const declared = ["$owner: String!", "$name: String!"];
@@ -44,10 +48,22 @@ export class Contents implements ContentsPort {
       declared.push(`$f${i}: String!`);
       fields.push(`f${i}: object(expression: $f${i}) { ... on Blob { text isBinary isTruncated } }`);
     });
+    const commits = ask.commits ?? [];
+    commits.forEach((sha, i) => {
+      variables[`c${i}`] = sha;
+      declared.push(`$c${i}: GitObjectID!`);
+      fields.push(`c${i}: object(oid: $c${i}) { ... on Commit { parents(first: 5) { nodes { oid } } } }`);
+    });
     const query = `query(${declared.join(", ")}) { repository(owner: $owner, name: $name) { id ${fields.join(" ")} } }`;
     type Answer = Record<
       string,
-      { target?: { oid: string }; text?: string | null; isBinary?: boolean; isTruncated?: boolean } | null
+      {
+        target?: { oid: string };
+        text?: string | null;
+        isBinary?: boolean;
+        isTruncated?: boolean;
+        parents?: { nodes: { oid: string }[] };
+      } | null
     >;
     let answer: Answer;
     try {
@@ -72,7 +88,8 @@ export class Contents implements ContentsPort {
         return this.read(repo, file.path, file.at);
       }),
     );
-    return { heads, files };
+    const parents = commits.map((_, i) => answer[`c${i}`]?.parents?.nodes.map((n) => n.oid) ?? []);
+    return { heads, files, parents };
   }
 
   async list(repo: RepoRef, sha: string): Promise<string[]> {

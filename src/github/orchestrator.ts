@@ -26,6 +26,12 @@ import {
 import { type ResultDispatch, ResultRecordSchema, resultPath, taskBranch } from "./result-record.ts";
 import { executionId, prepareExecution } from "./start-execution.ts";
 
+/** What one batch knows for fan-in: the working branch head and the commits results named. */
+interface FanIn {
+  head?: string;
+  commits: Map<string, { sha: string; parents: string[] }>;
+}
+
 /** Something that happened on GitHub for one execution. */
 export type Trigger =
   | { kind: "labeled"; delivery: string; sender: string; title: string; body: string; author: string }
@@ -79,17 +85,26 @@ export class GitHubOrchestrator {
   /** Handles a batch of triggers for one execution; returns its state afterwards (if any). */
   async handle(ref: ExecutionRef, triggers: readonly Trigger[]): Promise<ExecutionState | undefined> {
     let stored: StoredExecution | undefined;
-    // The result records the triggers name and the state branch's head: one read for all.
+    // The result records the triggers name, their commits' parents, and the heads of the state
+    // and working branches: one read for all.
     const prefetched = new Map<string, string | undefined>();
+    const fanIn: FanIn = { commits: new Map() };
     try {
-      const files = triggers.flatMap((t) =>
-        t.kind === "result" ? [{ path: resultPath(t.result.task), at: t.result.sha }] : [],
-      );
+      const results = triggers.flatMap((t) => (t.kind === "result" ? [t.result] : []));
       let known: { head: string | null } | undefined;
-      if (files.length > 0) {
-        const snap = await this.#ports.contents.snapshot(ref, { branches: [STATE_BRANCH], files });
+      if (results.length > 0) {
+        const files = results.map((r) => ({ path: resultPath(r.task), at: r.sha }));
+        const snap = await this.#ports.contents.snapshot(ref, {
+          branches: [STATE_BRANCH, workingBranch(ref.issue)],
+          files,
+          commits: results.map((r) => r.sha),
+        });
         known = { head: snap.heads[0] ?? null };
-        for (const [i, f] of files.entries()) prefetched.set(`${f.at}:${f.path}`, snap.files[i]);
+        if (snap.heads[1]) fanIn.head = snap.heads[1];
+        for (const [i, r] of results.entries()) {
+          prefetched.set(`${r.sha}:${resultPath(r.task)}`, snap.files[i]);
+          fanIn.commits.set(`${r.task}#${r.attempt}`, { sha: r.sha, parents: snap.parents[i] ?? [] });
+        }
       }
       stored = await this.#ports.store.load(ref, known);
     } catch (error) {
@@ -138,7 +153,7 @@ export class GitHubOrchestrator {
       if (!result) break;
       if (created && round === 0) this.#startedAt.set(key, result.state.seq);
       state = result.state;
-      const follow = await this.#carryOut(ref, result.state, result.effects, result.applied);
+      const follow = await this.#carryOut(ref, result.state, result.effects, result.applied, fanIn);
       pending = follow.filter((e) => !RECORD_ONLY.has(e.type));
       const later = follow.filter((e) => RECORD_ONLY.has(e.type));
       if (later.length > 0) this.#records.set(key, later);
@@ -356,18 +371,29 @@ export class GitHubOrchestrator {
     state: ExecutionState,
     effects: readonly Effect[],
     applied: readonly ExecutionEvent[],
+    fanIn: FanIn,
   ): Promise<NewEvent[]> {
     const follow: NewEvent[] = [];
     // Work of tasks that just succeeded joins the working branch (fan-in) before anything that
-    // depends on it is dispatched, so dependent jobs check out their inputs.
+    // depends on it is dispatched, so dependent jobs check out their inputs. A task commit made
+    // on the working branch's current head is fast-forwarded to (no merge commit); others merge.
     for (const event of applied) {
       if (event.type !== "task_succeeded") continue;
-      const merged = await this.#ports.branches.merge(
+      const commit = fanIn.commits.get(`${event.task}#${event.attempt}`);
+      const working = workingBranch(ref.issue);
+      let merged: Awaited<ReturnType<GitHubPorts["branches"]["merge"]>> | undefined;
+      if (commit && fanIn.head && commit.parents[0] === fanIn.head) {
+        if (await this.#ports.branches.fastForward(ref, working, commit.sha))
+          merged = { merged: true, sha: commit.sha };
+      }
+      merged ??= await this.#ports.branches.merge(
         ref,
-        workingBranch(ref.issue),
+        working,
         taskBranch(ref.issue, event.task),
         `Merge ${event.task} (attempt ${event.attempt})`,
       );
+      // Known only while this process moved the branch itself; otherwise merge from now on.
+      fanIn.head = merged.merged ? merged.sha : undefined;
       if (merged.merged)
         follow.push({
           id: `merge:${event.task}:${event.attempt}`,

@@ -140,6 +140,11 @@ export interface BranchesPort {
   >;
   /** The default branch name and its head sha. */
   defaultBranch(ref: RepoRef): Promise<{ name: string; sha: string }>;
+  /**
+   * Moves `branch` to `sha` only if that is a fast-forward (no commit is created); false when the
+   * branch has moved elsewhere meanwhile (then merge instead).
+   */
+  fastForward(ref: RepoRef, branch: string, sha: string): Promise<boolean>;
 }
 
 /** Starts the agents workflow for a batch of tasks (`workflow_dispatch`). Not idempotent: never retried blindly. */
@@ -159,13 +164,18 @@ export interface ContentsPort {
   /** Paths of every file at commit `sha` (for repository facts); capped by GitHub's tree limit. */
   list(repo: RepoRef, sha: string): Promise<string[]>;
   /**
-   * Several reads in one request: the head sha of each branch (null: no such branch) and the text
-   * of each file at its ref (undefined: missing), in the order asked.
+   * Several reads in one request: the head sha of each branch (null: no such branch), the text
+   * of each file at its ref (undefined: missing) and the parents of each commit, in the order asked.
    */
   snapshot(
     repo: RepoRef,
-    ask: { branches: readonly string[]; files: readonly { path: string; at: string }[] },
-  ): Promise<{ heads: (string | null)[]; files: (string | undefined)[] }>;
+    ask: {
+      branches: readonly string[];
+      files: readonly { path: string; at: string }[];
+      /** Commits whose parents to read (empty list: no such commit). */
+      commits?: readonly string[];
+    },
+  ): Promise<{ heads: (string | null)[]; files: (string | undefined)[]; parents: string[][] }>;
 }
 
 /** A user's permission on the repository. */

@@ -137,7 +137,10 @@ describe("GitHub App: a labeled issue becomes an execution", () => {
       "POST /repos/{owner}/{repo}/issues/{issue_number}/comments": 2,
       "POST /repos/{owner}/{repo}/check-runs": 3,
       "POST /graphql updateIssueComment": 4,
-      "POST /repos/{owner}/{repo}/merges": 4,
+      // Fan-in: a task commit made on the working branch head is fast-forwarded to; the second
+      // of two parallel modules is merged.
+      "PATCH /repos/{owner}/{repo}/git/refs/{ref}": 3,
+      "POST /repos/{owner}/{repo}/merges": 1,
     });
 
     // Redelivery of the label and of a result changes nothing and starts no second execution.

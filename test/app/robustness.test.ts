@@ -79,7 +79,7 @@ function finishTask(repo: ReturnType<typeof fakeRepo>, task: string, attempt = 1
   }).sha;
 }
 
-function events(repo: ReturnType<typeof fakeRepo>): { type: string; task?: string }[] {
+function events(repo: ReturnType<typeof fakeRepo>): { type: string; task?: string; sha?: string }[] {
   return repo.git
     .readFile("orchestrate-state", "executions/5/events.jsonl")!
     .trim()
@@ -156,6 +156,55 @@ describe("GitHub orchestration under load and failure", () => {
     expect(
       during.filter((r) => r === "GET /repos/{owner}/{repo}/git/ref/{ref}").length,
     ).toBeGreaterThanOrEqual(1);
+  });
+
+  it("fans in by fast-forward when a task commit sits on the working head, else by merge", async () => {
+    const repo = fakeRepo(gh, { files: { ".github/orchestrate.yml": plan(2) } });
+    issueSide();
+    const o = orchestrator(githubPorts(createTestOctokit()));
+    await o.handle(ref, [label]);
+    const start = repo.git.head("orchestrate/issue-5")!;
+    const a = finishTask(repo, "build/dev@m0");
+    const b = finishTask(repo, "build/dev@m1");
+    const before = gh.requests.length;
+    await o.handle(ref, [
+      { kind: "result", delivery: "a", result: { issue: 5, task: "build/dev@m0", attempt: 1, sha: a } },
+      { kind: "result", delivery: "b", result: { issue: 5, task: "build/dev@m1", attempt: 1, sha: b } },
+    ]);
+    const during = gh.requests.slice(before).map((r) => `${r.route} ${String(r.params.ref ?? "")}`.trim());
+    // Both commits start at the working head: the first is fast-forwarded to, the second merged.
+    expect(during.filter((r) => r.startsWith("PATCH /repos/{owner}/{repo}/git/refs/{ref}"))).toEqual([
+      "PATCH /repos/{owner}/{repo}/git/refs/{ref} heads/orchestrate/issue-5",
+    ]);
+    expect(during.filter((r) => r === "POST /repos/{owner}/{repo}/merges")).toHaveLength(1);
+    const head = repo.git.head("orchestrate/issue-5")!;
+    expect(repo.git.commits.get(head)!.parents).toEqual([a, b]);
+    expect(repo.git.commits.get(a)!.parents).toEqual([start]);
+    const log = events(repo);
+    expect(log.filter((e) => e.type === "merge_succeeded").map((e) => e.sha)).toEqual([a, head]);
+  });
+
+  it("merges when the working branch moved under a fast-forward (422), losing nothing", async () => {
+    const repo = fakeRepo(gh, { files: { ".github/orchestrate.yml": plan(1) } });
+    issueSide();
+    const o = orchestrator(githubPorts(createTestOctokit()));
+    await o.handle(ref, [label]);
+    const a = finishTask(repo, "build/dev@m0");
+    // Someone pushes to the working branch between the read and the fast-forward.
+    gh.on("PATCH /repos/{owner}/{repo}/git/refs/{ref}", () => {
+      repo.git.commitFiles("orchestrate/issue-5", { "NOTES.md": "pushed by hand\n" });
+      return [422, { message: "Update is not a fast forward" }];
+    });
+    await o.handle(ref, [
+      { kind: "result", delivery: "a", result: { issue: 5, task: "build/dev@m0", attempt: 1, sha: a } },
+    ]);
+    const head = repo.git.head("orchestrate/issue-5")!;
+    expect(repo.git.commits.get(head)!.parents[1]).toBe(a);
+    expect(repo.git.readFile(head, "NOTES.md")).toBe("pushed by hand\n");
+    expect(repo.git.readFile(head, resultPath("build/dev@m0"))).toBeDefined();
+    expect(JSON.parse(repo.git.readFile("orchestrate-state", "executions/5/state.json")!).status).toBe(
+      "succeeded",
+    );
   });
 
   it("never re-sends a workflow dispatch after a 5xx: the tasks fail and are retried by policy", async () => {

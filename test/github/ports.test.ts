@@ -67,6 +67,7 @@ describe("Contents.snapshot", () => {
   it("reads branch heads and files at their refs in one GraphQL query", async () => {
     const served = fakeRepo(gh, { files: { "a.json": "{}", "b/c.md": "é ✓\n" } });
     const head = served.git.head("main")!;
+    const child = served.git.commitFiles("main", { "a.json": "[]" }).sha;
     const snap = await new Contents(createTestOctokit()).snapshot(repo, {
       branches: ["main", "missing-branch"],
       files: [
@@ -74,8 +75,13 @@ describe("Contents.snapshot", () => {
         { path: "b/c.md", at: "main" },
         { path: "nope.txt", at: head },
       ],
+      commits: [child, head, "f".repeat(40)],
     });
-    expect(snap).toEqual({ heads: [head, null], files: ["{}", "é ✓\n", undefined] });
+    expect(snap).toEqual({
+      heads: [child, null],
+      files: ["{}", "é ✓\n", undefined],
+      parents: [[head], [], []],
+    });
     expect(gh.requests.map((r) => r.route)).toEqual(["POST /graphql repository"]);
     const { variables } = gh.requests[0]!.body as { variables: Record<string, string> };
     expect(variables).toMatchObject({ b0: "refs/heads/main", f0: `${head}:a.json`, f2: `${head}:nope.txt` });

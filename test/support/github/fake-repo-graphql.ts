@@ -1,7 +1,7 @@
 /**
  * The GraphQL side of `fakeRepo`: `createCommitOnBranch` (with `expectedHeadOid` checked as
- * GitHub does) and `repository { ref(qualifiedName:) object(expression:) }` reads, any number of
- * them under aliases. Fields it does not serve fail the request, so a test never passes on an
+ * GitHub does) and `repository { id ref(qualifiedName:) object(expression:) object(oid:) }` reads
+ * (blobs by expression, commits' parents by oid), any number of them under aliases. Fields it does not serve fail the request, so a test never passes on an
  * answer the fake made up.
  */
 import type { FieldNode, OperationDefinitionNode } from "graphql";
@@ -62,6 +62,11 @@ export function serveGraphQL(gh: GitHubMock, git: FakeGit, owner: string, repo: 
         const qualified = String(args.qualifiedName);
         const sha = git.refs.get(qualified.startsWith("refs/") ? qualified : `refs/heads/${qualified}`);
         out[key] = sha ? { target: { oid: sha } } : null;
+      } else if (selection.name.value === "object" && args.oid !== undefined) {
+        const commit = git.commits.get(String(args.oid));
+        out[key] = commit
+          ? { __typename: "Commit", parents: { nodes: commit.parents.map((oid) => ({ oid })) } }
+          : null;
       } else if (selection.name.value === "object") {
         const expression = String(args.expression);
         const at = expression.indexOf(":");
