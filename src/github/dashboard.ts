@@ -50,7 +50,7 @@ export class Dashboard implements DashboardPort {
     }
   }
 
-  /** The id of the newest comment on the issue whose body starts with the marker, if any. */
+  /** The id of the newest comment by a bot (the app, or Actions) that starts with the marker, if any. */
   async find(ref: ExecutionRef): Promise<number | undefined> {
     try {
       let found: { id: number; at: string } | undefined;
@@ -63,6 +63,8 @@ export class Dashboard implements DashboardPort {
       for await (const page of pages) {
         for (const comment of page.data) {
           if (!comment.body?.trimStart().startsWith(DASHBOARD_MARKER)) continue;
+          // Only an app or Actions writes the dashboard: a person's copy of the marker is not it.
+          if (comment.user?.type !== "Bot") continue;
           const candidate = { id: Number(comment.id), at: comment.created_at };
           this.#ids.rememberComment(ref, candidate.id, comment.node_id);
           if (

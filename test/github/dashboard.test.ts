@@ -81,7 +81,7 @@ describe("Dashboard.upsert", () => {
     expect(routes()).toEqual([LIST, CREATE]);
   });
 
-  it("finds the newest marked comment across pages and edits it", async () => {
+  it("finds the newest marked comment by a bot across pages and edits it", async () => {
     const comments = serveComments([
       { id: 1, body: "hello", user: "alice", created_at: "2025-01-01T00:00:00Z" },
       {
@@ -98,11 +98,14 @@ describe("Dashboard.upsert", () => {
         created_at: "2025-01-04T00:00:00Z",
       },
       { id: 5, body: `quoting ${DASHBOARD_MARKER}`, user: "carol", created_at: "2025-01-05T00:00:00Z" },
+      // A person's comment that starts with the marker is not the dashboard: it is never edited.
+      { id: 6, body: `${DASHBOARD_MARKER}\nfake`, user: "mallory", created_at: "2025-01-06T00:00:00Z" },
     ]);
     const id = await new Dashboard(createTestOctokit()).upsert(ref, "now");
     expect(id).toBe(4);
     expect(comments.find((c) => c.id === 4)!.body).toBe(`${DASHBOARD_MARKER}\nnow`);
     expect(comments.find((c) => c.id === 2)!.body).toBe(`${DASHBOARD_MARKER}\nold`);
+    expect(comments.find((c) => c.id === 6)!.body).toBe(`${DASHBOARD_MARKER}\nfake`);
     expect(routes()).toEqual([LIST, LIST, LIST, UPDATE]);
   });
 

@@ -65,7 +65,12 @@ export function fakeIssueSide(
     const level = params.username === "reader" ? "read" : "write";
     return [200, { permission: level, role_name: level, user: null }];
   });
-  const commentJson = (c: { id: number; body: string }) => ({ ...c, node_id: `IC_${c.id}` });
+  // Comments listed here were written by the app (a bot), as GitHub reports them.
+  const commentJson = (c: { id: number; body: string }) => ({
+    ...c,
+    node_id: `IC_${c.id}`,
+    user: { login: "orchestrate[bot]", id: 1, type: "Bot" },
+  });
   gh.on("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", () => [
     200,
     side.comments.map(commentJson),
