@@ -29,6 +29,8 @@ export const ActionInputsSchema = z.object({
   workflow: z.string().min(1).default("orchestrate-agents.yml"),
   /** Task mode: the repository checkout the agent runs in (default: `GITHUB_WORKSPACE`). */
   workingDirectory: z.string().default(""),
+  /** Orchestrate mode: bots whose `/orchestrate` commands are heard, comma- or line-separated. */
+  allowBots: z.string().default(""),
 });
 
 export type ActionInputs = z.output<typeof ActionInputsSchema>;
@@ -44,6 +46,7 @@ export const INPUT_NAMES: Record<keyof ActionInputs, string> = {
   label: "label",
   workflow: "workflow",
   workingDirectory: "working-directory",
+  allowBots: "allow-bots",
 };
 
 /** The raw inputs, as the runner passed them (unset or blank: undefined). */

@@ -63,6 +63,13 @@ export async function runOrchestrateMode(ctx: ModeContext): Promise<number> {
     clock: { ...systemClock, now: ctx.now },
     random: ctx.random,
     workflow: inputs.workflow,
+    commands: {
+      appSlug: "github-actions",
+      allowBots: inputs.allowBots
+        .split(/[\s,]+/)
+        .map((b) => b.trim())
+        .filter(Boolean),
+    },
     log: (message, extra) => io.info(ctx.scrub(`${message}${extra ? ` ${JSON.stringify(extra)}` : ""}`)),
   });
   const rows: string[] = [];

@@ -14,6 +14,10 @@ export interface AppOptions {
   workflow?: string;
   /** Period of the reconcile tick in ms (0: none). */
   tickMs?: number;
+  /** The app's slug (its own `<slug>[bot]` comments are never commands). */
+  appSlug?: string;
+  /** Bots whose `/orchestrate` commands are heard (others are ignored). */
+  allowBots?: string[];
   clock?: Clock;
   random?: Random;
 }
@@ -32,7 +36,8 @@ interface Work {
 export class AppHost {
   readonly label: string;
   readonly #app: Probot;
-  readonly #options: Required<Omit<AppOptions, "label">>;
+  readonly #options: Required<Omit<AppOptions, "label" | "appSlug" | "allowBots">>;
+  readonly #commands: { appSlug?: string; allowBots?: string[] };
   readonly #installations = new Map<
     number,
     { ports: GitHubPorts; orchestrator: GitHubOrchestrator; at: number }
@@ -44,6 +49,10 @@ export class AppHost {
   constructor(app: Probot, options: AppOptions = {}) {
     this.#app = app;
     this.label = options.label ?? "orchestrate";
+    this.#commands = {
+      ...(options.appSlug ? { appSlug: options.appSlug } : {}),
+      ...(options.allowBots ? { allowBots: options.allowBots } : {}),
+    };
     this.#options = {
       workflow: options.workflow ?? "orchestrate-agents.yml",
       tickMs: options.tickMs ?? 5 * 60_000,
@@ -151,6 +160,7 @@ export class AppHost {
       clock: this.#options.clock,
       random: this.#options.random,
       workflow: this.#options.workflow,
+      commands: this.#commands,
       log: (message, extra) => this.#app.log.info(extra ?? {}, message),
     });
     const entry = { ports, orchestrator, at: now };

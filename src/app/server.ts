@@ -18,10 +18,16 @@ export const AppOctokit = ProbotOctokit.plugin(requestGuardrails).defaults(
 /** Reads the app's own settings from the environment (Probot reads APP_ID, PRIVATE_KEY, …). */
 export function appOptionsFromEnv(env: NodeJS.ProcessEnv): AppOptions {
   const tick = env.ORCHESTRATE_TICK_MINUTES === undefined ? undefined : Number(env.ORCHESTRATE_TICK_MINUTES);
+  const bots = (env.ORCHESTRATE_ALLOW_BOTS ?? "")
+    .split(/[\s,]+/)
+    .map((b) => b.trim())
+    .filter(Boolean);
   return {
     ...(env.ORCHESTRATE_LABEL ? { label: env.ORCHESTRATE_LABEL } : {}),
     ...(env.ORCHESTRATE_WORKFLOW ? { workflow: env.ORCHESTRATE_WORKFLOW } : {}),
     ...(tick !== undefined && Number.isFinite(tick) ? { tickMs: tick * 60_000 } : {}),
+    ...(env.ORCHESTRATE_APP_SLUG ? { appSlug: env.ORCHESTRATE_APP_SLUG } : {}),
+    ...(bots.length > 0 ? { allowBots: bots } : {}),
   };
 }
 

@@ -65,6 +65,30 @@ describe("mode orchestrate", () => {
     expect(run.outputs.status).toBe("handled");
   });
 
+  it("hears the bots of `allow-bots` and ignores the others", async () => {
+    const { side } = setup();
+    await orchestrate("issues", labeledPayload());
+    const comment = (login: string) =>
+      withPatch(examplePayload("issue_comment", "created"), {
+        issue: { number: 1 },
+        comment: { id: 900, body: "/orchestrate status", user: { login, type: "Bot" } },
+        repository: labeledPayload().repository,
+      });
+    const run = (login: string) =>
+      runIn(
+        jobEnv(
+          { mode: "orchestrate", "github-token": TOKEN, "allow-bots": "renovate[bot], other" },
+          { GITHUB_EVENT_NAME: "issue_comment", GITHUB_EVENT_PATH: eventFile(comment(login)) },
+        ),
+      );
+    const before = side.comments.length;
+    expect((await run("dependabot[bot]")).code).toBe(0);
+    expect((await run("github-actions[bot]")).code).toBe(0);
+    expect(side.comments.length).toBe(before);
+    expect((await run("renovate[bot]")).code).toBe(0);
+    expect(side.comments.length).toBe(before + 1);
+  });
+
   it("is idle for an event that concerns no execution, without a GitHub request", async () => {
     const run = await orchestrate("issues", examplePayload("issues", "opened"));
     expect(run.code).toBe(0);

@@ -208,4 +208,36 @@ describe("GitHub App: a gate is rejected with feedback, revised, and approved", 
       expect.objectContaining({ by: "Codertocat", what: "approved phase design" }),
     );
   });
+  it("hears bots named in allowBots (ORCHESTRATE_ALLOW_BOTS) and ignores the others", async () => {
+    mockInstallationTokens(gh);
+    fakeRepo(gh, { owner: "Codertocat", repo: "Hello-World", files: { ".github/orchestrate.yml": PLAN } });
+    const side = fakeIssueSide(gh);
+    const { app, host } = orchestrateApp({ random: seededRandom(1), tickMs: 0, allowBots: ["renovate"] });
+    const probot = testProbot();
+    await probot.load(app);
+    const receive = async (name: Parameters<typeof webhookEvent>[0], payload: object) => {
+      await probot.receive(webhookEvent(name, payload));
+      await host().queue.idle();
+    };
+    await receive(
+      "issues",
+      withPatch(examplePayload("issues", "labeled"), {
+        label: { name: "orchestrate" },
+        issue: { number: 7, title: "Signup", body: "Project: signup" },
+        repository: REPOSITORY,
+      }),
+    );
+    const byBot = (login: string, id: number) =>
+      withPatch(examplePayload("issue_comment", "created"), {
+        issue: { number: 7 },
+        comment: { id, body: "/orchestrate status", user: { login, type: "Bot" } },
+        repository: REPOSITORY,
+      });
+    const before = side.comments.length;
+    await receive("issue_comment", byBot("dependabot[bot]", 601));
+    expect(side.comments.length).toBe(before);
+    await receive("issue_comment", byBot("renovate[bot]", 602));
+    expect(side.comments.length).toBe(before + 1);
+    expect(side.comments.at(-1)!.body).toMatch(/design/);
+  });
 });

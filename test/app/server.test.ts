@@ -69,12 +69,17 @@ describe("npm start: the webhook server", () => {
         ORCHESTRATE_LABEL: "go",
         ORCHESTRATE_WORKFLOW: "a.yml",
         ORCHESTRATE_TICK_MINUTES: "2",
+        ORCHESTRATE_APP_SLUG: "my-orchestrate",
+        ORCHESTRATE_ALLOW_BOTS: "renovate[bot], dependabot ",
       }),
     ).toEqual({
       label: "go",
       workflow: "a.yml",
       tickMs: 120_000,
+      appSlug: "my-orchestrate",
+      allowBots: ["renovate[bot]", "dependabot"],
     });
+    expect(appOptionsFromEnv({})).toEqual({});
   });
 
   it("app.yml asks for the least permissions and the events the flow handles", () => {
