@@ -31,7 +31,7 @@ export async function runOrchestrateMode(ctx: ModeContext): Promise<number> {
   if (!name) throw new ActionInputError("GITHUB_EVENT_NAME is not set: run mode `orchestrate` in a workflow");
   const payload = await readEvent(env.GITHUB_EVENT_PATH);
   const delivery = `run-${env.GITHUB_RUN_ID ?? "local"}`;
-  const ports = githubPorts(ctx.client);
+  const ports = githubPorts(ctx.client, { dashboardAuthors: await tokenUser(ctx) });
 
   const batches = new Map<string, Batch>();
   const add = (ref: ExecutionRef, trigger: Trigger) => {
@@ -116,4 +116,23 @@ async function readEvent(path: string | undefined): Promise<Record<string, unkno
     // reported below
   }
   throw new ActionInputError(`the event payload ${path} is not a JSON object`);
+}
+
+/**
+ * The login behind a personal token (its comments are written as that user, not a bot), so the
+ * dashboard it wrote is found again; none for GITHUB_TOKEN and app installation tokens.
+ */
+async function tokenUser(ctx: ModeContext): Promise<string[]> {
+  if (!/^(ghp_|github_pat_|gho_|ghu_)/.test(ctx.inputs.githubToken)) return [];
+  try {
+    const { data } = await ctx.client.rest.users.getAuthenticated();
+    return [data.login];
+  } catch (error) {
+    ctx.io.warning(
+      ctx.scrub(
+        `could not read the token's user (${error instanceof Error ? error.message : String(error)}): the dashboard is looked up among bot comments only`,
+      ),
+    );
+    return [];
+  }
 }

@@ -1,4 +1,4 @@
-import { failure } from "./errors.ts";
+import { failure, graphqlErrors, statusOf } from "./errors.ts";
 import { NodeIds } from "./node-ids.ts";
 import type { GitHubClient } from "./octokit.ts";
 import type { ContentsPort, RepoRef } from "./ports.ts";
@@ -72,6 +72,8 @@ export class Contents implements ContentsPort {
       answer = data.repository;
       this.#ids.rememberRepository(repo, answer.id);
     } catch (error) {
+      // GitHub answered, refusing the query (a field, a GraphQL outage): read the REST way.
+      if (graphqlErrors(error).length > 0) return this.#snapshotRest(repo, ask.branches, ask.files, commits);
       throw failure(
         `read ${ask.files.length} file(s) and ${ask.branches.length} branch head(s) in ${repo.owner}/${repo.repo}`,
         error,
@@ -90,6 +92,49 @@ export class Contents implements ContentsPort {
     );
     const parents = commits.map((_, i) => answer[`c${i}`]?.parents?.nodes.map((n) => n.oid) ?? []);
     return { heads, files, parents };
+  }
+
+  /** The same reads over REST, one request each (when GraphQL refused the query). */
+  async #snapshotRest(
+    repo: RepoRef,
+    branches: readonly string[],
+    files: readonly { path: string; at: string }[],
+    commits: readonly string[],
+  ): Promise<{ heads: (string | null)[]; files: (string | undefined)[]; parents: string[][] }> {
+    const where = `${repo.owner}/${repo.repo}`;
+    const orNull = async <T>(what: string, fn: () => Promise<T>): Promise<T | null> => {
+      try {
+        return await fn();
+      } catch (error) {
+        const status = statusOf(error);
+        if (status === 404 || status === 422) return null;
+        throw failure(`${what} in ${where}`, error, "contents: read");
+      }
+    };
+    const owner = { owner: repo.owner, repo: repo.repo };
+    return {
+      heads: await Promise.all(
+        branches.map(
+          async (b) =>
+            (
+              await orNull(`read branch ${b}`, () =>
+                this.#client.rest.git.getRef({ ...owner, ref: `heads/${b}` }),
+              )
+            )?.data.object.sha ?? null,
+        ),
+      ),
+      files: await Promise.all(files.map((f) => this.read(repo, f.path, f.at))),
+      parents: await Promise.all(
+        commits.map(
+          async (sha) =>
+            (
+              await orNull(`read commit ${sha}`, () =>
+                this.#client.rest.git.getCommit({ ...owner, commit_sha: sha }),
+              )
+            )?.data.parents.map((p) => p.sha) ?? [],
+        ),
+      ),
+    };
   }
 
   async list(repo: RepoRef, sha: string): Promise<string[]> {

@@ -18,10 +18,16 @@ export class Dashboard implements DashboardPort {
   readonly #client: GitHubClient;
   readonly #ids: NodeIds;
 
-  /** `ids`: where the comment's GraphQL node id is kept (shared with the status port). */
-  constructor(client: GitHubClient, ids: NodeIds = new NodeIds()) {
+  readonly #authors: Set<string>;
+
+  /**
+   * `ids`: where the comment's GraphQL node id is kept (shared with the status port). `authors`:
+   * logins besides bots whose marked comment is the dashboard — the user of a personal token.
+   */
+  constructor(client: GitHubClient, ids: NodeIds = new NodeIds(), authors: readonly string[] = []) {
     this.#client = client;
     this.#ids = ids;
+    this.#authors = new Set(authors.map((a) => a.toLowerCase()));
   }
 
   async upsert(ref: ExecutionRef, body: string, knownId?: number): Promise<number> {
@@ -50,7 +56,7 @@ export class Dashboard implements DashboardPort {
     }
   }
 
-  /** The id of the newest comment by a bot (the app, or Actions) that starts with the marker, if any. */
+  /** The id of the newest comment by a bot or a trusted author that starts with the marker, if any. */
   async find(ref: ExecutionRef): Promise<number | undefined> {
     try {
       let found: { id: number; at: string } | undefined;
@@ -63,8 +69,10 @@ export class Dashboard implements DashboardPort {
       for await (const page of pages) {
         for (const comment of page.data) {
           if (!comment.body?.trimStart().startsWith(DASHBOARD_MARKER)) continue;
-          // Only an app or Actions writes the dashboard: a person's copy of the marker is not it.
-          if (comment.user?.type !== "Bot") continue;
+          // Only an app or Actions (or the token's own user) writes the dashboard: a person's
+          // copy of the marker is not it.
+          const login = comment.user?.login.toLowerCase() ?? "";
+          if (comment.user?.type !== "Bot" && !this.#authors.has(login)) continue;
           const candidate = { id: Number(comment.id), at: comment.created_at };
           this.#ids.rememberComment(ref, candidate.id, comment.node_id);
           if (

@@ -52,6 +52,8 @@ export { StatusUpdates } from "./status-updates.ts";
 export interface GitHubPortsOptions {
   store?: StateStoreOptions;
   checks?: ChecksOptions;
+  /** Logins besides bots whose marked comment is the dashboard (the user of a personal token). */
+  dashboardAuthors?: string[];
 }
 
 /**
@@ -63,7 +65,7 @@ export function githubPorts(client: GitHubClient, options: GitHubPortsOptions = 
   const ids = new NodeIds();
   return {
     store: new StateStore(client, options.store),
-    dashboard: new Dashboard(client, ids),
+    dashboard: new Dashboard(client, ids, options.dashboardAuthors),
     comments: new Comments(client),
     checks: new Checks(client, { ...options.checks, ids }),
     status: new StatusUpdates(client, ids, options.checks),

@@ -103,7 +103,9 @@ export class GitHubOrchestrator {
         if (snap.heads[1]) fanIn.head = snap.heads[1];
         for (const [i, r] of results.entries()) {
           prefetched.set(`${r.sha}:${resultPath(r.task)}`, snap.files[i]);
-          fanIn.commits.set(`${r.task}#${r.attempt}`, { sha: r.sha, parents: snap.parents[i] ?? [] });
+          // The first delivery of a task attempt is the one applied (later ones repeat its event id).
+          const key = `${r.task}#${r.attempt}`;
+          if (!fanIn.commits.has(key)) fanIn.commits.set(key, { sha: r.sha, parents: snap.parents[i] ?? [] });
         }
       }
       stored = await this.#ports.store.load(ref, known);
@@ -425,7 +427,16 @@ export class GitHubOrchestrator {
       }
     }
     if (effects.some((e) => e.type === "update_status" || e.type === "complete" || e.type === "open_gate")) {
-      await this.#show(ref, state, effects);
+      // The dashboard and check runs are a view of the state: when GitHub refuses them now, what
+      // was already done (dispatches, merges) is still recorded, and the next change shows again.
+      try {
+        await this.#show(ref, state, effects);
+      } catch (error) {
+        this.#o.log?.("dashboard or check runs not updated", {
+          execution: executionId(ref),
+          error: error instanceof Error ? error.message : String(error),
+        });
+      }
     }
     const escalated = escalatedPhases(state, applied);
     if (escalated.length > 0) await this.#ports.labels.add(ref, [ESCALATED_LABEL]);

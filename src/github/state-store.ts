@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { ExecutionEvent } from "../core/state/events.ts";
 import type { ExecutionState } from "../core/state/types.ts";
 import { failure, graphqlErrors, messageOf, statusOf } from "./errors.ts";
@@ -99,7 +100,7 @@ export class StateStore implements ExecutionStateStore {
       { path: paths.events, content: eventsText },
     ];
     const message = commitMessage(ref.issue, update.newEvents);
-    const small = files.every((f) => f.content.length <= this.#inlineLimit);
+    const small = files.every((f) => Buffer.byteLength(f.content) <= this.#inlineLimit);
     const { sha, tree } =
       version !== undefined && small && this.#graphql
         ? await this.#commitOnBranch(ref, version, message, files)
@@ -235,10 +236,12 @@ export class StateStore implements ExecutionStateStore {
     headline: string,
     files: { path: string; content: string }[],
   ): Promise<{ sha: string; tree: string }> {
+    // A mark only this save carries: if the answer is lost, the branch head tells whether it landed.
+    const mark = `save ${randomUUID()}`;
     const input = {
       branch: { repositoryNameWithOwner: `${ref.owner}/${ref.repo}`, branchName: STATE_BRANCH },
       expectedHeadOid: version,
-      message: { headline },
+      message: { headline, body: mark },
       fileChanges: {
         additions: files.map((f) => ({ path: f.path, contents: Buffer.from(f.content).toString("base64") })),
       },
@@ -251,13 +254,52 @@ export class StateStore implements ExecutionStateStore {
       return { sha: commit.oid, tree: commit.tree.oid };
     } catch (error) {
       const said = messageOf(error);
-      if (STALE_HEAD.test(said) || graphqlErrors(error).some((e) => e.type === "STALE_DATA")) {
+      const errors = graphqlErrors(error);
+      if (STALE_HEAD.test(said) || errors.some((e) => e.type === "STALE_DATA")) {
         throw new ConflictError(
           `${ref.owner}/${ref.repo}#${ref.issue}: the ${STATE_BRANCH} branch moved since ${version} (${said})`,
         );
       }
+      // No answer (a 5xx, a dropped connection, GitHub's own timeout): the commit may have landed.
+      // A mutation is never re-sent blindly; the branch head says what happened instead.
+      const unclear =
+        errors.length === 0 ? (statusOf(error) ?? 500) >= 500 : /went wrong|timeout|timed out/i.test(said);
+      if (unclear) {
+        const landed = await this.#landed(ref, version, mark);
+        if (landed) return landed;
+      }
       throw failure(`commit the state to ${STATE_BRANCH}`, error, PERMISSION);
     }
+  }
+
+  /**
+   * After a save with no clear answer: the commit carrying `mark` if it is the branch head (it
+   * landed); a ConflictError if another commit is (someone else wrote); undefined if the branch
+   * is still at `version` (nothing happened).
+   */
+  async #landed(
+    ref: ExecutionRef,
+    version: string,
+    mark: string,
+  ): Promise<{ sha: string; tree: string } | undefined> {
+    const head = await this.#head(ref);
+    if (head === version) return undefined;
+    if (head !== undefined) {
+      try {
+        const { data } = await this.#client.rest.git.getCommit({
+          owner: ref.owner,
+          repo: ref.repo,
+          commit_sha: head,
+        });
+        if (data.message.includes(mark) && data.parents[0]?.sha === version)
+          return { sha: head, tree: data.tree.sha };
+      } catch (error) {
+        throw failure(`read commit ${head} of ${STATE_BRANCH}`, error, "contents: read");
+      }
+    }
+    throw new ConflictError(
+      `${ref.owner}/${ref.repo}#${ref.issue}: the ${STATE_BRANCH} branch moved since ${version} (now ${head ?? "deleted"})`,
+    );
   }
 
   /** Blobs (when large), tree, commit and ref: the git data API's three or more requests. */
@@ -333,7 +375,8 @@ const COMMIT_ON_BRANCH =
   "mutation($input: CreateCommitOnBranchInput!) { createCommitOnBranch(input: $input) { commit { oid tree { oid } } } }";
 
 /** GitHub's answer when `expectedHeadOid` is no longer the branch head, or the branch is gone. */
-const STALE_HEAD = /expectedHeadOid|expected branch to point to|but it did not|STALE_DATA/i;
+const STALE_HEAD =
+  /expectedHeadOid|expected branch to point to|but it did not|STALE_DATA|does not exist|could not resolve to a ref/i;
 
 function cacheKey(repo: RepoRef, sha: string): string {
   return `${repo.owner}/${repo.repo}@${sha}`.toLowerCase();

@@ -1,6 +1,6 @@
 import { type ChecksOptions, checkFields } from "./checks.ts";
 import { dashboardBody } from "./dashboard.ts";
-import { failure, graphqlErrors } from "./errors.ts";
+import { graphqlErrors, RateLimitError } from "./errors.ts";
 import { NodeIds } from "./node-ids.ts";
 import type { GitHubClient } from "./octokit.ts";
 import type { ExecutionRef, StatusPort, StatusUpdate } from "./ports.ts";
@@ -67,14 +67,11 @@ export class StatusUpdates implements StatusPort {
         variables,
       );
     } catch (error) {
-      // GraphQL errors: the fields that went through are in `data`; the rest go one by one.
-      if (graphqlErrors(error).length === 0)
-        throw failure(
-          `update the dashboard and check runs of ${ref.owner}/${ref.repo}#${ref.issue}`,
-          error,
-          "checks: write",
-        );
-      data = (error as { data?: Record<string, unknown> | null }).data;
+      // A rate limit is reported as it is; anything else leaves the edits to the REST path (which
+      // retries a 5xx): GraphQL errors name the fields that failed, the others are in `data`.
+      if (error instanceof RateLimitError) throw error;
+      data =
+        graphqlErrors(error).length > 0 ? (error as { data?: Record<string, unknown> | null }).data : null;
     }
     return {
       dashboard: "d" in variables && Boolean(data?.d),

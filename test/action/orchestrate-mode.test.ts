@@ -89,6 +89,34 @@ describe("mode orchestrate", () => {
     expect(side.comments.length).toBe(before + 1);
   });
 
+  it("with a personal token, finds the dashboard its user wrote (asks GitHub who that is)", async () => {
+    setup();
+    gh.on("GET /user", () => [200, { login: "octo-user", id: 1, type: "User" }]);
+    const pat = "ghp_personalTokenForTheTest0000000000000";
+    const mine = {
+      id: 77,
+      node_id: "IC_77",
+      body: "<!-- orchestrate:dashboard -->\nold",
+      user: { login: "octo-user", id: 1, type: "User" },
+      created_at: "2025-01-01T00:00:00Z",
+    };
+    gh.on("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", () => [200, [mine]]);
+    const edited: number[] = [];
+    gh.on("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", ({ params, body }) => {
+      edited.push(Number(params.comment_id));
+      return [200, { ...mine, body: (body as { body: string }).body }];
+    });
+    const run = await runIn(
+      jobEnv(
+        { mode: "orchestrate", "github-token": pat },
+        { GITHUB_EVENT_NAME: "issues", GITHUB_EVENT_PATH: eventFile(labeledPayload()) },
+      ),
+    );
+    expect(run.errors).toEqual([]);
+    expect(edited).toEqual([77]);
+    expect(gh.requests.filter((r) => r.route === "GET /user")).toHaveLength(1);
+  });
+
   it("is idle for an event that concerns no execution, without a GitHub request", async () => {
     const run = await orchestrate("issues", examplePayload("issues", "opened"));
     expect(run.code).toBe(0);

@@ -207,6 +207,38 @@ describe("GitHub orchestration under load and failure", () => {
     );
   });
 
+  it("keeps running, and records what it did, when the dashboard cannot be written", async () => {
+    const repo = fakeRepo(gh, { files: { ".github/orchestrate.yml": plan(1) } });
+    const side = issueSide();
+    // The dashboard comment is refused once (the app lacked issues: write, since granted).
+    let refused = false;
+    const post = "POST /repos/{owner}/{repo}/issues/{issue_number}/comments";
+    gh.on(post, ({ body }) => {
+      if (refused) return [201, { id: side.comments.push((body as { body: string }).body) }];
+      refused = true;
+      return [403, { message: "Resource not accessible by integration" }];
+    });
+    const logged: string[] = [];
+    const o = new GitHubOrchestrator(githubPorts(createTestOctokit()), {
+      clock: new VirtualClock(1_800_000_000_000),
+      random: seededRandom(3),
+      workflow: "orchestrate-agents.yml",
+      log: (message, extra) => logged.push(`${message} ${JSON.stringify(extra)}`),
+    });
+    await o.handle(ref, [label]);
+    expect(side.dispatches).toHaveLength(1);
+    expect(logged.some((l) => /dashboard or check runs not updated.*issues: write/.test(l))).toBe(true);
+    // The next result still applies; the dispatch confirmation rides along with its commit.
+    const sha = finishTask(repo, "build/dev@m0");
+    await o.handle(ref, [
+      { kind: "result", delivery: "r", result: { issue: 5, task: "build/dev@m0", attempt: 1, sha } },
+    ]);
+    expect(events(repo).map((e) => e.type)).toContain("task_dispatched");
+    expect(JSON.parse(repo.git.readFile("orchestrate-state", "executions/5/state.json")!).status).toBe(
+      "succeeded",
+    );
+  });
+
   it("never re-sends a workflow dispatch after a 5xx: the tasks fail and are retried by policy", async () => {
     fakeRepo(gh, { files: { ".github/orchestrate.yml": plan(1) } });
     let calls = 0;

@@ -109,6 +109,15 @@ describe("Dashboard.upsert", () => {
     expect(routes()).toEqual([LIST, LIST, LIST, UPDATE]);
   });
 
+  it("also finds the marked comment of a trusted author (the user of a personal token)", async () => {
+    serveComments([
+      { id: 1, body: `${DASHBOARD_MARKER}\nmine`, user: "octo-user", created_at: "2025-01-01T00:00:00Z" },
+      { id: 2, body: `${DASHBOARD_MARKER}\nfake`, user: "mallory", created_at: "2025-01-02T00:00:00Z" },
+    ]);
+    expect(await new Dashboard(createTestOctokit(), undefined, ["Octo-User"]).find(ref)).toBe(1);
+    expect(await new Dashboard(createTestOctokit()).find(ref)).toBeUndefined();
+  });
+
   it("with a known id updates in one request", async () => {
     const comments = serveComments([
       { id: 7, body: `${DASHBOARD_MARKER}\nx`, user: "orchestrate[bot]", created_at: "2025-01-01T00:00:00Z" },

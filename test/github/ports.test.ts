@@ -103,17 +103,39 @@ describe("Contents.snapshot", () => {
     ]);
   });
 
-  it("names the permission when GitHub refuses, and the repository when it is unknown", async () => {
-    fakeRepo(gh, { repo: "other" });
+  it("reads the REST way when GitHub refuses the query, with the same answers", async () => {
+    const served = fakeRepo(gh, { files: { "a.json": "{}" } });
+    const head = served.git.head("main")!;
+    const child = served.git.commitFiles("main", { "a.json": "[]" }).sha;
+    const ask = {
+      branches: ["main", "gone"],
+      files: [
+        { path: "a.json", at: head },
+        { path: "nope", at: head },
+      ],
+      commits: [child, "f".repeat(40)],
+    };
     const contents = new Contents(createTestOctokit());
-    const ask = { branches: ["main"], files: [] };
-    await expect(contents.snapshot(repo, ask)).rejects.toThrow(
-      /Could not resolve to a Repository.*not found/s,
-    );
+    const viaGraphQL = await contents.snapshot(repo, ask);
+    gh.onGraphQL("repository", () => {
+      throw new Error("Something went wrong while executing your query.");
+    });
+    expect(await contents.snapshot(repo, ask)).toEqual(viaGraphQL);
+    expect(viaGraphQL).toEqual({ heads: [child, null], files: ["{}", undefined], parents: [[head], []] });
+  });
+
+  it("names the permission when GitHub refuses the REST reads too", async () => {
+    fakeRepo(gh);
     gh.onGraphQL("repository", () => {
       throw new Error("Resource not accessible by integration");
     });
-    await expect(contents.snapshot(repo, ask)).rejects.toThrow(/\(GraphQL\).*contents: read/s);
+    gh.on("GET /repos/{owner}/{repo}/git/ref/{ref}", () => [
+      403,
+      { message: "Resource not accessible by integration" },
+    ]);
+    await expect(
+      new Contents(createTestOctokit()).snapshot(repo, { branches: ["main"], files: [] }),
+    ).rejects.toThrow(/HTTP 403.*contents: read/s);
   });
 });
 

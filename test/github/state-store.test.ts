@@ -255,6 +255,59 @@ describe("StateStore.save", () => {
     await expect(save).rejects.toThrow(/commit the state to orchestrate-state.*contents: write/s);
   });
 
+  /** A client whose GraphQL answers are lost: the request reaches GitHub, the caller sees a 502. */
+  const answerLost = () =>
+    createTestOctokit({
+      fetch: async (url, init) => {
+        const response = await fetch(url, init);
+        return String(url).endsWith("/graphql") ? new Response("Bad Gateway", { status: 502 }) : response;
+      },
+    });
+
+  it("takes a save whose answer was lost as done when the head is its commit", async () => {
+    const { x, git } = seeded();
+    const store = new StateStore(answerLost());
+    const loaded = (await store.load(ref))!;
+    const added = x.send({ type: "task_started", task: "a", attempt: 1 });
+    const sha = await store.save(ref, { state: x.state, newEvents: added, version: loaded.version });
+    expect(git.head(STATE_BRANCH)).toBe(sha);
+    expect(git.commits.get(sha)!.parents).toEqual([loaded.version]);
+    expect(git.commits.get(sha)!.message).toMatch(/^orchestrate #12: task_started\n\nsave [0-9a-f-]{36}$/);
+    // What it saved is cached like any save.
+    const back = await counted(() => store.load(ref));
+    expect(back.result?.events).toEqual(x.events);
+    expect(back.counts).toEqual({ [GET_REF]: 1 });
+  });
+
+  it("fails (no conflict) when a save with no answer did not land, and reports a conflict when another did", async () => {
+    const { x, git } = seeded();
+    const store = new StateStore(
+      createTestOctokit({
+        fetch: async (url, init) =>
+          String(url).endsWith("/graphql") ? new Response("Bad Gateway", { status: 502 }) : fetch(url, init),
+      }),
+    );
+    const loaded = (await store.load(ref))!;
+    const added = x.send({ type: "task_started", task: "a", attempt: 1 });
+    const save = () => store.save(ref, { state: x.state, newEvents: added, version: loaded.version });
+    const error = await save().catch((e: unknown) => e);
+    expect(error).not.toBeInstanceOf(ConflictError);
+    expect((error as Error).message).toMatch(/commit the state to orchestrate-state failed \(HTTP 502\)/);
+    expect(git.head(STATE_BRANCH)).toBe(loaded.version);
+    git.commitFiles(STATE_BRANCH, { "executions/8/state.json": "{}" }, "another writer");
+    await expect(save()).rejects.toBeInstanceOf(ConflictError);
+  });
+
+  it("reports a deleted state branch as a conflict (reload, then start over)", async () => {
+    const { x, git } = seeded();
+    const store = new StateStore(createTestOctokit());
+    const loaded = (await store.load(ref))!;
+    git.refs.delete(`refs/heads/${STATE_BRANCH}`);
+    const save = store.save(ref, { state: x.state, newEvents: [], version: loaded.version });
+    await expect(save).rejects.toBeInstanceOf(ConflictError);
+    expect(await store.load(ref)).toBeUndefined();
+  });
+
   describe("with the git data API (graphql: false)", () => {
     it("appends in one fast-forward commit (3 requests after a load)", async () => {
       const { x, git } = seeded();

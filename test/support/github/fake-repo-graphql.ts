@@ -31,10 +31,16 @@ export function serveGraphQL(gh: GitHubMock, git: FakeGit, owner: string, repo: 
     if (name.toLowerCase() !== `${owner}/${repo}`.toLowerCase()) throw notFound(name);
     const branch = input.branch.branchName ?? "";
     const head = git.head(branch);
-    if (!head) throw new Error(`A ref named "refs/heads/${branch}" does not exist.`);
+    if (!head)
+      throw Object.assign(new Error(`A ref named "refs/heads/${branch}" does not exist.`), {
+        type: "NOT_FOUND",
+      });
     if (head !== input.expectedHeadOid)
-      throw new Error(
-        `Expected branch to point to "${input.expectedHeadOid}" but it did not. Pull and try again.`,
+      throw Object.assign(
+        new Error(
+          `Expected branch to point to "${input.expectedHeadOid}" but it did not. Pull and try again.`,
+        ),
+        { type: "STALE_DATA" },
       );
     const changes: Record<string, Buffer | null> = {};
     for (const a of input.fileChanges?.additions ?? []) changes[a.path] = Buffer.from(a.contents, "base64");

@@ -260,8 +260,23 @@ export function mockGitHub(): GitHubMock {
         try {
           return [200, { data: await handler(checked.variables, checked.operation!) }];
         } catch (error) {
-          // A handler throws to answer with a GraphQL error (as GitHub does for a refused mutation).
-          return [200, { data: null, errors: [{ message: (error as Error).message }] }];
+          // A handler throws to answer with a GraphQL error (as GitHub does for a refused mutation);
+          // an error's `type` (e.g. STALE_DATA, NOT_FOUND) is passed on, as GitHub sets it.
+          const type = (error as { type?: unknown }).type;
+          const field = checked.field ?? "?";
+          return [
+            200,
+            {
+              data: { [field]: null },
+              errors: [
+                {
+                  message: (error as Error).message,
+                  path: [field],
+                  ...(typeof type === "string" ? { type } : {}),
+                },
+              ],
+            },
+          ];
         }
       });
   };
