@@ -9,7 +9,13 @@ export interface Ctx {
   at: number;
   effects: Effect[];
   /** Phases whose tasks changed (for `update_status`); "" for tasks without a phase. */
-  changed: Set<string>;
+  changed: string[];
+  /**
+   * Set when the task records are shared with an earlier state (`reduce`): the tasks already
+   * copied in this transition, which may be changed. Absent: every task record is this state's
+   * own and is changed in place (`applyInPlace`).
+   */
+  copied?: Set<string>;
 }
 
 const dependentsCache = new WeakMap<object, Map<string, string[]>>();
@@ -79,25 +85,43 @@ export function countStatus(s: ExecutionState, from: TaskStatus | undefined, to:
 }
 
 /**
- * The one place a task's status changes: keeps the ready queue, the slot counters and the
- * status counts in step. Task objects are replaced, never edited, so a copied state never
- * shares a changed task.
+ * A task record of the draft that may be changed: the record itself in place mode, else a copy
+ * made on first change in this transition, so a state `reduce` was given never changes.
  */
-export function setTask(ctx: Ctx, id: string, status: TaskStatus, patch: Partial<TaskState> = {}): void {
+export function ownTask(ctx: Ctx, id: string): TaskState {
+  const t = ctx.s.tasks[id]!;
+  const copied = ctx.copied;
+  if (copied === undefined || copied.has(id)) return t;
+  const copy = Object.assign({}, t);
+  ctx.s.tasks[id] = copy;
+  copied.add(id);
+  return copy;
+}
+
+/**
+ * The one place a task's status changes: keeps the ready queue, the slot counters and the
+ * status counts in step.
+ */
+export function setTask(ctx: Ctx, id: string, status: TaskStatus, patch?: Partial<TaskState>): void {
   const { s } = ctx;
-  const prev = s.tasks[id]!;
-  countStatus(s, prev.status, status);
-  if (prev.status === "ready" && status !== "ready") removeReady(s, id);
-  const wasInFlight = prev.status === "queued" || prev.status === "in_progress";
+  const t = ownTask(ctx, id);
+  const from = t.status;
+  countStatus(s, from, status);
+  if (from === "ready" && status !== "ready") removeReady(s, id);
+  const wasInFlight = from === "queued" || from === "in_progress";
   const isInFlight = status === "queued" || status === "in_progress";
   if (wasInFlight !== isInFlight) {
     for (const key of slotKeys(s, id)) s.inflight[key] = (s.inflight[key] ?? 0) + (isInFlight ? 1 : -1);
   }
-  // Object.assign, not `{ ...prev, ...patch, status }`: V8 builds a spread that gains new keys
-  // on a slow path, and this runs for every status change.
-  s.tasks[id] = Object.assign({}, prev, patch, { status });
-  if (status === "ready" && prev.status !== "ready") insertReady(s, id);
-  if (prev.status !== status) ctx.changed.add(s.specs[id]!.phase ?? "");
+  if (patch !== undefined) Object.assign(t, patch);
+  t.status = status;
+  if (status === "ready" && from !== "ready") insertReady(s, id);
+  if (from !== status) markChanged(ctx, s.specs[id]!.phase ?? "");
+}
+
+/** Records that a phase ("" for tasks without one, and delivery) changed in this transition. */
+export function markChanged(ctx: Ctx, phase: string): void {
+  if (!ctx.changed.includes(phase)) ctx.changed.push(phase);
 }
 
 /**
