@@ -1,7 +1,10 @@
 import { insertReady, removeReady } from "../schedule/ready-queue.ts";
+import { dependentsOf, slotKeys, taskTimerIds } from "./derived.ts";
 import type { Effect } from "./effects.ts";
-import type { ExecutionState, StatusCounts, TaskSpec, TaskState, TaskStatus } from "./types.ts";
+import type { ExecutionState, StatusCounts, TaskState, TaskStatus } from "./types.ts";
 import { TERMINAL } from "./types.ts";
+
+export { dependentsOf, slotKeys };
 
 /** Working set of one transition: the draft state, the event's time, effects so far. */
 export interface Ctx {
@@ -16,38 +19,6 @@ export interface Ctx {
    * own and is changed in place (`applyInPlace`).
    */
   copied?: Set<string>;
-}
-
-const dependentsCache = new WeakMap<object, Map<string, string[]>>();
-
-/** Task ids that list `id` in their needs. Derived from the (immutable) specs and cached. */
-export function dependentsOf(s: ExecutionState, id: string): readonly string[] {
-  let index = dependentsCache.get(s.specs);
-  if (!index) {
-    index = new Map();
-    for (const spec of Object.values(s.specs)) {
-      for (const need of spec.needs) {
-        const list = index.get(need);
-        if (list) list.push(spec.id);
-        else index.set(need, [spec.id]);
-      }
-    }
-    dependentsCache.set(s.specs, index);
-  }
-  return index.get(id) ?? [];
-}
-
-const slotKeysCache = new WeakMap<TaskSpec, readonly string[]>();
-
-/** The slot counters a task holds while in flight. Derived from its (immutable) spec and cached. */
-function slotKeys(s: ExecutionState, id: string): readonly string[] {
-  const spec = s.specs[id]!;
-  let keys = slotKeysCache.get(spec);
-  if (!keys) {
-    keys = spec.phase ? ["*", `phase:${spec.phase}`, `agent:${spec.agent}`] : ["*", `agent:${spec.agent}`];
-    slotKeysCache.set(spec, keys);
-  }
-  return keys;
 }
 
 /** Every status at zero. */
@@ -102,7 +73,7 @@ export function ownTask(ctx: Ctx, id: string): TaskState {
  * The one place a task's status changes: keeps the ready queue, the slot counters and the
  * status counts in step.
  */
-export function setTask(ctx: Ctx, id: string, status: TaskStatus, patch?: Partial<TaskState>): void {
+export function setTask(ctx: Ctx, id: string, status: TaskStatus, patch?: Partial<TaskState>): TaskState {
   const { s } = ctx;
   const t = ownTask(ctx, id);
   const from = t.status;
@@ -117,6 +88,7 @@ export function setTask(ctx: Ctx, id: string, status: TaskStatus, patch?: Partia
   t.status = status;
   if (status === "ready" && from !== "ready") insertReady(s, id);
   if (from !== status) markChanged(ctx, s.specs[id]!.phase ?? "");
+  return t;
 }
 
 /** Records that a phase ("" for tasks without one, and delivery) changed in this transition. */
@@ -201,11 +173,17 @@ export function clearTimer(ctx: Ctx, id: string): void {
   ctx.effects.push({ type: "clear_timer", id });
 }
 
+/** Id of the timeout timer of a task attempt. */
+export function timeoutTimerId(s: ExecutionState, id: string, attempt: number): string {
+  return taskTimerIds(s, id, attempt).timeout;
+}
+
 /** Clears the retry and timeout timers of a task. */
 export function clearTaskTimers(ctx: Ctx, id: string): void {
-  const t = ctx.s.tasks[id]!;
-  clearTimer(ctx, `timeout:${id}:${t.attempt}`);
-  clearTimer(ctx, `retry:${id}:${t.attempt}`);
+  const timers = ctx.s.timers;
+  const ids = taskTimerIds(ctx.s, id, ctx.s.tasks[id]!.attempt);
+  if (timers[ids.timeout]) clearTimer(ctx, ids.timeout);
+  if (timers[ids.retry]) clearTimer(ctx, ids.retry);
 }
 
 export function isTerminal(status: TaskStatus): boolean {
