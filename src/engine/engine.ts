@@ -98,9 +98,9 @@ export class Engine {
   }
 
   #apply(event: ExecutionEvent): void {
-    if (this.#state?.applied[event.id]) return;
-    const { state, effects } =
+    const { state, effects, duplicate } =
       this.#options.mode === "copy" ? reduce(this.#state, event) : applyInPlace(this.#state, event);
+    if (duplicate) return;
     const rejected = effects.length === 1 && effects[0]!.type === "rejected";
     this.#state = state;
     if (!rejected && state) this.#options.store?.append(event, state, effects);

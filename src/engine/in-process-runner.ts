@@ -102,9 +102,16 @@ export function inProcessRunner(run: TaskFunction, getState: () => ExecutionStat
     return context;
   };
 
-  /** Runs one attempt after the current turn and reports its result, unless it was cancelled. */
+  // Attempts started in this turn, run together in one microtask once the turn is over.
+  let starting: { id: string; attempt: Attempt; node: TaskNode; send: (e: NewEvent) => void }[] = [];
+  const runStarting = (): void => {
+    const batch = starting;
+    starting = [];
+    for (const s of batch) void execute(s.id, s.attempt, s.node, s.send);
+  };
+
+  /** Runs one attempt and reports its result, unless it was cancelled. */
   async function execute(id: string, attempt: Attempt, node: TaskNode, send: (e: NewEvent) => void) {
-    await undefined;
     let out: TaskOutput | undefined;
     try {
       out = await run(node, attempt);
@@ -153,7 +160,7 @@ export function inProcessRunner(run: TaskFunction, getState: () => ExecutionStat
       if (spec.prompt !== undefined) node.prompt = spec.prompt;
       if (spec.params) node.params = spec.params;
       send({ type: "task_started", task: task.id, attempt: task.attempt });
-      void execute(task.id, attempt, node, send);
+      if (starting.push({ id: task.id, attempt, node, send }) === 1) queueMicrotask(runStarting);
     },
     cancel(task, reason) {
       const attempt = running.get(task.id);

@@ -45,16 +45,16 @@ export function startEventOf(
   return {
     type: "execution_started",
     execution: options.execution,
-    tasks: graph.tasks.map((t) => ({
-      id: t.id,
-      agent: t.agent,
-      needs: t.needs,
-      ...(t.phase ? { phase: t.phase } : {}),
-      ...(t.matrix ? { matrix: t.matrix } : {}),
-      ...(t.prompt !== undefined ? { prompt: t.prompt } : {}),
-      ...(t.params ? { params: t.params } : {}),
-      ...(t.estimate_ms !== undefined ? { estimate_ms: t.estimate_ms } : {}),
-    })),
+    tasks: graph.tasks.map((t) => {
+      // Key by key, without spreading optional keys: this runs for every task of a graph.
+      const task: StartBody["tasks"][number] = { id: t.id, agent: t.agent, needs: t.needs };
+      if (t.phase) task.phase = t.phase;
+      if (t.matrix) task.matrix = t.matrix;
+      if (t.prompt !== undefined) task.prompt = t.prompt;
+      if (t.params) task.params = t.params;
+      if (t.estimate_ms !== undefined) task.estimate_ms = t.estimate_ms;
+      return task;
+    }),
     phases: graph.phases.map((p) => {
       const config = phaseConfig.get(p.id)?.policy;
       return {

@@ -12,6 +12,8 @@ import type { ExecutionState } from "./types.ts";
 export interface Transition {
   state: ExecutionState;
   effects: Effect[];
+  /** Set when the event was applied before: nothing changed. */
+  duplicate?: true;
 }
 
 /** A copy whose containers may be changed without touching `state` (task records are copied on change). */
@@ -39,7 +41,7 @@ function draftOf(state: ExecutionState): ExecutionState {
  * that does not fit the state changes nothing and yields one `rejected` effect. Never throws.
  */
 export function reduce(state: ExecutionState | undefined, event: ExecutionEvent): Transition {
-  if (state?.applied[event.id]) return { state, effects: [] };
+  if (state?.applied[event.id]) return { state, effects: [], duplicate: true };
   try {
     const draft = state ? draftOf(state) : undefined;
     const result = transition(draft, event, true);
@@ -71,7 +73,7 @@ export function applyInPlace(state: ExecutionState | undefined, event: Execution
 
 /** Applies `event` to `state` in place; `shared`: its task records belong to another state too. */
 function transition(state: ExecutionState | undefined, event: ExecutionEvent, shared: boolean): Transition {
-  if (state?.applied[event.id]) return { state, effects: [] };
+  if (state?.applied[event.id]) return { state, effects: [], duplicate: true };
   if (!state) {
     if (event.type !== "execution_started") {
       throw new Error(`the first event must be execution_started, not ${event.type}`);
