@@ -70,11 +70,10 @@ export class Engine {
 
   /** Stamps, applies and persists an event, then carries out its effects. Re-entrant calls queue. */
   send = (input: NewEvent): void => {
-    // Object.assign, not a spread followed by new keys: V8 builds the latter on a slow path.
-    const event = Object.assign({}, input, {
-      id: input.id ?? `${this.#prefix}-${++this.#counter}`,
-      at: input.at ?? this.#options.clock.now(),
-    }) as ExecutionEvent;
+    // Object.assign, not a spread: V8 copies events of many shapes far faster this way.
+    const event = Object.assign({}, input) as ExecutionEvent;
+    event.id = input.id ?? `${this.#prefix}-${++this.#counter}`;
+    event.at = input.at ?? this.#options.clock.now();
     this.#queue.push(event);
     if (this.#busy) return;
     this.#busy = true;

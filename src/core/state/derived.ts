@@ -24,10 +24,9 @@ function factsOf(s: ExecutionState, id: string): TaskFacts {
   let index = cache.get(s.specs);
   if (!index) {
     index = new Map();
-    for (const spec of Object.values(s.specs)) index.set(spec.id, { dependents: [] });
-    for (const spec of Object.values(s.specs)) {
-      for (const need of spec.needs) index.get(need)?.dependents.push(spec.id);
-    }
+    const specs = Object.values(s.specs);
+    for (const spec of specs) index.set(spec.id, { dependents: [] });
+    for (const spec of specs) for (const need of spec.needs) index.get(need)?.dependents.push(spec.id);
     cache.set(s.specs, index);
   }
   return index.get(id) ?? NONE;

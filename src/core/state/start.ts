@@ -34,6 +34,8 @@ export function buildSpecs(
     order = Math.max(order, t.order + 1);
   }
   const policyTimeout = policy.timeout.task ?? DEFAULT_TASK_TIMEOUT_MS;
+  // Specs never change: those of one phase share one list of non-retryable error kinds.
+  const nonRetryable = new Map<string | undefined, string[]>();
   for (const t of inputs) {
     const phase = t.phase ? byPhase.get(t.phase) : undefined;
     // Built key by key, in the order specs have always had, without spreading optional keys.
@@ -47,7 +49,12 @@ export function buildSpecs(
     spec.priority = priorities.get(t.id) ?? 0;
     spec.order = order++;
     spec.max_attempts = phase?.max_attempts ?? policy.retry.max_attempts;
-    spec.non_retryable = [...policy.retry.non_retryable, ...(phase?.non_retryable ?? [])];
+    let kinds = nonRetryable.get(phase?.id);
+    if (!kinds) {
+      kinds = [...policy.retry.non_retryable, ...(phase?.non_retryable ?? [])];
+      nonRetryable.set(phase?.id, kinds);
+    }
+    spec.non_retryable = kinds;
     spec.timeout_ms = phase?.timeout_ms ?? policyTimeout;
     specs[t.id] = spec;
   }
