@@ -83,6 +83,13 @@ class Attempt implements RunContext {
   }
 }
 
+interface Starting {
+  id: string;
+  attempt: Attempt;
+  node: TaskNode;
+  send: (e: NewEvent) => void;
+}
+
 /** Runs tasks as async functions in this process. */
 export function inProcessRunner(run: TaskFunction, getState: () => ExecutionState | undefined): TaskRunner {
   // The running attempt of each task; a cancelled attempt may still run while a later one starts.
@@ -103,30 +110,26 @@ export function inProcessRunner(run: TaskFunction, getState: () => ExecutionStat
   };
 
   // Attempts started in this turn, run together in one microtask once the turn is over.
-  let starting: { id: string; attempt: Attempt; node: TaskNode; send: (e: NewEvent) => void }[] = [];
+  let starting: Starting[] = [];
   const runStarting = (): void => {
     const batch = starting;
     starting = [];
-    for (const s of batch) void execute(s.id, s.attempt, s.node, s.send);
+    for (const s of batch) {
+      let result: Promise<TaskOutput | undefined>;
+      try {
+        result = Promise.resolve(run(s.node, s.attempt));
+      } catch (error) {
+        result = Promise.reject(error);
+      }
+      result.then(
+        (out) => succeeded(s, out),
+        (error: unknown) => failed(s, error),
+      );
+    }
   };
 
-  /** Runs one attempt and reports its result, unless it was cancelled. */
-  async function execute(id: string, attempt: Attempt, node: TaskNode, send: (e: NewEvent) => void) {
-    let out: TaskOutput | undefined;
-    try {
-      out = await run(node, attempt);
-    } catch (error) {
-      if (running.get(id) === attempt) running.delete(id);
-      if (Attempt.cancelled(attempt)) return;
-      const message = error instanceof Error ? error.message : String(error);
-      send({
-        type: "task_failed",
-        task: id,
-        attempt: attempt.attempt,
-        error: { kind: errorKind(error), message },
-      });
-      return;
-    }
+  /** Reports a successful attempt, unless it was cancelled. */
+  function succeeded({ id, attempt, send }: Starting, out: TaskOutput | undefined): void {
     if (running.get(id) === attempt) running.delete(id);
     if (Attempt.cancelled(attempt)) return;
     const event: NewEvent & { type: "task_succeeded" } = {
@@ -141,6 +144,19 @@ export function inProcessRunner(run: TaskFunction, getState: () => ExecutionStat
       if (out.context) event.context = out.context;
     }
     send(event);
+  }
+
+  /** Reports a failed attempt, unless it was cancelled. */
+  function failed({ id, attempt, send }: Starting, error: unknown): void {
+    if (running.get(id) === attempt) running.delete(id);
+    if (Attempt.cancelled(attempt)) return;
+    const message = error instanceof Error ? error.message : String(error);
+    send({
+      type: "task_failed",
+      task: id,
+      attempt: attempt.attempt,
+      error: { kind: errorKind(error), message },
+    });
   }
 
   return {
