@@ -6,7 +6,7 @@ import type { DeliverySpec } from "./types.ts";
 type StartBody = Omit<EventOf<"execution_started">, "id" | "at">;
 
 /** Delivery settings with the revise phase resolved: `testing` if the plan has it, else the last phase that runs. */
-export function deliverySpec(plan: Plan, graph: TaskGraph): DeliverySpec {
+export function deliverySpec(plan: Plan, graph: Pick<TaskGraph, "phases">): DeliverySpec {
   const d = plan.delivery!;
   const running = graph.phases.filter((p) => p.skipped === undefined).map((p) => p.id);
   const revise = d.revise_phase ?? (running.includes("testing") ? "testing" : running.at(-1));
@@ -26,7 +26,7 @@ export function deliverySpec(plan: Plan, graph: TaskGraph): DeliverySpec {
  * overrides, per-agent limits. `plan` is optional for graphs given directly to the library API.
  */
 export function startEventOf(
-  graph: TaskGraph,
+  graph: Pick<TaskGraph, "tasks" | "phases">,
   policy: PolicyConfig,
   options: {
     execution: string;
