@@ -11,8 +11,8 @@ export interface Ctx {
   s: ExecutionState;
   at: number;
   effects: Effect[];
-  /** Phases whose tasks changed (for `update_status`); "" for tasks without a phase. */
-  changed: string[];
+  /** Phases whose tasks changed (for `update_status`); "" for tasks without a phase. Made on first change. */
+  changed?: string[];
   /**
    * Set when the task records are shared with an earlier state (`reduce`): the tasks already
    * copied in this transition, which may be changed. Absent: every task record is this state's
@@ -93,7 +93,9 @@ export function setTask(ctx: Ctx, id: string, status: TaskStatus, patch?: Partia
 
 /** Records that a phase ("" for tasks without one, and delivery) changed in this transition. */
 export function markChanged(ctx: Ctx, phase: string): void {
-  if (!ctx.changed.includes(phase)) ctx.changed.push(phase);
+  const changed = ctx.changed;
+  if (changed === undefined) ctx.changed = [phase];
+  else if (!changed.includes(phase)) changed.push(phase);
 }
 
 /**

@@ -79,15 +79,20 @@ function transition(state: ExecutionState | undefined, event: ExecutionEvent, sh
       throw new Error(`the first event must be execution_started, not ${event.type}`);
     }
     const fresh = initialState(event);
-    const ctx: Ctx = { s: fresh, at: event.at, effects: [], changed: [] };
+    const ctx: Ctx = { s: fresh, at: event.at, effects: [], changed: undefined, copied: undefined };
     for (const id of Object.keys(fresh.specs)) promote(ctx, id);
     const limit = fresh.policy.timeout.execution ?? DEFAULT_EXECUTION_TIMEOUT_MS;
     fresh.timers.execution = { id: "execution", at: event.at + limit, kind: "execution_timeout" };
     ctx.effects.push({ type: "start_timer", id: "execution", at: event.at + limit });
     return finish(ctx, event);
   }
-  const ctx: Ctx = { s: state, at: event.at, effects: [], changed: [] };
-  if (shared) ctx.copied = new Set();
+  const ctx: Ctx = {
+    s: state,
+    at: event.at,
+    effects: [],
+    changed: undefined,
+    copied: shared ? new Set() : undefined,
+  };
   const rejected = handle(ctx, event);
   if (rejected !== undefined)
     return { state, effects: [{ type: "rejected", event: event.id, reason: rejected }] };
@@ -100,7 +105,7 @@ function finish(ctx: Ctx, event: ExecutionEvent): Transition {
   if (isFinal(ctx.s)) for (const id of Object.keys(ctx.s.timers)) clearTimer(ctx, id);
   ctx.s.applied[event.id] = true;
   ctx.s.seq += 1;
-  if (ctx.changed.length > 0) ctx.effects.push({ type: "update_status", phases: changedPhases(ctx.changed) });
+  if (ctx.changed) ctx.effects.push({ type: "update_status", phases: changedPhases(ctx.changed) });
   return { state: ctx.s, effects: ctx.effects };
 }
 
