@@ -1,5 +1,5 @@
 import { OrchestrateError } from "../core/errors.ts";
-import { validateGraph } from "../core/graph/index.ts";
+import { graphProblems } from "../core/graph/index.ts";
 import type { TaskGraph, TaskNode } from "../core/graph/types.ts";
 import { formatProblem } from "../core/plan/problem.ts";
 import { Policy, type PolicyConfig, type PolicyInput } from "../core/plan/schema.ts";
@@ -63,15 +63,16 @@ export async function executeGraph(
   options: ExecuteOptions,
 ): Promise<OrchestrationResult> {
   const resolved = resolvePolicy(policy);
-  let full: TaskGraph;
+  let full: Pick<TaskGraph, "tasks" | "phases">;
   if ("phases" in graph && graph.phases.length > 0) full = graph as TaskGraph;
   else {
-    const checked = validateGraph(graph.tasks);
-    if (!checked.ok) {
-      const details = checked.problems.map(formatProblem);
+    // Checked as `validateGraph` checks it; the run needs no levels or critical path.
+    const problems = graphProblems(graph.tasks);
+    if (problems.length > 0) {
+      const details = problems.map(formatProblem);
       throw new OrchestrateError("graph_invalid", `invalid task graph: ${details.join("; ")}`, { details });
     }
-    full = checked.graph;
+    full = { tasks: graph.tasks, phases: [] };
   }
   const clock = options.clock ?? systemClock;
   const random = options.random ?? Math.random;

@@ -42,32 +42,57 @@ export function errorKind(error: unknown): string {
 }
 
 /**
- * One running attempt. Its `AbortSignal` is made on first use (making one is costly and most
- * tasks never read it); a cancel before that is remembered and yields an aborted signal.
+ * One running attempt, and the `RunContext` its task function receives. Its `AbortSignal` is
+ * made on first use (making one is costly and most tasks never read it); a cancel before that is
+ * remembered and yields an aborted signal. `signal` is read through the prototype: an object
+ * literal with a getter costs far more to make than the attempt itself.
  */
-class Attempt {
+class Attempt implements RunContext {
   #controller: AbortController | undefined;
   #reason: unknown;
-  cancelled = false;
+  #cancelled = false;
+  readonly attempt: number;
+  readonly context: SharedContext;
+  declare feedback?: string;
+  readonly heartbeat: (message?: string) => void;
+
+  constructor(task: string, attempt: number, context: SharedContext, send: (e: NewEvent) => void) {
+    this.attempt = attempt;
+    this.context = context;
+    this.heartbeat = (message) => send({ type: "heartbeat", task, attempt, ...(message ? { message } : {}) });
+  }
 
   get signal(): AbortSignal {
     if (!this.#controller) {
       this.#controller = new AbortController();
-      if (this.cancelled) this.#controller.abort(this.#reason);
+      if (this.#cancelled) this.#controller.abort(this.#reason);
     }
     return this.#controller.signal;
   }
 
-  cancel(reason: unknown): void {
-    if (this.cancelled) return;
-    this.cancelled = true;
-    this.#reason = reason;
-    this.#controller?.abort(reason);
+  // Static, so that the task function's context has no members but those of `RunContext`.
+  static cancelled(a: Attempt): boolean {
+    return a.#cancelled;
   }
+
+  static cancel(a: Attempt, reason: unknown): void {
+    if (a.#cancelled) return;
+    a.#cancelled = true;
+    a.#reason = reason;
+    a.#controller?.abort(reason);
+  }
+}
+
+interface Starting {
+  id: string;
+  attempt: Attempt;
+  node: TaskNode;
+  send: (e: NewEvent) => void;
 }
 
 /** Runs tasks as async functions in this process. */
 export function inProcessRunner(run: TaskFunction, getState: () => ExecutionState | undefined): TaskRunner {
+  // The running attempt of each task; a cancelled attempt may still run while a later one starts.
   const running = new Map<string, Attempt>();
   // The shared context is the same for every task; it is made again only if `send` changes.
   let context: SharedContext | undefined;
@@ -83,11 +108,62 @@ export function inProcessRunner(run: TaskFunction, getState: () => ExecutionStat
     }
     return context;
   };
+
+  // Attempts started in this turn, run together in one microtask once the turn is over.
+  let starting: Starting[] = [];
+  const runStarting = (): void => {
+    const batch = starting;
+    starting = [];
+    for (const s of batch) {
+      let result: Promise<TaskOutput | undefined>;
+      try {
+        result = Promise.resolve(run(s.node, s.attempt));
+      } catch (error) {
+        result = Promise.reject(error);
+      }
+      result.then(
+        (out) => succeeded(s, out),
+        (error: unknown) => failed(s, error),
+      );
+    }
+  };
+
+  /** Reports a successful attempt, unless it was cancelled. */
+  function succeeded({ id, attempt, send }: Starting, out: TaskOutput | undefined): void {
+    if (running.get(id) === attempt) running.delete(id);
+    if (Attempt.cancelled(attempt)) return;
+    const event: NewEvent & { type: "task_succeeded" } = {
+      type: "task_succeeded",
+      task: id,
+      attempt: attempt.attempt,
+      artifacts: out?.artifacts ?? [],
+    };
+    if (out) {
+      if (out.cost) event.cost = { usd: out.cost.usd ?? 0, tokens: out.cost.tokens ?? 0 };
+      if (out.summary !== undefined) event.summary = out.summary;
+      if (out.context) event.context = out.context;
+    }
+    send(event);
+  }
+
+  /** Reports a failed attempt, unless it was cancelled. */
+  function failed({ id, attempt, send }: Starting, error: unknown): void {
+    if (running.get(id) === attempt) running.delete(id);
+    if (Attempt.cancelled(attempt)) return;
+    const message = error instanceof Error ? error.message : String(error);
+    send({
+      type: "task_failed",
+      task: id,
+      attempt: attempt.attempt,
+      error: { kind: errorKind(error), message },
+    });
+  }
+
   return {
     start(task, state, send: (e: NewEvent) => void) {
-      const key = `${task.id}#${task.attempt}`;
-      const attempt = new Attempt();
-      running.set(key, attempt);
+      const attempt = new Attempt(task.id, task.attempt, contextFor(send), send);
+      if (task.feedback) attempt.feedback = task.feedback;
+      running.set(task.id, attempt);
       const spec = state.specs[task.id]!;
       const node: TaskNode = {
         id: spec.id,
@@ -99,49 +175,12 @@ export function inProcessRunner(run: TaskFunction, getState: () => ExecutionStat
       if (spec.matrix) node.matrix = spec.matrix;
       if (spec.prompt !== undefined) node.prompt = spec.prompt;
       if (spec.params) node.params = spec.params;
-      const ctx: RunContext = {
-        get signal() {
-          return attempt.signal;
-        },
-        attempt: task.attempt,
-        context: contextFor(send),
-        ...(task.feedback ? { feedback: task.feedback } : {}),
-        heartbeat: (message) =>
-          send({ type: "heartbeat", task: task.id, attempt: task.attempt, ...(message ? { message } : {}) }),
-      };
       send({ type: "task_started", task: task.id, attempt: task.attempt });
-      Promise.resolve()
-        .then(() => run(node, ctx))
-        .then(
-          (out) => {
-            running.delete(key);
-            if (attempt.cancelled) return;
-            const cost = out?.cost ? { usd: out.cost.usd ?? 0, tokens: out.cost.tokens ?? 0 } : undefined;
-            send({
-              type: "task_succeeded",
-              task: task.id,
-              attempt: task.attempt,
-              artifacts: out?.artifacts ?? [],
-              ...(cost ? { cost } : {}),
-              ...(out?.summary !== undefined ? { summary: out.summary } : {}),
-              ...(out?.context ? { context: out.context } : {}),
-            });
-          },
-          (error: unknown) => {
-            running.delete(key);
-            if (attempt.cancelled) return;
-            const message = error instanceof Error ? error.message : String(error);
-            send({
-              type: "task_failed",
-              task: task.id,
-              attempt: task.attempt,
-              error: { kind: errorKind(error), message },
-            });
-          },
-        );
+      if (starting.push({ id: task.id, attempt, node, send }) === 1) queueMicrotask(runStarting);
     },
     cancel(task, reason) {
-      running.get(`${task.id}#${task.attempt}`)?.cancel(new TaskFailure("cancelled", reason));
+      const attempt = running.get(task.id);
+      if (attempt?.attempt === task.attempt) Attempt.cancel(attempt, new TaskFailure("cancelled", reason));
     },
   };
 }

@@ -234,6 +234,30 @@ describe("executeGraph in virtual time", () => {
     expect(result.context).toEqual({ "plan.tasks": ["x", "y"], "build.outputs": ["bin"] });
   });
 
+  it("gives each attempt a context: its number, a signal, a heartbeat that works unbound, nothing else", async () => {
+    const seen: { keys: string[]; attempt: number; aborted: boolean; cancel: unknown }[] = [];
+    const { result, trace } = await simulate([node("x")], { retry: { max_attempts: 2 } }, (_id, _a, ctx) => {
+      const { heartbeat, signal, attempt } = ctx;
+      heartbeat(`beat ${attempt}`);
+      seen.push({
+        keys: Object.keys(ctx).sort(),
+        attempt,
+        aborted: signal.aborted,
+        cancel: (ctx as unknown as Record<string, unknown>).cancel,
+      });
+      return attempt === 1 ? { ms: 1, fail: "error" } : { ms: 1 };
+    });
+    expect(result.status).toBe("succeeded");
+    expect(seen).toEqual([
+      { keys: ["attempt", "context", "heartbeat"], attempt: 1, aborted: false, cancel: undefined },
+      { keys: ["attempt", "context", "heartbeat"], attempt: 2, aborted: false, cancel: undefined },
+    ]);
+    expect(trace.telemetry.filter((e) => e.type === "heartbeat").map((e) => [e.attempt, e.message])).toEqual([
+      [1, "beat 1"],
+      [2, "beat 2"],
+    ]);
+  });
+
   it("scrubs secrets from telemetry", async () => {
     const secret = "hunter2-super-secret";
     const { trace } = await simulate([node("x")], noRetry, () => ({ ms: 1, fail: "error" }), {

@@ -25,6 +25,23 @@ export function completeGraph(
   phases: PhaseNode[],
   pathOf: (index: number) => string,
 ): GraphResult {
+  const { problems, needsOf, order } = checkTasks(tasks, pathOf);
+  if (problems.length > 0) return { ok: false, problems };
+  return { ok: true, graph: withLevels(tasks, phases, needsOf, order) };
+}
+
+/**
+ * The problems of an arbitrary task list (duplicate ids, unknown needs, cycles), as
+ * `validateGraph` reports them, without computing levels and critical path.
+ */
+export function graphProblems(tasks: TaskNode[]): Problem[] {
+  return checkTasks(tasks, (index) => `tasks[${index}]`).problems;
+}
+
+function checkTasks(
+  tasks: TaskNode[],
+  pathOf: (index: number) => string,
+): { problems: Problem[]; needsOf: number[][]; order: number[] } {
   const problems: Problem[] = [];
   const indexOf = new Map<string, number>();
   tasks.forEach((task, index) => {
@@ -72,8 +89,11 @@ export function completeGraph(
       });
     }
   }
-  if (problems.length > 0) return { ok: false, problems };
+  return { problems, needsOf, order };
+}
 
+/** The graph with its topological levels and critical path. */
+function withLevels(tasks: TaskNode[], phases: PhaseNode[], needsOf: number[][], order: number[]): TaskGraph {
   const level = new Int32Array(tasks.length);
   const dist = new Float64Array(tasks.length);
   const prev = new Int32Array(tasks.length).fill(-1);
@@ -99,7 +119,7 @@ export function completeGraph(
   for (let at = end; at !== -1; at = prev[at]!) chain.push(tasks[at]!.id);
   chain.reverse();
   const critical_path = { tasks: chain, duration_ms: end === -1 ? 0 : dist[end]! };
-  return { ok: true, graph: { tasks, phases, levels, critical_path } };
+  return { tasks, phases, levels, critical_path };
 }
 
 function estimateOf(task: TaskNode): number {

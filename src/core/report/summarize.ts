@@ -49,26 +49,29 @@ export function summarize(
   state: ExecutionState,
   now = state.finished_at ?? state.created_at,
 ): OrchestrationResult {
-  const tasks = Object.values(state.specs)
-    .sort((a, b) => a.order - b.order)
-    .map((spec): TaskResult => {
-      const t = state.tasks[spec.id]!;
-      return {
-        id: spec.id,
-        agent: spec.agent,
-        ...(spec.phase ? { phase: spec.phase } : {}),
-        status: t.status,
-        started_at: t.first_started_at ?? null,
-        finished_at: t.finished_at ?? null,
-        duration_ms: t.busy_ms,
-        attempts: t.attempt,
-        artifacts: t.artifacts,
-        errors: t.errors,
-        cost: t.cost,
-        ...(t.summary !== undefined ? { summary: t.summary } : {}),
-        ...(t.reason !== undefined ? { reason: t.reason } : {}),
-      };
-    });
+  const specs = Object.values(state.specs);
+  // Specs are usually stored in plan order already; sort only when they are not.
+  let sorted = true;
+  for (let i = 1; i < specs.length && sorted; i++) sorted = specs[i - 1]!.order < specs[i]!.order;
+  if (!sorted) specs.sort((a, b) => a.order - b.order);
+  const tasks: TaskResult[] = [];
+  for (const spec of specs) {
+    const t = state.tasks[spec.id]!;
+    // Built key by key, in the order results have always had, without spreading optional keys.
+    const result = { id: spec.id, agent: spec.agent } as TaskResult;
+    if (spec.phase) result.phase = spec.phase;
+    result.status = t.status;
+    result.started_at = t.first_started_at ?? null;
+    result.finished_at = t.finished_at ?? null;
+    result.duration_ms = t.busy_ms;
+    result.attempts = t.attempt;
+    result.artifacts = t.artifacts;
+    result.errors = t.errors;
+    result.cost = t.cost;
+    if (t.summary !== undefined) result.summary = t.summary;
+    if (t.reason !== undefined) result.reason = t.reason;
+    tasks.push(result);
+  }
   const wall = Math.max(0, (state.finished_at ?? now) - state.created_at);
   const serial = tasks.reduce((sum, t) => sum + t.duration_ms, 0);
   const speedup = wall > 0 ? serial / wall : 0;

@@ -1,5 +1,5 @@
 import type { Ctx } from "../state/context.ts";
-import { setTask, startTimer } from "../state/context.ts";
+import { setTask, slotKeys, startTimer } from "../state/context.ts";
 import type { EffectOf } from "../state/effects.ts";
 import { fail } from "../state/task-results.ts";
 
@@ -20,7 +20,8 @@ export function fillSlots(ctx: Ctx): void {
     const id = s.ready[i]!;
     const spec = s.specs[id]!;
     const circuit = s.circuits[spec.agent];
-    const agentBusy = s.inflight[`agent:${spec.agent}`] ?? 0;
+    const keys = slotKeys(s, id);
+    const agentBusy = s.inflight[keys[keys.length - 1]!] ?? 0;
     if (spec.phase && !phaseLimits) phaseLimits = new Map(s.phases.map((p) => [p.id, p.max_concurrency]));
     const phaseLimit = spec.phase ? phaseLimits!.get(spec.phase) : undefined;
     const agentLimit = s.agent_limits[spec.agent];
@@ -29,24 +30,24 @@ export function fillSlots(ctx: Ctx): void {
       if (s.policy.circuit_breaker.on_open === "fail") failFast.push(id);
       blocked = true;
     } else if (circuit?.state === "half_open" && agentBusy > 0) blocked = true;
-    else if (phaseLimit !== undefined && (s.inflight[`phase:${spec.phase}`] ?? 0) >= phaseLimit)
-      blocked = true;
+    else if (phaseLimit !== undefined && (s.inflight[keys[1]!] ?? 0) >= phaseLimit) blocked = true;
     else if (agentLimit !== undefined && agentBusy >= agentLimit) blocked = true;
     if (blocked) {
       i++;
       continue;
     }
-    const t = s.tasks[id]!;
+    const t = setTask(ctx, id, "queued");
     const attempt = t.attempt + 1;
-    setTask(ctx, id, "queued", { attempt, queued_at: ctx.at, started_at: undefined, finished_at: undefined });
+    t.attempt = attempt;
+    t.queued_at = ctx.at;
+    t.started_at = undefined;
+    t.finished_at = undefined;
     if (spec.phase && !s.phase_state[spec.phase]?.started_at) startPhase(ctx, spec.phase);
-    batch.push({
-      id,
-      agent: spec.agent,
-      ...(spec.phase ? { phase: spec.phase } : {}),
-      attempt,
-      ...(t.feedback ? { feedback: t.feedback } : {}),
-    });
+    const task: EffectOf<"dispatch">["tasks"][number] = spec.phase
+      ? { id, agent: spec.agent, phase: spec.phase, attempt }
+      : { id, agent: spec.agent, attempt };
+    if (t.feedback) task.feedback = t.feedback;
+    batch.push(task);
     free--;
   }
   for (const id of failFast) {

@@ -1,3 +1,4 @@
+import { fairnessGroup } from "../state/derived.ts";
 import type { ExecutionState } from "../state/types.ts";
 
 /**
@@ -22,11 +23,7 @@ export function compareReady(s: ExecutionState, a: string, b: string): number {
   return sa.order - sb.order;
 }
 
-/** The fairness group of a task: its phase and agent. */
-export function fairnessGroup(s: ExecutionState, id: string): string {
-  const spec = s.specs[id]!;
-  return `${spec.phase ?? ""}\u0000${spec.agent}`;
-}
+export { fairnessGroup };
 
 function lowerBound(s: ExecutionState, id: string): number {
   let lo = 0;

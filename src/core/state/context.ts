@@ -1,47 +1,24 @@
 import { insertReady, removeReady } from "../schedule/ready-queue.ts";
+import { dependentsOf, slotKeys, taskTimerIds } from "./derived.ts";
 import type { Effect } from "./effects.ts";
-import type { ExecutionState, StatusCounts, TaskSpec, TaskState, TaskStatus } from "./types.ts";
+import type { ExecutionState, StatusCounts, TaskState, TaskStatus } from "./types.ts";
 import { TERMINAL } from "./types.ts";
+
+export { dependentsOf, slotKeys };
 
 /** Working set of one transition: the draft state, the event's time, effects so far. */
 export interface Ctx {
   s: ExecutionState;
   at: number;
   effects: Effect[];
-  /** Phases whose tasks changed (for `update_status`); "" for tasks without a phase. */
-  changed: Set<string>;
-}
-
-const dependentsCache = new WeakMap<object, Map<string, string[]>>();
-
-/** Task ids that list `id` in their needs. Derived from the (immutable) specs and cached. */
-export function dependentsOf(s: ExecutionState, id: string): readonly string[] {
-  let index = dependentsCache.get(s.specs);
-  if (!index) {
-    index = new Map();
-    for (const spec of Object.values(s.specs)) {
-      for (const need of spec.needs) {
-        const list = index.get(need);
-        if (list) list.push(spec.id);
-        else index.set(need, [spec.id]);
-      }
-    }
-    dependentsCache.set(s.specs, index);
-  }
-  return index.get(id) ?? [];
-}
-
-const slotKeysCache = new WeakMap<TaskSpec, readonly string[]>();
-
-/** The slot counters a task holds while in flight. Derived from its (immutable) spec and cached. */
-function slotKeys(s: ExecutionState, id: string): readonly string[] {
-  const spec = s.specs[id]!;
-  let keys = slotKeysCache.get(spec);
-  if (!keys) {
-    keys = spec.phase ? ["*", `phase:${spec.phase}`, `agent:${spec.agent}`] : ["*", `agent:${spec.agent}`];
-    slotKeysCache.set(spec, keys);
-  }
-  return keys;
+  /** Phases whose tasks changed (for `update_status`); "" for tasks without a phase. Made on first change. */
+  changed?: string[];
+  /**
+   * Set when the task records are shared with an earlier state (`reduce`): the tasks already
+   * copied in this transition, which may be changed. Absent: every task record is this state's
+   * own and is changed in place (`applyInPlace`).
+   */
+  copied?: Set<string>;
 }
 
 /** Every status at zero. */
@@ -79,25 +56,46 @@ export function countStatus(s: ExecutionState, from: TaskStatus | undefined, to:
 }
 
 /**
- * The one place a task's status changes: keeps the ready queue, the slot counters and the
- * status counts in step. Task objects are replaced, never edited, so a copied state never
- * shares a changed task.
+ * A task record of the draft that may be changed: the record itself in place mode, else a copy
+ * made on first change in this transition, so a state `reduce` was given never changes.
  */
-export function setTask(ctx: Ctx, id: string, status: TaskStatus, patch: Partial<TaskState> = {}): void {
+export function ownTask(ctx: Ctx, id: string): TaskState {
+  const t = ctx.s.tasks[id]!;
+  const copied = ctx.copied;
+  if (copied === undefined || copied.has(id)) return t;
+  const copy = Object.assign({}, t);
+  ctx.s.tasks[id] = copy;
+  copied.add(id);
+  return copy;
+}
+
+/**
+ * The one place a task's status changes: keeps the ready queue, the slot counters and the
+ * status counts in step.
+ */
+export function setTask(ctx: Ctx, id: string, status: TaskStatus, patch?: Partial<TaskState>): TaskState {
   const { s } = ctx;
-  const prev = s.tasks[id]!;
-  countStatus(s, prev.status, status);
-  if (prev.status === "ready" && status !== "ready") removeReady(s, id);
-  const wasInFlight = prev.status === "queued" || prev.status === "in_progress";
+  const t = ownTask(ctx, id);
+  const from = t.status;
+  countStatus(s, from, status);
+  if (from === "ready" && status !== "ready") removeReady(s, id);
+  const wasInFlight = from === "queued" || from === "in_progress";
   const isInFlight = status === "queued" || status === "in_progress";
   if (wasInFlight !== isInFlight) {
     for (const key of slotKeys(s, id)) s.inflight[key] = (s.inflight[key] ?? 0) + (isInFlight ? 1 : -1);
   }
-  // Object.assign, not `{ ...prev, ...patch, status }`: V8 builds a spread that gains new keys
-  // on a slow path, and this runs for every status change.
-  s.tasks[id] = Object.assign({}, prev, patch, { status });
-  if (status === "ready" && prev.status !== "ready") insertReady(s, id);
-  if (prev.status !== status) ctx.changed.add(s.specs[id]!.phase ?? "");
+  if (patch !== undefined) Object.assign(t, patch);
+  t.status = status;
+  if (status === "ready" && from !== "ready") insertReady(s, id);
+  if (from !== status) markChanged(ctx, s.specs[id]!.phase ?? "");
+  return t;
+}
+
+/** Records that a phase ("" for tasks without one, and delivery) changed in this transition. */
+export function markChanged(ctx: Ctx, phase: string): void {
+  const changed = ctx.changed;
+  if (changed === undefined) ctx.changed = [phase];
+  else if (!changed.includes(phase)) changed.push(phase);
 }
 
 /**
@@ -177,11 +175,17 @@ export function clearTimer(ctx: Ctx, id: string): void {
   ctx.effects.push({ type: "clear_timer", id });
 }
 
+/** Id of the timeout timer of a task attempt. */
+export function timeoutTimerId(s: ExecutionState, id: string, attempt: number): string {
+  return taskTimerIds(s, id, attempt).timeout;
+}
+
 /** Clears the retry and timeout timers of a task. */
 export function clearTaskTimers(ctx: Ctx, id: string): void {
-  const t = ctx.s.tasks[id]!;
-  clearTimer(ctx, `timeout:${id}:${t.attempt}`);
-  clearTimer(ctx, `retry:${id}:${t.attempt}`);
+  const timers = ctx.s.timers;
+  const ids = taskTimerIds(ctx.s, id, ctx.s.tasks[id]!.attempt);
+  if (timers[ids.timeout]) clearTimer(ctx, ids.timeout);
+  if (timers[ids.retry]) clearTimer(ctx, ids.retry);
 }
 
 export function isTerminal(status: TaskStatus): boolean {

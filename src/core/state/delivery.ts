@@ -1,5 +1,5 @@
 import type { Ctx } from "./context.ts";
-import { dependentsOf, promote, setTask } from "./context.ts";
+import { dependentsOf, markChanged, promote, setTask } from "./context.ts";
 import type { EventOf } from "./events.ts";
 import type { DeliveryState } from "./types.ts";
 
@@ -19,7 +19,7 @@ function delivery(ctx: Ctx): DeliveryState | undefined {
 
 function setDelivery(ctx: Ctx, patch: Partial<DeliveryState>): void {
   ctx.s.delivery = { ...ctx.s.delivery!, ...patch };
-  ctx.changed.add("");
+  markChanged(ctx, "");
 }
 
 /**
@@ -35,7 +35,7 @@ export function continueDelivery(ctx: Ctx): boolean {
   }
   s.delivery = { revisions: 0, deployments: {}, ...s.delivery, status: "opening_pr" };
   s.status = "delivering";
-  ctx.changed.add("");
+  markChanged(ctx, "");
   ctx.effects.push({ type: "deliver", step: "open_pr" });
   return true;
 }

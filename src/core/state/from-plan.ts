@@ -6,7 +6,7 @@ import type { DeliverySpec } from "./types.ts";
 type StartBody = Omit<EventOf<"execution_started">, "id" | "at">;
 
 /** Delivery settings with the revise phase resolved: `testing` if the plan has it, else the last phase that runs. */
-export function deliverySpec(plan: Plan, graph: TaskGraph): DeliverySpec {
+export function deliverySpec(plan: Plan, graph: Pick<TaskGraph, "phases">): DeliverySpec {
   const d = plan.delivery!;
   const running = graph.phases.filter((p) => p.skipped === undefined).map((p) => p.id);
   const revise = d.revise_phase ?? (running.includes("testing") ? "testing" : running.at(-1));
@@ -26,7 +26,7 @@ export function deliverySpec(plan: Plan, graph: TaskGraph): DeliverySpec {
  * overrides, per-agent limits. `plan` is optional for graphs given directly to the library API.
  */
 export function startEventOf(
-  graph: TaskGraph,
+  graph: Pick<TaskGraph, "tasks" | "phases">,
   policy: PolicyConfig,
   options: {
     execution: string;
@@ -45,16 +45,16 @@ export function startEventOf(
   return {
     type: "execution_started",
     execution: options.execution,
-    tasks: graph.tasks.map((t) => ({
-      id: t.id,
-      agent: t.agent,
-      needs: t.needs,
-      ...(t.phase ? { phase: t.phase } : {}),
-      ...(t.matrix ? { matrix: t.matrix } : {}),
-      ...(t.prompt !== undefined ? { prompt: t.prompt } : {}),
-      ...(t.params ? { params: t.params } : {}),
-      ...(t.estimate_ms !== undefined ? { estimate_ms: t.estimate_ms } : {}),
-    })),
+    tasks: graph.tasks.map((t) => {
+      // Key by key, without spreading optional keys: this runs for every task of a graph.
+      const task: StartBody["tasks"][number] = { id: t.id, agent: t.agent, needs: t.needs };
+      if (t.phase) task.phase = t.phase;
+      if (t.matrix) task.matrix = t.matrix;
+      if (t.prompt !== undefined) task.prompt = t.prompt;
+      if (t.params) task.params = t.params;
+      if (t.estimate_ms !== undefined) task.estimate_ms = t.estimate_ms;
+      return task;
+    }),
     phases: graph.phases.map((p) => {
       const config = phaseConfig.get(p.id)?.policy;
       return {

@@ -1,5 +1,5 @@
 import type { Ctx } from "./context.ts";
-import { clearTimer, promote, promoteDependents, setTask, startTimer } from "./context.ts";
+import { clearTimer, markChanged, promote, promoteDependents, setTask, startTimer } from "./context.ts";
 import type { GateState, PhaseSpec } from "./types.ts";
 
 export function phaseSpec(ctx: Ctx, phase: string): PhaseSpec | undefined {
@@ -12,7 +12,7 @@ function gateOf(ctx: Ctx, phase: string): GateState {
 
 function setGate(ctx: Ctx, phase: string, gate: GateState): void {
   ctx.s.phase_state[phase] = { ...ctx.s.phase_state[phase], gate };
-  ctx.changed.add(phase);
+  markChanged(ctx, phase);
 }
 
 /** Opens the phase's gate once all its tasks are under review (or skipped by a person). */

@@ -9,6 +9,7 @@ import {
   setTask,
   skipDependents,
   startTimer,
+  timeoutTimerId,
 } from "./context.ts";
 import { deliveryHandlers } from "./delivery.ts";
 import type { EventOf, ExecutionEvent } from "./events.ts";
@@ -72,16 +73,16 @@ const HANDLERS: Handlers = {
     if (why) return why;
     const t = ctx.s.tasks[e.task]!;
     if (t.status === "in_progress") return `task ${e.task} attempt ${e.attempt} already started`;
-    setTask(ctx, e.task, "in_progress", {
-      started_at: e.at,
-      first_started_at: t.first_started_at ?? e.at,
-      heartbeat_at: e.at,
-      ...(e.ref ? { ref: e.ref } : {}),
-    });
+    const first = t.first_started_at ?? e.at;
+    const started = setTask(ctx, e.task, "in_progress");
+    started.started_at = e.at;
+    started.first_started_at = first;
+    started.heartbeat_at = e.at;
+    if (e.ref) started.ref = e.ref;
     const limit = ctx.s.specs[e.task]!.timeout_ms;
     if (limit !== undefined) {
       startTimer(ctx, {
-        id: `timeout:${e.task}:${e.attempt}`,
+        id: timeoutTimerId(ctx.s, e.task, e.attempt),
         at: e.at + limit,
         kind: "task_timeout",
         task: e.task,

@@ -12,9 +12,11 @@ import type { ExecutionState } from "./types.ts";
 export interface Transition {
   state: ExecutionState;
   effects: Effect[];
+  /** Set when the event was applied before: nothing changed. */
+  duplicate?: true;
 }
 
-/** A copy whose containers may be changed without touching `state` (task objects are replaced, not edited). */
+/** A copy whose containers may be changed without touching `state` (task records are copied on change). */
 function draftOf(state: ExecutionState): ExecutionState {
   return {
     ...state,
@@ -39,10 +41,10 @@ function draftOf(state: ExecutionState): ExecutionState {
  * that does not fit the state changes nothing and yields one `rejected` effect. Never throws.
  */
 export function reduce(state: ExecutionState | undefined, event: ExecutionEvent): Transition {
-  if (state?.applied[event.id]) return { state, effects: [] };
+  if (state?.applied[event.id]) return { state, effects: [], duplicate: true };
   try {
     const draft = state ? draftOf(state) : undefined;
-    const result = applyInPlace(draft, event);
+    const result = transition(draft, event, true);
     if (result.effects.length === 1 && result.effects[0]!.type === "rejected" && state)
       return { state, effects: result.effects };
     return result;
@@ -60,25 +62,37 @@ export function replay(events: Iterable<ExecutionEvent>): ExecutionState | undef
 }
 
 /**
- * The same transition as `reduce`, changing `state` in place. For a host that owns its state and
- * keeps no earlier snapshot (the in-process runner): it avoids copying per event. A rejected
- * event leaves the state as it was, since handlers check before they change anything.
+ * The same transition as `reduce`, changing `state` (its task records included) in place. For a
+ * host that owns its state and keeps no earlier snapshot or task record (the in-process runner):
+ * it avoids copying per event. A rejected event leaves the state as it was, since handlers check
+ * before they change anything.
  */
 export function applyInPlace(state: ExecutionState | undefined, event: ExecutionEvent): Transition {
-  if (state?.applied[event.id]) return { state, effects: [] };
+  return transition(state, event, false);
+}
+
+/** Applies `event` to `state` in place; `shared`: its task records belong to another state too. */
+function transition(state: ExecutionState | undefined, event: ExecutionEvent, shared: boolean): Transition {
+  if (state?.applied[event.id]) return { state, effects: [], duplicate: true };
   if (!state) {
     if (event.type !== "execution_started") {
       throw new Error(`the first event must be execution_started, not ${event.type}`);
     }
     const fresh = initialState(event);
-    const ctx: Ctx = { s: fresh, at: event.at, effects: [], changed: new Set() };
+    const ctx: Ctx = { s: fresh, at: event.at, effects: [], changed: undefined, copied: undefined };
     for (const id of Object.keys(fresh.specs)) promote(ctx, id);
     const limit = fresh.policy.timeout.execution ?? DEFAULT_EXECUTION_TIMEOUT_MS;
     fresh.timers.execution = { id: "execution", at: event.at + limit, kind: "execution_timeout" };
     ctx.effects.push({ type: "start_timer", id: "execution", at: event.at + limit });
     return finish(ctx, event);
   }
-  const ctx: Ctx = { s: state, at: event.at, effects: [], changed: new Set() };
+  const ctx: Ctx = {
+    s: state,
+    at: event.at,
+    effects: [],
+    changed: undefined,
+    copied: shared ? new Set() : undefined,
+  };
   const rejected = handle(ctx, event);
   if (rejected !== undefined)
     return { state, effects: [{ type: "rejected", event: event.id, reason: rejected }] };
@@ -91,17 +105,14 @@ function finish(ctx: Ctx, event: ExecutionEvent): Transition {
   if (isFinal(ctx.s)) for (const id of Object.keys(ctx.s.timers)) clearTimer(ctx, id);
   ctx.s.applied[event.id] = true;
   ctx.s.seq += 1;
-  if (ctx.changed.size > 0) ctx.effects.push({ type: "update_status", phases: changedPhases(ctx.changed) });
+  if (ctx.changed) ctx.effects.push({ type: "update_status", phases: changedPhases(ctx.changed) });
   return { state: ctx.s, effects: ctx.effects };
 }
 
 /** The phases that changed, sorted; "" (tasks without a phase) left out. */
-function changedPhases(changed: Set<string>): string[] {
-  if (changed.size === 1) {
-    const [only] = changed;
-    return only ? [only] : [];
-  }
-  return [...changed].filter(Boolean).sort();
+function changedPhases(changed: string[]): string[] {
+  if (changed.length === 1) return changed[0] ? changed : [];
+  return changed.filter(Boolean).sort();
 }
 
 function isFinal(s: ExecutionState): boolean {

@@ -1,6 +1,6 @@
 import { DEFAULT_ESTIMATE_MS } from "../graph/validate-graph.ts";
 import { defaultPolicy, type PolicyConfig } from "../plan/schema.ts";
-import { criticalPathPriorities } from "../schedule/priority.ts";
+import { criticalPathPriorities, type PriorityInput } from "../schedule/priority.ts";
 import { emptyCounts } from "./context.ts";
 import type { EventOf } from "./events.ts";
 import type { ExecutionState, PhaseSpec, TaskSpec, TaskState } from "./types.ts";
@@ -21,34 +21,42 @@ export function buildSpecs(
   existing: Record<string, TaskSpec> = {},
 ): Record<string, TaskSpec> {
   const byPhase = new Map(phases.map((p) => [p.id, p]));
-  const all = [
-    ...Object.values(existing).map((t) => ({ id: t.id, needs: t.needs, estimate_ms: t.estimate_ms })),
-    ...inputs.map((t) => ({ id: t.id, needs: t.needs, estimate_ms: t.estimate_ms ?? DEFAULT_ESTIMATE_MS })),
-  ];
+  const before = Object.values(existing);
+  const all: PriorityInput[] = [];
+  for (const t of before) all.push({ id: t.id, needs: t.needs, estimate_ms: t.estimate_ms });
+  for (const t of inputs)
+    all.push({ id: t.id, needs: t.needs, estimate_ms: t.estimate_ms ?? DEFAULT_ESTIMATE_MS });
   const priorities = criticalPathPriorities(all);
   const specs: Record<string, TaskSpec> = {};
   let order = 0;
-  for (const t of Object.values(existing)) {
+  for (const t of before) {
     specs[t.id] = { ...t, priority: priorities.get(t.id) ?? t.priority };
     order = Math.max(order, t.order + 1);
   }
+  const policyTimeout = policy.timeout.task ?? DEFAULT_TASK_TIMEOUT_MS;
+  // Specs never change: those of one phase share one list of non-retryable error kinds.
+  const nonRetryable = new Map<string | undefined, string[]>();
   for (const t of inputs) {
     const phase = t.phase ? byPhase.get(t.phase) : undefined;
-    specs[t.id] = {
-      id: t.id,
-      agent: t.agent,
-      ...(t.phase ? { phase: t.phase } : {}),
-      needs: t.needs,
-      ...(t.matrix ? { matrix: t.matrix } : {}),
-      ...(t.prompt !== undefined ? { prompt: t.prompt } : {}),
-      ...(t.params ? { params: t.params } : {}),
-      estimate_ms: t.estimate_ms ?? DEFAULT_ESTIMATE_MS,
-      priority: priorities.get(t.id) ?? 0,
-      order: order++,
-      max_attempts: phase?.max_attempts ?? policy.retry.max_attempts,
-      non_retryable: [...policy.retry.non_retryable, ...(phase?.non_retryable ?? [])],
-      timeout_ms: phase?.timeout_ms ?? policy.timeout.task ?? DEFAULT_TASK_TIMEOUT_MS,
-    };
+    // Built key by key, in the order specs have always had, without spreading optional keys.
+    const spec = { id: t.id, agent: t.agent } as TaskSpec;
+    if (t.phase) spec.phase = t.phase;
+    spec.needs = t.needs;
+    if (t.matrix) spec.matrix = t.matrix;
+    if (t.prompt !== undefined) spec.prompt = t.prompt;
+    if (t.params) spec.params = t.params;
+    spec.estimate_ms = t.estimate_ms ?? DEFAULT_ESTIMATE_MS;
+    spec.priority = priorities.get(t.id) ?? 0;
+    spec.order = order++;
+    spec.max_attempts = phase?.max_attempts ?? policy.retry.max_attempts;
+    let kinds = nonRetryable.get(phase?.id);
+    if (!kinds) {
+      kinds = [...policy.retry.non_retryable, ...(phase?.non_retryable ?? [])];
+      nonRetryable.set(phase?.id, kinds);
+    }
+    spec.non_retryable = kinds;
+    spec.timeout_ms = phase?.timeout_ms ?? policyTimeout;
+    specs[t.id] = spec;
   }
   return specs;
 }

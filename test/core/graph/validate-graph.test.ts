@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { findCycles } from "../../../src/core/graph/find-cycles.ts";
 import type { TaskNode } from "../../../src/core/graph/types.ts";
-import { DEFAULT_ESTIMATE_MS, validateGraph } from "../../../src/core/graph/validate-graph.ts";
+import { DEFAULT_ESTIMATE_MS, graphProblems, validateGraph } from "../../../src/core/graph/validate-graph.ts";
 
 const node = (id: string, needs: string[] = [], estimate_ms?: number): TaskNode =>
   estimate_ms === undefined ? { id, agent: "a", needs } : { id, agent: "a", needs, estimate_ms };
@@ -40,6 +40,19 @@ describe("validateGraph", () => {
       ["tasks[2]", 'duplicate task id "a" (also tasks[0])'],
       ["tasks[1].needs[1]", 'needs unknown task "c"'],
     ]);
+  });
+
+  it("graphProblems reports what validateGraph reports, and nothing for a valid graph", () => {
+    const cases: TaskNode[][] = [
+      [node("a"), node("b", ["a"]), node("c", ["a", "b"])],
+      [node("a"), node("a"), node("b", ["zz"])],
+      [node("a", ["c"]), node("b", ["a"]), node("c", ["b"]), node("d", ["d"])],
+      [],
+    ];
+    for (const tasks of cases) {
+      const full = validateGraph(tasks);
+      expect(graphProblems(tasks)).toEqual(full.ok ? [] : full.problems);
+    }
   });
 
   it("names each cycle in order", () => {

@@ -1,0 +1,49 @@
+import { describe, expect, it } from "vitest";
+import { defaultPolicy } from "../../src/core/plan/schema.ts";
+import type { ExecutionEvent } from "../../src/core/state/index.ts";
+import { Engine } from "../../src/engine/engine.ts";
+import { seededRandom } from "../../src/engine/seeded-random.ts";
+import { VirtualClock } from "../../src/engine/virtual-clock.ts";
+
+function engine(mode: "copy" | "in-place") {
+  const stored: string[] = [];
+  const started: string[] = [];
+  const e = new Engine({
+    clock: new VirtualClock(),
+    random: seededRandom(3),
+    mode,
+    runner: { start: (task) => started.push(`${task.id}#${task.attempt}`), cancel: () => {} },
+    store: { append: (event: ExecutionEvent) => stored.push(`${event.id}:${event.type}`) },
+  });
+  return { e, stored, started };
+}
+
+describe("Engine", () => {
+  for (const mode of ["copy", "in-place"] as const) {
+    it(`applies and stores an event id once (${mode})`, () => {
+      const { e, stored, started } = engine(mode);
+      e.send({
+        id: "start",
+        type: "execution_started",
+        execution: "x",
+        tasks: [{ id: "a", agent: "w", needs: [] }],
+        phases: [],
+        policy: defaultPolicy(),
+        agent_limits: {},
+        seed: 1,
+        context: {},
+        meta: {},
+      });
+      e.send({ id: "s1", type: "task_started", task: "a", attempt: 1 });
+      e.send({ id: "s1", type: "task_started", task: "a", attempt: 1 });
+      e.send({ id: "start", type: "cancel_requested" });
+      expect(stored).toEqual(["start:execution_started", "s1:task_started"]);
+      expect(started).toEqual(["a#1"]);
+      expect(e.state?.seq).toBe(2);
+      expect(e.state?.tasks.a?.status).toBe("in_progress");
+      e.send({ type: "task_succeeded", task: "a", attempt: 1, artifacts: [] });
+      expect(e.state?.status).toBe("succeeded");
+      expect(stored).toHaveLength(3);
+    });
+  }
+});
