@@ -79,14 +79,21 @@ export class TimerQueue {
     const now = this.#clock.now();
     const due: Entry[] = [];
     for (let top = this.#top(); top && top.at <= now; top = this.#top()) due.push(this.#pop()!);
-    // Each fires unless an earlier one in this turn cleared or replaced it.
-    for (const entry of due) {
-      if (this.#live.get(entry.id) !== entry) continue;
-      this.#live.delete(entry.id);
-      this.#fire(entry.id);
+    // Each fires unless an earlier one in this turn cleared or replaced it. Should a callback
+    // throw, the ones not yet fired go back in the heap and the clock timer is set again.
+    let fired = 0;
+    try {
+      for (const entry of due) {
+        fired++;
+        if (this.#live.get(entry.id) !== entry) continue;
+        this.#live.delete(entry.id);
+        this.#fire(entry.id);
+      }
+    } finally {
+      for (const entry of due.slice(fired)) this.#push(entry);
+      const next = this.#top();
+      if (next && next.at < this.#armedAt) this.#arm(next.at);
     }
-    const next = this.#top();
-    if (next && next.at < this.#armedAt) this.#arm(next.at);
   }
 
   /** The earliest live entry, dropping cleared ones above it. */

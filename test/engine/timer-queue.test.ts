@@ -100,6 +100,35 @@ describe("TimerQueue", () => {
     expect(fired).toEqual(["a@10", "c@10", "d@10", "late@10"]);
   });
 
+  it("keeps the deadlines a throwing callback did not reach, and sets the clock timer again", () => {
+    let now = 0;
+    let armed: (() => void) | undefined;
+    const clock = {
+      now: () => now,
+      setTimeout: (fn: () => void) => {
+        armed = fn;
+        return 1;
+      },
+      clearTimeout: () => {
+        armed = undefined;
+      },
+    };
+    const fired: string[] = [];
+    const queue = new TimerQueue(clock, (id) => {
+      fired.push(id);
+      if (id === "a") throw new Error("boom");
+    });
+    queue.set("a", 10);
+    queue.set("b", 10);
+    now = 10;
+    const fire = armed!;
+    armed = undefined;
+    expect(fire).toThrow("boom");
+    expect(armed).toBeDefined();
+    armed!();
+    expect(fired).toEqual(["a", "b"]);
+  });
+
   it("re-arms when the clock fires before the deadline (a capped or early timer)", async () => {
     const clock = new VirtualClock();
     const fired: string[] = [];
