@@ -20,6 +20,33 @@ phases:
 `;
 
 const gh = useGitHubMock();
+const REPOSITORY = { name: "Hello-World", owner: { login: "Codertocat" } };
+
+/** The app loaded on a fresh Probot, over a served repository (with `files`) and issue side. */
+async function appOn(files: Record<string, string>, options: Parameters<typeof orchestrateApp>[0] = {}) {
+  mockInstallationTokens(gh);
+  const repo = fakeRepo(gh, { owner: "Codertocat", repo: "Hello-World", files });
+  const side = fakeIssueSide(gh);
+  const { app, host } = orchestrateApp({ tickMs: 0, ...options });
+  const probot = testProbot();
+  await probot.load(app);
+  /** Delivers a webhook and waits until the work it queued is done. */
+  const receive = async (name: Parameters<typeof webhookEvent>[0], payload: object) => {
+    await probot.receive(webhookEvent(name, payload));
+    await host().queue.idle();
+  };
+  return { repo, side, receive };
+}
+
+/** `issues.labeled` with the starting label, for issue `number` (with `patch` applied). */
+function labeledIssue(number: number, patch: Record<string, unknown> = {}) {
+  return withPatch(examplePayload("issues", "labeled"), {
+    label: { name: "orchestrate" },
+    issue: { number },
+    repository: REPOSITORY,
+    ...patch,
+  });
+}
 
 describe("GitHub App: a labeled issue becomes an execution", () => {
   it("runs a 3-phase plan with a 2-module parallel phase from label to completion", async () => {
@@ -47,7 +74,7 @@ describe("GitHub App: a labeled issue becomes an execution", () => {
         title: "Signup system",
         body: "Project: signup\nRequirements: OAuth + 2FA\nStack: FastAPI + React",
       },
-      repository: { name: "Hello-World", owner: { login: "Codertocat" } },
+      repository: REPOSITORY,
     });
     await probot.receive(webhookEvent("issues", labeled));
     await host().queue.idle();
@@ -87,7 +114,7 @@ describe("GitHub App: a labeled issue becomes an execution", () => {
         action: "orchestrate-result",
         branch: "main",
         client_payload: { issue: 7, task, attempt, sha: commit.sha },
-        repository: { name: "Hello-World", owner: { login: "Codertocat" } },
+        repository: REPOSITORY,
       } as never);
       await probot.receive(webhookEvent("repository_dispatch", dispatch));
     };
@@ -154,24 +181,8 @@ describe("GitHub App: a labeled issue becomes an execution", () => {
   });
 
   it("a labeler without write permission gets one reply and nothing starts", async () => {
-    mockInstallationTokens(gh);
-    const repo = fakeRepo(gh, {
-      owner: "Codertocat",
-      repo: "Hello-World",
-      files: { ".github/orchestrate.yml": PLAN },
-    });
-    const side = fakeIssueSide(gh);
-    const { app, host } = orchestrateApp({ tickMs: 0 });
-    const probot = testProbot();
-    await probot.load(app);
-    const labeled = withPatch(examplePayload("issues", "labeled"), {
-      label: { name: "orchestrate" },
-      sender: { login: "reader" },
-      issue: { number: 8 },
-      repository: { name: "Hello-World", owner: { login: "Codertocat" } },
-    });
-    await probot.receive(webhookEvent("issues", labeled));
-    await host().queue.idle();
+    const { repo, side, receive } = await appOn({ ".github/orchestrate.yml": PLAN });
+    await receive("issues", labeledIssue(8, { sender: { login: "reader" } }));
     expect(side.comments).toHaveLength(1);
     expect(side.comments[0]!.body).toContain("only people with write access");
     expect(repo.git.head("orchestrate-state")).toBeUndefined();
@@ -179,26 +190,11 @@ describe("GitHub App: a labeled issue becomes an execution", () => {
   });
 
   it("an invalid plan gets one comment listing every problem with its line, and no execution", async () => {
-    mockInstallationTokens(gh);
-    const repo = fakeRepo(gh, {
-      owner: "Codertocat",
-      repo: "Hello-World",
-      files: {
-        ".github/orchestrate.yml":
-          "version: 1\npolicy: { max_concurency: 2 }\nphases: [{ id: a, agents: [ghost] }]\n",
-      },
+    const { repo, side, receive } = await appOn({
+      ".github/orchestrate.yml":
+        "version: 1\npolicy: { max_concurency: 2 }\nphases: [{ id: a, agents: [ghost] }]\n",
     });
-    const side = fakeIssueSide(gh);
-    const { app, host } = orchestrateApp({ tickMs: 0 });
-    const probot = testProbot();
-    await probot.load(app);
-    const labeled = withPatch(examplePayload("issues", "labeled"), {
-      label: { name: "orchestrate" },
-      issue: { number: 9 },
-      repository: { name: "Hello-World", owner: { login: "Codertocat" } },
-    });
-    await probot.receive(webhookEvent("issues", labeled));
-    await host().queue.idle();
+    await receive("issues", labeledIssue(9));
     expect(side.comments).toHaveLength(1);
     expect(side.comments[0]!.body).toContain(".github/orchestrate.yml:2:11: policy.max_concurency");
     expect(side.comments[0]!.body).toContain(
@@ -222,7 +218,7 @@ describe("GitHub App: a labeled issue becomes an execution", () => {
       withPatch(examplePayload("issues", "labeled"), {
         label: { name: "orchestrate" },
         issue: { number: issue },
-        repository: { name: "Hello-World", owner: { login: "Codertocat" } },
+        repository: REPOSITORY,
       });
     await probot.receive(webhookEvent("issues", labeled(7)));
     await first.host().queue.idle();
@@ -265,7 +261,7 @@ describe("app start", () => {
     const labeled = withPatch(examplePayload("issues", "labeled"), {
       label: { name: "orchestrate" },
       issue: { number: 7 },
-      repository: { name: "Hello-World", owner: { login: "Codertocat" } },
+      repository: REPOSITORY,
     });
     await probot.receive(webhookEvent("issues", labeled));
     await first.host().queue.idle();
@@ -301,29 +297,16 @@ describe("app start", () => {
     expect(state.tasks["design/architect"].status).toBe("succeeded");
     expect(side.dispatches.some((d) => d.tasks!.includes("build/dev@api"))).toBe(true);
   });
+
   it("edits a check run over REST when the batched GraphQL update of it is refused", async () => {
-    mockInstallationTokens(gh);
-    const repo = fakeRepo(gh, {
-      owner: "Codertocat",
-      repo: "Hello-World",
-      files: { ".github/orchestrate.yml": PLAN },
-    });
-    const side = fakeIssueSide(gh);
-    const { app, host } = orchestrateApp({
-      clock: new VirtualClock(Date.parse("2026-11-22T00:00:00Z")),
-      random: seededRandom(1),
-      tickMs: 0,
-      workflow: "orchestrate-agents.yml",
-    });
-    const probot = testProbot();
-    await probot.load(app);
-    const labeled = withPatch(examplePayload("issues", "labeled"), {
-      label: { name: "orchestrate" },
-      issue: { number: 7, title: "Signup", body: "Project: signup" },
-      repository: { name: "Hello-World", owner: { login: "Codertocat" } },
-    });
-    await probot.receive(webhookEvent("issues", labeled));
-    await host().queue.idle();
+    const { repo, side, receive } = await appOn(
+      { ".github/orchestrate.yml": PLAN },
+      { random: seededRandom(1) },
+    );
+    await receive(
+      "issues",
+      labeledIssue(7, { issue: { number: 7, title: "Signup", body: "Project: signup" } }),
+    );
     // GitHub refuses every check run field of the batch; the dashboard field goes through.
     gh.onGraphQLField("updateCheckRun", () => {
       throw new Error("Something went wrong while executing your query.");
@@ -339,18 +322,15 @@ describe("app start", () => {
       }),
     }).sha;
     const before = gh.requests.length;
-    await probot.receive(
-      webhookEvent(
-        "repository_dispatch",
-        withPatch(examplePayload("repository_dispatch"), {
-          action: "orchestrate-result",
-          branch: "main",
-          client_payload: { issue: 7, task, attempt: 1, sha },
-          repository: { name: "Hello-World", owner: { login: "Codertocat" } },
-        } as never),
-      ),
+    await receive(
+      "repository_dispatch",
+      withPatch(examplePayload("repository_dispatch"), {
+        action: "orchestrate-result",
+        branch: "main",
+        client_payload: { issue: 7, task, attempt: 1, sha },
+        repository: REPOSITORY,
+      } as never),
     );
-    await host().queue.idle();
     const routes = gh.requests.slice(before).map((r) => r.route);
     expect(routes.filter((r) => r === "POST /graphql updateIssueComment")).toHaveLength(1);
     expect(routes.filter((r) => r === "PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}")).toHaveLength(
