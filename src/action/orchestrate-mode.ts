@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import { botList } from "../github/commands.ts";
 import { githubPorts } from "../github/index.ts";
 import { GitHubOrchestrator, type Trigger } from "../github/orchestrator.ts";
 import type { ExecutionRef } from "../github/ports.ts";
@@ -65,10 +66,7 @@ export async function runOrchestrateMode(ctx: ModeContext): Promise<number> {
     workflow: inputs.workflow,
     commands: {
       appSlug: "github-actions",
-      allowBots: inputs.allowBots
-        .split(/[\s,]+/)
-        .map((b) => b.trim())
-        .filter(Boolean),
+      allowBots: botList(inputs.allowBots),
     },
     log: (message, extra) => io.info(ctx.scrub(`${message}${extra ? ` ${JSON.stringify(extra)}` : ""}`)),
   });

@@ -1,5 +1,6 @@
 import { createServer, type Server } from "node:http";
 import { createNodeMiddleware, createProbot, ProbotOctokit } from "probot";
+import { botList } from "../github/commands.ts";
 import { DO_NOT_RETRY, requestGuardrails } from "../github/octokit.ts";
 import { orchestrateApp } from "./app.ts";
 import type { AppOptions } from "./host.ts";
@@ -18,10 +19,7 @@ export const AppOctokit = ProbotOctokit.plugin(requestGuardrails).defaults(
 /** Reads the app's own settings from the environment (Probot reads APP_ID, PRIVATE_KEY, …). */
 export function appOptionsFromEnv(env: NodeJS.ProcessEnv): AppOptions {
   const tick = env.ORCHESTRATE_TICK_MINUTES === undefined ? undefined : Number(env.ORCHESTRATE_TICK_MINUTES);
-  const bots = (env.ORCHESTRATE_ALLOW_BOTS ?? "")
-    .split(/[\s,]+/)
-    .map((b) => b.trim())
-    .filter(Boolean);
+  const bots = botList(env.ORCHESTRATE_ALLOW_BOTS);
   return {
     ...(env.ORCHESTRATE_LABEL ? { label: env.ORCHESTRATE_LABEL } : {}),
     ...(env.ORCHESTRATE_WORKFLOW ? { workflow: env.ORCHESTRATE_WORKFLOW } : {}),

@@ -100,6 +100,11 @@ export async function commandOutcome(
   }
 }
 
+/** Bot logins from a setting: separated by commas, spaces or lines (`renovate[bot], dependabot`). */
+export function botList(text: string | undefined): string[] {
+  return (text ?? "").split(/[\s,]+/).filter(Boolean);
+}
+
 /** True for a sender whose commands are not heard: this app, and bots not allow-listed. */
 export function ignoredSender(user: string, userType: string, options: CommandOptions): boolean {
   const login = user.toLowerCase();
