@@ -57,6 +57,8 @@ export class StateStore implements ExecutionStateStore {
   readonly #cache: LruCache<string, CommitEntry>;
   readonly #inlineLimit: number;
   readonly #graphql: boolean;
+  /** The branch head at which `load` last found an issue without an execution (null: no branch). */
+  readonly #absentAt = new Map<string, string | null>();
 
   constructor(client: GitHubClient, options: StateStoreOptions = {}) {
     this.#client = client;
@@ -67,7 +69,10 @@ export class StateStore implements ExecutionStateStore {
 
   async load(ref: ExecutionRef, known?: { head: string | null }): Promise<StoredExecution | undefined> {
     const head = known ? (known.head ?? undefined) : await this.#head(ref);
-    if (head === undefined) return undefined;
+    if (head === undefined) {
+      this.#absentAt.set(issueKey(ref), null);
+      return undefined;
+    }
     const key = cacheKey(ref, head);
     const entry: CommitEntry = this.#cache.get(key) ?? { issues: new Map() };
     let files = entry.issues.get(ref.issue);
@@ -76,7 +81,10 @@ export class StateStore implements ExecutionStateStore {
       entry.issues.set(ref.issue, files);
       this.#cache.set(key, entry);
     }
-    if (files === null) return undefined;
+    if (files === null) {
+      this.#absentAt.set(issueKey(ref), head);
+      return undefined;
+    }
     return { state: structuredClone(files.state), events: structuredClone(files.events), version: head };
   }
 
@@ -84,7 +92,9 @@ export class StateStore implements ExecutionStateStore {
     ref: ExecutionRef,
     update: { state: ExecutionState; newEvents: ExecutionEvent[]; version: string | undefined },
   ): Promise<string> {
-    const { version } = update;
+    // A new execution on an existing branch is committed on the head at which it was found
+    // missing (compare-and-swap on that head); without a branch, the first commit creates it.
+    const version = update.version ?? (await this.#headWithout(ref));
     const paths = executionPaths(ref.issue);
     const base = version === undefined ? undefined : this.#cache.get(cacheKey(ref, version));
     const baseTree = version === undefined ? undefined : base?.tree;
@@ -119,6 +129,25 @@ export class StateStore implements ExecutionStateStore {
     });
     this.#cache.set(cacheKey(ref, sha), { tree, issues });
     return sha;
+  }
+
+  /**
+   * For a new execution: the state branch head it is to be committed on (undefined: no branch).
+   * ConflictError when the execution exists there (another writer created it meanwhile).
+   */
+  async #headWithout(ref: ExecutionRef): Promise<string | undefined> {
+    const found = this.#absentAt.get(issueKey(ref));
+    this.#absentAt.delete(issueKey(ref));
+    // No branch at the load: creating it fails with ConflictError if another writer made it since.
+    if (found === null) return undefined;
+    const head = found ?? (await this.#head(ref));
+    if (head === undefined) return undefined;
+    const cached = this.#cache.get(cacheKey(ref, head))?.issues.get(ref.issue);
+    const files = cached !== undefined ? cached : await this.#readIssue(ref, head);
+    if (files !== null) {
+      throw new ConflictError(`${ref.owner}/${ref.repo}#${ref.issue}: the execution was created meanwhile`);
+    }
+    return head;
   }
 
   /** Forgets every cached commit (the next load reads the files again). */
@@ -377,6 +406,10 @@ const COMMIT_ON_BRANCH =
 /** GitHub's answer when `expectedHeadOid` is no longer the branch head, or the branch is gone. */
 const STALE_HEAD =
   /expectedHeadOid|expected branch to point to|but it did not|STALE_DATA|does not exist|could not resolve to a ref/i;
+
+function issueKey(ref: ExecutionRef): string {
+  return `${ref.owner}/${ref.repo}#${ref.issue}`.toLowerCase();
+}
 
 function cacheKey(repo: RepoRef, sha: string): string {
   return `${repo.owner}/${repo.repo}@${sha}`.toLowerCase();

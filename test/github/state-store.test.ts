@@ -153,10 +153,11 @@ describe("StateStore.load", () => {
 });
 
 describe("StateStore.save", () => {
-  it("creates the branch with an orphan commit for the first execution (3 requests)", async () => {
+  it("creates the branch with an orphan commit for the first execution (3 requests after a load)", async () => {
     const { git } = fakeRepo(gh);
     const x = startExecution();
     const store = new StateStore(createTestOctokit());
+    expect(await store.load(ref)).toBeUndefined();
     const { result: sha, counts } = await counted(() =>
       store.save(ref, { state: x.state, newEvents: x.events, version: undefined }),
     );
@@ -180,18 +181,59 @@ describe("StateStore.save", () => {
     expect(back.result).toEqual({ state: x.state, events: x.events, version: sha });
   });
 
-  it("fails with ConflictError when the branch was created meanwhile", async () => {
-    seeded();
+  it("adds a new execution beside others: one GraphQL commit on the head where load found it missing", async () => {
+    const { git } = seeded();
+    const head = git.head(STATE_BRANCH)!;
+    const other = { ...ref, issue: 13 };
     const x = startExecution(13);
-    const save = new StateStore(createTestOctokit()).save(
-      { ...ref, issue: 13 },
-      {
-        state: x.state,
-        newEvents: x.events,
-        version: undefined,
-      },
+    const store = new StateStore(createTestOctokit());
+    expect(await store.load(other)).toBeUndefined();
+    const { result: sha, counts } = await counted(() =>
+      store.save(other, { state: x.state, newEvents: x.events, version: undefined }),
     );
-    await expect(save).rejects.toBeInstanceOf(ConflictError);
+    expect(counts).toEqual({ [COMMIT_ON_BRANCH]: 1 });
+    const input = (gh.requests.at(-1)!.body as { variables: { input: Record<string, unknown> } }).variables
+      .input;
+    expect(input).toMatchObject({ expectedHeadOid: head });
+    expect(git.commits.get(sha)!.parents).toEqual([head]);
+    expect(JSON.parse(git.readFile(sha, "executions/13/state.json")!)).toEqual(x.state);
+    expect(git.readFile(sha, STATE)).toBe(git.readFile(head, STATE));
+    expect((await store.load(other))?.version).toBe(sha);
+  });
+
+  it("a new execution: ConflictError when the branch moved since it was found missing, or when it exists", async () => {
+    const { git } = seeded();
+    const other = { ...ref, issue: 13 };
+    const x = startExecution(13);
+    const store = new StateStore(createTestOctokit());
+    expect(await store.load(other)).toBeUndefined();
+    // Another process starts the same execution in between.
+    git.commitFiles(STATE_BRANCH, {
+      "executions/13/state.json": `${JSON.stringify(x.state)}\n`,
+      "executions/13/events.jsonl": x.events.map((e) => `${JSON.stringify(e)}\n`).join(""),
+    });
+    const save = () => store.save(other, { state: x.state, newEvents: x.events, version: undefined });
+    await expect(save()).rejects.toBeInstanceOf(ConflictError);
+    // Saved without a load before it: the execution is found at the head, and nothing is written.
+    const head = git.head(STATE_BRANCH);
+    await expect(save()).rejects.toThrow(/o\/r#13: the execution was created meanwhile/);
+    expect(git.head(STATE_BRANCH)).toBe(head);
+  });
+
+  it("a first execution whose branch was created meanwhile: ConflictError, then committed on that branch", async () => {
+    const { git } = fakeRepo(gh);
+    const x = startExecution();
+    const store = new StateStore(createTestOctokit());
+    expect(await store.load(ref)).toBeUndefined();
+    const created = git.commitFiles(STATE_BRANCH, { "executions/7/state.json": "{}" }).sha;
+    const save = () => store.save(ref, { state: x.state, newEvents: x.events, version: undefined });
+    await expect(save()).rejects.toThrow(/branch was created meanwhile/);
+    // Reloaded (as the orchestrator does on a conflict), the save lands on the new branch.
+    expect(await store.load(ref)).toBeUndefined();
+    const sha = await save();
+    expect(git.commits.get(sha)!.parents).toEqual([created]);
+    expect(git.readFile(sha, "executions/7/state.json")).toBe("{}");
+    expect(JSON.parse(git.readFile(sha, STATE)!)).toEqual(x.state);
   });
 
   it("appends to the log in one GraphQL commit whose expected head is the version (1 request after a load)", async () => {
