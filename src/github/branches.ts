@@ -101,6 +101,19 @@ export class Branches implements BranchesPort {
     }
   }
 
+  async changedFiles(ref: RepoRef, base: string, head: string): Promise<string[]> {
+    try {
+      const { data } = await this.#client.rest.repos.compareCommitsWithBasehead({
+        owner: ref.owner,
+        repo: ref.repo,
+        basehead: `${base}...${head}`,
+      });
+      return (data.files ?? []).map((f) => f.filename);
+    } catch (error) {
+      throw failure(`compare ${base}...${head} in ${ref.owner}/${ref.repo}`, error, "contents: read");
+    }
+  }
+
   async defaultBranch(ref: RepoRef): Promise<{ name: string; sha: string }> {
     let name: string;
     try {

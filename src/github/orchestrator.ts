@@ -30,7 +30,16 @@ import { executionId, prepareExecution } from "./start-execution.ts";
 interface FanIn {
   head?: string;
   commits: Map<string, { sha: string; parents: string[] }>;
+  /** Fan-in outcomes by `task#attempt`, so a save retried after a conflict does not merge again. */
+  joined: Map<string, Joined>;
 }
+
+/** How a succeeded attempt's work joined the working branch. */
+type Joined =
+  | { merged: true; sha: string }
+  | { merged: false; conflict: { tasks: string[]; files: string[] } }
+  /** Already there (the merges API answered 204). */
+  | { merged: false; conflict?: undefined };
 
 /** Something that happened on GitHub for one execution. */
 export type Trigger =
@@ -58,11 +67,11 @@ export interface OrchestratorOptions {
 const MAX_CONFLICT_RETRIES = 6;
 
 /**
- * Follow-ups that only record what happened (a dispatch was sent, task work was merged): they
- * change no decision, so they are written with the execution's next commit. Lost in a crash, they
- * cost only their audit line; the dispatch or merge itself is not repeated.
+ * Follow-ups that only record what happened (a dispatch was sent): they change no decision, so
+ * they are written with the execution's next commit. Lost in a crash, they cost only their audit
+ * line; the dispatch itself is not repeated. (Merges are recorded with the result they join.)
  */
-const RECORD_ONLY = new Set(["task_dispatched", "merge_succeeded"]);
+const RECORD_ONLY = new Set(["task_dispatched"]);
 const MAX_ROUNDS = 4;
 
 /**
@@ -88,7 +97,7 @@ export class GitHubOrchestrator {
     // The result records the triggers name, their commits' parents, and the heads of the state
     // and working branches: one read for all.
     const prefetched = new Map<string, string | undefined>();
-    const fanIn: FanIn = { commits: new Map() };
+    const fanIn: FanIn = { commits: new Map(), joined: new Map() };
     try {
       const results = triggers.flatMap((t) => (t.kind === "result" ? [t.result] : []));
       let known: { head: string | null } | undefined;
@@ -151,11 +160,11 @@ export class GitHubOrchestrator {
       // Records that change no decision ride along with the next commit instead of making their own.
       const records = this.#records.get(key) ?? [];
       this.#records.delete(key);
-      const result = await this.#commit(ref, [...records, ...pending]);
+      const result = await this.#commit(ref, [...records, ...pending], fanIn);
       if (!result) break;
       if (created && round === 0) this.#startedAt.set(key, result.state.seq);
       state = result.state;
-      const follow = await this.#carryOut(ref, result.state, result.effects, result.applied, fanIn);
+      const follow = await this.#carryOut(ref, result.state, result.effects, result.applied);
       pending = follow.filter((e) => !RECORD_ONLY.has(e.type));
       const later = follow.filter((e) => RECORD_ONLY.has(e.type));
       if (later.length > 0) this.#records.set(key, later);
@@ -165,7 +174,7 @@ export class GitHubOrchestrator {
     if (state?.finished_at !== undefined && this.#records.has(key)) {
       const records = this.#records.get(key)!;
       this.#records.delete(key);
-      state = (await this.#commit(ref, records))?.state ?? state;
+      state = (await this.#commit(ref, records, fanIn))?.state ?? state;
     }
     return state;
   }
@@ -299,10 +308,16 @@ export class GitHubOrchestrator {
     return out;
   }
 
-  /** Applies events (plus due timers) and saves them; on a conflict reloads and applies again. */
+  /**
+   * Applies events (plus due timers) and saves them; on a conflict reloads and applies again.
+   * The work of each attempt that succeeds joins the working branch first (fan-in), so its merge
+   * is recorded in the same commit, and a conflict blocks the task before anything that needs its
+   * work is dispatched.
+   */
   async #commit(
     ref: ExecutionRef,
     events: readonly NewEvent[],
+    fanIn: FanIn,
   ): Promise<{ state: ExecutionState; effects: Effect[]; applied: ExecutionEvent[] } | undefined> {
     for (let attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
       const stored = attempt === 0 && this.#fresh ? this.#fresh : await this.#ports.store.load(ref);
@@ -322,13 +337,29 @@ export class GitHubOrchestrator {
               }),
             )
         : [];
-      for (const input of [...events, ...due]) {
-        const event = EventSchema.parse({
+      const queue: NewEvent[] = [...events, ...due];
+      for (let i = 0; i < queue.length; i++) {
+        const input = queue[i]!;
+        let event = EventSchema.parse({
           ...input,
           id: input.id ?? this.#newId(ref),
           at: input.at ?? now,
         }) as ExecutionEvent;
-        const out = reduce(state, event);
+        let out = reduce(state, event);
+        if (event.type === "task_succeeded" && !event.conflict && out.state !== state) {
+          const joined = await this.#join(ref, state!, event.task, event.attempt, fanIn);
+          if (joined.merged) {
+            queue.splice(i + 1, 0, {
+              id: `merge:${event.task}:${event.attempt}`,
+              type: "merge_succeeded",
+              tasks: [event.task],
+              sha: joined.sha,
+            });
+          } else if (joined.conflict) {
+            event = { ...event, conflict: joined.conflict };
+            out = reduce(state, event);
+          }
+        }
         const refused = out.effects.find((e) => e.type === "rejected");
         if (refused) {
           this.#o.log?.("event refused", {
@@ -367,50 +398,90 @@ export class GitHubOrchestrator {
     return `${key}:${this.#o.clock.now().toString(36)}:${Math.floor(this.#o.random() * 2 ** 32).toString(36)}:${n}`;
   }
 
-  /** Carries out effects; returns follow-up events (dispatch confirmations, merge results). */
+  /**
+   * Brings a succeeded attempt's work into the working branch: a task commit made on the branch's
+   * current head is fast-forwarded to (no merge commit); others merge with the merges API. On a
+   * conflict, names the files both sides changed and the tasks whose work joined the branch since
+   * the attempt started from it (their result records are among those files).
+   */
+  async #join(
+    ref: ExecutionRef,
+    state: ExecutionState,
+    task: string,
+    attempt: number,
+    fanIn: FanIn,
+  ): Promise<Joined> {
+    const key = `${task}#${attempt}`;
+    const known = fanIn.joined.get(key);
+    if (known) return known;
+    const commit = fanIn.commits.get(key);
+    const working = workingBranch(ref.issue);
+    let joined: Joined | undefined;
+    if (commit && fanIn.head && commit.parents[0] === fanIn.head) {
+      if (await this.#ports.branches.fastForward(ref, working, commit.sha))
+        joined = { merged: true, sha: commit.sha };
+    }
+    if (!joined) {
+      const branch = taskBranch(ref.issue, task);
+      const merged = await this.#ports.branches.merge(
+        ref,
+        working,
+        branch,
+        `Merge ${task} (attempt ${attempt})`,
+      );
+      if (merged.merged) joined = merged;
+      else if (merged.conflict)
+        joined = { merged: false, conflict: await this.#conflictOf(ref, state, task, commit?.sha ?? branch) };
+      else joined = { merged: false };
+    }
+    // Known only while this process moved the branch itself; otherwise merge from now on.
+    if (joined.merged) fanIn.head = joined.sha;
+    else if (!joined.conflict) fanIn.head = undefined;
+    fanIn.joined.set(key, joined);
+    return joined;
+  }
+
+  /** The files a conflicting task and the working branch both changed, and whose work that was. */
+  async #conflictOf(
+    ref: ExecutionRef,
+    state: ExecutionState,
+    task: string,
+    head: string,
+  ): Promise<{ tasks: string[]; files: string[] }> {
+    const working = workingBranch(ref.issue);
+    try {
+      const [theirs, ours] = await Promise.all([
+        this.#ports.branches.changedFiles(ref, working, head),
+        this.#ports.branches.changedFiles(ref, head, working),
+      ]);
+      const byRecord = new Map(Object.keys(state.tasks).map((id) => [resultPath(id), id]));
+      const mine = new Set(theirs.filter((f) => !byRecord.has(f)));
+      return {
+        tasks: ours.flatMap((f) => {
+          const other = byRecord.get(f);
+          return other !== undefined && other !== task ? [other] : [];
+        }),
+        files: ours.filter((f) => mine.has(f)),
+      };
+    } catch (error) {
+      // The conflict itself is known; only its details are missing.
+      this.#o.log?.("could not name the files of a merge conflict", {
+        execution: executionId(ref),
+        task,
+        error: error instanceof Error ? error.message : String(error),
+      });
+      return { tasks: [], files: [] };
+    }
+  }
+
+  /** Carries out effects; returns follow-up events (dispatch confirmations, delivery steps). */
   async #carryOut(
     ref: ExecutionRef,
     state: ExecutionState,
     effects: readonly Effect[],
     applied: readonly ExecutionEvent[],
-    fanIn: FanIn,
   ): Promise<NewEvent[]> {
     const follow: NewEvent[] = [];
-    // Work of tasks that just succeeded joins the working branch (fan-in) before anything that
-    // depends on it is dispatched, so dependent jobs check out their inputs. A task commit made
-    // on the working branch's current head is fast-forwarded to (no merge commit); others merge.
-    for (const event of applied) {
-      if (event.type !== "task_succeeded") continue;
-      const commit = fanIn.commits.get(`${event.task}#${event.attempt}`);
-      const working = workingBranch(ref.issue);
-      let merged: Awaited<ReturnType<GitHubPorts["branches"]["merge"]>> | undefined;
-      if (commit && fanIn.head && commit.parents[0] === fanIn.head) {
-        if (await this.#ports.branches.fastForward(ref, working, commit.sha))
-          merged = { merged: true, sha: commit.sha };
-      }
-      merged ??= await this.#ports.branches.merge(
-        ref,
-        working,
-        taskBranch(ref.issue, event.task),
-        `Merge ${event.task} (attempt ${event.attempt})`,
-      );
-      // Known only while this process moved the branch itself; otherwise merge from now on.
-      fanIn.head = merged.merged ? merged.sha : undefined;
-      if (merged.merged)
-        follow.push({
-          id: `merge:${event.task}:${event.attempt}`,
-          type: "merge_succeeded",
-          tasks: [event.task],
-          sha: merged.sha,
-        });
-      else if (merged.conflict)
-        follow.push({
-          id: `conflict:${event.task}:${event.attempt}`,
-          type: "merge_conflicted",
-          tasks: [event.task],
-          files: [],
-        });
-    }
     for (const effect of effects) {
       if (effect.type === "dispatch") follow.push(...(await this.#dispatch(ref, state, effect.tasks)));
       else if (effect.type === "deliver")

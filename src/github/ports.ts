@@ -145,6 +145,11 @@ export interface BranchesPort {
    * branch has moved elsewhere meanwhile (then merge instead).
    */
   fastForward(ref: RepoRef, branch: string, sha: string): Promise<boolean>;
+  /**
+   * Paths `head` changed since it forked from `base` (branch names or shas; the compare API's
+   * three-dot comparison, first 300 files).
+   */
+  changedFiles(ref: RepoRef, base: string, head: string): Promise<string[]>;
 }
 
 /** Starts the agents workflow for a batch of tasks (`workflow_dispatch`). Not idempotent: never retried blindly. */

@@ -145,6 +145,11 @@ describe("GitHub App: a labeled issue becomes an execution", () => {
     expect(side.comments.at(-1)!.body).toContain("# Orchestrate report: Codertocat/Hello-World#7");
     const events = repo.git.readFile("orchestrate-state", "executions/7/events.jsonl")!.trim().split("\n");
     expect(events.filter((l) => l.includes('"task_succeeded"'))).toHaveLength(4);
+    // Each success is followed by the record of its fan-in, in the same commit.
+    const types = events.map((l) => JSON.parse(l).type as string);
+    expect(types.filter((t) => t === "merge_succeeded")).toHaveLength(4);
+    for (const [i, t] of types.entries())
+      if (t === "task_succeeded") expect(types[i + 1]).toBe("merge_succeeded");
     // The request budget, per route: state saves, result reads and status edits are one GraphQL
     // request each; check runs are created once and then edited together with the dashboard.
     expect(gh.countByRoute()).toEqual({
@@ -153,11 +158,12 @@ describe("GitHub App: a labeled issue becomes an execution", () => {
       "GET /repos/{owner}/{repo}": 1,
       "GET /repos/{owner}/{repo}/contents/{path}": 1,
       "GET /repos/{owner}/{repo}/git/trees/{tree_sha}": 1,
-      "GET /repos/{owner}/{repo}/git/ref/{ref}": 6,
+      "GET /repos/{owner}/{repo}/git/ref/{ref}": 5,
       "POST /repos/{owner}/{repo}/git/refs": 2,
       "POST /repos/{owner}/{repo}/git/trees": 1,
       "POST /repos/{owner}/{repo}/git/commits": 1,
-      "POST /graphql createCommitOnBranch": 5,
+      // Start (the REST commit above), then one per batch of results, merges recorded with them.
+      "POST /graphql createCommitOnBranch": 4,
       "POST /graphql repository": 4,
       "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches": 3,
       "GET /repos/{owner}/{repo}/issues/{issue_number}/comments": 1,

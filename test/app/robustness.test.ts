@@ -156,6 +156,12 @@ describe("GitHub orchestration under load and failure", () => {
     expect(
       during.filter((r) => r === "GET /repos/{owner}/{repo}/git/ref/{ref}").length,
     ).toBeGreaterThanOrEqual(1);
+    // The task's work joined the working branch once (before the first save), not again on the retry.
+    expect(during.filter((r) => r?.startsWith("PATCH /repos/{owner}/{repo}/git/refs"))).toHaveLength(1);
+    expect(during.filter((r) => r === "POST /repos/{owner}/{repo}/merges")).toHaveLength(0);
+    expect(events(repo).filter((e) => e.type === "merge_succeeded")).toEqual([
+      expect.objectContaining({ tasks: ["build/dev@m0"], sha }),
+    ]);
   });
 
   it("fans in by fast-forward when a task commit sits on the working head, else by merge", async () => {
@@ -205,6 +211,82 @@ describe("GitHub orchestration under load and failure", () => {
     expect(JSON.parse(repo.git.readFile("orchestrate-state", "executions/5/state.json")!).status).toBe(
       "succeeded",
     );
+  });
+
+  it("a second issue in the same repository gets its own execution beside the first", async () => {
+    const repo = fakeRepo(gh, { files: { ".github/orchestrate.yml": plan(1) } });
+    const side = issueSide();
+    const o = orchestrator(githubPorts(createTestOctokit()));
+    await o.handle(ref, [label]);
+    const before = repo.git.head("orchestrate-state")!;
+    const second = await o.handle({ ...ref, issue: 6 }, [{ ...label, delivery: "d6" }]);
+    expect(second?.status).toBe("running");
+    expect(side.dispatches).toHaveLength(2);
+    const head = repo.git.head("orchestrate-state")!;
+    expect(repo.git.commits.get(head)!.parents).toEqual([before]);
+    expect(repo.git.readFile(head, "executions/5/state.json")).toBe(
+      repo.git.readFile(before, "executions/5/state.json"),
+    );
+    expect(JSON.parse(repo.git.readFile(head, "executions/6/state.json")!).id).toBe("o/r#6");
+  });
+
+  it("a conflicting fan-in blocks the task, names the tasks and files, and holds back its dependents", async () => {
+    const repo = fakeRepo(gh, {
+      files: {
+        ".github/orchestrate.yml": `${plan(2)}  - { id: check, needs: [build], agents: [dev] }\n`,
+        "src/app.ts": "export const v = 0;\n",
+      },
+    });
+    const side = issueSide();
+    const o = orchestrator(githubPorts(createTestOctokit()));
+    await o.handle(ref, [label]);
+    // Both modules change the same line of src/app.ts.
+    const commit = (task: string, v: number) => {
+      const branch = taskBranch(5, task);
+      repo.git.branch(branch, "orchestrate/issue-5");
+      return repo.git.commitFiles(branch, {
+        "src/app.ts": `export const v = ${v};\n`,
+        [resultPath(task)]: JSON.stringify({ execution: "o/r#5", task, attempt: 1, status: "succeeded" }),
+      }).sha;
+    };
+    const a = commit("build/dev@m0", 1);
+    const b = commit("build/dev@m1", 2);
+    const state = await o.handle(ref, [
+      { kind: "result", delivery: "a", result: { issue: 5, task: "build/dev@m0", attempt: 1, sha: a } },
+      { kind: "result", delivery: "b", result: { issue: 5, task: "build/dev@m1", attempt: 1, sha: b } },
+    ]);
+    // m0 joined the working branch; m1 could not, so nothing that needs it was dispatched.
+    expect(repo.git.head("orchestrate/issue-5")).toBe(a);
+    expect(side.dispatches.flat().map((t) => t.id)).not.toContain("check/dev");
+    expect(state!.tasks["build/dev@m0"]!.status).toBe("succeeded");
+    expect(state!.tasks["build/dev@m1"]!.status).toBe("blocked");
+    expect(state!.tasks["build/dev@m1"]!.reason).toContain("src/app.ts");
+    expect(state!.conflicts).toEqual([
+      { tasks: ["build/dev@m1", "build/dev@m0"], files: ["src/app.ts"], at: expect.any(Number) },
+    ]);
+    expect(state!.status).toBe("blocked");
+    expect(side.comments.some((c) => /merge conflict.*build\/dev@m0.*src\/app\.ts/.test(c))).toBe(true);
+    // retry: m1 runs again on the working branch that now holds m0's work, joins, and check starts.
+    await o.handle(ref, [
+      { kind: "events", events: [{ id: "retry-1", type: "retry_requested", by: "octocat" }] },
+    ]);
+    expect(side.dispatches.at(-1)).toEqual([expect.objectContaining({ id: "build/dev@m1", attempt: 2 })]);
+    repo.git.refs.set(`refs/heads/${taskBranch(5, "build/dev@m1")}`, repo.git.head("orchestrate/issue-5")!);
+    const again = repo.git.commitFiles(taskBranch(5, "build/dev@m1"), {
+      "src/app.ts": "export const v = 3;\n",
+      [resultPath("build/dev@m1")]: JSON.stringify({
+        execution: "o/r#5",
+        task: "build/dev@m1",
+        attempt: 2,
+        status: "succeeded",
+      }),
+    }).sha;
+    const after = await o.handle(ref, [
+      { kind: "result", delivery: "b2", result: { issue: 5, task: "build/dev@m1", attempt: 2, sha: again } },
+    ]);
+    expect(repo.git.head("orchestrate/issue-5")).toBe(again);
+    expect(after!.tasks["build/dev@m1"]!.status).toBe("succeeded");
+    expect(side.dispatches.at(-1)).toEqual([expect.objectContaining({ id: "check/dev" })]);
   });
 
   it("keeps running, and records what it did, when the dashboard cannot be written", async () => {

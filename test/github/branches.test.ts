@@ -37,6 +37,23 @@ describe("Branches", () => {
     ]);
   });
 
+  it("changedFiles: what a branch changed since it forked (three-dot compare); a missing branch is an error", async () => {
+    const { git, main } = repoWithMain();
+    git.branch("feature", main);
+    git.commitFiles("feature", { "a.txt": "a", "README.md": null });
+    git.commitFiles("main", { "b.txt": "b" });
+    const branches = new Branches(createTestOctokit());
+    expect(await branches.changedFiles(repo, "main", "feature")).toEqual(["README.md", "a.txt"]);
+    expect(await branches.changedFiles(repo, "feature", "main")).toEqual(["b.txt"]);
+    expect(gh.requests[0]).toMatchObject({
+      route: "GET /repos/{owner}/{repo}/compare/{basehead}",
+      params: { basehead: "main...feature" },
+    });
+    await expect(branches.changedFiles(repo, "main", "gone")).rejects.toThrow(
+      /compare main\.\.\.gone in o\/r.*contents: read/s,
+    );
+  });
+
   it("merge: 201 merged with its sha, 204 nothing to merge, 409 conflict", async () => {
     const { git } = repoWithMain();
     const branches = new Branches(createTestOctokit());

@@ -84,6 +84,11 @@ export const EventSchema = z.discriminatedUnion("type", [
     cost: CostInput.optional(),
     summary: z.string().optional(),
     context: z.record(z.string(), z.unknown()).optional(),
+    /**
+     * The attempt's work did not merge into the working branch: the other tasks whose work joined
+     * it since the attempt started, and the files both changed. The task is blocked, not succeeded.
+     */
+    conflict: z.object({ tasks: z.array(z.string()), files: z.array(z.string()) }).optional(),
   }),
   z.object({
     ...Base,

@@ -15,7 +15,7 @@ import { deliveryHandlers } from "./delivery.ts";
 import type { EventOf, ExecutionEvent } from "./events.ts";
 import { approve, gateMismatch, maybeOpenGate, reject } from "./gates.ts";
 import { buildSpecs, newTaskState } from "./start.ts";
-import { cancelAll, fail, resultMismatch, succeed } from "./task-results.ts";
+import { blockUnmerged, cancelAll, conflictReason, fail, resultMismatch, succeed } from "./task-results.ts";
 import { onTimer } from "./timers.ts";
 import { IN_FLIGHT, TERMINAL } from "./types.ts";
 
@@ -103,7 +103,8 @@ const HANDLERS: Handlers = {
     const why = resultMismatch(ctx, e.task, e.attempt);
     if (why) return why;
     addCost(ctx, e.task, e.cost);
-    succeed(ctx, e.task, { artifacts: e.artifacts, summary: e.summary, context: e.context });
+    if (e.conflict) blockUnmerged(ctx, e.task, { artifacts: e.artifacts, summary: e.summary }, e.conflict);
+    else succeed(ctx, e.task, { artifacts: e.artifacts, summary: e.summary, context: e.context });
     return undefined;
   },
 
@@ -218,8 +219,7 @@ const HANDLERS: Handlers = {
   merge_conflicted(ctx, e) {
     for (const id of e.tasks) if (!ctx.s.tasks[id]) return `unknown task "${id}"`;
     ctx.s.conflicts.push({ tasks: e.tasks, files: e.files, at: e.at });
-    const files = e.files.length > 0 ? ` in ${e.files.join(", ")}` : "";
-    const reason = `merge conflict between ${e.tasks.join(" and ")}${files}`;
+    const reason = conflictReason(e.tasks, e.files);
     for (const id of e.tasks) {
       const status = ctx.s.tasks[id]!.status;
       if (status === "succeeded" || status === "under_review") setTask(ctx, id, "blocked", { reason });

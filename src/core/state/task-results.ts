@@ -56,6 +56,43 @@ export function succeed(
   if (gated) maybeOpenGate(ctx, spec.phase!);
 }
 
+/** "merge conflict between a and b in f, g": the reason a conflicted task is blocked. */
+export function conflictReason(tasks: readonly string[], files: readonly string[]): string {
+  const where = files.length > 0 ? ` in ${files.join(", ")}` : "";
+  return `merge conflict between ${tasks.join(" and ")}${where}`;
+}
+
+/**
+ * Records a successful attempt whose work could not be merged into the working branch: the task
+ * is blocked (not succeeded), so nothing that needs its work starts; the conflict names the tasks
+ * and files, and a person is told. `retry` runs the task again on top of the work that did join.
+ */
+export function blockUnmerged(
+  ctx: Ctx,
+  task: string,
+  result: { artifacts?: Artifact[]; summary?: string },
+  conflict: { tasks: readonly string[]; files: readonly string[] },
+): void {
+  clearTaskTimers(ctx, task);
+  const tasks = [task, ...conflict.tasks.filter((t) => t !== task)];
+  const reason = conflictReason(tasks, conflict.files);
+  setTask(ctx, task, "blocked", {
+    finished_at: ctx.at,
+    busy_ms: busyUntil(ctx, task),
+    artifacts: result.artifacts ?? [],
+    summary: result.summary,
+    failures: 0,
+    reason,
+  });
+  ctx.s.conflicts.push({ tasks, files: [...conflict.files], at: ctx.at });
+  ctx.effects.push({
+    type: "notify",
+    level: "error",
+    message: `${reason}; resolve it and retry`,
+    mention: [],
+  });
+}
+
 /** Records a failed attempt: retried after a backoff while the policy allows, else final. */
 export function fail(ctx: Ctx, task: string, error: { kind: string; message: string }): void {
   const { s } = ctx;

@@ -264,6 +264,33 @@ describe("reduce", () => {
     expect(d.state.conflicts).toEqual([{ tasks: ["a", "b"], files: ["api.py"], at: expect.any(Number) }]);
   });
 
+  it("a success whose work did not merge blocks the task and holds back what needs it", () => {
+    const d = driver([{ id: "a" }, { id: "b" }, { id: "c", needs: ["a", "b"] }]);
+    d.finish("a");
+    const effects = d.send({
+      type: "task_succeeded",
+      task: "b",
+      attempt: 1,
+      summary: "done",
+      conflict: { tasks: ["a"], files: ["api.py"] },
+    });
+    expect(d.status("b")).toBe("blocked");
+    expect(d.status("a")).toBe("succeeded");
+    expect(d.status("c")).toBe("pending");
+    expect(d.dispatched(effects)).toEqual([]);
+    expect(d.state.tasks.b!.reason).toBe("merge conflict between b and a in api.py");
+    expect(d.state.tasks.b!.summary).toBe("done");
+    expect(d.state.conflicts).toEqual([{ tasks: ["b", "a"], files: ["api.py"], at: expect.any(Number) }]);
+    expect(effects.find((e) => e.type === "notify")).toMatchObject({
+      level: "error",
+      message: "merge conflict between b and a in api.py; resolve it and retry",
+    });
+    expect(d.state.status).toBe("blocked");
+    // retry runs b again; its success then lets c start.
+    expect(d.dispatched(d.send({ type: "retry_requested", by: "ann" }))).toEqual(["b"]);
+    expect(d.dispatched(d.finish("b"))).toEqual(["c"]);
+  });
+
   it("honours per-agent and per-phase limits", () => {
     const tasks = ["d1", "d2", "d3"].map((id) => ({ id, agent: "db", phase: "p" }));
     const byAgent = driver([...tasks, { id: "w", agent: "web", phase: "p" }], {

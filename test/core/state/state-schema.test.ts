@@ -112,13 +112,19 @@ function walk(seed: number, steps: number): ExecutionState[] {
       { type: "retry_requested", by: "ann" },
       { type: "skip_requested", task, reason: "no need" },
       { type: "merge_conflicted", tasks: [task], files: ["f.ts"] },
+      {
+        type: "task_succeeded",
+        task: running,
+        attempt: s.tasks[running]!.attempt,
+        conflict: { tasks: [task], files: ["f.ts"] },
+      },
       { type: "context_set", key: "k", value: { step } },
       { type: "cost_reported", task, usd: 0.2, tokens: 3 },
       { type: "task_timed_out", task, attempt },
       { type: "resume_requested" },
       { type: "cancel_requested", reason: "enough" },
     ];
-    const weights = [6, 6, 3, 1, 3, 2, 1, 1, 1, 1, 1, 1, 1, 1, step > steps * 0.8 ? 1 : 0];
+    const weights = [6, 6, 3, 1, 3, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, step > steps * 0.8 ? 1 : 0];
     let roll = rand() * weights.reduce((a, b) => a + b, 0);
     let index = 0;
     while (roll >= weights[index]!) roll -= weights[index++]!;

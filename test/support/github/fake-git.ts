@@ -119,6 +119,40 @@ export class FakeGit {
     return undefined;
   }
 
+  /**
+   * What `head` changed since it forked from `base` (a three-dot comparison): the merge base and
+   * each path whose blob differs, with its status. Undefined when either name does not resolve.
+   */
+  compare(
+    base: string,
+    head: string,
+  ):
+    | { mergeBase: string | undefined; files: { path: string; status: string; sha: string | null }[] }
+    | undefined {
+    const ours = this.resolve(base);
+    const theirs = this.resolve(head);
+    if (!ours || !theirs) return undefined;
+    const mergeBase = this.mergeBase(ours, theirs);
+    const tree = (sha: string | undefined) =>
+      sha
+        ? (this.trees.get(this.commits.get(sha)!.tree) ?? new Map<string, string>())
+        : new Map<string, string>();
+    const before = tree(mergeBase);
+    const after = tree(theirs);
+    const files: { path: string; status: string; sha: string | null }[] = [];
+    for (const path of [...new Set([...before.keys(), ...after.keys()])].sort()) {
+      const a = before.get(path);
+      const b = after.get(path);
+      if (a === b) continue;
+      files.push({
+        path,
+        status: a === undefined ? "added" : b === undefined ? "removed" : "modified",
+        sha: b ?? null,
+      });
+    }
+    return { mergeBase, files };
+  }
+
   /** A tree: `base` (a tree sha) with `changes` applied (null deletes a file or a directory). */
   treeWith(base: string | undefined, changes: Map<string, string | null>): string {
     const entries = new Map(base ? this.trees.get(base) : undefined);

@@ -2,7 +2,8 @@ import type { GitHubMock } from "./mock-github.ts";
 
 /** What the fake issue side recorded. */
 export interface FakeIssueSide {
-  comments: { id: number; body: string }[];
+  /** Comments of every issue, in order (`issue`: the issue number they were posted on). */
+  comments: { id: number; body: string; issue?: number }[];
   /** Check runs by id, as last created or updated. */
   checks: Map<number, Record<string, unknown>>;
   /** Inputs of each `workflow_dispatch` (the batches of tasks). */
@@ -67,16 +68,23 @@ export function fakeIssueSide(
   });
   // Comments listed here were written by the app (a bot), as GitHub reports them.
   const commentJson = (c: { id: number; body: string }) => ({
-    ...c,
+    id: c.id,
+    body: c.body,
     node_id: `IC_${c.id}`,
     user: { login: "orchestrate[bot]", id: 1, type: "Bot" },
   });
-  gh.on("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", () => [
+  gh.on("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", ({ params }) => [
     200,
-    side.comments.map(commentJson),
+    side.comments
+      .filter((c) => (c.issue ?? Number(params.issue_number)) === Number(params.issue_number))
+      .map(commentJson),
   ]);
-  gh.on("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", ({ body }) => {
-    const comment = { id: side.comments.length + 100, body: (body as { body: string }).body };
+  gh.on("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", ({ params, body }) => {
+    const comment = {
+      id: side.comments.length + 100,
+      body: (body as { body: string }).body,
+      issue: Number(params.issue_number),
+    };
     side.comments.push(comment);
     return [201, commentJson(comment)];
   });

@@ -34,6 +34,7 @@ export function jsonShapes(git: FakeGit, owner: string, repo: string, defaultBra
 
   const shapes = {
     api,
+    html,
     repository: (): Json => ({
       id: 1,
       node_id: repositoryNodeId(owner, repo),

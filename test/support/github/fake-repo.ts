@@ -12,6 +12,7 @@
  * - contents: `GET contents/{path}` (base64 in 60-column lines, blob sha; directories list),
  *   `PUT`/`DELETE contents/{path}` with blob-sha compare-and-swap (409 on a stale sha)
  * - `POST merges`: 201 merge commit, 204 nothing to merge, 409 "Merge conflict", 404 missing base/head
+ * - `GET compare/{base}...{head}`: the merge base and the files `head` changed since it
  * - GraphQL: `createCommitOnBranch` and `repository { ref object }` (see fake-repo-graphql.ts)
  *
  * Requests naming another owner/repo get 404. Status codes and messages follow GitHub's.
@@ -170,6 +171,30 @@ export function fakeRepo(gh: GitHubMock, options: FakeRepoOptions = {}): FakeRep
       writeFile(params.path!, body as Json, Buffer.from(String((body as Json).content), "base64")),
     "DELETE /repos/{owner}/{repo}/contents/{path}": ({ params, body }) =>
       writeFile(params.path!, body as Json, null),
+    "GET /repos/{owner}/{repo}/compare/{basehead}": ({ params }) => {
+      const [base = "", head = ""] = params.basehead!.split("...");
+      const found = git.compare(base, head);
+      if (!found) return error(404, "Not Found");
+      return [
+        200,
+        {
+          url: `${json.api}/compare/${params.basehead}`,
+          status: found.files.length > 0 ? "ahead" : "identical",
+          merge_base_commit: found.mergeBase ? json.commit(found.mergeBase) : null,
+          files: found.files.map((f) => ({
+            sha: f.sha,
+            filename: f.path,
+            status: f.status,
+            additions: 0,
+            deletions: 0,
+            changes: 0,
+            blob_url: `${json.html}/blob/${head}/${f.path}`,
+            raw_url: `${json.html}/raw/${head}/${f.path}`,
+            contents_url: `${json.api}/contents/${f.path}?ref=${head}`,
+          })),
+        },
+      ];
+    },
     "POST /repos/{owner}/{repo}/merges": ({ body }) => {
       const { base, head, commit_message } = body as { base: string; head: string; commit_message?: string };
       if (!git.head(base)) return error(404, "Base does not exist");
