@@ -422,16 +422,17 @@ export class GitHubOrchestrator {
         joined = { merged: true, sha: commit.sha };
     }
     if (!joined) {
-      const branch = taskBranch(ref.issue, task);
+      // The commit whose result record was read, when known: a later attempt may move the branch.
+      const head = commit?.sha ?? taskBranch(ref.issue, task);
       const merged = await this.#ports.branches.merge(
         ref,
         working,
-        branch,
+        head,
         `Merge ${task} (attempt ${attempt})`,
       );
       if (merged.merged) joined = merged;
       else if (merged.conflict)
-        joined = { merged: false, conflict: await this.#conflictOf(ref, state, task, commit?.sha ?? branch) };
+        joined = { merged: false, conflict: await this.#conflictOf(ref, state, task, head) };
       else joined = { merged: false };
     }
     // Known only while this process moved the branch itself; otherwise merge from now on.
