@@ -41,8 +41,9 @@ export async function webhookAck(deliveries = 1000): Promise<AckFigures> {
     LOG_LEVEL: "fatal",
     ORCHESTRATE_TICK_MINUTES: "0",
     ORCHESTRATE_DISCOVER: "0",
+    ORCHESTRATE_REDELIVER_HOURS: "0",
   });
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/github/webhooks`;
+  const url = `http://127.0.0.1:${(server.server.address() as AddressInfo).port}/api/github/webhooks`;
   const times: number[] = [];
   let callsBeforeAck = 0;
   try {
@@ -71,7 +72,7 @@ export async function webhookAck(deliveries = 1000): Promise<AckFigures> {
       if (i === 0) callsBeforeAck = gh.requests.length - before;
     }
   } finally {
-    server.close();
+    server.server.close();
     gh.restore();
   }
   times.sort((a, b) => a - b);

@@ -5,6 +5,7 @@ import { GitHubOrchestrator, type Trigger } from "../github/orchestrator.ts";
 import type { ExecutionRef, GitHubPorts } from "../github/ports.ts";
 import type { Clock, Random } from "../ports/clock.ts";
 import { systemClock } from "../ports/clock.ts";
+import { type RedeliveryReport, redeliverFailed } from "./redeliver.ts";
 
 /** What the app needs besides Probot: settings with defaults, and injectable time and randomness. */
 export interface AppOptions {
@@ -18,6 +19,11 @@ export interface AppOptions {
   appSlug?: string;
   /** Bots whose `/orchestrate` commands are heard (others are ignored). */
   allowBots?: string[];
+  /**
+   * How far back (hours) the first look at failed webhook deliveries goes (default 24; 0: never
+   * ask GitHub to redeliver). Later looks start where the previous one ended.
+   */
+  redeliverHours?: number;
   clock?: Clock;
   random?: Random;
 }
@@ -56,6 +62,7 @@ export class AppHost {
     this.#options = {
       workflow: options.workflow ?? "orchestrate-agents.yml",
       tickMs: options.tickMs ?? 5 * 60_000,
+      redeliverHours: options.redeliverHours ?? 24,
       clock: options.clock ?? systemClock,
       random: options.random ?? Math.random,
     };
@@ -64,8 +71,40 @@ export class AppHost {
       (key, error) => app.log.error({ err: error, execution: key }, "execution work failed"),
     );
     if (this.#options.tickMs > 0) {
-      this.#timer = setInterval(() => this.tick(), this.#options.tickMs);
+      this.#timer = setInterval(() => {
+        void this.tick();
+        void this.redeliver();
+      }, this.#options.tickMs);
       this.#timer.unref();
+    }
+  }
+
+  /** Events already asked for again (never twice), and where the next look at deliveries starts. */
+  readonly #asked = new Set<string>();
+  #deliveriesSince: number | undefined;
+
+  /**
+   * Asks GitHub to deliver again the webhooks it failed to deliver (this app was down or
+   * restarting: GitHub does not retry them). Runs at start and on every tick; errors are logged.
+   */
+  async redeliver(): Promise<RedeliveryReport | undefined> {
+    if (this.#options.redeliverHours <= 0) return undefined;
+    const now = this.#options.clock.now();
+    // A delivery is listed once GitHub has its outcome: look a little behind the last look.
+    const since = this.#deliveriesSince ?? now - this.#options.redeliverHours * 3_600_000;
+    try {
+      const app = (await this.#app.auth()) as unknown as GitHubClient;
+      const report = await redeliverFailed(app, { since, asked: this.#asked });
+      this.#deliveriesSince = now - 10 * 60_000;
+      if (report.redelivered.length > 0 || report.refused.length > 0)
+        this.#app.log.info(
+          { redelivered: report.redelivered, refused: report.refused },
+          `asked GitHub to redeliver ${report.redelivered.length} failed webhook deliveries`,
+        );
+      return report;
+    } catch (error) {
+      this.#app.log.warn({ err: error }, "could not look for failed webhook deliveries");
+      return undefined;
     }
   }
 
@@ -134,8 +173,14 @@ export class AppHost {
     );
   }
 
+  /** Stops the tick (queued work goes on). */
   stop(): void {
     if (this.#timer) clearInterval(this.#timer);
+  }
+
+  /** Logs through the app's logger. */
+  log(message: string): void {
+    this.#app.log.info(message);
   }
 
   async #run(batch: Work[]): Promise<void> {

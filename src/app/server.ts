@@ -3,7 +3,7 @@ import { createNodeMiddleware, createProbot, ProbotOctokit } from "probot";
 import { botList } from "../github/commands.ts";
 import { DO_NOT_RETRY, requestGuardrails } from "../github/octokit.ts";
 import { orchestrateApp } from "./app.ts";
-import type { AppOptions } from "./host.ts";
+import type { AppHost, AppOptions } from "./host.ts";
 
 /**
  * Probot's Octokit with our request policy: 409 is a conflict to re-read, never retried; a
@@ -19,11 +19,14 @@ export const AppOctokit = ProbotOctokit.plugin(requestGuardrails).defaults(
 /** Reads the app's own settings from the environment (Probot reads APP_ID, PRIVATE_KEY, …). */
 export function appOptionsFromEnv(env: NodeJS.ProcessEnv): AppOptions {
   const tick = env.ORCHESTRATE_TICK_MINUTES === undefined ? undefined : Number(env.ORCHESTRATE_TICK_MINUTES);
+  const hours =
+    env.ORCHESTRATE_REDELIVER_HOURS === undefined ? undefined : Number(env.ORCHESTRATE_REDELIVER_HOURS);
   const bots = botList(env.ORCHESTRATE_ALLOW_BOTS);
   return {
     ...(env.ORCHESTRATE_LABEL ? { label: env.ORCHESTRATE_LABEL } : {}),
     ...(env.ORCHESTRATE_WORKFLOW ? { workflow: env.ORCHESTRATE_WORKFLOW } : {}),
     ...(tick !== undefined && Number.isFinite(tick) ? { tickMs: tick * 60_000 } : {}),
+    ...(hours !== undefined && Number.isFinite(hours) ? { redeliverHours: hours } : {}),
     ...(env.ORCHESTRATE_APP_SLUG ? { appSlug: env.ORCHESTRATE_APP_SLUG } : {}),
     ...(bots.length > 0 ? { allowBots: bots } : {}),
   };
@@ -34,7 +37,7 @@ export function appOptionsFromEnv(env: NodeJS.ProcessEnv): AppOptions {
  * GHE_PROTOCOL and LOG_LEVEL are read by Probot; PORT (default 3000) and HOST here. Webhooks are
  * answered as soon as they are verified and queued.
  */
-export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise<Server> {
+export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise<RunningApp> {
   for (const name of ["APP_ID", "WEBHOOK_SECRET"]) {
     if (!env[name])
       throw new Error(
@@ -64,5 +67,37 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
   );
   // Executions from before this start are reconciled without waiting for a webhook.
   if (env.ORCHESTRATE_DISCOVER !== "0") void appHost().discoverAll();
-  return server;
+  // Webhooks GitHub could not deliver while the app was down are asked for again.
+  void appHost().redeliver();
+  const grace = Number(env.ORCHESTRATE_SHUTDOWN_SECONDS ?? 25);
+  return {
+    server,
+    host: appHost(),
+    shutdown: () => shutdown(server, appHost(), (Number.isFinite(grace) ? grace : 25) * 1000),
+  };
+}
+
+/** The running app: its HTTP server, its host (queues), and a graceful stop. */
+export interface RunningApp {
+  server: Server;
+  host: AppHost;
+  /**
+   * Stops taking webhooks and the tick, then waits (up to ORCHESTRATE_SHUTDOWN_SECONDS, default
+   * 25) for queued work to finish. Resolves with the executions whose work was cut off (empty when
+   * all finished). Webhooks refused meanwhile are redelivered by the next start.
+   */
+  shutdown(): Promise<string[]>;
+}
+
+async function shutdown(server: Server, host: AppHost, graceMs: number): Promise<string[]> {
+  host.stop();
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, graceMs);
+  });
+  await Promise.race([Promise.all([closed, host.queue.idle()]), deadline]);
+  clearTimeout(timer);
+  server.closeAllConnections();
+  return host.queue.busy;
 }

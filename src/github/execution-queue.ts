@@ -24,6 +24,11 @@ export class ExecutionQueue<T> {
     return this.#drain(key);
   }
 
+  /** Keys with work queued or running. */
+  get busy(): string[] {
+    return [...new Set([...this.#running.keys(), ...this.#pending.keys()])];
+  }
+
   /** Resolves when nothing is queued or running for any key. */
   async idle(): Promise<void> {
     while (this.#running.size > 0) await Promise.all(this.#running.values());

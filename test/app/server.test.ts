@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
@@ -12,7 +13,9 @@ const gh = useGitHubMock();
 let close: (() => void) | undefined;
 afterEach(() => close?.());
 
-async function start() {
+let running: Awaited<ReturnType<typeof startServer>> | undefined;
+
+async function start(extra: Record<string, string> = {}) {
   const server = await startServer({
     APP_ID: "1",
     PRIVATE_KEY: testPrivateKey(),
@@ -22,9 +25,12 @@ async function start() {
     LOG_LEVEL: "fatal",
     ORCHESTRATE_TICK_MINUTES: "0",
     ORCHESTRATE_DISCOVER: "0",
+    ORCHESTRATE_REDELIVER_HOURS: "0",
+    ...extra,
   });
-  close = () => server.close();
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  running = server;
+  close = () => server.server.close();
+  return `http://127.0.0.1:${(server.server.address() as AddressInfo).port}`;
 }
 
 function send(base: string, name: string, payload: unknown, secret = "s3cret") {
@@ -59,6 +65,70 @@ describe("npm start: the webhook server", () => {
     );
   });
 
+  it("shuts down gracefully: no new webhooks, queued work finishes first (or is named when the grace runs out)", async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    // The queued work waits on GitHub (its installation token) until released.
+    gh.on("POST /app/installations/{installation_id}/access_tokens", async () => {
+      await held;
+      return [401, { message: "A JSON web token could not be decoded" }];
+    });
+    const base = await start();
+    const labeled = withPatch(examplePayload("issues", "labeled"), { label: { name: "orchestrate" } });
+    expect((await send(base, "issues", labeled)).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 100));
+    let done = false;
+    const stopping = running!.shutdown().then((cut) => {
+      done = true;
+      return cut;
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(done).toBe(false);
+    await expect(send(base, "issues", labeled)).rejects.toThrow();
+    release();
+    expect(await stopping).toEqual([]);
+
+    // With work that does not finish within the grace, the executions left are named.
+    gh.on("POST /app/installations/{installation_id}/access_tokens", () => new Promise(() => {}));
+    const again = await start({ ORCHESTRATE_SHUTDOWN_SECONDS: "0.2" });
+    expect((await send(again, "issues", labeled)).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await running!.shutdown()).toEqual(["Codertocat/Hello-World#1"]);
+  });
+
+  it("npm start's process stops on SIGTERM after its queued work, exit code 0", async () => {
+    const child = spawn(process.execPath, ["dist/app/index.js"], {
+      cwd: new URL("../..", import.meta.url),
+      env: {
+        PATH: process.env.PATH,
+        APP_ID: "1",
+        PRIVATE_KEY: testPrivateKey(),
+        WEBHOOK_SECRET: "s3cret",
+        PORT: "0",
+        HOST: "127.0.0.1",
+        LOG_LEVEL: "info",
+        LOG_FORMAT: "json",
+        ORCHESTRATE_DISCOVER: "0",
+        ORCHESTRATE_REDELIVER_HOURS: "0",
+      },
+    });
+    let out = "";
+    child.stdout.on("data", (d) => {
+      out += String(d);
+    });
+    child.stderr.on("data", (d) => {
+      out += String(d);
+    });
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    for (let i = 0; i < 100 && !out.includes("listening"); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(out).toContain("listening");
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    expect(out).toContain("SIGTERM: finishing queued work");
+  });
+
   it("refuses to start without its settings, naming them", async () => {
     await expect(startServer({ PORT: "0" })).rejects.toThrow(/APP_ID is not set.*PRIVATE_KEY/);
   });
@@ -71,6 +141,7 @@ describe("npm start: the webhook server", () => {
         ORCHESTRATE_TICK_MINUTES: "2",
         ORCHESTRATE_APP_SLUG: "my-orchestrate",
         ORCHESTRATE_ALLOW_BOTS: "renovate[bot], dependabot ",
+        ORCHESTRATE_REDELIVER_HOURS: "6",
       }),
     ).toEqual({
       label: "go",
@@ -78,6 +149,7 @@ describe("npm start: the webhook server", () => {
       tickMs: 120_000,
       appSlug: "my-orchestrate",
       allowBots: ["renovate[bot]", "dependabot"],
+      redeliverHours: 6,
     });
     expect(appOptionsFromEnv({})).toEqual({});
   });
