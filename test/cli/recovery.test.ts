@@ -151,6 +151,32 @@ describe("crash, resume, lock, cancel", () => {
     const child = Number(readFileSync(join(dir, "child.pid"), "utf8"));
     await waitFor(() => !isAlive(child) || isZombie(child), 5000, "the grandchild to stop");
   });
+  it("retry then resume runs a task again after its attempts ran out and its agent's circuit opened", async () => {
+    const dir = tempDir();
+    writeFileSync(
+      join(dir, "plan.yml"),
+      `version: 1
+policy: { retry: { max_attempts: 3, initial_interval: 10ms, jitter: false } }
+agents:
+  a: { run: 'if [ -f ok ]; then echo done; else echo nope >&2; exit 1; fi' }
+phases:
+  - { id: one, agents: [a] }
+`,
+    );
+    const run = await cli(["run", "plan.yml", "--request", "Project: x", "--id", "c1", "--plain"], {
+      cwd: dir,
+    });
+    expect(run.code).toBe(1);
+    writeFileSync(join(dir, "ok"), "");
+    expect((await cli(["retry", "c1"], { cwd: dir })).code).toBe(0);
+    const resume = startCli(["resume", "c1", "--plain"], dir);
+    const code = await Promise.race([
+      resume.exited,
+      new Promise<string>((r) => setTimeout(() => r("still running after 8s"), 8_000)),
+    ]);
+    if (code === "still running after 8s") resume.child.kill("SIGKILL");
+    expect(code).toBe(0);
+  }, 30_000);
 });
 
 /** A killed process whose parent is gone may linger as a zombie where nothing reaps orphans. */

@@ -2,6 +2,7 @@ import type { Ctx } from "./context.ts";
 import {
   addCost,
   clearTaskTimers,
+  clearTimer,
   countStatus,
   dependentsOf,
   promote,
@@ -274,6 +275,14 @@ function retry(ctx: Ctx, target: string | undefined, by: string, at: number): st
       retry_at: undefined,
       finished_at: undefined,
     });
+  }
+  // A person's retry is the trial an open circuit waits for: its agent may run one task again
+  // (half-open; a success closes it, a failure opens it again), even after the execution ended
+  // and its cooldown timer was cleared.
+  for (const agent of new Set(picked.map((id) => s.specs[id]!.agent))) {
+    if (s.circuits[agent]?.state !== "open") continue;
+    s.circuits[agent] = { ...s.circuits[agent]!, state: "half_open" };
+    clearTimer(ctx, `circuit:${agent}`);
   }
   for (const phase of reopened) {
     const gate = s.phase_state[phase]!.gate!;

@@ -291,6 +291,30 @@ describe("reduce", () => {
     expect(d.dispatched(d.finish("b"))).toEqual(["c"]);
   });
 
+  it("retry after the attempts ran out runs the task again though its agent's circuit opened", () => {
+    const d = driver([{ id: "a" }, { id: "b", needs: ["a"] }], {
+      policy: {
+        retry: { ...defaultPolicy().retry, max_attempts: 3, initial_interval: 0, jitter: false },
+        circuit_breaker: { ...defaultPolicy().circuit_breaker, failures: 3 },
+      },
+    });
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      d.finish("a", false);
+      for (const [id] of Object.entries(d.state.timers))
+        if (id.startsWith("retry")) d.send({ type: "timer_fired", timer: id });
+    }
+    expect(d.state.status).toBe("failed");
+    expect(d.state.circuits.w?.state).toBe("open");
+    // The execution ended: the cooldown timer is gone, and only a person's retry can go on.
+    expect(Object.keys(d.state.timers)).toEqual([]);
+    const effects = d.send({ type: "retry_requested", by: "ann" });
+    expect(d.dispatched(effects)).toEqual(["a"]);
+    expect(d.state.tasks.a!.attempt).toBe(4);
+    expect(d.state.circuits.w?.state).toBe("half_open");
+    expect(d.dispatched(d.finish("a"))).toEqual(["b"]);
+    expect(d.state.circuits.w).toEqual({ state: "closed", consecutive_failures: 0 });
+  });
+
   it("honours per-agent and per-phase limits", () => {
     const tasks = ["d1", "d2", "d3"].map((id) => ({ id, agent: "db", phase: "p" }));
     const byAgent = driver([...tasks, { id: "w", agent: "web", phase: "p" }], {
