@@ -594,8 +594,10 @@ export class GitHubOrchestrator {
     for (const [i, d] of known.entries()) if (sent.checks[i]) this.#sent.set(d.key, d.body);
     if (!sent.dashboard)
       this.#dashboardIds.set(key, await this.#ports.dashboard.upsert(ref, dashboard, dashboardId));
-    // The head sha only matters when a check run is created or looked up.
-    let head: string | undefined;
+    // The sha only matters when a check run is created or looked up: the commit they were
+    // created on at the start (the working branch moves on with fan-in), else its head.
+    const pinned = state.meta.checks_sha;
+    let head = typeof pinned === "string" ? pinned : undefined;
     const isNew = state.seq === (this.#startedAt.get(key) ?? -1);
     for (const d of due) {
       if (this.#sent.get(d.key) === d.body) continue;

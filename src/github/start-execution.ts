@@ -68,7 +68,7 @@ export async function prepareExecution(
     return { refused: `The plan's task graph is invalid, so nothing was started:\n\n${list}` };
   }
   const branch = workingBranch(ref.issue);
-  await ports.branches.ensure(ref, branch, base.sha);
+  const head = await ports.branches.ensure(ref, branch, base.sha);
   const start = startEventOf(built.graph, plan.policy, {
     execution: executionId(ref),
     seed: input.seed,
@@ -83,6 +83,8 @@ export async function prepareExecution(
       requester: input.author,
       default_branch: base.name,
       working_branch: branch,
+      // The commit the phases' check runs are created on, so any process finds them there.
+      checks_sha: head,
     },
   });
   return { start: { ...start, id: `start:${ref.issue}`, by: input.sender }, notes };

@@ -6,7 +6,7 @@ import { createOctokit, createTestOctokit, githubPorts } from "../../src/github/
 import { GitHubOrchestrator, type Trigger } from "../../src/github/orchestrator.ts";
 import type { ExecutionRef, GitHubPorts } from "../../src/github/ports.ts";
 import { resultPath, taskBranch } from "../../src/github/result-record.ts";
-import { fakeRepo, useGitHubMock } from "../support/github/index.ts";
+import { fakeIssueSide, fakeRepo, useGitHubMock } from "../support/github/index.ts";
 
 const gh = useGitHubMock();
 const ref: ExecutionRef = { owner: "o", repo: "r", issue: 5 };
@@ -228,6 +228,28 @@ describe("GitHub orchestration under load and failure", () => {
       repo.git.readFile(before, "executions/5/state.json"),
     );
     expect(JSON.parse(repo.git.readFile(head, "executions/6/state.json")!).id).toBe("o/r#6");
+  });
+
+  it("a restarted orchestrator updates the check runs where they were created, never a second set", async () => {
+    const repo = fakeRepo(gh, {
+      files: { ".github/orchestrate.yml": `${plan(1)}  - { id: check, needs: [build], agents: [dev] }\n` },
+    });
+    const side = fakeIssueSide(gh);
+    await orchestrator(githubPorts(createTestOctokit())).handle(ref, [label]);
+    expect(side.checks.size).toBe(2);
+    const created = [...side.checks.values()].map((c) => c.head_sha);
+    // The task's work moves the working branch; a new process (restart, token refresh) goes on.
+    const sha = finishTask(repo, "build/dev@m0");
+    const restarted = orchestrator(githubPorts(createTestOctokit()));
+    await restarted.handle(ref, [
+      { kind: "result", delivery: "r", result: { issue: 5, task: "build/dev@m0", attempt: 1, sha } },
+    ]);
+    expect(repo.git.head("orchestrate/issue-5")).toBe(sha);
+    expect(side.checks.size).toBe(2);
+    expect([...side.checks.values()].map((c) => [c.name, c.head_sha, c.status])).toEqual([
+      ["orchestrate / build", created[0], "completed"],
+      ["orchestrate / check", created[1], "in_progress"],
+    ]);
   });
 
   it("a conflicting fan-in blocks the task, names the tasks and files, and holds back its dependents", async () => {

@@ -111,10 +111,15 @@ export function fakeIssueSide(
     side.labels.push(...(body as { labels: string[] }).labels);
     return [200, side.labels.map((name, id) => ({ id, name }))];
   });
-  gh.on("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", () => [
-    200,
-    { total_count: 0, check_runs: [] },
-  ]);
+  // GitHub lists the check runs created on a commit (here: by its sha; a branch name finds none).
+  gh.on("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", ({ params, query }) => {
+    const runs = [...side.checks.values()]
+      .filter(
+        (c) => c.head_sha === params.ref && (query.check_name === undefined || c.name === query.check_name),
+      )
+      .reverse();
+    return [200, { total_count: runs.length, check_runs: runs }];
+  });
   gh.on("POST /repos/{owner}/{repo}/check-runs", ({ body }) => {
     const id = side.checks.size + 1;
     side.checks.set(id, { id, node_id: `CR_${id}`, ...(body as object) });
