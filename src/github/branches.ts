@@ -78,7 +78,9 @@ export class Branches implements BranchesPort {
       if (Number(response.status) === 204) return { merged: false, conflict: false };
       return { merged: true, sha: response.data.sha };
     } catch (error) {
-      if (statusOf(error) === 409) return { merged: false, conflict: true };
+      // 409 "Merge conflict"; another 409 (a rule refusing the update, say) is not a conflict.
+      if (statusOf(error) === 409 && /conflict/i.test(messageOf(error)))
+        return { merged: false, conflict: true };
       throw failure(`merge ${head} into ${base} in ${ref.owner}/${ref.repo}`, error, "contents: write");
     }
   }

@@ -12,6 +12,7 @@ import type { Clock, Random } from "../ports/clock.ts";
 import type { NewEvent } from "../ports/engine-ports.ts";
 import { type CommandOptions, type CommandTrigger, commandOutcome } from "./commands.ts";
 import { ciEvents, deliverStep, draftForGate, finishExecution, reconcileDelivery } from "./deliver.ts";
+import { RateLimitError, statusOf } from "./errors.ts";
 import { ESCALATED_LABEL, escalatedPhases } from "./labels.ts";
 import { checkOf } from "./phase-checks.ts";
 import {
@@ -34,12 +35,15 @@ interface FanIn {
   joined: Map<string, Joined>;
 }
 
-/** How a succeeded attempt's work joined the working branch. */
+/** How a succeeded attempt's work joined the working branch (or why it did not). */
 type Joined =
-  | { merged: true; sha: string }
-  | { merged: false; conflict: { tasks: string[]; files: string[] } }
-  /** Already there (the merges API answered 204). */
-  | { merged: false; conflict?: undefined };
+  /** Merged or fast-forwarded to `sha`; no sha: it was there already (the merges API's 204). */
+  | { kind: "merged"; sha?: string }
+  | { kind: "conflict"; conflict: { tasks: string[]; files: string[] } }
+  /** GitHub refused for good (the working branch is gone, no permission): the task is blocked. */
+  | { kind: "refused"; why: string }
+  /** GitHub failed for now (5xx, network, rate limit): the result is applied on a later event. */
+  | { kind: "later"; why: string };
 
 /** Something that happened on GitHub for one execution. */
 export type Trigger =
@@ -346,17 +350,28 @@ export class GitHubOrchestrator {
           at: input.at ?? now,
         }) as ExecutionEvent;
         let out = reduce(state, event);
-        if (event.type === "task_succeeded" && !event.conflict && out.state !== state) {
+        if (event.type === "task_succeeded" && !event.conflict && !event.unmerged && out.state !== state) {
           const joined = await this.#join(ref, state!, event.task, event.attempt, fanIn);
-          if (joined.merged) {
+          if (joined.kind === "merged") {
             queue.splice(i + 1, 0, {
               id: `merge:${event.task}:${event.attempt}`,
               type: "merge_succeeded",
               tasks: [event.task],
-              sha: joined.sha,
+              ...(joined.sha ? { sha: joined.sha } : {}),
             });
-          } else if (joined.conflict) {
-            event = { ...event, conflict: joined.conflict };
+          } else if (joined.kind === "later") {
+            // The task stays in flight; its result record is read again on the next event or tick.
+            this.#o.log?.("result not applied yet: its work could not be merged", {
+              execution: executionId(ref),
+              task: event.task,
+              error: joined.why,
+            });
+            continue;
+          } else {
+            event =
+              joined.kind === "conflict"
+                ? { ...event, conflict: joined.conflict }
+                : { ...event, unmerged: joined.why };
             out = reduce(state, event);
           }
         }
@@ -417,27 +432,36 @@ export class GitHubOrchestrator {
     const commit = fanIn.commits.get(key);
     const working = workingBranch(ref.issue);
     let joined: Joined | undefined;
-    if (commit && fanIn.head && commit.parents[0] === fanIn.head) {
-      if (await this.#ports.branches.fastForward(ref, working, commit.sha))
-        joined = { merged: true, sha: commit.sha };
-    }
-    if (!joined) {
-      // The commit whose result record was read, when known: a later attempt may move the branch.
-      const head = commit?.sha ?? taskBranch(ref.issue, task);
-      const merged = await this.#ports.branches.merge(
-        ref,
-        working,
-        head,
-        `Merge ${task} (attempt ${attempt})`,
-      );
-      if (merged.merged) joined = merged;
-      else if (merged.conflict)
-        joined = { merged: false, conflict: await this.#conflictOf(ref, state, task, head) };
-      else joined = { merged: false };
+    try {
+      if (commit && fanIn.head && commit.parents[0] === fanIn.head) {
+        if (await this.#ports.branches.fastForward(ref, working, commit.sha))
+          joined = { kind: "merged", sha: commit.sha };
+      }
+      if (!joined) {
+        // The commit whose result record was read, when known: a later attempt may move the branch.
+        const head = commit?.sha ?? taskBranch(ref.issue, task);
+        const merged = await this.#ports.branches.merge(
+          ref,
+          working,
+          head,
+          `Merge ${task} (attempt ${attempt})`,
+        );
+        if (merged.merged) joined = { kind: "merged", sha: merged.sha };
+        else if (merged.conflict)
+          joined = { kind: "conflict", conflict: await this.#conflictOf(ref, state, task, head) };
+        else joined = { kind: "merged" };
+      }
+    } catch (error) {
+      const status = statusOf(error);
+      const why = error instanceof Error ? error.message : String(error);
+      // Not memoised: a later try may go through.
+      if (status === undefined || status >= 500 || status === 429 || error instanceof RateLimitError)
+        return { kind: "later", why };
+      joined = { kind: "refused", why };
     }
     // Known only while this process moved the branch itself; otherwise merge from now on.
-    if (joined.merged) fanIn.head = joined.sha;
-    else if (!joined.conflict) fanIn.head = undefined;
+    if (joined.kind === "merged") fanIn.head = joined.sha;
+    else if (joined.kind !== "conflict") fanIn.head = undefined;
     fanIn.joined.set(key, joined);
     return joined;
   }

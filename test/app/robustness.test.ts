@@ -230,6 +230,100 @@ describe("GitHub orchestration under load and failure", () => {
     expect(JSON.parse(repo.git.readFile(head, "executions/6/state.json")!).id).toBe("o/r#6");
   });
 
+  it("a merge GitHub fails for now (5xx) holds back only that result: the batch's command is saved", async () => {
+    const repo = fakeRepo(gh, { files: { ".github/orchestrate.yml": plan(2) } });
+    issueSide();
+    gh.on("POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions", () => [
+      201,
+      { id: 1, content: "eyes" },
+    ]);
+    const logged: string[] = [];
+    const o = new GitHubOrchestrator(githubPorts(createTestOctokit()), {
+      clock: new VirtualClock(1_800_000_000_000),
+      random: seededRandom(3),
+      workflow: "orchestrate-agents.yml",
+      log: (message) => logged.push(message),
+    });
+    await o.handle(ref, [label]);
+    const sha = finishTask(repo, "build/dev@m0");
+    repo.git.commitFiles("orchestrate/issue-5", { "other.txt": "x" }); // no fast-forward: the merges API
+    let down = true;
+    gh.on("POST /repos/{owner}/{repo}/merges", ({ body }) => {
+      if (down) return [502, { message: "Server Error" }];
+      const b = body as { base: string; head: string; commit_message: string };
+      const outcome = repo.git.merge(b.base, b.head, b.commit_message);
+      return outcome.kind === "merged"
+        ? [201, { sha: outcome.commit.sha }]
+        : [409, { message: "Merge conflict" }];
+    });
+    const state = await o.handle(ref, [
+      { kind: "result", delivery: "r", result: { issue: 5, task: "build/dev@m0", attempt: 1, sha } },
+      {
+        kind: "comment",
+        delivery: "c",
+        commentId: 77,
+        user: "octocat",
+        userType: "User",
+        body: "/orchestrate skip build/dev@m1 not needed",
+      },
+    ]);
+    expect(logged).toContain("result not applied yet: its work could not be merged");
+    expect(state!.tasks["build/dev@m1"]!.status).toBe("skipped");
+    expect(state!.tasks["build/dev@m0"]!.status).toBe("queued");
+    // GitHub is back: the next tick reads the result again, merges and applies it.
+    down = false;
+    const after = await o.handle(ref, [{ kind: "tick" }]);
+    expect(after!.tasks["build/dev@m0"]!.status).toBe("succeeded");
+  });
+
+  it("a merge GitHub refuses for good (the working branch was deleted) blocks the task; the execution goes on", async () => {
+    const repo = fakeRepo(gh, { files: { ".github/orchestrate.yml": plan(2) } });
+    const side = issueSide();
+    const o = orchestrator(githubPorts(createTestOctokit()));
+    await o.handle(ref, [label]);
+    const sha = finishTask(repo, "build/dev@m0");
+    repo.git.refs.delete("refs/heads/orchestrate/issue-5");
+    const state = await o.handle(ref, [
+      { kind: "result", delivery: "r", result: { issue: 5, task: "build/dev@m0", attempt: 1, sha } },
+    ]);
+    const task = state!.tasks["build/dev@m0"]!;
+    expect(task.status).toBe("blocked");
+    expect(task.reason).toMatch(/could not be merged into the working branch: .*Base does not exist/);
+    expect(state!.conflicts).toEqual([]);
+    expect(side.comments.some((c) => /could not be merged.*retry/s.test(c))).toBe(true);
+  });
+
+  it("a merge done before a save that failed is recorded when the result is applied again", async () => {
+    const repo = fakeRepo(gh, { files: { ".github/orchestrate.yml": plan(2) } });
+    issueSide();
+    const ports = githubPorts(createTestOctokit());
+    const o = orchestrator(ports);
+    await o.handle(ref, [label]);
+    const sha = finishTask(repo, "build/dev@m0");
+    const save = ports.store.save.bind(ports.store);
+    let failed = false;
+    ports.store.save = async (r, update) => {
+      if (!failed && update.newEvents.some((e) => e.type === "task_succeeded")) {
+        failed = true;
+        throw new Error("GitHub: commit the state to orchestrate-state failed (HTTP 502)");
+      }
+      return save(r, update);
+    };
+    const result: Trigger = {
+      kind: "result",
+      delivery: "r",
+      result: { issue: 5, task: "build/dev@m0", attempt: 1, sha },
+    };
+    await expect(o.handle(ref, [result])).rejects.toThrow(/502/);
+    expect(repo.git.head("orchestrate/issue-5")).toBe(sha);
+    await o.handle(ref, [{ ...result, delivery: "r2" }]);
+    const log = events(repo);
+    expect(log.filter((e) => e.type === "task_succeeded")).toHaveLength(1);
+    expect(log.filter((e) => e.type === "merge_succeeded")).toEqual([
+      expect.objectContaining({ tasks: ["build/dev@m0"] }),
+    ]);
+  });
+
   it("a restarted orchestrator updates the check runs where they were created, never a second set", async () => {
     const repo = fakeRepo(gh, {
       files: { ".github/orchestrate.yml": `${plan(1)}  - { id: check, needs: [build], agents: [dev] }\n` },

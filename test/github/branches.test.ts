@@ -75,6 +75,9 @@ describe("Branches", () => {
       merged: false,
       conflict: true,
     });
+    // A 409 that is not a conflict (a rule refusing the update) is an error saying what GitHub said.
+    gh.on("POST /repos/{owner}/{repo}/merges", () => [409, { message: "Repository rule violations found" }]);
+    await expect(branches.merge(repo, "main", "task-a", "m")).rejects.toThrow(/Repository rule violations/);
   });
 
   it("defaultBranch: the repository's default branch and its head", async () => {

@@ -89,6 +89,8 @@ export const EventSchema = z.discriminatedUnion("type", [
      * it since the attempt started, and the files both changed. The task is blocked, not succeeded.
      */
     conflict: z.object({ tasks: z.array(z.string()), files: z.array(z.string()) }).optional(),
+    /** The attempt's work could not be merged for another reason (GitHub's answer): the task is blocked. */
+    unmerged: z.string().optional(),
   }),
   z.object({
     ...Base,

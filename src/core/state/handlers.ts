@@ -104,7 +104,8 @@ const HANDLERS: Handlers = {
     const why = resultMismatch(ctx, e.task, e.attempt);
     if (why) return why;
     addCost(ctx, e.task, e.cost);
-    if (e.conflict) blockUnmerged(ctx, e.task, { artifacts: e.artifacts, summary: e.summary }, e.conflict);
+    if (e.conflict || e.unmerged !== undefined)
+      blockUnmerged(ctx, e.task, { artifacts: e.artifacts, summary: e.summary }, e);
     else succeed(ctx, e.task, { artifacts: e.artifacts, summary: e.summary, context: e.context });
     return undefined;
   },

@@ -64,18 +64,25 @@ export function conflictReason(tasks: readonly string[], files: readonly string[
 
 /**
  * Records a successful attempt whose work could not be merged into the working branch: the task
- * is blocked (not succeeded), so nothing that needs its work starts; the conflict names the tasks
- * and files, and a person is told. `retry` runs the task again on top of the work that did join.
+ * is blocked (not succeeded), so nothing that needs its work starts; a conflict names the tasks
+ * and files (and is recorded as one), any other refusal says GitHub's reason; a person is told.
+ * `retry` runs the task again on top of the work that did join.
  */
 export function blockUnmerged(
   ctx: Ctx,
   task: string,
   result: { artifacts?: Artifact[]; summary?: string },
-  conflict: { tasks: readonly string[]; files: readonly string[] },
+  why: { conflict?: { tasks: readonly string[]; files: readonly string[] }; unmerged?: string },
 ): void {
   clearTaskTimers(ctx, task);
-  const tasks = [task, ...conflict.tasks.filter((t) => t !== task)];
-  const reason = conflictReason(tasks, conflict.files);
+  let reason: string;
+  if (why.conflict) {
+    const tasks = [task, ...why.conflict.tasks.filter((t) => t !== task)];
+    reason = conflictReason(tasks, why.conflict.files);
+    ctx.s.conflicts.push({ tasks, files: [...why.conflict.files], at: ctx.at });
+  } else {
+    reason = `the work of ${task} could not be merged into the working branch: ${why.unmerged}`;
+  }
   setTask(ctx, task, "blocked", {
     finished_at: ctx.at,
     busy_ms: busyUntil(ctx, task),
@@ -84,7 +91,6 @@ export function blockUnmerged(
     failures: 0,
     reason,
   });
-  ctx.s.conflicts.push({ tasks, files: [...conflict.files], at: ctx.at });
   ctx.effects.push({
     type: "notify",
     level: "error",
