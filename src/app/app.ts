@@ -1,24 +1,9 @@
 import type { Probot } from "probot";
 import { triggersOf } from "../github/webhook-triggers.ts";
+import { APP_EVENTS } from "./events.ts";
 import { AppHost, type AppOptions } from "./host.ts";
 
-/** Webhooks the app listens to; each becomes triggers for the executions it concerns. */
-export const APP_EVENTS = [
-  "issues.labeled",
-  "issues.unlabeled",
-  "issues.closed",
-  "issue_comment.created",
-  "pull_request_review.submitted",
-  "check_run.requested_action",
-  "repository_dispatch",
-  "workflow_job.in_progress",
-  "workflow_job.completed",
-  "check_suite.completed",
-  "workflow_run.completed",
-  "status",
-  "pull_request.closed",
-  "deployment_status",
-] as const;
+export { APP_EVENTS };
 
 /**
  * The Probot app. Each webhook is turned into triggers (no GitHub call) and queued per execution;

@@ -5,6 +5,7 @@ import { GitHubOrchestrator, type Trigger } from "../github/orchestrator.ts";
 import type { ExecutionRef, GitHubPorts } from "../github/ports.ts";
 import type { Clock, Random } from "../ports/clock.ts";
 import { systemClock } from "../ports/clock.ts";
+import { handlesEvent } from "./events.ts";
 import { type RedeliveryReport, redeliverFailed } from "./redeliver.ts";
 
 /** What the app needs besides Probot: settings with defaults, and injectable time and randomness. */
@@ -94,8 +95,9 @@ export class AppHost {
     const since = this.#deliveriesSince ?? now - this.#options.redeliverHours * 3_600_000;
     try {
       const app = (await this.#app.auth()) as unknown as GitHubClient;
-      const report = await redeliverFailed(app, { since, asked: this.#asked });
-      this.#deliveriesSince = now - 10 * 60_000;
+      const report = await redeliverFailed(app, { since, asked: this.#asked, handles: handlesEvent });
+      // The next look reaches back to what is left to ask for, else a little behind this one.
+      this.#deliveriesSince = Math.min(now - 10 * 60_000, (report.oldestLeft ?? now) - 1);
       if (report.redelivered.length > 0 || report.refused.length > 0)
         this.#app.log.info(
           { redelivered: report.redelivered, refused: report.refused },

@@ -16,6 +16,8 @@ export interface RedeliveryOptions {
   since: number;
   /** Events (delivery GUIDs) already asked for again by this process: never asked twice. */
   asked: Set<string>;
+  /** Whether the app handles an event (`issues`, `labeled`): others are not asked for. Default: all. */
+  handles?: (event: string, action: string | undefined) => boolean;
   /** At most this many redeliveries per call (default 50), so a long outage does not hit the secondary rate limit. */
   max?: number;
 }
@@ -27,9 +29,15 @@ export interface RedeliveryReport {
   redelivered: string[];
   /** Events whose redelivery GitHub refused, with why. */
   refused: { guid: string; error: string }[];
+  /**
+   * When the oldest lost event still to ask for was delivered (epoch ms): beyond the cap, or
+   * refused for now (5xx, rate limit). The next look must reach back to it.
+   */
+  oldestLeft?: number;
 }
 
-const ok = (d: Delivery) => d.status_code >= 200 && d.status_code < 400;
+/** GitHub follows no redirect: only a 2xx answer means the app got the event. */
+const ok = (d: Delivery) => d.status_code >= 200 && d.status_code < 300;
 
 /**
  * GitHub does not retry a webhook it could not deliver (the app was down, restarting, or answered
@@ -50,6 +58,7 @@ export async function redeliverFailed(
       for (const d of page.data as Delivery[]) {
         if (Date.parse(d.delivered_at) < options.since) break scan;
         read++;
+        if (options.handles && !options.handles(d.event, d.action ?? undefined)) continue;
         const seen = byGuid.get(d.guid);
         // Newest first: the first delivery seen of an event is its latest attempt.
         if (!seen) byGuid.set(d.guid, { succeeded: ok(d), latest: d });
@@ -69,16 +78,28 @@ export async function redeliverFailed(
   const lost = [...byGuid.entries()]
     .filter(([guid, e]) => !e.succeeded && !options.asked.has(guid))
     .reverse();
-  for (const [guid, { latest }] of lost.slice(0, max)) {
-    options.asked.add(guid);
+  const left = (d: Delivery) => {
+    const at = Date.parse(d.delivered_at);
+    report.oldestLeft = Math.min(report.oldestLeft ?? at, at);
+  };
+  for (const [i, [guid, { latest }]] of lost.entries()) {
+    if (i >= max) {
+      left(latest);
+      continue;
+    }
     try {
       await app.request("POST /app/hook/deliveries/{delivery_id}/attempts", {
         delivery_id: latest.id,
         request: { retries: 0 },
       });
+      options.asked.add(guid);
       report.redelivered.push(guid);
     } catch (error) {
       report.refused.push({ guid, error: error instanceof Error ? error.message : String(error) });
+      const status = statusOf(error);
+      // Refused for now: asked again next time; refused for good (too old, say): never again.
+      if (status === undefined || status >= 500 || status === 429) left(latest);
+      else options.asked.add(guid);
     }
   }
   return report;

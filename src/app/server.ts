@@ -16,17 +16,23 @@ export const AppOctokit = ProbotOctokit.plugin(requestGuardrails).defaults(
   }),
 );
 
+/** A number from the environment; unset, empty or not a number: undefined (the default applies). */
+function numberSetting(text: string | undefined): number | undefined {
+  if (text === undefined || text.trim() === "") return undefined;
+  const n = Number(text);
+  return Number.isFinite(n) ? n : undefined;
+}
+
 /** Reads the app's own settings from the environment (Probot reads APP_ID, PRIVATE_KEY, …). */
 export function appOptionsFromEnv(env: NodeJS.ProcessEnv): AppOptions {
-  const tick = env.ORCHESTRATE_TICK_MINUTES === undefined ? undefined : Number(env.ORCHESTRATE_TICK_MINUTES);
-  const hours =
-    env.ORCHESTRATE_REDELIVER_HOURS === undefined ? undefined : Number(env.ORCHESTRATE_REDELIVER_HOURS);
+  const tick = numberSetting(env.ORCHESTRATE_TICK_MINUTES);
+  const hours = numberSetting(env.ORCHESTRATE_REDELIVER_HOURS);
   const bots = botList(env.ORCHESTRATE_ALLOW_BOTS);
   return {
     ...(env.ORCHESTRATE_LABEL ? { label: env.ORCHESTRATE_LABEL } : {}),
     ...(env.ORCHESTRATE_WORKFLOW ? { workflow: env.ORCHESTRATE_WORKFLOW } : {}),
-    ...(tick !== undefined && Number.isFinite(tick) ? { tickMs: tick * 60_000 } : {}),
-    ...(hours !== undefined && Number.isFinite(hours) ? { redeliverHours: hours } : {}),
+    ...(tick !== undefined ? { tickMs: tick * 60_000 } : {}),
+    ...(hours !== undefined ? { redeliverHours: hours } : {}),
     ...(env.ORCHESTRATE_APP_SLUG ? { appSlug: env.ORCHESTRATE_APP_SLUG } : {}),
     ...(bots.length > 0 ? { allowBots: bots } : {}),
   };
@@ -50,7 +56,13 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
     probot,
     webhooksPath: env.WEBHOOK_PATH ?? "/api/github/webhooks",
   });
+  let stopping = false;
   const server = createServer((req, res) => {
+    if (stopping) {
+      // GitHub records the delivery as failed, so the next start asks for it again.
+      res.writeHead(503, { connection: "close", "content-type": "text/plain" }).end("stopping\n");
+      return;
+    }
     if (req.url === "/healthz") {
       res.writeHead(200, { "content-type": "text/plain" }).end("ok\n");
       return;
@@ -69,11 +81,14 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
   if (env.ORCHESTRATE_DISCOVER !== "0") void appHost().discoverAll();
   // Webhooks GitHub could not deliver while the app was down are asked for again.
   void appHost().redeliver();
-  const grace = Number(env.ORCHESTRATE_SHUTDOWN_SECONDS ?? 25);
+  const grace = numberSetting(env.ORCHESTRATE_SHUTDOWN_SECONDS) ?? 25;
   return {
     server,
     host: appHost(),
-    shutdown: () => shutdown(server, appHost(), (Number.isFinite(grace) ? grace : 25) * 1000),
+    shutdown: () => {
+      stopping = true;
+      return shutdown(server, appHost(), grace * 1000);
+    },
   };
 }
 
@@ -82,9 +97,10 @@ export interface RunningApp {
   server: Server;
   host: AppHost;
   /**
-   * Stops taking webhooks and the tick, then waits (up to ORCHESTRATE_SHUTDOWN_SECONDS, default
-   * 25) for queued work to finish. Resolves with the executions whose work was cut off (empty when
-   * all finished). Webhooks refused meanwhile are redelivered by the next start.
+   * Stops taking webhooks (answered 503, so GitHub records them as failed and the next start asks
+   * for them again) and the tick, then waits up to ORCHESTRATE_SHUTDOWN_SECONDS (default 25) for
+   * queued work to finish. Resolves with the executions whose work was cut off (empty when all
+   * finished).
    */
   shutdown(): Promise<string[]>;
 }

@@ -58,7 +58,7 @@ export class StateStore implements ExecutionStateStore {
   readonly #inlineLimit: number;
   readonly #graphql: boolean;
   /** The branch head at which `load` last found an issue without an execution (null: no branch). */
-  readonly #absentAt = new Map<string, string | null>();
+  readonly #absentAt = new LruCache<string, string | null>(1024);
 
   constructor(client: GitHubClient, options: StateStoreOptions = {}) {
     this.#client = client;

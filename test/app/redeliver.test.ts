@@ -10,7 +10,14 @@ const LIST = "GET /app/hook/deliveries";
 const REDELIVER = "POST /app/hook/deliveries/{delivery_id}/attempts";
 
 /** A delivery as GitHub lists it, `minutes` before NOW. */
-function delivery(id: number, guid: string, minutes: number, status_code: number, event = "issue_comment") {
+function delivery(
+  id: number,
+  guid: string,
+  minutes: number,
+  status_code: number,
+  event = "issue_comment",
+  action = "created",
+) {
   return {
     id,
     guid,
@@ -25,7 +32,7 @@ function delivery(id: number, guid: string, minutes: number, status_code: number
           : "Invalid HTTP Response: 503",
     status_code,
     event,
-    action: "created",
+    action,
     installation_id: 12345,
     repository_id: 1,
     throttled_at: null,
@@ -117,5 +124,38 @@ describe("redelivery of failed webhook deliveries", () => {
     const { host: off } = await host({ redeliverHours: 0 });
     await expect(off.redeliver()).resolves.toBeUndefined();
     expect(gh.requests.length).toBe(before);
+  });
+  it("asks only for events the app handles; a redirect is not a delivery", async () => {
+    const asked = serveDeliveries(
+      [
+        delivery(9, "g-own-check", 2, 0, "check_run", "completed"), // caused by the app's own edits
+        delivery(8, "g-label", 3, 0, "issues", "labeled"),
+        delivery(7, "g-opened", 4, 0, "issues", "opened"),
+        delivery(6, "g-moved", 5, 301, "issue_comment", "created"),
+      ],
+      100,
+    );
+    const { host: h } = await host();
+    expect((await h.redeliver())!.redelivered).toEqual(["g-moved", "g-label"]);
+    expect(asked).toEqual([6, 8]);
+  });
+
+  it("lost events beyond the cap, and redeliveries GitHub refused for now, are asked for at the next look", async () => {
+    const deliveries = Array.from({ length: 60 }, (_, i) => delivery(1000 - i, `g${i}`, 15 + i, 0));
+    const asked = serveDeliveries(deliveries, 100);
+    let n = 0;
+    gh.on(REDELIVER, ({ params }) => {
+      asked.push(Number(params.delivery_id));
+      return n++ === 0 ? [502, { message: "Server Error" }] : [202, {}];
+    });
+    const { host: h, clock } = await host();
+    const first = (await h.redeliver())!;
+    expect(first.redelivered).toHaveLength(49);
+    expect(first.refused).toEqual([{ guid: "g59", error: expect.stringContaining("Server Error") }]);
+    await clock.sleep(5 * 60_000);
+    const second = (await h.redeliver())!;
+    // The oldest first: the refused one, then the 10 beyond the cap.
+    expect(second.redelivered).toEqual(["g59", ...Array.from({ length: 10 }, (_, i) => `g${9 - i}`)]);
+    expect(new Set(asked).size).toBe(60);
   });
 });

@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
+import { connect } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { appOptionsFromEnv, startServer } from "../../src/app/server.ts";
@@ -86,7 +87,13 @@ describe("npm start: the webhook server", () => {
     });
     await new Promise((r) => setTimeout(r, 100));
     expect(done).toBe(false);
-    await expect(send(base, "issues", labeled)).rejects.toThrow();
+    // New webhooks are refused: a new connection cannot connect, a kept-alive one is answered 503
+    // (GitHub records a failure either way, and the next start asks for the delivery again).
+    const late = await send(base, "issues", labeled).then(
+      (r) => r.status,
+      () => "refused",
+    );
+    expect([503, "refused"]).toContain(late);
     release();
     expect(await stopping).toEqual([]);
 
@@ -96,6 +103,28 @@ describe("npm start: the webhook server", () => {
     expect((await send(again, "issues", labeled)).status).toBe(200);
     await new Promise((r) => setTimeout(r, 100));
     expect(await running!.shutdown()).toEqual(["Codertocat/Hello-World#1"]);
+  });
+
+  it("while stopping, a request on a connection that stays open (a proxy's, say) is answered 503 and closed", async () => {
+    const base = await start({ ORCHESTRATE_SHUTDOWN_SECONDS: "0.5" });
+    const socket = connect(Number(new URL(base).port), "127.0.0.1");
+    await new Promise((resolve) => socket.once("connect", resolve));
+    let answer = "";
+    socket.on("data", (d) => {
+      answer += String(d);
+    });
+    // A request under way when the stop begins keeps its connection open.
+    socket.write("POST /api/github/webhooks HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n");
+    await new Promise((r) => setTimeout(r, 50));
+    const stopping = running!.shutdown();
+    // The request under way is answered; the next one on the same connection is refused.
+    socket.write("{}GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+    await new Promise((resolve) => socket.once("close", resolve));
+    const answers = answer.split(/(?=HTTP\/1\.1 )/);
+    expect(answers).toHaveLength(2);
+    expect(answers[1]).toMatch(/^HTTP\/1\.1 503/);
+    expect(answers[1]!.toLowerCase()).toContain("connection: close");
+    await stopping;
   });
 
   it("npm start's process stops on SIGTERM after its queued work, exit code 0", async () => {

@@ -1,0 +1,24 @@
+/** Webhooks the app listens to; each becomes triggers for the executions it concerns. */
+export const APP_EVENTS = [
+  "issues.labeled",
+  "issues.unlabeled",
+  "issues.closed",
+  "issue_comment.created",
+  "pull_request_review.submitted",
+  "check_run.requested_action",
+  "repository_dispatch",
+  "workflow_job.in_progress",
+  "workflow_job.completed",
+  "check_suite.completed",
+  "workflow_run.completed",
+  "status",
+  "pull_request.closed",
+  "deployment_status",
+] as const;
+
+const HANDLED = new Set<string>(APP_EVENTS);
+
+/** Whether the app handles a webhook (`issues` with action `labeled`, say). */
+export function handlesEvent(event: string, action: string | undefined): boolean {
+  return HANDLED.has(event) || (action !== undefined && HANDLED.has(`${event}.${action}`));
+}
