@@ -211,6 +211,14 @@ export class GitHubOrchestrator {
           state.delivery?.status ?? "",
         );
         if (t.closed && state.status === "delivering" && merging) return [];
+        // Someone merged the pull request before its checks finished: that close is the merge
+        // (its pull_request webhook may come later or not at all).
+        const pr = state.delivery?.pr;
+        if (t.closed && state.status === "delivering" && pr !== undefined) {
+          const merged = await this.#ports.delivery.merged(ref, pr);
+          if (merged.merged && merged.sha)
+            return [{ id: `merged:${merged.sha}`, type: "pr_merged", sha: merged.sha, number: pr }];
+        }
         return [{ id: `stop:${t.delivery}`, type: "cancel_requested", by: t.by, reason: t.reason }];
       }
       case "job_completed": {

@@ -33,6 +33,8 @@ interface World {
   autoMerge?: boolean;
   autoMerged?: boolean;
   autoMergeDisabled?: boolean;
+  /** Set when a person merged the pull request on GitHub: its merge commit. */
+  mergedBy?: string;
   deployFailures?: number;
   deploymentStates: Record<number, string>;
   cancelledRuns: number[];
@@ -126,9 +128,9 @@ function world(plan: string): World {
       200,
       {
         ...pullJson(w, pull),
-        state: "open",
-        merged: false,
-        merge_commit_sha: null,
+        state: w.mergedBy ? "closed" : "open",
+        merged: w.mergedBy !== undefined,
+        merge_commit_sha: w.mergedBy ?? null,
         auto_merge: w.autoMerged
           ? { merge_method: "squash", enabled_by: null, commit_title: "", commit_message: "" }
           : null,
@@ -435,6 +437,27 @@ delivery: { merge: auto }
     const done = await s.o.handle(ref, [{ kind: "tick" }]);
     expect(tries).toBe(2);
     expect(done!.status).toBe("succeeded");
+  });
+
+  it("a person merges before the checks reported, and the issue close comes first: the merge, not a cancel", async () => {
+    const s = await setup("{ merge: manual }");
+    await s.runBatch();
+    await s.runBatch();
+    expect(s.state().delivery?.status).toBe("awaiting_checks");
+    s.w.mergedBy = "e".repeat(40);
+    const closed = await s.o.handle(ref, [
+      { kind: "stop", delivery: "c1", by: "octocat", reason: "the issue was closed", closed: true },
+    ]);
+    expect(closed!.status).toBe("succeeded");
+    expect(closed!.delivery).toMatchObject({ status: "done", merged_sha: "e".repeat(40) });
+    // The pull_request webhook that follows changes nothing.
+    const later = await s.o.handle(ref, [
+      {
+        kind: "events",
+        events: [{ id: `merged:${"e".repeat(40)}`, type: "pr_merged", sha: "e".repeat(40) }],
+      },
+    ]);
+    expect(later!.seq).toBe(closed!.seq);
   });
 
   it("the issue closed by merging the pull request (Closes #N) does not cancel; a cancel turns auto-merge off", async () => {
