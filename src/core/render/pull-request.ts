@@ -1,7 +1,7 @@
 import { formatDuration } from "../plan/duration.ts";
 import { summarize } from "../report/summarize.ts";
 import type { ExecutionState } from "../state/types.ts";
-import { cell } from "./markdown.ts";
+import { cell, inert } from "./markdown.ts";
 
 /** The pull request's title: the project, else the request's title. */
 export function pullRequestTitle(state: ExecutionState): string {
@@ -19,9 +19,11 @@ export function pullRequestBody(state: ExecutionState, issue: number): string {
     | { requirements?: string[]; stack?: string[]; deadline?: string | null }
     | undefined;
   const lines = [`Closes #${issue}`, ""];
-  if (request?.requirements?.length) lines.push("**Requirements:** " + request.requirements.join(", "));
-  if (request?.stack?.length) lines.push("**Stack:** " + request.stack.join(", "));
-  if (request?.deadline) lines.push(`**Deadline:** ${request.deadline}`);
+  // Issue text is made inert: only the line above may close an issue when this is merged.
+  if (request?.requirements?.length)
+    lines.push(`**Requirements:** ${inert(request.requirements.join(", "))}`);
+  if (request?.stack?.length) lines.push(`**Stack:** ${inert(request.stack.join(", "))}`);
+  if (request?.deadline) lines.push(`**Deadline:** ${inert(request.deadline)}`);
   lines.push("", "## What was done", "", "| task | status | summary |", "|---|---|---|");
   for (const t of result.tasks)
     lines.push(`| \`${t.id}\` | ${t.status} | ${cell(t.summary ?? t.reason ?? "")} |`);
@@ -40,7 +42,7 @@ export function pullRequestBody(state: ExecutionState, issue: number): string {
   );
   if (state.audit.length > 0) {
     lines.push("", "## Approvals", "");
-    for (const a of state.audit) lines.push(`- ${a.by}: ${a.what}`);
+    for (const a of state.audit) lines.push(`- ${inert(a.by)}: ${inert(a.what.replace(/\r?\n/g, " "))}`);
   }
   return lines.join("\n");
 }

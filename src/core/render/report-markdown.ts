@@ -2,7 +2,7 @@ import { formatDuration } from "../plan/duration.ts";
 import type { OrchestrationResult } from "../report/summarize.ts";
 import { summarize } from "../report/summarize.ts";
 import type { ExecutionState } from "../state/types.ts";
-import { cell, STATUS_ICON } from "./markdown.ts";
+import { cell, inert, STATUS_ICON } from "./markdown.ts";
 import { phaseMermaid, phaseStatus } from "./mermaid.ts";
 
 function time(ms: number | null | undefined): string {
@@ -21,7 +21,7 @@ export function reportMarkdown(
   const m = result.metrics;
   const project =
     typeof (state.meta.request as { project?: unknown } | undefined)?.project === "string"
-      ? ` — ${(state.meta.request as { project: string }).project}`
+      ? ` — ${inert((state.meta.request as { project: string }).project)}`
       : "";
   const out: string[] = [];
   out.push(`# Orchestrate report: ${state.id}${project}`, "");

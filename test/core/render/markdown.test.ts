@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import { dashboardMarkdown } from "../../../src/core/render/dashboard.ts";
+import { cell, inert } from "../../../src/core/render/markdown.ts";
+import { pullRequestBody } from "../../../src/core/render/pull-request.ts";
+import { startExecution } from "../../github/executions.ts";
+
+const ZWSP = "\u200b";
+/** GitHub's closing references, as its merge acts on them. */
+const CLOSES = /\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?)\b\s*:?\s*(?:[\w.-]+\/[\w.-]+)?#\d+/gi;
+
+describe("inert free text in the markdown Orchestrate writes", () => {
+  it("breaks closing references, mentions and HTML, and reads the same otherwise", () => {
+    expect(inert("OAuth, fix #3 login")).toBe(`OAuth, f${ZWSP}ix #3 login`);
+    expect(inert("Closes: o/r#5 and resolved https://github.com/o/r/issues/9")).toBe(
+      `C${ZWSP}loses: o/r#5 and r${ZWSP}esolved https://github.com/o/r/issues/9`,
+    );
+    expect(inert("@org/team and @alice")).toBe(`@${ZWSP}org/team and @${ZWSP}alice`);
+    expect(inert("<!-- hide <b>")).toBe("&lt;!-- hide &lt;b>");
+    // Untouched: keywords without a reference, e-mail addresses, plain text.
+    for (const plain of ["prefix fixes things", "mail a@b.c", "회원가입 OAuth + 2FA"])
+      expect(inert(plain)).toBe(plain);
+    expect(cell("a | b\nc <!-- d")).toBe("a \\| b c &lt;!-- d");
+  });
+
+  it("a pull request body closes the execution's issue and nothing the issue or a reason names", () => {
+    const x = startExecution(5);
+    x.state.meta.request = {
+      requirements: ["OAuth", "fix #3 login"],
+      stack: ["closes #4"],
+      deadline: "3 days",
+    };
+    x.state.audit.push({ at: 1, by: "ann", what: "rejected design: this only fixes #12\n<!-- x" });
+    const body = pullRequestBody(x.state, 5);
+    expect(body.match(CLOSES)).toEqual(["Closes #5"]);
+    expect(body).not.toContain("<!--");
+  });
+
+  it("a reason cannot hide the rest of the dashboard", () => {
+    const x = startExecution(5);
+    x.send({ type: "cancel_requested", by: "ann", reason: "<!-- hide everything" });
+    const dashboard = dashboardMarkdown(x.state, 1_700_000_100_000);
+    // Only Orchestrate's own markers open HTML comments.
+    expect(dashboard.match(/<!--[^>]*/g)!.every((c) => c.startsWith("<!-- orchestrate:"))).toBe(true);
+    expect(dashboard).toContain("&lt;!-- hide everything");
+  });
+});
