@@ -24,10 +24,18 @@ const Id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, {
   message: "ids use letters, digits, '-' and '_', and start with a letter or digit",
 });
 
-/** A matrix value: it becomes part of task ids (`development/dev@backend`), so it is id-safe. */
-const MatrixValue = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, {
-  message: "matrix values use letters, digits, '-', '_' and '.', and start with a letter or digit",
-});
+/**
+ * A matrix value: it becomes part of task ids (`development/dev@backend`) and of task branch
+ * names, so it is id-safe and a valid git ref component (no `..`, no trailing `.` or `.lock`).
+ */
+const MatrixValue = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, {
+    message: "matrix values use letters, digits, '-', '_' and '.', and start with a letter or digit",
+  })
+  .regex(/^(?!.*\.\.)(?!.*\.$)(?!.*\.lock$)/, {
+    message: "matrix values cannot contain '..' or end with '.' or '.lock' (they name git branches)",
+  });
 
 export const RetryPolicy = z
   .strictObject({

@@ -262,6 +262,22 @@ describe("loadPlan: types and ranges", () => {
     });
     expect(problemAt(problems, 'phases[0].matrix["os/arch"]')).toMatchObject({ line: 10, column: 7 });
   });
+
+  it("rejects matrix values that would make invalid git branch names (task branches carry them)", () => {
+    const problems = loadProblems(
+      yaml(
+        "version: 1",
+        ...AGENT_A,
+        "phases:",
+        '  - { id: p, agents: [a], matrix: { v: ["1..2", "v3.", x.lock, "v1.2"] } }',
+      ),
+    );
+    for (const i of [0, 1, 2])
+      expect(problemAt(problems, `phases[0].matrix.v[${i}]`).message).toMatch(
+        /cannot contain '\.\.' or end with/,
+      );
+    expect(problems.filter((p) => p.path === "phases[0].matrix.v[3]")).toEqual([]);
+  });
 });
 
 describe("loadPlan: a valid plan", () => {
