@@ -1,7 +1,7 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { cli, isAlive, startCli, tempDir, waitFor } from "./cli-helpers.ts";
+import { cli, isAlive, ROOT, startCli, tempDir, waitFor } from "./cli-helpers.ts";
 
 /**
  * Each task appends a line to runs/<task> every time its command starts, so tests can count
@@ -176,6 +176,24 @@ phases:
     ]);
     if (code === "still running after 8s") resume.child.kill("SIGKILL");
     expect(code).toBe(0);
+  }, 30_000);
+  it("approve after a crash cut the log's last line: the fragment is dropped, the approval recorded", async () => {
+    const dir = tempDir();
+    cpSync(join(ROOT, "examples/pipeline"), dir, { recursive: true });
+    const run = await cli(
+      ["run", "orchestrate.yml", "--request-file", "request.md", "--id", "p1", "--plain"],
+      {
+        cwd: dir,
+      },
+    );
+    expect(run.code).toBe(3);
+    const log = join(dir, ".orchestrate/p1/events.jsonl");
+    appendFileSync(log, '{"id":"x","type":"task_succ');
+    const approve = await cli(["approve", "p1", "review"], { cwd: dir });
+    expect(approve.code).toBe(0);
+    const lines = readFileSync(log, "utf8").trimEnd().split("\n");
+    expect(lines.every((l) => JSON.parse(l))).toBe(true);
+    expect(JSON.parse(lines.at(-1)!)).toMatchObject({ type: "gate_approved", phase: "review" });
   }, 30_000);
 });
 

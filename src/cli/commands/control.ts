@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { OrchestrateError } from "../../core/errors.ts";
-import { type EventInput, EventSchema, type ExecutionEvent, reduce } from "../../core/state/index.ts";
+import { type EventInput, EventSchema, type ExecutionEvent, reduce, replay } from "../../core/state/index.ts";
 import { CliError, type CliIO, EXIT, writeLine } from "../io.ts";
 import { currentUser } from "../session.ts";
 import { isAlive, type LockHolder } from "../store/execution-lock.ts";
@@ -23,7 +23,12 @@ export function applyStored(store: ExecutionStore, input: Record<string, unknown
     asCliError(error);
   }
   try {
-    const state = store.loadState();
+    // A crash may have cut the log's last line (that event never took effect), or stopped
+    // between the log and the state file: both are mended as `resume` does, before appending.
+    store.dropTornTail();
+    let state = store.loadState();
+    const events = store.loadEvents();
+    if (state.seq !== events.length) state = replay(events) ?? state;
     const event = EventSchema.parse({
       id: randomUUID(),
       at: Date.now(),
