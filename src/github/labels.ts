@@ -26,6 +26,20 @@ export class Labels implements LabelsPort {
       throw failure(`label ${ref.owner}/${ref.repo}#${ref.issue}`, error, "issues: write");
     }
   }
+
+  async current(ref: ExecutionRef): Promise<{ open: boolean; labels: string[] }> {
+    try {
+      const { data } = await this.#client.rest.issues.get({
+        owner: ref.owner,
+        repo: ref.repo,
+        issue_number: ref.issue,
+      });
+      const labels = data.labels.map((l) => (typeof l === "string" ? l : (l.name ?? "")));
+      return { open: data.state === "open", labels };
+    } catch (error) {
+      throw failure(`read ${ref.owner}/${ref.repo}#${ref.issue}`, error, "issues: write");
+    }
+  }
 }
 
 /**

@@ -47,7 +47,16 @@ type Joined =
 
 /** Something that happened on GitHub for one execution. */
 export type Trigger =
-  | { kind: "labeled"; delivery: string; sender: string; title: string; body: string; author: string }
+  | {
+      kind: "labeled";
+      delivery: string;
+      sender: string;
+      title: string;
+      body: string;
+      author: string;
+      /** The starting label: when given, the issue must still be open and carry it (webhooks may come late or out of order). */
+      label?: string;
+    }
   | { kind: "result"; delivery: string; result: ResultDispatch }
   | { kind: "job_completed"; delivery: string; task: string; attempt: number; conclusion: string }
   | { kind: "events"; events: NewEvent[] }
@@ -140,6 +149,18 @@ export class GitHubOrchestrator {
     if (!stored) {
       const labeled = triggers.find((t) => t.kind === "labeled");
       if (labeled?.kind !== "labeled") return undefined;
+      if (labeled.label !== undefined) {
+        // A label event redelivered late, or overtaken by its unlabel or the issue's close.
+        const now = await this.#ports.labels.current(ref);
+        if (!now.open || !now.labels.includes(labeled.label)) {
+          this.#o.log?.("label event out of date: nothing started", {
+            execution: executionId(ref),
+            open: now.open,
+            labels: now.labels,
+          });
+          return undefined;
+        }
+      }
       const prepared = await prepareExecution(this.#ports, ref, {
         sender: labeled.sender,
         title: labeled.title,

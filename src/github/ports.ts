@@ -196,9 +196,10 @@ export interface PermissionsPort {
 export interface LabelsPort {
   /** Adds labels to the issue, creating them in the repository when missing; existing ones stay. */
   add(ref: ExecutionRef, labels: string[]): Promise<void>;
+  /** Whether the issue is open now, and its labels now. */
+  current(ref: ExecutionRef): Promise<{ open: boolean; labels: string[] }>;
 }
 
-/** Everything the GitHub orchestrator needs, in one bundle. */
 /** The CI verdict on a commit: required checks (branch protection) or, without protection, all of them. */
 export interface CiVerdict {
   state: "pending" | "success" | "failure";

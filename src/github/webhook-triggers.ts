@@ -75,6 +75,7 @@ export function triggersOf(
           trigger: {
             kind: "labeled",
             delivery,
+            label,
             sender,
             author: issue.user?.login ?? sender,
             title: issue.title,

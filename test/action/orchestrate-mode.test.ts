@@ -176,10 +176,13 @@ describe("mode orchestrate", () => {
 
   it("reports a GitHub failure as one error line and fails the step", async () => {
     fakeRepo(gh, { owner: OWNER, repo: REPO, files: { ".github/orchestrate.yml": PLAN } });
-    gh.on("GET /repos/{owner}/{repo}/collaborators/{username}/permission", () => [
-      401,
-      { message: "Bad credentials", documentation_url: "https://docs.github.com/rest", status: "401" },
-    ]);
+    const refused = () =>
+      [
+        401,
+        { message: "Bad credentials", documentation_url: "https://docs.github.com/rest", status: "401" },
+      ] as const;
+    gh.on("GET /repos/{owner}/{repo}/issues/{issue_number}", refused);
+    gh.on("GET /repos/{owner}/{repo}/collaborators/{username}/permission", refused);
     const run = await orchestrate("issues", labeledPayload());
     expect(run.code).toBe(1);
     expect(run.errors).toHaveLength(1);

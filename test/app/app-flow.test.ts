@@ -154,6 +154,7 @@ describe("GitHub App: a labeled issue becomes an execution", () => {
     // request each; check runs are created once and then edited together with the dashboard.
     expect(gh.countByRoute()).toEqual({
       "POST /app/installations/{installation_id}/access_tokens": 1,
+      "GET /repos/{owner}/{repo}/issues/{issue_number}": 1,
       "GET /repos/{owner}/{repo}/collaborators/{username}/permission": 1,
       "GET /repos/{owner}/{repo}": 1,
       "GET /repos/{owner}/{repo}/contents/{path}": 1,
@@ -193,6 +194,21 @@ describe("GitHub App: a labeled issue becomes an execution", () => {
     expect(side.comments[0]!.body).toContain("only people with write access");
     expect(repo.git.head("orchestrate-state")).toBeUndefined();
     expect(side.dispatches).toHaveLength(0);
+  });
+
+  it("a label event that arrives after the label was removed or the issue closed starts nothing", async () => {
+    const { repo, side, receive } = await appOn({ ".github/orchestrate.yml": PLAN });
+    // Redelivered late, or overtaken by its unlabel: GitHub says the issue has no label now.
+    side.unlabeled.add(8);
+    await receive("issues", labeledIssue(8));
+    side.closed.add(9);
+    await receive("issues", labeledIssue(9));
+    expect(repo.git.head("orchestrate-state")).toBeUndefined();
+    expect(side.comments).toHaveLength(0);
+    expect(side.dispatches).toHaveLength(0);
+    // The label still there: it starts.
+    await receive("issues", labeledIssue(10));
+    expect(side.dispatches).toHaveLength(1);
   });
 
   it("an invalid plan gets one comment listing every problem with its line, and no execution", async () => {

@@ -11,7 +11,11 @@ export interface FakeIssueSide {
   workflowDispatches: { workflow: string; ref: string; inputs: Record<string, string> }[];
   resultDispatches: { event_type: string; client_payload: Record<string, unknown> }[];
   reactions: { comment: number; content: string }[];
+  /** Labels added by the app (every issue also carries `orchestrate`). */
   labels: string[];
+  /** Issues that are closed now, or have lost the `orchestrate` label (read by `GET issues/{n}`). */
+  closed: Set<number>;
+  unlabeled: Set<number>;
   /** Pull requests opened (by head branch), with whether each is a draft. */
   pulls: { number: number; head: string; draft: boolean; body: string }[];
 }
@@ -33,6 +37,8 @@ export function fakeIssueSide(
     resultDispatches: [],
     reactions: [],
     labels: [],
+    closed: new Set(),
+    unlabeled: new Set(),
     pulls: [],
   };
   const pullJson = (p: FakeIssueSide["pulls"][number]) => ({
@@ -110,6 +116,22 @@ export function fakeIssueSide(
   gh.on("POST /repos/{owner}/{repo}/issues/{issue_number}/labels", ({ body }) => {
     side.labels.push(...(body as { labels: string[] }).labels);
     return [200, side.labels.map((name, id) => ({ id, name }))];
+  });
+  gh.on("GET /repos/{owner}/{repo}/issues/{issue_number}", ({ params }) => {
+    const number = Number(params.issue_number);
+    const labels = [...(side.unlabeled.has(number) ? [] : ["orchestrate"]), ...side.labels];
+    return [
+      200,
+      {
+        id: number,
+        node_id: `I_${number}`,
+        number,
+        title: "An issue",
+        state: side.closed.has(number) ? "closed" : "open",
+        labels: labels.map((name, id) => ({ id, name })),
+        user: { login: "octocat", id: 1, type: "User" },
+      },
+    ];
   });
   // GitHub lists the check runs created on a commit (here: by its sha; a branch name finds none).
   gh.on("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", ({ params, query }) => {
