@@ -47,6 +47,17 @@ export function checkOf(state: ExecutionState, phase: PhaseSpec): PhaseCheck {
         title: "Failed",
         actions: [GATE_ACTIONS[2]!],
       };
+    case "blocked":
+      return {
+        ...base,
+        status: "completed",
+        conclusion: "action_required",
+        title: "Blocked: needs a person",
+        summary: `${summary}\n\nResolve what is named above, then comment \`/orchestrate retry\` or use the button above.`,
+        actions: [GATE_ACTIONS[2]!],
+      };
+    case "cancelled":
+      return { ...base, status: "completed", conclusion: "cancelled", title: "Cancelled" };
     case "waiting":
       return {
         ...base,

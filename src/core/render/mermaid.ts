@@ -7,11 +7,21 @@ const CLASS_DEFS = [
   "classDef running fill:#d0ebff,stroke:#1864ab",
   "classDef waiting fill:#fff3bf,stroke:#e67700",
   "classDef failed fill:#ffe3e3,stroke:#c92a2a",
+  "classDef blocked fill:#ffe8cc,stroke:#d9480f",
+  "classDef cancelled fill:#f1f3f5,stroke:#495057",
   "classDef skipped fill:#f1f3f5,stroke:#868e96,stroke-dasharray: 4 3",
   "classDef pending fill:#ffffff,stroke:#adb5bd",
 ];
 
-export type PhaseStatus = "pending" | "running" | "waiting" | "succeeded" | "failed" | "skipped";
+export type PhaseStatus =
+  | "pending"
+  | "running"
+  | "waiting"
+  | "succeeded"
+  | "failed"
+  | "blocked"
+  | "cancelled"
+  | "skipped";
 
 /** Node ids must be plain identifiers; labels are quoted and stripped of characters mermaid reads. */
 function nodeId(id: string): string {
@@ -31,8 +41,9 @@ export function phaseStatus(
   if (!state) return "pending";
   const statuses: TaskStatus[] = phase.tasks.map((id) => state.tasks[id]?.status ?? "pending");
   if (statuses.length === 0) return "skipped";
-  if (statuses.some((s) => s === "failed" || s === "cancelled" || s === "blocked" || s === "escalated"))
-    return "failed";
+  if (statuses.some((s) => s === "failed")) return "failed";
+  if (statuses.some((s) => s === "blocked" || s === "escalated")) return "blocked";
+  if (statuses.some((s) => s === "cancelled")) return "cancelled";
   if (statuses.some((s) => s === "queued" || s === "in_progress" || s === "ready")) return "running";
   if (statuses.some((s) => s === "under_review")) return "waiting";
   if (statuses.every((s) => s === "succeeded" || s === "skipped")) {
