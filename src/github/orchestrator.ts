@@ -146,22 +146,13 @@ export class GitHubOrchestrator {
     }
     let pending: NewEvent[] = [];
     let created = false;
+    const labeled = triggers.find((t) => t.kind === "labeled");
+    if (stored && labeled?.kind === "labeled") await this.#relabeled(ref, stored.state, labeled);
     if (!stored) {
-      const labeled = triggers.find((t) => t.kind === "labeled");
       if (labeled?.kind !== "labeled") return undefined;
-      if (labeled.label !== undefined) {
-        // A label event redelivered late, or overtaken by its unlabel or the issue's close.
-        const now = await this.#ports.labels.current(ref);
-        if (!now.open || !now.labels.includes(labeled.label)) {
-          this.#o.log?.("label event out of date: nothing started", {
-            execution: executionId(ref),
-            open: now.open,
-            labels: now.labels,
-          });
-          return undefined;
-        }
-      }
+      if (!(await this.#labelStillThere(ref, labeled))) return undefined;
       const prepared = await prepareExecution(this.#ports, ref, {
+        delivery: labeled.delivery,
         sender: labeled.sender,
         title: labeled.title,
         body: labeled.body,
@@ -202,6 +193,41 @@ export class GitHubOrchestrator {
       state = (await this.#commit(ref, records, fanIn))?.state ?? state;
     }
     return state;
+  }
+
+  /** Whether the issue is still open and labeled (a label event may come late or out of order). */
+  async #labelStillThere(
+    ref: ExecutionRef,
+    labeled: Extract<Trigger, { kind: "labeled" }>,
+  ): Promise<boolean> {
+    if (labeled.label === undefined) return true;
+    const now = await this.#ports.labels.current(ref);
+    if (now.open && now.labels.includes(labeled.label)) return true;
+    this.#o.log?.("label event out of date: nothing started", {
+      execution: executionId(ref),
+      open: now.open,
+      labels: now.labels,
+    });
+    return false;
+  }
+
+  /**
+   * The issue was labeled again after its execution finished: one execution per issue, so nothing
+   * starts, and the labeler is told what can be done (the label that started it, redelivered, is
+   * not a relabel).
+   */
+  async #relabeled(
+    ref: ExecutionRef,
+    state: ExecutionState,
+    labeled: Extract<Trigger, { kind: "labeled" }>,
+  ): Promise<void> {
+    if (state.finished_at === undefined || labeled.label === undefined) return;
+    if (state.meta.start_delivery === labeled.delivery) return;
+    if (!(await this.#labelStillThere(ref, labeled))) return;
+    await this.#ports.comments.reply(
+      ref,
+      `@${labeled.sender} this issue's execution already ran (${state.status}); labels start one execution per issue, so nothing new was started. Comment \`/orchestrate retry\` to run its failed, cancelled or blocked tasks again, or remove \`executions/${ref.issue}/\` from the \`orchestrate-state\` branch and label the issue again to start over.`,
+    );
   }
 
   /** Follow-up records waiting for the next commit of their execution (kept in memory). */

@@ -13,6 +13,8 @@ export const PLAN_PATH = ".github/orchestrate.yml";
 const START_LEVELS = new Set(["admin", "maintain", "write"]);
 
 export interface StartInput {
+  /** The delivery of the label event that starts it (kept, so its redelivery is known later). */
+  delivery?: string;
   sender: string;
   title: string;
   body: string;
@@ -85,6 +87,7 @@ export async function prepareExecution(
       working_branch: branch,
       // The commit the phases' check runs are created on, so any process finds them there.
       checks_sha: head,
+      ...(input.delivery !== undefined ? { start_delivery: input.delivery } : {}),
     },
   });
   return { start: { ...start, id: `start:${ref.issue}`, by: input.sender }, notes };

@@ -76,7 +76,7 @@ describe("GitHub App: a labeled issue becomes an execution", () => {
       },
       repository: REPOSITORY,
     });
-    await probot.receive(webhookEvent("issues", labeled));
+    await probot.receive(webhookEvent("issues", labeled, "label-7"));
     await host().queue.idle();
 
     // Execution created: working branch, state on the state branch, dashboard, one check per phase, first dispatch.
@@ -178,13 +178,22 @@ describe("GitHub App: a labeled issue becomes an execution", () => {
     });
 
     // Redelivery of the label and of a result changes nothing and starts no second execution.
-    await probot.receive(webhookEvent("issues", labeled));
+    const comments = side.comments.length;
+    await probot.receive(webhookEvent("issues", labeled, "label-7"));
     await complete("test/qa");
     await host().queue.idle();
     expect(side.dispatches).toHaveLength(3);
     expect(
       repo.git.readFile("orchestrate-state", "executions/7/events.jsonl")!.trim().split("\n"),
     ).toHaveLength(events.length);
+    expect(side.comments).toHaveLength(comments);
+    // Labeled again by someone: nothing starts, and they are told why and what they can do.
+    await probot.receive(webhookEvent("issues", labeled, "label-7-again"));
+    await host().queue.idle();
+    expect(side.dispatches).toHaveLength(3);
+    expect(side.comments.slice(comments).map((c) => c.body)).toEqual([
+      expect.stringMatching(/execution already ran \(succeeded\).*\/orchestrate retry/),
+    ]);
   });
 
   it("a labeler without write permission gets one reply and nothing starts", async () => {
