@@ -226,7 +226,7 @@ export class GitHubOrchestrator {
     if (!(await this.#labelStillThere(ref, labeled))) return;
     await this.#ports.comments.reply(
       ref,
-      `@${labeled.sender} this issue's execution already ran (${state.status}); labels start one execution per issue, so nothing new was started. Comment \`/orchestrate retry\` to run its failed, cancelled or blocked tasks again, or remove \`executions/${ref.issue}/\` from the \`orchestrate-state\` branch and label the issue again to start over.`,
+      `@${labeled.sender} this issue's execution already ran (${state.status}); labels start one execution per issue, so nothing new was started. Comment \`/orchestrate retry\` to run its failed, cancelled or blocked tasks again, or open a new issue to start over.`,
     );
   }
 
