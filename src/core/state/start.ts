@@ -1,6 +1,6 @@
 import { DEFAULT_ESTIMATE_MS } from "../graph/validate-graph.ts";
 import { defaultPolicy, type PolicyConfig } from "../plan/schema.ts";
-import { criticalPathPriorities, type PriorityInput } from "../schedule/priority.ts";
+import { bottomLevels, type PriorityInput } from "../schedule/priority.ts";
 import { emptyCounts } from "./context.ts";
 import type { EventOf } from "./events.ts";
 import type { ExecutionState, PhaseSpec, TaskSpec, TaskState } from "./types.ts";
@@ -26,36 +26,60 @@ export function buildSpecs(
   for (const t of before) all.push({ id: t.id, needs: t.needs, estimate_ms: t.estimate_ms });
   for (const t of inputs)
     all.push({ id: t.id, needs: t.needs, estimate_ms: t.estimate_ms ?? DEFAULT_ESTIMATE_MS });
-  const priorities = criticalPathPriorities(all);
+  // By position in `all`: existing specs first, then the inputs.
+  const priorities = bottomLevels(all);
   const specs: Record<string, TaskSpec> = {};
   let order = 0;
-  for (const t of before) {
-    specs[t.id] = { ...t, priority: priorities.get(t.id) ?? t.priority };
+  for (let i = 0; i < before.length; i++) {
+    const t = before[i]!;
+    specs[t.id] = { ...t, priority: priorities[i]! };
     order = Math.max(order, t.order + 1);
   }
   const policyTimeout = policy.timeout.task ?? DEFAULT_TASK_TIMEOUT_MS;
   // Specs never change: those of one phase share one list of non-retryable error kinds.
   const nonRetryable = new Map<string | undefined, string[]>();
-  for (const t of inputs) {
+  for (let i = 0; i < inputs.length; i++) {
+    const t = inputs[i]!;
     const phase = t.phase ? byPhase.get(t.phase) : undefined;
-    // Built key by key, in the order specs have always had, without spreading optional keys.
-    const spec = { id: t.id, agent: t.agent } as TaskSpec;
-    if (t.phase) spec.phase = t.phase;
-    spec.needs = t.needs;
-    if (t.matrix) spec.matrix = t.matrix;
-    if (t.prompt !== undefined) spec.prompt = t.prompt;
-    if (t.params) spec.params = t.params;
-    spec.estimate_ms = t.estimate_ms ?? DEFAULT_ESTIMATE_MS;
-    spec.priority = priorities.get(t.id) ?? 0;
-    spec.order = order++;
-    spec.max_attempts = phase?.max_attempts ?? policy.retry.max_attempts;
     let kinds = nonRetryable.get(phase?.id);
     if (!kinds) {
       kinds = [...policy.retry.non_retryable, ...(phase?.non_retryable ?? [])];
       nonRetryable.set(phase?.id, kinds);
     }
-    spec.non_retryable = kinds;
-    spec.timeout_ms = phase?.timeout_ms ?? policyTimeout;
+    const estimate = t.estimate_ms ?? DEFAULT_ESTIMATE_MS;
+    const priority = priorities[before.length + i]!;
+    const maxAttempts = phase?.max_attempts ?? policy.retry.max_attempts;
+    const timeout = phase?.timeout_ms ?? policyTimeout;
+    let spec: TaskSpec;
+    if (!t.phase && !t.matrix && t.prompt === undefined && !t.params) {
+      // The usual task, made in one literal (its fields in-object, no shape changes), keys in
+      // the order specs have always had.
+      spec = {
+        id: t.id,
+        agent: t.agent,
+        needs: t.needs,
+        estimate_ms: estimate,
+        priority,
+        order: order++,
+        max_attempts: maxAttempts,
+        non_retryable: kinds,
+        timeout_ms: timeout,
+      };
+    } else {
+      // Built key by key, in the same order, without spreading optional keys.
+      spec = { id: t.id, agent: t.agent } as TaskSpec;
+      if (t.phase) spec.phase = t.phase;
+      spec.needs = t.needs;
+      if (t.matrix) spec.matrix = t.matrix;
+      if (t.prompt !== undefined) spec.prompt = t.prompt;
+      if (t.params) spec.params = t.params;
+      spec.estimate_ms = estimate;
+      spec.priority = priority;
+      spec.order = order++;
+      spec.max_attempts = maxAttempts;
+      spec.non_retryable = kinds;
+      spec.timeout_ms = timeout;
+    }
     specs[t.id] = spec;
   }
   return specs;
@@ -106,7 +130,8 @@ export function initialState(event: EventOf<"execution_started">): ExecutionStat
     ...(p.timeout_ms !== undefined ? { timeout_ms: p.timeout_ms } : {}),
   }));
   const tasks: Record<string, TaskState> = {};
-  for (const id of Object.keys(specs)) tasks[id] = newTaskState();
+  const ids = Object.keys(specs);
+  for (const id of ids) tasks[id] = newTaskState();
   return {
     id: event.execution,
     status: "running",
@@ -119,7 +144,7 @@ export function initialState(event: EventOf<"execution_started">): ExecutionStat
     phase_state: {},
     circuits: {},
     inflight: {},
-    counts: { ...emptyCounts(), pending: Object.keys(tasks).length },
+    counts: { ...emptyCounts(), pending: ids.length },
     ready: [],
     rr: {},
     rr_seq: {},
