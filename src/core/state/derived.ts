@@ -1,15 +1,18 @@
 import type { ExecutionState } from "./types.ts";
 
-/** What the reducer derives from a task's (immutable) spec, made once per execution. */
-interface TaskFacts {
+/**
+ * What the reducer derives from a task's (immutable) spec, made once per execution. A class, so
+ * that every record has one shape from the start.
+ */
+class TaskFacts {
   /** Tasks that list this one in their needs. */
-  dependents: string[];
+  dependents: string[] = [];
   /** Slot counters held in flight: `*`, `phase:<id>` if it has a phase, `agent:<id>`. */
-  slots?: readonly string[];
+  slots: readonly string[] | undefined = undefined;
   /** Fairness group: phase and agent. */
-  group?: string;
+  group: string | undefined = undefined;
   /** Timer ids of its latest attempt. */
-  timers?: { attempt: number; timeout: string; retry: string };
+  timers: { attempt: number; timeout: string; retry: string } | undefined = undefined;
 }
 
 /**
@@ -18,14 +21,14 @@ interface TaskFacts {
  */
 const cache = new WeakMap<object, Map<string, TaskFacts>>();
 
-const NONE: TaskFacts = { dependents: [] };
+const NONE = new TaskFacts();
 
 function factsOf(s: ExecutionState, id: string): TaskFacts {
   let index = cache.get(s.specs);
   if (!index) {
     index = new Map();
     const specs = Object.values(s.specs);
-    for (const spec of specs) index.set(spec.id, { dependents: [] });
+    for (const spec of specs) index.set(spec.id, new TaskFacts());
     for (const spec of specs) for (const need of spec.needs) index.get(need)?.dependents.push(spec.id);
     cache.set(s.specs, index);
   }
