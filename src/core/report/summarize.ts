@@ -1,3 +1,4 @@
+import { specsInOrder } from "../state/derived.ts";
 import type { Artifact, Cost, ExecutionState, TaskError, TaskStatus } from "../state/types.ts";
 
 /** One task in an execution's result. Times are epoch ms (virtual-clock ms in tests). */
@@ -49,11 +50,11 @@ export function summarize(
   state: ExecutionState,
   now = state.finished_at ?? state.created_at,
 ): OrchestrationResult {
-  const specs = Object.values(state.specs);
-  // Specs are usually stored in plan order already; sort only when they are not.
+  let specs = specsInOrder(state.specs);
+  // Specs are usually stored in plan order already; sort (a copy) only when they are not.
   let sorted = true;
   for (let i = 1; i < specs.length && sorted; i++) sorted = specs[i - 1]!.order < specs[i]!.order;
-  if (!sorted) specs.sort((a, b) => a.order - b.order);
+  if (!sorted) specs = [...specs].sort((a, b) => a.order - b.order);
   const tasks: TaskResult[] = [];
   for (const spec of specs) {
     const t = state.tasks[spec.id]!;

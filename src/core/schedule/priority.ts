@@ -12,7 +12,7 @@ export interface PriorityInput {
  * Tasks on a cycle (which validation rejects earlier) get their own estimate.
  */
 export function criticalPathPriorities(tasks: readonly PriorityInput[]): Map<string, number> {
-  const priorities = bottomLevels(tasks);
+  const { priorities } = bottomLevels(tasks);
   const out = new Map<string, number>();
   for (let i = 0; i < tasks.length; i++) out.set(tasks[i]!.id, priorities[i]!);
   return out;
@@ -20,9 +20,10 @@ export function criticalPathPriorities(tasks: readonly PriorityInput[]): Map<str
 
 /**
  * The priorities of `criticalPathPriorities`, by position in `tasks` rather than by id: what the
- * map would hold for each task's id (a repeated id stands for its last task).
+ * map would hold for each task's id (a repeated id stands for its last task). `unique`: no id is
+ * repeated.
  */
-export function bottomLevels(tasks: readonly PriorityInput[]): Float64Array {
+export function bottomLevels(tasks: readonly PriorityInput[]): { priorities: Float64Array; unique: boolean } {
   // Index of each id (the last task with an id stands for it, as a Map built from the list would).
   const indexOf = new Map<string, number>();
   for (let i = 0; i < tasks.length; i++) indexOf.set(tasks[i]!.id, i);
@@ -70,5 +71,5 @@ export function bottomLevels(tasks: readonly PriorityInput[]): Float64Array {
     const j = unique ? i : indexOf.get(tasks[i]!.id)!;
     out[i] = done[j] ? priority[j]! : tasks[j]!.estimate_ms;
   }
-  return out;
+  return { priorities: out, unique };
 }

@@ -1,4 +1,4 @@
-import type { ExecutionState } from "./types.ts";
+import type { ExecutionState, TaskSpec } from "./types.ts";
 
 /**
  * What the reducer derives from a task's (immutable) spec, made once per execution. A class, so
@@ -15,24 +15,52 @@ class TaskFacts {
   timers: { attempt: number; timeout: string; retry: string } | undefined = undefined;
 }
 
-/**
- * Per `specs` object (replaced, never changed, when tasks are added): the facts of each task.
- * One weak entry per execution, not per task: weak entries cost the garbage collector.
- */
-const cache = new WeakMap<object, Map<string, TaskFacts>>();
+/** What is derived from one `specs` object (replaced, never changed, when tasks are added). */
+interface SpecIndex {
+  /** The specs as `Object.values` lists them. */
+  ordered: readonly TaskSpec[];
+  /** The facts of each task, made on first use. */
+  facts: Map<string, TaskFacts> | undefined;
+}
+
+/** One weak entry per execution, not per task: weak entries cost the garbage collector. */
+const cache = new WeakMap<object, SpecIndex>();
 
 const NONE = new TaskFacts();
 
-function factsOf(s: ExecutionState, id: string): TaskFacts {
-  let index = cache.get(s.specs);
+/**
+ * Records `specs` with its values in `Object.values` order, known to the code that made it:
+ * listing the values of an object with many keys costs more than deriving the facts.
+ */
+export function rememberSpecs(specs: Record<string, TaskSpec>, ordered: readonly TaskSpec[]): void {
+  cache.set(specs, { ordered, facts: undefined });
+}
+
+function specIndex(specs: Record<string, TaskSpec>): SpecIndex {
+  let index = cache.get(specs);
   if (!index) {
-    index = new Map();
-    const specs = Object.values(s.specs);
-    for (const spec of specs) index.set(spec.id, new TaskFacts());
-    for (const spec of specs) for (const need of spec.needs) index.get(need)?.dependents.push(spec.id);
-    cache.set(s.specs, index);
+    index = { ordered: Object.values(specs), facts: undefined };
+    cache.set(specs, index);
   }
-  return index.get(id) ?? NONE;
+  return index;
+}
+
+function factsOf(s: ExecutionState, id: string): TaskFacts {
+  const index = specIndex(s.specs);
+  let facts = index.facts;
+  if (!facts) {
+    facts = new Map();
+    for (const spec of index.ordered) facts.set(spec.id, new TaskFacts());
+    for (const spec of index.ordered)
+      for (const need of spec.needs) facts.get(need)?.dependents.push(spec.id);
+    index.facts = facts;
+  }
+  return facts.get(id) ?? NONE;
+}
+
+/** `Object.values(specs)`, made once per specs object (do not change the list). */
+export function specsInOrder(specs: Record<string, TaskSpec>): readonly TaskSpec[] {
+  return specIndex(specs).ordered;
 }
 
 /** Task ids that list `id` in their needs, in plan order. */

@@ -2,6 +2,7 @@ import { DEFAULT_ESTIMATE_MS } from "../graph/validate-graph.ts";
 import { defaultPolicy, type PolicyConfig } from "../plan/schema.ts";
 import { bottomLevels, type PriorityInput } from "../schedule/priority.ts";
 import { emptyCounts } from "./context.ts";
+import { rememberSpecs, specsInOrder } from "./derived.ts";
 import type { EventOf } from "./events.ts";
 import type { ExecutionState, PhaseSpec, TaskSpec, TaskState } from "./types.ts";
 
@@ -27,12 +28,19 @@ export function buildSpecs(
   for (const t of inputs)
     all.push({ id: t.id, needs: t.needs, estimate_ms: t.estimate_ms ?? DEFAULT_ESTIMATE_MS });
   // By position in `all`: existing specs first, then the inputs.
-  const priorities = bottomLevels(all);
+  const { priorities, unique } = bottomLevels(all);
   const specs: Record<string, TaskSpec> = {};
+  // The specs in the order they are added, which is `Object.values(specs)` order unless an id is
+  // repeated or is an array index (those are listed first).
+  const ordered: TaskSpec[] = [];
+  let indexLike = false;
   let order = 0;
   for (let i = 0; i < before.length; i++) {
     const t = before[i]!;
-    specs[t.id] = { ...t, priority: priorities[i]! };
+    const spec = { ...t, priority: priorities[i]! };
+    specs[t.id] = spec;
+    ordered.push(spec);
+    indexLike ||= isArrayIndex(t.id);
     order = Math.max(order, t.order + 1);
   }
   const policyTimeout = policy.timeout.task ?? DEFAULT_TASK_TIMEOUT_MS;
@@ -81,8 +89,18 @@ export function buildSpecs(
       spec.timeout_ms = timeout;
     }
     specs[t.id] = spec;
+    ordered.push(spec);
+    indexLike ||= isArrayIndex(t.id);
   }
+  if (unique && !indexLike) rememberSpecs(specs, ordered);
   return specs;
+}
+
+/** Whether `key` is an array index, which objects list before their other keys. */
+function isArrayIndex(key: string): boolean {
+  const c = key.charCodeAt(0);
+  if (!(c >= 48 && c <= 57)) return false;
+  return /^(?:0|[1-9][0-9]*)$/.test(key) && Number(key) < 2 ** 32 - 1;
 }
 
 export function newTaskState(): TaskState {
@@ -130,8 +148,8 @@ export function initialState(event: EventOf<"execution_started">): ExecutionStat
     ...(p.timeout_ms !== undefined ? { timeout_ms: p.timeout_ms } : {}),
   }));
   const tasks: Record<string, TaskState> = {};
-  const ids = Object.keys(specs);
-  for (const id of ids) tasks[id] = newTaskState();
+  const ordered = specsInOrder(specs);
+  for (const spec of ordered) tasks[spec.id] = newTaskState();
   return {
     id: event.execution,
     status: "running",
@@ -144,7 +162,7 @@ export function initialState(event: EventOf<"execution_started">): ExecutionStat
     phase_state: {},
     circuits: {},
     inflight: {},
-    counts: { ...emptyCounts(), pending: ids.length },
+    counts: { ...emptyCounts(), pending: ordered.length },
     ready: [],
     rr: {},
     rr_seq: {},
