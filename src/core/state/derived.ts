@@ -36,12 +36,20 @@ export function rememberSpecs(specs: Record<string, TaskSpec>, ordered: readonly
   cache.set(specs, { ordered, facts: undefined });
 }
 
+// The specs object looked up last and its index: one transition asks for them many times. It
+// keeps one execution's specs alive until another execution is looked up.
+let lastSpecs: object | undefined;
+let lastIndex: SpecIndex | undefined;
+
 function specIndex(specs: Record<string, TaskSpec>): SpecIndex {
+  if (specs === lastSpecs) return lastIndex!;
   let index = cache.get(specs);
   if (!index) {
     index = { ordered: Object.values(specs), facts: undefined };
     cache.set(specs, index);
   }
+  lastSpecs = specs;
+  lastIndex = index;
   return index;
 }
 
