@@ -7,7 +7,10 @@ import type { ExecutionState, TaskSpec } from "./types.ts";
 class TaskFacts {
   /** Tasks that list this one in their needs. */
   dependents: string[] = [];
-  /** Slot counters held in flight: `*`, `phase:<id>` if it has a phase, `agent:<id>`. */
+  /**
+   * Slot counters held in flight: `*`, `phase:<id>` if it has a phase, `agent:<id>`. This list
+   * and the group are shared by the tasks of one agent and phase.
+   */
   slots: readonly string[] | undefined = undefined;
   /** Fairness group: phase and agent. */
   group: string | undefined = undefined;
@@ -58,12 +61,39 @@ function factsOf(s: ExecutionState, id: string): TaskFacts {
   let facts = index.facts;
   if (!facts) {
     facts = new Map();
-    for (const spec of index.ordered) facts.set(spec.id, new TaskFacts());
+    // Tasks of one agent and phase share their slot keys and fairness group: one string (already
+    // in V8's string table after its first use as a key) rather than one per task.
+    const shared = new Map<string, Map<string, Pick<TaskFacts, "slots" | "group">>>();
+    for (const spec of index.ordered) {
+      const phase = spec.phase || "";
+      let byPhase = shared.get(spec.agent);
+      if (!byPhase) {
+        byPhase = new Map();
+        shared.set(spec.agent, byPhase);
+      }
+      let group = byPhase.get(phase);
+      if (!group) {
+        group = { slots: slotsOf(spec), group: groupOf(spec) };
+        byPhase.set(phase, group);
+      }
+      const f = new TaskFacts();
+      f.slots = group.slots;
+      f.group = group.group;
+      facts.set(spec.id, f);
+    }
     for (const spec of index.ordered)
       for (const need of spec.needs) facts.get(need)?.dependents.push(spec.id);
     index.facts = facts;
   }
   return facts.get(id) ?? NONE;
+}
+
+function slotsOf(spec: TaskSpec): readonly string[] {
+  return spec.phase ? ["*", `phase:${spec.phase}`, `agent:${spec.agent}`] : ["*", `agent:${spec.agent}`];
+}
+
+function groupOf(spec: TaskSpec): string {
+  return `${spec.phase ?? ""}\u0000${spec.agent}`;
 }
 
 /** `Object.values(specs)`, made once per specs object (do not change the list). */
@@ -78,24 +108,12 @@ export function dependentsOf(s: ExecutionState, id: string): readonly string[] {
 
 /** The slot counters a task holds while in flight: `*`, then `phase:<id>` if it has a phase, then `agent:<id>`. */
 export function slotKeys(s: ExecutionState, id: string): readonly string[] {
-  const facts = factsOf(s, id);
-  if (facts.slots) return facts.slots;
-  const spec = s.specs[id]!;
-  const slots = spec.phase
-    ? ["*", `phase:${spec.phase}`, `agent:${spec.agent}`]
-    : ["*", `agent:${spec.agent}`];
-  if (facts !== NONE) facts.slots = slots;
-  return slots;
+  return factsOf(s, id).slots ?? slotsOf(s.specs[id]!);
 }
 
 /** The fairness group of a task: its phase and agent. */
 export function fairnessGroup(s: ExecutionState, id: string): string {
-  const facts = factsOf(s, id);
-  if (facts.group !== undefined) return facts.group;
-  const spec = s.specs[id]!;
-  const group = `${spec.phase ?? ""}\u0000${spec.agent}`;
-  if (facts !== NONE) facts.group = group;
-  return group;
+  return factsOf(s, id).group ?? groupOf(s.specs[id]!);
 }
 
 /** The ids of a task attempt's timeout and retry timers. */
