@@ -44,7 +44,8 @@ function checkTasks(
 ): { problems: Problem[]; needsOf: number[][]; order: number[] } {
   const problems: Problem[] = [];
   const indexOf = new Map<string, number>();
-  tasks.forEach((task, index) => {
+  for (let index = 0; index < tasks.length; index++) {
+    const task = tasks[index]!;
     const first = indexOf.get(task.id);
     if (first === undefined) indexOf.set(task.id, index);
     else {
@@ -55,22 +56,24 @@ function checkTasks(
         hint: "every task needs its own id",
       });
     }
-  });
+  }
 
-  const needsOf: number[][] = tasks.map((task, index) => {
+  const needsOf: number[][] = new Array(tasks.length);
+  for (let index = 0; index < tasks.length; index++) {
+    const needs = tasks[index]!.needs;
     const found: number[] = [];
-    task.needs.forEach((need, j) => {
-      const target = indexOf.get(need);
+    for (let j = 0; j < needs.length; j++) {
+      const target = indexOf.get(needs[j]!);
       if (target === undefined) {
         problems.push({
           file: "",
           path: `${pathOf(index)}.needs[${j}]`,
-          message: `needs unknown task "${need}"`,
+          message: `needs unknown task "${needs[j]}"`,
         });
       } else found.push(target);
-    });
-    return found;
-  });
+    }
+    needsOf[index] = found;
+  }
 
   const order = topologicalOrder(needsOf);
   if (order.length < tasks.length) {
@@ -128,16 +131,26 @@ function estimateOf(task: TaskNode): number {
 
 /** Kahn's algorithm over "needs" lists; returns the indices it could order (all of them when acyclic). */
 function topologicalOrder(needsOf: readonly (readonly number[])[]): number[] {
-  const pending = new Int32Array(needsOf.length);
-  const dependents: number[][] = needsOf.map(() => []);
-  needsOf.forEach((needs, index) => {
+  const n = needsOf.length;
+  const pending = new Int32Array(n);
+  // Dependents in compressed form: those of task i are dependents[first[i]] … dependents[first[i + 1] − 1].
+  const first = new Int32Array(n + 1);
+  for (let index = 0; index < n; index++) {
+    const needs = needsOf[index]!;
     pending[index] = needs.length;
-    for (const need of needs) dependents[need]!.push(index);
-  });
+    for (const need of needs) first[need + 1]! += 1;
+  }
+  for (let index = 0; index < n; index++) first[index + 1]! += first[index]!;
+  const dependents = new Int32Array(first[n]!);
+  const fill = first.slice(0, n);
+  for (let index = 0; index < n; index++)
+    for (const need of needsOf[index]!) dependents[fill[need]!++] = index;
   const order: number[] = [];
-  for (let index = 0; index < needsOf.length; index++) if (pending[index] === 0) order.push(index);
+  for (let index = 0; index < n; index++) if (pending[index] === 0) order.push(index);
   for (let head = 0; head < order.length; head++) {
-    for (const next of dependents[order[head]!]!) {
+    const at = order[head]!;
+    for (let k = first[at]!; k < first[at + 1]!; k++) {
+      const next = dependents[k]!;
       pending[next] = pending[next]! - 1;
       if (pending[next] === 0) order.push(next);
     }

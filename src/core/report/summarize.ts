@@ -1,3 +1,4 @@
+import { specsInOrder } from "../state/derived.ts";
 import type { Artifact, Cost, ExecutionState, TaskError, TaskStatus } from "../state/types.ts";
 
 /** One task in an execution's result. Times are epoch ms (virtual-clock ms in tests). */
@@ -49,25 +50,45 @@ export function summarize(
   state: ExecutionState,
   now = state.finished_at ?? state.created_at,
 ): OrchestrationResult {
-  const specs = Object.values(state.specs);
-  // Specs are usually stored in plan order already; sort only when they are not.
+  let specs = specsInOrder(state.specs);
+  // Specs are usually stored in plan order already; sort (a copy) only when they are not.
   let sorted = true;
   for (let i = 1; i < specs.length && sorted; i++) sorted = specs[i - 1]!.order < specs[i]!.order;
-  if (!sorted) specs.sort((a, b) => a.order - b.order);
+  if (!sorted) specs = [...specs].sort((a, b) => a.order - b.order);
   const tasks: TaskResult[] = [];
   for (const spec of specs) {
     const t = state.tasks[spec.id]!;
-    // Built key by key, in the order results have always had, without spreading optional keys.
-    const result = { id: spec.id, agent: spec.agent } as TaskResult;
-    if (spec.phase) result.phase = spec.phase;
-    result.status = t.status;
-    result.started_at = t.first_started_at ?? null;
-    result.finished_at = t.finished_at ?? null;
-    result.duration_ms = t.busy_ms;
-    result.attempts = t.attempt;
-    result.artifacts = t.artifacts;
-    result.errors = t.errors;
-    result.cost = t.cost;
+    // A literal for the keys every result has (in-object, one shape), in the order results have
+    // always had; optional keys are not spread.
+    let result: TaskResult;
+    if (spec.phase) {
+      result = {
+        id: spec.id,
+        agent: spec.agent,
+        phase: spec.phase,
+        status: t.status,
+        started_at: t.first_started_at ?? null,
+        finished_at: t.finished_at ?? null,
+        duration_ms: t.busy_ms,
+        attempts: t.attempt,
+        artifacts: t.artifacts,
+        errors: t.errors,
+        cost: t.cost,
+      };
+    } else {
+      result = {
+        id: spec.id,
+        agent: spec.agent,
+        status: t.status,
+        started_at: t.first_started_at ?? null,
+        finished_at: t.finished_at ?? null,
+        duration_ms: t.busy_ms,
+        attempts: t.attempt,
+        artifacts: t.artifacts,
+        errors: t.errors,
+        cost: t.cost,
+      };
+    }
     if (t.summary !== undefined) result.summary = t.summary;
     if (t.reason !== undefined) result.reason = t.reason;
     tasks.push(result);

@@ -12,10 +12,23 @@ export interface PriorityInput {
  * Tasks on a cycle (which validation rejects earlier) get their own estimate.
  */
 export function criticalPathPriorities(tasks: readonly PriorityInput[]): Map<string, number> {
+  const { priorities } = bottomLevels(tasks);
+  const out = new Map<string, number>();
+  for (let i = 0; i < tasks.length; i++) out.set(tasks[i]!.id, priorities[i]!);
+  return out;
+}
+
+/**
+ * The priorities of `criticalPathPriorities`, by position in `tasks` rather than by id: what the
+ * map would hold for each task's id (a repeated id stands for its last task). `unique`: no id is
+ * repeated.
+ */
+export function bottomLevels(tasks: readonly PriorityInput[]): { priorities: Float64Array; unique: boolean } {
   // Index of each id (the last task with an id stands for it, as a Map built from the list would).
   const indexOf = new Map<string, number>();
   for (let i = 0; i < tasks.length; i++) indexOf.set(tasks[i]!.id, i);
   const n = tasks.length;
+  const unique = indexOf.size === n;
   // Needs as indices, and dependents in compressed form: those of task i are
   // dependents[first[i]] … dependents[first[i + 1] − 1].
   const needs: number[][] = new Array(n);
@@ -40,7 +53,8 @@ export function criticalPathPriorities(tasks: readonly PriorityInput[]): Map<str
   const priority = new Float64Array(n);
   const done = new Uint8Array(n);
   const stack: number[] = [];
-  for (let i = 0; i < n; i++) if (remaining[i] === 0 && indexOf.get(tasks[i]!.id) === i) stack.push(i);
+  for (let i = 0; i < n; i++)
+    if (remaining[i] === 0 && (unique || indexOf.get(tasks[i]!.id) === i)) stack.push(i);
   while (stack.length > 0) {
     const i = stack.pop()!;
     let longest = 0;
@@ -52,7 +66,10 @@ export function criticalPathPriorities(tasks: readonly PriorityInput[]): Map<str
       if (remaining[j] === 0) stack.push(j);
     }
   }
-  const out = new Map<string, number>();
-  for (const [id, i] of indexOf) out.set(id, done[i] ? priority[i]! : tasks[i]!.estimate_ms);
-  return out;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const j = unique ? i : indexOf.get(tasks[i]!.id)!;
+    out[i] = done[j] ? priority[j]! : tasks[j]!.estimate_ms;
+  }
+  return { priorities: out, unique };
 }

@@ -25,12 +25,31 @@ export function compareReady(s: ExecutionState, a: string, b: string): number {
 
 export { fairnessGroup };
 
+/**
+ * The first position whose task does not come before `id` (by `compareReady`). The keys of `id`
+ * are read once, not at every step of the search.
+ */
 function lowerBound(s: ExecutionState, id: string): number {
+  const ready = s.ready;
+  const specs = s.specs;
+  const spec = specs[id]!;
+  const priority = spec.priority;
+  const byEstimate = s.policy.fairness === "shortest_first";
+  const fair = byEstimate ? spec.estimate_ms : (s.rr_seq[id] ?? 0);
+  const order = spec.order;
   let lo = 0;
-  let hi = s.ready.length;
+  let hi = ready.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (compareReady(s, s.ready[mid]!, id) < 0) lo = mid + 1;
+    const other = ready[mid]!;
+    const o = specs[other]!;
+    let before: boolean;
+    if (o.priority !== priority) before = o.priority > priority;
+    else {
+      const f = byEstimate ? o.estimate_ms : (s.rr_seq[other] ?? 0);
+      before = f !== fair ? f < fair : o.order < order;
+    }
+    if (before) lo = mid + 1;
     else hi = mid;
   }
   return lo;

@@ -103,8 +103,9 @@ export function markChanged(ctx: Ctx, phase: string): void {
  * under review counts as done: a gated phase's tasks are reviewed together once all have run.
  */
 export function dependenciesMet(s: ExecutionState, id: string): boolean {
-  const phase = s.specs[id]!.phase;
-  for (const need of s.specs[id]!.needs) {
+  const spec = s.specs[id]!;
+  const phase = spec.phase;
+  for (const need of spec.needs) {
     const t = s.tasks[need];
     if (!t) continue;
     if (t.status === "succeeded") continue;

@@ -1,6 +1,7 @@
 import { fillSlots } from "../schedule/fill-slots.ts";
 import type { Ctx } from "./context.ts";
 import { clearTimer, promote } from "./context.ts";
+import { specsInOrder } from "./derived.ts";
 import type { Effect } from "./effects.ts";
 import type { ExecutionEvent } from "./events.ts";
 import { handle } from "./handlers.ts";
@@ -80,7 +81,7 @@ function transition(state: ExecutionState | undefined, event: ExecutionEvent, sh
     }
     const fresh = initialState(event);
     const ctx: Ctx = { s: fresh, at: event.at, effects: [], changed: undefined, copied: undefined };
-    for (const id of Object.keys(fresh.specs)) promote(ctx, id);
+    for (const spec of specsInOrder(fresh.specs)) promote(ctx, spec.id);
     const limit = fresh.policy.timeout.execution ?? DEFAULT_EXECUTION_TIMEOUT_MS;
     fresh.timers.execution = { id: "execution", at: event.at + limit, kind: "execution_timeout" };
     ctx.effects.push({ type: "start_timer", id: "execution", at: event.at + limit });

@@ -29,10 +29,14 @@ export function settle(ctx: Ctx): void {
     return;
   }
   if (inFlight === 0 && waiting === 0 && blocked === 0 && open === 0) {
-    const failed = Object.keys(s.tasks).filter((id) => {
-      const status = s.tasks[id]!.status;
-      return status === "failed" || status === "cancelled";
-    });
+    // The counts say whether any task failed or was cancelled: no need to list every task else.
+    const failed =
+      c.failed + c.cancelled === 0
+        ? []
+        : Object.keys(s.tasks).filter((id) => {
+            const status = s.tasks[id]!.status;
+            return status === "failed" || status === "cancelled";
+          });
     const list = failed.slice(0, 5).join(", ") + (failed.length > 5 ? ` and ${failed.length - 5} more` : "");
     if (failed.length > 0) complete(ctx, "failed", `${failed.length} task(s) did not succeed: ${list}`);
     else if (!continueDelivery(ctx)) complete(ctx, "succeeded", undefined);

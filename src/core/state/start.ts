@@ -1,7 +1,8 @@
 import { DEFAULT_ESTIMATE_MS } from "../graph/validate-graph.ts";
 import { defaultPolicy, type PolicyConfig } from "../plan/schema.ts";
-import { criticalPathPriorities, type PriorityInput } from "../schedule/priority.ts";
+import { bottomLevels, type PriorityInput } from "../schedule/priority.ts";
 import { emptyCounts } from "./context.ts";
+import { rememberSpecs, specsInOrder } from "./derived.ts";
 import type { EventOf } from "./events.ts";
 import type { ExecutionState, PhaseSpec, TaskSpec, TaskState } from "./types.ts";
 
@@ -26,39 +27,80 @@ export function buildSpecs(
   for (const t of before) all.push({ id: t.id, needs: t.needs, estimate_ms: t.estimate_ms });
   for (const t of inputs)
     all.push({ id: t.id, needs: t.needs, estimate_ms: t.estimate_ms ?? DEFAULT_ESTIMATE_MS });
-  const priorities = criticalPathPriorities(all);
+  // By position in `all`: existing specs first, then the inputs.
+  const { priorities, unique } = bottomLevels(all);
   const specs: Record<string, TaskSpec> = {};
+  // The specs in the order they are added, which is `Object.values(specs)` order unless an id is
+  // repeated or is an array index (those are listed first).
+  const ordered: TaskSpec[] = [];
+  let indexLike = false;
   let order = 0;
-  for (const t of before) {
-    specs[t.id] = { ...t, priority: priorities.get(t.id) ?? t.priority };
+  for (let i = 0; i < before.length; i++) {
+    const t = before[i]!;
+    const spec = { ...t, priority: priorities[i]! };
+    specs[t.id] = spec;
+    ordered.push(spec);
+    indexLike ||= isArrayIndex(t.id);
     order = Math.max(order, t.order + 1);
   }
   const policyTimeout = policy.timeout.task ?? DEFAULT_TASK_TIMEOUT_MS;
   // Specs never change: those of one phase share one list of non-retryable error kinds.
   const nonRetryable = new Map<string | undefined, string[]>();
-  for (const t of inputs) {
+  for (let i = 0; i < inputs.length; i++) {
+    const t = inputs[i]!;
     const phase = t.phase ? byPhase.get(t.phase) : undefined;
-    // Built key by key, in the order specs have always had, without spreading optional keys.
-    const spec = { id: t.id, agent: t.agent } as TaskSpec;
-    if (t.phase) spec.phase = t.phase;
-    spec.needs = t.needs;
-    if (t.matrix) spec.matrix = t.matrix;
-    if (t.prompt !== undefined) spec.prompt = t.prompt;
-    if (t.params) spec.params = t.params;
-    spec.estimate_ms = t.estimate_ms ?? DEFAULT_ESTIMATE_MS;
-    spec.priority = priorities.get(t.id) ?? 0;
-    spec.order = order++;
-    spec.max_attempts = phase?.max_attempts ?? policy.retry.max_attempts;
     let kinds = nonRetryable.get(phase?.id);
     if (!kinds) {
       kinds = [...policy.retry.non_retryable, ...(phase?.non_retryable ?? [])];
       nonRetryable.set(phase?.id, kinds);
     }
-    spec.non_retryable = kinds;
-    spec.timeout_ms = phase?.timeout_ms ?? policyTimeout;
+    const estimate = t.estimate_ms ?? DEFAULT_ESTIMATE_MS;
+    const priority = priorities[before.length + i]!;
+    const maxAttempts = phase?.max_attempts ?? policy.retry.max_attempts;
+    const timeout = phase?.timeout_ms ?? policyTimeout;
+    let spec: TaskSpec;
+    if (!t.phase && !t.matrix && t.prompt === undefined && !t.params) {
+      // The usual task, made in one literal (its fields in-object, no shape changes), keys in
+      // the order specs have always had.
+      spec = {
+        id: t.id,
+        agent: t.agent,
+        needs: t.needs,
+        estimate_ms: estimate,
+        priority,
+        order: order++,
+        max_attempts: maxAttempts,
+        non_retryable: kinds,
+        timeout_ms: timeout,
+      };
+    } else {
+      // Built key by key, in the same order, without spreading optional keys.
+      spec = { id: t.id, agent: t.agent } as TaskSpec;
+      if (t.phase) spec.phase = t.phase;
+      spec.needs = t.needs;
+      if (t.matrix) spec.matrix = t.matrix;
+      if (t.prompt !== undefined) spec.prompt = t.prompt;
+      if (t.params) spec.params = t.params;
+      spec.estimate_ms = estimate;
+      spec.priority = priority;
+      spec.order = order++;
+      spec.max_attempts = maxAttempts;
+      spec.non_retryable = kinds;
+      spec.timeout_ms = timeout;
+    }
     specs[t.id] = spec;
+    ordered.push(spec);
+    indexLike ||= isArrayIndex(t.id);
   }
+  if (unique && !indexLike) rememberSpecs(specs, ordered);
   return specs;
+}
+
+/** Whether `key` is an array index, which objects list before their other keys. */
+function isArrayIndex(key: string): boolean {
+  const c = key.charCodeAt(0);
+  if (!(c >= 48 && c <= 57)) return false;
+  return /^(?:0|[1-9][0-9]*)$/.test(key) && Number(key) < 2 ** 32 - 1;
 }
 
 export function newTaskState(): TaskState {
@@ -106,7 +148,8 @@ export function initialState(event: EventOf<"execution_started">): ExecutionStat
     ...(p.timeout_ms !== undefined ? { timeout_ms: p.timeout_ms } : {}),
   }));
   const tasks: Record<string, TaskState> = {};
-  for (const id of Object.keys(specs)) tasks[id] = newTaskState();
+  const ordered = specsInOrder(specs);
+  for (const spec of ordered) tasks[spec.id] = newTaskState();
   return {
     id: event.execution,
     status: "running",
@@ -119,7 +162,7 @@ export function initialState(event: EventOf<"execution_started">): ExecutionStat
     phase_state: {},
     circuits: {},
     inflight: {},
-    counts: { ...emptyCounts(), pending: Object.keys(tasks).length },
+    counts: { ...emptyCounts(), pending: ordered.length },
     ready: [],
     rr: {},
     rr_seq: {},
