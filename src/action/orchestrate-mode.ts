@@ -7,7 +7,6 @@ import { triggersOf } from "../github/webhook-triggers.ts";
 import { systemClock } from "../ports/clock.ts";
 import { ActionInputError } from "./errors.ts";
 import type { ModeContext } from "./mode-context.ts";
-import { workflowRunTriggers } from "./workflow-run-jobs.ts";
 
 /** Events whose runs reconcile every execution of the repository (the periodic tick). */
 export const TICK_EVENTS: ReadonlySet<string> = new Set(["schedule", "workflow_dispatch"]);
@@ -20,7 +19,8 @@ interface Batch {
 /**
  * Mode `orchestrate`: the app's event handling inside a workflow run. The run's event
  * (`GITHUB_EVENT_NAME`, `GITHUB_EVENT_PATH`) becomes triggers with the same mapping the app uses
- * (plus `workflow_run`, which stands in for `workflow_job`: workflows cannot be triggered by it);
+ * (`workflow_run` stands in for `workflow_job`, which cannot trigger workflows: a finished agents
+ * run fails the tasks it ran or should have run that left no result);
  * each execution it concerns is handled once, with a reconcile tick after its triggers, so a run
  * that a `concurrency` group dropped is made up for by the next one. `schedule` and
  * `workflow_dispatch` runs tick every execution on the state branch. Returns the exit code: 1 when
@@ -41,11 +41,8 @@ export async function runOrchestrateMode(ctx: ModeContext): Promise<number> {
     batch.triggers.push(trigger);
     batches.set(key, batch);
   };
-  const routed = [
-    ...triggersOf(name, payload as never, delivery, { label: inputs.label }),
-    ...(name === "workflow_run" ? await workflowRunTriggers(ctx.client, ctx.repo, payload, delivery) : []),
-  ];
-  for (const { ref, trigger } of routed) add(ref, trigger);
+  for (const { ref, trigger } of triggersOf(name, payload as never, delivery, { label: inputs.label }))
+    add(ref, trigger);
   if (TICK_EVENTS.has(name)) {
     for (const issue of await ports.store.list(ctx.repo)) add({ ...ctx.repo, issue }, { kind: "tick" });
   }
@@ -78,6 +75,8 @@ export async function runOrchestrateMode(ctx: ModeContext): Promise<number> {
     const kinds = triggers.map((t) => t.kind).join(", ");
     try {
       const state = await orchestrator.handle(ref, triggers);
+      // Which run each dispatch started, for the next run to look at: nothing else keeps it.
+      await orchestrator.flush(ref);
       handled.push(id);
       const status = state ? state.status : "no execution";
       io.info(`${id}: ${kinds} → ${status}`);

@@ -10,6 +10,7 @@ import { NodeIds } from "./node-ids.ts";
 import type { GitHubClient } from "./octokit.ts";
 import { Permissions } from "./permissions.ts";
 import type { GitHubPorts } from "./ports.ts";
+import { Runs } from "./runs.ts";
 import { StateStore, type StateStoreOptions } from "./state-store.ts";
 import { StatusUpdates } from "./status-updates.ts";
 
@@ -45,6 +46,7 @@ export {
 export { executionPaths } from "./parse-stored.ts";
 export { Permissions } from "./permissions.ts";
 export * from "./ports.ts";
+export { Runs } from "./runs.ts";
 export { StateStore, type StateStoreOptions } from "./state-store.ts";
 export { StatusUpdates } from "./status-updates.ts";
 
@@ -71,6 +73,7 @@ export function githubPorts(client: GitHubClient, options: GitHubPortsOptions = 
     status: new StatusUpdates(client, ids, options.checks),
     branches: new Branches(client, ids),
     dispatch: new Dispatch(client),
+    runs: new Runs(client),
     contents: new Contents(client, ids),
     permissions: new Permissions(client),
     labels: new Labels(client),

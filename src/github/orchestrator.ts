@@ -26,6 +26,10 @@ import {
 } from "./ports.ts";
 import { type ResultDispatch, ResultRecordSchema, resultPath, taskBranch } from "./result-record.ts";
 import { executionId, prepareExecution } from "./start-execution.ts";
+import { JOB_NAME } from "./webhook-triggers.ts";
+
+/** The workflow run a task's attempt was dispatched in, from the reference its dispatch recorded. */
+const RUN_REF = /actions\/runs\/(\d+)/;
 
 /** What one batch knows for fan-in: the working branch head and the commits results named. */
 interface FanIn {
@@ -59,6 +63,8 @@ export type Trigger =
     }
   | { kind: "result"; delivery: string; result: ResultDispatch }
   | { kind: "job_completed"; delivery: string; task: string; attempt: number; conclusion: string }
+  /** A run of the agents workflow on the working branch finished: its tasks that left no result failed. */
+  | { kind: "run_completed"; delivery: string; run: number; conclusion: string }
   | { kind: "events"; events: NewEvent[] }
   | { kind: "tick" }
   /** CI finished something on a working branch (check suite, status, workflow run). */
@@ -195,6 +201,19 @@ export class GitHubOrchestrator {
     return state;
   }
 
+  /**
+   * Writes the records still waiting for the execution's next commit (which dispatch started
+   * which workflow run), for a process that ends here: the Action's orchestrate mode.
+   */
+  async flush(ref: ExecutionRef): Promise<void> {
+    const key = executionId(ref);
+    const records = this.#records.get(key);
+    if (!records) return;
+    this.#records.delete(key);
+    // Records only: a timer due now fires on the next run, which carries out what it decides.
+    await this.#commit(ref, records, { commits: new Map(), joined: new Map() }, false);
+  }
+
   /** Whether the issue is still open and labeled (a label event may come late or out of order). */
   async #labelStillThere(
     ref: ExecutionRef,
@@ -268,20 +287,18 @@ export class GitHubOrchestrator {
         }
         return [{ id: `stop:${t.delivery}`, type: "cancel_requested", by: t.by, reason: t.reason }];
       }
-      case "job_completed": {
+      case "job_completed":
         // A job that ended without a result record failed (the commit is the source of truth).
-        const record = await this.#readResult(ref, t.task, t.attempt);
-        if (record) return [record];
         return [
-          {
-            id: `job:${t.task}:${t.attempt}`,
-            type: "task_failed",
-            task: t.task,
-            attempt: t.attempt,
-            error: { kind: "no_result", message: `the job ended (${t.conclusion}) without a result record` },
-          },
+          await this.#ended(
+            ref,
+            t.task,
+            t.attempt,
+            `the job ended (${t.conclusion}) without a result record`,
+          ),
         ];
-      }
+      case "run_completed":
+        return state ? this.#runEnded(ref, state, t.run, t.conclusion) : [];
       case "comment":
       case "review":
       case "check_action": {
@@ -356,13 +373,108 @@ export class GitHubOrchestrator {
     };
   }
 
-  /** Facts GitHub knows that events may have missed: result records of running tasks; due timers. */
+  /** The outcome of an attempt whose job ended: its result record, else a failure saying `why`. */
+  async #ended(
+    ref: ExecutionRef,
+    task: string,
+    attempt: number,
+    why: string,
+    read = true,
+  ): Promise<NewEvent> {
+    const record = read ? await this.#readResult(ref, task, attempt) : undefined;
+    return (
+      record ?? {
+        id: `job:${task}:${attempt}`,
+        type: "task_failed",
+        task,
+        attempt,
+        error: { kind: "no_result", message: why },
+      }
+    );
+  }
+
+  /** The workflow run the task's current attempt was dispatched in, when known. */
+  #runOf(ref: ExecutionRef, state: ExecutionState, task: string): number | undefined {
+    const t = state.tasks[task]!;
+    // A dispatch record not written yet is the newest word.
+    const pending = this.#records
+      .get(executionId(ref))
+      ?.find((e) => e.type === "task_dispatched" && e.task === task && e.attempt === t.attempt);
+    const at = pending?.type === "task_dispatched" ? pending.ref : t.ref;
+    const id = at === undefined ? undefined : RUN_REF.exec(at)?.[1];
+    return id === undefined ? undefined : Number(id);
+  }
+
+  /**
+   * A run of the agents workflow finished: each in-flight task whose job in it ended, or that was
+   * dispatched in it and has no job there (the run failed before its jobs started), gets its
+   * result record or fails. `checked`: tasks whose records were just read and are missing.
+   */
+  async #runEnded(
+    ref: ExecutionRef,
+    state: ExecutionState,
+    run: number,
+    conclusion: string,
+    checked: ReadonlySet<string> = new Set(),
+  ): Promise<NewEvent[]> {
+    const candidates = Object.entries(state.tasks).filter(([id, t]) => {
+      if (!IN_FLIGHT.has(t.status)) return false;
+      const of = this.#runOf(ref, state, id);
+      return of === undefined || of === run;
+    });
+    if (candidates.length === 0) return [];
+    const jobs = new Map<string, string>();
+    for (const job of await this.#ports.runs.jobs(ref, run)) {
+      const m = JOB_NAME.exec(job.name)?.groups;
+      if (m && Number(m.issue) === ref.issue && job.status === "completed")
+        jobs.set(`${m.task}#${m.attempt}`, job.conclusion ?? "unknown");
+    }
+    const out: NewEvent[] = [];
+    for (const [id, t] of candidates) {
+      const ended = jobs.get(`${id}#${t.attempt}`);
+      const why =
+        ended !== undefined
+          ? `the job ended (${ended}) without a result record`
+          : this.#runOf(ref, state, id) === run
+            ? `its workflow run ${run} ended (${conclusion}) without running its job`
+            : undefined;
+      if (why) out.push(await this.#ended(ref, id, t.attempt, why, !checked.has(id)));
+    }
+    return out;
+  }
+
+  /**
+   * Facts GitHub knows that events may have missed: result records of running tasks, and how the
+   * workflow runs of those without one ended (a lost job webhook, a run that never started its
+   * jobs). Due timers are fired by the commit.
+   */
   async #reconcile(ref: ExecutionRef, state: ExecutionState): Promise<NewEvent[]> {
     const out: NewEvent[] = [];
+    const missing = new Set<string>();
     for (const [id, t] of Object.entries(state.tasks)) {
       if (!IN_FLIGHT.has(t.status)) continue;
       const record = await this.#readResult(ref, id, t.attempt);
       if (record) out.push(record);
+      else missing.add(id);
+    }
+    const runs = new Set<number>();
+    for (const id of missing) {
+      const run = this.#runOf(ref, state, id);
+      if (run !== undefined) runs.add(run);
+    }
+    for (const run of runs) {
+      try {
+        const now = await this.#ports.runs.run(ref, run);
+        if (now.status !== "completed") continue;
+        out.push(...(await this.#runEnded(ref, state, run, now.conclusion ?? "unknown", missing)));
+      } catch (error) {
+        // Looked at again on the next tick; the task's time limit still bounds the wait.
+        this.#o.log?.("could not read a workflow run", {
+          execution: executionId(ref),
+          run,
+          error: error instanceof Error ? error.message : String(error),
+        });
+      }
     }
     return out;
   }
@@ -377,6 +489,7 @@ export class GitHubOrchestrator {
     ref: ExecutionRef,
     events: readonly NewEvent[],
     fanIn: FanIn,
+    fireTimers = true,
   ): Promise<{ state: ExecutionState; effects: Effect[]; applied: ExecutionEvent[] } | undefined> {
     for (let attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
       const stored = attempt === 0 && this.#fresh ? this.#fresh : await this.#ports.store.load(ref);
@@ -385,17 +498,18 @@ export class GitHubOrchestrator {
       let state = stored?.state;
       const applied: ExecutionEvent[] = [];
       const effects: Effect[] = [];
-      const due = state
-        ? Object.values(state.timers)
-            .filter((timer) => timer.at <= now)
-            .map(
-              (timer): NewEvent => ({
-                id: `timer:${timer.id}:${timer.at}`,
-                type: "timer_fired",
-                timer: timer.id,
-              }),
-            )
-        : [];
+      const due =
+        state && fireTimers
+          ? Object.values(state.timers)
+              .filter((timer) => timer.at <= now)
+              .map(
+                (timer): NewEvent => ({
+                  id: `timer:${timer.id}:${timer.at}`,
+                  type: "timer_fired",
+                  timer: timer.id,
+                }),
+              )
+          : [];
       const queue: NewEvent[] = [...events, ...due];
       for (let i = 0; i < queue.length; i++) {
         const input = queue[i]!;
@@ -614,7 +728,7 @@ export class GitHubOrchestrator {
       branch: taskBranch(ref.issue, t.id),
     }));
     try {
-      await this.#ports.dispatch.dispatch(ref, this.#o.workflow, workingBranch(ref.issue), {
+      const run = await this.#ports.dispatch.dispatch(ref, this.#o.workflow, workingBranch(ref.issue), {
         execution: state.id,
         issue: String(ref.issue),
         tasks: JSON.stringify(batch),
@@ -624,7 +738,7 @@ export class GitHubOrchestrator {
         type: "task_dispatched",
         task: t.id,
         attempt: t.attempt,
-        ref: "workflow_dispatch",
+        ref: run ? (run.url ?? `actions/runs/${run.id}`) : "workflow_dispatch",
       }));
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);

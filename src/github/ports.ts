@@ -152,14 +152,29 @@ export interface BranchesPort {
   changedFiles(ref: RepoRef, base: string, head: string): Promise<string[]>;
 }
 
+/** The workflow run a dispatch started (when GitHub says). */
+export interface DispatchedRun {
+  id: number;
+  /** Its page on GitHub. */
+  url?: string;
+}
+
 /** Starts the agents workflow for a batch of tasks (`workflow_dispatch`). Not idempotent: never retried blindly. */
 export interface DispatchPort {
+  /** Returns the run it started, when GitHub tells. */
   dispatch(
     ref: ExecutionRef,
     workflow: string,
     branch: string,
     inputs: Record<string, string>,
-  ): Promise<void>;
+  ): Promise<DispatchedRun | undefined>;
+}
+
+/** A workflow run's state, and the jobs of its latest attempt. */
+export interface RunsPort {
+  /** `status` is GitHub's (queued, in_progress, completed…); `conclusion` once completed. */
+  run(ref: RepoRef, id: number): Promise<{ status: string; conclusion: string | null }>;
+  jobs(ref: RepoRef, id: number): Promise<{ name: string; status: string; conclusion: string | null }[]>;
 }
 
 /** Reads files from the repository (plans, task result records). */
@@ -261,6 +276,7 @@ export interface GitHubPorts {
   status: StatusPort;
   branches: BranchesPort;
   dispatch: DispatchPort;
+  runs: RunsPort;
   contents: ContentsPort;
   permissions: PermissionsPort;
   labels: LabelsPort;

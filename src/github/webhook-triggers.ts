@@ -128,11 +128,27 @@ export function triggersOf(
     case "check_suite":
     case "workflow_run": {
       const run = (payload.check_suite ?? payload.workflow_run) as
-        | { head_branch?: string | null; head_sha: string }
+        | {
+            head_branch?: string | null;
+            head_sha: string;
+            id?: number;
+            event?: string;
+            conclusion?: string | null;
+          }
         | undefined;
       const issue = issueOfBranch(run?.head_branch);
       if (payload.action !== "completed" || !run || issue === undefined) return [];
-      return [{ ref: { ...repo, issue }, trigger: { kind: "checks", delivery, sha: run.head_sha } }];
+      const ref = { ...repo, issue };
+      const out: RoutedTrigger[] = [{ ref, trigger: { kind: "checks", delivery, sha: run.head_sha } }];
+      // A dispatched run (the agents workflow) finished: its tasks that left no result failed,
+      // including those whose jobs never started.
+      if (name === "workflow_run" && run.event === "workflow_dispatch" && typeof run.id === "number") {
+        out.push({
+          ref,
+          trigger: { kind: "run_completed", delivery, run: run.id, conclusion: run.conclusion ?? "unknown" },
+        });
+      }
+      return out;
     }
     case "status": {
       const branches = (payload.branches as { name: string }[] | undefined) ?? [];

@@ -149,29 +149,60 @@ describe("mode orchestrate", () => {
   });
 
   it("turns a finished agents run into job results: a job that left no record failed", async () => {
-    const { repo } = setup();
+    const { repo, side } = setup();
     await orchestrate("issues", labeledPayload());
-    const payload = withPatch(examplePayload("workflow_run", "completed"), { workflow_run: { id: 77 } });
-    gh.on("GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs", ({ params }) => {
-      expect(params.run_id).toBe("77");
-      const job = (id: number, name: string, conclusion: string) => ({
-        id,
-        name,
-        status: "completed",
-        conclusion,
+    // The dispatch's run is kept with the state: nothing else remembers it between workflow runs.
+    const [dispatched] = [...side.runs.values()];
+    expect(stateOf(repo).tasks["design/architect"]!.ref).toBe(
+      `https://github.com/${OWNER}/${REPO}/actions/runs/${dispatched!.id}`,
+    );
+    const finished = (id: number, conclusion: "success" | "failure") =>
+      withPatch(examplePayload("workflow_run", "completed"), {
+        workflow_run: { id, head_branch: "orchestrate/issue-1", event: "workflow_dispatch", conclusion },
       });
-      return [
-        200,
-        {
-          total_count: 2,
-          jobs: [job(1, "run / design/architect#1 (issue 1)", "failure"), job(2, "lint", "success")],
-        },
-      ];
+    // Another run of the working branch ending concerns none of its tasks: not even its jobs are read.
+    const before = gh.requests.length;
+    expect((await orchestrate("workflow_run", finished(77, "success"))).errors).toEqual([]);
+    expect(gh.requests.slice(before).filter((r) => r.route?.includes("/jobs"))).toEqual([]);
+    expect(stateOf(repo).tasks["design/architect"]!.errors).toEqual([]);
+
+    Object.assign(dispatched!, {
+      status: "completed",
+      conclusion: "failure",
+      jobs: [
+        { name: "run / design/architect#1 (issue 1)", status: "completed", conclusion: "failure" },
+        { name: "lint", status: "completed", conclusion: "success" },
+      ],
     });
-    const run = await orchestrate("workflow_run", payload);
+    const run = await orchestrate("workflow_run", finished(dispatched!.id, "failure"));
     expect(run.errors).toEqual([]);
     const task = stateOf(repo).tasks["design/architect"]!;
-    expect(task.errors[0]).toMatchObject({ attempt: 1, kind: "no_result" });
+    expect(task.errors[0]).toMatchObject({
+      attempt: 1,
+      kind: "no_result",
+      message: "the job ended (failure) without a result record",
+    });
+  });
+
+  it("fails the tasks of a run that ended before starting their jobs", async () => {
+    const { repo, side } = setup();
+    await orchestrate("issues", labeledPayload());
+    const [dispatched] = [...side.runs.values()];
+    Object.assign(dispatched!, { status: "completed", conclusion: "failure", jobs: [] });
+    const payload = withPatch(examplePayload("workflow_run", "completed"), {
+      workflow_run: {
+        id: dispatched!.id,
+        head_branch: "orchestrate/issue-1",
+        event: "workflow_dispatch",
+        conclusion: "failure",
+      },
+    });
+    expect((await orchestrate("workflow_run", payload)).errors).toEqual([]);
+    expect(stateOf(repo).tasks["design/architect"]!.errors[0]).toMatchObject({
+      attempt: 1,
+      kind: "no_result",
+      message: `its workflow run ${dispatched!.id} ended (failure) without running its job`,
+    });
   });
 
   it("reports a GitHub failure as one error line and fails the step", async () => {

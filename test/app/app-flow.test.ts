@@ -220,6 +220,35 @@ describe("GitHub App: a labeled issue becomes an execution", () => {
     expect(side.dispatches).toHaveLength(1);
   });
 
+  it("an agents run that failed before its jobs started fails its tasks, which are dispatched again", async () => {
+    const { side, receive } = await appOn({
+      ".github/orchestrate.yml": PLAN.replace(
+        "max_concurrency: 4",
+        "max_concurrency: 4, retry: { initial_interval: 0s, jitter: false }",
+      ),
+    });
+    await receive("issues", labeledIssue(11));
+    const [run] = [...side.runs.values()];
+    Object.assign(run!, { status: "completed", conclusion: "startup_failure" });
+    // GitHub's webhook for the run, as it sends it (the agents workflow ran on the working branch).
+    await receive(
+      "workflow_run",
+      withPatch(examplePayload("workflow_run", "completed"), {
+        workflow_run: {
+          id: run!.id,
+          head_branch: "orchestrate/issue-11",
+          event: "workflow_dispatch",
+          conclusion: "failure",
+        },
+        repository: REPOSITORY,
+      }),
+    );
+    expect(side.dispatches).toHaveLength(2);
+    expect(JSON.parse(side.dispatches[1]!.tasks!)).toEqual([
+      expect.objectContaining({ id: "design/architect", attempt: 2 }),
+    ]);
+  });
+
   it("an invalid plan gets one comment listing every problem with its line, and no execution", async () => {
     const { repo, side, receive } = await appOn({
       ".github/orchestrate.yml":

@@ -346,6 +346,119 @@ describe("GitHub orchestration under load and failure", () => {
     ]);
   });
 
+  it("a lost job webhook: the tick reads how the task's run ended and fails the attempt, which is retried", async () => {
+    const repo = fakeRepo(gh, { files: { ".github/orchestrate.yml": plan(2) } });
+    const side = fakeIssueSide(gh);
+    const clock = new VirtualClock(1_800_000_000_000);
+    const o = orchestrator(githubPorts(createTestOctokit()), clock);
+    await o.handle(ref, [label]);
+    const [run] = [...side.runs.values()];
+    expect(run!.branch).toBe("orchestrate/issue-5");
+    // m0 reports; its commit also writes which run the batch went to.
+    const sha = finishTask(repo, "build/dev@m0");
+    await o.handle(ref, [
+      { kind: "result", delivery: "r", result: { issue: 5, task: "build/dev@m0", attempt: 1, sha } },
+    ]);
+    const stored = JSON.parse(repo.git.readFile("orchestrate-state", "executions/5/state.json")!);
+    expect(stored.tasks["build/dev@m1"].ref).toBe(`https://github.com/o/r/actions/runs/${run!.id}`);
+    // m1's job crashed before writing a result, and its workflow_job webhook never came.
+    const tick = async () => {
+      const before = gh.requests.length;
+      const state = await orchestrator(githubPorts(createTestOctokit()), clock).handle(ref, [
+        { kind: "tick" },
+      ]);
+      return { state: state!, routes: gh.requests.slice(before).map((r) => r.route) };
+    };
+    // Still running: the run is read, its jobs are not.
+    Object.assign(run!, { status: "in_progress" });
+    const running = await tick();
+    expect(running.routes).toContain("GET /repos/{owner}/{repo}/actions/runs/{run_id}");
+    expect(running.routes).not.toContain("GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs");
+    expect(running.state.tasks["build/dev@m1"]!.status).toBe("queued");
+    Object.assign(run!, {
+      status: "completed",
+      conclusion: "failure",
+      jobs: [
+        { name: "build/dev@m0#1 (issue 5)", status: "completed", conclusion: "success" },
+        { name: "build/dev@m1#1 (issue 5)", status: "completed", conclusion: "failure" },
+      ],
+    });
+    const ended = await tick();
+    expect(ended.state.tasks["build/dev@m1"]!.errors).toEqual([
+      expect.objectContaining({
+        attempt: 1,
+        kind: "no_result",
+        message: "the job ended (failure) without a result record",
+      }),
+    ]);
+    // Retried by policy after its backoff: a new run, and the attempt's reference is that run's.
+    await clock.sleep(1500);
+    const retried = await tick();
+    expect(side.runs.size).toBe(2);
+    expect(JSON.parse(side.dispatches[1]!.tasks!)).toEqual([
+      expect.objectContaining({ id: "build/dev@m1", attempt: 2 }),
+    ]);
+    expect(retried.state.tasks["build/dev@m1"]!.attempt).toBe(2);
+    // Nothing about the first run is read again for the second attempt.
+    const quiet = await tick();
+    expect(quiet.routes.filter((r) => r?.includes("/actions/runs/"))).toEqual([]);
+  });
+
+  it("flushing the dispatch records at the end of a run fires no timer (what it decides would be lost)", async () => {
+    const repo = fakeRepo(gh, {
+      files: {
+        ".github/orchestrate.yml": plan(1).replace(
+          "jitter: false }",
+          "jitter: false }, timeout: { phase: 1m }",
+        ),
+      },
+    });
+    const side = fakeIssueSide(gh);
+    const clock = new VirtualClock(1_800_000_000_000);
+    const first = orchestrator(githubPorts(createTestOctokit()), clock);
+    await first.handle(ref, [label]);
+    await clock.sleep(120_000);
+    await first.flush(ref);
+    const events = () =>
+      repo.git
+        .readFile("orchestrate-state", "executions/5/events.jsonl")!
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l).type as string);
+    expect(events().slice(-1)).toEqual(["task_dispatched"]);
+    // The next run fires the phase's time limit and carries it out (the check run says so).
+    const state = await orchestrator(githubPorts(createTestOctokit()), clock).handle(ref, [{ kind: "tick" }]);
+    expect(events()).toContain("timer_fired");
+    expect(state!.tasks["build/dev@m0"]!.errors.map((e) => e.kind)).toEqual(["phase_timeout"]);
+    expect([...side.checks.values()].map((c) => c.conclusion)).toEqual(["failure"]);
+  });
+
+  it("a run that ended before starting its jobs fails the tasks it carried (its webhook, or the tick)", async () => {
+    fakeRepo(gh, { files: { ".github/orchestrate.yml": plan(2) } });
+    const side = fakeIssueSide(gh);
+    const o = orchestrator(githubPorts(createTestOctokit()));
+    await o.handle(ref, [label]);
+    const [run] = [...side.runs.values()];
+    Object.assign(run!, { status: "completed", conclusion: "startup_failure" });
+    // The same process: the run is known from the dispatch record not written yet.
+    const state = await o.handle(ref, [
+      { kind: "run_completed", delivery: "w1", run: run!.id, conclusion: "startup_failure" },
+    ]);
+    for (const task of ["build/dev@m0", "build/dev@m1"]) {
+      expect(state!.tasks[task]!.errors).toEqual([
+        expect.objectContaining({
+          kind: "no_result",
+          message: `its workflow run ${run!.id} ended (startup_failure) without running its job`,
+        }),
+      ]);
+    }
+    // Redelivered: nothing changes.
+    const again = await o.handle(ref, [
+      { kind: "run_completed", delivery: "w1", run: run!.id, conclusion: "startup_failure" },
+    ]);
+    expect(again!.seq).toBe(state!.seq);
+  });
+
   it("a conflicting fan-in blocks the task, names the tasks and files, and holds back its dependents", async () => {
     const repo = fakeRepo(gh, {
       files: {

@@ -6,6 +6,7 @@ import { githubPorts } from "../../src/github/index.ts";
 import { LruCache } from "../../src/github/lru-cache.ts";
 import { createTestOctokit } from "../../src/github/octokit.ts";
 import { Permissions } from "../../src/github/permissions.ts";
+import { Runs } from "../../src/github/runs.ts";
 import { fakeRepo } from "../support/github/fake-repo.ts";
 import { useGitHubMock } from "../support/github/mock-github.ts";
 import { serveAsLargeFiles } from "./large-files.ts";
@@ -17,16 +18,51 @@ const ref = { ...repo, issue: 12 };
 describe("Dispatch", () => {
   it("posts ref and string inputs to the workflow's dispatches", async () => {
     gh.on("POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches", () => [204]);
-    await new Dispatch(createTestOctokit()).dispatch(ref, "agents.yml", "orchestrate/issue-12", {
+    const run = await new Dispatch(createTestOctokit()).dispatch(ref, "agents.yml", "orchestrate/issue-12", {
       tasks: '["a","b"]',
       issue: "12",
     });
+    expect(run).toBeUndefined();
     expect(gh.requests).toHaveLength(1);
     expect(gh.requests[0]!.params).toMatchObject({ workflow_id: "agents.yml" });
     expect(gh.requests[0]!.body).toEqual({
       ref: "orchestrate/issue-12",
       inputs: { tasks: '["a","b"]', issue: "12" },
+      return_run_details: true,
     });
+  });
+
+  it("returns the run GitHub started, and asks again without run details where they are unknown", async () => {
+    gh.on("POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches", () => [
+      200,
+      {
+        workflow_run_id: 4242,
+        run_url: "https://api.github.com/repos/o/r/actions/runs/4242",
+        html_url: "https://github.com/o/r/actions/runs/4242",
+      },
+    ]);
+    const dispatch = new Dispatch(createTestOctokit());
+    expect(await dispatch.dispatch(ref, "agents.yml", "main", {})).toEqual({
+      id: 4242,
+      url: "https://github.com/o/r/actions/runs/4242",
+    });
+    // An older GitHub Enterprise Server refuses the parameter: nothing started, so it is sent again.
+    gh.on("POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches", ({ body }) =>
+      (body as { return_run_details?: boolean }).return_run_details
+        ? [422, { message: 'Invalid request.\n\n"return_run_details" is not a permitted key.' }]
+        : [204],
+    );
+    expect(await dispatch.dispatch(ref, "agents.yml", "main", {})).toBeUndefined();
+    expect(
+      gh.requests.slice(1).map((r) => (r.body as { return_run_details?: boolean }).return_run_details),
+    ).toEqual([true, undefined]);
+    // Any other refusal is not sent again.
+    gh.on("POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches", () => [
+      422,
+      { message: 'Unexpected inputs provided: ["extra"]' },
+    ]);
+    await expect(dispatch.dispatch(ref, "agents.yml", "main", {})).rejects.toThrow(/Unexpected inputs/);
+    expect(gh.requests).toHaveLength(4);
   });
 
   it("names actions: write when refused, and rejects more than 25 inputs without a request", async () => {
@@ -39,6 +75,32 @@ describe("Dispatch", () => {
     const many = Object.fromEntries(Array.from({ length: 26 }, (_, i) => [`k${i}`, "v"]));
     await expect(dispatch.dispatch(ref, "agents.yml", "main", many)).rejects.toThrow(/at most 25/);
     expect(gh.requests).toHaveLength(1);
+  });
+});
+
+describe("Runs", () => {
+  it("reads a run's status and the jobs of its latest attempt, naming actions on refusal", async () => {
+    gh.on("GET /repos/{owner}/{repo}/actions/runs/{run_id}", () => [
+      200,
+      { id: 7, status: "completed", conclusion: "startup_failure" },
+    ]);
+    gh.on("GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs", ({ query }) => {
+      expect(query).toMatchObject({ filter: "latest" });
+      return [
+        200,
+        {
+          total_count: 1,
+          jobs: [{ id: 1, run_id: 7, name: "a#1 (issue 12)", status: "completed", conclusion: "failure" }],
+        },
+      ];
+    });
+    const runs = new Runs(createTestOctokit());
+    expect(await runs.run(repo, 7)).toEqual({ status: "completed", conclusion: "startup_failure" });
+    expect(await runs.jobs(repo, 7)).toEqual([
+      { name: "a#1 (issue 12)", status: "completed", conclusion: "failure" },
+    ]);
+    gh.on("GET /repos/{owner}/{repo}/actions/runs/{run_id}", () => [404, { message: "Not Found" }]);
+    await expect(runs.run(repo, 8)).rejects.toThrow(/read workflow run 8 of o\/r failed \(HTTP 404\)/);
   });
 });
 
@@ -192,6 +254,7 @@ describe("githubPorts", () => {
         "dispatch",
         "labels",
         "permissions",
+        "runs",
         "status",
         "store",
       ].sort(),

@@ -42,6 +42,8 @@ export function fillSlots(ctx: Ctx): void {
     t.queued_at = ctx.at;
     t.started_at = undefined;
     t.finished_at = undefined;
+    // Where the last attempt ran is not where this one runs.
+    if (t.ref !== undefined) t.ref = undefined;
     if (spec.phase && !s.phase_state[spec.phase]?.started_at) startPhase(ctx, spec.phase);
     const task: EffectOf<"dispatch">["tasks"][number] = spec.phase
       ? { id, agent: spec.agent, phase: spec.phase, attempt }

@@ -18,6 +18,20 @@ export interface FakeIssueSide {
   unlabeled: Set<number>;
   /** Pull requests opened (by head branch), with whether each is a draft. */
   pulls: { number: number; head: string; draft: boolean; body: string }[];
+  /**
+   * Workflow runs started by dispatches that asked for their details, by id (from 9000): queued
+   * with no jobs until a test says otherwise.
+   */
+  runs: Map<number, FakeRun>;
+}
+
+/** A workflow run of the fake, and the jobs of its latest attempt. */
+export interface FakeRun {
+  id: number;
+  branch: string;
+  status: "queued" | "in_progress" | "completed";
+  conclusion: string | null;
+  jobs: { name: string; status: "queued" | "in_progress" | "completed"; conclusion: string | null }[];
 }
 
 /**
@@ -40,6 +54,7 @@ export function fakeIssueSide(
     closed: new Set(),
     unlabeled: new Set(),
     pulls: [],
+    runs: new Map(),
   };
   const pullJson = (p: FakeIssueSide["pulls"][number]) => ({
     number: p.number,
@@ -171,10 +186,55 @@ export function fakeIssueSide(
   gh.on("POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches", ({ params, body }) => {
     const answer = options.dispatchAnswer?.() ?? ([204] as const);
     if (answer[0] !== 204) return answer;
-    const b = body as { ref: string; inputs: Record<string, string> };
+    const b = body as { ref: string; inputs: Record<string, string>; return_run_details?: boolean };
     side.dispatches.push(b.inputs);
     side.workflowDispatches.push({ workflow: params.workflow_id!, ref: b.ref, inputs: b.inputs });
-    return [204];
+    if (!b.return_run_details) return [204];
+    const id = 9000 + side.runs.size;
+    side.runs.set(id, { id, branch: b.ref, status: "queued", conclusion: null, jobs: [] });
+    const url = `https://api.github.com/repos/${params.owner}/${params.repo}/actions/runs/${id}`;
+    return [
+      200,
+      {
+        workflow_run_id: id,
+        run_url: url,
+        html_url: `https://github.com/${params.owner}/${params.repo}/actions/runs/${id}`,
+      },
+    ];
+  });
+  const runOf = (id: string | undefined) => side.runs.get(Number(id));
+  const notFound = [
+    404,
+    { message: "Not Found", documentation_url: "https://docs.github.com/rest" },
+  ] as const;
+  gh.on("GET /repos/{owner}/{repo}/actions/runs/{run_id}", ({ params }) => {
+    const run = runOf(params.run_id);
+    if (!run) return notFound;
+    return [200, { id: run.id, head_branch: run.branch, status: run.status, conclusion: run.conclusion }];
+  });
+  gh.on("GET /repos/{owner}/{repo}/actions/runs", ({ query }) => {
+    const runs = [...side.runs.values()].filter(
+      (r) => (!query.branch || r.branch === query.branch) && (!query.status || r.status === query.status),
+    );
+    return [
+      200,
+      {
+        total_count: runs.length,
+        workflow_runs: runs.map((r) => ({ id: r.id, head_branch: r.branch, status: r.status })),
+      },
+    ];
+  });
+  gh.on("POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel", ({ params }) => {
+    const run = runOf(params.run_id);
+    if (!run) return notFound;
+    Object.assign(run, { status: "completed", conclusion: "cancelled" });
+    return [202, {}];
+  });
+  gh.on("GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs", ({ params }) => {
+    const run = runOf(params.run_id);
+    if (!run) return notFound;
+    const jobs = run.jobs.map((j, i) => ({ id: run.id * 100 + i, run_id: run.id, ...j }));
+    return [200, { total_count: jobs.length, jobs }];
   });
   gh.on("POST /repos/{owner}/{repo}/dispatches", ({ body }) => {
     side.resultDispatches.push(body as FakeIssueSide["resultDispatches"][number]);

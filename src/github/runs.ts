@@ -1,0 +1,47 @@
+import { failure } from "./errors.ts";
+import type { GitHubClient } from "./octokit.ts";
+import type { RepoRef, RunsPort } from "./ports.ts";
+
+/** Reads workflow runs and their jobs (what a task's lost job webhook would have said). */
+export class Runs implements RunsPort {
+  readonly #client: GitHubClient;
+
+  constructor(client: GitHubClient) {
+    this.#client = client;
+  }
+
+  async run(ref: RepoRef, id: number): Promise<{ status: string; conclusion: string | null }> {
+    try {
+      const { data } = await this.#client.rest.actions.getWorkflowRun({
+        owner: ref.owner,
+        repo: ref.repo,
+        run_id: id,
+      });
+      return { status: data.status ?? "unknown", conclusion: data.conclusion ?? null };
+    } catch (error) {
+      throw failure(`read workflow run ${id} of ${ref.owner}/${ref.repo}`, error, "actions: write");
+    }
+  }
+
+  async jobs(
+    ref: RepoRef,
+    id: number,
+  ): Promise<{ name: string; status: string; conclusion: string | null }[]> {
+    try {
+      const jobs = await this.#client.paginate(this.#client.rest.actions.listJobsForWorkflowRun, {
+        owner: ref.owner,
+        repo: ref.repo,
+        run_id: id,
+        filter: "latest",
+        per_page: 100,
+      });
+      return jobs.map((j) => ({ name: j.name, status: j.status, conclusion: j.conclusion ?? null }));
+    } catch (error) {
+      throw failure(
+        `list the jobs of workflow run ${id} of ${ref.owner}/${ref.repo}`,
+        error,
+        "actions: write",
+      );
+    }
+  }
+}
