@@ -79,6 +79,7 @@ lap(`speedup on ${plan.wide} wide graphs × 2 concurrencies`, t);
 t = performance.now();
 const githubFlow = await referenceFlow();
 const githubAck = await webhookAck(quick ? 200 : 1000);
+const githubAckJournaled = await webhookAck(quick ? 200 : 1000, true);
 lap("GitHub reference pipeline and webhook acknowledgement", t);
 
 const partial: Omit<BenchResults, "targets"> = {
@@ -122,13 +123,13 @@ out.push("");
 out.push("Targets:");
 out.push(renderTargets(results.targets, process.stdout.isTTY === true));
 out.push("");
-out.push(...renderGitHub(githubFlow, githubAck, process.stdout.isTTY === true));
+out.push(...renderGitHub(githubFlow, githubAck, githubAckJournaled, process.stdout.isTTY === true));
 process.stdout.write(`${out.join("\n")}\n`);
 
 if (jsonFile) {
   writeFileSync(
     jsonFile,
-    `${JSON.stringify({ ...results, github: { flow: githubFlow, webhook_ack: githubAck } }, null, 2)}\n`,
+    `${JSON.stringify({ ...results, github: { flow: githubFlow, webhook_ack: githubAck, webhook_ack_journaled: githubAckJournaled } }, null, 2)}\n`,
   );
   progress(`wrote ${jsonFile}`);
 }

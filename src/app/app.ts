@@ -16,11 +16,9 @@ export function orchestrateApp(options: AppOptions = {}) {
     probot.on([...APP_EVENTS], async (context) => {
       const installation = (context.payload as { installation?: { id: number } }).installation?.id;
       if (installation === undefined) return;
-      for (const { ref, trigger } of triggersOf(context.name, context.payload as never, context.id, {
-        label: host.label,
-      })) {
-        void host.enqueue(installation, ref, trigger);
-      }
+      const routed = triggersOf(context.name, context.payload as never, context.id, { label: host.label });
+      // Journaled (when kept) before the webhook is answered; handled after.
+      await host.accept(installation, context.id, routed);
     });
   };
   return { app, host: () => host };

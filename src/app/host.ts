@@ -3,9 +3,11 @@ import { ExecutionQueue } from "../github/execution-queue.ts";
 import { type GitHubClient, githubPorts } from "../github/index.ts";
 import { GitHubOrchestrator, type Trigger } from "../github/orchestrator.ts";
 import type { ExecutionRef, GitHubPorts } from "../github/ports.ts";
+import type { RoutedTrigger } from "../github/webhook-triggers.ts";
 import type { Clock, Random } from "../ports/clock.ts";
 import { systemClock } from "../ports/clock.ts";
 import { handlesEvent } from "./events.ts";
+import { Journal } from "./journal.ts";
 import { type RedeliveryReport, redeliverFailed } from "./redeliver.ts";
 
 /** What the app needs besides Probot: settings with defaults, and injectable time and randomness. */
@@ -25,6 +27,11 @@ export interface AppOptions {
    * ask GitHub to redeliver). Later looks start where the previous one ended.
    */
   redeliverHours?: number;
+  /**
+   * A local file where accepted webhooks wait until handled, so that a process that dies after
+   * answering one handles it at its next start (none: not kept).
+   */
+  journalPath?: string;
   clock?: Clock;
   random?: Random;
 }
@@ -43,11 +50,12 @@ interface Work {
 export class AppHost {
   readonly label: string;
   readonly #app: Probot;
-  readonly #options: Required<Omit<AppOptions, "label" | "appSlug" | "allowBots">>;
+  readonly #options: Required<Omit<AppOptions, "label" | "appSlug" | "allowBots" | "journalPath">>;
+  readonly #journal: Journal | undefined;
   readonly #commands: { appSlug?: string; allowBots?: string[] };
   readonly #installations = new Map<
     number,
-    { ports: GitHubPorts; orchestrator: GitHubOrchestrator; at: number }
+    Promise<{ ports: GitHubPorts; orchestrator: GitHubOrchestrator }>
   >();
   readonly #open = new Map<string, Work>();
   readonly queue: ExecutionQueue<Work>;
@@ -67,6 +75,7 @@ export class AppHost {
       clock: options.clock ?? systemClock,
       random: options.random ?? Math.random,
     };
+    this.#journal = options.journalPath ? new Journal(options.journalPath) : undefined;
     this.queue = new ExecutionQueue<Work>(
       (_key, batch) => this.#run(batch),
       (key, error) => app.log.error({ err: error, execution: key }, "execution work failed"),
@@ -108,6 +117,64 @@ export class AppHost {
       this.#app.log.warn({ err: error }, "could not look for failed webhook deliveries");
       return undefined;
     }
+  }
+
+  /**
+   * Takes a webhook's triggers: written to the journal (when kept) before the webhook is
+   * answered, then queued; the journal forgets the delivery once all of them were handled.
+   */
+  async accept(installation: number, delivery: string, routed: readonly RoutedTrigger[]): Promise<void> {
+    if (routed.length === 0) return;
+    const journal = this.#journal;
+    if (journal) {
+      try {
+        await journal.accept({ delivery, installation, at: this.#options.clock.now(), routed: [...routed] });
+      } catch (error) {
+        this.#app.log.warn({ err: error, delivery }, `could not write the journal ${journal.path}`);
+      }
+    }
+    const handled = routed.map(({ ref, trigger }) => this.enqueue(installation, ref, trigger));
+    if (journal) void Promise.all(handled).then(() => this.#forget(journal, delivery));
+  }
+
+  async #forget(journal: Journal, delivery: string): Promise<void> {
+    try {
+      await journal.done(delivery);
+    } catch (error) {
+      this.#app.log.warn({ err: error, delivery }, `could not write the journal ${journal.path}`);
+    }
+  }
+
+  /**
+   * At start: handles the webhooks a previous process accepted and did not finish (from the
+   * journal, at most `redeliverHours` old, default 24). Returns how many deliveries it took up.
+   */
+  async resumeJournal(): Promise<number> {
+    const journal = this.#journal;
+    if (!journal) return 0;
+    const hours = this.#options.redeliverHours > 0 ? this.#options.redeliverHours : 24;
+    let entries: Awaited<ReturnType<Journal["open"]>>;
+    try {
+      entries = await journal.open(this.#options.clock.now(), hours * 3_600_000);
+    } catch (error) {
+      this.#app.log.warn({ err: error }, `could not read the journal ${journal.path}`);
+      return 0;
+    }
+    for (const entry of entries) {
+      const handled = entry.routed.map(({ ref, trigger }) => this.enqueue(entry.installation, ref, trigger));
+      void Promise.all(handled).then(() => this.#forget(journal, entry.delivery));
+    }
+    if (entries.length > 0)
+      this.#app.log.info(
+        { deliveries: entries.map((e) => e.delivery) },
+        `handling ${entries.length} webhook deliveries accepted before the last stop`,
+      );
+    return entries.length;
+  }
+
+  /** Closes the journal (what is not handled yet stays in it for the next start). */
+  async closeJournal(): Promise<void> {
+    await this.#journal?.close();
   }
 
   /** Queues a trigger for an execution; returns at once (the promise settles when it was handled). */
@@ -192,26 +259,35 @@ export class AppHost {
       first.ref,
       batch.map((w) => w.trigger),
     );
-    if (!state || state.finished_at !== undefined)
+    if (!state || state.finished_at !== undefined) {
       this.#open.delete(`${first.ref.owner}/${first.ref.repo}#${first.ref.issue}`);
+      orchestrator.forget(first.ref);
+    }
   }
 
-  /** Ports for an installation, with a fresh token every 30 minutes. */
-  async #for(installation: number) {
+  /**
+   * Ports and orchestrator of an installation, made once and kept: the installation's Octokit
+   * renews its token when it expires, and what the orchestrator remembers (dispatch records not
+   * written yet, dashboard and check run ids) stays valid. A failed authentication is tried again
+   * on the next use.
+   */
+  #for(installation: number): Promise<{ ports: GitHubPorts; orchestrator: GitHubOrchestrator }> {
     const cached = this.#installations.get(installation);
-    const now = Date.now();
-    if (cached && now - cached.at < 30 * 60_000) return cached;
-    const octokit = (await this.#app.auth(installation)) as unknown as GitHubClient;
-    const ports = githubPorts(octokit);
-    const orchestrator = new GitHubOrchestrator(ports, {
-      clock: this.#options.clock,
-      random: this.#options.random,
-      workflow: this.#options.workflow,
-      commands: this.#commands,
-      log: (message, extra) => this.#app.log.info(extra ?? {}, message),
-    });
-    const entry = { ports, orchestrator, at: now };
-    this.#installations.set(installation, entry);
-    return entry;
+    if (cached) return cached;
+    const made = (async () => {
+      const octokit = (await this.#app.auth(installation)) as unknown as GitHubClient;
+      const ports = githubPorts(octokit);
+      const orchestrator = new GitHubOrchestrator(ports, {
+        clock: this.#options.clock,
+        random: this.#options.random,
+        workflow: this.#options.workflow,
+        commands: this.#commands,
+        log: (message, extra) => this.#app.log.info(extra ?? {}, message),
+      });
+      return { ports, orchestrator };
+    })();
+    this.#installations.set(installation, made);
+    made.catch(() => this.#installations.delete(installation));
+    return made;
   }
 }

@@ -33,6 +33,7 @@ export function appOptionsFromEnv(env: NodeJS.ProcessEnv): AppOptions {
     ...(env.ORCHESTRATE_WORKFLOW ? { workflow: env.ORCHESTRATE_WORKFLOW } : {}),
     ...(tick !== undefined ? { tickMs: tick * 60_000 } : {}),
     ...(hours !== undefined ? { redeliverHours: hours } : {}),
+    ...(env.ORCHESTRATE_JOURNAL ? { journalPath: env.ORCHESTRATE_JOURNAL } : {}),
     ...(env.ORCHESTRATE_APP_SLUG ? { appSlug: env.ORCHESTRATE_APP_SLUG } : {}),
     ...(bots.length > 0 ? { allowBots: bots } : {}),
   };
@@ -56,6 +57,8 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
     probot,
     webhooksPath: env.WEBHOOK_PATH ?? "/api/github/webhooks",
   });
+  // Webhooks accepted before the last stop and not finished are taken up before new ones.
+  await appHost().resumeJournal();
   let stopping = false;
   const server = createServer((req, res) => {
     if (stopping) {
@@ -100,7 +103,7 @@ export interface RunningApp {
    * Stops taking webhooks (answered 503, so GitHub records them as failed and the next start asks
    * for them again) and the tick, then waits up to ORCHESTRATE_SHUTDOWN_SECONDS (default 25) for
    * queued work to finish. Resolves with the executions whose work was cut off (empty when all
-   * finished).
+   * finished); with ORCHESTRATE_JOURNAL, their webhooks are taken up again at the next start.
    */
   shutdown(): Promise<string[]>;
 }
@@ -115,5 +118,7 @@ async function shutdown(server: Server, host: AppHost, graceMs: number): Promise
   await Promise.race([Promise.all([closed, host.queue.idle()]), deadline]);
   clearTimeout(timer);
   server.closeAllConnections();
-  return host.queue.busy;
+  const busy = host.queue.busy;
+  await host.closeJournal();
+  return busy;
 }

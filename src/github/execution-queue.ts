@@ -38,6 +38,8 @@ export class ExecutionQueue<T> {
     const current = this.#running.get(key);
     if (current) return current.then(() => this.#drain(key));
     const next = (async () => {
+      // Work starts after what queued it is done with this turn (the app answers its webhook first).
+      await new Promise<void>((resolve) => setImmediate(resolve));
       while (this.#pending.get(key)?.length) {
         const batch = this.#pending.get(key)!;
         this.#pending.delete(key);

@@ -214,6 +214,19 @@ export class GitHubOrchestrator {
     await this.#commit(ref, records, { commits: new Map(), joined: new Map() }, false);
   }
 
+  /**
+   * Drops what this process remembers of an execution (dashboard and check run ids, what they
+   * last showed): for one that finished, so a long-running process does not grow with every
+   * execution. Should it go on (a retry), the ids are looked up again by marker and name.
+   */
+  forget(ref: ExecutionRef): void {
+    const key = executionId(ref);
+    if (this.#records.has(key)) return;
+    for (const map of [this.#dashboardIds, this.#startedAt, this.#ids]) map.delete(key);
+    for (const map of [this.#checkIds, this.#sent])
+      for (const k of map.keys()) if (k.startsWith(`${key}:`)) map.delete(k);
+  }
+
   /** Whether the issue is still open and labeled (a label event may come late or out of order). */
   async #labelStillThere(
     ref: ExecutionRef,

@@ -163,14 +163,15 @@ describe("GitHub App: a labeled issue becomes an execution", () => {
       "POST /repos/{owner}/{repo}/git/refs": 2,
       "POST /repos/{owner}/{repo}/git/trees": 1,
       "POST /repos/{owner}/{repo}/git/commits": 1,
-      // Start (the REST commit above), then one per batch of results, merges recorded with them.
-      "POST /graphql createCommitOnBranch": 4,
-      "POST /graphql repository": 4,
+      // Start (the REST commit above), then one per batch of results, merges recorded with them:
+      // design; the two modules, delivered together, in one batch; test.
+      "POST /graphql createCommitOnBranch": 3,
+      "POST /graphql repository": 3,
       "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches": 3,
       "GET /repos/{owner}/{repo}/issues/{issue_number}/comments": 1,
       "POST /repos/{owner}/{repo}/issues/{issue_number}/comments": 2,
       "POST /repos/{owner}/{repo}/check-runs": 3,
-      "POST /graphql updateIssueComment": 4,
+      "POST /graphql updateIssueComment": 3,
       // Fan-in: a task commit made on the working branch head is fast-forwarded to; the second
       // of two parallel modules is merged.
       "PATCH /repos/{owner}/{repo}/git/refs/{ref}": 3,

@@ -5,6 +5,9 @@ import { IN_FLIGHT } from "../state/types.ts";
 import { cell, progressBar, STATUS_ICON } from "./markdown.ts";
 import { phaseMermaid, phaseStatus } from "./mermaid.ts";
 
+/** A GitHub Actions run page (the only task reference the dashboard links). */
+const RUN_URL = /^https:\/\/[\w.-]+(?::\d+)?\/[\w.-]+\/[\w.-]+\/actions\/runs\/\d+$/;
+
 /** Hidden marker that identifies the dashboard comment. */
 export const DASHBOARD_MARKER = "<!-- orchestrate:dashboard -->";
 
@@ -52,8 +55,10 @@ export function dashboardMarkdown(state: ExecutionState, now: number): string {
     lines.push("", "**Running:**");
     for (const [id, t] of running.slice(0, 20)) {
       const since = t.started_at ?? t.queued_at;
+      // The workflow run the attempt was dispatched in, once its dispatch is recorded.
+      const run = t.ref !== undefined && RUN_URL.test(t.ref) ? ` · [run](${t.ref})` : "";
       lines.push(
-        `- \`${id}\` attempt ${t.attempt}${since !== undefined ? `, ${formatDuration(now - since)}` : ""}`,
+        `- \`${id}\` attempt ${t.attempt}${since !== undefined ? `, ${formatDuration(now - since)}` : ""}${run}`,
       );
     }
   }

@@ -35,6 +35,22 @@ describe("inert free text in the markdown Orchestrate writes", () => {
     expect(body).not.toContain("<!--");
   });
 
+  it("links a running task to its workflow run, and nothing else a reference could say", () => {
+    const x = startExecution(5);
+    const [id, task] = Object.entries(x.state.tasks).find(([, t]) => t.status === "queued")!;
+    const links = (ref: string) => {
+      x.send({ type: "task_dispatched", task: id, attempt: task.attempt, ref });
+      const dashboard = dashboardMarkdown(x.state, 1_700_000_100_000);
+      expect(dashboard).toContain(`- \`${id}\` attempt 1, `);
+      return dashboard.match(/\[run\]\([^)]*\)/g);
+    };
+    expect(links("javascript:alert(1)//actions/runs/1")).toBeNull();
+    expect(links("https://github.com/o/r/actions/runs/9000)[x](https://evil.example")).toBeNull();
+    expect(links("https://github.com/o/r/actions/runs/9000")).toEqual([
+      "[run](https://github.com/o/r/actions/runs/9000)",
+    ]);
+  });
+
   it("a reason cannot hide the rest of the dashboard", () => {
     const x = startExecution(5);
     x.send({ type: "cancel_requested", by: "ann", reason: "<!-- hide everything" });
