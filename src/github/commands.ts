@@ -71,7 +71,8 @@ export const BUTTON_REJECT_REASON = "Rejected with the check run's Reject button
  * Decides what a command trigger does, reading the actor's permission now. Bots are ignored
  * unless allow-listed (the app itself always). A refused or malformed command yields exactly one
  * reply saying why and how, and no event; an accepted one yields its events (ids
- * `cmd:<delivery>:<n>`, so a redelivery is a no-op) and a 👀 reaction for comments.
+ * `cmd:<delivery>:<n>`, or `cmd:review-<id>:0` for a review's verdict, so a redelivery is a no-op)
+ * and a 👀 reaction for comments.
  */
 export async function commandOutcome(
   ports: GitHubPorts,
@@ -90,7 +91,9 @@ export async function commandOutcome(
       const review = trigger.state.toLowerCase();
       if (review === "commented") return fromText(s, trigger.body, trigger.delivery, now, false);
       if (review !== "approved" && review !== "changes_requested") return nothing();
-      return collect(trigger.delivery, [await fromReview(s, trigger, review === "approved")], false);
+      // Keyed by the review, so its webhook and the reconcile that reads it back apply it once.
+      const key = trigger.reviewId !== undefined ? `review-${trigger.reviewId}` : trigger.delivery;
+      return collect(key, [await fromReview(s, trigger, review === "approved")], false);
     }
     case "check_action": {
       const command = buttonCommand(trigger.identifier, trigger.phase);

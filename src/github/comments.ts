@@ -1,6 +1,6 @@
 import { failure, messageOf, statusOf } from "./errors.ts";
 import type { GitHubClient } from "./octokit.ts";
-import type { CommentsPort, ExecutionRef, RepoRef } from "./ports.ts";
+import type { CommentsPort, ExecutionRef, PullReview, RepoRef } from "./ports.ts";
 import { truncate } from "./truncate.ts";
 
 /** GitHub's limit on a comment body, in characters. */
@@ -27,6 +27,45 @@ export class Comments implements CommentsPort {
       });
     } catch (error) {
       throw failure(`comment on ${ref.owner}/${ref.repo}#${ref.issue}`, error, "issues: write");
+    }
+  }
+
+  async reviewsOf(ref: RepoRef, head: string): Promise<{ pull: number; reviews: PullReview[] } | undefined> {
+    const repo = { owner: ref.owner, repo: ref.repo };
+    try {
+      const { data: open } = await this.#client.rest.pulls.list({
+        ...repo,
+        head: `${ref.owner}:${head}`,
+        state: "open",
+        per_page: 1,
+      });
+      const pull = open[0]?.number;
+      if (pull === undefined) return undefined;
+      const reviews = await this.#client.paginate(this.#client.rest.pulls.listReviews, {
+        ...repo,
+        pull_number: pull,
+        per_page: 100,
+      });
+      return {
+        pull,
+        reviews: reviews.flatMap((r) =>
+          r.user && r.commit_id && r.submitted_at
+            ? [
+                {
+                  id: Number(r.id),
+                  user: r.user.login,
+                  userType: r.user.type,
+                  state: r.state.toLowerCase(),
+                  body: r.body ?? "",
+                  commitId: r.commit_id,
+                  submittedAt: Date.parse(r.submitted_at),
+                },
+              ]
+            : [],
+        ),
+      };
+    } catch (error) {
+      throw failure(`read the reviews of the pull request from ${head}`, error, "pull_requests: write");
     }
   }
 

@@ -279,7 +279,11 @@ export class GitHubOrchestrator {
         return t.events;
       case "tick":
         return state
-          ? [...(await this.#reconcile(ref, state)), ...(await reconcileDelivery(this.#ports, ref, state))]
+          ? [
+              ...(await this.#reconcile(ref, state)),
+              ...(await this.#reconcileReviews(ref, state)),
+              ...(await reconcileDelivery(this.#ports, ref, state)),
+            ]
           : [];
       case "checks":
         return ciEvents(this.#ports, ref, state, t.sha);
@@ -488,6 +492,57 @@ export class GitHubOrchestrator {
           error: error instanceof Error ? error.message : String(error),
         });
       }
+    }
+    return out;
+  }
+
+  /**
+   * Reviews whose webhook was lost: while a gate waits, the verdicts (approve, request changes)
+   * submitted on its pull request since the gate opened are decided as their webhooks would have
+   * been. What the webhook already applied changes nothing (same event id); a refusal is not
+   * said again (it was, or the review no longer matters).
+   */
+  async #reconcileReviews(ref: ExecutionRef, state: ExecutionState): Promise<NewEvent[]> {
+    if (state.finished_at !== undefined) return [];
+    const opened = state.phases.flatMap((p) => {
+      const gate = state.phase_state[p.id]?.gate;
+      return gate?.status === "open" ? [gate.opened_at ?? 0] : [];
+    });
+    if (opened.length === 0) return [];
+    let found: Awaited<ReturnType<GitHubPorts["comments"]["reviewsOf"]>>;
+    try {
+      found = await this.#ports.comments.reviewsOf(ref, workingBranch(ref.issue));
+    } catch (error) {
+      // Read again on the next tick; the rest of this one goes on.
+      this.#o.log?.("could not read the reviews of a gate's pull request", {
+        execution: executionId(ref),
+        error: error instanceof Error ? error.message : String(error),
+      });
+      return [];
+    }
+    if (!found) return [];
+    const since = Math.min(...opened);
+    const out: NewEvent[] = [];
+    for (const r of found.reviews) {
+      if (r.submittedAt < since || (r.state !== "approved" && r.state !== "changes_requested")) continue;
+      const decided = await commandOutcome(
+        this.#ports,
+        ref,
+        state,
+        {
+          kind: "review",
+          delivery: `review-${r.id}`,
+          user: r.user,
+          userType: r.userType,
+          state: r.state,
+          commitId: r.commitId,
+          body: r.body,
+          pull: found.pull,
+          reviewId: r.id,
+        },
+        { ...this.#o.commands, now: this.#o.clock.now() },
+      );
+      out.push(...decided.events);
     }
     return out;
   }

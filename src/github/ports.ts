@@ -83,6 +83,21 @@ export interface CommentsPort {
     pull: number,
     review: number,
   ): Promise<{ path: string; line?: number; body: string }[]>;
+  /** The open pull request from `head` (a branch of this repository) and its reviews, if any. */
+  reviewsOf(ref: RepoRef, head: string): Promise<{ pull: number; reviews: PullReview[] } | undefined>;
+}
+
+/** A submitted pull request review. */
+export interface PullReview {
+  id: number;
+  user: string;
+  userType: string;
+  /** GitHub's state in lower case: `approved`, `changes_requested`, `commented`, `dismissed`. */
+  state: string;
+  body: string;
+  commitId: string;
+  /** When it was submitted (ms since the epoch). */
+  submittedAt: number;
 }
 
 /** What a phase's check run shows. */

@@ -208,6 +208,115 @@ describe("GitHub App: a gate is rejected with feedback, revised, and approved", 
       expect.objectContaining({ by: "Codertocat", what: "approved phase design" }),
     );
   });
+  it("approving reviews whose webhooks were lost count at the next tick, each once", async () => {
+    mockInstallationTokens(gh);
+    const repo = fakeRepo(gh, {
+      owner: "Codertocat",
+      repo: "Hello-World",
+      files: {
+        ".github/orchestrate.yml": PLAN.replace("max_revisions: 2 }", "max_revisions: 2, min_approvals: 2 }"),
+      },
+    });
+    const side = fakeIssueSide(gh);
+    let now = Date.parse("2026-11-22T00:00:00Z");
+    const clock: Clock = { now: () => now, setTimeout: () => 0, clearTimeout: () => {} };
+    const { app, host } = orchestrateApp({ clock, random: seededRandom(2), tickMs: 0 });
+    const probot = testProbot();
+    await probot.load(app);
+    const receive = async (name: Parameters<typeof webhookEvent>[0], payload: object) => {
+      await probot.receive(webhookEvent(name, payload));
+      await host().queue.idle();
+    };
+    await receive(
+      "issues",
+      withPatch(examplePayload("issues", "labeled"), {
+        label: { name: "orchestrate" },
+        issue: { number: 7 },
+        repository: REPOSITORY,
+      }),
+    );
+    const branch = taskBranch(7, "design/architect");
+    repo.git.branch(branch, "orchestrate/issue-7");
+    const commit = repo.git.commitFiles(branch, {
+      [resultPath("design/architect")]: JSON.stringify({
+        execution: "Codertocat/Hello-World#7",
+        task: "design/architect",
+        attempt: 1,
+        status: "succeeded",
+      }),
+    });
+    await receive(
+      "repository_dispatch",
+      withPatch(examplePayload("repository_dispatch"), {
+        action: "orchestrate-result",
+        client_payload: { issue: 7, task: "design/architect", attempt: 1, sha: commit.sha },
+        repository: REPOSITORY,
+      } as never),
+    );
+    const [pull] = side.pulls;
+    expect(pull).toMatchObject({ head: "orchestrate/issue-7", draft: true });
+    const head = repo.git.head("orchestrate/issue-7")!;
+    now += 60_000;
+    const submitted = (id: number, user: string, state: "APPROVED" | "CHANGES_REQUESTED", sha = head) => ({
+      pull: pull!.number,
+      id,
+      user,
+      state,
+      commit_id: sha,
+      body: "",
+      submitted_at: new Date(now).toISOString(),
+    });
+    // GitHub took three reviews whose webhooks never came: one by a reader, one of an old head,
+    // and an approval that counts.
+    side.reviews.push(
+      submitted(1, "reader", "APPROVED"),
+      submitted(2, "Codertocat", "CHANGES_REQUESTED", "ec26c3e57ca3a959ca5aad62de7213c562f8c821"),
+      submitted(3, "Codertocat", "APPROVED"),
+    );
+    const comments = side.comments.length;
+    const state = () => JSON.parse(repo.git.readFile("orchestrate-state", "executions/7/state.json")!);
+    const tick = async () => {
+      await host().tick();
+      await host().queue.idle();
+    };
+    await tick();
+    expect(state().phase_state.design.gate).toMatchObject({
+      status: "open",
+      approvals: [{ by: "Codertocat", sha: head, via: "review" }],
+    });
+    // The refused reviews are not answered now: that was their webhook's to do.
+    expect(side.comments).toHaveLength(comments);
+    // The approval's webhook arrives after all, and the next tick reads it again: it counts once.
+    await receive(
+      "pull_request_review",
+      withPatch(examplePayload("pull_request_review", "submitted"), {
+        review: {
+          id: 3,
+          state: "approved",
+          commit_id: head,
+          body: "",
+          user: { login: "Codertocat", type: "User" },
+        },
+        pull_request: { number: pull!.number, head: { ref: "orchestrate/issue-7" } },
+        repository: REPOSITORY,
+      } as never),
+    );
+    await tick();
+    expect(state().phase_state.design.gate.approvals).toHaveLength(1);
+    expect(side.comments).toHaveLength(comments);
+    expect(side.dispatches).toHaveLength(1);
+    // A second approver, also unheard: the gate opens and the next phase is dispatched.
+    side.reviews.push(submitted(4, "hubot", "APPROVED"));
+    await tick();
+    expect(state().phase_state.design.gate).toMatchObject({ status: "approved" });
+    expect(state().phase_state.design.gate.approvals.map((a: { by: string }) => a.by)).toEqual([
+      "Codertocat",
+      "hubot",
+    ]);
+    expect(JSON.parse(side.dispatches[1]!.tasks!)).toMatchObject([{ id: "build/dev", attempt: 1 }]);
+    expect(side.comments).toHaveLength(comments);
+  });
+
   it("hears bots named in allowBots (ORCHESTRATE_ALLOW_BOTS) and ignores the others", async () => {
     mockInstallationTokens(gh);
     fakeRepo(gh, { owner: "Codertocat", repo: "Hello-World", files: { ".github/orchestrate.yml": PLAN } });

@@ -188,7 +188,8 @@ describe("reviewers of the working branch's pull request", () => {
       case "rejected":
         expect(out.events).toEqual([
           {
-            id: "cmd:d1:0",
+            // Keyed by the review (its webhook and the reconcile reading it back apply it once).
+            id: `cmd:review-${examplePayload("pull_request_review", "submitted").review.id}:0`,
             type: "gate_rejected",
             phase: "design",
             by: row.user,

@@ -23,6 +23,16 @@ export interface FakeIssueSide {
    * with no jobs until a test says otherwise.
    */
   runs: Map<number, FakeRun>;
+  /** Reviews submitted on pull requests (`pull`: its number), as `GET pulls/{n}/reviews` lists them. */
+  reviews: {
+    pull: number;
+    id: number;
+    user: string;
+    state: "APPROVED" | "CHANGES_REQUESTED" | "COMMENTED";
+    commit_id: string;
+    body: string;
+    submitted_at: string;
+  }[];
 }
 
 /** A workflow run of the fake, and the jobs of its latest attempt. */
@@ -55,6 +65,7 @@ export function fakeIssueSide(
     unlabeled: new Set(),
     pulls: [],
     runs: new Map(),
+    reviews: [],
   };
   const pullJson = (p: FakeIssueSide["pulls"][number]) => ({
     number: p.number,
@@ -212,6 +223,20 @@ export function fakeIssueSide(
     if (!run) return notFound;
     return [200, { id: run.id, head_branch: run.branch, status: run.status, conclusion: run.conclusion }];
   });
+  gh.on("GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews", ({ params }) => [
+    200,
+    side.reviews
+      .filter((r) => r.pull === Number(params.pull_number))
+      .map(({ pull: _, user, ...r }) => ({
+        ...r,
+        node_id: `PRR_${r.id}`,
+        user: { login: user, id: 1, type: user.endsWith("[bot]") ? "Bot" : "User" },
+        html_url: "",
+        pull_request_url: "",
+        author_association: "MEMBER",
+        _links: {},
+      })),
+  ]);
   gh.on("GET /repos/{owner}/{repo}/actions/runs", ({ query }) => {
     const runs = [...side.runs.values()].filter(
       (r) => (!query.branch || r.branch === query.branch) && (!query.status || r.status === query.status),
