@@ -1,6 +1,7 @@
 import { pullRequestBody, pullRequestTitle } from "../core/render/pull-request.ts";
 import type { EffectOf, ExecutionState } from "../core/state/index.ts";
 import type { NewEvent } from "../ports/engine-ports.ts";
+import { summaryCheck } from "./phase-checks.ts";
 import { type ExecutionRef, type GitHubPorts, workingBranch } from "./ports.ts";
 import { taskBranch } from "./result-record.ts";
 
@@ -30,6 +31,7 @@ export async function deliverStep(
       // The pull request's head as the branch has it now (the pulls API may lag behind a merge
       // that just landed); the revision count keeps each opening distinct.
       const sha = (await ports.branches.head(ref, workingBranch(ref.issue))) ?? pull.sha;
+      await showSummary(ports, ref, state, sha);
       const opened: NewEvent = {
         id: `pr:${pull.number}:${sha}:${d?.revisions ?? 0}`,
         type: "pr_opened",
@@ -70,6 +72,18 @@ export async function deliverStep(
         { id: `deployment:${environment}:${id}`, type: "deployment_created", environment, deployment: id },
       ];
     }
+  }
+}
+
+/**
+ * Puts the execution's summary check run on the pull request's head (found by name and head
+ * first, so opening again adds none). A view: when GitHub refuses it, delivery goes on.
+ */
+async function showSummary(ports: GitHubPorts, ref: ExecutionRef, state: ExecutionState, sha: string) {
+  try {
+    await ports.checks.upsert(ref, sha, summaryCheck(state));
+  } catch {
+    // Nothing depends on it; the next opening (a new head) tries again.
   }
 }
 

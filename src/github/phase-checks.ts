@@ -1,5 +1,6 @@
 import { formatDuration } from "../core/plan/duration.ts";
 import { phaseStatus } from "../core/render/mermaid.ts";
+import { reportMarkdown } from "../core/render/report-markdown.ts";
 import type { ExecutionState, PhaseSpec } from "../core/state/index.ts";
 import type { PhaseCheck } from "./ports.ts";
 
@@ -77,4 +78,27 @@ export function checkOf(state: ExecutionState, phase: PhaseSpec): PhaseCheck {
         title: "Not started",
       };
   }
+}
+
+/**
+ * The "phase" of the summary check run on the delivery pull request's head (`orchestrate / all
+ * phases`): a space keeps it apart from every phase id.
+ */
+export const SUMMARY_CHECK = "all phases";
+
+/**
+ * The check run delivery puts on the pull request's head: the phases' own check runs sit on the
+ * commit the working branch started from, which the pull request does not show. Delivery starts
+ * once every phase succeeded (or was skipped), so it concludes success; the summary is the report.
+ */
+export function summaryCheck(state: ExecutionState): PhaseCheck {
+  const ran = state.phases.filter((p) => p.skipped === undefined).length;
+  const skipped = state.phases.length - ran;
+  return {
+    phase: SUMMARY_CHECK,
+    status: "completed",
+    conclusion: "success",
+    title: `${ran} phase(s) succeeded${skipped > 0 ? `, ${skipped} skipped` : ""}`,
+    summary: reportMarkdown(state),
+  };
 }

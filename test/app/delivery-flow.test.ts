@@ -39,6 +39,17 @@ interface World {
   deploymentStates: Record<number, string>;
   cancelledRuns: number[];
   deleted: string[];
+  /** Check runs created, as their requests said. */
+  checkRuns: {
+    id: number;
+    head_sha: string;
+    name: string;
+    external_id?: string;
+    conclusion?: string;
+    output: { title: string; summary: string };
+  }[];
+  /** Checks branch protection requires on the default branch (none: unprotected). */
+  required?: string[];
 }
 
 function world(plan: string): World {
@@ -55,6 +66,7 @@ function world(plan: string): World {
     cancelledRuns: [],
     deleted: [],
     deploymentStates: {},
+    checkRuns: [],
   };
   gh.on("GET /repos/{owner}/{repo}/collaborators/{username}/permission", () => [
     200,
@@ -73,30 +85,47 @@ function world(plan: string): World {
     w.closed = (body as { state?: string }).state === "closed";
     return [200, { number: 5 }];
   });
-  gh.on("POST /repos/{owner}/{repo}/check-runs", () => [201, { id: 1 }]);
+  gh.on("POST /repos/{owner}/{repo}/check-runs", ({ body }) => {
+    const run = { id: 1000 + w.checkRuns.length, ...(body as Omit<World["checkRuns"][number], "id">) };
+    w.checkRuns.push(run);
+    return [201, { id: run.id }];
+  });
   gh.on("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", () => [200, { id: 1 }]);
   gh.on("POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches", ({ body }) => {
     w.dispatches.push(JSON.parse((body as { inputs: { tasks: string } }).inputs.tasks));
     return [204];
   });
-  gh.on("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", ({ params }) => {
-    const runs = (w.ci[params.ref!] ?? []).map((r, i) => ({
-      id: 100 + i,
-      name: r.name,
-      status: "completed",
-      conclusion: r.conclusion,
-      output: { title: `${r.name} ${r.conclusion}` },
-    }));
+  gh.on("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", ({ params, query }) => {
+    const runs = [
+      ...(w.ci[params.ref!] ?? []).map((r, i) => ({
+        id: 100 + i,
+        name: r.name,
+        status: "completed",
+        conclusion: r.conclusion,
+        output: { title: `${r.name} ${r.conclusion}` },
+      })),
+      ...w.checkRuns
+        .filter((r) => r.head_sha === params.ref)
+        .map((r) => ({ ...r, status: r.conclusion ? "completed" : "queued" })),
+    ].filter((r) => query.check_name === undefined || r.name === query.check_name);
     return [200, { total_count: runs.length, check_runs: runs }];
   });
   gh.on("GET /repos/{owner}/{repo}/commits/{ref}/status", () => [
     200,
     { state: "success", statuses: [], sha: "x", total_count: 0 },
   ]);
-  gh.on("GET /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks", () => [
-    404,
-    { message: "Branch not protected" },
-  ]);
+  gh.on("GET /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks", () =>
+    w.required
+      ? [
+          200,
+          {
+            strict: false,
+            contexts: w.required,
+            checks: w.required.map((context) => ({ context, app_id: null })),
+          },
+        ]
+      : [404, { message: "Branch not protected" }],
+  );
   gh.on("GET /repos/{owner}/{repo}/pulls", ({ query }) => [
     200,
     w.pulls.filter((p) => `o:${p.head}` === query.head).map((p) => pullJson(w, p)),
@@ -275,6 +304,32 @@ describe("delivery on GitHub", () => {
       `heads/${taskBranch(5, "testing/qa")}`,
     ]);
     expect(s.w.comments.at(-1)).toContain("# Orchestrate report: o/r#5");
+  });
+
+  it("the pull request's head carries the execution's summary check, which branch protection may require", async () => {
+    const s = await setup("{ merge: auto }");
+    s.w.required = ["orchestrate / all phases", "unit tests"];
+    s.w.mergeAnswer = () => [200, { sha: "e".repeat(40), merged: true, message: "Merged" }];
+    await s.runBatch();
+    await s.runBatch();
+    const head = s.w.repo.git.head("orchestrate/issue-5")!;
+    const summary = s.w.checkRuns.filter((r) => r.head_sha === head);
+    expect(summary).toEqual([
+      expect.objectContaining({
+        name: "orchestrate / all phases",
+        conclusion: "success",
+        output: expect.objectContaining({ title: "2 phase(s) succeeded" }),
+      }),
+    ]);
+    expect(summary[0]!.output.summary).toContain("# Orchestrate report: o/r#5");
+    // The phases' own check runs are elsewhere (the commit the working branch started from).
+    expect(
+      s.w.checkRuns.filter((r) => r.name === "orchestrate / build").map((r) => r.head_sha),
+    ).not.toContain(head);
+    // Required: the summary counts as passed, and with the unit tests green the pull request merges.
+    expect((await s.ci("success")).status).toBe("succeeded");
+    // Opening again on the same head (a tick) adds no second summary.
+    expect(s.w.checkRuns.filter((r) => r.head_sha === head)).toHaveLength(1);
   });
 
   it("red CI: the testing phase runs again with the failing checks as feedback, then green merges", async () => {
