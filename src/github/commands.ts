@@ -71,8 +71,8 @@ export const BUTTON_REJECT_REASON = "Rejected with the check run's Reject button
  * Decides what a command trigger does, reading the actor's permission now. Bots are ignored
  * unless allow-listed (the app itself always). A refused or malformed command yields exactly one
  * reply saying why and how, and no event; an accepted one yields its events (ids
- * `cmd:<delivery>:<n>`, or `cmd:review-<id>:0` for a review's verdict, so a redelivery is a no-op)
- * and a 👀 reaction for comments.
+ * `cmd:comment-<id>:<n>` for a comment's n-th command, `cmd:review-<id>:0` for a review's verdict,
+ * else `cmd:<delivery>:<n>`, so a redelivery is a no-op) and a 👀 reaction for comments.
  */
 export async function commandOutcome(
   ports: GitHubPorts,
@@ -86,19 +86,20 @@ export async function commandOutcome(
   const now = options.now ?? state?.created_at ?? 0;
   switch (trigger.kind) {
     case "comment":
-      return fromText(s, trigger.body, trigger.delivery, now, true);
+      // Keyed by the comment, so its webhook and the reconcile that reads it back apply it once.
+      return fromText(s, trigger.body, `comment-${trigger.commentId}`, now, true);
     case "review": {
       const review = trigger.state.toLowerCase();
       if (review === "commented") return fromText(s, trigger.body, trigger.delivery, now, false);
       if (review !== "approved" && review !== "changes_requested") return nothing();
       // Keyed by the review, so its webhook and the reconcile that reads it back apply it once.
       const key = trigger.reviewId !== undefined ? `review-${trigger.reviewId}` : trigger.delivery;
-      return collect(key, [await fromReview(s, trigger, review === "approved")], false);
+      return collect(key, [await fromReview(s, trigger, review === "approved")], false, state);
     }
     case "check_action": {
       const command = buttonCommand(trigger.identifier, trigger.phase);
       if (!command || !state) return nothing();
-      return collect(trigger.delivery, [await decide(s, command, "check_run", now)], false);
+      return collect(trigger.delivery, [await decide(s, command, "check_run", now)], false, state);
     }
   }
 }
@@ -121,9 +122,23 @@ function nothing(): CommandOutcome {
   return { events: [], replies: [], react: false };
 }
 
-function collect(delivery: string, decisions: Decision[], react: boolean): CommandOutcome {
+/**
+ * The outcome of a trigger's decisions. A command whose event the execution already applied (its
+ * webhook came again, or came after the reconcile read it back) says and does nothing: it was
+ * decided then, and the state it would be decided against now is its own result.
+ */
+function collect(
+  delivery: string,
+  decisions: Decision[],
+  react: boolean,
+  state: ExecutionState | undefined,
+): CommandOutcome {
   const out = nothing();
   for (const [n, d] of decisions.entries()) {
+    if (state?.applied[`cmd:${delivery}:${n}`]) {
+      if (react) out.react = true;
+      continue;
+    }
     if (d.reply !== undefined) out.replies.push(d.reply);
     if (d.event) out.events.push({ ...d.event, id: `cmd:${delivery}:${n}` });
     if (d.accepted && react) out.react = true;
@@ -146,7 +161,7 @@ async function fromText(
   }
   const decisions: Decision[] = [];
   for (const command of commands) decisions.push(await decide(s, command, "comment", now));
-  return collect(delivery, decisions, react);
+  return collect(delivery, decisions, react, s.state);
 }
 
 function refuse(s: CommandSession, why: string): Decision {

@@ -1,6 +1,6 @@
 import { failure, messageOf, statusOf } from "./errors.ts";
 import type { GitHubClient } from "./octokit.ts";
-import type { CommentsPort, ExecutionRef, PullReview, RepoRef } from "./ports.ts";
+import type { CommentsPort, ExecutionRef, IssueComment, PullReview, RepoRef } from "./ports.ts";
 import { truncate } from "./truncate.ts";
 
 /** GitHub's limit on a comment body, in characters. */
@@ -27,6 +27,27 @@ export class Comments implements CommentsPort {
       });
     } catch (error) {
       throw failure(`comment on ${ref.owner}/${ref.repo}#${ref.issue}`, error, "issues: write");
+    }
+  }
+
+  async commentsSince(ref: ExecutionRef, since: number): Promise<IssueComment[]> {
+    try {
+      const comments = await this.#client.paginate(this.#client.rest.issues.listComments, {
+        owner: ref.owner,
+        repo: ref.repo,
+        issue_number: ref.issue,
+        // GitHub's `since` is by last update; a comment edited later is filtered by creation below.
+        since: new Date(since).toISOString(),
+        per_page: 100,
+      });
+      return comments.flatMap((c) => {
+        const createdAt = Date.parse(c.created_at);
+        return c.user && createdAt >= since
+          ? [{ id: Number(c.id), user: c.user.login, userType: c.user.type, body: c.body ?? "", createdAt }]
+          : [];
+      });
+    } catch (error) {
+      throw failure(`read the comments of ${ref.owner}/${ref.repo}#${ref.issue}`, error, "issues: write");
     }
   }
 

@@ -281,7 +281,7 @@ export class GitHubOrchestrator {
         return state
           ? [
               ...(await this.#reconcile(ref, state)),
-              ...(await this.#reconcileReviews(ref, state)),
+              ...(await this.#reconcileGates(ref, state)),
               ...(await reconcileDelivery(this.#ports, ref, state)),
             ]
           : [];
@@ -497,32 +497,55 @@ export class GitHubOrchestrator {
   }
 
   /**
-   * Reviews whose webhook was lost: while a gate waits, the verdicts (approve, request changes)
-   * submitted on its pull request since the gate opened are decided as their webhooks would have
-   * been. What the webhook already applied changes nothing (same event id); a refusal is not
-   * said again (it was, or the review no longer matters).
+   * Gate decisions whose webhook was lost: while a gate waits, the verdicts of reviews on its pull
+   * request (approve, request changes) and the `/orchestrate approve|reject` comments on the issue
+   * since the gate opened are decided as their webhooks would have been — only those: other
+   * commands are not read back. What a webhook already applied changes nothing (same event id);
+   * a refusal is not said again (it was, or it no longer matters).
    */
-  async #reconcileReviews(ref: ExecutionRef, state: ExecutionState): Promise<NewEvent[]> {
+  async #reconcileGates(ref: ExecutionRef, state: ExecutionState): Promise<NewEvent[]> {
     if (state.finished_at !== undefined) return [];
     const opened = state.phases.flatMap((p) => {
       const gate = state.phase_state[p.id]?.gate;
       return gate?.status === "open" ? [gate.opened_at ?? 0] : [];
     });
     if (opened.length === 0) return [];
+    const since = Math.min(...opened);
     let found: Awaited<ReturnType<GitHubPorts["comments"]["reviewsOf"]>>;
+    let comments: Awaited<ReturnType<GitHubPorts["comments"]["commentsSince"]>>;
     try {
-      found = await this.#ports.comments.reviewsOf(ref, workingBranch(ref.issue));
+      [found, comments] = await Promise.all([
+        this.#ports.comments.reviewsOf(ref, workingBranch(ref.issue)),
+        this.#ports.comments.commentsSince(ref, since),
+      ]);
     } catch (error) {
       // Read again on the next tick; the rest of this one goes on.
-      this.#o.log?.("could not read the reviews of a gate's pull request", {
+      this.#o.log?.("could not read the reviews and comments of a waiting gate", {
         execution: executionId(ref),
         error: error instanceof Error ? error.message : String(error),
       });
       return [];
     }
-    if (!found) return [];
-    const since = Math.min(...opened);
+    const options = { ...this.#o.commands, now: this.#o.clock.now() };
     const out: NewEvent[] = [];
+    for (const c of comments) {
+      const decided = await commandOutcome(
+        this.#ports,
+        ref,
+        state,
+        {
+          kind: "comment",
+          delivery: `comment-${c.id}`,
+          commentId: c.id,
+          user: c.user,
+          userType: c.userType,
+          body: c.body,
+        },
+        options,
+      );
+      out.push(...decided.events.filter((e) => e.type === "gate_approved" || e.type === "gate_rejected"));
+    }
+    if (!found) return out;
     for (const r of found.reviews) {
       if (r.submittedAt < since || (r.state !== "approved" && r.state !== "changes_requested")) continue;
       const decided = await commandOutcome(
@@ -540,7 +563,7 @@ export class GitHubOrchestrator {
           pull: found.pull,
           reviewId: r.id,
         },
-        { ...this.#o.commands, now: this.#o.clock.now() },
+        options,
       );
       out.push(...decided.events);
     }

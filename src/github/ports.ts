@@ -83,8 +83,20 @@ export interface CommentsPort {
     pull: number,
     review: number,
   ): Promise<{ path: string; line?: number; body: string }[]>;
+  /** The issue's comments created at or after `since` (ms since the epoch), oldest first. */
+  commentsSince(ref: ExecutionRef, since: number): Promise<IssueComment[]>;
   /** The open pull request from `head` (a branch of this repository) and its reviews, if any. */
   reviewsOf(ref: RepoRef, head: string): Promise<{ pull: number; reviews: PullReview[] } | undefined>;
+}
+
+/** A comment on an issue. */
+export interface IssueComment {
+  id: number;
+  user: string;
+  userType: string;
+  body: string;
+  /** When it was created (ms since the epoch). */
+  createdAt: number;
 }
 
 /** A submitted pull request review. */

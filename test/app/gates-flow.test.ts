@@ -305,16 +305,49 @@ describe("GitHub App: a gate is rejected with feedback, revised, and approved", 
     expect(state().phase_state.design.gate.approvals).toHaveLength(1);
     expect(side.comments).toHaveLength(comments);
     expect(side.dispatches).toHaveLength(1);
-    // A second approver, also unheard: the gate opens and the next phase is dispatched.
-    side.reviews.push(submitted(4, "hubot", "APPROVED"));
+    // A second approver by comment, also unheard (with a cancel in the same comment, and an
+    // approval from before the gate opened): the approval counts, nothing else is read back.
+    const at = (ms: number) => new Date(ms).toISOString();
+    side.comments.push(
+      { id: 900, body: "/orchestrate approve", issue: 7, user: "monalisa", created_at: at(now - 3_600_000) },
+      {
+        id: 901,
+        body: "/orchestrate approve design\n/orchestrate cancel",
+        issue: 7,
+        user: "hubot",
+        created_at: at(now),
+      },
+    );
+    const seen = side.comments.length;
     await tick();
     expect(state().phase_state.design.gate).toMatchObject({ status: "approved" });
     expect(state().phase_state.design.gate.approvals.map((a: { by: string }) => a.by)).toEqual([
       "Codertocat",
       "hubot",
     ]);
+    expect(state().status).toBe("running");
     expect(JSON.parse(side.dispatches[1]!.tasks!)).toMatchObject([{ id: "build/dev", attempt: 1 }]);
-    expect(side.comments).toHaveLength(comments);
+    expect(side.comments).toHaveLength(seen);
+    // The comment's webhook arrives late: its approval is the one already counted, and only its
+    // cancel is new (the reconcile left it to the webhook).
+    await receive(
+      "issue_comment",
+      withPatch(examplePayload("issue_comment", "created"), {
+        issue: { number: 7 },
+        comment: {
+          id: 901,
+          body: "/orchestrate approve design\n/orchestrate cancel",
+          user: { login: "hubot", type: "User" },
+        },
+        repository: REPOSITORY,
+      }),
+    );
+    expect(state().phase_state.design.gate.approvals).toHaveLength(2);
+    expect(state().status).toBe("cancelled");
+    // No reply about the approval: only what the cancel writes (the dashboard is edited in place).
+    expect(side.comments.slice(seen).map((c) => c.body.split("\n")[0])).toEqual([
+      "# Orchestrate report: Codertocat/Hello-World#7 — Spelling error in the README file",
+    ]);
   });
 
   it("hears bots named in allowBots (ORCHESTRATE_ALLOW_BOTS) and ignores the others", async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { BUTTON_REJECT_REASON, commandOutcome } from "../../src/github/commands.ts";
 import { useGitHubMock } from "../support/github/mock-github.ts";
+import { withPatch } from "../support/github/payloads.ts";
 import {
   APP_SLUG,
   applyEvents,
@@ -67,6 +68,33 @@ describe("commenters: verbs", () => {
     expect(out.react).toBe(false);
   });
 
+  it("a command already applied (its webhook again, or after the reconcile read it) says and does nothing", async () => {
+    const { ports } = serveRepo(gh);
+    const first = await outcomeOfWebhook(
+      ports,
+      gatedExecution(),
+      "issue_comment",
+      comment("will", "/orchestrate approve"),
+    );
+    expect(first.events).toHaveLength(1);
+    const again = await outcomeOfWebhook(
+      ports,
+      first.state,
+      "issue_comment",
+      comment("will", "/orchestrate approve"),
+    );
+    expect(again.events).toEqual([]);
+    expect(again.replies).toEqual([]);
+    // The same text in another comment is another command: decided against the state now.
+    const other = await outcomeOfWebhook(
+      ports,
+      first.state,
+      "issue_comment",
+      withPatch(comment("will", "/orchestrate approve"), { comment: { id: 78 } }),
+    );
+    expect(other.replies).toEqual(["@will no gate is waiting for a decision. Nothing was changed."]);
+  });
+
   it("reject with a reason sends the phase back with the feedback", async () => {
     const { ports } = serveRepo(gh);
     const out = await outcomeOfWebhook(
@@ -77,7 +105,7 @@ describe("commenters: verbs", () => {
     );
     expect(out.events).toEqual([
       {
-        id: "cmd:d1:0",
+        id: "cmd:comment-77:0",
         type: "gate_rejected",
         phase: "design",
         by: "will",
@@ -119,10 +147,10 @@ describe("commenters: verbs", () => {
       "/orchestrate skip build/dev not needed\n/orchestrate retry design\n/orchestrate cancel done here\n/orchestrate resume";
     const out = await outcomeOfWebhook(ports, gatedExecution(), "issue_comment", comment("max", body));
     expect(out.events).toEqual([
-      { id: "cmd:d1:0", type: "skip_requested", task: "build/dev", by: "max", reason: "not needed" },
-      { id: "cmd:d1:1", type: "retry_requested", target: "design", by: "max" },
-      { id: "cmd:d1:2", type: "cancel_requested", by: "max", reason: "done here" },
-      { id: "cmd:d1:3", type: "resume_requested", by: "max", workers_lost: false },
+      { id: "cmd:comment-77:0", type: "skip_requested", task: "build/dev", by: "max", reason: "not needed" },
+      { id: "cmd:comment-77:1", type: "retry_requested", target: "design", by: "max" },
+      { id: "cmd:comment-77:2", type: "cancel_requested", by: "max", reason: "done here" },
+      { id: "cmd:comment-77:3", type: "resume_requested", by: "max", workers_lost: false },
     ]);
     expect(out.refused).toEqual([
       "nothing to retry in design: no failed, cancelled or blocked task",

@@ -144,7 +144,7 @@ describe("commenters: `/orchestrate approve` on the issue", () => {
       expect(out.react).toBe(true);
       expect(out.events).toEqual([
         {
-          id: "cmd:d1:0",
+          id: "cmd:comment-77:0",
           type: "gate_approved",
           phase: "design",
           by: row.approved,

@@ -2,8 +2,11 @@ import type { GitHubMock } from "./mock-github.ts";
 
 /** What the fake issue side recorded. */
 export interface FakeIssueSide {
-  /** Comments of every issue, in order (`issue`: the issue number they were posted on). */
-  comments: { id: number; body: string; issue?: number }[];
+  /**
+   * Comments of every issue, in order (`issue`: the issue number they were posted on; `user`: a
+   * person's login, else the app wrote it; `created_at`: ISO time, else an old one).
+   */
+  comments: { id: number; body: string; issue?: number; user?: string; created_at?: string }[];
   /** Check runs by id, as last created or updated. */
   checks: Map<number, Record<string, unknown>>;
   /** Inputs of each `workflow_dispatch` (the batches of tasks). */
@@ -99,17 +102,20 @@ export function fakeIssueSide(
     return [200, { permission: level, role_name: level, user: null }];
   });
   // Comments listed here were written by the app (a bot), as GitHub reports them.
-  const commentJson = (c: { id: number; body: string }) => ({
+  const commentJson = (c: FakeIssueSide["comments"][number]) => ({
     id: c.id,
     body: c.body,
     node_id: `IC_${c.id}`,
-    user: { login: "orchestrate[bot]", id: 1, type: "Bot" },
+    user: c.user ? { login: c.user, id: 2, type: "User" } : { login: "orchestrate[bot]", id: 1, type: "Bot" },
+    created_at: c.created_at ?? "2026-01-01T00:00:00Z",
+    updated_at: c.created_at ?? "2026-01-01T00:00:00Z",
   });
-  gh.on("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", ({ params }) => [
+  gh.on("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", ({ params, query }) => [
     200,
     side.comments
       .filter((c) => (c.issue ?? Number(params.issue_number)) === Number(params.issue_number))
-      .map(commentJson),
+      .map(commentJson)
+      .filter((c) => query.since === undefined || c.updated_at >= String(query.since)),
   ]);
   gh.on("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", ({ params, body }) => {
     const comment = {
