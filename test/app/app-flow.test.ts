@@ -3,6 +3,7 @@ import { orchestrateApp } from "../../src/app/app.ts";
 import { seededRandom } from "../../src/engine/seeded-random.ts";
 import { VirtualClock } from "../../src/engine/virtual-clock.ts";
 import { resultPath, taskBranch } from "../../src/github/result-record.ts";
+import { appOn as appOnRepo, REPOSITORY } from "../support/github/app.ts";
 import { fakeIssueSide, fakeRepo, useGitHubMock } from "../support/github/index.ts";
 import { examplePayload, webhookEvent, withPatch } from "../support/github/payloads.ts";
 import { mockInstallationTokens, testProbot } from "../support/github/probot.ts";
@@ -20,23 +21,9 @@ phases:
 `;
 
 const gh = useGitHubMock();
-const REPOSITORY = { name: "Hello-World", owner: { login: "Codertocat" } };
-
-/** The app loaded on a fresh Probot, over a served repository (with `files`) and issue side. */
-async function appOn(files: Record<string, string>, options: Parameters<typeof orchestrateApp>[0] = {}) {
-  mockInstallationTokens(gh);
-  const repo = fakeRepo(gh, { owner: "Codertocat", repo: "Hello-World", files });
-  const side = fakeIssueSide(gh);
-  const { app, host } = orchestrateApp({ tickMs: 0, ...options });
-  const probot = testProbot();
-  await probot.load(app);
-  /** Delivers a webhook and waits until the work it queued is done. */
-  const receive = async (name: Parameters<typeof webhookEvent>[0], payload: object) => {
-    await probot.receive(webhookEvent(name, payload));
-    await host().queue.idle();
-  };
-  return { repo, side, receive };
-}
+/** The app over a served repository with `files`. */
+const appOn = (files: Record<string, string>, options: Parameters<typeof orchestrateApp>[0] = {}) =>
+  appOnRepo(gh, files, options);
 
 /** `issues.labeled` with the starting label, for issue `number` (with `patch` applied). */
 function labeledIssue(number: number, patch: Record<string, unknown> = {}) {

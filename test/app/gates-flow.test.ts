@@ -1,11 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { orchestrateApp } from "../../src/app/app.ts";
 import { seededRandom } from "../../src/engine/seeded-random.ts";
 import { resultPath, taskBranch } from "../../src/github/result-record.ts";
 import type { Clock } from "../../src/ports/clock.ts";
-import { fakeIssueSide, fakeRepo, useGitHubMock } from "../support/github/index.ts";
-import { examplePayload, webhookEvent, withPatch } from "../support/github/payloads.ts";
-import { mockInstallationTokens, testProbot } from "../support/github/probot.ts";
+import { appOn, REPOSITORY } from "../support/github/app.ts";
+import { useGitHubMock } from "../support/github/index.ts";
+import { examplePayload, withPatch } from "../support/github/payloads.ts";
 
 const PLAN = `version: 1
 agents:
@@ -16,63 +15,74 @@ phases:
   - { id: build, needs: [design], agents: [dev] }
 `;
 
-const REPOSITORY = { name: "Hello-World", owner: { login: "Codertocat" } };
 const HOUR = 3_600_000;
 
 const gh = useGitHubMock();
 
-describe("GitHub App: a gate is rejected with feedback, revised, and approved", () => {
-  it("reject → the phase runs again with the feedback → SLA escalation → approving review → next phase", async () => {
-    mockInstallationTokens(gh);
-    const repo = fakeRepo(gh, {
-      owner: "Codertocat",
-      repo: "Hello-World",
-      files: { ".github/orchestrate.yml": PLAN },
+/** The app over a served repository with `plan`, a clock the test moves, and ways to drive issue 7. */
+async function gatedApp(plan = PLAN, options: { seed?: number; allowBots?: string[] } = {}) {
+  const time = { now: Date.parse("2026-11-22T00:00:00Z") };
+  const clock: Clock = { now: () => time.now, setTimeout: () => 0, clearTimeout: () => {} };
+  const { repo, side, host, receive } = await appOn(
+    gh,
+    { ".github/orchestrate.yml": plan },
+    {
+      clock,
+      random: seededRandom(options.seed ?? 1),
+      ...(options.allowBots ? { allowBots: options.allowBots } : {}),
+    },
+  );
+  /** Labels issue 7 (with `issue` fields patched in). */
+  const label = (issue: Record<string, unknown> = {}) =>
+    receive(
+      "issues",
+      withPatch(examplePayload("issues", "labeled"), {
+        label: { name: "orchestrate" },
+        issue: { number: 7, ...issue },
+        repository: REPOSITORY,
+      }),
+    );
+  /** The task's job: commits its result and work to its branch, then sends orchestrate-result. */
+  const complete = async (task: string, attempt: number) => {
+    const branch = taskBranch(7, task);
+    if (!repo.git.head(branch)) repo.git.branch(branch, "orchestrate/issue-7");
+    const commit = repo.git.commitFiles(branch, {
+      [resultPath(task)]: JSON.stringify({
+        execution: "Codertocat/Hello-World#7",
+        task,
+        attempt,
+        status: "succeeded",
+      }),
+      "design/spec.md": `# spec, revision ${attempt}\n`,
     });
-    const side = fakeIssueSide(gh);
-    let now = Date.parse("2026-11-22T00:00:00Z");
-    const clock: Clock = { now: () => now, setTimeout: () => 0, clearTimeout: () => {} };
-    const { app, host } = orchestrateApp({ clock, random: seededRandom(1), tickMs: 0 });
-    const probot = testProbot();
-    await probot.load(app);
-    const state = () => JSON.parse(repo.git.readFile("orchestrate-state", "executions/7/state.json")!);
-    const dispatched = (n: number) => JSON.parse(side.dispatches[n]!.tasks!) as Record<string, unknown>[];
-    const receive = async (name: Parameters<typeof webhookEvent>[0], payload: object, id?: string) => {
-      await probot.receive(webhookEvent(name, payload, id));
-      await host().queue.idle();
-    };
-    const complete = async (task: string, attempt: number) => {
-      const branch = taskBranch(7, task);
-      repo.git.branch(branch, "orchestrate/issue-7");
-      const commit = repo.git.commitFiles(branch, {
-        [resultPath(task)]: JSON.stringify({
-          execution: "Codertocat/Hello-World#7",
-          task,
-          attempt,
-          status: "succeeded",
-        }),
-        "design/spec.md": `# spec, revision ${attempt}\n`,
-      });
-      const payload = withPatch(examplePayload("repository_dispatch"), {
+    await receive(
+      "repository_dispatch",
+      withPatch(examplePayload("repository_dispatch"), {
         action: "orchestrate-result",
         client_payload: { issue: 7, task, attempt, sha: commit.sha },
         repository: REPOSITORY,
-      } as never);
-      await receive("repository_dispatch", payload);
-    };
-    const comment = (login: string, body: string, id: number) =>
-      withPatch(examplePayload("issue_comment", "created"), {
-        issue: { number: 7 },
-        comment: { id, body, user: { login, type: "User" } },
-        repository: REPOSITORY,
-      });
-
-    const labeled = withPatch(examplePayload("issues", "labeled"), {
-      label: { name: "orchestrate" },
-      issue: { number: 7, title: "Signup", body: "Project: signup\nRequirements: OAuth" },
+      } as never),
+    );
+  };
+  const comment = (login: string, body: string, id: number, type: "User" | "Bot" = "User") =>
+    withPatch(examplePayload("issue_comment", "created"), {
+      issue: { number: 7 },
+      comment: { id, body, user: { login, type } },
       repository: REPOSITORY,
     });
-    await receive("issues", labeled);
+  const tick = async () => {
+    await host().tick();
+    await host().queue.idle();
+  };
+  const state = () => JSON.parse(repo.git.readFile("orchestrate-state", "executions/7/state.json")!);
+  return { repo, side, host, time, receive, label, complete, comment, tick, state };
+}
+
+describe("GitHub App: a gate is rejected with feedback, revised, and approved", () => {
+  it("reject → the phase runs again with the feedback → SLA escalation → approving review → next phase", async () => {
+    const { repo, side, host, time, receive, label, complete, comment, state } = await gatedApp();
+    const dispatched = (n: number) => JSON.parse(side.dispatches[n]!.tasks!) as Record<string, unknown>[];
+    await label({ title: "Signup", body: "Project: signup\nRequirements: OAuth" });
     expect(dispatched(0)).toMatchObject([{ id: "design/architect", attempt: 1 }]);
     expect(dispatched(0)[0]).not.toHaveProperty("feedback");
 
@@ -119,7 +129,7 @@ describe("GitHub App: a gate is rejected with feedback, revised, and approved", 
     // The revision ends; the gate opens again and waits past its SLA: escalated once, labelled.
     await complete("design/architect", 2);
     expect(state().phase_state.design.gate.status).toBe("open");
-    now += 2 * HOUR;
+    time.now += 2 * HOUR;
     await host().tick();
     await host().queue.idle();
     expect(side.labels).toEqual(["orchestrate:escalated"]);
@@ -157,106 +167,30 @@ describe("GitHub App: a gate is rejected with feedback, revised, and approved", 
   });
 
   it("`/orchestrate approve` opens the gate and dispatches the next phase", async () => {
-    mockInstallationTokens(gh);
-    const repo = fakeRepo(gh, {
-      owner: "Codertocat",
-      repo: "Hello-World",
-      files: { ".github/orchestrate.yml": PLAN },
-    });
-    const side = fakeIssueSide(gh);
-    const { app, host } = orchestrateApp({ random: seededRandom(2), tickMs: 0 });
-    const probot = testProbot();
-    await probot.load(app);
-    const labeled = withPatch(examplePayload("issues", "labeled"), {
-      label: { name: "orchestrate" },
-      issue: { number: 7 },
-      repository: REPOSITORY,
-    });
-    await probot.receive(webhookEvent("issues", labeled));
-    await host().queue.idle();
-    const branch = taskBranch(7, "design/architect");
-    repo.git.branch(branch, "orchestrate/issue-7");
-    const commit = repo.git.commitFiles(branch, {
-      [resultPath("design/architect")]: JSON.stringify({
-        execution: "Codertocat/Hello-World#7",
-        task: "design/architect",
-        attempt: 1,
-        status: "succeeded",
-      }),
-    });
-    const result = withPatch(examplePayload("repository_dispatch"), {
-      action: "orchestrate-result",
-      client_payload: { issue: 7, task: "design/architect", attempt: 1, sha: commit.sha },
-      repository: REPOSITORY,
-    } as never);
-    await probot.receive(webhookEvent("repository_dispatch", result));
-    await host().queue.idle();
-    const approve = withPatch(examplePayload("issue_comment", "created"), {
-      issue: { number: 7 },
-      comment: { id: 600, body: "/orchestrate approve", user: { login: "Codertocat", type: "User" } },
-      repository: REPOSITORY,
-    });
-    await probot.receive(webhookEvent("issue_comment", approve));
-    await host().queue.idle();
+    const { repo, side, receive, label, complete, comment, state } = await gatedApp(PLAN, { seed: 2 });
+    await label();
+    await complete("design/architect", 1);
+    await receive("issue_comment", comment("Codertocat", "/orchestrate approve", 600));
     expect(side.reactions).toEqual([{ comment: 600, content: "eyes" }]);
     expect(JSON.parse(side.dispatches[1]!.tasks!)).toMatchObject([{ id: "build/dev", attempt: 1 }]);
-    const state = JSON.parse(repo.git.readFile("orchestrate-state", "executions/7/state.json")!);
-    expect(state.phase_state.design.gate.approvals).toMatchObject([
+    expect(state().phase_state.design.gate.approvals).toMatchObject([
       { by: "Codertocat", via: "comment", sha: repo.git.head("orchestrate/issue-7") },
     ]);
-    expect(state.audit).toContainEqual(
+    expect(state().audit).toContainEqual(
       expect.objectContaining({ by: "Codertocat", what: "approved phase design" }),
     );
   });
   it("approving reviews whose webhooks were lost count at the next tick, each once", async () => {
-    mockInstallationTokens(gh);
-    const repo = fakeRepo(gh, {
-      owner: "Codertocat",
-      repo: "Hello-World",
-      files: {
-        ".github/orchestrate.yml": PLAN.replace("max_revisions: 2 }", "max_revisions: 2, min_approvals: 2 }"),
-      },
-    });
-    const side = fakeIssueSide(gh);
-    let now = Date.parse("2026-11-22T00:00:00Z");
-    const clock: Clock = { now: () => now, setTimeout: () => 0, clearTimeout: () => {} };
-    const { app, host } = orchestrateApp({ clock, random: seededRandom(2), tickMs: 0 });
-    const probot = testProbot();
-    await probot.load(app);
-    const receive = async (name: Parameters<typeof webhookEvent>[0], payload: object) => {
-      await probot.receive(webhookEvent(name, payload));
-      await host().queue.idle();
-    };
-    await receive(
-      "issues",
-      withPatch(examplePayload("issues", "labeled"), {
-        label: { name: "orchestrate" },
-        issue: { number: 7 },
-        repository: REPOSITORY,
-      }),
+    const { repo, side, time, receive, label, complete, tick, state } = await gatedApp(
+      PLAN.replace("max_revisions: 2 }", "max_revisions: 2, min_approvals: 2 }"),
+      { seed: 2 },
     );
-    const branch = taskBranch(7, "design/architect");
-    repo.git.branch(branch, "orchestrate/issue-7");
-    const commit = repo.git.commitFiles(branch, {
-      [resultPath("design/architect")]: JSON.stringify({
-        execution: "Codertocat/Hello-World#7",
-        task: "design/architect",
-        attempt: 1,
-        status: "succeeded",
-      }),
-    });
-    await receive(
-      "repository_dispatch",
-      withPatch(examplePayload("repository_dispatch"), {
-        action: "orchestrate-result",
-        client_payload: { issue: 7, task: "design/architect", attempt: 1, sha: commit.sha },
-        repository: REPOSITORY,
-      } as never),
-    );
+    await label();
+    await complete("design/architect", 1);
     const [pull] = side.pulls;
     expect(pull).toMatchObject({ head: "orchestrate/issue-7", draft: true });
     const head = repo.git.head("orchestrate/issue-7")!;
-    now += 60_000;
+    time.now += 60_000;
     const submitted = (id: number, user: string, state: "APPROVED" | "CHANGES_REQUESTED", sha = head) => ({
       pull: pull!.number,
       id,
@@ -264,7 +198,7 @@ describe("GitHub App: a gate is rejected with feedback, revised, and approved", 
       state,
       commit_id: sha,
       body: "",
-      submitted_at: new Date(now).toISOString(),
+      submitted_at: new Date(time.now).toISOString(),
     });
     // GitHub took three reviews whose webhooks never came: one by a reader, one of an old head,
     // and an approval that counts.
@@ -274,11 +208,6 @@ describe("GitHub App: a gate is rejected with feedback, revised, and approved", 
       submitted(3, "Codertocat", "APPROVED"),
     );
     const comments = side.comments.length;
-    const state = () => JSON.parse(repo.git.readFile("orchestrate-state", "executions/7/state.json")!);
-    const tick = async () => {
-      await host().tick();
-      await host().queue.idle();
-    };
     await tick();
     expect(state().phase_state.design.gate).toMatchObject({
       status: "open",
@@ -309,13 +238,19 @@ describe("GitHub App: a gate is rejected with feedback, revised, and approved", 
     // approval from before the gate opened): the approval counts, nothing else is read back.
     const at = (ms: number) => new Date(ms).toISOString();
     side.comments.push(
-      { id: 900, body: "/orchestrate approve", issue: 7, user: "monalisa", created_at: at(now - 3_600_000) },
+      {
+        id: 900,
+        body: "/orchestrate approve",
+        issue: 7,
+        user: "monalisa",
+        created_at: at(time.now - 3_600_000),
+      },
       {
         id: 901,
         body: "/orchestrate approve design\n/orchestrate cancel",
         issue: 7,
         user: "hubot",
-        created_at: at(now),
+        created_at: at(time.now),
       },
     );
     const seen = side.comments.length;
@@ -351,30 +286,9 @@ describe("GitHub App: a gate is rejected with feedback, revised, and approved", 
   });
 
   it("hears bots named in allowBots (ORCHESTRATE_ALLOW_BOTS) and ignores the others", async () => {
-    mockInstallationTokens(gh);
-    fakeRepo(gh, { owner: "Codertocat", repo: "Hello-World", files: { ".github/orchestrate.yml": PLAN } });
-    const side = fakeIssueSide(gh);
-    const { app, host } = orchestrateApp({ random: seededRandom(1), tickMs: 0, allowBots: ["renovate"] });
-    const probot = testProbot();
-    await probot.load(app);
-    const receive = async (name: Parameters<typeof webhookEvent>[0], payload: object) => {
-      await probot.receive(webhookEvent(name, payload));
-      await host().queue.idle();
-    };
-    await receive(
-      "issues",
-      withPatch(examplePayload("issues", "labeled"), {
-        label: { name: "orchestrate" },
-        issue: { number: 7, title: "Signup", body: "Project: signup" },
-        repository: REPOSITORY,
-      }),
-    );
-    const byBot = (login: string, id: number) =>
-      withPatch(examplePayload("issue_comment", "created"), {
-        issue: { number: 7 },
-        comment: { id, body: "/orchestrate status", user: { login, type: "Bot" } },
-        repository: REPOSITORY,
-      });
+    const { side, receive, label, comment } = await gatedApp(PLAN, { allowBots: ["renovate"] });
+    await label({ title: "Signup", body: "Project: signup" });
+    const byBot = (login: string, id: number) => comment(login, "/orchestrate status", id, "Bot");
     const before = side.comments.length;
     await receive("issue_comment", byBot("dependabot[bot]", 601));
     expect(side.comments.length).toBe(before);
