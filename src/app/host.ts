@@ -40,6 +40,8 @@ interface Work {
   installation: number;
   ref: ExecutionRef;
   trigger: Trigger;
+  /** Set when handling it threw. */
+  failed?: boolean;
 }
 
 /**
@@ -78,7 +80,10 @@ export class AppHost {
     this.#journal = options.journalPath ? new Journal(options.journalPath) : undefined;
     this.queue = new ExecutionQueue<Work>(
       (_key, batch) => this.#run(batch),
-      (key, error) => app.log.error({ err: error, execution: key }, "execution work failed"),
+      (key, error, batch) => {
+        for (const work of batch) work.failed = true;
+        app.log.error({ err: error, execution: key }, "execution work failed");
+      },
     );
     if (this.#options.tickMs > 0) {
       this.#timer = setInterval(() => {
@@ -133,8 +138,25 @@ export class AppHost {
         this.#app.log.warn({ err: error, delivery }, `could not write the journal ${journal.path}`);
       }
     }
-    const handled = routed.map(({ ref, trigger }) => this.enqueue(installation, ref, trigger));
-    if (journal) void Promise.all(handled).then(() => this.#forget(journal, delivery));
+    this.#handle(installation, delivery, routed);
+  }
+
+  /**
+   * Queues a delivery's triggers; once all were handled the journal forgets it — unless one
+   * failed (GitHub refused for now, say): then it stays for the next start to try again.
+   */
+  #handle(installation: number, delivery: string, routed: readonly RoutedTrigger[]): void {
+    const works: Work[] = routed.map(({ ref, trigger }) => ({ installation, ref, trigger }));
+    const handled = works.map((work) => this.#push(work));
+    const journal = this.#journal;
+    if (!journal) return;
+    void Promise.all(handled).then(() => {
+      if (works.some((w) => w.failed)) {
+        this.#app.log.warn({ delivery }, "kept in the journal for the next start: its handling failed");
+        return;
+      }
+      return this.#forget(journal, delivery);
+    });
   }
 
   async #forget(journal: Journal, delivery: string): Promise<void> {
@@ -160,10 +182,7 @@ export class AppHost {
       this.#app.log.warn({ err: error }, `could not read the journal ${journal.path}`);
       return 0;
     }
-    for (const entry of entries) {
-      const handled = entry.routed.map(({ ref, trigger }) => this.enqueue(entry.installation, ref, trigger));
-      void Promise.all(handled).then(() => this.#forget(journal, entry.delivery));
-    }
+    for (const entry of entries) this.#handle(entry.installation, entry.delivery, entry.routed);
     if (entries.length > 0)
       this.#app.log.info(
         { deliveries: entries.map((e) => e.delivery) },
@@ -179,8 +198,12 @@ export class AppHost {
 
   /** Queues a trigger for an execution; returns at once (the promise settles when it was handled). */
   enqueue(installation: number, ref: ExecutionRef, trigger: Trigger): Promise<void> {
+    return this.#push({ installation, ref, trigger });
+  }
+
+  #push(work: Work): Promise<void> {
+    const { installation, ref } = work;
     const key = `${ref.owner}/${ref.repo}#${ref.issue}`;
-    const work = { installation, ref, trigger };
     this.#open.set(key, work);
     const repo = `${installation}:${ref.owner}/${ref.repo}`;
     if (!this.#repos.has(repo)) {

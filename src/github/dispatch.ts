@@ -14,6 +14,8 @@ export const MAX_DISPATCH_INPUTS = 25;
  */
 export class Dispatch implements DispatchPort {
   readonly #client: GitHubClient;
+  /** Set once GitHub refused `return_run_details` (an older GitHub Enterprise Server): not asked again. */
+  #noRunDetails = false;
 
   constructor(client: GitHubClient) {
     this.#client = client;
@@ -47,9 +49,11 @@ export class Dispatch implements DispatchPort {
     try {
       let answer: Awaited<ReturnType<typeof send>>;
       try {
-        answer = await send(true);
+        answer = await send(!this.#noRunDetails);
       } catch (error) {
-        if (statusOf(error) !== 422 || !/return_run_details/.test(messageOf(error))) throw error;
+        if (this.#noRunDetails || statusOf(error) !== 422 || !/return_run_details/.test(messageOf(error)))
+          throw error;
+        this.#noRunDetails = true;
         answer = await send(false);
       }
       const data = answer.data as { workflow_run_id?: unknown; html_url?: unknown } | undefined;

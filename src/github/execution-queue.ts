@@ -6,11 +6,12 @@ export class ExecutionQueue<T> {
   readonly #pending = new Map<string, T[]>();
   readonly #running = new Map<string, Promise<void>>();
   readonly #run: (key: string, batch: T[]) => Promise<void>;
-  readonly #onError: (key: string, error: unknown) => void;
+  readonly #onError: (key: string, error: unknown, batch: T[]) => void;
 
+  /** `onError` hears a batch whose `run` threw (the queue goes on with the next one). */
   constructor(
     run: (key: string, batch: T[]) => Promise<void>,
-    onError: (key: string, error: unknown) => void,
+    onError: (key: string, error: unknown, batch: T[]) => void,
   ) {
     this.#run = run;
     this.#onError = onError;
@@ -46,7 +47,7 @@ export class ExecutionQueue<T> {
         try {
           await this.#run(key, batch);
         } catch (error) {
-          this.#onError(key, error);
+          this.#onError(key, error, batch);
         }
       }
     })().finally(() => this.#running.delete(key));

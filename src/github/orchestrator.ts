@@ -14,6 +14,7 @@ import { type CommandOptions, type CommandTrigger, commandOutcome } from "./comm
 import { ciEvents, deliverStep, draftForGate, finishExecution, reconcileDelivery } from "./deliver.ts";
 import { RateLimitError, statusOf } from "./errors.ts";
 import { ESCALATED_LABEL, escalatedPhases } from "./labels.ts";
+import { LruCache } from "./lru-cache.ts";
 import { checkOf } from "./phase-checks.ts";
 import {
   ConflictError,
@@ -112,6 +113,7 @@ export class GitHubOrchestrator {
 
   /** Handles a batch of triggers for one execution; returns its state afterwards (if any). */
   async handle(ref: ExecutionRef, triggers: readonly Trigger[]): Promise<ExecutionState | undefined> {
+    this.#quiet.clear();
     let stored: StoredExecution | undefined;
     // The result records the triggers name, their commits' parents, and the heads of the state
     // and working branches: one read for all.
@@ -391,14 +393,8 @@ export class GitHubOrchestrator {
   }
 
   /** The outcome of an attempt whose job ended: its result record, else a failure saying `why`. */
-  async #ended(
-    ref: ExecutionRef,
-    task: string,
-    attempt: number,
-    why: string,
-    read = true,
-  ): Promise<NewEvent> {
-    const record = read ? await this.#readResult(ref, task, attempt) : undefined;
+  async #ended(ref: ExecutionRef, task: string, attempt: number, why: string): Promise<NewEvent> {
+    const record = await this.#readResult(ref, task, attempt);
     return (
       record ?? {
         id: `job:${task}:${attempt}`,
@@ -425,14 +421,13 @@ export class GitHubOrchestrator {
   /**
    * A run of the agents workflow finished: each in-flight task whose job in it ended, or that was
    * dispatched in it and has no job there (the run failed before its jobs started), gets its
-   * result record or fails. `checked`: tasks whose records were just read and are missing.
+   * result record or fails.
    */
   async #runEnded(
     ref: ExecutionRef,
     state: ExecutionState,
     run: number,
     conclusion: string,
-    checked: ReadonlySet<string> = new Set(),
   ): Promise<NewEvent[]> {
     const candidates = Object.entries(state.tasks).filter(([id, t]) => {
       if (!IN_FLIGHT.has(t.status)) return false;
@@ -441,7 +436,19 @@ export class GitHubOrchestrator {
     });
     if (candidates.length === 0) return [];
     const jobs = new Map<string, string>();
-    for (const job of await this.#ports.runs.jobs(ref, run)) {
+    let listed: Awaited<ReturnType<GitHubPorts["runs"]["jobs"]>>;
+    try {
+      listed = await this.#ports.runs.jobs(ref, run);
+    } catch (error) {
+      // The tick looks at the run again (its id is recorded); the batch's other triggers go on.
+      this.#o.log?.("could not list the jobs of a workflow run", {
+        execution: executionId(ref),
+        run,
+        error: error instanceof Error ? error.message : String(error),
+      });
+      return [];
+    }
+    for (const job of listed) {
       const m = JOB_NAME.exec(job.name)?.groups;
       if (m && Number(m.issue) === ref.issue && job.status === "completed")
         jobs.set(`${m.task}#${m.attempt}`, job.conclusion ?? "unknown");
@@ -455,7 +462,7 @@ export class GitHubOrchestrator {
           : this.#runOf(ref, state, id) === run
             ? `its workflow run ${run} ended (${conclusion}) without running its job`
             : undefined;
-      if (why) out.push(await this.#ended(ref, id, t.attempt, why, !checked.has(id)));
+      if (why) out.push(await this.#ended(ref, id, t.attempt, why));
     }
     return out;
   }
@@ -483,7 +490,8 @@ export class GitHubOrchestrator {
       try {
         const now = await this.#ports.runs.run(ref, run);
         if (now.status !== "completed") continue;
-        out.push(...(await this.#runEnded(ref, state, run, now.conclusion ?? "unknown", missing)));
+        // The records are read again: a job may have pushed its result since they were read.
+        out.push(...(await this.#runEnded(ref, state, run, now.conclusion ?? "unknown")));
       } catch (error) {
         // Looked at again on the next tick; the task's time limit still bounds the wait.
         this.#o.log?.("could not read a workflow run", {
@@ -510,7 +518,9 @@ export class GitHubOrchestrator {
       return gate?.status === "open" ? [gate.opened_at ?? 0] : [];
     });
     if (opened.length === 0) return [];
-    const since = Math.min(...opened);
+    // A minute of margin for the clocks of this process and GitHub (whole seconds there); a
+    // review of an older head is refused anyway.
+    const since = Math.min(...opened) - 60_000;
     let found: Awaited<ReturnType<GitHubPorts["comments"]["reviewsOf"]>>;
     let comments: Awaited<ReturnType<GitHubPorts["comments"]["commentsSince"]>>;
     try {
@@ -527,8 +537,17 @@ export class GitHubOrchestrator {
       return [];
     }
     const options = { ...this.#o.commands, now: this.#o.clock.now() };
+    const key = executionId(ref);
     const out: NewEvent[] = [];
+    /** Keeps what a comment or review decided; one that decides nothing new is not read again. */
+    const keep = (what: string, events: NewEvent[]) => {
+      const fresh = events.filter((e) => e.id === undefined || !state.applied[e.id]);
+      for (const e of fresh) if (e.id !== undefined) this.#quiet.add(e.id);
+      if (fresh.length === 0) this.#decided.set(`${key}:${what}`, true);
+      out.push(...fresh);
+    };
     for (const c of comments) {
+      if (this.#decided.get(`${key}:comment-${c.id}`)) continue;
       const decided = await commandOutcome(
         this.#ports,
         ref,
@@ -543,11 +562,15 @@ export class GitHubOrchestrator {
         },
         options,
       );
-      out.push(...decided.events.filter((e) => e.type === "gate_approved" || e.type === "gate_rejected"));
+      keep(
+        `comment-${c.id}`,
+        decided.events.filter((e) => e.type === "gate_approved" || e.type === "gate_rejected"),
+      );
     }
     if (!found) return out;
     for (const r of found.reviews) {
       if (r.submittedAt < since || (r.state !== "approved" && r.state !== "changes_requested")) continue;
+      if (this.#decided.get(`${key}:review-${r.id}`)) continue;
       const decided = await commandOutcome(
         this.#ports,
         ref,
@@ -565,10 +588,18 @@ export class GitHubOrchestrator {
         },
         options,
       );
-      out.push(...decided.events);
+      keep(`review-${r.id}`, decided.events);
     }
     return out;
   }
+
+  /**
+   * Ids of events the reconcile read back from comments and reviews: the reducer refusing one
+   * (say, a second approval by the same person) is not answered on every tick.
+   */
+  readonly #quiet = new Set<string>();
+  /** Comments and reviews of a waiting gate the reconcile decided already (by execution). */
+  readonly #decided = new LruCache<string, true>(4096);
 
   /**
    * Applies events (plus due timers) and saves them; on a conflict reloads and applies again.
@@ -642,7 +673,11 @@ export class GitHubOrchestrator {
             event: event.type,
             reason: refused.type === "rejected" ? refused.reason : "",
           });
-          if (event.by && event.type !== "timer_fired") effects.push(refused);
+          if (this.#quiet.has(event.id)) {
+            // Read back by the reconcile and refused: not answered, and not read again.
+            const source = /^cmd:(.+):\d+$/.exec(event.id)?.[1];
+            if (source) this.#decided.set(`${executionId(ref)}:${source}`, true);
+          } else if (event.by && event.type !== "timer_fired") effects.push(refused);
           continue;
         }
         if (out.state === state) continue;

@@ -206,6 +206,8 @@ describe("GitHub App: a gate is rejected with feedback, revised, and approved", 
       submitted(1, "reader", "APPROVED"),
       submitted(2, "Codertocat", "CHANGES_REQUESTED", "ec26c3e57ca3a959ca5aad62de7213c562f8c821"),
       submitted(3, "Codertocat", "APPROVED"),
+      // The same person approving twice: counted once, and not answered on every tick.
+      submitted(5, "Codertocat", "APPROVED"),
     );
     const comments = side.comments.length;
     await tick();

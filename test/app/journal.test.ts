@@ -125,4 +125,35 @@ describe("GitHub App with a journal", () => {
     expect(side.dispatches).toHaveLength(1);
     expect(side.comments).toHaveLength(comments);
   });
+
+  it("a delivery whose handling failed stays in the journal for the next start", async () => {
+    const path = await journalPath();
+    fakeRepo(gh, { owner: "Codertocat", repo: "Hello-World", files: { ".github/orchestrate.yml": PLAN } });
+    const side = fakeIssueSide(gh);
+    // GitHub fails for now: the installation token cannot be had.
+    gh.on("POST /app/installations/{installation_id}/access_tokens", () => [503, { message: "unavailable" }]);
+    const first = orchestrateApp({ tickMs: 0, journalPath: path });
+    const probot = testProbot();
+    await probot.load(first.app);
+    await first.host().resumeJournal();
+    const event = webhookEvent(
+      "issues",
+      withPatch(examplePayload("issues", "labeled"), {
+        label: { name: "orchestrate" },
+        issue: { number: 22 },
+        repository: REPOSITORY,
+      }),
+    );
+    await probot.receive(event);
+    await first.host().queue.idle();
+    await first.host().closeJournal();
+    expect(side.dispatches).toHaveLength(0);
+    // GitHub is back at the next start: the label is handled then.
+    mockInstallationTokens(gh);
+    const next = orchestrateApp({ tickMs: 0, journalPath: path });
+    await testProbot().load(next.app);
+    expect(await next.host().resumeJournal()).toBe(1);
+    await next.host().queue.idle();
+    expect(side.dispatches).toHaveLength(1);
+  });
 });

@@ -404,6 +404,40 @@ describe("GitHub orchestration under load and failure", () => {
     expect(quiet.routes.filter((r) => r?.includes("/actions/runs/"))).toEqual([]);
   });
 
+  it("a result pushed while the tick reads the run counts: the record is read again once the run ended", async () => {
+    const repo = fakeRepo(gh, { files: { ".github/orchestrate.yml": plan(1) } });
+    const side = fakeIssueSide(gh);
+    const o = orchestrator(githubPorts(createTestOctokit()));
+    await o.handle(ref, [label]);
+    const [run] = [...side.runs.values()];
+    Object.assign(run!, {
+      status: "completed",
+      conclusion: "success",
+      jobs: [{ name: "build/dev@m0#1 (issue 5)", status: "completed", conclusion: "success" }],
+    });
+    // The job pushes its result just as the tick, having found no record, reads the run.
+    gh.on("GET /repos/{owner}/{repo}/actions/runs/{run_id}", () => {
+      finishTask(repo, "build/dev@m0");
+      return [200, { id: run!.id, status: "completed", conclusion: "success" }];
+    });
+    const state = await o.handle(ref, [{ kind: "tick" }]);
+    expect(state!.tasks["build/dev@m0"]).toMatchObject({ status: "succeeded", errors: [] });
+  });
+
+  it("a run's jobs GitHub cannot list now hold back nothing else of the batch", async () => {
+    fakeRepo(gh, { files: { ".github/orchestrate.yml": plan(1) } });
+    const side = fakeIssueSide(gh);
+    const o = orchestrator(githubPorts(createTestOctokit()));
+    await o.handle(ref, [label]);
+    const [run] = [...side.runs.values()];
+    gh.on("GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs", () => [502, { message: "Bad gateway" }]);
+    const state = await o.handle(ref, [
+      { kind: "run_completed", delivery: "w", run: run!.id, conclusion: "failure" },
+      { kind: "events", events: [{ id: "c1", type: "cancel_requested", by: "octocat", reason: "stop" }] },
+    ]);
+    expect(state!.status).toBe("cancelled");
+  });
+
   it("flushing the dispatch records at the end of a run fires no timer (what it decides would be lost)", async () => {
     const repo = fakeRepo(gh, {
       files: {
@@ -434,7 +468,7 @@ describe("GitHub orchestration under load and failure", () => {
   });
 
   it("a run that ended before starting its jobs fails the tasks it carried (its webhook, or the tick)", async () => {
-    fakeRepo(gh, { files: { ".github/orchestrate.yml": plan(2) } });
+    const repo = fakeRepo(gh, { files: { ".github/orchestrate.yml": plan(2) } });
     const side = fakeIssueSide(gh);
     const o = orchestrator(githubPorts(createTestOctokit()));
     await o.handle(ref, [label]);
@@ -452,11 +486,15 @@ describe("GitHub orchestration under load and failure", () => {
         }),
       ]);
     }
-    // Redelivered: nothing changes.
-    const again = await o.handle(ref, [
-      { kind: "run_completed", delivery: "w1", run: run!.id, conclusion: "startup_failure" },
+    // The failures' ids derive from the task attempts, so a redelivery or a tick finding the same
+    // run again is a duplicate.
+    const events = JSON.parse(
+      `[${repo.git.readFile("orchestrate-state", "executions/5/events.jsonl")!.trim().split("\n").join(",")}]`,
+    ) as { id: string; type: string }[];
+    expect(events.filter((e) => e.type === "task_failed").map((e) => e.id)).toEqual([
+      "job:build/dev@m0:1",
+      "job:build/dev@m1:1",
     ]);
-    expect(again!.seq).toBe(state!.seq);
   });
 
   it("a conflicting fan-in blocks the task, names the tasks and files, and holds back its dependents", async () => {

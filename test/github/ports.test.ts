@@ -53,16 +53,18 @@ describe("Dispatch", () => {
         : [204],
     );
     expect(await dispatch.dispatch(ref, "agents.yml", "main", {})).toBeUndefined();
+    // …and not asked for again by this client.
+    expect(await dispatch.dispatch(ref, "agents.yml", "main", {})).toBeUndefined();
     expect(
       gh.requests.slice(1).map((r) => (r.body as { return_run_details?: boolean }).return_run_details),
-    ).toEqual([true, undefined]);
+    ).toEqual([true, undefined, undefined]);
     // Any other refusal is not sent again.
     gh.on("POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches", () => [
       422,
       { message: 'Unexpected inputs provided: ["extra"]' },
     ]);
     await expect(dispatch.dispatch(ref, "agents.yml", "main", {})).rejects.toThrow(/Unexpected inputs/);
-    expect(gh.requests).toHaveLength(4);
+    expect(gh.requests).toHaveLength(5);
   });
 
   it("names actions: write when refused, and rejects more than 25 inputs without a request", async () => {
