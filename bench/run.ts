@@ -133,3 +133,6 @@ if (jsonFile) {
   );
   progress(`wrote ${jsonFile}`);
 }
+
+// The app servers' queued work (for the webhooks acknowledged above) is not waited for.
+process.exit(0);
