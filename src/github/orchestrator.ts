@@ -123,12 +123,20 @@ export class GitHubOrchestrator {
       const results = triggers.flatMap((t) => (t.kind === "result" ? [t.result] : []));
       let known: { head: string | null } | undefined;
       if (results.length > 0) {
-        const files = results.map((r) => ({ path: resultPath(r.task), at: r.sha }));
+        // The same read also looks at the other running tasks' branches (as this process last
+        // saw the execution): a result whose wake-up was lost is found now, not at the tick.
+        const named = new Set(results.map((r) => r.task));
+        const others = Object.entries(this.#lastState.get(executionId(ref))?.tasks ?? {})
+          .filter(([id, t]) => IN_FLIGHT.has(t.status) && !named.has(id))
+          .map(([id]) => ({ path: resultPath(id), at: taskBranch(ref.issue, id) }));
+        const files = [...results.map((r) => ({ path: resultPath(r.task), at: r.sha })), ...others];
         const snap = await this.#ports.contents.snapshot(ref, {
           branches: [STATE_BRANCH, workingBranch(ref.issue)],
           files,
           commits: results.map((r) => r.sha),
         });
+        for (const [i, f] of others.entries())
+          prefetched.set(`${f.at}:${f.path}`, snap.files[results.length + i]);
         known = { head: snap.heads[0] ?? null };
         if (snap.heads[1]) fanIn.head = snap.heads[1];
         for (const [i, r] of results.entries()) {
@@ -177,6 +185,7 @@ export class GitHubOrchestrator {
       created = true;
     }
     for (const t of triggers) pending.push(...(await this.#eventsOf(ref, stored?.state, t, prefetched)));
+    if (stored) pending.push(...(await this.#prefetchedResults(ref, stored.state, prefetched)));
     const key = executionId(ref);
     let state = stored?.state;
     this.#fresh = stored;
@@ -200,8 +209,12 @@ export class GitHubOrchestrator {
       this.#records.delete(key);
       state = (await this.#commit(ref, records, fanIn))?.state ?? state;
     }
+    if (state) this.#lastState.set(key, state);
     return state;
   }
+
+  /** The state each execution had when this process last handled it (which tasks run). */
+  readonly #lastState = new Map<string, ExecutionState>();
 
   /**
    * Writes the records still waiting for the execution's next commit (which dispatch started
@@ -224,7 +237,7 @@ export class GitHubOrchestrator {
   forget(ref: ExecutionRef): void {
     const key = executionId(ref);
     if (this.#records.has(key)) return;
-    for (const map of [this.#dashboardIds, this.#startedAt, this.#ids]) map.delete(key);
+    for (const map of [this.#dashboardIds, this.#startedAt, this.#ids, this.#lastState]) map.delete(key);
     for (const map of [this.#checkIds, this.#sent])
       for (const k of map.keys()) if (k.startsWith(`${key}:`)) map.delete(k);
   }
@@ -336,6 +349,22 @@ export class GitHubOrchestrator {
         return record ? [record] : [];
       }
     }
+  }
+
+  /** Results of running tasks that the batch's read found on their branches (no further request). */
+  async #prefetchedResults(
+    ref: ExecutionRef,
+    state: ExecutionState,
+    prefetched: ReadonlyMap<string, string | undefined>,
+  ): Promise<NewEvent[]> {
+    const out: NewEvent[] = [];
+    for (const [id, t] of Object.entries(state.tasks)) {
+      if (!IN_FLIGHT.has(t.status) || !prefetched.has(`${taskBranch(ref.issue, id)}:${resultPath(id)}`))
+        continue;
+      const record = await this.#readResult(ref, id, t.attempt, undefined, prefetched);
+      if (record) out.push(record);
+    }
+    return out;
   }
 
   /** The task's result record as an event, read from its branch (at `sha` when known; maybe read already). */

@@ -404,6 +404,25 @@ describe("GitHub orchestration under load and failure", () => {
     expect(quiet.routes.filter((r) => r?.includes("/actions/runs/"))).toEqual([]);
   });
 
+  it("a result whose wake-up was lost is found by the same read as another task's result", async () => {
+    const repo = fakeRepo(gh, { files: { ".github/orchestrate.yml": plan(2) } });
+    fakeIssueSide(gh);
+    const o = orchestrator(githubPorts(createTestOctokit()));
+    await o.handle(ref, [label]);
+    // Both modules finish; only m1's repository_dispatch arrives.
+    finishTask(repo, "build/dev@m0");
+    const sha = finishTask(repo, "build/dev@m1");
+    const before = gh.requests.length;
+    const state = await o.handle(ref, [
+      { kind: "result", delivery: "r1", result: { issue: 5, task: "build/dev@m1", attempt: 1, sha } },
+    ]);
+    expect(state!.tasks["build/dev@m0"]!.status).toBe("succeeded");
+    expect(state!.tasks["build/dev@m1"]!.status).toBe("succeeded");
+    // One GraphQL read for both records (and the branch heads), as for one result alone.
+    const reads = gh.requests.slice(before).filter((r) => r.method === "GET" || r.path === "/graphql");
+    expect(reads.filter((r) => r.path !== "/graphql")).toEqual([]);
+  });
+
   it("a result pushed while the tick reads the run counts: the record is read again once the run ended", async () => {
     const repo = fakeRepo(gh, { files: { ".github/orchestrate.yml": plan(1) } });
     const side = fakeIssueSide(gh);
