@@ -1,18 +1,20 @@
 import { createServer, type Server } from "node:http";
 import { createNodeMiddleware, createProbot, ProbotOctokit } from "probot";
 import { botList } from "../github/commands.ts";
-import { DO_NOT_RETRY, requestGuardrails } from "../github/octokit.ts";
+import { DO_NOT_RETRY, rateLimitHandlers, requestGuardrails } from "../github/octokit.ts";
 import { orchestrateApp } from "./app.ts";
 import type { AppHost, AppOptions } from "./host.ts";
 
 /**
  * Probot's Octokit with our request policy: 409 is a conflict to re-read, never retried; a
- * non-idempotent POST is never re-sent; rate limits are waited out, then reported.
+ * non-idempotent POST is never re-sent; primary and secondary rate limits are waited out (3 times
+ * at most; Probot's own handlers would give up on a secondary limit at once), then reported.
  */
 export const AppOctokit = ProbotOctokit.plugin(requestGuardrails).defaults(
   (options: Record<string, unknown>) => ({
     ...options,
     retry: { ...(options.retry as object | undefined), doNotRetry: [...DO_NOT_RETRY] },
+    throttle: { ...(options.throttle as object | undefined), ...rateLimitHandlers() },
   }),
 );
 

@@ -137,8 +137,13 @@ export const OrchestrateOctokit = Octokit.plugin(
 );
 
 /** Octokit constructor options for `createOctokit` (exported for hosts that build the class themselves). */
-export function clientOptions(options: CreateOctokitOptions): Record<string, unknown> {
-  const retries = options.retries ?? 3;
+/**
+ * Throttle handlers that wait out primary and secondary rate limits (GitHub's `retry-after` or
+ * reset time) up to `rateLimitRetries` times and `maxRateLimitWait` seconds, then give up.
+ */
+export function rateLimitHandlers(
+  options: Pick<CreateOctokitOptions, "rateLimitRetries" | "maxRateLimitWait" | "onRateLimit"> = {},
+) {
   const rateLimitRetries = options.rateLimitRetries ?? 3;
   const maxWait = options.maxRateLimitWait ?? 900;
   const handler =
@@ -148,6 +153,12 @@ export function clientOptions(options: CreateOctokitOptions): Record<string, unk
       options.onRateLimit?.({ kind, retryAfter, method: opts.method, url: opts.url, retryCount, willRetry });
       return willRetry;
     };
+  return { onRateLimit: handler("primary"), onSecondaryRateLimit: handler("secondary") };
+}
+
+export function clientOptions(options: CreateOctokitOptions): Record<string, unknown> {
+  const retries = options.retries ?? 3;
+  const rateLimitRetries = options.rateLimitRetries ?? 3;
   return {
     ...(options.auth !== undefined ? { auth: options.auth } : {}),
     ...(options.authStrategy !== undefined ? { authStrategy: options.authStrategy } : {}),
@@ -163,8 +174,7 @@ export function clientOptions(options: CreateOctokitOptions): Record<string, unk
     throttle: {
       id: options.throttleId ?? "orchestrate",
       retryAfterBaseValue: options.timing?.rateLimitUnitMs ?? 1000,
-      onRateLimit: handler("primary"),
-      onSecondaryRateLimit: handler("secondary"),
+      ...rateLimitHandlers(options),
       ...(options.timing?.writeSpacingMs !== undefined
         ? {
             write: new Bottleneck.Group({

@@ -90,6 +90,7 @@ describe("workflows", () => {
       "pull_request_review",
       "repository_dispatch",
       "workflow_run",
+      "check_run",
       "check_suite",
       "status",
       "pull_request",

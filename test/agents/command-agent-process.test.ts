@@ -65,7 +65,8 @@ describe("runCommandTask: stopping", () => {
     const result = await running;
     expect(result).toMatchObject({ ok: false, kind: "cancelled" });
     expect(Date.now() - start).toBeGreaterThanOrEqual(190);
-    expect(isGone(child)).toBe(true);
+    // Killed with the group; on a loaded machine it may take a moment to be gone.
+    await expect.poll(() => isGone(child), { timeout: 2000 }).toBe(true);
   });
 
   it("reports a timeout when the abort reason is a timeout failure", async () => {

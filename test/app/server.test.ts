@@ -3,12 +3,13 @@ import { createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { connect } from "node:net";
+import { createProbot } from "probot";
 import { afterEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { appOptionsFromEnv, startServer } from "../../src/app/server.ts";
+import { AppOctokit, appOptionsFromEnv, startServer } from "../../src/app/server.ts";
 import { useGitHubMock } from "../support/github/index.ts";
 import { examplePayload, withPatch } from "../support/github/payloads.ts";
-import { testPrivateKey } from "../support/github/probot.ts";
+import { mockInstallationTokens, testPrivateKey } from "../support/github/probot.ts";
 
 const gh = useGitHubMock();
 let close: (() => void) | undefined;
@@ -205,5 +206,32 @@ describe("npm start: the webhook server", () => {
     ]) {
       expect(manifest.default_events).toContain(e);
     }
+  });
+});
+
+describe("the app's Octokit", () => {
+  it("waits out a secondary rate limit (403 with retry-after), where Probot's own handler gives up", async () => {
+    mockInstallationTokens(gh);
+    let calls = 0;
+    gh.on("GET /repos/{owner}/{repo}", () =>
+      ++calls === 1
+        ? [
+            403,
+            {
+              message:
+                "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
+            },
+            { "retry-after": "1" },
+          ]
+        : [200, { id: 1, name: "r", full_name: "o/r", default_branch: "main" }],
+    );
+    const probot = createProbot({
+      env: { APP_ID: "1", PRIVATE_KEY: testPrivateKey(), WEBHOOK_SECRET: "s", LOG_LEVEL: "fatal" },
+      overrides: { Octokit: AppOctokit },
+    });
+    const octokit = await probot.auth(1);
+    const { data } = await octokit.rest.repos.get({ owner: "o", repo: "r" });
+    expect(data.full_name).toBe("o/r");
+    expect(calls).toBe(2);
   });
 });
