@@ -568,56 +568,46 @@ export class GitHubOrchestrator {
     const options = { ...this.#o.commands, now: this.#o.clock.now() };
     const key = executionId(ref);
     const out: NewEvent[] = [];
-    /** Keeps what a comment or review decided; one that decides nothing new is not read again. */
-    const keep = (what: string, events: NewEvent[]) => {
-      const fresh = events.filter((e) => e.id === undefined || !state.applied[e.id]);
+    /**
+     * Decides one comment or review as its webhook would have, keeping only gate decisions not
+     * applied yet; one that decides nothing new is not read again.
+     */
+    const readBack = async (what: string, trigger: CommandTrigger) => {
+      if (this.#decided.get(`${key}:${what}`)) return;
+      const decided = await commandOutcome(this.#ports, ref, state, trigger, options);
+      const fresh = decided.events.filter(
+        (e) =>
+          (e.type === "gate_approved" || e.type === "gate_rejected") &&
+          (e.id === undefined || !state.applied[e.id]),
+      );
       for (const e of fresh) if (e.id !== undefined) this.#quiet.add(e.id);
       if (fresh.length === 0) this.#decided.set(`${key}:${what}`, true);
       out.push(...fresh);
     };
     for (const c of comments) {
-      if (this.#decided.get(`${key}:comment-${c.id}`)) continue;
-      const decided = await commandOutcome(
-        this.#ports,
-        ref,
-        state,
-        {
-          kind: "comment",
-          delivery: `comment-${c.id}`,
-          commentId: c.id,
-          user: c.user,
-          userType: c.userType,
-          body: c.body,
-        },
-        options,
-      );
-      keep(
-        `comment-${c.id}`,
-        decided.events.filter((e) => e.type === "gate_approved" || e.type === "gate_rejected"),
-      );
+      const { id, user, userType, body } = c;
+      await readBack(`comment-${id}`, {
+        kind: "comment",
+        delivery: `comment-${id}`,
+        commentId: id,
+        user,
+        userType,
+        body,
+      });
     }
-    if (!found) return out;
-    for (const r of found.reviews) {
+    for (const r of found?.reviews ?? []) {
       if (r.submittedAt < since || (r.state !== "approved" && r.state !== "changes_requested")) continue;
-      if (this.#decided.get(`${key}:review-${r.id}`)) continue;
-      const decided = await commandOutcome(
-        this.#ports,
-        ref,
-        state,
-        {
-          kind: "review",
-          delivery: `review-${r.id}`,
-          user: r.user,
-          userType: r.userType,
-          state: r.state,
-          commitId: r.commitId,
-          body: r.body,
-          pull: found.pull,
-          reviewId: r.id,
-        },
-        options,
-      );
-      keep(`review-${r.id}`, decided.events);
+      await readBack(`review-${r.id}`, {
+        kind: "review",
+        delivery: `review-${r.id}`,
+        user: r.user,
+        userType: r.userType,
+        state: r.state,
+        commitId: r.commitId,
+        body: r.body,
+        pull: found!.pull,
+        reviewId: r.id,
+      });
     }
     return out;
   }
