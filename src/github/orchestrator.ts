@@ -305,17 +305,17 @@ export class GitHubOrchestrator {
       case "stop": {
         if (!state || state.finished_at !== undefined) return [];
         // Merging the pull request closes the issue ("Closes #N"): that close is not a cancel.
-        const merging = ["merging", "awaiting_merge", "deploying", "done"].includes(
-          state.delivery?.status ?? "",
-        );
-        if (t.closed && state.status === "delivering" && merging) return [];
-        // Someone merged the pull request before its checks finished: that close is the merge
-        // (its pull_request webhook may come later or not at all).
+        // Once merged (deploying, done) every close is taken for it.
+        const merged = ["deploying", "done"].includes(state.delivery?.status ?? "");
+        if (t.closed && state.status === "delivering" && merged) return [];
+        // Otherwise the pull request says: merged (by auto-merge, or a person before its checks
+        // finished; its pull_request webhook may come later or not at all) — that close is the
+        // merge; not merged — a person closed the issue, which cancels.
         const pr = state.delivery?.pr;
         if (t.closed && state.status === "delivering" && pr !== undefined) {
-          const merged = await this.#ports.delivery.merged(ref, pr);
-          if (merged.merged && merged.sha)
-            return [{ id: `merged:${merged.sha}`, type: "pr_merged", sha: merged.sha, number: pr }];
+          const now = await this.#ports.delivery.merged(ref, pr);
+          if (now.merged && now.sha)
+            return [{ id: `merged:${now.sha}`, type: "pr_merged", sha: now.sha, number: pr }];
         }
         return [{ id: `stop:${t.delivery}`, type: "cancel_requested", by: t.by, reason: t.reason }];
       }

@@ -543,6 +543,18 @@ delivery: { merge: auto }
     ]);
     expect(stopped!.status).toBe("cancelled");
     expect(auto.w.autoMergeDisabled).toBe(true);
+    // A person closes the issue while auto-merge waits (the pull request is not merged): a cancel.
+    const closing = await setup("{ merge: auto }");
+    closing.w.autoMerge = true;
+    await closing.runBatch();
+    await closing.runBatch();
+    await closing.ci("success");
+    expect(closing.state().delivery?.status).toBe("merging");
+    const closed = await closing.o.handle(ref, [
+      { kind: "stop", delivery: "c2", by: "bob", reason: "the issue was closed by bob", closed: true },
+    ]);
+    expect(closed!.status).toBe("cancelled");
+    expect(closing.w.autoMergeDisabled).toBe(true);
   });
 });
 
