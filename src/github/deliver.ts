@@ -117,16 +117,8 @@ export async function reconcileDelivery(
     case "opening_pr":
       return deliverStep(ports, ref, state, { type: "deliver", step: "open_pr" });
     case "awaiting_checks":
-    case "conflict": {
-      // The summary check again, on the head CI is read for (its first try may have failed, or
-      // the branch moved to resolve a conflict): branch protection may require it.
-      const head =
-        d.status === "conflict"
-          ? ((await ports.branches.head(ref, workingBranch(ref.issue))) ?? d.sha)
-          : d.sha;
-      if (head) await showSummary(ports, ref, state, head);
+    case "conflict":
       return ciEvents(ports, ref, state, undefined, true);
-    }
     case "merging": {
       const merged = await mergeEvents(ports, ref, state);
       return merged.length > 0 ? merged : deliverStep(ports, ref, state, { type: "deliver", step: "merge" });
@@ -196,8 +188,9 @@ export async function ciEvents(
   const head =
     d.status === "conflict" ? ((await ports.branches.head(ref, workingBranch(ref.issue))) ?? d.sha) : d.sha;
   if (sha !== undefined && sha !== head) return [];
-  // A head pushed to resolve a conflict has no summary check yet.
-  if (head !== d.sha) await showSummary(ports, ref, state!, head);
+  // The summary check on the head CI is read for — branch protection may require it: again on the
+  // reconcile (its first write may have failed), and on a head pushed to resolve a conflict.
+  if (settled || head !== d.sha) await showSummary(ports, ref, state!, head);
   const verdict = await ports.delivery.ci(ref, head, base(state!), settled);
   return verdict.state === "pending" ? [] : [checksEvent(head, verdict)];
 }
