@@ -42,7 +42,10 @@ export class Comments implements CommentsPort {
       });
       return comments.flatMap((c) => {
         const createdAt = Date.parse(c.created_at);
-        return c.user && createdAt >= since
+        // Commands count in newly created comments only: an edited comment's body is not what
+        // its author posted (anyone with write access may edit it), so it is not read back.
+        const edited = Date.parse(c.updated_at) > createdAt;
+        return c.user && createdAt >= since && !edited
           ? [{ id: Number(c.id), user: c.user.login, userType: c.user.type, body: c.body ?? "", createdAt }]
           : [];
       });

@@ -236,10 +236,19 @@ describe("GitHub App: a gate is rejected with feedback, revised, and approved", 
     expect(state().phase_state.design.gate.approvals).toHaveLength(1);
     expect(side.comments).toHaveLength(comments);
     expect(side.dispatches).toHaveLength(1);
-    // A second approver by comment, also unheard (with a cancel in the same comment, and an
-    // approval from before the gate opened): the approval counts, nothing else is read back.
+    // A second approver by comment, also unheard (with a cancel in the same comment, an
+    // approval from before the gate opened, and a comment edited into an approval after it was
+    // posted — anyone with write access can edit it): the approval counts, nothing else is read back.
     const at = (ms: number) => new Date(ms).toISOString();
     side.comments.push(
+      {
+        id: 899,
+        body: "/orchestrate approve design",
+        issue: 7,
+        user: "octocat",
+        created_at: at(time.now - 1_000),
+        updated_at: at(time.now),
+      },
       {
         id: 900,
         body: "/orchestrate approve",

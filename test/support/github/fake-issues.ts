@@ -6,7 +6,15 @@ export interface FakeIssueSide {
    * Comments of every issue, in order (`issue`: the issue number they were posted on; `user`: a
    * person's login, else the app wrote it; `created_at`: ISO time, else an old one).
    */
-  comments: { id: number; body: string; issue?: number; user?: string; created_at?: string }[];
+  comments: {
+    id: number;
+    body: string;
+    issue?: number;
+    user?: string;
+    created_at?: string;
+    /** ISO time of the last edit (default: `created_at`, never edited). */
+    updated_at?: string;
+  }[];
   /** Check runs by id, as last created or updated. */
   checks: Map<number, Record<string, unknown>>;
   /** Inputs of each `workflow_dispatch` (the batches of tasks). */
@@ -108,7 +116,7 @@ export function fakeIssueSide(
     node_id: `IC_${c.id}`,
     user: c.user ? { login: c.user, id: 2, type: "User" } : { login: "orchestrate[bot]", id: 1, type: "Bot" },
     created_at: c.created_at ?? "2026-01-01T00:00:00Z",
-    updated_at: c.created_at ?? "2026-01-01T00:00:00Z",
+    updated_at: c.updated_at ?? c.created_at ?? "2026-01-01T00:00:00Z",
   });
   gh.on("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", ({ params, query }) => [
     200,
