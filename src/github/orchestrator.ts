@@ -63,7 +63,21 @@ export type Trigger =
       label?: string;
     }
   | { kind: "result"; delivery: string; result: ResultDispatch }
-  | { kind: "job_completed"; delivery: string; task: string; attempt: number; conclusion: string }
+  /**
+   * A task's job ended (`publish`: the job that commits the result, when the agents workflow
+   * splits it from the agent's job). Only a job of the run the attempt was dispatched in counts.
+   */
+  | {
+      kind: "job_completed";
+      delivery: string;
+      task: string;
+      attempt: number;
+      run: number;
+      publish: boolean;
+      conclusion: string;
+    }
+  /** A task's (agent) job started running. */
+  | { kind: "job_started"; task: string; attempt: number; run: number }
   /** A run of the agents workflow on the working branch finished: its tasks that left no result failed. */
   | { kind: "run_completed"; delivery: string; run: number; conclusion: string }
   | { kind: "events"; events: NewEvent[] }
@@ -319,8 +333,20 @@ export class GitHubOrchestrator {
         }
         return [{ id: `stop:${t.delivery}`, type: "cancel_requested", by: t.by, reason: t.reason }];
       }
-      case "job_completed":
-        // A job that ended without a result record failed (the commit is the source of truth).
+      case "job_started":
+        if (!state || !(await this.#ourRun(ref, state, t.task, t.run))) return [];
+        return [
+          { id: `started:${t.task}:${t.attempt}`, type: "task_started", task: t.task, attempt: t.attempt },
+        ];
+      case "job_completed": {
+        if (!state || !(await this.#ourRun(ref, state, t.task, t.run))) return [];
+        // The agent's job succeeded: its result is committed by now (one job), or by the publish
+        // job that follows (split); without a record yet, that job or the run's end decides.
+        if (!t.publish && t.conclusion === "success") {
+          const record = await this.#readResult(ref, t.task, t.attempt);
+          return record ? [record] : [];
+        }
+        // Otherwise a job that ended without a result record failed (the commit is the source of truth).
         return [
           await this.#ended(
             ref,
@@ -329,6 +355,7 @@ export class GitHubOrchestrator {
             `the job ended (${t.conclusion}) without a result record`,
           ),
         ];
+      }
       case "run_completed":
         return state ? this.#runEnded(ref, state, t.run, t.conclusion) : [];
       case "comment":
@@ -448,6 +475,50 @@ export class GitHubOrchestrator {
   }
 
   /**
+   * Whether workflow run `run` is where the task's attempts run: the run its current attempt was
+   * dispatched in when that is recorded, else a run of the agents workflow, started by
+   * `workflow_dispatch` in this repository (not a fork's). A job's name alone proves nothing: any
+   * workflow — a fork's pull request CI among them — can name a job like a task's.
+   */
+  async #ourRun(ref: ExecutionRef, state: ExecutionState, task: string, run: number): Promise<boolean> {
+    if (!state.tasks[task]) return false;
+    const recorded = this.#runOf(ref, state, task);
+    if (recorded !== undefined) return recorded === run;
+    return this.#agentsRun(ref, run, task);
+  }
+
+  /** Whether `run` is a run of the agents workflow started by `workflow_dispatch` in this repository. */
+  async #agentsRun(ref: ExecutionRef, run: number, task?: string): Promise<boolean> {
+    const key = `${executionId(ref)}:run:${run}`;
+    const known = this.#trusted.get(key);
+    if (known !== undefined) return known;
+    let ours: boolean;
+    try {
+      const r = await this.#ports.runs.run(ref, run);
+      const workflow = this.#o.workflow;
+      ours =
+        r.event === "workflow_dispatch" &&
+        r.repository === `${ref.owner}/${ref.repo}`.toLowerCase() &&
+        (/^\d+$/.test(workflow) ? r.workflowId === Number(workflow) : r.path?.split("/").at(-1) === workflow);
+    } catch (error) {
+      // Unknown for now: the run's end or the tick reads it again.
+      this.#o.log?.("could not read the workflow run of a task's job", {
+        execution: executionId(ref),
+        run,
+        error: error instanceof Error ? error.message : String(error),
+      });
+      return false;
+    }
+    if (!ours)
+      this.#o.log?.("a job named like a task's ran outside the agents workflow: ignored", { run, task });
+    this.#trusted.set(key, ours);
+    return ours;
+  }
+
+  /** Workflow runs found to be (or not be) dispatched runs of the agents workflow. */
+  readonly #trusted = new LruCache<string, boolean>(4096);
+
+  /**
    * A run of the agents workflow finished: each in-flight task whose job in it ended, or that was
    * dispatched in it and has no job there (the run failed before its jobs started), gets its
    * result record or fails.
@@ -458,11 +529,17 @@ export class GitHubOrchestrator {
     run: number,
     conclusion: string,
   ): Promise<NewEvent[]> {
-    const candidates = Object.entries(state.tasks).filter(([id, t]) => {
+    let candidates = Object.entries(state.tasks).filter(([id, t]) => {
       if (!IN_FLIGHT.has(t.status)) return false;
       const of = this.#runOf(ref, state, id);
       return of === undefined || of === run;
     });
+    // Tasks whose run is not recorded count only if this is a run of the agents workflow.
+    if (
+      candidates.some(([id]) => this.#runOf(ref, state, id) === undefined) &&
+      !(await this.#agentsRun(ref, run))
+    )
+      candidates = candidates.filter(([id]) => this.#runOf(ref, state, id) === run);
     if (candidates.length === 0) return [];
     const jobs = new Map<string, string>();
     let listed: Awaited<ReturnType<GitHubPorts["runs"]["jobs"]>>;
@@ -479,8 +556,10 @@ export class GitHubOrchestrator {
     }
     for (const job of listed) {
       const m = JOB_NAME.exec(job.name)?.groups;
-      if (m && Number(m.issue) === ref.issue && job.status === "completed")
-        jobs.set(`${m.task}#${m.attempt}`, job.conclusion ?? "unknown");
+      if (!m || Number(m.issue) !== ref.issue || job.status !== "completed") continue;
+      // The publish job, when there is one, says how the attempt ended.
+      const key = `${m.task}#${m.attempt}`;
+      if (m.publish || !jobs.has(key)) jobs.set(key, job.conclusion ?? "unknown");
     }
     const out: NewEvent[] = [];
     for (const [id, t] of candidates) {

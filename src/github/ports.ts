@@ -198,9 +198,22 @@ export interface DispatchPort {
 }
 
 /** A workflow run's state, and the jobs of its latest attempt. */
+export interface WorkflowRunFacts {
+  status: string;
+  conclusion: string | null;
+  event?: string;
+  path?: string;
+  workflowId?: number;
+  repository?: string;
+}
+
 export interface RunsPort {
-  /** `status` is GitHub's (queued, in_progress, completed…); `conclusion` once completed. */
-  run(ref: RepoRef, id: number): Promise<{ status: string; conclusion: string | null }>;
+  /**
+   * `status` is GitHub's (queued, in_progress, completed…); `conclusion` once completed; `event`
+   * what started it; `path` its workflow file; `repository` its head repository (`owner/name`,
+   * lower case; a fork's for a fork's pull request).
+   */
+  run(ref: RepoRef, id: number): Promise<WorkflowRunFacts>;
   jobs(ref: RepoRef, id: number): Promise<{ name: string; status: string; conclusion: string | null }[]>;
 }
 

@@ -1,6 +1,6 @@
 import { failure } from "./errors.ts";
 import type { GitHubClient } from "./octokit.ts";
-import type { RepoRef, RunsPort } from "./ports.ts";
+import type { RepoRef, RunsPort, WorkflowRunFacts } from "./ports.ts";
 
 /** Reads workflow runs and their jobs (what a task's lost job webhook would have said). */
 export class Runs implements RunsPort {
@@ -10,14 +10,23 @@ export class Runs implements RunsPort {
     this.#client = client;
   }
 
-  async run(ref: RepoRef, id: number): Promise<{ status: string; conclusion: string | null }> {
+  async run(ref: RepoRef, id: number): Promise<WorkflowRunFacts> {
     try {
       const { data } = await this.#client.rest.actions.getWorkflowRun({
         owner: ref.owner,
         repo: ref.repo,
         run_id: id,
       });
-      return { status: data.status ?? "unknown", conclusion: data.conclusion ?? null };
+      return {
+        status: data.status ?? "unknown",
+        conclusion: data.conclusion ?? null,
+        event: data.event,
+        path: data.path,
+        workflowId: data.workflow_id,
+        ...(data.head_repository?.full_name
+          ? { repository: data.head_repository.full_name.toLowerCase() }
+          : {}),
+      };
     } catch (error) {
       throw failure(`read workflow run ${id} of ${ref.owner}/${ref.repo}`, error, "actions: write");
     }

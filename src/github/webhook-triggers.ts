@@ -3,8 +3,13 @@ import type { Trigger } from "./orchestrator.ts";
 import type { ExecutionRef, RepoRef } from "./ports.ts";
 import { ResultDispatchSchema } from "./result-record.ts";
 
-/** Job names the agents workflow gives each task: `<task>#<attempt> (issue <n>)`. */
-export const JOB_NAME = /^(?:[^/]+ \/ )?(?<task>.+)#(?<attempt>\d+) \(issue (?<issue>\d+)\)$/;
+/**
+ * Job names the agents workflow gives each task: `<task>#<attempt> (issue <n>)` for the job that
+ * runs the agent, `publish <task>#<attempt> (issue <n>)` for the job that commits its result
+ * (when the workflow splits them); `<caller job> / ` in front when called from another workflow.
+ */
+export const JOB_NAME =
+  /^(?:[^/]+ \/ )?(?<publish>publish )?(?<task>[^ ].*)#(?<attempt>\d+) \(issue (?<issue>\d+)\)$/;
 
 /** A trigger for one execution, from one webhook delivery. */
 export interface RoutedTrigger {
@@ -96,30 +101,29 @@ export function triggersOf(
       ];
     }
     case "workflow_job": {
-      const job = payload.workflow_job as { name: string; conclusion?: string | null };
+      const job = payload.workflow_job as { name: string; conclusion?: string | null; run_id: number };
       const match = JOB_NAME.exec(job.name);
       if (!match?.groups) return [];
+      const ref = { ...repo, issue: Number(match.groups.issue) };
+      const task = match.groups.task!;
+      const attempt = Number(match.groups.attempt);
+      const publish = match.groups.publish !== undefined;
       if (payload.action === "in_progress") {
-        // The job runs: the task's attempt has started (its time limit counts from now).
-        const task = match.groups.task!;
-        const attempt = Number(match.groups.attempt);
-        const started = { id: `started:${task}:${attempt}`, type: "task_started" as const, task, attempt };
-        return [
-          {
-            ref: { ...repo, issue: Number(match.groups.issue) },
-            trigger: { kind: "events", events: [started] },
-          },
-        ];
+        // The agent's job runs: the task's attempt has started (its time limit counts from now).
+        if (publish) return [];
+        return [{ ref, trigger: { kind: "job_started", task, attempt, run: job.run_id } }];
       }
       if (payload.action !== "completed") return [];
       return [
         {
-          ref: { ...repo, issue: Number(match.groups.issue) },
+          ref,
           trigger: {
             kind: "job_completed",
             delivery,
-            task: match.groups.task!,
-            attempt: Number(match.groups.attempt),
+            task,
+            attempt,
+            run: job.run_id,
+            publish,
             conclusion: job.conclusion ?? "unknown",
           },
         },

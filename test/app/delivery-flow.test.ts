@@ -560,20 +560,31 @@ delivery: { merge: auto }
 
 describe("task start on GitHub", () => {
   it("a job in progress starts its task's attempt (arming its time limit); a fork's merged PR is not ours", () => {
-    const job = withPatch(examplePayload("workflow_job", "in_progress"), {
-      workflow_job: { name: "build/dev#2 (issue 5)" },
-      repository: { name: "r", owner: { login: "o" } },
-    } as never);
-    const routed = triggersOf("workflow_job", job as never, "j1", { label: "orchestrate" });
+    const job = (name: string) =>
+      withPatch(examplePayload("workflow_job", "in_progress"), {
+        workflow_job: { name, run_id: 77 },
+        repository: { name: "r", owner: { login: "o" } },
+      } as never);
+    const routed = triggersOf("workflow_job", job("build/dev#2 (issue 5)") as never, "j1", {
+      label: "orchestrate",
+    });
     expect(routed).toEqual([
       {
         ref: { owner: "o", repo: "r", issue: 5 },
-        trigger: {
-          kind: "events",
-          events: [{ id: "started:build/dev:2", type: "task_started", task: "build/dev", attempt: 2 }],
-        },
+        trigger: { kind: "job_started", task: "build/dev", attempt: 2, run: 77 },
       },
     ]);
+    // Called from another workflow (`<caller job> / ` in front): the same; a publish job starts nothing.
+    expect(
+      triggersOf("workflow_job", job("agents / build/dev#2 (issue 5)") as never, "j2", {
+        label: "orchestrate",
+      }),
+    ).toEqual(routed);
+    expect(
+      triggersOf("workflow_job", job("publish build/dev#2 (issue 5)") as never, "j3", {
+        label: "orchestrate",
+      }),
+    ).toEqual([]);
     const fork = withPatch(examplePayload("pull_request", "closed"), {
       pull_request: {
         number: 9,

@@ -6,7 +6,9 @@ import { createOctokit, createTestOctokit, githubPorts } from "../../src/github/
 import { GitHubOrchestrator, type Trigger } from "../../src/github/orchestrator.ts";
 import type { ExecutionRef, GitHubPorts } from "../../src/github/ports.ts";
 import { resultPath, taskBranch } from "../../src/github/result-record.ts";
+import { triggersOf } from "../../src/github/webhook-triggers.ts";
 import { fakeIssueSide, fakeRepo, useGitHubMock } from "../support/github/index.ts";
+import { examplePayload, withPatch } from "../support/github/payloads.ts";
 
 const gh = useGitHubMock();
 const ref: ExecutionRef = { owner: "o", repo: "r", issue: 5 };
@@ -402,6 +404,83 @@ describe("GitHub orchestration under load and failure", () => {
     // Nothing about the first run is read again for the second attempt.
     const quiet = await tick();
     expect(quiet.routes.filter((r) => r?.includes("/actions/runs/"))).toEqual([]);
+  });
+
+  it("a job counts only from the run its attempt went to: a job named like a task's elsewhere changes nothing", async () => {
+    const repo = fakeRepo(gh, { files: { ".github/orchestrate.yml": plan(2) } });
+    const side = fakeIssueSide(gh);
+    const o = orchestrator(githubPorts(createTestOctokit()));
+    await o.handle(ref, [label]);
+    const [run] = [...side.runs.values()];
+    const job = (name: string, runId: number, conclusion = "failure") =>
+      triggersOf(
+        "workflow_job",
+        withPatch(examplePayload("workflow_job", "completed"), {
+          workflow_job: { name, run_id: runId, conclusion },
+          repository: { name: "r", owner: { login: "o" } },
+        } as never) as never,
+        `job-${name}-${runId}`,
+        { label: "orchestrate" },
+      ).map((r) => r.trigger);
+    // A fork's pull request CI names a job like m0's first attempt (twice: it would use up the retries).
+    await o.handle(ref, job("build/dev@m0#1 (issue 5)", 4242));
+    let state = await o.handle(ref, job("build/dev@m0#2 (issue 5)", 4242));
+    expect(state!.tasks["build/dev@m0"]).toMatchObject({ status: "queued", attempt: 1, errors: [] });
+    // The process restarts before the dispatch record was written: the run is read to tell.
+    side.runs.set(4242, {
+      id: 4242,
+      branch: "attacker-patch",
+      event: "pull_request",
+      workflow: "ci.yml",
+      repository: "attacker/r",
+      status: "completed",
+      conclusion: "failure",
+      jobs: [],
+    });
+    const restarted = orchestrator(githubPorts(createTestOctokit()));
+    state = await restarted.handle(ref, job("build/dev@m0#1 (issue 5)", 4242));
+    expect(state!.tasks["build/dev@m0"]).toMatchObject({ status: "queued", attempt: 1, errors: [] });
+    // Its real job (in the dispatched run) counts: the attempt failed.
+    state = await restarted.handle(ref, job("build/dev@m0#1 (issue 5)", run!.id));
+    expect(state!.tasks["build/dev@m0"]!.errors).toEqual([
+      expect.objectContaining({ attempt: 1, kind: "no_result" }),
+    ]);
+    // A split workflow: m1's agent job succeeded (no record yet: nothing happens); its publish
+    // job's end decides — here its record is there.
+    state = await restarted.handle(ref, job("build/dev@m1#1 (issue 5)", run!.id, "success"));
+    expect(state!.tasks["build/dev@m1"]).toMatchObject({ status: "queued", errors: [] });
+    finishTask(repo, "build/dev@m1");
+    state = await restarted.handle(ref, job("publish build/dev@m1#1 (issue 5)", run!.id, "success"));
+    expect(state!.tasks["build/dev@m1"]!.status).toBe("succeeded");
+  });
+
+  it("a publish job that ended without a result record fails the attempt", async () => {
+    fakeRepo(gh, { files: { ".github/orchestrate.yml": plan(1) } });
+    const side = fakeIssueSide(gh);
+    const o = orchestrator(githubPorts(createTestOctokit()));
+    await o.handle(ref, [label]);
+    const [run] = [...side.runs.values()];
+    const [routed] = triggersOf(
+      "workflow_job",
+      withPatch(examplePayload("workflow_job", "completed"), {
+        workflow_job: {
+          name: "run / publish build/dev@m0#1 (issue 5)",
+          run_id: run!.id,
+          conclusion: "success",
+        },
+        repository: { name: "r", owner: { login: "o" } },
+      } as never) as never,
+      "p1",
+      { label: "orchestrate" },
+    );
+    const state = await o.handle(ref, [routed!.trigger]);
+    expect(state!.tasks["build/dev@m0"]!.errors).toEqual([
+      expect.objectContaining({
+        attempt: 1,
+        kind: "no_result",
+        message: "the job ended (success) without a result record",
+      }),
+    ]);
   });
 
   it("a result whose wake-up was lost is found by the same read as another task's result", async () => {

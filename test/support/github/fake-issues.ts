@@ -50,6 +50,12 @@ export interface FakeIssueSide {
 export interface FakeRun {
   id: number;
   branch: string;
+  /** The workflow file dispatched (default `orchestrate-agents.yml`). */
+  workflow?: string;
+  /** What started it (default `workflow_dispatch`). */
+  event?: string;
+  /** Its head repository (default `Codertocat/Hello-World`, the example payloads' repository). */
+  repository?: string;
   status: "queued" | "in_progress" | "completed";
   conclusion: string | null;
   jobs: { name: string; status: "queued" | "in_progress" | "completed"; conclusion: string | null }[];
@@ -216,7 +222,15 @@ export function fakeIssueSide(
     side.workflowDispatches.push({ workflow: params.workflow_id!, ref: b.ref, inputs: b.inputs });
     if (!b.return_run_details) return [204];
     const id = 9000 + side.runs.size;
-    side.runs.set(id, { id, branch: b.ref, status: "queued", conclusion: null, jobs: [] });
+    side.runs.set(id, {
+      id,
+      branch: b.ref,
+      workflow: params.workflow_id!,
+      repository: `${params.owner}/${params.repo}`,
+      status: "queued",
+      conclusion: null,
+      jobs: [],
+    });
     const url = `https://api.github.com/repos/${params.owner}/${params.repo}/actions/runs/${id}`;
     return [
       200,
@@ -235,7 +249,19 @@ export function fakeIssueSide(
   gh.on("GET /repos/{owner}/{repo}/actions/runs/{run_id}", ({ params }) => {
     const run = runOf(params.run_id);
     if (!run) return notFound;
-    return [200, { id: run.id, head_branch: run.branch, status: run.status, conclusion: run.conclusion }];
+    return [
+      200,
+      {
+        id: run.id,
+        head_branch: run.branch,
+        status: run.status,
+        conclusion: run.conclusion,
+        event: run.event ?? "workflow_dispatch",
+        path: `.github/workflows/${run.workflow ?? "orchestrate-agents.yml"}`,
+        workflow_id: 161335,
+        head_repository: { full_name: run.repository ?? "Codertocat/Hello-World" },
+      },
+    ];
   });
   gh.on("GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews", ({ params }) => [
     200,
