@@ -363,8 +363,17 @@ export class GitHubOrchestrator {
       case "check_action": {
         const options = { ...this.#o.commands, now: this.#o.clock.now() };
         const out = await commandOutcome(this.#ports, ref, state, t, options);
-        if (out.react && t.kind === "comment") await this.#ports.comments.react(ref, t.commentId, "eyes");
-        for (const reply of out.replies) await this.#ports.comments.reply(ref, reply);
+        // The reaction and replies say what was done; GitHub refusing them (a deleted comment, an
+        // error) must not cost the batch its events.
+        try {
+          if (out.react && t.kind === "comment") await this.#ports.comments.react(ref, t.commentId, "eyes");
+          for (const reply of out.replies) await this.#ports.comments.reply(ref, reply);
+        } catch (error) {
+          this.#o.log?.("could not answer a command", {
+            execution: executionId(ref),
+            error: error instanceof Error ? error.message : String(error),
+          });
+        }
         // A resume also reads back what GitHub knows (results, CI, merges, deployments).
         const resume = out.events.some((e) => e.type === "resume_requested");
         return resume && state
@@ -892,7 +901,12 @@ export class GitHubOrchestrator {
     }
   }
 
-  /** Carries out effects; returns follow-up events (dispatch confirmations, delivery steps). */
+  /**
+   * Carries out effects; returns follow-up events (dispatch confirmations, delivery steps). The
+   * state is saved by now, so one effect GitHub refuses must not cost the others: dispatches go
+   * first (a refused one fails its tasks, to be retried by policy), and every other effect is
+   * tried on its own — what fails is logged; the tick re-runs unfinished delivery steps.
+   */
   async #carryOut(
     ref: ExecutionRef,
     state: ExecutionState,
@@ -900,39 +914,60 @@ export class GitHubOrchestrator {
     applied: readonly ExecutionEvent[],
   ): Promise<NewEvent[]> {
     const follow: NewEvent[] = [];
-    for (const effect of effects) {
+    for (const effect of effects)
       if (effect.type === "dispatch") follow.push(...(await this.#dispatch(ref, state, effect.tasks)));
-      else if (effect.type === "deliver")
-        follow.push(...(await deliverStep(this.#ports, ref, state, effect)));
-      else if (effect.type === "open_gate") await draftForGate(this.#ports, ref, state);
+    const attempt = async (what: string, work: () => Promise<void>): Promise<void> => {
+      try {
+        await work();
+      } catch (error) {
+        this.#o.log?.(`could not ${what}`, {
+          execution: executionId(ref),
+          error: error instanceof Error ? error.message : String(error),
+        });
+      }
+    };
+    for (const effect of effects) {
+      if (effect.type === "deliver")
+        await attempt(`carry out delivery step ${effect.step}`, async () => {
+          follow.push(...(await deliverStep(this.#ports, ref, state, effect)));
+        });
+      else if (effect.type === "open_gate")
+        await attempt(`open the draft pull request of gate ${effect.phase}`, async () => {
+          try {
+            await draftForGate(this.#ports, ref, state);
+          } catch (error) {
+            // The gate waits all the same; say how to decide it without the pull request.
+            await this.#ports.comments.reply(
+              ref,
+              `Phase \`${effect.phase}\` waits for approval, but its draft pull request could not be opened (${error instanceof Error ? error.message : String(error)}). Decide it with \`/orchestrate approve ${effect.phase}\` or \`/orchestrate reject ${effect.phase} <what should change>\`.`,
+            );
+            throw error;
+          }
+        });
       else if (effect.type === "notify") {
         const mention =
           effect.mention.length > 0
             ? `${effect.mention.map((m) => (m.startsWith("@") ? m : `@${m}`)).join(" ")} `
             : "";
-        await this.#ports.comments.reply(ref, `${mention}${effect.message}`);
+        await attempt("post a notice", () => this.#ports.comments.reply(ref, `${mention}${effect.message}`));
       } else if (effect.type === "rejected") {
-        await this.#ports.comments.reply(ref, `Not done: ${effect.reason}.`);
+        await attempt("answer a refused event", () =>
+          this.#ports.comments.reply(ref, `Not done: ${effect.reason}.`),
+        );
       }
     }
     if (effects.some((e) => e.type === "update_status" || e.type === "complete" || e.type === "open_gate")) {
       // The dashboard and check runs are a view of the state: when GitHub refuses them now, what
       // was already done (dispatches, merges) is still recorded, and the next change shows again.
-      try {
-        await this.#show(ref, state, effects);
-      } catch (error) {
-        this.#o.log?.("dashboard or check runs not updated", {
-          execution: executionId(ref),
-          error: error instanceof Error ? error.message : String(error),
-        });
-      }
+      await attempt("update the dashboard or check runs", () => this.#show(ref, state, effects));
     }
     const escalated = escalatedPhases(state, applied);
-    if (escalated.length > 0) await this.#ports.labels.add(ref, [ESCALATED_LABEL]);
+    if (escalated.length > 0)
+      await attempt("add the escalation label", () => this.#ports.labels.add(ref, [ESCALATED_LABEL]));
     const done = effects.find((e) => e.type === "complete");
     if (done) {
-      await this.#ports.comments.reply(ref, reportMarkdown(state));
-      await finishExecution(this.#ports, ref, state);
+      await attempt("post the report", () => this.#ports.comments.reply(ref, reportMarkdown(state)));
+      await attempt("finish the execution on GitHub", () => finishExecution(this.#ports, ref, state));
     }
     return follow;
   }

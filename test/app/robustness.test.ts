@@ -483,6 +483,82 @@ describe("GitHub orchestration under load and failure", () => {
     ]);
   });
 
+  it("a refused draft pull request for a gate costs nothing else: the other phase is dispatched, the gate waits", async () => {
+    const repo = fakeRepo(gh, {
+      files: {
+        ".github/orchestrate.yml": `version: 1
+policy: { max_concurrency: 1 }
+agents:
+  dev: { run: ./dev.sh }
+  doc: { run: ./doc.sh }
+phases:
+  - { id: a, agents: [dev], gate: {}, estimate: 2h }
+  - { id: b, agents: [doc], estimate: 1m }
+`,
+      },
+    });
+    const side = fakeIssueSide(gh);
+    const o = orchestrator(githubPorts(createTestOctokit()));
+    await o.handle(ref, [label]);
+    expect(side.dispatches.map((d) => JSON.parse(d.tasks!)[0].id)).toEqual(["a/dev"]);
+    // A private repository on GitHub Free has no draft pull requests.
+    gh.on("POST /repos/{owner}/{repo}/pulls", () => [
+      422,
+      {
+        message: "Validation Failed",
+        errors: [
+          {
+            resource: "PullRequest",
+            code: "custom",
+            message: "Draft pull requests are not supported in this repository.",
+          },
+        ],
+      },
+    ]);
+    const sha = (() => {
+      const branch = taskBranch(5, "a/dev");
+      repo.git.branch(branch, "orchestrate/issue-5");
+      return repo.git.commitFiles(branch, {
+        [resultPath("a/dev")]: JSON.stringify({
+          execution: "o/r#5",
+          task: "a/dev",
+          attempt: 1,
+          status: "succeeded",
+        }),
+      }).sha;
+    })();
+    const state = await o.handle(ref, [
+      { kind: "result", delivery: "r", result: { issue: 5, task: "a/dev", attempt: 1, sha } },
+    ]);
+    expect(state!.phase_state.a!.gate!.status).toBe("open");
+    expect(side.dispatches.map((d) => JSON.parse(d.tasks!)[0].id)).toEqual(["a/dev", "b/doc"]);
+    expect(side.comments.at(-1)!.body).toMatch(
+      /^Phase `a` waits for approval, but its draft pull request could not be opened \(.*Draft pull requests are not supported.*\)\. Decide it with `\/orchestrate approve a`/,
+    );
+  });
+
+  it("a command whose comment is gone before the 👀 reaction still counts", async () => {
+    fakeRepo(gh, { files: { ".github/orchestrate.yml": plan(1) } });
+    fakeIssueSide(gh);
+    const o = orchestrator(githubPorts(createTestOctokit()));
+    await o.handle(ref, [label]);
+    gh.on("POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions", () => [
+      404,
+      { message: "Not Found", documentation_url: "https://docs.github.com/rest" },
+    ]);
+    const state = await o.handle(ref, [
+      {
+        kind: "comment",
+        delivery: "c1",
+        commentId: 77,
+        user: "octocat",
+        userType: "User",
+        body: "/orchestrate cancel",
+      },
+    ]);
+    expect(state!.status).toBe("cancelled");
+  });
+
   it("a result whose wake-up was lost is found by the same read as another task's result", async () => {
     const repo = fakeRepo(gh, { files: { ".github/orchestrate.yml": plan(2) } });
     fakeIssueSide(gh);
@@ -674,7 +750,9 @@ describe("GitHub orchestration under load and failure", () => {
     });
     await o.handle(ref, [label]);
     expect(side.dispatches).toHaveLength(1);
-    expect(logged.some((l) => /dashboard or check runs not updated.*issues: write/.test(l))).toBe(true);
+    expect(logged.some((l) => /could not update the dashboard or check runs.*issues: write/.test(l))).toBe(
+      true,
+    );
     // The next result still applies; the dispatch confirmation rides along with its commit.
     const sha = finishTask(repo, "build/dev@m0");
     await o.handle(ref, [
