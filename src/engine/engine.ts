@@ -23,6 +23,11 @@ export interface EngineOptions {
   /** Secret values to scrub from telemetry. */
   secrets?: readonly string[];
   /**
+   * Called each time the events sent so far are all applied (the engine is idle until a task,
+   * timer or caller sends another): a host may stop waiting for an execution nothing can move.
+   */
+  onIdle?: (state: ExecutionState) => void;
+  /**
    * `copy` applies events with the pure `reduce` (earlier states stay valid, for hosts that keep
    * them); `in-place` changes one state object (fastest; the engine owns it). Default `in-place`.
    */
@@ -86,7 +91,13 @@ export class Engine {
     } finally {
       this.#busy = false;
     }
+    if (this.#options.onIdle && this.#state) this.#options.onIdle(this.#state);
   };
+
+  /** Stops the engine's timers: for a host that stops waiting before the execution completes. */
+  stop(): void {
+    this.#timers.clearAll();
+  }
 
   /** Validates an event from outside (a command, a webhook) before sending it. */
   receive(input: unknown): { ok: true } | { ok: false; error: string } {

@@ -4,6 +4,7 @@ import type { TaskGraph, TaskNode } from "../core/graph/types.ts";
 import { formatProblem } from "../core/plan/problem.ts";
 import { Policy, type PolicyConfig, type PolicyInput } from "../core/plan/schema.ts";
 import { type OrchestrationResult, summarize } from "../core/report/summarize.ts";
+import { createScrubber } from "../core/scrub/index.ts";
 import { startEventOf } from "../core/state/from-plan.ts";
 import type { ExecutionState } from "../core/state/index.ts";
 import { type Clock, type Random, systemClock } from "../ports/clock.ts";
@@ -23,7 +24,7 @@ export interface ExecuteOptions {
   onEvent?: Telemetry;
   /** Aborting it cancels the execution. */
   signal?: AbortSignal;
-  /** Secret values scrubbed from telemetry. */
+  /** Secret values scrubbed from telemetry and from the result's free text. */
   secrets?: readonly string[];
   /** Initial shared context. */
   context?: Record<string, unknown>;
@@ -53,9 +54,49 @@ function resolvePolicy(input: PolicyInput | PolicyConfig | undefined): PolicyCon
 }
 
 /**
+ * Whether nothing in this process can move the execution on: it is blocked (a gate rejected past
+ * its revision limit, a merge conflict, tasks that cannot start), nothing runs, and no timer but
+ * the execution's own time limit is set (a retry backoff or a circuit breaker's cooldown would).
+ * On GitHub or in the CLI a person unblocks it; the library has no one to ask.
+ */
+function stuck(state: ExecutionState): boolean {
+  if (state.status !== "blocked" || state.finished_at !== undefined) return false;
+  // (Blocked means nothing runs: settle says `running` while anything is in flight.)
+  for (const id in state.timers) if (id !== "execution") return false;
+  return true;
+}
+
+/** The result with secrets and known token formats masked in its free text. */
+function scrubbed(result: OrchestrationResult, secrets: readonly string[]): OrchestrationResult {
+  const scrub = createScrubber(secrets);
+  const deep = (value: unknown): unknown => {
+    if (typeof value === "string") return scrub(value);
+    if (Array.isArray(value)) return value.map(deep);
+    if (value && typeof value === "object")
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, deep(v)]));
+    return value;
+  };
+  for (const task of result.tasks) {
+    if (task.errors.length > 0) task.errors = task.errors.map((e) => ({ ...e, message: scrub(e.message) }));
+    if (task.summary !== undefined) task.summary = scrub(task.summary);
+    if (task.reason !== undefined) task.reason = scrub(task.reason);
+  }
+  if (result.reason !== undefined) result.reason = scrub(result.reason);
+  if (result.merged.summary) result.merged.summary = scrub(result.merged.summary);
+  if (result.merged.conflicts.length > 0)
+    result.merged.conflicts = deep(result.merged.conflicts) as typeof result.merged.conflicts;
+  if (Object.keys(result.context).length > 0) result.context = deep(result.context) as typeof result.context;
+  return result;
+}
+
+/**
  * Runs a task graph in this process: dependencies first, critical path first, within the
  * policy's concurrency, retry, timeout, cancellation, circuit-breaker and budget rules.
- * Resolves when every task is final; never rejects for task failures (see `status`).
+ * Resolves when every task is final, or with status `blocked` (and its reason) when nothing in
+ * this process can move it on (a gate rejected past `max_revisions`, a merge conflict); never
+ * rejects for task failures (see `status`). Free text in the result (errors, summaries, reasons,
+ * context) is scrubbed of `secrets` and known token formats, as telemetry is. While it runs it
+ * keeps the Node.js process alive (engine timers alone do not).
  */
 export async function executeGraph(
   graph: TaskGraph | { tasks: TaskNode[] },
@@ -77,11 +118,18 @@ export async function executeGraph(
   const clock = options.clock ?? systemClock;
   const random = options.random ?? Math.random;
   let engine!: Engine;
+  let settle!: (state: ExecutionState) => void;
+  const blocked = new Promise<ExecutionState>((resolve) => {
+    settle = resolve;
+  });
   const runner = inProcessRunner(options.run, () => engine.state);
   engine = new Engine({
     clock,
     random,
     runner,
+    onIdle: (state) => {
+      if (stuck(state)) settle(state);
+    },
     ...(options.onEvent ? { telemetry: options.onEvent } : {}),
     ...(options.secrets ? { secrets: options.secrets } : {}),
     gatekeeper: {
@@ -102,6 +150,8 @@ export async function executeGraph(
   const onAbort = () => engine.send({ type: "cancel_requested", reason: "aborted by the caller" });
   if (options.signal?.aborted) throw new OrchestrateError("aborted", "the signal was already aborted");
   options.signal?.addEventListener("abort", onAbort, { once: true });
+  // Retry backoffs and time limits run on timers that do not hold the process open by themselves.
+  const keepAlive = setInterval(() => {}, 1 << 30);
   try {
     const execution = options.id ?? `exec-${Math.floor(random() * 2 ** 32).toString(36)}`;
     engine.send(
@@ -111,8 +161,11 @@ export async function executeGraph(
         ...(options.context ? { context: options.context } : {}),
       }),
     );
-    return summarize(await engine.done);
+    const final = await Promise.race([engine.done, blocked]);
+    if (final.finished_at === undefined) engine.stop();
+    return scrubbed(summarize(final, final.finished_at ?? clock.now()), options.secrets ?? []);
   } finally {
+    clearInterval(keepAlive);
     options.signal?.removeEventListener("abort", onAbort);
   }
 }

@@ -330,3 +330,75 @@ describe("executeGraph in virtual time", () => {
     expect(result.tasks).toHaveLength(40);
   });
 });
+
+describe("executeGraph: settling and what it returns", () => {
+  it("resolves with `blocked` and the reason when a gate is rejected past its revision limit", async () => {
+    const { buildGraph } = await import("../../src/core/graph/build-graph.ts");
+    const { EMPTY_REPO, factsOf } = await import("../../src/core/plan/facts.ts");
+    const { PlanSchema } = await import("../../src/core/plan/schema.ts");
+    const { parseRequest } = await import("../../src/core/request/parse-request.ts");
+    const { executeGraph } = await import("../../src/engine/execute-graph.ts");
+    const plan = PlanSchema.parse({
+      version: 1,
+      agents: { writer: { run: "x" } },
+      phases: [{ id: "spec", agents: ["writer"], gate: { max_revisions: 1 } }],
+    });
+    const built = buildGraph(plan, factsOf(parseRequest({ body: "Project: x" }, { now: 0 }), EMPTY_REPO));
+    if (!built.ok) expect.fail(JSON.stringify(built.problems));
+    let runs = 0;
+    const result = await executeGraph(
+      built.graph,
+      {},
+      {
+        clock: new VirtualClock(),
+        run: async () => {
+          runs++;
+          return { summary: "draft" };
+        },
+        approve: () => ({ approved: false, by: "reviewer", reason: "not yet" }),
+      },
+    );
+    expect(runs).toBe(2);
+    expect(result.status).toBe("blocked");
+    expect(result.tasks[0]).toMatchObject({ id: "spec/writer", status: "escalated" });
+  });
+
+  it("masks secrets and token formats in the result's errors, summaries and context", async () => {
+    const secret = "hunter2-super-secret";
+    const token = `ghp_${"a".repeat(36)}`;
+    const result = await executeParallel(
+      [
+        { id: "bad", agent: "a", prompt: "x" },
+        { id: "good", agent: "a", prompt: "y" },
+      ],
+      noRetry,
+      {
+        clock: new VirtualClock(),
+        secrets: [secret],
+        run: async (task) => {
+          if (task.id === "bad") throw new TaskFailure("error", `could not log in with ${secret}`);
+          return { summary: `used ${token}`, context: { "build.outputs": { key: secret } } };
+        },
+      },
+    );
+    const text = JSON.stringify(result);
+    expect(text).not.toContain(secret);
+    expect(text).not.toContain(token);
+    expect(result.tasks.find((t) => t.id === "bad")!.errors[0]!.message).toBe("could not log in with ***");
+  });
+
+  it("keeps the process alive while it waits on a retry backoff (engine timers alone do not)", async () => {
+    const { execFileSync } = await import("node:child_process");
+    const { fileURLToPath } = await import("node:url");
+    const lib = fileURLToPath(new URL("../../dist/lib/index.js", import.meta.url));
+    const script = `
+      import { executeParallel } from ${JSON.stringify(lib)};
+      let n = 0;
+      const r = await executeParallel([{ agent: "a", prompt: "x" }],
+        { retry: { max_attempts: 2, initial_interval: "200ms", jitter: false } },
+        { run: async () => { if (n++ === 0) throw new Error("flaky"); return { summary: "ok" }; } });
+      console.log(r.status, r.tasks[0].attempts);`;
+    const out = execFileSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
+    expect(out.trim()).toBe("succeeded 2");
+  });
+});
