@@ -1,3 +1,4 @@
+import { commandLevels, meetsLevel } from "../core/commands/index.ts";
 import { dashboardMarkdown } from "../core/render/dashboard.ts";
 import { reportMarkdown } from "../core/render/report-markdown.ts";
 import {
@@ -127,7 +128,7 @@ export class GitHubOrchestrator {
 
   /** Handles a batch of triggers for one execution; returns its state afterwards (if any). */
   async handle(ref: ExecutionRef, triggers: readonly Trigger[]): Promise<ExecutionState | undefined> {
-    this.#quiet.clear();
+    this.#quiet.delete(executionId(ref));
     let stored: StoredExecution | undefined;
     // The result records the triggers name, their commits' parents, and the heads of the state
     // and working branches: one read for all.
@@ -330,6 +331,26 @@ export class GitHubOrchestrator {
           const now = await this.#ports.delivery.merged(ref, pr);
           if (now.merged && now.sha)
             return [{ id: `merged:${now.sha}`, type: "pr_merged", sha: now.sha, number: pr }];
+        }
+        // Closing or unlabeling cancels as `/orchestrate cancel` does, so it needs the same
+        // permission: an issue's author (who may close it) or a triage user (who may remove a
+        // label) does not stop an execution that way.
+        const need = commandLevels(this.#o.commands?.levels).cancel;
+        const have = await this.#ports.permissions.level(ref, t.by);
+        if (!meetsLevel(have, need)) {
+          const what = t.closed ? "Closing this issue" : "Removing the label";
+          await this.#ports.comments
+            .reply(
+              ref,
+              `@${t.by} ${what} does not stop its execution: cancelling needs ${need} permission on this repository; yours is ${have}. The execution goes on; someone with ${need} permission can stop it with \`/orchestrate cancel\`.`,
+            )
+            .catch((error: unknown) =>
+              this.#o.log?.("could not answer a close or unlabel", {
+                execution: executionId(ref),
+                error: error instanceof Error ? error.message : String(error),
+              }),
+            );
+          return [];
         }
         return [{ id: `stop:${t.delivery}`, type: "cancel_requested", by: t.by, reason: t.reason }];
       }
@@ -668,7 +689,11 @@ export class GitHubOrchestrator {
           (e.type === "gate_approved" || e.type === "gate_rejected") &&
           (e.id === undefined || !state.applied[e.id]),
       );
-      for (const e of fresh) if (e.id !== undefined) this.#quiet.add(e.id);
+      for (const e of fresh) {
+        if (e.id === undefined) continue;
+        const quiet = this.#quiet.get(key) ?? new Set<string>();
+        this.#quiet.set(key, quiet.add(e.id));
+      }
       if (fresh.length === 0) this.#decided.set(`${key}:${what}`, true);
       out.push(...fresh);
     };
@@ -701,10 +726,11 @@ export class GitHubOrchestrator {
   }
 
   /**
-   * Ids of events the reconcile read back from comments and reviews: the reducer refusing one
-   * (say, a second approval by the same person) is not answered on every tick.
+   * Ids of events the reconcile read back from comments and reviews, by execution (one process
+   * handles several at once): the reducer refusing one (say, a second approval by the same
+   * person) is not answered on every tick.
    */
-  readonly #quiet = new Set<string>();
+  readonly #quiet = new Map<string, Set<string>>();
   /** Comments and reviews of a waiting gate the reconcile decided already (by execution). */
   readonly #decided = new LruCache<string, true>(4096);
 
@@ -780,7 +806,7 @@ export class GitHubOrchestrator {
             event: event.type,
             reason: refused.type === "rejected" ? refused.reason : "",
           });
-          if (this.#quiet.has(event.id)) {
+          if (this.#quiet.get(executionId(ref))?.has(event.id)) {
             // Read back by the reconcile and refused: not answered, and not read again.
             const source = /^cmd:(.+):\d+$/.exec(event.id)?.[1];
             if (source) this.#decided.set(`${executionId(ref)}:${source}`, true);

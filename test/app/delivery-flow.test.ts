@@ -68,10 +68,12 @@ function world(plan: string): World {
     deploymentStates: {},
     checkRuns: [],
   };
-  gh.on("GET /repos/{owner}/{repo}/collaborators/{username}/permission", () => [
-    200,
-    { permission: "write", role_name: "write", user: null },
-  ]);
+  // Everyone may write but `triager` (triage: may close issues and remove labels, not cancel).
+  gh.on("GET /repos/{owner}/{repo}/collaborators/{username}/permission", ({ params }) =>
+    params.username === "triager"
+      ? [200, { permission: "read", role_name: "triage", user: null }]
+      : [200, { permission: "write", role_name: "write", user: null }],
+  );
   gh.on("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", () => [200, []]);
   gh.on("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", ({ body }) => {
     w.comments.push((body as { body: string }).body);
@@ -386,13 +388,24 @@ describe("delivery on GitHub", () => {
     const s = await setup("{ merge: manual }");
     await s.runBatch();
     await s.runBatch();
-    const payload = withPatch(examplePayload("issues", "unlabeled"), {
-      label: { name: "orchestrate" },
-      issue: { number: 5 },
-      repository: { name: "r", owner: { login: "o" } },
-      sender: { login: "alice" },
-    } as never);
-    const routed = triggersOf("issues", payload as never, "close-1", { label: "orchestrate" });
+    const unlabeled = (sender: string, delivery: string) => {
+      const payload = withPatch(examplePayload("issues", "unlabeled"), {
+        label: { name: "orchestrate" },
+        issue: { number: 5 },
+        repository: { name: "r", owner: { login: "o" } },
+        sender: { login: sender },
+      } as never);
+      return triggersOf("issues", payload as never, delivery, { label: "orchestrate" })[0]!;
+    };
+    // Someone who may remove labels but not cancel (triage): told so; the execution goes on.
+    const kept = await s.o.handle(unlabeled("triager", "close-0").ref, [
+      unlabeled("triager", "close-0").trigger,
+    ]);
+    expect(kept!.status).toBe("delivering");
+    expect(s.w.comments.at(-1)).toMatch(
+      /^@triager Removing the label does not stop its execution: cancelling needs write permission on this repository; yours is triage\./,
+    );
+    const routed = [unlabeled("alice", "close-1")];
     const state = await s.o.handle(routed[0]!.ref, [routed[0]!.trigger]);
     expect(state!.status).toBe("cancelled");
     expect(state!.reason).toBe("the label was removed by alice");
