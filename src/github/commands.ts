@@ -143,6 +143,9 @@ function collect(
     if (d.event) out.events.push({ ...d.event, id: `cmd:${delivery}:${n}` });
     if (d.accepted && react) out.react = true;
   }
+  // One comment answers one comment, whatever it holds (ten `/orchestrate status` lines, ten
+  // refused commands): the same answer once, different ones together.
+  if (out.replies.length > 1) out.replies = [[...new Set(out.replies)].join("\n\n---\n\n")];
   return out;
 }
 

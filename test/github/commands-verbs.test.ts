@@ -125,7 +125,7 @@ describe("commenters: verbs", () => {
     expect(out.react).toBe(true);
   });
 
-  it("status and help: a reply each, read permission is enough, no event", async () => {
+  it("status and help: answered in one reply, read permission is enough, no event", async () => {
     const { ports } = serveRepo(gh);
     const out = await outcomeOfWebhook(
       ports,
@@ -134,11 +134,31 @@ describe("commenters: verbs", () => {
       comment("rea", "/orchestrate status\n/orchestrate help"),
     );
     expect(out.events).toEqual([]);
-    expect(out.replies).toHaveLength(2);
-    expect(out.replies[0]).toMatch(/^## Orchestrate: /);
-    expect(out.replies[0]).not.toContain("<!-- orchestrate:dashboard -->");
-    expect(out.replies[1]).toContain("| `/orchestrate approve [PHASE]` |");
+    expect(out.replies).toHaveLength(1);
+    const [status, help] = out.replies[0]!.split("\n\n---\n\n");
+    expect(status).toMatch(/^## Orchestrate: /);
+    expect(status).not.toContain("<!-- orchestrate:dashboard -->");
+    expect(help).toContain("| `/orchestrate approve [PHASE]` |");
     expect(out.react).toBe(true);
+  });
+
+  it("a comment full of commands gets one reply, each different answer once", async () => {
+    const { ports } = serveRepo(gh);
+    const body = [
+      ...Array(6).fill("/orchestrate status"),
+      "/orchestrate frobnicate",
+      "/orchestrate frobnicate",
+    ];
+    const out = await outcomeOfWebhook(
+      ports,
+      gatedExecution(),
+      "issue_comment",
+      comment("rea", body.join("\n")),
+    );
+    expect(out.replies).toHaveLength(1);
+    const parts = out.replies[0]!.split("\n\n---\n\n");
+    expect(parts).toHaveLength(2);
+    expect(parts[1]).toMatch(/^@rea `frobnicate` is not an Orchestrate command/);
   });
 
   it("cancel, skip, resume and retry become their events; the reducer decides what fits", async () => {
