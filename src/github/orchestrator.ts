@@ -203,7 +203,8 @@ export class GitHubOrchestrator {
     if (stored) pending.push(...(await this.#prefetchedResults(ref, stored.state, prefetched)));
     const key = executionId(ref);
     let state = stored?.state;
-    this.#fresh = stored;
+    if (stored) this.#fresh.set(key, stored);
+    else this.#fresh.delete(key);
     for (let round = 0; round < MAX_ROUNDS; round++) {
       // Records that change no decision ride along with the next commit instead of making their own.
       const records = this.#records.get(key) ?? [];
@@ -740,15 +741,46 @@ export class GitHubOrchestrator {
    * is recorded in the same commit, and a conflict blocks the task before anything that needs its
    * work is dispatched.
    */
-  async #commit(
+  #commit(
     ref: ExecutionRef,
     events: readonly NewEvent[],
     fanIn: FanIn,
     fireTimers = true,
   ): Promise<{ state: ExecutionState; effects: Effect[]; applied: ExecutionEvent[] } | undefined> {
+    // Every execution of a repository writes the same state branch: saves from this process take
+    // turns, so they never conflict with each other (only with another process's).
+    const repo = `${ref.owner}/${ref.repo}`.toLowerCase();
+    const before = this.#saving.get(repo) ?? Promise.resolve();
+    const turn = before.then(() => this.#commitInTurn(ref, events, fanIn, fireTimers));
+    const done = turn.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#saving.set(repo, done);
+    void done.then(() => {
+      if (this.#saving.get(repo) === done) this.#saving.delete(repo);
+    });
+    return turn;
+  }
+
+  /** The last save of each repository's state branch in this process (see `#commit`). */
+  readonly #saving = new Map<string, Promise<void>>();
+
+  async #commitInTurn(
+    ref: ExecutionRef,
+    events: readonly NewEvent[],
+    fanIn: FanIn,
+    fireTimers: boolean,
+  ): Promise<{ state: ExecutionState; effects: Effect[]; applied: ExecutionEvent[] } | undefined> {
     for (let attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
-      const stored = attempt === 0 && this.#fresh ? this.#fresh : await this.#ports.store.load(ref);
-      this.#fresh = undefined;
+      if (attempt > 1) {
+        // Another process keeps winning the race: step aside for a random moment.
+        await new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * 100 * attempt)));
+      }
+      const key = executionId(ref);
+      const fresh = attempt === 0 ? this.#fresh.get(key) : undefined;
+      this.#fresh.delete(key);
+      const stored = fresh ?? (await this.#ports.store.load(ref));
       const now = this.#o.clock.now();
       let state = stored?.state;
       const applied: ExecutionEvent[] = [];
@@ -832,7 +864,8 @@ export class GitHubOrchestrator {
     );
   }
 
-  #fresh: StoredExecution | undefined;
+  /** What `handle` loaded for each execution, for its first commit attempt (no second read). */
+  readonly #fresh = new Map<string, StoredExecution>();
 
   #newId(ref: ExecutionRef): string {
     const key = executionId(ref);

@@ -232,6 +232,38 @@ describe("GitHub orchestration under load and failure", () => {
     expect(JSON.parse(repo.git.readFile(head, "executions/6/state.json")!).id).toBe("o/r#6");
   });
 
+  it("twelve executions of one repository saving at once all land (saves of one repository take turns)", async () => {
+    const repo = fakeRepo(gh, { files: { ".github/orchestrate.yml": plan(1) } });
+    issueSide();
+    const o = orchestrator(githubPorts(createTestOctokit()));
+    const issues = Array.from({ length: 12 }, (_, i) => 20 + i);
+    for (const issue of issues) await o.handle({ ...ref, issue }, [{ ...label, delivery: `d${issue}` }]);
+    const results = issues.map((issue) => {
+      const branch = taskBranch(issue, "build/dev@m0");
+      repo.git.branch(branch, `orchestrate/issue-${issue}`);
+      const sha = repo.git.commitFiles(branch, {
+        [resultPath("build/dev@m0")]: JSON.stringify({
+          execution: `o/r#${issue}`,
+          task: "build/dev@m0",
+          attempt: 1,
+          status: "succeeded",
+        }),
+      }).sha;
+      return o.handle({ ...ref, issue }, [
+        { kind: "result", delivery: `r${issue}`, result: { issue, task: "build/dev@m0", attempt: 1, sha } },
+      ]);
+    });
+    const states = await Promise.all(results);
+    expect(states.map((st) => st?.status)).toEqual(issues.map(() => "succeeded"));
+    for (const issue of issues)
+      expect(
+        JSON.parse(repo.git.readFile("orchestrate-state", `executions/${issue}/state.json`)!),
+      ).toMatchObject({
+        id: `o/r#${issue}`,
+        status: "succeeded",
+      });
+  });
+
   it("a merge GitHub fails for now (5xx) holds back only that result: the batch's command is saved", async () => {
     const repo = fakeRepo(gh, { files: { ".github/orchestrate.yml": plan(2) } });
     issueSide();
