@@ -6,12 +6,16 @@ import { z } from "zod";
  * same when started directly.
  */
 export const ActionInputsSchema = z.object({
-  /** `task` runs one agent task; `orchestrate` runs the orchestrator on the workflow's event. */
-  mode: z.enum(["task", "orchestrate"], {
+  /**
+   * `task` runs one agent task and commits its result in the same job; `task-run` runs it and
+   * leaves a result bundle, which `task-publish` (in another job) checks and commits;
+   * `orchestrate` runs the orchestrator on the workflow's event.
+   */
+  mode: z.enum(["task", "task-run", "task-publish", "orchestrate"], {
     error: (issue) =>
       issue.input === undefined
-        ? "input `mode` is required: set `mode: task` or `mode: orchestrate`"
-        : `input \`mode\` is "${String(issue.input)}": use \`task\` or \`orchestrate\``,
+        ? "input `mode` is required: set `mode: task-run`, `task-publish`, `task` or `orchestrate`"
+        : `input \`mode\` is "${String(issue.input)}": use \`task-run\`, \`task-publish\`, \`task\` or \`orchestrate\``,
   }),
   /** Token for the GitHub API; an app installation token wakes other workflows, `GITHUB_TOKEN` mostly does not. */
   githubToken: z.string().default(""),
@@ -31,6 +35,18 @@ export const ActionInputsSchema = z.object({
   workingDirectory: z.string().default(""),
   /** Orchestrate mode: bots whose `/orchestrate` commands are heard, comma- or line-separated. */
   allowBots: z.string().default(""),
+  /** `task-run` and `task-publish`: the result bundle's folder (default: `$RUNNER_TEMP/orchestrate-bundle`). */
+  bundle: z.string().default(""),
+  /**
+   * `task-publish`: how the agent jobs ended (`needs.<job>.result`). Over a matrix this is the
+   * result of all of them together, so it only annotates a missing bundle; the bundle decides.
+   */
+  agentResult: z
+    .enum(["", "success", "failure", "cancelled", "skipped"], {
+      error: (issue) =>
+        `input \`agent-result\` is "${String(issue.input)}": pass \`\${{ needs.<agent job>.result }}\` (success, failure, cancelled or skipped)`,
+    })
+    .default(""),
 });
 
 export type ActionInputs = z.output<typeof ActionInputsSchema>;
@@ -47,6 +63,8 @@ export const INPUT_NAMES: Record<keyof ActionInputs, string> = {
   workflow: "workflow",
   workingDirectory: "working-directory",
   allowBots: "allow-bots",
+  bundle: "bundle",
+  agentResult: "agent-result",
 };
 
 /** The raw inputs, as the runner passed them (unset or blank: undefined). */

@@ -2,10 +2,12 @@ import { createScrubber } from "../core/scrub/index.ts";
 import { type CreateOctokitOptions, createOctokit, type GitHubClient } from "../github/octokit.ts";
 import { parseEnv, repoOf } from "./environment.ts";
 import { ActionInputError } from "./errors.ts";
-import { parseInputs, type RawInputs } from "./inputs.ts";
+import { type ActionInputs, parseInputs, type RawInputs } from "./inputs.ts";
 import type { ModeContext } from "./mode-context.ts";
 import { runOrchestrateMode } from "./orchestrate-mode.ts";
 import { runTaskMode } from "./task-mode.ts";
+import { runTaskPublishMode } from "./task-publish-mode.ts";
+import { runTaskRunMode } from "./task-run-mode.ts";
 import { type ActionIO, actionIO } from "./workflow-commands.ts";
 
 /** What the runner is given besides inputs and environment; tests pass their own. */
@@ -19,6 +21,14 @@ export interface RunnerOptions {
   now?: () => number;
   random?: () => number;
 }
+
+/** Each mode's runner. */
+const MODES: Record<ActionInputs["mode"], (ctx: ModeContext) => Promise<number>> = {
+  task: runTaskMode,
+  "task-run": runTaskRunMode,
+  "task-publish": runTaskPublishMode,
+  orchestrate: runOrchestrateMode,
+};
 
 /** Variables whose values are always masked when set. */
 const SECRET_VARIABLES = [
@@ -92,7 +102,7 @@ export async function runAction(
     random: options.random ?? Math.random,
   };
   try {
-    return inputs.mode === "task" ? await runTaskMode(ctx) : await runOrchestrateMode(ctx);
+    return await MODES[inputs.mode](ctx);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     io.error(scrub(error instanceof ActionInputError ? message : `${inputs.mode} mode failed: ${message}`));

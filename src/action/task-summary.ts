@@ -20,6 +20,8 @@ export interface TaskReport {
   error?: { kind: string; message: string };
   branch: string;
   sha?: string;
+  /** Without `sha`: who commits the result (e.g. the publish job). */
+  pending?: string;
   /** `https://github.com/<owner>/<repo>` for links. */
   repoUrl: string;
 }
@@ -36,7 +38,7 @@ export function taskSummary(r: TaskReport): string {
     `| agent | ${code(r.agent)} |`,
     `| duration | ${duration(r.durationMs)} |`,
     `| cost | ${r.cost ? `$${r.cost.usd.toFixed(4)} · ${r.cost.tokens} tokens` : "not reported"} |`,
-    `| result | ${r.sha ? `[${r.sha.slice(0, 7)}](${r.repoUrl}/commit/${r.sha}) on ${code(r.branch)}` : "not committed"} |`,
+    `| result | ${r.sha ? `[${r.sha.slice(0, 7)}](${r.repoUrl}/commit/${r.sha}) on ${code(r.branch)}` : r.pending ? `${cell(r.pending)} (${code(r.branch)})` : "not committed"} |`,
   ];
   if (r.summary) lines.push("", `> ${oneLine(r.summary)}`);
   if (r.error) lines.push("", `**${r.error.kind}**: ${oneLine(r.error.message)}`);

@@ -239,7 +239,7 @@ async function folderProblem(path: string): Promise<string | undefined> {
 }
 
 /** Masks secrets in every string of a JSON value, keys included. */
-function scrubDeep(value: unknown, scrub: (text: string) => string): unknown {
+export function scrubDeep(value: unknown, scrub: (text: string) => string): unknown {
   if (typeof value === "string") return scrub(value);
   if (Array.isArray(value)) return value.map((item) => scrubDeep(item, scrub));
   if (typeof value === "object" && value !== null) {

@@ -2,12 +2,14 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { expect } from "vitest";
 import { readInputs } from "../../src/action/inputs.ts";
 import { runAction } from "../../src/action/runner.ts";
 import { actionIO } from "../../src/action/workflow-commands.ts";
 import { seededRandom } from "../../src/engine/seeded-random.ts";
 import { createTestOctokit } from "../../src/github/octokit.ts";
-import type { GitHubMock } from "../support/github/index.ts";
+import { fakeIssueSide } from "../support/github/fake-issues.ts";
+import { fakeRepo, type GitHubMock, type GitHubRequest } from "../support/github/index.ts";
 import { examplePayload, withPatch } from "../support/github/payloads.ts";
 
 export const OWNER = "Codertocat";
@@ -144,4 +146,34 @@ export function resultPayload(clientPayload: Record<string, unknown>) {
   return { ...base, action: "orchestrate-result", client_payload: clientPayload, repository };
 }
 
-export { fakeIssueSide } from "../support/github/fake-issues.ts";
+/**
+ * A repository with `plan` and an execution for issue #1 started by the orchestrate mode; returns
+ * the fake repository, the issue side (dispatches, comments) and the tasks it dispatched.
+ */
+export async function startExecution(gh: GitHubMock, plan = PLAN) {
+  const repo = fakeRepo(gh, { owner: OWNER, repo: REPO, files: { ".github/orchestrate.yml": plan } });
+  const side = fakeIssueSide(gh);
+  const run = await runIn(
+    jobEnv(
+      { mode: "orchestrate", "github-token": TOKEN },
+      { GITHUB_EVENT_NAME: "issues", GITHUB_EVENT_PATH: eventFile(labeledPayload()) },
+    ),
+  );
+  expect(run.errors).toEqual([]);
+  expect(run.code).toBe(0);
+  const tasks = JSON.parse(side.workflowDispatches.at(-1)!.inputs.tasks!) as Record<string, unknown>[];
+  return { repo, side, tasks };
+}
+
+/** The requests that change something on GitHub: REST calls other than GET, GraphQL mutations. */
+export function writeRequests(requests: readonly GitHubRequest[]): string[] {
+  return requests
+    .filter((r) =>
+      r.path === "/graphql"
+        ? /^\s*mutation\b/.test(String((r.body as { query?: unknown } | undefined)?.query ?? ""))
+        : r.method !== "GET" && r.method !== "HEAD",
+    )
+    .map((r) => r.route ?? `${r.method} ${r.path}`);
+}
+
+export { fakeIssueSide };

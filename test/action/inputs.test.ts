@@ -34,6 +34,7 @@ describe("action.yml", () => {
       "result-sha",
       "cost-usd",
       "tokens",
+      "bundle",
       "executions",
     ]);
   });
@@ -54,11 +55,17 @@ describe("inputs", () => {
   it("says which input to fix", () => {
     expect(parseInputs(readInputs({}))).toEqual({
       ok: false,
-      message: "input `mode` is required: set `mode: task` or `mode: orchestrate`",
+      message: "input `mode` is required: set `mode: task-run`, `task-publish`, `task` or `orchestrate`",
     });
     expect(parseInputs(readInputs({ INPUT_MODE: "run" }))).toEqual({
       ok: false,
-      message: 'input `mode` is "run": use `task` or `orchestrate`',
+      message: 'input `mode` is "run": use `task-run`, `task-publish`, `task` or `orchestrate`',
+    });
+    expect(parseInputs(readInputs({ INPUT_MODE: "task-publish", "INPUT_AGENT-RESULT": "maybe" }))).toEqual({
+      ok: false,
+      message:
+        'input `agent-result` is "maybe": pass `$' +
+        "{{ needs.<agent job>.result }}` (success, failure, cancelled or skipped)",
     });
   });
 });

@@ -9,9 +9,11 @@
  * asks for.
  */
 import { execFile } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resultPath, taskBranch } from "../../src/github/result-record.ts";
 import { fakeRepo, useGitHubMock } from "../support/github/index.ts";
@@ -26,7 +28,9 @@ import {
   parseOutputs,
   REPO,
   runIn,
+  startExecution,
   TOKEN,
+  writeRequests,
 } from "./helpers.ts";
 
 const BUNDLE = "dist/action/index.js";
@@ -149,4 +153,56 @@ describe.each(runtimes)("the built Action under %s", (_name, node) => {
     expect(repo.git.readFile(branch, resultPath("design/architect"))).toContain('"status": "succeeded"');
     expect(side.resultDispatches).toHaveLength(1);
   }, 60_000);
+
+  it.skipIf(!existsSync("/proc/self/environ"))(
+    "task-run then task-publish: the agent can read its parent's environment, which holds only a read token",
+    async () => {
+      const readToken = "ghs_readOnlyJobToken00000000000000000000";
+      const seen = join(mkdtempSync(join(tmpdir(), "orchestrate-agent-")), "parent-environ");
+      // The agent dumps what its parent process (the Action) was started with.
+      const plan = PLAN.replace(
+        `run: 'printf "# Design\\n" > "$ORCHESTRATE_ARTIFACTS/design.md"; echo "design done"'`,
+        `run: 'tr "\\0" "\\n" < /proc/$PPID/environ >> "${seen}"; printf "# Design\\n" > "$ORCHESTRATE_ARTIFACTS/design.md"'`,
+      );
+      expect(plan).not.toBe(PLAN);
+      const { repo, side, tasks } = await startExecution(gh, plan);
+      const task = JSON.stringify(tasks[0]);
+      const bundle = join(mkdtempSync(join(tmpdir(), "orchestrate-bundle-")), "bundle");
+      const from = gh.requests.length;
+      const ran = await runBundle(
+        node,
+        jobEnv({ mode: "task-run", "github-token": readToken, task, issue: "1", bundle }),
+      );
+      expect(ran.code).toBe(0);
+      expect(ran.outputs.status).toBe("succeeded");
+      const environ = readFileSync(seen, "utf8").split("\n");
+      // INPUT_* is kept out of the agent's own environment, yet the parent's is readable: whatever
+      // token the agent's job holds, the agent holds. In task-run it is a read token, and all the
+      // job does with it is read.
+      expect(environ).toContain(`INPUT_GITHUB-TOKEN=${readToken}`);
+      expect(environ.join("\n")).not.toContain(TOKEN);
+      const taskRun = gh.requests.slice(from);
+      expect(taskRun.length).toBeGreaterThan(0);
+      expect(writeRequests(taskRun)).toEqual([]);
+      for (const r of taskRun.filter((r) => r.path !== "/graphql"))
+        expect(r.headers.authorization).toBe(`token ${readToken}`);
+      expect(repo.git.head(taskBranch(1, "design/architect"))).toBeUndefined();
+
+      const lines = readFileSync(seen, "utf8").length;
+      const published = await runBundle(
+        node,
+        jobEnv({ mode: "task-publish", "github-token": TOKEN, task, issue: "1", bundle }),
+      );
+      expect(published.code).toBe(0);
+      const branch = taskBranch(1, "design/architect");
+      expect(published.outputs["result-sha"]).toBe(repo.git.head(branch));
+      expect(repo.git.readFile(branch, ".orchestrate/artifacts/design__architect/design.md")).toBe(
+        "# Design\n",
+      );
+      expect(side.resultDispatches).toHaveLength(1);
+      // The publish job ran no agent: nothing was added to what the agent saw.
+      expect(readFileSync(seen, "utf8").length).toBe(lines);
+    },
+    60_000,
+  );
 });

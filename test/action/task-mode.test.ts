@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { MAX_FILE_BYTES } from "../../src/action/workspace-changes.ts";
 import { ResultRecordSchema, resultPath, taskBranch } from "../../src/github/result-record.ts";
 import { fakeRepo, useGitHubMock } from "../support/github/index.ts";
 import {
@@ -234,6 +235,26 @@ describe("mode task", () => {
     const agentEnv = (await import("node:fs")).readFileSync(join(env.RUNNER_TEMP!, "agent-env.txt"), "utf8");
     expect(agentEnv).not.toContain(TOKEN);
     expect(agentEnv).toContain("MY_SECRET=swordfish-42");
+  });
+
+  it("fails an attempt whose outputs break the commit rules (an output over the size limit)", async () => {
+    const plan = PLAN.replace(
+      `run: 'printf "# Design\\n" > "$ORCHESTRATE_ARTIFACTS/design.md"; echo "design done"'`,
+      `run: 'head -c ${MAX_FILE_BYTES + 1} /dev/zero > "$ORCHESTRATE_ARTIFACTS/design.md"'`,
+    );
+    expect(plan).not.toBe(PLAN);
+    const { repo, tasks } = await started(plan);
+    const run = await runIn(taskEnv(tasks[0]));
+    expect(run.code).toBe(1);
+    expect(run.errors).toEqual([
+      `::error::design/architect attempt 1 failed (output_invalid): ".orchestrate/artifacts/design__architect/design.md" is ${MAX_FILE_BYTES + 1} bytes; files over ${MAX_FILE_BYTES} bytes are not committed`,
+    ]);
+    const branch = taskBranch(1, "design/architect");
+    expect(repo.git.readFile(branch, ".orchestrate/artifacts/design__architect/design.md")).toBeUndefined();
+    expect(JSON.parse(repo.git.readFile(branch, resultPath("design/architect"))!)).toMatchObject({
+      status: "failed",
+      error: { kind: "output_invalid" },
+    });
   });
 
   it.each([

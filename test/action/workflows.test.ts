@@ -5,9 +5,18 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { JOB_NAME } from "../../src/github/webhook-triggers.ts";
 
-type Step = { uses?: string; run?: string; with?: Record<string, unknown>; env?: Record<string, string> };
+type Step = {
+  uses?: string;
+  run?: string;
+  if?: string;
+  "continue-on-error"?: boolean;
+  with?: Record<string, unknown>;
+  env?: Record<string, string>;
+};
 type Job = {
   name?: string;
+  needs?: string | string[];
+  if?: string;
   uses?: string;
   permissions?: Record<string, string>;
   steps?: Step[];
@@ -27,6 +36,65 @@ const expr = (body: string) => "$" + "{{ " + body + " }}";
 
 const load = (file: string) => parse(readFileSync(file, "utf8")) as Workflow;
 
+/** The name of a task's agent job (results are read by it) and of its publish job. */
+const TASK_JOB =
+  expr("matrix.task.id") + "#" + expr("matrix.task.attempt") + " (issue " + expr("inputs.issue") + ")";
+
+/**
+ * The two jobs of a task: `task` runs the agent with a read-only token and uploads its bundle;
+ * `publish` (after it, unless the run was cancelled) downloads that bundle — the same artifact
+ * name, the same matrix — and commits it with a token that can write, checking out no code of
+ * the working branch. `action` is how both name the Action.
+ */
+function checkSplit(wf: Workflow, action: string) {
+  const task = wf.jobs.task!;
+  const publish = wf.jobs.publish!;
+  expect(Object.keys(wf.jobs)).toEqual(["task", "publish"]);
+  expect(task.name).toBe(TASK_JOB);
+  expect(publish.name).toBe(`publish ${TASK_JOB}`);
+  expect(task.permissions).toEqual({ contents: "read" });
+  expect(publish.permissions).toEqual({ contents: "write" });
+  for (const job of [task, publish]) {
+    expect(job.strategy?.matrix).toEqual({ task: expr("fromJSON(inputs.tasks)") });
+    for (const checkout of job.steps!.filter((s) => s.uses?.startsWith("actions/checkout@")))
+      expect(checkout.with?.["persist-credentials"]).toBe(false);
+  }
+  expect(publish.needs).toBe("task");
+  expect(publish.if).toBe(expr("!cancelled()"));
+
+  const run = task.steps!.find((s) => s.uses === action)!;
+  const bundle = expr("runner.temp") + "/orchestrate-bundle";
+  expect(run.with).toMatchObject({
+    mode: "task-run",
+    task: expr("toJSON(matrix.task)"),
+    issue: expr("inputs.issue"),
+    bundle,
+  });
+  const upload = task.steps!.find((s) => s.uses?.startsWith("actions/upload-artifact@"))!;
+  expect(task.steps!.indexOf(upload)).toBeGreaterThan(task.steps!.indexOf(run));
+  expect(upload.if).toBe("always()");
+  const name = "orchestrate-bundle-" + expr("strategy.job-index");
+  expect(upload.with).toMatchObject({ name, path: bundle, "retention-days": 1 });
+
+  // The publish job runs no agent: no step but checkouts of the Action, the download and the Action.
+  expect(publish.steps!.filter((s) => s.run !== undefined)).toEqual([]);
+  const download = publish.steps!.find((s) => s.uses?.startsWith("actions/download-artifact@"))!;
+  expect(download["continue-on-error"]).toBe(true);
+  expect(download.with).toEqual({ name, path: bundle });
+  const commit = publish.steps!.find((s) => s.uses === action)!;
+  expect(publish.steps!.indexOf(commit)).toBeGreaterThan(publish.steps!.indexOf(download));
+  expect(commit.with).toMatchObject({
+    mode: "task-publish",
+    task: expr("toJSON(matrix.task)"),
+    issue: expr("inputs.issue"),
+    bundle,
+    "agent-result": expr("needs.task.result"),
+  });
+  expect(commit.env).toBeUndefined();
+  for (const step of publish.steps!.filter((s) => s.uses?.startsWith("actions/checkout@")))
+    expect(step.with?.ref).toBe(expr("github.event.repository.default_branch"));
+}
+
 describe("workflows", () => {
   it.each(FILES)("%s puts no expression inside a run: line", (file) => {
     for (const job of Object.values(load(file).jobs)) {
@@ -34,52 +102,47 @@ describe("workflows", () => {
     }
   });
 
-  it("the agents workflow runs one job per task, named as the orchestrator expects, with least privilege", () => {
+  it("the agents workflow runs each task over two jobs, named as the orchestrator expects, with least privilege", () => {
     const wf = load(".github/workflows/orchestrate-agents.yml");
     for (const trigger of ["workflow_dispatch", "workflow_call"]) {
       const inputs = (wf.on[trigger] as { inputs: Record<string, unknown> }).inputs;
       expect(Object.keys(inputs)).toEqual(["execution", "issue", "tasks", "max-parallel", "timeout-minutes"]);
     }
+    expect(Object.keys((wf.on.workflow_call as { secrets: Record<string, unknown> }).secrets)).toEqual([
+      "ANTHROPIC_API_KEY",
+      "OPENAI_API_KEY",
+    ]);
     expect(wf.permissions).toEqual({});
-    const job = wf.jobs.task!;
-    expect(job.name).toBe(
-      expr("matrix.task.id") + "#" + expr("matrix.task.attempt") + " (issue " + expr("inputs.issue") + ")",
-    );
     expect(JOB_NAME.exec("design/architect#2 (issue 14)")?.groups).toMatchObject({
       task: "design/architect",
       attempt: "2",
       issue: "14",
     });
-    expect(job.permissions).toEqual({ contents: "write" });
-    expect(job.strategy?.matrix).toEqual({ task: expr("fromJSON(inputs.tasks)") });
-    expect(job.strategy?.["max-parallel"]).toBe(expr("fromJSON(inputs.max-parallel)"));
-    const checkout = job.steps!.find((s) => s.uses?.startsWith("actions/checkout@"))!;
-    expect(checkout.with?.["persist-credentials"]).toBe(false);
-    const action = job.steps!.find((s) => s.uses === "./")!;
-    expect(action.with).toMatchObject({
-      mode: "task",
-      task: expr("toJSON(matrix.task)"),
-      issue: expr("inputs.issue"),
-    });
+    expect(wf.jobs.task!.strategy?.["max-parallel"]).toBe(expr("fromJSON(inputs.max-parallel)"));
+    checkSplit(wf, "./.orchestrate-action");
+    // The Action comes from the default branch, never from the working branch agents write to.
+    for (const job of [wf.jobs.task!, wf.jobs.publish!]) {
+      const action = job.steps!.find((s) => s.uses === "./.orchestrate-action")!;
+      const checkout = job.steps!.find((s) => s.with?.path === ".orchestrate-action")!;
+      expect(checkout.uses).toMatch(/^actions\/checkout@/);
+      expect(checkout.with?.ref).toBe(expr("github.event.repository.default_branch"));
+      expect(checkout.with?.["persist-credentials"]).toBe(false);
+      expect(job.steps!.indexOf(checkout)).toBeLessThan(job.steps!.indexOf(action));
+    }
+    // The agent job's checkout of the working branch keeps the Action's folder out of its changes.
+    expect(
+      wf.jobs.task!.steps!.some(
+        (s) => s.run?.includes("/.orchestrate-action/") && s.run.includes(".git/info/exclude"),
+      ),
+    ).toBe(true);
   });
 
-  it("the consumer's agents workflow runs the released action per task, with the job name results are read by", () => {
+  it("the consumer's agents workflow runs the released action over the same two jobs", () => {
     // A reusable workflow's `uses: ./` would resolve against the caller's checkout, so consumers
-    // carry the job themselves and name the released action.
-    const job = load("examples/workflows/orchestrate-agents.yml").jobs.task!;
-    expect(job.name).toBe(
-      expr("matrix.task.id") + "#" + expr("matrix.task.attempt") + " (issue " + expr("inputs.issue") + ")",
-    );
-    expect(job.permissions).toEqual({ contents: "write" });
-    expect(job.strategy?.matrix).toEqual({ task: expr("fromJSON(inputs.tasks)") });
-    const action = job.steps!.find((s) => s.uses === "OWNER/orchestrate@v1")!;
-    expect(action.with).toMatchObject({
-      mode: "task",
-      task: expr("toJSON(matrix.task)"),
-      issue: expr("inputs.issue"),
-    });
-    const checkout = job.steps!.find((s) => s.uses?.startsWith("actions/checkout@"))!;
-    expect(checkout.with?.["persist-credentials"]).toBe(false);
+    // carry the jobs themselves and name the released action.
+    const wf = load("examples/workflows/orchestrate-agents.yml");
+    checkSplit(wf, "OWNER/orchestrate@v1");
+    expect(wf.jobs.publish!.steps!.filter((s) => s.uses?.startsWith("actions/checkout@"))).toEqual([]);
   });
 
   it("the orchestrator workflow hears the events that carry results, one run at a time", () => {

@@ -1,0 +1,237 @@
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { type CommandResult, runCommandTask, type UpstreamInput } from "../agents/command-agent.ts";
+import { ATTEMPT_LAYOUT, taskDirName } from "../agents/layout.ts";
+import { TaskFailure } from "../core/errors.ts";
+import { githubPorts } from "../github/index.ts";
+import { type ExecutionRef, workingBranch } from "../github/ports.ts";
+import { type ResultRecord, taskBranch } from "../github/result-record.ts";
+import { artifactsFolder, downloadArtifacts } from "../github/task-artifacts.ts";
+import type { TaskFile } from "../github/task-commit.ts";
+import { agentEnvironment } from "./agent-environment.ts";
+import { artifactFiles } from "./artifact-files.ts";
+import { LogTail } from "./log-tail.ts";
+import type { ModeContext } from "./mode-context.ts";
+import { problemList, taskFileProblems } from "./task-files.ts";
+import { type ResolvedTask, resolveTask } from "./task-setup.ts";
+import { issueOf, parseTaskEntry, type TaskEntry } from "./task-spec.ts";
+import type { TaskReport } from "./task-summary.ts";
+import { type InputSource, upstreamInputs } from "./upstream-inputs.ts";
+import { checkoutHead, hasPersistedCredentials, workspaceChanges } from "./workspace-changes.ts";
+
+/** The matrix entry of a task mode, with the execution it belongs to, checked against the state. */
+export interface TaskTarget {
+  entry: TaskEntry;
+  issue: number;
+  ref: ExecutionRef;
+  resolved: ResolvedTask;
+  /** The attempt the execution is at, when later than the entry's: nothing is to be done. */
+  staleAt?: number;
+}
+
+/**
+ * Reads the `task` and `issue` inputs and finds the task in the plan and the execution state (see
+ * `resolveTask`); says when the entry's attempt is stale (the execution is at a later one).
+ */
+export async function taskTarget(ctx: ModeContext): Promise<TaskTarget> {
+  const entry = parseTaskEntry(ctx.inputs.task);
+  const issue = issueOf(ctx.inputs.issue, ctx.env.GITHUB_REF_NAME);
+  const ref: ExecutionRef = { ...ctx.repo, issue };
+  const resolved = await resolveTask(githubPorts(ctx.client), ref, entry, ctx.inputs.config);
+  const current = resolved.state.tasks[entry.id]?.attempt ?? 0;
+  return { entry, issue, ref, resolved, ...(current > entry.attempt ? { staleAt: current } : {}) };
+}
+
+/** The notice for a stale attempt. */
+export function staleNotice(target: TaskTarget): string {
+  const { entry, staleAt } = target;
+  return `attempt ${entry.attempt} of ${entry.id} is stale (the execution is at attempt ${staleAt}): nothing to run`;
+}
+
+/** What one attempt produced, ready to commit: the result record and the files. */
+export interface TaskAttempt {
+  target: TaskTarget;
+  /** The commit the attempt started from (the checkout's HEAD, else the working branch head). */
+  base: string;
+  record: ResultRecord;
+  /** Empty when the attempt failed. */
+  files: TaskFile[];
+  leftOut: TaskReport["leftOut"];
+  sources: InputSource[];
+  durationMs: number;
+}
+
+/**
+ * Runs one attempt of one task in this job, up to what is to be committed: checks the attempt is
+ * not stale, fetches the upstream artifacts, runs the agent in the checkout with no GitHub
+ * credentials in its environment, then collects the checkout's changes and the declared outputs
+ * (under `.orchestrate/artifacts/<task dir>/`) and builds the result record. Files that break the
+ * commit rules (`taskFileProblems`) fail the attempt (`output_invalid`). Returns undefined for a
+ * stale attempt (after a notice). Shared by `task` (which commits at once) and `task-run` (which
+ * leaves a bundle for `task-publish`).
+ */
+export async function runTaskAttempt(ctx: ModeContext): Promise<TaskAttempt | undefined> {
+  const { io, env, inputs } = ctx;
+  const target = await taskTarget(ctx);
+  if (target.staleAt !== undefined) {
+    io.notice(staleNotice(target));
+    return undefined;
+  }
+  const { entry, issue, ref } = target;
+  const { state, spec, agent } = target.resolved;
+  const ports = githubPorts(ctx.client);
+
+  const cwd = resolve(inputs.workingDirectory || env.GITHUB_WORKSPACE || process.cwd());
+  const temp = join(env.RUNNER_TEMP ?? tmpdir(), "orchestrate", taskDirName(entry.id), String(entry.attempt));
+  const head = await checkoutHead(cwd);
+  if (head !== undefined && (await hasPersistedCredentials(cwd))) {
+    io.warning(
+      "the checkout keeps a GitHub token in its git config, which the agent can read: check it out with `persist-credentials: false`",
+    );
+  }
+  const base = head ?? (await ports.branches.head(ref, workingBranch(issue)));
+  if (base === undefined) throw new Error(`the working branch of ${state.id} does not exist`);
+
+  const started = ctx.now();
+  let sources: InputSource[] = [];
+  let result: CommandResult;
+  try {
+    const upstream = await upstreamInputs({
+      state,
+      task: entry.id,
+      issue,
+      repo: ref,
+      cwd,
+      downloads: join(temp, "upstream"),
+      branches: ports.branches,
+      download: (_task, commit, folder, artifacts, dest) =>
+        downloadArtifacts(ctx.client, ref, commit, folder, artifacts, dest),
+      taskBranch,
+    });
+    sources = upstream.sources;
+    result = await runAgent(ctx, {
+      entry,
+      spec,
+      command: agent.run,
+      params: agent.params,
+      outputs: agent.outputs,
+      cwd,
+      workDir: join(temp, "attempt"),
+      request: state.meta.request ?? {},
+      context: state.context,
+      inputs: upstream.inputs,
+      feedback: entry.feedback ?? state.tasks[entry.id]?.feedback,
+      execution: state.id,
+    });
+  } catch (error) {
+    if (!(error instanceof TaskFailure)) throw error;
+    result = failed(error.kind, ctx.scrub(error.message), ctx.now() - started);
+  }
+
+  const workDir = join(temp, "attempt");
+  let files: TaskFile[] = [];
+  let leftOut: TaskReport["leftOut"] = [];
+  if (result.ok) {
+    try {
+      const changes = head !== undefined ? await workspaceChanges(cwd) : { files: [], leftOut: [] };
+      const outputs = await artifactFiles(
+        cwd,
+        head,
+        join(workDir, ATTEMPT_LAYOUT.artifacts),
+        artifactsFolder(taskDirName(entry.id)),
+        result.artifacts,
+      );
+      files = [...changes.files, ...outputs];
+      leftOut = changes.leftOut;
+      const problems = taskFileProblems(files, entry.id);
+      if (problems.length > 0) throw new TaskFailure("output_invalid", problemList(problems));
+    } catch (error) {
+      if (!(error instanceof TaskFailure)) throw error;
+      result = failed(error.kind, ctx.scrub(error.message), result.durationMs);
+      files = [];
+    }
+  }
+  for (const l of leftOut) io.warning(`left out of the commit: ${l.path} (${l.why})`);
+
+  const record: ResultRecord = {
+    execution: state.id,
+    task: entry.id,
+    attempt: entry.attempt,
+    status: result.ok ? "succeeded" : "failed",
+    artifacts: result.ok ? result.artifacts : [],
+    ...(result.ok && result.summary !== undefined ? { summary: result.summary } : {}),
+    ...(result.ok && result.cost ? { cost: result.cost } : {}),
+    ...(result.ok && result.context ? { context: result.context } : {}),
+    ...(result.ok ? {} : { error: { kind: result.kind, message: result.message } }),
+  };
+  return { target, base, record, files, leftOut, sources, durationMs: result.durationMs };
+}
+
+/** Runs the agent, showing its scrubbed output live with workflow commands off. */
+async function runAgent(
+  ctx: ModeContext,
+  t: {
+    entry: TaskEntry;
+    spec: {
+      id: string;
+      agent: string;
+      phase?: string;
+      matrix?: Record<string, string>;
+      params?: Record<string, unknown>;
+    };
+    command: string;
+    params: Record<string, unknown>;
+    outputs: Parameters<typeof runCommandTask>[0]["outputs"];
+    cwd: string;
+    workDir: string;
+    request: unknown;
+    context: Record<string, unknown>;
+    inputs: UpstreamInput[];
+    feedback: string | undefined;
+    execution: string;
+  },
+): Promise<CommandResult> {
+  const { io } = ctx;
+  const logs = [join(t.workDir, ATTEMPT_LAYOUT.stdout), join(t.workDir, ATTEMPT_LAYOUT.stderr)];
+  io.line(`::group::${t.entry.id} (agent ${t.entry.agent}, attempt ${t.entry.attempt})`);
+  try {
+    return await io.verbatim(async () => {
+      const tail = new LogTail(logs, (line) => io.line(line));
+      try {
+        return await runCommandTask({
+          execution: t.execution,
+          task: {
+            id: t.spec.id,
+            agent: t.spec.agent,
+            ...(t.spec.phase ? { phase: t.spec.phase } : {}),
+            ...(t.spec.matrix ? { matrix: t.spec.matrix } : {}),
+            params: t.spec.params ?? t.params,
+          },
+          attempt: t.entry.attempt,
+          command: t.command,
+          cwd: t.cwd,
+          workDir: t.workDir,
+          request: t.request,
+          context: t.context,
+          inputs: t.inputs,
+          outputs: t.outputs,
+          ...(t.feedback !== undefined ? { feedback: t.feedback } : {}),
+          env: {
+            ...agentEnvironment({ ...process.env, ...ctx.processEnv }, ctx.secrets.credentials),
+            ORCHESTRATE_PLAN_DIR: dirname(join(t.cwd, ctx.inputs.config)),
+          },
+          secrets: ctx.secrets.all,
+          signal: ctx.signal,
+        });
+      } finally {
+        await tail.stop();
+      }
+    });
+  } finally {
+    io.line("::endgroup::");
+  }
+}
+
+function failed(kind: string, message: string, durationMs: number): CommandResult {
+  return { ok: false, kind, message, exitCode: null, signal: null, durationMs };
+}

@@ -1,0 +1,66 @@
+import { taskDirName } from "../agents/layout.ts";
+import { checkOutputPath } from "../core/plan/output-path.ts";
+import { artifactsFolder } from "../github/task-artifacts.ts";
+import type { TaskFile } from "../github/task-commit.ts";
+import { LEFT_OUT, MAX_FILE_BYTES, MAX_FILES } from "./workspace-changes.ts";
+
+/**
+ * Why `path` may not be written by an attempt of `taskId`, or undefined when it may: it must be a
+ * plain relative path inside the repository (no absolute path or drive, no `..`, `.` or empty
+ * segment, nothing inside `.git`), outside the places agents never write (`LEFT_OUT`) except the
+ * task's own artifacts folder, where it must be a valid output path.
+ */
+export function commitPathProblem(path: string, taskId: string): string | undefined {
+  const shown = JSON.stringify(path);
+  if (path === "") return "an empty path";
+  if (path.includes("\0")) return `${shown} contains a NUL character`;
+  if (/^[A-Za-z]:/.test(path) || path.startsWith("/") || path.startsWith("\\"))
+    return `${shown} is absolute; paths are relative to the repository root`;
+  const segments = path.split(/[\\/]/);
+  if (segments.includes("..")) return `${shown} leaves the repository ('..')`;
+  if (segments.some((s) => s === "" || s === "."))
+    return `${shown} is not a plain path (empty or '.' segment)`;
+  if (segments.some((s) => s.toLowerCase() === ".git")) return `${shown} is inside .git`;
+  const own = `${artifactsFolder(taskDirName(taskId))}/`;
+  if (path.startsWith(own)) {
+    const problem = checkOutputPath(path.slice(own.length));
+    return problem ? `${shown}: ${problem}` : undefined;
+  }
+  const rule = LEFT_OUT.find((r) => path.startsWith(r.prefix));
+  return rule ? `${shown} is not written by agents (${rule.why})` : undefined;
+}
+
+/**
+ * Every reason the files of an attempt of `taskId` may not be committed (empty when they may):
+ * the path rules of `commitPathProblem`, one entry per path, files of at most `MAX_FILE_BYTES`,
+ * and at most `MAX_FILES` changed files besides at most `MAX_FILES` output files.
+ */
+export function taskFileProblems(files: readonly TaskFile[], taskId: string): string[] {
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  const own = `${artifactsFolder(taskDirName(taskId))}/`;
+  let changed = 0;
+  let outputs = 0;
+  for (const file of files) {
+    const problem = commitPathProblem(file.path, taskId);
+    if (problem) problems.push(problem);
+    if (seen.has(file.path)) problems.push(`${JSON.stringify(file.path)} appears more than once`);
+    seen.add(file.path);
+    if (file.content !== null && file.content.length > MAX_FILE_BYTES) {
+      problems.push(
+        `${JSON.stringify(file.path)} is ${file.content.length} bytes; files over ${MAX_FILE_BYTES} bytes are not committed`,
+      );
+    }
+    if (file.path.startsWith(own)) outputs++;
+    else changed++;
+  }
+  if (changed > MAX_FILES) problems.push(`${changed} changed files; at most ${MAX_FILES} are committed`);
+  if (outputs > MAX_FILES) problems.push(`${outputs} output files; at most ${MAX_FILES} are committed`);
+  return problems;
+}
+
+/** Problems as one message: the first few, and how many more. */
+export function problemList(problems: readonly string[], shown = 5): string {
+  const head = problems.slice(0, shown).join("; ");
+  return problems.length > shown ? `${head}; and ${problems.length - shown} more` : head;
+}

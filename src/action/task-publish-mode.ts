@@ -1,0 +1,109 @@
+import { failure, statusOf } from "../github/errors.ts";
+import { githubPorts } from "../github/index.ts";
+import { workingBranch } from "../github/ports.ts";
+import type { ResultRecord } from "../github/result-record.ts";
+import type { ModeContext } from "./mode-context.ts";
+import { staleNotice, type TaskTarget, taskTarget } from "./task-attempt.ts";
+import { type BundleProblem, bundleFolder, readBundle } from "./task-bundle.ts";
+import { failureLine, publishTaskResult, reportTaskResult, type TaskOutcome } from "./task-result.ts";
+
+/**
+ * Mode `task-publish`: the committing half of a task split over two jobs. Runs no agent and no git:
+ * it reads the bundle `task-run` left (downloaded from the agent job's artifact) as untrusted data
+ * (`readBundle`: the record must be this task's attempt, every path and size within the commit
+ * rules, the artifacts exactly the files of the task's artifacts folder), checks that the attempt
+ * started from a commit of the working branch, then commits it to the task branch and sends
+ * `orchestrate-result` exactly as `task` does. A missing bundle (the agent job failed, timed out or
+ * was cancelled) or an invalid one is published as a failed attempt naming the problem
+ * (`agent_job_failed`, `bundle_invalid`), so the orchestrator learns at once.
+ * Returns 0 when the attempt succeeded (or is stale), 1 when it failed.
+ */
+export async function runTaskPublishMode(ctx: ModeContext): Promise<number> {
+  const { io } = ctx;
+  const target = await taskTarget(ctx);
+  if (target.staleAt !== undefined) {
+    io.notice(staleNotice(target));
+    io.setOutput("status", "stale");
+    return 0;
+  }
+  const { entry, resolved } = target;
+  const dir = bundleFolder(ctx.inputs.bundle, ctx.env.RUNNER_TEMP);
+  const read = await readBundle(
+    dir,
+    { execution: resolved.state.id, task: entry.id, attempt: entry.attempt, outputs: resolved.agent.outputs },
+    ctx.scrub,
+  );
+  let outcome: TaskOutcome;
+  if (read.ok) {
+    const problem = await baseProblem(ctx, target, read.outcome.base);
+    outcome = problem ? await failedOutcome(ctx, target, problem) : read.outcome;
+  } else {
+    outcome = await failedOutcome(ctx, target, read);
+  }
+  const sha = await publishTaskResult(ctx, target, outcome);
+  if (sha === undefined) {
+    io.setOutput("status", "stale");
+    return 0;
+  }
+  reportTaskResult(ctx, target, outcome, { sha });
+  const { record } = outcome;
+  if (record.status === "failed") io.error(failureLine(record));
+  return record.status === "succeeded" ? 0 : 1;
+}
+
+/**
+ * Why the bundle's base may not be committed on: it must be the working branch's head or one of
+ * its ancestors (the checkout the agent started from), not any other commit of the repository.
+ */
+async function baseProblem(
+  ctx: ModeContext,
+  target: TaskTarget,
+  base: string,
+): Promise<BundleProblem | undefined> {
+  const branch = workingBranch(target.issue);
+  const invalid = (why: string): BundleProblem => ({
+    kind: "bundle_invalid",
+    message: `the result bundle is not valid: its base ${base} ${why}`,
+  });
+  try {
+    const { data } = await ctx.client.rest.repos.compareCommitsWithBasehead({
+      owner: target.ref.owner,
+      repo: target.ref.repo,
+      basehead: `${base}...${branch}`,
+    });
+    if (data.merge_base_commit.sha !== base) return invalid(`is not a commit of ${branch}`);
+    return undefined;
+  } catch (error) {
+    if (statusOf(error) === 404) return invalid(`is not a commit of ${branch}`);
+    throw failure(
+      `compare ${base}...${branch} in ${target.ref.owner}/${target.ref.repo}`,
+      error,
+      "contents: read",
+    );
+  }
+}
+
+/** A failed attempt naming why there is nothing to publish, on the working branch's head. */
+async function failedOutcome(
+  ctx: ModeContext,
+  target: TaskTarget,
+  problem: BundleProblem,
+): Promise<TaskOutcome> {
+  const { entry, issue, ref, resolved } = target;
+  const base = await githubPorts(ctx.client).branches.head(ref, workingBranch(issue));
+  if (base === undefined) throw new Error(`the working branch of ${resolved.state.id} does not exist`);
+  const agentJobs = ctx.inputs.agentResult;
+  const message =
+    problem.kind === "agent_job_failed"
+      ? `the agent job left no result (${problem.message}): it failed, timed out or was cancelled before its bundle was uploaded${agentJobs ? ` (agent jobs of the run: ${agentJobs})` : ""}`
+      : problem.message;
+  const record: ResultRecord = {
+    execution: resolved.state.id,
+    task: entry.id,
+    attempt: entry.attempt,
+    status: "failed",
+    artifacts: [],
+    error: { kind: problem.kind, message: ctx.scrub(message) },
+  };
+  return { base, record, files: [], leftOut: [], sources: [], durationMs: 0 };
+}

@@ -1,0 +1,87 @@
+import { describe, expect, it } from "vitest";
+import { commitPathProblem, problemList, taskFileProblems } from "../../src/action/task-files.ts";
+import { MAX_FILE_BYTES, MAX_FILES } from "../../src/action/workspace-changes.ts";
+
+const TASK = "build/dev";
+const OWN = ".orchestrate/artifacts/build__dev";
+
+describe("commitPathProblem", () => {
+  it.each([
+    "src/x.ts",
+    "README.md",
+    ".github/dependabot.yml",
+    `${OWN}/notes.md`,
+    `${OWN}/deep/notes.md`,
+    "a/.gitignore",
+    "docs/.github/workflows/x.yml",
+  ])("lets %s through", (path) => {
+    expect(commitPathProblem(path, TASK)).toBeUndefined();
+  });
+
+  it.each([
+    ["", /empty path/],
+    ["/etc/passwd", /is absolute/],
+    ["\\server\\share", /is absolute/],
+    ["C:/x", /is absolute/],
+    ["../outside", /leaves the repository/],
+    ["src/../../outside", /leaves the repository/],
+    ["src\\..\\..\\outside", /leaves the repository/],
+    ["src//x.ts", /not a plain path/],
+    ["./src/x.ts", /not a plain path/],
+    ["src/", /not a plain path/],
+    [".git/config", /inside \.git/],
+    [".git/hooks/pre-commit", /inside \.git/],
+    ["sub/.GIT/config", /inside \.git/],
+    [".github/workflows/ci.yml", /agents do not change workflows/],
+    [".orchestrate/results/build__dev.json", /reserved for result records/],
+    [".orchestrate/artifacts/design__architect/design.md", /reserved for result records/],
+    [`${OWN}`, /reserved for result records/],
+    ["a\0b", /NUL/],
+  ])("refuses %j", (path, expected) => {
+    expect(commitPathProblem(path, TASK)).toMatch(expected);
+  });
+});
+
+describe("taskFileProblems", () => {
+  it("accepts an attempt's ordinary files and deletions", () => {
+    expect(
+      taskFileProblems(
+        [
+          { path: "src/x.ts", content: Buffer.from("x"), mode: "100644" },
+          { path: "bin/run", content: Buffer.from("#!/bin/sh\n"), mode: "100755" },
+          { path: "link", content: Buffer.from("src/x.ts"), mode: "120000" },
+          { path: "old.ts", content: null },
+          { path: `${OWN}/notes.md`, content: Buffer.from("# notes\n") },
+        ],
+        TASK,
+      ),
+    ).toEqual([]);
+  });
+
+  it("names every problem: paths, duplicates, sizes and counts", () => {
+    const big = Buffer.alloc(MAX_FILE_BYTES + 1);
+    const problems = taskFileProblems(
+      [
+        { path: "../x", content: Buffer.from("x") },
+        { path: "a.ts", content: Buffer.from("1") },
+        { path: "a.ts", content: Buffer.from("2") },
+        { path: `${OWN}/big.bin`, content: big },
+      ],
+      TASK,
+    );
+    expect(problems).toEqual([
+      "\"../x\" leaves the repository ('..')",
+      '"a.ts" appears more than once',
+      `"${OWN}/big.bin" is ${MAX_FILE_BYTES + 1} bytes; files over ${MAX_FILE_BYTES} bytes are not committed`,
+    ]);
+    const many = Array.from({ length: MAX_FILES + 1 }, (_, i) => ({ path: `f${i}`, content: null }));
+    expect(taskFileProblems(many, TASK)).toEqual([
+      `${MAX_FILES + 1} changed files; at most ${MAX_FILES} are committed`,
+    ]);
+  });
+
+  it("lists a few problems and counts the rest", () => {
+    expect(problemList(["a", "b", "c"], 2)).toBe("a; b; and 1 more");
+    expect(problemList(["a"])).toBe("a");
+  });
+});
