@@ -8,6 +8,7 @@ import {
   type Verb,
 } from "../core/commands/index.ts";
 import { DASHBOARD_MARKER, dashboardMarkdown } from "../core/render/dashboard.ts";
+import { code } from "../core/render/markdown.ts";
 import type { ExecutionState } from "../core/state/index.ts";
 import type { NewEvent } from "../ports/engine-ports.ts";
 import { CommandSession } from "./command-session.ts";
@@ -176,7 +177,7 @@ function accept(event: NewEvent): Decision {
 async function decide(s: CommandSession, c: ParsedCommand, via: string, now: number): Promise<Decision> {
   if (c.kind === "unknown") {
     const what = c.verb
-      ? `\`${c.verb}\` is not an Orchestrate command`
+      ? `${code(c.verb)} is not an Orchestrate command`
       : "that is not an Orchestrate command";
     return refuse(s, `${what}${c.note ? ` (${c.note})` : ""}. Comment \`/orchestrate help\` for the list.`);
   }
@@ -209,12 +210,13 @@ async function decide(s: CommandSession, c: ParsedCommand, via: string, now: num
     }
     case "retry":
       if (c.target !== undefined && !state.specs[c.target] && !state.phases.some((p) => p.id === c.target))
-        return refuse(s, `there is no task or phase \`${c.target}\`. Usage: \`${USAGE.retry}\`.`);
+        return refuse(s, `there is no task or phase ${code(c.target)}. Usage: \`${USAGE.retry}\`.`);
       return accept({ type: "retry_requested", by, ...(c.target ? { target: c.target } : {}) });
     case "cancel":
       return accept({ type: "cancel_requested", by, ...(c.reason ? { reason: c.reason } : {}) });
     case "skip":
-      if (!state.specs[c.task]) return refuse(s, `there is no task \`${c.task}\`. Usage: \`${USAGE.skip}\`.`);
+      if (!state.specs[c.task])
+        return refuse(s, `there is no task ${code(c.task)}. Usage: \`${USAGE.skip}\`.`);
       return accept({ type: "skip_requested", task: c.task, by, ...(c.reason ? { reason: c.reason } : {}) });
     case "resume":
       // Actions jobs keep running on their own: nothing is re-run, the orchestrator reconciles.
@@ -232,7 +234,9 @@ function soleOpenGate(
   if (open.length === 0) return { problem: "no gate is waiting for a decision." };
   const example =
     verb === "approve" ? `/orchestrate approve ${open[0]}` : `/orchestrate reject ${open[0]} <reason>`;
-  return { problem: `several gates are waiting (${open.join(", ")}): name the phase, e.g. \`${example}\`.` };
+  return {
+    problem: `several gates are waiting (${open.join(", ")}): name the phase, e.g. ${code(example)}.`,
+  };
 }
 
 /** An approving or changes-requesting review of the working branch's pull request. */
@@ -250,7 +254,7 @@ async function fromReview(
     const branch = workingBranch(s.ref.issue);
     return refuse(
       s,
-      `your review is of ${review.commitId.slice(0, 7)}, but \`${branch}\` is now at ${head?.slice(0, 7) ?? "nothing"}: review the current head.`,
+      `your review is of ${review.commitId.slice(0, 7)}, but ${code(branch)} is now at ${head?.slice(0, 7) ?? "nothing"}: review the current head.`,
     );
   }
   const need = s.levels[approving ? "approve" : "reject"];
