@@ -34,16 +34,18 @@ function unlinked(text: string, anyMention = false): string {
 /**
  * Makes free text (issue text, reasons, summaries an agent wrote) inert where Orchestrate writes
  * markdown: it cannot open an HTML comment or tag that hides what follows, cannot @-mention people
- * or teams, and cannot add a closing reference ("fixes #3") that merging would act on. The text
- * reads the same; a zero-width space breaks mentions and closing keywords.
+ * or teams, and cannot add a closing reference ("fixes #3") that merging would act on. It is
+ * flattened to one line, so it cannot start a line of its own (a `/orchestrate` command, a
+ * heading, a table row). The text reads the same; a zero-width space breaks mentions and closing
+ * keywords.
  */
 export function inert(text: string | number | undefined): string {
-  return unlinked(String(text ?? "").replace(/</g, "&lt;"));
+  return unlinked(oneLine(text).replace(/</g, "&lt;"));
 }
 
-/** Escapes text for one markdown table cell: made inert, pipes escaped, line breaks flattened. */
+/** Escapes text for one markdown table cell: made inert (one line), pipes escaped. */
 export function cell(text: string | number | undefined): string {
-  return inert(text).replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+  return inert(text).replace(/\|/g, "\\|");
 }
 
 /**

@@ -44,7 +44,7 @@ export function pullRequestBody(state: ExecutionState, issue: number): string {
   );
   if (state.audit.length > 0) {
     lines.push("", "## Approvals", "");
-    for (const a of state.audit) lines.push(`- ${inert(a.by)}: ${inert(a.what.replace(/\r?\n/g, " "))}`);
+    for (const a of state.audit) lines.push(`- ${inert(a.by)}: ${inert(a.what)}`);
   }
   return lines.join("\n");
 }

@@ -21,6 +21,10 @@ describe("inert free text in the markdown Orchestrate writes", () => {
     for (const plain of ["prefix fixes things", "mail a@b.c", "회원가입 OAuth + 2FA"])
       expect(inert(plain)).toBe(plain);
     expect(cell("a | b\nc <!-- d")).toBe("a \\| b c &lt;!-- d");
+    // Every line break is flattened: a lone CR, CRLF, NEL, LINE and PARAGRAPH SEPARATOR, VT, FF.
+    const broken = "a\rb\r\nc\u0085d\u2028e\u2029f\vg\fh\ni";
+    expect(cell(broken)).toBe("a b c d e f g h i");
+    expect(inert(broken)).toBe("a b c d e f g h i");
   });
 
   it("a pull request body closes the execution's issue and nothing the issue or a reason names", () => {
