@@ -12,6 +12,7 @@ import { code } from "../core/render/markdown.ts";
 import type { ExecutionState } from "../core/state/index.ts";
 import type { NewEvent } from "../ports/engine-ports.ts";
 import { CommandSession } from "./command-session.ts";
+import { isOwnComment } from "./comments.ts";
 import { type ExecutionRef, type GitHubPorts, workingBranch } from "./ports.ts";
 
 /** A person (or an allow-listed bot) steering an execution: a comment, a pull request review, or a check run button. */
@@ -70,7 +71,8 @@ export const BUTTON_REJECT_REASON = "Rejected with the check run's Reject button
 
 /**
  * Decides what a command trigger does, reading the actor's permission now. Bots are ignored
- * unless allow-listed (the app itself always). A refused or malformed command yields exactly one
+ * unless allow-listed (the app itself always), and so are comments Orchestrate wrote
+ * (`isOwnComment`). A refused or malformed command yields exactly one
  * reply saying why and how, and no event; an accepted one yields its events (ids
  * `cmd:comment-<id>:<n>` for a comment's n-th command, `cmd:review-<id>:0` for a review's verdict,
  * else `cmd:<delivery>:<n>`, so a redelivery is a no-op) and a 👀 reaction for comments.
@@ -83,6 +85,10 @@ export async function commandOutcome(
   options: CommandOptions = {},
 ): Promise<CommandOutcome> {
   if (ignoredSender(trigger.user, trigger.userType, options)) return nothing();
+  // Orchestrate's own comments (by a person's account when the Action runs with a personal
+  // token) carry its hidden marker; what they quote is never a command. A person who copies the
+  // marker into their own comment only silences their own commands.
+  if (trigger.kind === "comment" && isOwnComment(trigger.body)) return nothing();
   const s = new CommandSession(ports, ref, state, trigger.user, options.levels);
   const now = options.now ?? state?.created_at ?? 0;
   switch (trigger.kind) {
