@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import { cell } from "../core/render/markdown.ts";
 import { botList } from "../github/commands.ts";
 import { githubPorts } from "../github/index.ts";
 import { GitHubOrchestrator, type Trigger } from "../github/orchestrator.ts";
@@ -80,12 +81,12 @@ export async function runOrchestrateMode(ctx: ModeContext): Promise<number> {
       handled.push(id);
       const status = state ? state.status : "no execution";
       io.info(`${id}: ${kinds} → ${status}`);
-      rows.push(`| ${id} | ${kinds} | ${status} |`);
+      rows.push(`| ${cell(id)} | ${kinds} | ${status} |`);
     } catch (error) {
       failures++;
       const message = ctx.scrub(error instanceof Error ? error.message : String(error));
       io.error(`${id}: ${message}`);
-      rows.push(`| ${id} | ${kinds} | error: ${message.replace(/\|/g, "\\|").replace(/\r?\n/g, " ")} |`);
+      rows.push(`| ${cell(id)} | ${kinds} | error: ${cell(message)} |`);
     }
   }
   io.summary(

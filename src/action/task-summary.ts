@@ -1,4 +1,4 @@
-import { cell } from "../core/render/markdown.ts";
+import { cell, code, codeCell, inert } from "../core/render/markdown.ts";
 import type { Artifact } from "../core/state/types.ts";
 import type { InputSource } from "./upstream-inputs.ts";
 
@@ -34,27 +34,27 @@ export function taskSummary(r: TaskReport): string {
     "",
     "| | |",
     "|---|---|",
-    `| execution | ${code(r.execution)} |`,
-    `| agent | ${code(r.agent)} |`,
+    `| execution | ${codeCell(r.execution)} |`,
+    `| agent | ${codeCell(r.agent)} |`,
     `| duration | ${duration(r.durationMs)} |`,
     `| cost | ${r.cost ? `$${r.cost.usd.toFixed(4)} · ${r.cost.tokens} tokens` : "not reported"} |`,
-    `| result | ${r.sha ? `[${r.sha.slice(0, 7)}](${r.repoUrl}/commit/${r.sha}) on ${code(r.branch)}` : r.pending ? `${cell(r.pending)} (${code(r.branch)})` : "not committed"} |`,
+    `| result | ${r.sha ? `[${r.sha.slice(0, 7)}](${r.repoUrl}/commit/${r.sha}) on ${codeCell(r.branch)}` : r.pending ? `${cell(r.pending)} (${codeCell(r.branch)})` : "not committed"} |`,
   ];
   if (r.summary) lines.push("", `> ${oneLine(r.summary)}`);
-  if (r.error) lines.push("", `**${r.error.kind}**: ${oneLine(r.error.message)}`);
+  if (r.error) lines.push("", `**${inert(r.error.kind)}**: ${oneLine(r.error.message)}`);
   if (r.artifacts.length > 0) {
     lines.push("", "| output | path | bytes | sha256 |", "|---|---|---:|---|");
     for (const a of r.artifacts) {
       lines.push(
-        `| ${cell(a.name)} | ${code(a.path)} | ${a.bytes ?? ""} | ${code((a.sha256 ?? "").slice(0, 12))} |`,
+        `| ${cell(a.name)} | ${codeCell(a.path)} | ${a.bytes ?? ""} | ${codeCell((a.sha256 ?? "").slice(0, 12))} |`,
       );
     }
   }
   if (r.changed.length > 0)
     lines.push("", `${r.changed.length} file(s) changed in the checkout were committed.`);
-  for (const l of r.leftOut) lines.push(`- left out ${code(l.path)}: ${l.why}`);
+  for (const l of r.leftOut) lines.push(`- left out ${code(l.path)}: ${inert(l.why)}`);
   if (r.inputs.length > 0) {
-    lines.push("", `Inputs: ${r.inputs.map((i) => `${code(i.task)} (${i.from})`).join(", ")}`);
+    lines.push("", `Inputs: ${r.inputs.map((i) => `${code(i.task)} (${inert(i.from)})`).join(", ")}`);
   }
   return `${lines.join("\n")}\n`;
 }
@@ -62,10 +62,6 @@ export function taskSummary(r: TaskReport): string {
 function duration(ms: number): string {
   const s = Math.round(ms / 1000);
   return s < 60 ? `${s} s` : `${Math.floor(s / 60)} min ${s % 60} s`;
-}
-
-function code(text: string): string {
-  return `\`${text.replace(/`/g, "'")}\``;
 }
 
 function oneLine(text: string): string {

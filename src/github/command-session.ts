@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { commandLevels, type PermissionLevel, type Verb } from "../core/commands/index.ts";
+import { code } from "../core/render/markdown.ts";
 import type { ExecutionState } from "../core/state/index.ts";
 import type { NewEvent } from "../ports/engine-ports.ts";
 import { type ExecutionRef, type GitHubPorts, type Permission, workingBranch } from "./ports.ts";
@@ -60,26 +61,26 @@ export class CommandSession {
    */
   async gateRefusal(phase: string, channel: Channel, approving: boolean): Promise<string | undefined> {
     const spec = this.state?.phases.find((p) => p.id === phase);
-    if (!spec) return `there is no phase \`${phase}\``;
+    if (!spec) return `there is no phase ${code(phase)}`;
     const gate = spec.gate;
-    if (!gate) return `phase \`${phase}\` has no gate`;
+    if (!gate) return `phase ${code(phase)} has no gate`;
     const status = this.state?.phase_state[phase]?.gate?.status ?? "closed";
     if (status === "escalated")
-      return `the gate of phase \`${phase}\` is escalated (revision limit reached): \`/orchestrate retry ${phase}\` runs it again`;
+      return `the gate of phase ${code(phase)} is escalated (revision limit reached): ${code(`/orchestrate retry ${phase}`)} runs it again`;
     if (status !== "open")
-      return `the gate of phase \`${phase}\` is not waiting for a decision (it is ${status})`;
+      return `the gate of phase ${code(phase)} is not waiting for a decision (it is ${status})`;
     if (channel === "comment" && gate.via === "review")
-      return `phase \`${phase}\` is decided by pull request review only: review the working branch's pull request at its current head`;
+      return `phase ${code(phase)} is decided by pull request review only: review the working branch's pull request at its current head`;
     if (channel === "review" && gate.via === "comment")
-      return `phase \`${phase}\` is decided by comment only: comment \`/orchestrate approve ${phase}\` or \`/orchestrate reject ${phase} <what should change>\``;
+      return `phase ${code(phase)} is decided by comment only: comment ${code(`/orchestrate approve ${phase}`)} or ${code(`/orchestrate reject ${phase} <what should change>`)}`;
     if (approving && !gate.allow_requester && sameLogin(this.requester(), this.user))
-      return `whoever requested this execution may not approve its gates (\`allow_requester: false\` on phase \`${phase}\`)`;
+      return `whoever requested this execution may not approve its gates (\`allow_requester: false\` on phase ${code(phase)})`;
     if (gate.approvers.length === 0) return undefined;
     const verdict = await this.#isApprover(gate.approvers);
     if (verdict === true) return undefined;
     const list = gate.approvers.map((a) => (a.startsWith("@") ? a : `@${a}`)).join(", ");
     const problem = verdict === false ? "" : ` (${verdict})`;
-    return `only the approvers of phase \`${phase}\` may ${approving ? "approve" : "reject"} it: ${list}${problem}`;
+    return `only the approvers of phase ${code(phase)} may ${approving ? "approve" : "reject"} it: ${list}${problem}`;
   }
 
   /** A `gate_approved` event for `phase`: head sha, digest of the phase's artifacts, channel. */

@@ -8,9 +8,11 @@ import {
   type Verb,
 } from "../core/commands/index.ts";
 import { DASHBOARD_MARKER, dashboardMarkdown } from "../core/render/dashboard.ts";
+import { code } from "../core/render/markdown.ts";
 import type { ExecutionState } from "../core/state/index.ts";
 import type { NewEvent } from "../ports/engine-ports.ts";
 import { CommandSession } from "./command-session.ts";
+import { isOwnComment } from "./comments.ts";
 import { type ExecutionRef, type GitHubPorts, workingBranch } from "./ports.ts";
 
 /** A person (or an allow-listed bot) steering an execution: a comment, a pull request review, or a check run button. */
@@ -69,7 +71,8 @@ export const BUTTON_REJECT_REASON = "Rejected with the check run's Reject button
 
 /**
  * Decides what a command trigger does, reading the actor's permission now. Bots are ignored
- * unless allow-listed (the app itself always). A refused or malformed command yields exactly one
+ * unless allow-listed (the app itself always), and so are comments Orchestrate wrote
+ * (`isOwnComment`). A refused or malformed command yields exactly one
  * reply saying why and how, and no event; an accepted one yields its events (ids
  * `cmd:comment-<id>:<n>` for a comment's n-th command, `cmd:review-<id>:0` for a review's verdict,
  * else `cmd:<delivery>:<n>`, so a redelivery is a no-op) and a 👀 reaction for comments.
@@ -82,6 +85,10 @@ export async function commandOutcome(
   options: CommandOptions = {},
 ): Promise<CommandOutcome> {
   if (ignoredSender(trigger.user, trigger.userType, options)) return nothing();
+  // Orchestrate's own comments (by a person's account when the Action runs with a personal
+  // token) carry its hidden marker; what they quote is never a command. A person who copies the
+  // marker into their own comment only silences their own commands.
+  if (trigger.kind === "comment" && isOwnComment(trigger.body)) return nothing();
   const s = new CommandSession(ports, ref, state, trigger.user, options.levels);
   const now = options.now ?? state?.created_at ?? 0;
   switch (trigger.kind) {
@@ -179,7 +186,7 @@ function accept(event: NewEvent): Decision {
 async function decide(s: CommandSession, c: ParsedCommand, via: string, now: number): Promise<Decision> {
   if (c.kind === "unknown") {
     const what = c.verb
-      ? `\`${c.verb}\` is not an Orchestrate command`
+      ? `${code(c.verb)} is not an Orchestrate command`
       : "that is not an Orchestrate command";
     return refuse(s, `${what}${c.note ? ` (${c.note})` : ""}. Comment \`/orchestrate help\` for the list.`);
   }
@@ -212,12 +219,13 @@ async function decide(s: CommandSession, c: ParsedCommand, via: string, now: num
     }
     case "retry":
       if (c.target !== undefined && !state.specs[c.target] && !state.phases.some((p) => p.id === c.target))
-        return refuse(s, `there is no task or phase \`${c.target}\`. Usage: \`${USAGE.retry}\`.`);
+        return refuse(s, `there is no task or phase ${code(c.target)}. Usage: \`${USAGE.retry}\`.`);
       return accept({ type: "retry_requested", by, ...(c.target ? { target: c.target } : {}) });
     case "cancel":
       return accept({ type: "cancel_requested", by, ...(c.reason ? { reason: c.reason } : {}) });
     case "skip":
-      if (!state.specs[c.task]) return refuse(s, `there is no task \`${c.task}\`. Usage: \`${USAGE.skip}\`.`);
+      if (!state.specs[c.task])
+        return refuse(s, `there is no task ${code(c.task)}. Usage: \`${USAGE.skip}\`.`);
       return accept({ type: "skip_requested", task: c.task, by, ...(c.reason ? { reason: c.reason } : {}) });
     case "resume":
       // Actions jobs keep running on their own: nothing is re-run, the orchestrator reconciles.
@@ -235,7 +243,9 @@ function soleOpenGate(
   if (open.length === 0) return { problem: "no gate is waiting for a decision." };
   const example =
     verb === "approve" ? `/orchestrate approve ${open[0]}` : `/orchestrate reject ${open[0]} <reason>`;
-  return { problem: `several gates are waiting (${open.join(", ")}): name the phase, e.g. \`${example}\`.` };
+  return {
+    problem: `several gates are waiting (${open.join(", ")}): name the phase, e.g. ${code(example)}.`,
+  };
 }
 
 /** An approving or changes-requesting review of the working branch's pull request. */
@@ -253,7 +263,7 @@ async function fromReview(
     const branch = workingBranch(s.ref.issue);
     return refuse(
       s,
-      `your review is of ${review.commitId.slice(0, 7)}, but \`${branch}\` is now at ${head?.slice(0, 7) ?? "nothing"}: review the current head.`,
+      `your review is of ${review.commitId.slice(0, 7)}, but ${code(branch)} is now at ${head?.slice(0, 7) ?? "nothing"}: review the current head.`,
     );
   }
   const need = s.levels[approving ? "approve" : "reject"];

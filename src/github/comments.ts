@@ -1,3 +1,4 @@
+import { DASHBOARD_MARKER } from "../core/render/dashboard.ts";
 import { failure, messageOf, statusOf } from "./errors.ts";
 import type { GitHubClient } from "./octokit.ts";
 import type { CommentsPort, ExecutionRef, IssueComment, PullReview, RepoRef } from "./ports.ts";
@@ -7,6 +8,28 @@ import { truncate } from "./truncate.ts";
 export const COMMENT_LIMIT = 65_536;
 
 const TRUNCATED = "\n\n… _(truncated: longer than GitHub allows in a comment)_\n";
+
+/**
+ * Hidden marker that starts every comment Orchestrate writes besides the dashboard (which starts
+ * with its own): replies, notices and reports. With a personal token those comments are authored
+ * by a person's account, not a bot, so the marker is what tells them apart.
+ */
+export const COMMENT_MARKER = "<!-- orchestrate:comment -->";
+
+/** The body Orchestrate posts for a reply, notice or report: the marker first, capped at GitHub's limit. */
+export function replyBody(body: string): string {
+  return capComment(`${COMMENT_MARKER}\n${body}`);
+}
+
+/**
+ * True for a comment Orchestrate wrote: its body starts with the comment or the dashboard marker.
+ * Such a comment is never read as commands. A person who copies a marker to the start of their
+ * own comment only silences their own commands, which is harmless.
+ */
+export function isOwnComment(body: string): boolean {
+  const start = body.trimStart();
+  return start.startsWith(COMMENT_MARKER) || start.startsWith(DASHBOARD_MARKER);
+}
 
 /** Issue comments (sent once, never retried blindly) and reactions (adding one twice is fine). */
 export class Comments implements CommentsPort {
@@ -22,7 +45,7 @@ export class Comments implements CommentsPort {
         owner: ref.owner,
         repo: ref.repo,
         issue_number: ref.issue,
-        body: capComment(body),
+        body: replyBody(body),
         request: { retries: 0 },
       });
     } catch (error) {

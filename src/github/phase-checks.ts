@@ -1,4 +1,5 @@
 import { formatDuration } from "../core/plan/duration.ts";
+import { code, inert } from "../core/render/markdown.ts";
 import { phaseStatus } from "../core/render/mermaid.ts";
 import { reportMarkdown } from "../core/render/report-markdown.ts";
 import type { ExecutionState, PhaseSpec } from "../core/state/index.ts";
@@ -16,7 +17,7 @@ export function checkOf(state: ExecutionState, phase: PhaseSpec): PhaseCheck {
   const status = phaseStatus(state, phase);
   const lines = phase.tasks.map((id) => {
     const t = state.tasks[id]!;
-    return `- \`${id}\`: ${t.status}${t.attempt > 1 ? ` (attempt ${t.attempt})` : ""}${t.busy_ms ? `, ${formatDuration(t.busy_ms)}` : ""}${t.summary ? ` — ${t.summary}` : t.reason ? ` — ${t.reason}` : ""}`;
+    return `- ${code(id)}: ${t.status}${t.attempt > 1 ? ` (attempt ${t.attempt})` : ""}${t.busy_ms ? `, ${formatDuration(t.busy_ms)}` : ""}${t.summary ? ` — ${inert(t.summary)}` : t.reason ? ` — ${inert(t.reason)}` : ""}`;
   });
   const summary = lines.join("\n") || "No tasks.";
   const base = { phase: phase.id, summary };
@@ -26,7 +27,7 @@ export function checkOf(state: ExecutionState, phase: PhaseSpec): PhaseCheck {
       status: "completed",
       conclusion: "skipped",
       title: `Skipped: ${phase.skipped}`,
-      summary: `Skipped: ${phase.skipped}`,
+      summary: `Skipped: ${inert(phase.skipped)}`,
     };
   }
   if (state.status === "cancelled" && status !== "succeeded") {
@@ -65,7 +66,7 @@ export function checkOf(state: ExecutionState, phase: PhaseSpec): PhaseCheck {
         status: "completed",
         conclusion: "action_required",
         title: "Waiting for approval",
-        summary: `${summary}\n\nApprove the pull request, comment \`/orchestrate approve ${phase.id}\`, or use the buttons above.`,
+        summary: `${summary}\n\nApprove the pull request, comment ${code(`/orchestrate approve ${phase.id}`)}, or use the buttons above.`,
         actions: GATE_ACTIONS,
       };
     case "running":

@@ -60,7 +60,9 @@ describe("mode orchestrate", () => {
     const { repo, side } = setup();
     const run = await orchestrate("issues", labeledPayload("reader"));
     expect(run.code).toBe(0);
-    expect(side.comments[0]?.body).toMatch(/^@reader only people with write access can start Orchestrate/);
+    expect(side.comments[0]?.body).toMatch(
+      /^<!-- orchestrate:comment -->\n@reader only people with write access can start Orchestrate/,
+    );
     expect(repo.git.head("orchestrate-state")).toBeUndefined();
     expect(run.outputs.status).toBe("handled");
   });

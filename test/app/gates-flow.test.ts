@@ -101,7 +101,7 @@ describe("GitHub App: a gate is rejected with feedback, revised, and approved", 
     const before = side.comments.length;
     await receive("issue_comment", comment("reader", "/orchestrate reject needs more", 501));
     expect(side.comments.slice(before).map((c) => c.body)).toEqual([
-      "@reader `/orchestrate reject` needs write permission on this repository; yours is read. Nothing was changed.",
+      "<!-- orchestrate:comment -->\n@reader `/orchestrate reject` needs write permission on this repository; yours is read. Nothing was changed.",
     ]);
     expect(side.reactions).toEqual([]);
     expect(state().phase_state.design.gate.status).toBe("open");
@@ -133,7 +133,9 @@ describe("GitHub App: a gate is rejected with feedback, revised, and approved", 
     await host().tick();
     await host().queue.idle();
     expect(side.labels).toEqual(["orchestrate:escalated"]);
-    expect(side.comments.at(-1)!.body).toBe("the gate of phase design has waited past its SLA");
+    expect(side.comments.at(-1)!.body).toBe(
+      "<!-- orchestrate:comment -->\nthe gate of phase design has waited past its SLA",
+    );
     await host().tick();
     await host().queue.idle();
     expect(side.labels).toEqual(["orchestrate:escalated"]);
@@ -153,7 +155,7 @@ describe("GitHub App: a gate is rejected with feedback, revised, and approved", 
       } as never);
     await receive("pull_request_review", review("ec26c3e57ca3a959ca5aad62de7213c562f8c821"));
     expect(side.comments.at(-1)!.body).toBe(
-      `@Codertocat your review is of ec26c3e, but \`orchestrate/issue-7\` is now at ${head.slice(0, 7)}: review the current head. Nothing was changed.`,
+      `<!-- orchestrate:comment -->\n@Codertocat your review is of ec26c3e, but \`orchestrate/issue-7\` is now at ${head.slice(0, 7)}: review the current head. Nothing was changed.`,
     );
     expect(side.dispatches).toHaveLength(2);
     await receive("pull_request_review", review(head));
@@ -291,7 +293,7 @@ describe("GitHub App: a gate is rejected with feedback, revised, and approved", 
     expect(state().phase_state.design.gate.approvals).toHaveLength(2);
     expect(state().status).toBe("cancelled");
     // No reply about the approval: only what the cancel writes (the dashboard is edited in place).
-    expect(side.comments.slice(seen).map((c) => c.body.split("\n")[0])).toEqual([
+    expect(side.comments.slice(seen).map((c) => c.body.split("\n")[1])).toEqual([
       "# Orchestrate report: Codertocat/Hello-World#7 — Spelling error in the README file",
     ]);
   });

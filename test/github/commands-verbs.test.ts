@@ -59,6 +59,16 @@ describe("commenters: verbs", () => {
       "/orchestrate skip nope",
       "@will there is no task `nope`. Usage: `/orchestrate skip TASK [reason]`. Nothing was changed.",
     ],
+    [
+      "retry of a target that tries to leave its code span",
+      "/orchestrate retry x`@acme/everyone,fixes#1`",
+      "@will there is no task or phase `` x`@\u200bacme/everyone,f\u200bixes#\u200b1` ``. Usage: `/orchestrate retry [TASK|PHASE]`. Nothing was changed.",
+    ],
+    [
+      "approve of a phase that tries to leave its code span",
+      "/orchestrate approve ``@acme/everyone",
+      "@will ``` ``@\u200bacme/everyone ``` is not a phase of this execution. Usage: `/orchestrate approve [PHASE]`. Nothing was changed.",
+    ],
   ])("%s: one reply, nothing changes", async (_name, body, reply) => {
     const { ports } = serveRepo(gh);
     const state = gatedExecution();

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { z } from "zod";
 import type { Gate } from "../../src/core/plan/schema.ts";
 import type { CommandOptions } from "../../src/github/commands.ts";
+import { dashboardBody } from "../../src/github/dashboard.ts";
 import { useGitHubMock } from "../support/github/mock-github.ts";
 import {
   APP_SLUG,
@@ -158,5 +159,42 @@ describe("commenters: `/orchestrate approve` on the issue", () => {
       expect(out.replies).toEqual(row.reply ? [row.reply] : []);
       expect(out.react).toBe(false);
     }
+  });
+});
+
+describe("Orchestrate's own comments", () => {
+  it("are never commands, though a personal token posts them as a person", async () => {
+    const { ports } = serveRepo(gh);
+    gh.on("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", () => [201, { id: 5 }]);
+    const state = gatedExecution();
+    // A notice quoting text an agent chose, with a line that reads as a command.
+    await ports.comments.reply(
+      { owner: "o", repo: "r", issue: 12 },
+      "Not done: the agent said\n/orchestrate approve design",
+    );
+    const posted = gh.requests.find(
+      (r) => r.route === "POST /repos/{owner}/{repo}/issues/{issue_number}/comments",
+    );
+    const body = (posted!.body as { body: string }).body;
+    // Posted by the token's user (`will`, who may approve) and read back as a `User` comment.
+    const own = await outcomeOfWebhook(ports, state, "issue_comment", comment("will", body));
+    expect(own.routed).toHaveLength(1);
+    expect({ events: own.events, replies: own.replies, state: gateView(own.state) }).toEqual({
+      ...NO_CHANGE,
+      replies: [],
+    });
+    // The same text without the marker is will's command.
+    const unmarked = body.replace(/^<!--[^>]*-->\n/, "");
+    const theirs = await outcomeOfWebhook(ports, state, "issue_comment", comment("will", unmarked));
+    expect(theirs.events.map((e) => e.type)).toEqual(["gate_approved"]);
+  });
+
+  it("include the dashboard, edited in place", async () => {
+    const { ports } = serveRepo(gh);
+    const state = gatedExecution();
+    const body = `${dashboardBody("## Orchestrate\n/orchestrate approve design")}`;
+    const out = await outcomeOfWebhook(ports, state, "issue_comment", comment("will", body));
+    expect(out.events).toEqual([]);
+    expect(out.replies).toEqual([]);
   });
 });

@@ -234,7 +234,7 @@ describe("Comments", () => {
     await comments.react(repo, 77, "eyes");
     await comments.react(repo, 77, "eyes");
     expect(gh.requests.map((r) => r.body)).toEqual([
-      { body: "Refused: you need write access." },
+      { body: "<!-- orchestrate:comment -->\nRefused: you need write access." },
       { content: "eyes" },
       { content: "eyes" },
     ]);

@@ -1,3 +1,4 @@
+import { code } from "../render/markdown.ts";
 import { isVerb, type Verb } from "./command-levels.ts";
 import { foreignCharacters, isPlainAscii, skeleton } from "./look-alike.ts";
 
@@ -83,7 +84,7 @@ function parseLine(
   const [head = "", verbWord, ...args] = trimmed.split(/[ \t]+/).filter((w, i) => i === 0 || w !== "");
   if (head.toLowerCase() !== PREFIX || !isPlainAscii(head)) {
     if (isPlainAscii(head) || !skeleton(head).startsWith(PREFIX)) return undefined;
-    const note = `\`${head}\` only looks like \`${PREFIX}\`: it contains ${foreignCharacters(head).join(", ")}`;
+    const note = `${code(head)} only looks like \`${PREFIX}\`: it contains ${foreignCharacters(head).join(", ")}`;
     return { line, kind: "unknown", verb: verbWord ?? "", note };
   }
   if (verbWord === undefined) return { line, kind: "help" };
@@ -126,7 +127,7 @@ function withArgs(
       if (more.length > 0) return invalid("approve takes at most one word, the phase");
       if (first === undefined) return { line, kind: "approve" };
       const phase = phases ? findPhase(phases, first) : first;
-      if (phase === undefined) return invalid(`\`${first}\` is not a phase of this execution`);
+      if (phase === undefined) return invalid(`${code(first)} is not a phase of this execution`);
       return { line, kind: "approve", phase };
     }
     case "reject": {

@@ -2,7 +2,7 @@ import { formatDuration } from "../plan/duration.ts";
 import { estimateRemaining, statusCounts } from "../report/eta.ts";
 import type { ExecutionState } from "../state/types.ts";
 import { IN_FLIGHT } from "../state/types.ts";
-import { cell, progressBar, STATUS_ICON } from "./markdown.ts";
+import { cell, code, inert, progressBar, STATUS_ICON } from "./markdown.ts";
 import { phaseMermaid, phaseStatus } from "./mermaid.ts";
 
 /** A GitHub Actions run page (the only task reference the dashboard links). */
@@ -47,7 +47,7 @@ export function dashboardMarkdown(state: ExecutionState, now: number): string {
     const who = p.gate?.approvers.length ? p.gate.approvers.join(", ") : "anyone with write access";
     lines.push(
       "",
-      `**Waiting for approval of ${p.name}** — ${who}: approve the pull request, or comment \`/orchestrate approve ${p.id}\` (\`/orchestrate reject ${p.id} <what should change>\` to revise).`,
+      `**Waiting for approval of ${inert(p.name)}** — ${who}: approve the pull request, or comment ${code(`/orchestrate approve ${p.id}`)} (${code(`/orchestrate reject ${p.id} <what should change>`)} to revise).`,
     );
   }
   const running = Object.entries(state.tasks).filter(([, t]) => IN_FLIGHT.has(t.status));
@@ -58,7 +58,7 @@ export function dashboardMarkdown(state: ExecutionState, now: number): string {
       // The workflow run the attempt was dispatched in, once its dispatch is recorded.
       const run = t.ref !== undefined && RUN_URL.test(t.ref) ? ` · [run](${t.ref})` : "";
       lines.push(
-        `- \`${id}\` attempt ${t.attempt}${since !== undefined ? `, ${formatDuration(now - since)}` : ""}${run}`,
+        `- ${code(id)} attempt ${t.attempt}${since !== undefined ? `, ${formatDuration(now - since)}` : ""}${run}`,
       );
     }
   }
@@ -67,7 +67,8 @@ export function dashboardMarkdown(state: ExecutionState, now: number): string {
   );
   if (failed.length > 0) {
     lines.push("", "**Needs attention:**");
-    for (const [id, t] of failed.slice(0, 20)) lines.push(`- \`${id}\` ${t.status}: ${cell(t.reason ?? "")}`);
+    for (const [id, t] of failed.slice(0, 20))
+      lines.push(`- ${code(id)} ${t.status}: ${cell(t.reason ?? "")}`);
     lines.push("", "Comment `/orchestrate retry` to run them again.");
   }
   lines.push(

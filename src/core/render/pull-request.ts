@@ -1,7 +1,7 @@
 import { formatDuration } from "../plan/duration.ts";
 import { summarize } from "../report/summarize.ts";
 import type { ExecutionState } from "../state/types.ts";
-import { cell, inert } from "./markdown.ts";
+import { cell, code, codeCell, inert } from "./markdown.ts";
 
 /** The pull request's title: the project, else the request's title. */
 export function pullRequestTitle(state: ExecutionState): string {
@@ -26,12 +26,14 @@ export function pullRequestBody(state: ExecutionState, issue: number): string {
   if (request?.deadline) lines.push(`**Deadline:** ${inert(request.deadline)}`);
   lines.push("", "## What was done", "", "| task | status | summary |", "|---|---|---|");
   for (const t of result.tasks)
-    lines.push(`| \`${t.id}\` | ${t.status} | ${cell(t.summary ?? t.reason ?? "")} |`);
+    lines.push(`| ${codeCell(t.id)} | ${t.status} | ${cell(t.summary ?? t.reason ?? "")} |`);
   const artifacts = result.tasks.flatMap((t) => t.artifacts.map((a) => ({ task: t.id, ...a })));
   if (artifacts.length > 0) {
     lines.push("", "## Artifacts", "");
     for (const a of artifacts)
-      lines.push(`- \`${a.path}\` (${a.task}${a.sha256 ? `, sha256 \`${a.sha256.slice(0, 12)}\`` : ""})`);
+      lines.push(
+        `- ${code(a.path)} (${inert(a.task)}${a.sha256 ? `, sha256 ${code(a.sha256.slice(0, 12))}` : ""})`,
+      );
   }
   const m = result.metrics;
   lines.push(
@@ -42,7 +44,7 @@ export function pullRequestBody(state: ExecutionState, issue: number): string {
   );
   if (state.audit.length > 0) {
     lines.push("", "## Approvals", "");
-    for (const a of state.audit) lines.push(`- ${inert(a.by)}: ${inert(a.what.replace(/\r?\n/g, " "))}`);
+    for (const a of state.audit) lines.push(`- ${inert(a.by)}: ${inert(a.what)}`);
   }
   return lines.join("\n");
 }

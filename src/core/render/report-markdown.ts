@@ -2,7 +2,7 @@ import { formatDuration } from "../plan/duration.ts";
 import type { OrchestrationResult } from "../report/summarize.ts";
 import { summarize } from "../report/summarize.ts";
 import type { ExecutionState } from "../state/types.ts";
-import { cell, inert, STATUS_ICON } from "./markdown.ts";
+import { cell, code, codeCell, inert, STATUS_ICON } from "./markdown.ts";
 import { phaseMermaid, phaseStatus } from "./mermaid.ts";
 
 function time(ms: number | null | undefined): string {
@@ -86,7 +86,7 @@ export function reportMarkdown(
     out.push("## Artifacts", "", "| task | output | path | sha256 | bytes |", "|---|---|---|---|---|");
     for (const a of artifacts) {
       out.push(
-        `| ${cell(a.task)} | ${cell(a.name)} | ${cell(a.path)} | \`${(a.sha256 ?? "").slice(0, 12)}\` | ${a.bytes ?? ""} |`,
+        `| ${cell(a.task)} | ${cell(a.name)} | ${cell(a.path)} | ${codeCell((a.sha256 ?? "").slice(0, 12))} | ${a.bytes ?? ""} |`,
       );
     }
     out.push("");
@@ -106,7 +106,9 @@ export function reportMarkdown(
   if (result.merged.conflicts.length > 0) {
     out.push("## Conflicts", "");
     for (const c of result.merged.conflicts)
-      out.push(`- ${c.tasks.join(" ↔ ")}: ${c.files.join(", ") || "(files unknown)"}`);
+      out.push(
+        `- ${inert(c.tasks.join(" ↔ "))}: ${c.files.map((f) => code(f)).join(", ") || "(files unknown)"}`,
+      );
     out.push("");
   }
   if (state.phases.length > 0)

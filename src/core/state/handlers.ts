@@ -1,3 +1,4 @@
+import { inert } from "../render/markdown.ts";
 import type { Ctx } from "./context.ts";
 import {
   addCost,
@@ -229,7 +230,8 @@ const HANDLERS: Handlers = {
     ctx.effects.push({
       type: "notify",
       level: "error",
-      message: `${reason}; resolve it and retry`,
+      // Posted as a comment: file names an agent chose and git's words must not mention or close anything.
+      message: `${inert(reason)}; resolve it and retry`,
       mention: [],
     });
     return undefined;

@@ -1,5 +1,6 @@
 import { nextRandom } from "../policy/random.ts";
 import { canRetry, retryDelay } from "../policy/retry.ts";
+import { inert } from "../render/markdown.ts";
 import type { Ctx } from "./context.ts";
 import {
   clearTaskTimers,
@@ -96,7 +97,8 @@ export function blockUnmerged(
   ctx.effects.push({
     type: "notify",
     level: "error",
-    message: `${reason}; resolve it and retry`,
+    // Posted as a comment: file names an agent chose and git's words must not mention or close anything.
+    message: `${inert(reason)}; resolve it and retry`,
     mention: [],
   });
 }

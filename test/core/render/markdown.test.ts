@@ -1,6 +1,7 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { dashboardMarkdown } from "../../../src/core/render/dashboard.ts";
-import { cell, inert } from "../../../src/core/render/markdown.ts";
+import { cell, code, codeCell, inert } from "../../../src/core/render/markdown.ts";
 import { pullRequestBody } from "../../../src/core/render/pull-request.ts";
 import { startExecution } from "../../github/executions.ts";
 
@@ -20,6 +21,10 @@ describe("inert free text in the markdown Orchestrate writes", () => {
     for (const plain of ["prefix fixes things", "mail a@b.c", "회원가입 OAuth + 2FA"])
       expect(inert(plain)).toBe(plain);
     expect(cell("a | b\nc <!-- d")).toBe("a \\| b c &lt;!-- d");
+    // Every line break is flattened: a lone CR, CRLF, NEL, LINE and PARAGRAPH SEPARATOR, VT, FF.
+    const broken = "a\rb\r\nc\u0085d\u2028e\u2029f\vg\fh\ni";
+    expect(cell(broken)).toBe("a b c d e f g h i");
+    expect(inert(broken)).toBe("a b c d e f g h i");
   });
 
   it("a pull request body closes the execution's issue and nothing the issue or a reason names", () => {
@@ -58,5 +63,95 @@ describe("inert free text in the markdown Orchestrate writes", () => {
     // Only Orchestrate's own markers open HTML comments.
     expect(dashboard.match(/<!--[^>]*/g)!.every((c) => c.startsWith("<!-- orchestrate:"))).toBe(true);
     expect(dashboard).toContain("&lt;!-- hide everything");
+  });
+});
+
+/**
+ * The content of the code span that opens `markdown` (CommonMark 6.1: the backtick run at the
+ * start closes at the next run of the same length; line endings become spaces; one space is
+ * stripped from each side when both are spaces and the content is not all spaces), and where the
+ * span ends. Undefined when the opening run is never closed.
+ */
+function codeSpanAt(markdown: string): { content: string; end: number } | undefined {
+  const open = /^`+/.exec(markdown)?.[0];
+  if (!open) return undefined;
+  const runs = /`+/g;
+  runs.lastIndex = open.length;
+  for (let run = runs.exec(markdown); run; run = runs.exec(markdown)) {
+    if (run[0].length !== open.length) continue;
+    let content = markdown.slice(open.length, run.index).replace(/\r\n|\r|\n/g, " ");
+    if (/^ .* $/s.test(content) && content.trim() !== "") content = content.slice(1, -1);
+    return { content, end: run.index + run[0].length };
+  }
+  return undefined;
+}
+
+/** A table row's cells as GitHub splits them: on pipes not escaped with a backslash, `\|` unescaped. */
+function cellsOf(row: string): string[] {
+  return row
+    .slice(1, -1)
+    .split(/(?<!\\)\|/)
+    .map((c) => c.trim().replace(/\\\|/g, "|"));
+}
+
+const ZW = /\u200b/g;
+
+describe("code spans of any text", () => {
+  it("fences with a longer backtick run than the text holds, padded where the text needs it", () => {
+    expect(code("src/a.ts")).toBe("`src/a.ts`");
+    expect(code("a`b")).toBe("``a`b``");
+    expect(code("``x")).toBe("``` ``x ```");
+    expect(code(" x ")).toBe("`  x  `");
+    expect(code("  ")).toBe("`  `");
+    expect(code("")).toBe("");
+    expect(code("x` fixes #1, cc @acme/everyone `y")).toBe(
+      `\`\`x\` f${ZWSP}ixes #${ZWSP}1, cc @${ZWSP}acme/everyone \`y\`\``,
+    );
+    expect(codeCell("a|b`")).toBe("`` a\\|b` ``");
+  });
+
+  it("is one code span holding exactly the text, on one line, for any text", () => {
+    const text = fc.string({
+      unit: fc.constantFrom("`", " ", "a", "@", "#", "1", "|", "\\", "\r", "\n", "\u2028"),
+    });
+    fc.assert(
+      fc.property(fc.oneof(text, fc.string()), (raw) => {
+        const flat = raw.replace(/\r\n|[\n\r\v\f\u0085\u2028\u2029]/g, " ");
+        const markdown = code(raw);
+        if (flat === "") {
+          expect(markdown).toBe("");
+          return;
+        }
+        expect(markdown).not.toMatch(/[\n\r\v\f\u0085\u2028\u2029]/);
+        const span = codeSpanAt(markdown);
+        expect(span?.end).toBe(markdown.length);
+        expect(span!.content.replace(ZW, "")).toBe(flat.replace(ZW, ""));
+        // In a table cell it stays one cell holding the same span.
+        const cells = cellsOf(`| ${codeCell(raw)} | x |`);
+        expect(cells).toEqual([markdown.trim(), "x"]);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("a pull request lists an artifact whose name tries to leave its code span as written, inert", () => {
+    const x = startExecution(5);
+    const path = "x` fixes #1, cc @acme/everyone `y";
+    x.send(
+      { type: "task_started", task: "a", attempt: 1 },
+      {
+        type: "task_succeeded",
+        task: "a",
+        attempt: 1,
+        artifacts: [{ name: "out", path, sha256: "`@acme/x`" }],
+      },
+    );
+    const body = pullRequestBody(x.state, 5);
+    expect(body.match(CLOSES)).toEqual(["Closes #5"]);
+    expect(body).not.toMatch(/(^|\W)@[A-Za-z0-9]/m);
+    const line = body.split("\n").find((l) => l.startsWith("- "))!;
+    const span = codeSpanAt(line.slice(2))!;
+    expect(span.content.replace(ZW, "")).toBe(path);
+    expect(line.slice(2 + span.end)).toMatch(/^ \(a, sha256 `+ ?`@\u200bacme\/x` ?`+\)$/);
   });
 });

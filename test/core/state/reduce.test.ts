@@ -264,6 +264,20 @@ describe("reduce", () => {
     expect(d.state.conflicts).toEqual([{ tasks: ["a", "b"], files: ["api.py"], at: expect.any(Number) }]);
   });
 
+  it("the notice of a conflict in files an agent named mentions and closes nothing", () => {
+    const d = driver([{ id: "a" }, { id: "b" }, { id: "c", needs: ["a", "b"] }]);
+    d.finish("a");
+    d.finish("b");
+    const files = ["@acme/everyone", "fixes #1", "<!-- x"];
+    const effects = d.send({ type: "merge_conflicted", tasks: ["a", "b"], files });
+    expect(effects.find((e) => e.type === "notify")).toMatchObject({
+      message:
+        "merge conflict between a and b in @\u200bacme/everyone, f\u200bixes #1, &lt;!-- x; resolve it and retry",
+    });
+    // The state keeps the names as they are; renderers make them inert where they show them.
+    expect(d.state.tasks.a!.reason).toBe(`merge conflict between a and b in ${files.join(", ")}`);
+  });
+
   it("a success whose work did not merge blocks the task and holds back what needs it", () => {
     const d = driver([{ id: "a" }, { id: "b" }, { id: "c", needs: ["a", "b"] }]);
     d.finish("a");
