@@ -1,5 +1,6 @@
 import { commandLevels, meetsLevel } from "../core/commands/index.ts";
 import { dashboardMarkdown } from "../core/render/dashboard.ts";
+import { inert } from "../core/render/markdown.ts";
 import { reportMarkdown } from "../core/render/report-markdown.ts";
 import {
   type Effect,
@@ -998,7 +999,7 @@ export class GitHubOrchestrator {
             // The gate waits all the same; say how to decide it without the pull request.
             await this.#ports.comments.reply(
               ref,
-              `Phase \`${effect.phase}\` waits for approval, but its draft pull request could not be opened (${error instanceof Error ? error.message : String(error)}). Decide it with \`/orchestrate approve ${effect.phase}\` or \`/orchestrate reject ${effect.phase} <what should change>\`.`,
+              `Phase \`${effect.phase}\` waits for approval, but its draft pull request could not be opened (${inert(error instanceof Error ? error.message : String(error))}). Decide it with \`/orchestrate approve ${effect.phase}\` or \`/orchestrate reject ${effect.phase} <what should change>\`.`,
             );
             throw error;
           }
@@ -1011,7 +1012,7 @@ export class GitHubOrchestrator {
         await attempt("post a notice", () => this.#ports.comments.reply(ref, `${mention}${effect.message}`));
       } else if (effect.type === "rejected") {
         await attempt("answer a refused event", () =>
-          this.#ports.comments.reply(ref, `Not done: ${effect.reason}.`),
+          this.#ports.comments.reply(ref, `Not done: ${inert(effect.reason)}.`),
         );
       }
     }

@@ -403,7 +403,7 @@ describe("delivery on GitHub", () => {
     ]);
     expect(kept!.status).toBe("delivering");
     expect(s.w.comments.at(-1)).toMatch(
-      /^@triager Removing the label does not stop its execution: cancelling needs write permission on this repository; yours is triage\./,
+      /^<!-- orchestrate:comment -->\n@triager Removing the label does not stop its execution: cancelling needs write permission on this repository; yours is triage\./,
     );
     const routed = [unlabeled("alice", "close-1")];
     const state = await s.o.handle(routed[0]!.ref, [routed[0]!.trigger]);

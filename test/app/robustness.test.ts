@@ -565,7 +565,7 @@ phases:
     expect(state!.phase_state.a!.gate!.status).toBe("open");
     expect(side.dispatches.map((d) => JSON.parse(d.tasks!)[0].id)).toEqual(["a/dev", "b/doc"]);
     expect(side.comments.at(-1)!.body).toMatch(
-      /^Phase `a` waits for approval, but its draft pull request could not be opened \(.*Draft pull requests are not supported.*\)\. Decide it with `\/orchestrate approve a`/,
+      /^<!-- orchestrate:comment -->\nPhase `a` waits for approval, but its draft pull request could not be opened \(.*Draft pull requests are not supported.*\)\. Decide it with `\/orchestrate approve a`/,
     );
   });
 
