@@ -145,7 +145,7 @@ describe("workflows", () => {
     expect(wf.jobs.publish!.steps!.filter((s) => s.uses?.startsWith("actions/checkout@"))).toEqual([]);
   });
 
-  it("the orchestrator workflow hears the events that carry results, one run at a time", () => {
+  it("the orchestrator workflow hears the events that carry results; a person's act is never dropped as pending", () => {
     const wf = load("examples/workflows/orchestrate.yml");
     expect(Object.keys(wf.on)).toEqual([
       "issues",
@@ -162,10 +162,20 @@ describe("workflows", () => {
       "workflow_dispatch",
     ]);
     const job = wf.jobs.orchestrate!;
-    expect(job.concurrency).toEqual({
-      group: "orchestrate-" + expr("github.repository"),
-      "cancel-in-progress": false,
-    });
+    // GitHub keeps one pending run per concurrency group and cancels the older: runs of events that
+    // are read again later share the repository's group; those of a person's act get their own.
+    const group = (job.concurrency as { group: string }).group;
+    const evaluate = (event: string, runId: number) => {
+      const inner = /^\$\{\{(.*)\}\}$/s.exec(group.trim())![1]!;
+      const people = JSON.parse(/fromJSON\('(.*?)'\)/.exec(inner)![1]!) as string[];
+      return people.includes(event) ? `orchestrate-o/r-${runId}` : "orchestrate-o/r";
+    };
+    expect(group).toContain("github.event_name");
+    for (const event of ["issues", "issue_comment", "pull_request_review", "check_run"])
+      expect(evaluate(event, 7)).not.toBe(evaluate(event, 8));
+    for (const event of ["repository_dispatch", "workflow_run", "check_suite", "status", "schedule"])
+      expect(evaluate(event, 7)).toBe(evaluate(event, 8));
+    expect((job.concurrency as Record<string, unknown>)["cancel-in-progress"]).toBe(false);
     expect(job.steps!.at(-1)?.with).toMatchObject({ mode: "orchestrate" });
   });
 });
