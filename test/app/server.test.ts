@@ -155,8 +155,12 @@ describe("npm start: the webhook server", () => {
     for (let i = 0; i < 100 && !out.includes("listening"); i++) await new Promise((r) => setTimeout(r, 50));
     expect(out).toContain("listening");
     child.kill("SIGTERM");
-    expect(await exited).toBe(0);
-    expect(out).toContain("SIGTERM: finishing queued work");
+    const code = await exited;
+    // The output goes with the figures, so that a failure says what the process printed.
+    expect({ code, stopping: out.includes("SIGTERM: finishing queued work"), out }).toMatchObject({
+      code: 0,
+      stopping: true,
+    });
   });
 
   it("refuses to start without its settings, naming them", async () => {
