@@ -25,6 +25,7 @@ import {
   type GitHubPorts,
   STATE_BRANCH,
   type StoredExecution,
+  type WorkflowRunFacts,
   workingBranch,
 } from "./ports.ts";
 import { type ResultDispatch, ResultRecordSchema, resultPath, taskBranch } from "./result-record.ts";
@@ -109,6 +110,8 @@ const MAX_CONFLICT_RETRIES = 6;
  */
 const RECORD_ONLY = new Set(["task_dispatched"]);
 const MAX_ROUNDS = 4;
+/** How long an attempt may stay queued with no known run before the tick looks for one. */
+const LOST_DISPATCH_MS = 10 * 60_000;
 
 /**
  * Runs executions on GitHub: turns triggers into core events, applies them with the pure reducer,
@@ -526,12 +529,7 @@ export class GitHubOrchestrator {
     if (known !== undefined) return known;
     let ours: boolean;
     try {
-      const r = await this.#ports.runs.run(ref, run);
-      const workflow = this.#o.workflow;
-      ours =
-        r.event === "workflow_dispatch" &&
-        r.repository === `${ref.owner}/${ref.repo}`.toLowerCase() &&
-        (/^\d+$/.test(workflow) ? r.workflowId === Number(workflow) : r.path?.split("/").at(-1) === workflow);
+      ours = this.#ofAgentsWorkflow(ref, await this.#ports.runs.run(ref, run));
     } catch (error) {
       // Unknown for now: the run's end or the tick reads it again.
       this.#o.log?.("could not read the workflow run of a task's job", {
@@ -545,6 +543,75 @@ export class GitHubOrchestrator {
       this.#o.log?.("a job named like a task's ran outside the agents workflow: ignored", { run, task });
     this.#trusted.set(key, ours);
     return ours;
+  }
+
+  /** Whether a run is a `workflow_dispatch` run of the agents workflow in this repository. */
+  #ofAgentsWorkflow(ref: ExecutionRef, r: WorkflowRunFacts): boolean {
+    const workflow = this.#o.workflow;
+    return (
+      r.event === "workflow_dispatch" &&
+      r.repository === `${ref.owner}/${ref.repo}`.toLowerCase() &&
+      (/^\d+$/.test(workflow) ? r.workflowId === Number(workflow) : r.path?.split("/").at(-1) === workflow)
+    );
+  }
+
+  /**
+   * Attempts queued more than LOST_DISPATCH_MS ago whose run is not known (the dispatch record
+   * was lost in a restart, GitHub did not say which run it started, or the process stopped between
+   * saving and dispatching): once no run of the agents workflow on the working branch since then
+   * is still queued or running, each one's job in those runs says how it ended, and one that has
+   * no job there was never run — a failed attempt, retried by policy. One list of runs (and one
+   * list of jobs per run) per tick, only while such attempts exist.
+   */
+  async #lostDispatches(
+    ref: ExecutionRef,
+    state: ExecutionState,
+    missing: ReadonlySet<string>,
+  ): Promise<NewEvent[]> {
+    const now = this.#o.clock.now();
+    const lost = Object.entries(state.tasks).filter(
+      ([id, t]) =>
+        missing.has(id) &&
+        t.status === "queued" &&
+        t.queued_at !== undefined &&
+        now - t.queued_at > LOST_DISPATCH_MS &&
+        this.#runOf(ref, state, id) === undefined,
+    );
+    if (lost.length === 0) return [];
+    const since = Math.min(...lost.map(([, t]) => t.queued_at!)) - 60_000;
+    let runs: Awaited<ReturnType<GitHubPorts["runs"]["dispatched"]>>;
+    const jobs = new Map<string, string>();
+    try {
+      runs = (await this.#ports.runs.dispatched(ref, workingBranch(ref.issue), since)).filter((r) =>
+        this.#ofAgentsWorkflow(ref, r),
+      );
+      // A run still queued or running may carry them: its end (webhook or tick) tells.
+      if (runs.some((r) => r.status !== "completed")) return [];
+      for (const run of runs) {
+        for (const job of await this.#ports.runs.jobs(ref, run.id)) {
+          const m = JOB_NAME.exec(job.name)?.groups;
+          if (!m || Number(m.issue) !== ref.issue || job.status !== "completed") continue;
+          const key = `${m.task}#${m.attempt}`;
+          if (m.publish || !jobs.has(key)) jobs.set(key, job.conclusion ?? "unknown");
+        }
+      }
+    } catch (error) {
+      this.#o.log?.("could not look for the runs of attempts queued long ago", {
+        execution: executionId(ref),
+        error: error instanceof Error ? error.message : String(error),
+      });
+      return [];
+    }
+    const out: NewEvent[] = [];
+    for (const [id, t] of lost) {
+      const ended = jobs.get(`${id}#${t.attempt}`);
+      const why =
+        ended !== undefined
+          ? `the job ended (${ended}) without a result record`
+          : `no run of the agents workflow ran it (queued ${Math.round((now - t.queued_at!) / 60_000)} minutes ago)`;
+      out.push(await this.#ended(ref, id, t.attempt, why));
+    }
+    return out;
   }
 
   /** Workflow runs found to be (or not be) dispatched runs of the agents workflow. */
@@ -626,6 +693,7 @@ export class GitHubOrchestrator {
       const run = this.#runOf(ref, state, id);
       if (run !== undefined) runs.add(run);
     }
+    out.push(...(await this.#lostDispatches(ref, state, missing)));
     for (const run of runs) {
       try {
         const now = await this.#ports.runs.run(ref, run);

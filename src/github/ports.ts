@@ -215,6 +215,8 @@ export interface RunsPort {
    */
   run(ref: RepoRef, id: number): Promise<WorkflowRunFacts>;
   jobs(ref: RepoRef, id: number): Promise<{ name: string; status: string; conclusion: string | null }[]>;
+  /** Runs started by `workflow_dispatch` on `branch` since `since` (epoch ms), newest first. */
+  dispatched(ref: RepoRef, branch: string, since: number): Promise<(WorkflowRunFacts & { id: number })[]>;
 }
 
 /** Reads files from the repository (plans, task result records). */

@@ -32,6 +32,41 @@ export class Runs implements RunsPort {
     }
   }
 
+  async dispatched(
+    ref: RepoRef,
+    branch: string,
+    since: number,
+  ): Promise<(WorkflowRunFacts & { id: number })[]> {
+    try {
+      // Newest first: pages stop at the first run older than `since`. (The `created` filter's
+      // range syntax is not what the API description says it takes, so it is not used.)
+      const runs = await this.#client.paginate(
+        this.#client.rest.actions.listWorkflowRunsForRepo,
+        { owner: ref.owner, repo: ref.repo, branch, event: "workflow_dispatch", per_page: 100 },
+        (response, done) => {
+          const page = response.data.filter((r) => Date.parse(r.created_at) >= since);
+          if (page.length < response.data.length) done();
+          return page;
+        },
+      );
+      return runs.map((r) => ({
+        id: r.id,
+        status: r.status ?? "unknown",
+        conclusion: r.conclusion ?? null,
+        event: r.event,
+        path: r.path,
+        workflowId: r.workflow_id,
+        ...(r.head_repository?.full_name ? { repository: r.head_repository.full_name.toLowerCase() } : {}),
+      }));
+    } catch (error) {
+      throw failure(
+        `list the workflow runs on ${branch} of ${ref.owner}/${ref.repo}`,
+        error,
+        "actions: write",
+      );
+    }
+  }
+
   async jobs(
     ref: RepoRef,
     id: number,

@@ -591,6 +591,65 @@ phases:
     expect(state!.status).toBe("cancelled");
   });
 
+  it("an attempt queued long ago with no known run: the tick finds how its run ended, or that none ran it", async () => {
+    const repo = fakeRepo(gh, { files: { ".github/orchestrate.yml": plan(2) } });
+    const side = fakeIssueSide(gh);
+    const clock = new VirtualClock(1_800_000_000_000);
+    await orchestrator(githubPorts(createTestOctokit()), clock).handle(ref, [label]);
+    // The process stops before the dispatch record is written: which run carries the batch is unknown.
+    const [run] = [...side.runs.values()];
+    const restarted = orchestrator(githubPorts(createTestOctokit()), clock);
+    const tick = () => restarted.handle(ref, [{ kind: "tick" }]);
+    await clock.sleep(5 * 60_000);
+    expect((await tick())!.tasks["build/dev@m0"]!.status).toBe("queued");
+    // Past ten minutes, but the run is still going: its end will tell.
+    await clock.sleep(6 * 60_000);
+    Object.assign(run!, { status: "in_progress" });
+    expect((await tick())!.tasks["build/dev@m0"]!.status).toBe("queued");
+    // It ended: m0's job failed without a result; m1's job wrote its result but its wake-up was lost.
+    finishTask(repo, "build/dev@m1");
+    Object.assign(run!, {
+      status: "completed",
+      conclusion: "failure",
+      jobs: [
+        { name: "build/dev@m0#1 (issue 5)", status: "completed", conclusion: "failure" },
+        { name: "publish build/dev@m1#1 (issue 5)", status: "completed", conclusion: "success" },
+      ],
+    });
+    const state = (await tick())!;
+    expect(state.tasks["build/dev@m1"]!.status).toBe("succeeded");
+    expect(state.tasks["build/dev@m0"]!.errors).toEqual([
+      expect.objectContaining({
+        attempt: 1,
+        kind: "no_result",
+        message: "the job ended (failure) without a result record",
+      }),
+    ]);
+  });
+
+  it("an attempt whose dispatch started no run fails after ten minutes and is retried", async () => {
+    fakeRepo(gh, { files: { ".github/orchestrate.yml": plan(1) } });
+    const side = fakeIssueSide(gh);
+    const clock = new VirtualClock(1_800_000_000_000);
+    await orchestrator(githubPorts(createTestOctokit()), clock).handle(ref, [label]);
+    // The dispatch never turned into a run (the process stopped before sending it, say).
+    side.runs.clear();
+    const restarted = orchestrator(githubPorts(createTestOctokit()), clock);
+    await clock.sleep(11 * 60_000);
+    const state = (await restarted.handle(ref, [{ kind: "tick" }]))!;
+    expect(state.tasks["build/dev@m0"]!.errors).toEqual([
+      expect.objectContaining({
+        attempt: 1,
+        kind: "no_result",
+        message: "no run of the agents workflow ran it (queued 11 minutes ago)",
+      }),
+    ]);
+    await clock.sleep(2_000);
+    const retried = (await restarted.handle(ref, [{ kind: "tick" }]))!;
+    expect(retried.tasks["build/dev@m0"]!.attempt).toBe(2);
+    expect(side.dispatches).toHaveLength(2);
+  });
+
   it("a result whose wake-up was lost is found by the same read as another task's result", async () => {
     const repo = fakeRepo(gh, { files: { ".github/orchestrate.yml": plan(2) } });
     fakeIssueSide(gh);

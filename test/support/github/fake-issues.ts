@@ -56,6 +56,8 @@ export interface FakeRun {
   event?: string;
   /** Its head repository (default `Codertocat/Hello-World`, the example payloads' repository). */
   repository?: string;
+  /** ISO time it was created (default: one far in the future of the tests' clocks). */
+  created_at?: string;
   status: "queued" | "in_progress" | "completed";
   conclusion: string | null;
   jobs: { name: string; status: "queued" | "in_progress" | "completed"; conclusion: string | null }[];
@@ -279,13 +281,26 @@ export function fakeIssueSide(
   ]);
   gh.on("GET /repos/{owner}/{repo}/actions/runs", ({ query }) => {
     const runs = [...side.runs.values()].filter(
-      (r) => (!query.branch || r.branch === query.branch) && (!query.status || r.status === query.status),
+      (r) =>
+        (!query.branch || r.branch === query.branch) &&
+        (!query.status || r.status === query.status) &&
+        (!query.event || (r.event ?? "workflow_dispatch") === query.event),
     );
     return [
       200,
       {
         total_count: runs.length,
-        workflow_runs: runs.map((r) => ({ id: r.id, head_branch: r.branch, status: r.status })),
+        workflow_runs: runs.map((r) => ({
+          id: r.id,
+          head_branch: r.branch,
+          status: r.status,
+          conclusion: r.conclusion,
+          event: r.event ?? "workflow_dispatch",
+          path: `.github/workflows/${r.workflow ?? "orchestrate-agents.yml"}`,
+          workflow_id: 161335,
+          head_repository: { full_name: r.repository ?? "Codertocat/Hello-World" },
+          created_at: r.created_at ?? "2030-01-01T00:00:00Z",
+        })),
       },
     ];
   });
