@@ -1,0 +1,11 @@
+export { canonicalKey, KEY_SYNONYMS, type KnownKey } from "./canonical-key.js";
+export { AUTH_WORDS, BACKEND_WORDS, CRUD_WORDS, deriveFacts, type FactSources, FRONTEND_WORDS, ORM_WORDS, SIMPLE_CRUD_MAX_REQUIREMENTS, } from "./derive-facts.js";
+export { FEATURE_TERMS, type FeatureTerm, guessRequirements } from "./guess-requirements.js";
+export { DEADLINE_UNITS, deadlineMs, findDeadline, parseDeadline } from "./parse-deadline.js";
+export { MAX_DEADLINE_TEXT_LENGTH, MAX_PROJECT_LENGTH, MAX_TITLE_LENGTH, type ParseRequestOptions, parseRequest, type RequestInput, } from "./parse-request.js";
+export { NO_RESPONSE, type ReadFieldsResult, readFields } from "./read-fields.js";
+export { capUtf8, cleanText, hasHidden, MAX_TEXT_BYTES, RAW_CHARS_PER_BYTE, stripHidden, } from "./sanitize.js";
+export { MAX_ENTRY_LENGTH, MAX_LIST_ENTRIES, MAX_LIST_LINES, type SplitListOptions, splitList, } from "./split-list.js";
+export { stackTags } from "./stack-tags.js";
+export { TECH_TERMS, type TechRole, type TechTerm, techByTag } from "./tech-terms.js";
+export type { Request, RequestFacts } from "./types.js";

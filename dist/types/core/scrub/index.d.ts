@@ -1,0 +1,2 @@
+export { MASK, TOKEN_PATTERNS, type TokenPattern } from "./patterns.js";
+export { createScrubber, MIN_SECRET_LENGTH, scrub } from "./scrub.js";
