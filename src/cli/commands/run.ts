@@ -6,6 +6,7 @@ import { buildGraph } from "../../core/graph/index.ts";
 import { factsOf, formatProblem } from "../../core/plan/index.ts";
 import { parseRequest, type Request } from "../../core/request/index.ts";
 import { startEventOf } from "../../core/state/from-plan.ts";
+import { fsCliError } from "../fs-problem.ts";
 import { CliError, type CliIO, EXIT, setExitCode, writeLine } from "../io.ts";
 import { DEFAULT_PLAN, readPlan } from "../plan-file.ts";
 import { localRepoFacts } from "../repo-facts.ts";
@@ -91,7 +92,7 @@ export function runCommand(program: Command, io: CliIO): void {
     try {
       store.create();
     } catch (error) {
-      asCliError(error);
+      asCliError(fsCliError(error, { alternative: "choose another folder with --state-dir" }));
     }
     writeLine(io.stdout, `execution ${id}`);
     const start = startEventOf(built.graph, plan.policy, {

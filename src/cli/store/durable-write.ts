@@ -1,4 +1,15 @@
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
+import { dirname } from "node:path";
 
 let tempCounter = 0;
 
@@ -46,5 +57,23 @@ export function syncFolder(path: string): void {
     // Not supported here (e.g. Windows): the file's own data is still flushed.
   } finally {
     if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/**
+ * `mkdirSync(path, { recursive: true })`, with the real error: Node's recursive mkdir reports
+ * some failures (a read-only file system) as ENOENT, so on ENOENT the first missing folder is
+ * created alone, which fails with the true code.
+ */
+export function makeFolders(path: string): void {
+  try {
+    mkdirSync(path, { recursive: true });
+    return;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    let first = path;
+    while (dirname(first) !== first && !existsSync(dirname(first))) first = dirname(first);
+    mkdirSync(first);
+    mkdirSync(path, { recursive: true });
   }
 }

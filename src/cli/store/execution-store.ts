@@ -14,7 +14,7 @@ import type { ExecutionEvent } from "../../core/state/events.ts";
 import { ExecutionStateSchema } from "../../core/state/state-schema.ts";
 import type { ExecutionState } from "../../core/state/types.ts";
 import type { EngineStore } from "../../ports/engine-ports.ts";
-import { appendDurably, syncFolder, writeAtomic } from "./durable-write.ts";
+import { appendDurably, makeFolders, syncFolder, writeAtomic } from "./durable-write.ts";
 import { type ExecutionLock, lockExecution } from "./execution-lock.ts";
 import { issueText, jsonProblem } from "./json-problem.ts";
 import { type EventLogOptions, parseEventLog } from "./parse-event-log.ts";
@@ -69,7 +69,7 @@ export class ExecutionStore implements EngineStore {
 
   /** Creates the folder; an existing execution id is an error (`execution_exists`). */
   create(): void {
-    mkdirSync(this.root, { recursive: true });
+    makeFolders(this.root);
     try {
       mkdirSync(this.dir);
     } catch (error) {
