@@ -7,7 +7,7 @@ import { Engine } from "../engine/engine.ts";
 import { systemClock } from "../ports/clock.ts";
 import type { NewEvent } from "../ports/engine-ports.ts";
 import { cliGatekeeper } from "./gatekeeper.ts";
-import { type CliIO, EXIT, writeLine } from "./io.ts";
+import { CliError, type CliIO, EXIT, writeLine } from "./io.ts";
 import { drain, localRunner } from "./local-runner.ts";
 import type { ExecutionStore } from "./store/execution-store.ts";
 import { createView } from "./view.ts";
@@ -32,6 +32,23 @@ export function currentUser(env: NodeJS.ProcessEnv): string {
     return env.USER ?? userInfo().username;
   } catch {
     return "local";
+  }
+}
+
+/**
+ * Refuses `--approve PHASE` for a phase that does not exist or has no gate, with the messages
+ * `orchestrate approve` gives.
+ */
+export function checkApprovals(
+  phases: readonly { id: string; gate?: unknown }[],
+  approve: readonly string[],
+): void {
+  const gated = phases.filter((p) => p.gate).map((p) => p.id);
+  const details = [gated.length > 0 ? `gated phases: ${gated.join(", ")}` : "no phase has a gate"];
+  for (const phase of approve) {
+    const spec = phases.find((p) => p.id === phase);
+    if (!spec) throw new CliError(`refused: unknown phase "${phase}"`, EXIT.usage, details);
+    if (!spec.gate) throw new CliError(`refused: phase ${phase} has no gate`, EXIT.usage, details);
   }
 }
 

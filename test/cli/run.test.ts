@@ -79,6 +79,31 @@ describe("orchestrate run", () => {
     expect(r.code).toBe(0);
   });
 
+  it("--approve refuses an unknown phase and a phase without a gate, as approve does, before starting", async () => {
+    const dir = project();
+    const unknown = await cli(
+      ["run", "plan.yml", "--request", "Project: demo", "--approve", "nosuch", "--id", "u1"],
+      { cwd: dir },
+    );
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('refused: unknown phase "nosuch"');
+    expect(unknown.stderr).toContain("gated phases: spec");
+    expect(unknown.stdout).toBe("");
+    expect(existsSync(join(dir, ".orchestrate/u1"))).toBe(false);
+    const ungated = await cli(
+      ["run", "plan.yml", "--request", "Project: demo", "--approve", "build", "--id", "u2"],
+      { cwd: dir },
+    );
+    expect(ungated.code).toBe(2);
+    expect(ungated.stderr).toContain("refused: phase build has no gate");
+    expect(
+      (await cli(["run", "plan.yml", "--request", "Project: demo", "--id", "u3"], { cwd: dir })).code,
+    ).toBe(3);
+    const resume = await cli(["resume", "u3", "--approve", "nosuch"], { cwd: dir });
+    expect(resume.code).toBe(2);
+    expect(resume.stderr).toContain('refused: unknown phase "nosuch"');
+  });
+
   it("fails with exit 1 after the retries, then `retry` + `resume` recover", async () => {
     const dir = project();
     writeFileSync(join(dir, "fail-writer"), "");

@@ -3,7 +3,7 @@ import type { Plan } from "../../core/plan/schema.ts";
 import { reportMarkdown } from "../../core/render/report-markdown.ts";
 import { type CliIO, EXIT, setExitCode, writeLine } from "../io.ts";
 import { secretValues } from "../secrets.ts";
-import { runSession } from "../session.ts";
+import { checkApprovals, runSession } from "../session.ts";
 import { addStateDirOption, asCliError, collect, commandPrefix, openStore } from "./common.ts";
 import { canRetry } from "./control.ts";
 
@@ -36,6 +36,7 @@ export function resumeCommand(program: Command, io: CliIO): void {
     } catch (error) {
       asCliError(error);
     }
+    checkApprovals(state.phases, options.approve ?? []);
     if (state.finished_at !== undefined) {
       // Nothing runs: the final report, as `orchestrate report` shows it.
       writeLine(io.stdout, reportMarkdown(state));

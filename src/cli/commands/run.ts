@@ -11,7 +11,7 @@ import { CliError, type CliIO, EXIT, setExitCode, writeLine } from "../io.ts";
 import { DEFAULT_PLAN, readPlan } from "../plan-file.ts";
 import { localRepoFacts } from "../repo-facts.ts";
 import { secretValues } from "../secrets.ts";
-import { runSession } from "../session.ts";
+import { checkApprovals, runSession } from "../session.ts";
 import { ExecutionStore } from "../store/execution-store.ts";
 import { addStateDirOption, asCliError, collect, commandPrefix, stateRoot } from "./common.ts";
 
@@ -84,6 +84,7 @@ export function runCommand(program: Command, io: CliIO): void {
         EXIT.usage,
         built.problems.map(formatProblem),
       );
+    checkApprovals(plan.phases, options.approve ?? []);
     const id = options.id ?? newId(request);
     if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,80}$/.test(id)) {
       throw new CliError(`invalid execution id "${id}": use letters, digits, '.', '_' and '-'`);
