@@ -195,6 +195,32 @@ phases:
     expect(lines.every((l) => JSON.parse(l))).toBe(true);
     expect(JSON.parse(lines.at(-1)!)).toMatchObject({ type: "gate_approved", phase: "review" });
   }, 30_000);
+
+  it("replay --write drops a cut-off last log line, saying so, and rebuilds the state", async () => {
+    const dir = project();
+    writeFileSync(join(dir, "release"), "");
+    expect((await cli(["run", "plan.yml", "--request", "x", "--id", "w1"], { cwd: dir })).code).toBe(0);
+    const log = join(dir, ".orchestrate/w1/events.jsonl");
+    const state = join(dir, ".orchestrate/w1/state.json");
+    const whole = readFileSync(log, "utf8");
+    appendFileSync(log, '{"id":"x","type":"task_succ');
+    const check = await cli(["replay", "w1"], { cwd: dir });
+    expect(check.code).toBe(0);
+    expect(check.stderr).toContain(`the last line of ${log} is cut off`);
+    expect(check.stderr).toContain("orchestrate replay w1 --write");
+    expect(readFileSync(log, "utf8")).toBe(`${whole}{"id":"x","type":"task_succ`);
+    writeFileSync(state, "{");
+    const write = await cli(["replay", "w1", "--write"], { cwd: dir });
+    expect(write.code).toBe(0);
+    expect(write.stderr).toContain(`dropped the cut-off last line of ${log}`);
+    expect(write.stderr).toContain('{"id":"x","type":"task_succ');
+    expect(write.stdout).toContain(`events replayed: wrote ${state}`);
+    expect(readFileSync(log, "utf8")).toBe(whole);
+    expect(JSON.parse(readFileSync(state, "utf8")).status).toBe("succeeded");
+    const again = await cli(["replay", "w1"], { cwd: dir });
+    expect(again.code).toBe(0);
+    expect(again.stderr).toBe("");
+  });
 });
 
 /** A killed process whose parent is gone may linger as a zombie where nothing reaps orphans. */

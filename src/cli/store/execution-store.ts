@@ -269,7 +269,9 @@ export class ExecutionStore implements EngineStore {
     throw new OrchestrateError(
       "events_torn",
       `${this.eventsPath}:${line}: the last line is cut off (no line end): a write was interrupted`,
-      { hint: "the cut-off event never took effect; removing that last line is safe" },
+      {
+        hint: `the cut-off event never took effect; \`orchestrate replay ${this.id} --write\` drops it and rebuilds the state`,
+      },
     );
   }
 }
