@@ -124,11 +124,25 @@ export async function runSession(
     state,
   );
   let interrupts = 0;
-  const onSigint = () => {
+  const onSigint = (signal: NodeJS.Signals) => {
     interrupts++;
     if (interrupts === 1) {
-      io.stderr.write("\nCancelling: stopping running tasks (Ctrl-C again to quit at once)…\n");
-      engine.send({ type: "cancel_requested", by: currentUser(io.env), reason: "cancelled with Ctrl-C" });
+      // `orchestrate cancel` from another shell says who asks before it signals.
+      const request = store.takeCancelRequest(process.pid);
+      if (request) {
+        io.stderr.write(
+          `\nCancelling (orchestrate cancel by ${request.by}): stopping running tasks (Ctrl-C to quit at once)…\n`,
+        );
+        engine.send({
+          type: "cancel_requested",
+          by: request.by,
+          ...(request.reason !== undefined ? { reason: request.reason } : {}),
+        });
+        return;
+      }
+      const how = signal === "SIGINT" ? "with Ctrl-C" : `by ${signal}`;
+      io.stderr.write(`\nCancelling: stopping running tasks (Ctrl-C again to quit at once)…\n`);
+      engine.send({ type: "cancel_requested", by: currentUser(io.env), reason: `cancelled ${how}` });
     } else {
       lock.release();
       process.exit(130);

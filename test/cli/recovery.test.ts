@@ -102,13 +102,20 @@ describe("crash, resume, lock, cancel", () => {
     expect(second.stderr).toContain(`execution l1 is running in process ${run.child.pid}`);
     const agentPid = pidOf(dir, "two_slow", 1);
     expect(isAlive(agentPid)).toBe(true);
-    const cancel = await cli(["cancel", "l1"], { cwd: dir });
+    const cancel = await cli(["cancel", "l1"], { cwd: dir, env: { USER: "carol" } });
     expect(cancel.code).toBe(0);
     expect(await run.exited).toBe(1);
+    // Recorded as the cancel command's, by its user: not as a Ctrl-C of the running process.
+    const cancelled = events(dir, "l1").filter((e) => e.type === "cancel_requested");
+    expect(cancelled).toEqual([expect.objectContaining({ by: "carol" })]);
+    expect(cancelled[0]).not.toHaveProperty("reason");
+    expect(run.output().stderr).toContain("Cancelling (orchestrate cancel by carol)");
+    expect(existsSync(join(dir, ".orchestrate/l1/cancel-request.json"))).toBe(false);
     await waitFor(() => !isAlive(agentPid) || isZombie(agentPid), 5000, "the agent to stop");
     const state = JSON.parse(readFileSync(join(dir, ".orchestrate/l1/state.json"), "utf8"));
     expect(state.status).toBe("cancelled");
     expect(state.tasks["three/fast"].status).toBe("cancelled");
+    expect(state.reason).toBe("cancelled by carol");
     expect(existsSync(join(dir, ".orchestrate/l1/lock"))).toBe(false);
   });
 

@@ -193,11 +193,15 @@ export function controlCommands(program: Command, io: CliIO): void {
     program
       .command("cancel")
       .description("cancel an execution (a running one is stopped)")
-      .argument("<id>", "execution id"),
-  ).action(async (id: string, options: StateOptions) => {
+      .argument("<id>", "execution id")
+      .option("--reason <text>", "why (default: cancelled by you)"),
+  ).action(async (id: string, options: StateOptions & { reason?: string }) => {
     const store = openStore(io, options, id);
+    const reason = options.reason ? { reason: options.reason } : {};
     const holder = liveHolder(store);
     if (holder && holder.pid !== process.pid) {
+      // The running process records the cancel itself: it is told who asks, then signalled.
+      store.requestCancel({ pid: holder.pid, by: by(), ...reason });
       try {
         process.kill(holder.pid, "SIGINT");
       } catch {
@@ -205,13 +209,14 @@ export function controlCommands(program: Command, io: CliIO): void {
       }
       writeLine(io.stderr, `asked process ${holder.pid} to cancel ${id}; waiting for it to stop…`);
       for (let i = 0; i < 200 && liveHolder(store); i++) await new Promise((r) => setTimeout(r, 50));
+      store.clearCancelRequest();
       const state = store.loadState();
       if (state.status === "cancelled") {
         writeLine(io.stdout, `cancelled ${id}`);
         return;
       }
     }
-    applyStored(store, { type: "cancel_requested", by: by() });
+    applyStored(store, { type: "cancel_requested", by: by(), ...reason });
     writeLine(io.stdout, `cancelled ${id}`);
   });
 }

@@ -3,6 +3,7 @@ import {
   mkdirSync,
   readdirSync,
   readFileSync,
+  rmSync,
   statSync,
   truncateSync,
   writeFileSync,
@@ -30,6 +31,14 @@ export interface ExecutionSummary {
   updated_at: number;
 }
 
+/** What `orchestrate cancel` asks of the process running an execution. */
+export interface CancelRequest {
+  /** The process meant to act on it. */
+  pid: number;
+  by: string;
+  reason?: string;
+}
+
 /** Execution ids are folder names: letters, digits, `.`, `_` and `-`, starting with a letter or digit. */
 const EXECUTION_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
@@ -45,6 +54,8 @@ export class ExecutionStore implements EngineStore {
   readonly statePath: string;
   readonly eventsPath: string;
   readonly lockPath: string;
+  /** Left by `orchestrate cancel` for the process running the execution: who asks, and why. */
+  readonly cancelRequestPath: string;
   #tailChecked = false;
 
   /** Throws `execution_id_invalid` for an id that is not a plain folder name. */
@@ -60,6 +71,7 @@ export class ExecutionStore implements EngineStore {
     this.statePath = join(this.dir, "state.json");
     this.eventsPath = join(this.dir, "events.jsonl");
     this.lockPath = join(this.dir, "lock");
+    this.cancelRequestPath = join(this.dir, "cancel-request.json");
   }
 
   /** Whether the execution's folder exists. */
@@ -198,6 +210,36 @@ export class ExecutionStore implements EngineStore {
       truncateSync(this.eventsPath, Buffer.byteLength(text.slice(0, start), "utf8"));
       return tail;
     }
+  }
+
+  /** Leaves a cancel request for process `pid`, the one running the execution. */
+  requestCancel(request: CancelRequest): void {
+    writeAtomic(this.cancelRequestPath, `${JSON.stringify(request)}\n`);
+  }
+
+  /**
+   * Takes the cancel request left for process `pid`, if any (removing it). A request for another
+   * process, or one that cannot be read, is left alone.
+   */
+  takeCancelRequest(pid: number): CancelRequest | undefined {
+    let request: Partial<CancelRequest>;
+    try {
+      request = JSON.parse(readFileSync(this.cancelRequestPath, "utf8")) as Partial<CancelRequest>;
+    } catch {
+      return undefined;
+    }
+    if (request.pid !== pid || typeof request.by !== "string") return undefined;
+    rmSync(this.cancelRequestPath, { force: true });
+    return {
+      pid,
+      by: request.by,
+      ...(typeof request.reason === "string" ? { reason: request.reason } : {}),
+    };
+  }
+
+  /** Removes a cancel request nobody took. */
+  clearCancelRequest(): void {
+    rmSync(this.cancelRequestPath, { force: true });
   }
 
   /** The folder of one attempt of a task: `<dir>/tasks/<task folder name>/<attempt>`. */
