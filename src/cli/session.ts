@@ -66,11 +66,18 @@ export async function runSession(
   const { io, store } = options;
   const lock = store.lock();
   if (!first && state) {
-    // A crash may have cut the log's last line, or stopped between the log and the state file.
-    store.dropTornTail();
-    const events = store.loadEvents();
-    if (state.seq !== events.length) state = replay(events) ?? state;
+    try {
+      // A crash may have cut the log's last line, or stopped between the log and the state file.
+      store.dropTornTail();
+      const events = store.loadEvents();
+      if (state.seq !== events.length) state = replay(events) ?? state;
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
   }
+  // The id goes first on stdout once the execution really starts (locked, its log readable).
+  writeLine(io.stdout, `execution ${store.id}`);
   const interactive = !options.yes && io.stdin.isTTY === true && io.stderr.isTTY === true && !io.env.CI;
   let engine!: Engine;
   const view = createView(

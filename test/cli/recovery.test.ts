@@ -100,6 +100,7 @@ describe("crash, resume, lock, cancel", () => {
     const second = await cli(["resume", "l1"], { cwd: dir });
     expect(second.code).toBe(2);
     expect(second.stderr).toContain(`execution l1 is running in process ${run.child.pid}`);
+    expect(second.stdout).toBe("");
     const agentPid = pidOf(dir, "two_slow", 1);
     expect(isAlive(agentPid)).toBe(true);
     const cancel = await cli(["cancel", "l1"], { cwd: dir, env: { USER: "carol" } });

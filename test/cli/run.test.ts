@@ -192,6 +192,25 @@ describe("orchestrate run", () => {
     expect(missing.stderr).toContain("r1");
   });
 
+  it("resume prints the execution id only once it really starts: not before a corrupt log stops it", async () => {
+    const dir = project();
+    expect(
+      (await cli(["run", "plan.yml", "--request", "Project: demo", "--id", "k1"], { cwd: dir })).code,
+    ).toBe(3);
+    const log = join(dir, ".orchestrate/k1/events.jsonl");
+    const lines = readFileSync(log, "utf8").split("\n");
+    writeFileSync(log, [lines[0], "{oops", ...lines.slice(1)].join("\n"));
+    const broken = await cli(["resume", "k1", "--yes"], { cwd: dir });
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toContain(`${log}:2: invalid JSON`);
+    expect(broken.stdout).toBe("");
+    expect(existsSync(join(dir, ".orchestrate/k1/lock"))).toBe(false);
+    writeFileSync(log, lines.join("\n"));
+    const resumed = await cli(["resume", "k1", "--yes"], { cwd: dir });
+    expect(resumed.code).toBe(0);
+    expect(resumed.stdout.split("\n")[0]).toBe("execution k1");
+  });
+
   it("needs a request and a valid plan", async () => {
     const dir = project();
     const noRequest = await cli(["run", "plan.yml"], { cwd: dir });

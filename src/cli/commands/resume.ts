@@ -54,7 +54,6 @@ export function resumeCommand(program: Command, io: CliIO): void {
       return;
     }
     const meta = state.meta as { plan: Plan; plan_dir: string; cwd: string };
-    writeLine(io.stdout, `execution ${state.id}`);
     setExitCode(
       await runSession(
         {

@@ -7,7 +7,7 @@ import { factsOf, formatProblem } from "../../core/plan/index.ts";
 import { parseRequest, type Request } from "../../core/request/index.ts";
 import { startEventOf } from "../../core/state/from-plan.ts";
 import { fsCliError } from "../fs-problem.ts";
-import { CliError, type CliIO, EXIT, setExitCode, writeLine } from "../io.ts";
+import { CliError, type CliIO, EXIT, setExitCode } from "../io.ts";
 import { DEFAULT_PLAN, readPlan } from "../plan-file.ts";
 import { localRepoFacts } from "../repo-facts.ts";
 import { secretValues } from "../secrets.ts";
@@ -95,7 +95,6 @@ export function runCommand(program: Command, io: CliIO): void {
     } catch (error) {
       asCliError(fsCliError(error, { alternative: "choose another folder with --state-dir" }));
     }
-    writeLine(io.stdout, `execution ${id}`);
     const start = startEventOf(built.graph, plan.policy, {
       execution: id,
       seed: randomBytes(4).readUInt32LE(0) >>> 1,
