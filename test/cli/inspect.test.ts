@@ -51,6 +51,22 @@ describe("orchestrate init, graph, status, report", () => {
     expect((JSON.parse(json.stdout) as { tasks: unknown[] }).tasks).toHaveLength(4);
   });
 
+  it("graph --tasks draws tasks in text as in mermaid, and is refused with json", async () => {
+    const dir = tempDir();
+    const plan = join(import.meta.dirname, "../../templates/pipeline.yml");
+    const text = await cli(["graph", plan, "--tasks"], { cwd: dir });
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain("level 0\n  plan/planner  ~10m  (critical path)\n");
+    expect(text.stdout).toContain("level 1\n  build/builder  ~1h  ← plan/planner  (critical path)\n");
+    expect(text.stdout).toContain("4 tasks in 4 levels");
+    const mermaid = await cli(["graph", plan, "--tasks", "--format", "mermaid"], { cwd: dir });
+    expect(mermaid.stdout).toContain('subgraph n_phase_plan["plan"]');
+    const json = await cli(["graph", plan, "--tasks", "--format", "json"], { cwd: dir });
+    expect(json.code).toBe(2);
+    expect(json.stderr).toContain("--tasks does not apply to --format json");
+    expect(json.stdout).toBe("");
+  });
+
   it("status lists executions and shows one; report prints markdown or JSON", async () => {
     const dir = tempDir();
     writeFileSync(
