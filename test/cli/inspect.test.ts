@@ -67,6 +67,17 @@ describe("orchestrate init, graph, status, report", () => {
     expect(json.stdout).toBe("");
   });
 
+  it("status shows the cost with the decimals it needs", async () => {
+    const dir = tempDir();
+    writeFileSync(
+      join(dir, "plan.yml"),
+      `version: 1\nagents:\n  a: { run: 'echo "{\\"cost\\": {\\"usd\\": 0.00002}}" > "$ORCHESTRATE_RESULT"' }\nphases: [{ id: p, agents: [a] }]\n`,
+    );
+    expect((await cli(["run", "plan.yml", "--request", "x", "--id", "m1"], { cwd: dir })).code).toBe(0);
+    const status = await cli(["status", "m1"], { cwd: dir });
+    expect(status.stdout.split("\n")[0]).toMatch(/ {2}cost \$0\.00002$/);
+  });
+
   it("status lists executions and shows one; report prints markdown or JSON", async () => {
     const dir = tempDir();
     writeFileSync(
