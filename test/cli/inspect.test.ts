@@ -90,6 +90,14 @@ describe("orchestrate init, graph, status, report", () => {
     ).toBe(0);
     const list = await cli(["status"], { cwd: dir });
     expect(list.stdout).toMatch(/^s1 +succeeded/);
+    // Times are whole epoch milliseconds, as in the execution's own JSON.
+    const listed = JSON.parse((await cli(["status", "--json"], { cwd: dir })).stdout) as {
+      created_at: number;
+      updated_at: number;
+    }[];
+    expect(Number.isInteger(listed[0]!.created_at)).toBe(true);
+    expect(Number.isInteger(listed[0]!.updated_at)).toBe(true);
+    expect(listed[0]!.updated_at).toBeGreaterThanOrEqual(listed[0]!.created_at);
     const one = await cli(["status", "s1"], { cwd: dir });
     expect(one.stdout).toContain("s1  succeeded  1/1 tasks");
     const json = JSON.parse((await cli(["status", "s1", "--json"], { cwd: dir })).stdout) as {

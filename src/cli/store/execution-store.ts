@@ -27,7 +27,7 @@ export interface ExecutionSummary {
   status: string;
   /** Epoch ms; for a corrupt execution, its folder's time. */
   created_at: number;
-  /** Epoch ms of the last write of its state (or event log). */
+  /** Epoch ms (whole) of the last write of its state (or event log). */
   updated_at: number;
 }
 
@@ -268,13 +268,14 @@ export class ExecutionStore implements EngineStore {
       const stateTime = mtime(store.statePath);
       const eventsTime = mtime(store.eventsPath);
       if (stateTime === undefined && eventsTime === undefined) continue;
-      const updated_at = Math.max(stateTime ?? 0, eventsTime ?? 0);
+      // Whole milliseconds, like every other time of an execution (file times have fractions).
+      const updated_at = Math.floor(Math.max(stateTime ?? 0, eventsTime ?? 0));
       try {
         const state = store.loadState();
         out.push({ id: name, status: state.status, created_at: state.created_at, updated_at });
       } catch {
         const folder = statSync(store.dir);
-        const created_at = folder.birthtimeMs > 0 ? folder.birthtimeMs : folder.mtimeMs;
+        const created_at = Math.floor(folder.birthtimeMs > 0 ? folder.birthtimeMs : folder.mtimeMs);
         out.push({ id: name, status: "corrupt", created_at, updated_at });
       }
     }
