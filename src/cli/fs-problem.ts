@@ -20,23 +20,26 @@ const MEANING: Record<string, string> = {
   EBUSY: "the resource is busy",
 };
 
-/** The usual way out, by code; `%alt%` is the context's alternative (default: use another path). */
-const FIX: Record<string, string> = {
-  EACCES: "check the permissions of %dir%, or %alt%",
-  EPERM: "check the permissions of %dir%, or %alt%",
-  EROFS: "%alt% (on a writable file system)",
-  ENOSPC: "free some disk space, then try again",
-  EDQUOT: "free some space within your quota, then try again",
-  ENOTDIR: "move that file away, or %alt%",
-  EEXIST: "move that file away, or %alt%",
-  EISDIR: "give the path of a file",
-  ENOENT: "check the path",
-  ENAMETOOLONG: "%alt% (a shorter one)",
-  ELOOP: "check the symbolic links on the path",
-  EMFILE: "close other programs or raise the limit (ulimit -n), then try again",
-  ENFILE: "close other programs, then try again",
-  EIO: "check the disk, then try again",
-  EBUSY: "try again in a moment",
+/**
+ * The usual way out, by code. `dir` is what to check the permissions of; `alt` the context's
+ * alternative (e.g. `choose another folder with --state-dir`), if any.
+ */
+const FIX: Record<string, (dir: string, alt: string | undefined) => string> = {
+  EACCES: (dir, alt) => `check the permissions of ${dir}${alt ? `, or ${alt}` : ""}`,
+  EPERM: (dir, alt) => `check the permissions of ${dir}${alt ? `, or ${alt}` : ""}`,
+  EROFS: (_, alt) => (alt ? `${alt} (on a writable file system)` : "use a writable file system"),
+  ENOSPC: () => "free some disk space, then try again",
+  EDQUOT: () => "free some space within your quota, then try again",
+  ENOTDIR: (_, alt) => `move that file away${alt ? `, or ${alt}` : ""}`,
+  EEXIST: (_, alt) => `move that file away${alt ? `, or ${alt}` : ""}`,
+  EISDIR: () => "give the path of a file",
+  ENOENT: () => "check the path",
+  ENAMETOOLONG: () => "use a shorter path",
+  ELOOP: () => "check the symbolic links on the path",
+  EMFILE: () => "close other programs or raise the limit (ulimit -n), then try again",
+  ENFILE: () => "close other programs, then try again",
+  EIO: () => "check the disk, then try again",
+  EBUSY: () => "try again in a moment",
 };
 
 /** Verbs for the failing system call. */
@@ -76,7 +79,7 @@ export interface FsContext {
   action?: string;
   /** The path to name; default: the error's own path. */
   path?: string;
-  /** Where else to go, e.g. `choose another folder with --state-dir`; default: `use another path`. */
+  /** Where else to go, e.g. `choose another folder with --state-dir`. */
   alternative?: string;
 }
 
@@ -89,9 +92,13 @@ export function fsProblem(error: NodeJS.ErrnoException, context: FsContext = {})
   const action = context.action ?? ACTION[error.syscall ?? ""] ?? error.syscall ?? "use";
   const path = context.path ?? error.path ?? "";
   const meaning = MEANING[code] ?? error.message.replace(/^E[A-Z0-9]+: /, "").split(",")[0];
-  // Creating, renaming or removing an entry needs the folder's permissions; the rest the file's.
-  const dir = CHANGES_FOLDER.has(error.syscall ?? "") && path ? dirname(path) : "the path";
-  const fix = FIX[code]?.replace("%alt%", context.alternative ?? "use another path").replace("%dir%", dir);
+  // Creating, renaming or removing an entry needs the folder's permissions; opening may need both.
+  const dir = !path
+    ? "the path"
+    : CHANGES_FOLDER.has(error.syscall ?? "")
+      ? dirname(path)
+      : `${path} and of ${dirname(path)}`;
+  const fix = FIX[code]?.(dir, context.alternative);
   return `cannot ${action}${path ? ` ${path}` : ""}: ${code} (${meaning})${fix ? `; ${fix}` : ""}`;
 }
 

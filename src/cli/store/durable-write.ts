@@ -13,6 +13,13 @@ import { dirname } from "node:path";
 
 let tempCounter = 0;
 
+/** A write by descriptor fails naming no file: `path` is added for the message. */
+export function withPath(error: unknown, path: string): unknown {
+  const e = error as NodeJS.ErrnoException | null;
+  if (e instanceof Error && typeof e.code === "string" && e.path === undefined) e.path = path;
+  return error;
+}
+
 /**
  * Appends `text` to `path` and flushes it to disk (fsync) before returning: once this returns,
  * the text survives a crash or power loss.
@@ -24,6 +31,8 @@ export function appendDurably(path: string, text: string): void {
     let offset = 0;
     while (offset < buffer.length) offset += writeSync(fd, buffer, offset, buffer.length - offset);
     fsyncSync(fd);
+  } catch (error) {
+    throw withPath(error, path);
   } finally {
     closeSync(fd);
   }
@@ -40,7 +49,7 @@ export function writeAtomic(path: string, text: string): void {
     renameSync(temp, path);
   } catch (error) {
     rmSync(temp, { force: true });
-    throw error;
+    throw withPath(error, path);
   }
 }
 
