@@ -7,6 +7,7 @@ import { inspectCommands } from "./commands/inspect.ts";
 import { resumeCommand } from "./commands/resume.ts";
 import { runCommand } from "./commands/run.ts";
 import { validateCommand } from "./commands/validate.ts";
+import { fsProblem, isFsError } from "./fs-problem.ts";
 import { CliError, type CliIO, EXIT, takeExitCode, writeLine } from "./io.ts";
 
 declare const ORCHESTRATE_VERSION: string | undefined;
@@ -62,6 +63,11 @@ function report(error: unknown, io: CliIO): number {
     writeLine(io.stderr, `orchestrate: ${error.message}`);
     for (const line of error.details) writeLine(io.stderr, `  ${line}`);
     if (error.hint) writeLine(io.stderr, `  hint: ${error.hint}`);
+    return EXIT.usage;
+  }
+  if (isFsError(error)) {
+    // A path that cannot be used is the user's to fix: one line, no stack trace.
+    writeLine(io.stderr, `orchestrate: ${fsProblem(error)}`);
     return EXIT.usage;
   }
   const message = error instanceof Error ? (error.stack ?? error.message) : String(error);

@@ -7,7 +7,7 @@ import { Engine } from "../engine/engine.ts";
 import { systemClock } from "../ports/clock.ts";
 import type { NewEvent } from "../ports/engine-ports.ts";
 import { cliGatekeeper } from "./gatekeeper.ts";
-import { type CliIO, EXIT, writeLine } from "./io.ts";
+import { CliError, type CliIO, EXIT, writeLine } from "./io.ts";
 import { drain, localRunner } from "./local-runner.ts";
 import type { ExecutionStore } from "./store/execution-store.ts";
 import { createView } from "./view.ts";
@@ -35,6 +35,23 @@ export function currentUser(env: NodeJS.ProcessEnv): string {
   }
 }
 
+/**
+ * Refuses `--approve PHASE` for a phase that does not exist or has no gate, with the messages
+ * `orchestrate approve` gives.
+ */
+export function checkApprovals(
+  phases: readonly { id: string; gate?: unknown }[],
+  approve: readonly string[],
+): void {
+  const gated = phases.filter((p) => p.gate).map((p) => p.id);
+  const details = [gated.length > 0 ? `gated phases: ${gated.join(", ")}` : "no phase has a gate"];
+  for (const phase of approve) {
+    const spec = phases.find((p) => p.id === phase);
+    if (!spec) throw new CliError(`refused: unknown phase "${phase}"`, EXIT.usage, details);
+    if (!spec.gate) throw new CliError(`refused: phase ${phase} has no gate`, EXIT.usage, details);
+  }
+}
+
 type Outcome = "done" | "gate" | "blocked";
 
 /**
@@ -49,11 +66,18 @@ export async function runSession(
   const { io, store } = options;
   const lock = store.lock();
   if (!first && state) {
-    // A crash may have cut the log's last line, or stopped between the log and the state file.
-    store.dropTornTail();
-    const events = store.loadEvents();
-    if (state.seq !== events.length) state = replay(events) ?? state;
+    try {
+      // A crash may have cut the log's last line, or stopped between the log and the state file.
+      store.dropTornTail();
+      const events = store.loadEvents();
+      if (state.seq !== events.length) state = replay(events) ?? state;
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
   }
+  // The id goes first on stdout once the execution really starts (locked, its log readable).
+  writeLine(io.stdout, `execution ${store.id}`);
   const interactive = !options.yes && io.stdin.isTTY === true && io.stderr.isTTY === true && !io.env.CI;
   let engine!: Engine;
   const view = createView(
@@ -107,11 +131,25 @@ export async function runSession(
     state,
   );
   let interrupts = 0;
-  const onSigint = () => {
+  const onSigint = (signal: NodeJS.Signals) => {
     interrupts++;
     if (interrupts === 1) {
-      io.stderr.write("\nCancelling: stopping running tasks (Ctrl-C again to quit at once)…\n");
-      engine.send({ type: "cancel_requested", by: currentUser(io.env), reason: "cancelled with Ctrl-C" });
+      // `orchestrate cancel` from another shell says who asks before it signals.
+      const request = store.takeCancelRequest(process.pid);
+      if (request) {
+        io.stderr.write(
+          `\nCancelling (orchestrate cancel by ${request.by}): stopping running tasks (Ctrl-C to quit at once)…\n`,
+        );
+        engine.send({
+          type: "cancel_requested",
+          by: request.by,
+          ...(request.reason !== undefined ? { reason: request.reason } : {}),
+        });
+        return;
+      }
+      const how = signal === "SIGINT" ? "with Ctrl-C" : `by ${signal}`;
+      io.stderr.write(`\nCancelling: stopping running tasks (Ctrl-C again to quit at once)…\n`);
+      engine.send({ type: "cancel_requested", by: currentUser(io.env), reason: `cancelled ${how}` });
     } else {
       lock.release();
       process.exit(130);

@@ -20,6 +20,17 @@ function clock(ms: number): string {
   return new Date(ms).toISOString().slice(11, 19);
 }
 
+/**
+ * Dollars with as many decimals as the figure needs (2 to 6): `$0.02`, `$0.015`, `$0.00002`,
+ * never a cost rounded to a figure it is not.
+ */
+export function formatUsd(usd: number): string {
+  const rounded = Number(usd.toFixed(6));
+  let decimals = 2;
+  while (decimals < 6 && Number(rounded.toFixed(decimals)) !== rounded) decimals++;
+  return `$${rounded.toFixed(decimals)}`;
+}
+
 /** Lines of the live view: header, phases with bars, running tasks with elapsed time. */
 export function liveLines(state: ExecutionState, now: number): string[] {
   const counts = statusCounts(state);
@@ -27,7 +38,7 @@ export function liveLines(state: ExecutionState, now: number): string[] {
   const done = (counts.succeeded ?? 0) + (counts.skipped ?? 0);
   const eta = estimateRemaining(state, now);
   const lines = [
-    `${state.id}  ${state.status}  ${done}/${total} tasks  elapsed ${formatDuration(now - state.created_at)}  ETA ${formatDuration(eta)}  cost $${state.cost.usd.toFixed(4)}`,
+    `${state.id}  ${state.status}  ${done}/${total} tasks  elapsed ${formatDuration(now - state.created_at)}  ETA ${formatDuration(eta)}  cost ${formatUsd(state.cost.usd)}`,
   ];
   for (const p of state.phases) {
     const c = statusCounts(state, p.tasks);

@@ -51,6 +51,33 @@ describe("orchestrate init, graph, status, report", () => {
     expect((JSON.parse(json.stdout) as { tasks: unknown[] }).tasks).toHaveLength(4);
   });
 
+  it("graph --tasks draws tasks in text as in mermaid, and is refused with json", async () => {
+    const dir = tempDir();
+    const plan = join(import.meta.dirname, "../../templates/pipeline.yml");
+    const text = await cli(["graph", plan, "--tasks"], { cwd: dir });
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain("level 0\n  plan/planner  ~10m  (critical path)\n");
+    expect(text.stdout).toContain("level 1\n  build/builder  ~1h  ← plan/planner  (critical path)\n");
+    expect(text.stdout).toContain("4 tasks in 4 levels");
+    const mermaid = await cli(["graph", plan, "--tasks", "--format", "mermaid"], { cwd: dir });
+    expect(mermaid.stdout).toContain('subgraph n_phase_plan["plan"]');
+    const json = await cli(["graph", plan, "--tasks", "--format", "json"], { cwd: dir });
+    expect(json.code).toBe(2);
+    expect(json.stderr).toContain("--tasks does not apply to --format json");
+    expect(json.stdout).toBe("");
+  });
+
+  it("status shows the cost with the decimals it needs", async () => {
+    const dir = tempDir();
+    writeFileSync(
+      join(dir, "plan.yml"),
+      `version: 1\nagents:\n  a: { run: 'echo "{\\"cost\\": {\\"usd\\": 0.00002}}" > "$ORCHESTRATE_RESULT"' }\nphases: [{ id: p, agents: [a] }]\n`,
+    );
+    expect((await cli(["run", "plan.yml", "--request", "x", "--id", "m1"], { cwd: dir })).code).toBe(0);
+    const status = await cli(["status", "m1"], { cwd: dir });
+    expect(status.stdout.split("\n")[0]).toMatch(/ {2}cost \$0\.00002$/);
+  });
+
   it("status lists executions and shows one; report prints markdown or JSON", async () => {
     const dir = tempDir();
     writeFileSync(
@@ -63,6 +90,14 @@ describe("orchestrate init, graph, status, report", () => {
     ).toBe(0);
     const list = await cli(["status"], { cwd: dir });
     expect(list.stdout).toMatch(/^s1 +succeeded/);
+    // Times are whole epoch milliseconds, as in the execution's own JSON.
+    const listed = JSON.parse((await cli(["status", "--json"], { cwd: dir })).stdout) as {
+      created_at: number;
+      updated_at: number;
+    }[];
+    expect(Number.isInteger(listed[0]!.created_at)).toBe(true);
+    expect(Number.isInteger(listed[0]!.updated_at)).toBe(true);
+    expect(listed[0]!.updated_at).toBeGreaterThanOrEqual(listed[0]!.created_at);
     const one = await cli(["status", "s1"], { cwd: dir });
     expect(one.stdout).toContain("s1  succeeded  1/1 tasks");
     const json = JSON.parse((await cli(["status", "s1", "--json"], { cwd: dir })).stdout) as {

@@ -100,15 +100,23 @@ describe("crash, resume, lock, cancel", () => {
     const second = await cli(["resume", "l1"], { cwd: dir });
     expect(second.code).toBe(2);
     expect(second.stderr).toContain(`execution l1 is running in process ${run.child.pid}`);
+    expect(second.stdout).toBe("");
     const agentPid = pidOf(dir, "two_slow", 1);
     expect(isAlive(agentPid)).toBe(true);
-    const cancel = await cli(["cancel", "l1"], { cwd: dir });
+    const cancel = await cli(["cancel", "l1"], { cwd: dir, env: { USER: "carol" } });
     expect(cancel.code).toBe(0);
     expect(await run.exited).toBe(1);
+    // Recorded as the cancel command's, by its user: not as a Ctrl-C of the running process.
+    const cancelled = events(dir, "l1").filter((e) => e.type === "cancel_requested");
+    expect(cancelled).toEqual([expect.objectContaining({ by: "carol" })]);
+    expect(cancelled[0]).not.toHaveProperty("reason");
+    expect(run.output().stderr).toContain("Cancelling (orchestrate cancel by carol)");
+    expect(existsSync(join(dir, ".orchestrate/l1/cancel-request.json"))).toBe(false);
     await waitFor(() => !isAlive(agentPid) || isZombie(agentPid), 5000, "the agent to stop");
     const state = JSON.parse(readFileSync(join(dir, ".orchestrate/l1/state.json"), "utf8"));
     expect(state.status).toBe("cancelled");
     expect(state.tasks["three/fast"].status).toBe("cancelled");
+    expect(state.reason).toBe("cancelled by carol");
     expect(existsSync(join(dir, ".orchestrate/l1/lock"))).toBe(false);
   });
 
@@ -195,6 +203,32 @@ phases:
     expect(lines.every((l) => JSON.parse(l))).toBe(true);
     expect(JSON.parse(lines.at(-1)!)).toMatchObject({ type: "gate_approved", phase: "review" });
   }, 30_000);
+
+  it("replay --write drops a cut-off last log line, saying so, and rebuilds the state", async () => {
+    const dir = project();
+    writeFileSync(join(dir, "release"), "");
+    expect((await cli(["run", "plan.yml", "--request", "x", "--id", "w1"], { cwd: dir })).code).toBe(0);
+    const log = join(dir, ".orchestrate/w1/events.jsonl");
+    const state = join(dir, ".orchestrate/w1/state.json");
+    const whole = readFileSync(log, "utf8");
+    appendFileSync(log, '{"id":"x","type":"task_succ');
+    const check = await cli(["replay", "w1"], { cwd: dir });
+    expect(check.code).toBe(0);
+    expect(check.stderr).toContain(`the last line of ${log} is cut off`);
+    expect(check.stderr).toContain("orchestrate replay w1 --write");
+    expect(readFileSync(log, "utf8")).toBe(`${whole}{"id":"x","type":"task_succ`);
+    writeFileSync(state, "{");
+    const write = await cli(["replay", "w1", "--write"], { cwd: dir });
+    expect(write.code).toBe(0);
+    expect(write.stderr).toContain(`dropped the cut-off last line of ${log}`);
+    expect(write.stderr).toContain('{"id":"x","type":"task_succ');
+    expect(write.stdout).toContain(`events replayed: wrote ${state}`);
+    expect(readFileSync(log, "utf8")).toBe(whole);
+    expect(JSON.parse(readFileSync(state, "utf8")).status).toBe("succeeded");
+    const again = await cli(["replay", "w1"], { cwd: dir });
+    expect(again.code).toBe(0);
+    expect(again.stderr).toBe("");
+  });
 });
 
 /** A killed process whose parent is gone may linger as a zombie where nothing reaps orphans. */

@@ -79,6 +79,31 @@ describe("orchestrate run", () => {
     expect(r.code).toBe(0);
   });
 
+  it("--approve refuses an unknown phase and a phase without a gate, as approve does, before starting", async () => {
+    const dir = project();
+    const unknown = await cli(
+      ["run", "plan.yml", "--request", "Project: demo", "--approve", "nosuch", "--id", "u1"],
+      { cwd: dir },
+    );
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('refused: unknown phase "nosuch"');
+    expect(unknown.stderr).toContain("gated phases: spec");
+    expect(unknown.stdout).toBe("");
+    expect(existsSync(join(dir, ".orchestrate/u1"))).toBe(false);
+    const ungated = await cli(
+      ["run", "plan.yml", "--request", "Project: demo", "--approve", "build", "--id", "u2"],
+      { cwd: dir },
+    );
+    expect(ungated.code).toBe(2);
+    expect(ungated.stderr).toContain("refused: phase build has no gate");
+    expect(
+      (await cli(["run", "plan.yml", "--request", "Project: demo", "--id", "u3"], { cwd: dir })).code,
+    ).toBe(3);
+    const resume = await cli(["resume", "u3", "--approve", "nosuch"], { cwd: dir });
+    expect(resume.code).toBe(2);
+    expect(resume.stderr).toContain('refused: unknown phase "nosuch"');
+  });
+
   it("fails with exit 1 after the retries, then `retry` + `resume` recover", async () => {
     const dir = project();
     writeFileSync(join(dir, "fail-writer"), "");
@@ -96,12 +121,61 @@ describe("orchestrate run", () => {
     const resumeFinished = await cli(["resume", "f1"], { cwd: dir });
     expect(resumeFinished.code).toBe(1);
     expect(resumeFinished.stderr).toContain("orchestrate retry f1");
+    expect(resumeFinished.stdout).toContain("# Orchestrate report: f1 — demo");
     writeFileSync(join(dir, "fail-writer.off"), "");
     await import("node:fs").then((fs) => fs.rmSync(join(dir, "fail-writer")));
     expect((await cli(["retry", "f1"], { cwd: dir })).code).toBe(0);
     const again = await cli(["resume", "f1", "--yes"], { cwd: dir });
     expect(again.code).toBe(0);
     expect(state(dir, "f1").tasks["build/builder@web"]!.status).toBe("succeeded");
+  });
+
+  it("approving the last gate, or skipping the last task, finishes the execution: said at once, and resume shows the report", async () => {
+    const dir = tempDir();
+    writeFileSync(
+      join(dir, "plan.yml"),
+      "version: 1\nagents:\n  a: { run: 'echo hi' }\nphases:\n  - { id: p, agents: [a] }\n  - { id: q, needs: [p], agents: [a], gate: {} }\n",
+    );
+    expect((await cli(["run", "plan.yml", "--request", "x", "--id", "e1"], { cwd: dir })).code).toBe(3);
+    const approve = await cli(["approve", "e1", "q"], { cwd: dir });
+    expect(approve.code).toBe(0);
+    expect(approve.stdout).toBe("approved q of e1\n");
+    expect(approve.stderr).toContain("execution e1 is finished: succeeded; nothing is left to run");
+    expect(approve.stderr).toContain("see the report: orchestrate report e1");
+    expect(approve.stderr).not.toContain("resume");
+    const resume = await cli(["resume", "e1"], { cwd: dir });
+    expect(resume.code).toBe(0);
+    expect(resume.stdout).toContain("# Orchestrate report: e1 — x");
+    expect(resume.stdout).toContain("**Status:** ✅ succeeded");
+    expect(resume.stderr).toContain("Execution e1 already succeeded");
+    expect(resume.stderr).not.toContain("retry");
+
+    expect((await cli(["run", "plan.yml", "--request", "x", "--id", "s1"], { cwd: dir })).code).toBe(3);
+    const skip = await cli(["skip", "s1", "q/a"], { cwd: dir });
+    expect(skip.code).toBe(0);
+    expect(skip.stderr).toContain("execution s1 is finished: succeeded");
+    expect(skip.stderr).not.toContain("resume");
+  });
+
+  it("a rejection past max_revisions says the phase is escalated and the execution blocked", async () => {
+    const dir = tempDir();
+    writeFileSync(
+      join(dir, "plan.yml"),
+      "version: 1\nagents:\n  a: { run: 'echo hi' }\nphases:\n  - { id: p, agents: [a], gate: { max_revisions: 1 } }\n",
+    );
+    expect((await cli(["run", "plan.yml", "--request", "x", "--id", "r1"], { cwd: dir })).code).toBe(3);
+    const first = await cli(["reject", "r1", "p", "--reason", "no"], { cwd: dir });
+    expect(first.stdout).toBe("rejected p of r1: it will run again with your feedback\n");
+    expect(first.stderr).toContain("orchestrate resume r1");
+    expect((await cli(["resume", "r1"], { cwd: dir })).code).toBe(3);
+    const second = await cli(["reject", "r1", "p", "--reason", "still no"], { cwd: dir });
+    expect(second.code).toBe(0);
+    expect(second.stdout).toBe(
+      "rejected p of r1 (rejection 2, limit 1 revision): the phase is escalated and does not run again; the execution is blocked\n",
+    );
+    expect(second.stderr).toContain("orchestrate retry r1 p");
+    expect(second.stderr).toContain("orchestrate cancel r1");
+    expect(second.stderr).not.toContain("resume");
   });
 
   it("refuses what does not fit: unknown phase, a gate that is not open, an unknown execution", async () => {
@@ -116,6 +190,25 @@ describe("orchestrate run", () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('no execution "zzz"');
     expect(missing.stderr).toContain("r1");
+  });
+
+  it("resume prints the execution id only once it really starts: not before a corrupt log stops it", async () => {
+    const dir = project();
+    expect(
+      (await cli(["run", "plan.yml", "--request", "Project: demo", "--id", "k1"], { cwd: dir })).code,
+    ).toBe(3);
+    const log = join(dir, ".orchestrate/k1/events.jsonl");
+    const lines = readFileSync(log, "utf8").split("\n");
+    writeFileSync(log, [lines[0], "{oops", ...lines.slice(1)].join("\n"));
+    const broken = await cli(["resume", "k1", "--yes"], { cwd: dir });
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toContain(`${log}:2: invalid JSON`);
+    expect(broken.stdout).toBe("");
+    expect(existsSync(join(dir, ".orchestrate/k1/lock"))).toBe(false);
+    writeFileSync(log, lines.join("\n"));
+    const resumed = await cli(["resume", "k1", "--yes"], { cwd: dir });
+    expect(resumed.code).toBe(0);
+    expect(resumed.stdout.split("\n")[0]).toBe("execution k1");
   });
 
   it("needs a request and a valid plan", async () => {

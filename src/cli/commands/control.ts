@@ -2,15 +2,33 @@ import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { OrchestrateError } from "../../core/errors.ts";
-import { type EventInput, EventSchema, type ExecutionEvent, reduce, replay } from "../../core/state/index.ts";
+import {
+  type EventInput,
+  EventSchema,
+  type ExecutionEvent,
+  type ExecutionState,
+  reduce,
+  replay,
+} from "../../core/state/index.ts";
 import { CliError, type CliIO, EXIT, writeLine } from "../io.ts";
 import { currentUser } from "../session.ts";
 import { isAlive, type LockHolder } from "../store/execution-lock.ts";
 import type { ExecutionStore } from "../store/execution-store.ts";
 import { addStateDirOption, asCliError, commandPrefix, openStore, type StateOptions } from "./common.ts";
 
-/** Records one event on a stored execution (under its lock); refused events change nothing. */
-export function applyStored(store: ExecutionStore, input: Record<string, unknown>): ExecutionEvent {
+/** A new event from a command's input, with its id and time. */
+function newEvent(input: Record<string, unknown>): ExecutionEvent {
+  return EventSchema.parse({ id: randomUUID(), at: Date.now(), ...input } as EventInput) as ExecutionEvent;
+}
+
+/**
+ * Records one event on a stored execution (under its lock); refused events change nothing.
+ * Returns the event and the state after it.
+ */
+export function applyStored(
+  store: ExecutionStore,
+  input: Record<string, unknown>,
+): { event: ExecutionEvent; state: ExecutionState } {
   let lock: ReturnType<ExecutionStore["lock"]>;
   try {
     lock = store.lock();
@@ -29,22 +47,24 @@ export function applyStored(store: ExecutionStore, input: Record<string, unknown
     let state = store.loadState();
     const events = store.loadEvents();
     if (state.seq !== events.length) state = replay(events) ?? state;
-    const event = EventSchema.parse({
-      id: randomUUID(),
-      at: Date.now(),
-      ...input,
-    } as EventInput) as ExecutionEvent;
+    const event = newEvent(input);
     const { state: next, effects } = reduce(state, event);
     const refused = effects.find((e) => e.type === "rejected");
     if (refused) throw new CliError(`refused: ${refused.reason}`, EXIT.usage);
     store.append(event, next);
-    return event;
+    return { event, state: next };
   } catch (error) {
     if (error instanceof CliError) throw error;
     asCliError(error);
   } finally {
     lock.release();
   }
+}
+
+/** Whether `orchestrate retry` would find something to run again in `state`. */
+export function canRetry(state: ExecutionState): boolean {
+  const { effects } = reduce(state, newEvent({ type: "retry_requested", by: "check" }));
+  return !effects.some((e) => e.type === "rejected");
 }
 
 /** The live process holding the execution's lock, if any. */
@@ -61,6 +81,20 @@ function resumeHint(io: CliIO, options: StateOptions, id: string): void {
   writeLine(io.stderr, `  continue with: orchestrate resume ${commandPrefix(options)}${id}`);
 }
 
+/** What comes next after a command: the execution may have ended with it. */
+function nextStep(io: CliIO, options: StateOptions, state: ExecutionState): void {
+  const id = `${commandPrefix(options)}${state.id}`;
+  if (state.finished_at === undefined) {
+    resumeHint(io, options, state.id);
+    return;
+  }
+  writeLine(
+    io.stderr,
+    `  execution ${state.id} is finished: ${state.status}${state.reason ? ` (${state.reason})` : ""}; nothing is left to run`,
+  );
+  writeLine(io.stderr, `  see the report: orchestrate report ${id}`);
+}
+
 export function controlCommands(program: Command, io: CliIO): void {
   const by = () => currentUser(io.env);
 
@@ -71,9 +105,23 @@ export function controlCommands(program: Command, io: CliIO): void {
       .argument("<id>", "execution id")
       .argument("<phase>", "the gated phase"),
   ).action((id: string, phase: string, options: StateOptions) => {
-    applyStored(openStore(io, options, id), { type: "gate_approved", phase, by: by(), via: "cli" });
+    const { state } = applyStored(openStore(io, options, id), {
+      type: "gate_approved",
+      phase,
+      by: by(),
+      via: "cli",
+    });
+    const gate = state.phase_state[phase]?.gate;
+    const needed = state.phases.find((p) => p.id === phase)?.gate?.min_approvals ?? 1;
+    if (gate?.status === "open") {
+      writeLine(
+        io.stdout,
+        `approved ${phase} of ${id}: ${gate.approvals.length} of ${needed} approvals; the gate stays open for the others`,
+      );
+      return;
+    }
     writeLine(io.stdout, `approved ${phase} of ${id}`);
-    resumeHint(io, options, id);
+    nextStep(io, options, state);
   });
 
   addStateDirOption(
@@ -84,15 +132,27 @@ export function controlCommands(program: Command, io: CliIO): void {
       .argument("<phase>", "the gated phase")
       .requiredOption("--reason <text>", "what should change (given to the agents)"),
   ).action((id: string, phase: string, options: StateOptions & { reason: string }) => {
-    applyStored(openStore(io, options, id), {
+    const { state } = applyStored(openStore(io, options, id), {
       type: "gate_rejected",
       phase,
       by: by(),
       reason: options.reason,
       via: "cli",
     });
+    const gate = state.phase_state[phase]?.gate;
+    if (gate?.status === "escalated") {
+      const limit = state.phases.find((p) => p.id === phase)?.gate?.max_revisions ?? 0;
+      const prefix = commandPrefix(options);
+      writeLine(
+        io.stdout,
+        `rejected ${phase} of ${id} (rejection ${gate.revisions}, limit ${limit} revision${limit === 1 ? "" : "s"}): the phase is escalated and does not run again; the execution is ${state.status}`,
+      );
+      writeLine(io.stderr, `  run the phase again anyway: orchestrate retry ${prefix}${id} ${phase}`);
+      writeLine(io.stderr, `  or stop here:              orchestrate cancel ${prefix}${id}`);
+      return;
+    }
     writeLine(io.stdout, `rejected ${phase} of ${id}: it will run again with your feedback`);
-    resumeHint(io, options, id);
+    nextStep(io, options, state);
   });
 
   addStateDirOption(
@@ -119,25 +179,29 @@ export function controlCommands(program: Command, io: CliIO): void {
       .argument("<task>", "task id")
       .option("--reason <text>", "why"),
   ).action((id: string, task: string, options: StateOptions & { reason?: string }) => {
-    applyStored(openStore(io, options, id), {
+    const { state } = applyStored(openStore(io, options, id), {
       type: "skip_requested",
       task,
       by: by(),
       ...(options.reason ? { reason: options.reason } : {}),
     });
     writeLine(io.stdout, `skipped ${task} of ${id}`);
-    resumeHint(io, options, id);
+    nextStep(io, options, state);
   });
 
   addStateDirOption(
     program
       .command("cancel")
       .description("cancel an execution (a running one is stopped)")
-      .argument("<id>", "execution id"),
-  ).action(async (id: string, options: StateOptions) => {
+      .argument("<id>", "execution id")
+      .option("--reason <text>", "why (default: cancelled by you)"),
+  ).action(async (id: string, options: StateOptions & { reason?: string }) => {
     const store = openStore(io, options, id);
+    const reason = options.reason ? { reason: options.reason } : {};
     const holder = liveHolder(store);
     if (holder && holder.pid !== process.pid) {
+      // The running process records the cancel itself: it is told who asks, then signalled.
+      store.requestCancel({ pid: holder.pid, by: by(), ...reason });
       try {
         process.kill(holder.pid, "SIGINT");
       } catch {
@@ -145,13 +209,14 @@ export function controlCommands(program: Command, io: CliIO): void {
       }
       writeLine(io.stderr, `asked process ${holder.pid} to cancel ${id}; waiting for it to stop…`);
       for (let i = 0; i < 200 && liveHolder(store); i++) await new Promise((r) => setTimeout(r, 50));
+      store.clearCancelRequest();
       const state = store.loadState();
       if (state.status === "cancelled") {
         writeLine(io.stdout, `cancelled ${id}`);
         return;
       }
     }
-    applyStored(store, { type: "cancel_requested", by: by() });
+    applyStored(store, { type: "cancel_requested", by: by(), ...reason });
     writeLine(io.stdout, `cancelled ${id}`);
   });
 }

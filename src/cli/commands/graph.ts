@@ -38,6 +38,32 @@ export function graphText(graph: TaskGraph): string {
   return lines.join("\n");
 }
 
+/** The graph as text, task by task: each level's tasks with what they need, then what is left out. */
+export function taskGraphText(graph: TaskGraph): string {
+  const lines: string[] = [];
+  const byId = new Map(graph.tasks.map((t) => [t.id, t]));
+  const critical = new Set(graph.critical_path.tasks);
+  for (const [level, ids] of graph.levels.entries()) {
+    lines.push(`level ${level}`);
+    for (const id of ids) {
+      const t = byId.get(id);
+      const needs = t && t.needs.length > 0 ? `  ← ${t.needs.join(", ")}` : "";
+      const mark = critical.has(id) ? "  (critical path)" : "";
+      lines.push(`  ${id}  ~${formatDuration(t?.estimate_ms ?? 0)}${needs}${mark}`);
+    }
+  }
+  for (const p of graph.phases) {
+    if (p.skipped !== undefined) lines.push(`phase ${p.id} skipped: ${p.skipped}`);
+    for (const [task, why] of Object.entries(p.skipped_tasks ?? {})) lines.push(`${task} left out: ${why}`);
+  }
+  lines.push(
+    "",
+    `critical path (${formatDuration(graph.critical_path.duration_ms)}): ${graph.critical_path.tasks.join(" → ")}`,
+  );
+  lines.push(`${graph.tasks.length} tasks in ${graph.levels.length} levels`);
+  return lines.join("\n");
+}
+
 export function graphCommand(program: Command, io: CliIO): void {
   program
     .command("graph")
@@ -46,7 +72,7 @@ export function graphCommand(program: Command, io: CliIO): void {
     .option("--request <text>", "the project request (decides skip conditions)")
     .option("--request-file <path>", "read the request from a file")
     .option("--format <format>", "text, mermaid or json", "text")
-    .option("--tasks", "with --format mermaid: draw tasks instead of phases")
+    .option("--tasks", "task by task instead of phase by phase (text and mermaid)")
     .action(
       (
         file: string | undefined,
@@ -54,6 +80,11 @@ export function graphCommand(program: Command, io: CliIO): void {
       ) => {
         if (!["text", "mermaid", "json"].includes(options.format)) {
           throw new CliError(`unknown format "${options.format}": use text, mermaid or json`);
+        }
+        if (options.tasks && options.format === "json") {
+          throw new CliError(
+            "--tasks does not apply to --format json: the JSON always holds both the phases and the tasks",
+          );
         }
         const { plan, display } = readPlan(file, io.cwd);
         const request =
@@ -71,7 +102,7 @@ export function graphCommand(program: Command, io: CliIO): void {
         if (options.format === "json") writeLine(io.stdout, JSON.stringify(g, null, 2));
         else if (options.format === "mermaid")
           writeLine(io.stdout, options.tasks ? taskMermaid(g) : phaseMermaid(g.phases));
-        else writeLine(io.stdout, graphText(g));
+        else writeLine(io.stdout, options.tasks ? taskGraphText(g) : graphText(g));
       },
     );
 }

@@ -1,10 +1,12 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
 import { parse } from "yaml";
 import { BUILTIN_TEMPLATES } from "../../core/plan/index.ts";
+import { fsCliError } from "../fs-problem.ts";
 import { CliError, type CliIO, EXIT, writeLine } from "../io.ts";
+import { makeFolders } from "../store/durable-write.ts";
 
 /** The package's root folder (where package.json is), from this file's location. */
 function packageRoot(): string {
@@ -62,8 +64,12 @@ export function initCommand(program: Command, io: CliIO): void {
       }
       for (const [path, text] of files) {
         const full = resolve(io.cwd, path);
-        mkdirSync(dirname(full), { recursive: true });
-        writeFileSync(full, text);
+        try {
+          makeFolders(dirname(full));
+          writeFileSync(full, text);
+        } catch (error) {
+          throw fsCliError(error, { alternative: "run orchestrate init in another folder" });
+        }
         writeLine(io.stdout, `wrote ${path}`);
       }
       writeLine(

@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from "node:util";
 import type { Command } from "commander";
 import { createLogUpdate } from "log-update";
+import { OrchestrateError } from "../../core/errors.ts";
 import { phaseStatus } from "../../core/render/mermaid.ts";
 import { reportMarkdown } from "../../core/render/report-markdown.ts";
 import { estimateRemaining } from "../../core/report/eta.ts";
@@ -9,7 +10,14 @@ import { type ExecutionState, replay } from "../../core/state/index.ts";
 import { CliError, type CliIO, EXIT, writeLine } from "../io.ts";
 import { ExecutionStore } from "../store/execution-store.ts";
 import { liveLines } from "../view.ts";
-import { addStateDirOption, asCliError, openStore, type StateOptions, stateRoot } from "./common.ts";
+import {
+  addStateDirOption,
+  asCliError,
+  commandPrefix,
+  openStore,
+  type StateOptions,
+  stateRoot,
+} from "./common.ts";
 
 function load(store: ExecutionStore): ExecutionState {
   try {
@@ -107,31 +115,51 @@ export function inspectCommands(program: Command, io: CliIO): void {
       .option("--write", "replace state.json with the rebuilt state (after a crash or a damaged file)"),
   ).action((id: string | undefined, options: StateOptions & { write?: boolean }) => {
     const store = openStore(io, options, id);
-    let events: ReturnType<ExecutionStore["loadEvents"]>;
-    try {
-      events = store.loadEvents();
-    } catch (error) {
-      asCliError(error);
-    }
-    const rebuilt = JSON.parse(JSON.stringify(replay(events) ?? null)) as ExecutionState | null;
+    const prefix = commandPrefix(options);
     if (options.write) {
-      if (!rebuilt)
-        throw new CliError(`${store.eventsPath} holds no events: nothing to rebuild`, EXIT.failed);
-      const lock = (() => {
-        try {
-          return store.lock();
-        } catch (error) {
-          asCliError(error);
-        }
-      })();
+      let lock: ReturnType<ExecutionStore["lock"]>;
       try {
-        store.writeState(rebuilt);
+        lock = store.lock();
+      } catch (error) {
+        asCliError(error);
+      }
+      let events: ReturnType<ExecutionStore["loadEvents"]>;
+      try {
+        // A write cut off by a crash never took effect: dropped, as resume and approve do.
+        const dropped = store.dropTornTail();
+        if (dropped !== undefined) {
+          writeLine(
+            io.stderr,
+            `dropped the cut-off last line of ${store.eventsPath} (an interrupted write; that event never took effect): ${preview(dropped)}`,
+          );
+        }
+        events = store.loadEvents();
+        const rebuilt = replay(events);
+        if (!rebuilt)
+          throw new CliError(`${store.eventsPath} holds no events: nothing to rebuild`, EXIT.failed);
+        store.writeState(JSON.parse(JSON.stringify(rebuilt)) as ExecutionState);
+      } catch (error) {
+        if (error instanceof CliError) throw error;
+        asCliError(error);
       } finally {
         lock.release();
       }
       writeLine(io.stdout, `${events.length} events replayed: wrote ${store.statePath}`);
       return;
     }
+    let events: ReturnType<ExecutionStore["loadEvents"]>;
+    try {
+      events = store.loadEvents();
+    } catch (error) {
+      if (!(error instanceof OrchestrateError && error.code === "events_torn")) asCliError(error);
+      // Only read here: the cut-off line is left in place, and left out (it never took effect).
+      writeLine(
+        io.stderr,
+        `note: the last line of ${store.eventsPath} is cut off (an interrupted write; that event never took effect): left out; \`orchestrate replay ${prefix}${store.id} --write\` drops it`,
+      );
+      events = store.loadEvents({ tolerateTornTail: true });
+    }
+    const rebuilt = JSON.parse(JSON.stringify(replay(events) ?? null)) as ExecutionState | null;
     let stored: ExecutionState | undefined;
     try {
       stored = store.loadState();
@@ -149,6 +177,11 @@ export function inspectCommands(program: Command, io: CliIO): void {
       [`differing: ${differing.slice(0, 10).join(", ")}`],
     );
   });
+}
+
+/** The start of a dropped line, for the message. */
+function preview(text: string): string {
+  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
 }
 
 function diffKeys(a: ExecutionState, b: ExecutionState): string[] {

@@ -1,9 +1,11 @@
 import type { Command } from "commander";
 import type { Plan } from "../../core/plan/schema.ts";
+import { reportMarkdown } from "../../core/render/report-markdown.ts";
 import { type CliIO, EXIT, setExitCode, writeLine } from "../io.ts";
 import { secretValues } from "../secrets.ts";
-import { runSession } from "../session.ts";
+import { checkApprovals, runSession } from "../session.ts";
 import { addStateDirOption, asCliError, collect, commandPrefix, openStore } from "./common.ts";
+import { canRetry } from "./control.ts";
 
 interface ResumeOptions {
   yes?: boolean;
@@ -34,20 +36,24 @@ export function resumeCommand(program: Command, io: CliIO): void {
     } catch (error) {
       asCliError(error);
     }
+    checkApprovals(state.phases, options.approve ?? []);
     if (state.finished_at !== undefined) {
+      // Nothing runs: the final report, as `orchestrate report` shows it.
+      writeLine(io.stdout, reportMarkdown(state));
       writeLine(
         io.stderr,
-        `execution ${state.id} already ${state.status}${state.reason ? `: ${state.reason}` : ""}`,
+        `Execution ${state.id} already ${state.status}${state.reason ? `: ${state.reason}` : ""}; nothing is left to run`,
       );
-      writeLine(
-        io.stderr,
-        `  to run failed tasks again: orchestrate retry ${commandPrefix(options)}${state.id}`,
-      );
+      if (canRetry(state)) {
+        writeLine(
+          io.stderr,
+          `  to run failed tasks again: orchestrate retry ${commandPrefix(options)}${state.id}, then resume`,
+        );
+      }
       setExitCode(state.status === "succeeded" ? EXIT.ok : EXIT.failed);
       return;
     }
     const meta = state.meta as { plan: Plan; plan_dir: string; cwd: string };
-    writeLine(io.stdout, `execution ${state.id}`);
     setExitCode(
       await runSession(
         {

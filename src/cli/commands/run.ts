@@ -6,11 +6,12 @@ import { buildGraph } from "../../core/graph/index.ts";
 import { factsOf, formatProblem } from "../../core/plan/index.ts";
 import { parseRequest, type Request } from "../../core/request/index.ts";
 import { startEventOf } from "../../core/state/from-plan.ts";
-import { CliError, type CliIO, EXIT, setExitCode, writeLine } from "../io.ts";
+import { fsCliError } from "../fs-problem.ts";
+import { CliError, type CliIO, EXIT, setExitCode } from "../io.ts";
 import { DEFAULT_PLAN, readPlan } from "../plan-file.ts";
 import { localRepoFacts } from "../repo-facts.ts";
 import { secretValues } from "../secrets.ts";
-import { runSession } from "../session.ts";
+import { checkApprovals, runSession } from "../session.ts";
 import { ExecutionStore } from "../store/execution-store.ts";
 import { addStateDirOption, asCliError, collect, commandPrefix, stateRoot } from "./common.ts";
 
@@ -83,6 +84,7 @@ export function runCommand(program: Command, io: CliIO): void {
         EXIT.usage,
         built.problems.map(formatProblem),
       );
+    checkApprovals(plan.phases, options.approve ?? []);
     const id = options.id ?? newId(request);
     if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,80}$/.test(id)) {
       throw new CliError(`invalid execution id "${id}": use letters, digits, '.', '_' and '-'`);
@@ -91,9 +93,8 @@ export function runCommand(program: Command, io: CliIO): void {
     try {
       store.create();
     } catch (error) {
-      asCliError(error);
+      asCliError(fsCliError(error, { alternative: "choose another folder with --state-dir" }));
     }
-    writeLine(io.stdout, `execution ${id}`);
     const start = startEventOf(built.graph, plan.policy, {
       execution: id,
       seed: randomBytes(4).readUInt32LE(0) >>> 1,

@@ -1,6 +1,7 @@
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, openSync, readFileSync, rmSync, unlinkSync, writeSync } from "node:fs";
 import { hostname } from "node:os";
 import { OrchestrateError } from "../../core/errors.ts";
+import { withPath } from "./durable-write.ts";
 
 /** A held execution lock. */
 export interface ExecutionLock {
@@ -83,9 +84,13 @@ function tryCreate(path: string, holder: LockHolder): boolean {
   }
   try {
     writeSync(fd, `${JSON.stringify(holder)}\n`);
-  } finally {
+  } catch (error) {
     closeSync(fd);
+    // An empty lock would stop every later run: it is removed again.
+    rmSync(path, { force: true });
+    throw withPath(error, path);
   }
+  closeSync(fd);
   return true;
 }
 

@@ -3,6 +3,7 @@ import {
   mkdirSync,
   readdirSync,
   readFileSync,
+  rmSync,
   statSync,
   truncateSync,
   writeFileSync,
@@ -14,7 +15,7 @@ import type { ExecutionEvent } from "../../core/state/events.ts";
 import { ExecutionStateSchema } from "../../core/state/state-schema.ts";
 import type { ExecutionState } from "../../core/state/types.ts";
 import type { EngineStore } from "../../ports/engine-ports.ts";
-import { appendDurably, syncFolder, writeAtomic } from "./durable-write.ts";
+import { appendDurably, makeFolders, syncFolder, writeAtomic } from "./durable-write.ts";
 import { type ExecutionLock, lockExecution } from "./execution-lock.ts";
 import { issueText, jsonProblem } from "./json-problem.ts";
 import { type EventLogOptions, parseEventLog } from "./parse-event-log.ts";
@@ -26,8 +27,16 @@ export interface ExecutionSummary {
   status: string;
   /** Epoch ms; for a corrupt execution, its folder's time. */
   created_at: number;
-  /** Epoch ms of the last write of its state (or event log). */
+  /** Epoch ms (whole) of the last write of its state (or event log). */
   updated_at: number;
+}
+
+/** What `orchestrate cancel` asks of the process running an execution. */
+export interface CancelRequest {
+  /** The process meant to act on it. */
+  pid: number;
+  by: string;
+  reason?: string;
 }
 
 /** Execution ids are folder names: letters, digits, `.`, `_` and `-`, starting with a letter or digit. */
@@ -45,6 +54,8 @@ export class ExecutionStore implements EngineStore {
   readonly statePath: string;
   readonly eventsPath: string;
   readonly lockPath: string;
+  /** Left by `orchestrate cancel` for the process running the execution: who asks, and why. */
+  readonly cancelRequestPath: string;
   #tailChecked = false;
 
   /** Throws `execution_id_invalid` for an id that is not a plain folder name. */
@@ -60,6 +71,7 @@ export class ExecutionStore implements EngineStore {
     this.statePath = join(this.dir, "state.json");
     this.eventsPath = join(this.dir, "events.jsonl");
     this.lockPath = join(this.dir, "lock");
+    this.cancelRequestPath = join(this.dir, "cancel-request.json");
   }
 
   /** Whether the execution's folder exists. */
@@ -69,7 +81,7 @@ export class ExecutionStore implements EngineStore {
 
   /** Creates the folder; an existing execution id is an error (`execution_exists`). */
   create(): void {
-    mkdirSync(this.root, { recursive: true });
+    makeFolders(this.root);
     try {
       mkdirSync(this.dir);
     } catch (error) {
@@ -200,6 +212,36 @@ export class ExecutionStore implements EngineStore {
     }
   }
 
+  /** Leaves a cancel request for process `pid`, the one running the execution. */
+  requestCancel(request: CancelRequest): void {
+    writeAtomic(this.cancelRequestPath, `${JSON.stringify(request)}\n`);
+  }
+
+  /**
+   * Takes the cancel request left for process `pid`, if any (removing it). A request for another
+   * process, or one that cannot be read, is left alone.
+   */
+  takeCancelRequest(pid: number): CancelRequest | undefined {
+    let request: Partial<CancelRequest>;
+    try {
+      request = JSON.parse(readFileSync(this.cancelRequestPath, "utf8")) as Partial<CancelRequest>;
+    } catch {
+      return undefined;
+    }
+    if (request.pid !== pid || typeof request.by !== "string") return undefined;
+    rmSync(this.cancelRequestPath, { force: true });
+    return {
+      pid,
+      by: request.by,
+      ...(typeof request.reason === "string" ? { reason: request.reason } : {}),
+    };
+  }
+
+  /** Removes a cancel request nobody took. */
+  clearCancelRequest(): void {
+    rmSync(this.cancelRequestPath, { force: true });
+  }
+
   /** The folder of one attempt of a task: `<dir>/tasks/<task folder name>/<attempt>`. */
   taskDir(taskId: string, attempt: number): string {
     return join(this.dir, "tasks", taskDirName(taskId), String(attempt));
@@ -226,13 +268,14 @@ export class ExecutionStore implements EngineStore {
       const stateTime = mtime(store.statePath);
       const eventsTime = mtime(store.eventsPath);
       if (stateTime === undefined && eventsTime === undefined) continue;
-      const updated_at = Math.max(stateTime ?? 0, eventsTime ?? 0);
+      // Whole milliseconds, like every other time of an execution (file times have fractions).
+      const updated_at = Math.floor(Math.max(stateTime ?? 0, eventsTime ?? 0));
       try {
         const state = store.loadState();
         out.push({ id: name, status: state.status, created_at: state.created_at, updated_at });
       } catch {
         const folder = statSync(store.dir);
-        const created_at = folder.birthtimeMs > 0 ? folder.birthtimeMs : folder.mtimeMs;
+        const created_at = Math.floor(folder.birthtimeMs > 0 ? folder.birthtimeMs : folder.mtimeMs);
         out.push({ id: name, status: "corrupt", created_at, updated_at });
       }
     }
@@ -269,7 +312,9 @@ export class ExecutionStore implements EngineStore {
     throw new OrchestrateError(
       "events_torn",
       `${this.eventsPath}:${line}: the last line is cut off (no line end): a write was interrupted`,
-      { hint: "the cut-off event never took effect; removing that last line is safe" },
+      {
+        hint: `the cut-off event never took effect; \`orchestrate replay ${this.id} --write\` drops it and rebuilds the state`,
+      },
     );
   }
 }
