@@ -39,5 +39,8 @@ for (const entry of readdirSync("dist/types", { recursive: true, withFileTypes: 
   if (!entry.isFile() || !entry.name.endsWith(".d.ts")) continue;
   const path = join(entry.parentPath, entry.name);
   const text = readFileSync(path, "utf8");
-  writeFileSync(path, text.replace(/((?:from|import)\s*\(?\s*["'](?:\.{1,2}\/)[^"']*?)\.ts(["'])/g, "$1.js$2"));
+  writeFileSync(
+    path,
+    text.replace(/((?:from|import)\s*\(?\s*["'](?:\.{1,2}\/)[^"']*?)\.ts(["'])/g, "$1.js$2"),
+  );
 }

@@ -3,6 +3,7 @@ import { formatDuration } from "../core/plan/duration.ts";
 import { progressBar } from "../core/render/markdown.ts";
 import { phaseStatus } from "../core/render/mermaid.ts";
 import { estimateRemaining, statusCounts } from "../core/report/eta.ts";
+import { formatUsd } from "../core/report/money.ts";
 import type { EffectOf, ExecutionState } from "../core/state/index.ts";
 import type { Notifier, TelemetryEvent } from "../ports/engine-ports.ts";
 import type { CliIO } from "./io.ts";
@@ -24,12 +25,7 @@ function clock(ms: number): string {
  * Dollars with as many decimals as the figure needs (2 to 6): `$0.02`, `$0.015`, `$0.00002`,
  * never a cost rounded to a figure it is not.
  */
-export function formatUsd(usd: number): string {
-  const rounded = Number(usd.toFixed(6));
-  let decimals = 2;
-  while (decimals < 6 && Number(rounded.toFixed(decimals)) !== rounded) decimals++;
-  return `$${rounded.toFixed(decimals)}`;
-}
+export { formatUsd };
 
 /** Lines of the live view: header, phases with bars, running tasks with elapsed time. */
 export function liveLines(state: ExecutionState, now: number): string[] {

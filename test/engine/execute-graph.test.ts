@@ -221,6 +221,12 @@ describe("executeGraph in virtual time", () => {
     expect(result.reason).toBe("budget reached: $3.00 spent of $2.50");
     expect(result.metrics.cost_estimate.usd).toBe(3);
     expect(result.tasks.slice(3).every((t) => t.status === "cancelled")).toBe(true);
+    // Amounts keep the decimals they need: a budget of $0.015 is not "$0.01".
+    const small = await simulate(tasks, { budget: { usd: 0.015 } }, () => ({
+      ms: 10,
+      out: { cost: { usd: 0.01 } },
+    }));
+    expect(small.result.reason).toBe("budget reached: $0.02 spent of $0.015");
   });
 
   it("shares context between tasks and returns it", async () => {

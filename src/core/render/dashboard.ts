@@ -1,5 +1,6 @@
 import { formatDuration } from "../plan/duration.ts";
 import { estimateRemaining, statusCounts } from "../report/eta.ts";
+import { formatUsd } from "../report/money.ts";
 import type { ExecutionState } from "../state/types.ts";
 import { IN_FLIGHT } from "../state/types.ts";
 import { cell, code, inert, progressBar, STATUS_ICON } from "./markdown.ts";
@@ -28,7 +29,7 @@ export function dashboardMarkdown(state: ExecutionState, now: number): string {
     `**${done}/${total}** tasks done`,
     `elapsed ${formatDuration((state.finished_at ?? now) - state.created_at)}`,
     state.finished_at === undefined ? `ETA ${formatDuration(estimateRemaining(state, now))}` : "",
-    `cost $${state.cost.usd.toFixed(2)} · ${state.cost.tokens.toLocaleString("en-US")} tokens`,
+    `cost ${formatUsd(state.cost.usd)} · ${state.cost.tokens.toLocaleString("en-US")} tokens`,
   ].filter(Boolean);
   lines.push(facts.join(" · "));
   if (state.reason) lines.push("", `> ${cell(state.reason)}`);

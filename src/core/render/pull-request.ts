@@ -1,4 +1,5 @@
 import { formatDuration } from "../plan/duration.ts";
+import { formatUsd } from "../report/money.ts";
 import { summarize } from "../report/summarize.ts";
 import type { ExecutionState } from "../state/types.ts";
 import { cell, code, codeCell, inert } from "./markdown.ts";
@@ -40,7 +41,7 @@ export function pullRequestBody(state: ExecutionState, issue: number): string {
     "",
     "## Metrics",
     "",
-    `Wall time ${formatDuration(m.wall_time)} · task time ${formatDuration(m.serial_time)} · speedup ${m.speedup_vs_serial.toFixed(2)}× · cost $${m.cost_estimate.usd.toFixed(2)} (${m.cost_estimate.tokens.toLocaleString("en-US")} tokens)`,
+    `Wall time ${formatDuration(m.wall_time)} · task time ${formatDuration(m.serial_time)} · speedup ${m.speedup_vs_serial.toFixed(2)}× · cost ${formatUsd(m.cost_estimate.usd)} (${m.cost_estimate.tokens.toLocaleString("en-US")} tokens)`,
   );
   if (state.audit.length > 0) {
     lines.push("", "## Approvals", "");

@@ -1,4 +1,5 @@
 import { formatDuration } from "../plan/duration.ts";
+import { formatUsd as money } from "../report/money.ts";
 import type { OrchestrationResult } from "../report/summarize.ts";
 import { summarize } from "../report/summarize.ts";
 import type { ExecutionState } from "../state/types.ts";
@@ -7,10 +8,6 @@ import { phaseMermaid, phaseStatus } from "./mermaid.ts";
 
 function time(ms: number | null | undefined): string {
   return ms === null || ms === undefined ? "-" : new Date(ms).toISOString().replace(".000Z", "Z");
-}
-
-function money(usd: number): string {
-  return `$${usd.toFixed(usd < 1 ? 4 : 2)}`;
 }
 
 /** The execution report in GitHub-flavoured markdown: phases, tasks, artifacts, metrics, approvals, graph. */

@@ -1,3 +1,4 @@
+import { formatUsd } from "../report/money.ts";
 import { insertReady, removeReady } from "../schedule/ready-queue.ts";
 import { dependentsOf, slotKeys, taskTimerIds } from "./derived.ts";
 import type { Effect } from "./effects.ts";
@@ -209,7 +210,7 @@ export function addCost(
   if (!budget || s.halt) return;
   const over =
     budget.usd !== undefined && s.cost.usd >= budget.usd
-      ? `budget reached: $${s.cost.usd.toFixed(2)} spent of $${budget.usd.toFixed(2)}`
+      ? `budget reached: ${formatUsd(s.cost.usd)} spent of ${formatUsd(budget.usd)}`
       : budget.tokens !== undefined && s.cost.tokens >= budget.tokens
         ? `budget reached: ${s.cost.tokens} tokens used of ${budget.tokens}`
         : undefined;
