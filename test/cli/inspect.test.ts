@@ -14,6 +14,10 @@ describe("orchestrate init, graph, status, report", () => {
     const plan = readFileSync(join(dir, ".github/orchestrate.yml"), "utf8");
     expect(plan).toContain("extends: pipeline");
     expect(existsSync(join(dir, ".github/ISSUE_TEMPLATE/orchestrate.yml"))).toBe(true);
+    // Editors find the schema beside the plan (no download, the version that wrote the plan).
+    expect(plan.split("\n")[0]).toBe("# yaml-language-server: $schema=./orchestrate.schema.json");
+    const schema = JSON.parse(readFileSync(join(dir, ".github/orchestrate.schema.json"), "utf8"));
+    expect(schema.properties).toHaveProperty("phases");
     expect((await cli(["validate"], { cwd: dir })).code).toBe(0);
     const again = await cli(["init"], { cwd: dir });
     expect(again.code).toBe(2);

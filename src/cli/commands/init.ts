@@ -18,11 +18,14 @@ function packageRoot(): string {
   throw new CliError("cannot find the package's files (templates/); reinstall orchestrate", EXIT.failed);
 }
 
+/** The plan's JSON Schema, written beside it for editors (completion, checks as you type). */
+export const SCHEMA_FILE = "orchestrate.schema.json";
+
 /** A starter plan: the template by reference, with each agent's command to fill in. */
 export function starterPlan(template: string): string {
   const parsed = parse(BUILTIN_TEMPLATES[template]!) as { agents?: Record<string, { role?: string }> };
   const lines = [
-    "# yaml-language-server: $schema=https://unpkg.com/orchestrate/schema/orchestrate.schema.json",
+    `# yaml-language-server: $schema=./${SCHEMA_FILE}`,
     "# Orchestrate plan. Reference: the README's 'Configuration reference'.",
     "version: 1",
     `extends: ${template}`,
@@ -42,7 +45,9 @@ export function starterPlan(template: string): string {
 export function initCommand(program: Command, io: CliIO): void {
   program
     .command("init")
-    .description("write .github/orchestrate.yml and the issue form from a template")
+    .description(
+      "write .github/orchestrate.yml, the issue form and the plan's JSON Schema (for editors) from a template",
+    )
     .option("--template <name>", `one of: ${Object.keys(BUILTIN_TEMPLATES).join(", ")}`, "full-delivery")
     .option("--force", "overwrite existing files")
     .action((options: { template: string; force?: boolean }) => {
@@ -57,6 +62,11 @@ export function initCommand(program: Command, io: CliIO): void {
         [".github/ISSUE_TEMPLATE/orchestrate.yml", form],
       ];
       const existing = files.filter(([path]) => existsSync(resolve(io.cwd, path))).map(([p]) => p);
+      // Generated, so refreshed on every init (not a file of the user's).
+      files.push([
+        `.github/${SCHEMA_FILE}`,
+        readFileSync(join(packageRoot(), "schema", SCHEMA_FILE), "utf8"),
+      ]);
       if (existing.length > 0 && !options.force) {
         throw new CliError(
           `${existing.join(" and ")} already exist${existing.length === 1 ? "s" : ""}; use --force to overwrite`,
