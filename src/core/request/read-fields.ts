@@ -115,16 +115,25 @@ function readLines(lines: readonly string[], out: ReadFieldsResult): void {
   close();
 }
 
-/** Splits `a, 요구: b, 스택: c` at each comma or semicolon that is followed by a known key. */
+/** Whether `value[i]` may end one field of a one-line request: `,` `;` `。`, or `.` before a space. */
+function isFieldBreak(value: string, i: number): boolean {
+  const ch = value[i];
+  if (ch === "," || ch === ";" || ch === "。") return true;
+  return ch === "." && /\s/.test(value[i + 1] ?? "");
+}
+
+/**
+ * Splits `a, 요구: b, 스택: c` — or sentences, `Project: a. Requirements: b. Stack: c.` — at each
+ * comma, semicolon or full stop that is followed by a known key.
+ */
 function splitOneLine(first: KeyLine): KeyLine[] {
-  if (!first.value.includes(",") && !first.value.includes(";")) return [first];
+  if (!/[,;。]|\.\s/.test(first.value)) return [first];
   const pieces: KeyLine[] = [{ ...first, value: "" }];
   let current = pieces[0]!;
   let start = 0;
   const value = first.value;
   for (let i = 0; i <= value.length; i++) {
-    const ch = value[i];
-    if (i < value.length && ch !== "," && ch !== ";") continue;
+    if (i < value.length && !isFieldBreak(value, i)) continue;
     const part = value.slice(start, i);
     const next = start === 0 ? undefined : parseKeyLine(part.trim(), true);
     if (next) {

@@ -39,6 +39,28 @@ describe("parseRequest: one-line lists", () => {
     expect(r.deadline).toBe(iso(NOW + 7 * DAY));
   });
 
+  it("reads the one-liner written as sentences (the product's own example)", () => {
+    const r = parseRequest(
+      {
+        body: "Project: signup system. Requirements: OAuth + 2FA + email verification. Stack: FastAPI + React. Deadline: 3 days",
+      },
+      { now: NOW },
+    );
+    expect(r.project).toBe("signup system");
+    expect(r.requirements).toEqual(["OAuth", "2FA", "email verification"]);
+    expect(r.stack).toEqual(["FastAPI", "React"]);
+    expect(r.deadline).toBe(iso(NOW + 3 * DAY));
+  });
+
+  it("keeps full stops inside a value when no known key follows (versions, abbreviations)", () => {
+    const r = parseRequest(
+      { body: "Project: Acme Inc. portal v2.1. Stack: Node.js 20. Next. Deadline: 2 days" },
+      { now: NOW },
+    );
+    expect(r.project).toBe("Acme Inc. portal v2.1");
+    expect(r.stack).toEqual(["Node.js 20. Next"]);
+  });
+
   it("keeps commas inside a value when no known key follows", () => {
     const r = parseRequest({ body: "Project: Tom, Dick and Harry's shop, Stack: Flask" }, { now: NOW });
     expect(r.project).toBe("Tom, Dick and Harry's shop");
