@@ -370,7 +370,19 @@ export class GitHubOrchestrator {
         // job that follows (split); without a record yet, that job or the run's end decides.
         if (!t.publish && t.conclusion === "success") {
           const record = await this.#readResult(ref, t.task, t.attempt);
-          return record ? [record] : [];
+          if (record) return [record];
+          // The agent is done: its time limit no longer applies while the publish job (which
+          // starts once the batch's other agents are done) commits the result.
+          return [
+            {
+              id: `ran:${t.task}:${t.attempt}`,
+              type: "heartbeat",
+              task: t.task,
+              attempt: t.attempt,
+              ran: true,
+              message: "the agent's job succeeded; its result is being committed",
+            },
+          ];
         }
         // Otherwise a job that ended without a result record failed (the commit is the source of truth).
         return [
@@ -832,6 +844,8 @@ export class GitHubOrchestrator {
     return turn;
   }
 
+  /** The state branch head each repository's last save from this process left. */
+  readonly #headOf = new LruCache<string, string>(1024);
   /** The last save of each repository's state branch in this process (see `#commit`). */
   readonly #saving = new Map<string, Promise<void>>();
 
@@ -847,9 +861,16 @@ export class GitHubOrchestrator {
         await new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * 100 * attempt)));
       }
       const key = executionId(ref);
-      const fresh = attempt === 0 ? this.#fresh.get(key) : undefined;
+      // What the batch loaded, unless this process has moved the state branch since (another
+      // execution's save, while this one waited for its turn): then read again at that head.
+      const repo = `${ref.owner}/${ref.repo}`.toLowerCase();
+      const head = this.#headOf.get(repo);
+      const loaded = attempt === 0 ? this.#fresh.get(key) : undefined;
       this.#fresh.delete(key);
-      const stored = fresh ?? (await this.#ports.store.load(ref));
+      const fresh = loaded && (head === undefined || loaded.version === head) ? loaded : undefined;
+      const stored =
+        fresh ??
+        (await this.#ports.store.load(ref, attempt === 0 && head !== undefined ? { head } : undefined));
       const now = this.#o.clock.now();
       let state = stored?.state;
       const applied: ExecutionEvent[] = [];
@@ -921,7 +942,12 @@ export class GitHubOrchestrator {
       }
       if (applied.length === 0 || !state) return state ? { state, effects, applied } : undefined;
       try {
-        await this.#ports.store.save(ref, { state, newEvents: applied, version: stored?.version });
+        const sha = await this.#ports.store.save(ref, {
+          state,
+          newEvents: applied,
+          version: stored?.version,
+        });
+        this.#headOf.set(repo, sha);
         return { state, effects, applied };
       } catch (error) {
         if (!(error instanceof ConflictError)) throw error;

@@ -235,7 +235,15 @@ describe("GitHub orchestration under load and failure", () => {
   it("twelve executions of one repository saving at once all land (saves of one repository take turns)", async () => {
     const repo = fakeRepo(gh, { files: { ".github/orchestrate.yml": plan(1) } });
     issueSide();
-    const o = orchestrator(githubPorts(createTestOctokit()));
+    const conflicts: string[] = [];
+    const o = new GitHubOrchestrator(githubPorts(createTestOctokit()), {
+      clock: new VirtualClock(1_800_000_000_000),
+      random: seededRandom(3),
+      workflow: "orchestrate-agents.yml",
+      log: (message) => {
+        if (message.includes("conflict")) conflicts.push(message);
+      },
+    });
     const issues = Array.from({ length: 12 }, (_, i) => 20 + i);
     for (const issue of issues) await o.handle({ ...ref, issue }, [{ ...label, delivery: `d${issue}` }]);
     const results = issues.map((issue) => {
@@ -255,6 +263,8 @@ describe("GitHub orchestration under load and failure", () => {
     });
     const states = await Promise.all(results);
     expect(states.map((st) => st?.status)).toEqual(issues.map(() => "succeeded"));
+    // Each waited for its turn and read the head the save before it left: no commit was refused.
+    expect(conflicts).toEqual([]);
     for (const issue of issues)
       expect(
         JSON.parse(repo.git.readFile("orchestrate-state", `executions/${issue}/state.json`)!),
@@ -484,6 +494,50 @@ describe("GitHub orchestration under load and failure", () => {
     finishTask(repo, "build/dev@m1");
     state = await restarted.handle(ref, job("publish build/dev@m1#1 (issue 5)", run!.id, "success"));
     expect(state!.tasks["build/dev@m1"]!.status).toBe("succeeded");
+  });
+
+  it("an agent that finished is not timed out while its publish job waits for the batch's slowest agent", async () => {
+    const repo = fakeRepo(gh, {
+      files: {
+        ".github/orchestrate.yml": `version: 1
+policy: { max_concurrency: 2, timeout: { task: 1h }, retry: { max_attempts: 1 } }
+agents:
+  dev: { run: ./dev.sh }
+phases:
+  - { id: build, agents: [dev], matrix: { module: [m0, m1] } }
+`,
+      },
+    });
+    const side = fakeIssueSide(gh);
+    const clock = new VirtualClock(1_800_000_000_000);
+    const o = orchestrator(githubPorts(createTestOctokit()), clock);
+    await o.handle(ref, [label]);
+    const [run] = [...side.runs.values()];
+    const job = (name: string, action: "in_progress" | "completed", conclusion = "success") =>
+      triggersOf(
+        "workflow_job",
+        withPatch(examplePayload("workflow_job", action as "completed"), {
+          workflow_job: { name, run_id: run!.id, conclusion },
+          repository: { name: "r", owner: { login: "o" } },
+        } as never) as never,
+        `${name}-${action}`,
+        { label: "orchestrate" },
+      ).map((r) => r.trigger);
+    await o.handle(ref, [
+      ...job("build/dev@m0#1 (issue 5)", "in_progress"),
+      ...job("build/dev@m1#1 (issue 5)", "in_progress"),
+    ]);
+    // m0's agent is done after 5 minutes; m1's runs on, so the batch's publish jobs wait.
+    await clock.sleep(5 * 60_000);
+    await o.handle(ref, job("build/dev@m0#1 (issue 5)", "completed"));
+    await clock.sleep(60 * 60_000);
+    const later = (await o.handle(ref, [{ kind: "tick" }]))!;
+    expect(later.tasks["build/dev@m0"]).toMatchObject({ status: "in_progress", errors: [] });
+    expect(later.tasks["build/dev@m1"]!.errors).toEqual([expect.objectContaining({ kind: "timeout" })]);
+    // m0's publish job commits its result.
+    finishTask(repo, "build/dev@m0");
+    const done = (await o.handle(ref, job("publish build/dev@m0#1 (issue 5)", "completed")))!;
+    expect(done.tasks["build/dev@m0"]!.status).toBe("succeeded");
   });
 
   it("a publish job that ended without a result record fails the attempt", async () => {

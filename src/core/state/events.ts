@@ -114,6 +114,11 @@ export const EventSchema = z.discriminatedUnion("type", [
     task: z.string(),
     attempt: z.number().int(),
     message: z.string().optional(),
+    /**
+     * The attempt's work is done and its result is on its way (a separate job commits it): its
+     * time limit no longer applies; the host tells when no result comes (the run ended).
+     */
+    ran: z.literal(true).optional(),
   }),
   z.object({
     ...Base,

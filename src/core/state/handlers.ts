@@ -98,6 +98,7 @@ const HANDLERS: Handlers = {
     const why = resultMismatch(ctx, e.task, e.attempt);
     if (why) return why;
     ctx.s.tasks[e.task] = { ...ctx.s.tasks[e.task]!, heartbeat_at: e.at };
+    if (e.ran) clearTimer(ctx, timeoutTimerId(ctx.s, e.task, e.attempt));
     return undefined;
   },
 

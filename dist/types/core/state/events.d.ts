@@ -134,6 +134,7 @@ export declare const EventSchema: z.ZodDiscriminatedUnion<[z.ZodObject<{
     task: z.ZodString;
     attempt: z.ZodNumber;
     message: z.ZodOptional<z.ZodString>;
+    ran: z.ZodOptional<z.ZodLiteral<true>>;
 }, z.core.$strip>, z.ZodObject<{
     id: z.ZodString;
     at: z.ZodNumber;
