@@ -27,7 +27,10 @@ export function commitPathProblem(path: string, taskId: string): string | undefi
     return problem ? `${shown}: ${problem}` : undefined;
   }
   const rule = LEFT_OUT.find((r) => path.startsWith(r.prefix));
-  return rule ? `${shown} is not written by agents (${rule.why})` : undefined;
+  if (rule) return `${shown} is not written by agents (${rule.why})`;
+  // A file (or link) in place of such a folder, or of a folder above it, would replace it whole.
+  const above = LEFT_OUT.find((r) => r.prefix.startsWith(`${path}/`));
+  return above ? `${shown} would replace ${above.prefix} (${above.why})` : undefined;
 }
 
 /**
@@ -46,6 +49,15 @@ export function taskFileProblems(files: readonly TaskFile[], taskId: string): st
     if (problem) problems.push(problem);
     if (seen.has(file.path)) problems.push(`${JSON.stringify(file.path)} appears more than once`);
     seen.add(file.path);
+    // A path cannot be both a file and the folder of another (deleting the file is how it becomes one).
+    const segments = file.path.split("/");
+    for (let i = 1; i < segments.length; i++) {
+      const folder = segments.slice(0, i).join("/");
+      if (files.some((f) => f.path === folder && f.content !== null))
+        problems.push(
+          `${JSON.stringify(folder)} is both a file and the folder of ${JSON.stringify(file.path)}`,
+        );
+    }
     if (file.content !== null && file.content.length > MAX_FILE_BYTES) {
       problems.push(
         `${JSON.stringify(file.path)} is ${file.content.length} bytes; files over ${MAX_FILE_BYTES} bytes are not committed`,

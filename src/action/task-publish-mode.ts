@@ -1,7 +1,7 @@
 import { failure, statusOf } from "../github/errors.ts";
 import { githubPorts } from "../github/index.ts";
 import { workingBranch } from "../github/ports.ts";
-import type { ResultRecord } from "../github/result-record.ts";
+import { type ResultRecord, taskBranch } from "../github/result-record.ts";
 import type { ModeContext } from "./mode-context.ts";
 import { staleNotice, type TaskTarget, taskTarget } from "./task-attempt.ts";
 import { type BundleProblem, bundleFolder, readBundle } from "./task-bundle.ts";
@@ -72,6 +72,29 @@ async function baseProblem(
       basehead: `${base}...${branch}`,
     });
     if (data.merge_base_commit.sha !== base) return invalid(`is not a commit of ${branch}`);
+    // The result commit's second parent is the task branch's head (an earlier attempt): the
+    // base must hold everything of the working branch that head's history shares with it, or
+    // merging the result would take back what joined the working branch since that base.
+    const earlier = await githubPorts(ctx.client).branches.head(
+      target.ref,
+      taskBranch(target.issue, target.entry.id),
+    );
+    if (earlier !== undefined && earlier !== base) {
+      const compare = (basehead: string) =>
+        ctx.client.rest.repos.compareCommitsWithBasehead({
+          owner: target.ref.owner,
+          repo: target.ref.repo,
+          basehead,
+        });
+      const [shared, reached] = await Promise.all([
+        compare(`${earlier}...${branch}`),
+        compare(`${earlier}...${base}`),
+      ]);
+      if (shared.data.merge_base_commit.sha !== reached.data.merge_base_commit.sha)
+        return invalid(
+          `is older than what ${taskBranch(target.issue, target.entry.id)} and ${branch} share (${shared.data.merge_base_commit.sha})`,
+        );
+    }
     return undefined;
   } catch (error) {
     if (statusOf(error) === 404) return invalid(`is not a commit of ${branch}`);

@@ -58,6 +58,20 @@ describe("taskFileProblems", () => {
     ).toEqual([]);
   });
 
+  it("refuses a path that is both a file and the folder of another (a deleted file may become a folder)", () => {
+    expect(
+      taskFileProblems(
+        [
+          { path: "docs", content: Buffer.from("x") },
+          { path: "docs/a.md", content: Buffer.from("a") },
+          { path: "lib", content: null },
+          { path: "lib/index.ts", content: Buffer.from("export {};\n") },
+        ],
+        TASK,
+      ),
+    ).toEqual(['"docs" is both a file and the folder of "docs/a.md"']);
+  });
+
   it("names every problem: paths, duplicates, sizes and counts", () => {
     const big = Buffer.alloc(MAX_FILE_BYTES + 1);
     const problems = taskFileProblems(

@@ -198,6 +198,16 @@ describe("mode task-publish", () => {
       /"\.github\/workflows\/x\.yml" is not written by agents \(agents do not change workflows\)/,
     ],
     [
+      "a file in place of the workflows folder",
+      (b) => editManifest(b, (m) => (m.files[0]!.path = ".github/workflows")),
+      /"\.github\/workflows" would replace \.github\/workflows\/ \(agents do not change workflows\)/,
+    ],
+    [
+      "a file in place of the records folder",
+      (b) => editManifest(b, (m) => (m.files[0]!.path = ".orchestrate")),
+      /"\.orchestrate" would replace \.orchestrate\/ \(reserved for result records and artifacts\)/,
+    ],
+    [
       "another task's artifacts folder",
       (b) => editManifest(b, (m) => (m.files[0]!.path = ".orchestrate/artifacts/build__dev/notes.md")),
       /is not written by agents \(reserved for result records and artifacts\)/,
@@ -296,6 +306,22 @@ describe("mode task-publish", () => {
       expect(run.outputs.status).toBe("failed");
     },
   );
+
+  it("refuses a base older than what the task branch's earlier attempt shares with the working branch", async () => {
+    const { repo, tasks, bundle } = await ranTask();
+    // Since the agent started, the working branch moved on (another task's work joined it), and
+    // an earlier attempt of this task sits on the task branch on top of that newer head.
+    const working = "orchestrate/issue-1";
+    repo.git.commitFiles(working, { "src/other.ts": "export const other = 1;\n" });
+    repo.git.branch(BRANCH, working);
+    repo.git.commitFiles(BRANCH, { [RECORD]: "{}" });
+    // A result on the old base with that attempt as second parent would take back src/other.ts.
+    const run = await publish(tasks[0], bundle);
+    expect(run.code).toBe(1);
+    expect(run.errors[0]).toMatch(
+      /\(bundle_invalid\): the result bundle is not valid: its base [0-9a-f]{40} is older than what orchestrate\/tasks\/issue-1\/design__architect and orchestrate\/issue-1 share/,
+    );
+  });
 
   it("publishes a failed attempt when the agent job left no bundle", async () => {
     const { repo, side, tasks } = await startExecution(gh);
