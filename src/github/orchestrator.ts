@@ -257,7 +257,15 @@ export class GitHubOrchestrator {
   forget(ref: ExecutionRef): void {
     const key = executionId(ref);
     if (this.#records.has(key)) return;
-    for (const map of [this.#dashboardIds, this.#startedAt, this.#ids, this.#lastState]) map.delete(key);
+    for (const map of [
+      this.#dashboardIds,
+      this.#startedAt,
+      this.#ids,
+      this.#lastState,
+      this.#quiet,
+      this.#fresh,
+    ])
+      map.delete(key);
     for (const map of [this.#checkIds, this.#sent])
       for (const k of map.keys()) if (k.startsWith(`${key}:`)) map.delete(k);
   }
@@ -563,7 +571,9 @@ export class GitHubOrchestrator {
     return (
       r.event === "workflow_dispatch" &&
       r.repository === `${ref.owner}/${ref.repo}`.toLowerCase() &&
-      (/^\d+$/.test(workflow) ? r.workflowId === Number(workflow) : r.path?.split("/").at(-1) === workflow)
+      (/^\d+$/.test(workflow)
+        ? r.workflowId === Number(workflow)
+        : r.path?.replace(/@.*$/, "").split("/").at(-1) === workflow)
     );
   }
 

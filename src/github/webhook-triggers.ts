@@ -6,10 +6,10 @@ import { ResultDispatchSchema } from "./result-record.ts";
 /**
  * Job names the agents workflow gives each task: `<task>#<attempt> (issue <n>)` for the job that
  * runs the agent, `publish <task>#<attempt> (issue <n>)` for the job that commits its result
- * (when the workflow splits them); `<caller job> / ` in front when called from another workflow.
+ * (when the workflow splits them); `<caller job> / ` in front for each workflow it is called from.
  */
 export const JOB_NAME =
-  /^(?:[^/]+ \/ )?(?<publish>publish )?(?<task>[^ ].*)#(?<attempt>\d+) \(issue (?<issue>\d+)\)$/;
+  /^(?:[^/]+ \/ )*(?<publish>publish )?(?<task>[^ ].*)#(?<attempt>\d+) \(issue (?<issue>\d+)\)$/;
 
 /** A trigger for one execution, from one webhook delivery. */
 export interface RoutedTrigger {

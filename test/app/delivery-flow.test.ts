@@ -589,12 +589,10 @@ describe("task start on GitHub", () => {
         trigger: { kind: "job_started", task: "build/dev", attempt: 2, run: 77 },
       },
     ]);
-    // Called from another workflow (`<caller job> / ` in front): the same; a publish job starts nothing.
-    expect(
-      triggersOf("workflow_job", job("agents / build/dev#2 (issue 5)") as never, "j2", {
-        label: "orchestrate",
-      }),
-    ).toEqual(routed);
+    // Called from another workflow (`<caller job> / ` in front, once per level): the same; a
+    // publish job starts nothing.
+    for (const name of ["agents / build/dev#2 (issue 5)", "tasks / agents / build/dev#2 (issue 5)"])
+      expect(triggersOf("workflow_job", job(name) as never, "j2", { label: "orchestrate" })).toEqual(routed);
     expect(
       triggersOf("workflow_job", job("publish build/dev#2 (issue 5)") as never, "j3", {
         label: "orchestrate",
