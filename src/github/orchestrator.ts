@@ -748,9 +748,10 @@ export class GitHubOrchestrator {
       return gate?.status === "open" ? [gate.opened_at ?? 0] : [];
     });
     if (opened.length === 0) return [];
-    // A minute of margin for the clocks of this process and GitHub (whole seconds there); a
-    // review of an older head is refused anyway.
-    const since = Math.min(...opened) - 60_000;
+    // Only what was said after the gate opened: a command refused before (no gate waited then)
+    // was answered so, and must not pass the gate later unseen. (A review of an older head is
+    // refused anyway.)
+    const since = Math.min(...opened);
     let found: Awaited<ReturnType<GitHubPorts["comments"]["reviewsOf"]>>;
     let comments: Awaited<ReturnType<GitHubPorts["comments"]["commentsSince"]>>;
     try {

@@ -242,7 +242,16 @@ describe("GitHub App: a gate is rejected with feedback, revised, and approved", 
     // approval from before the gate opened, and a comment edited into an approval after it was
     // posted — anyone with write access can edit it): the approval counts, nothing else is read back.
     const at = (ms: number) => new Date(ms).toISOString();
+    const openedAt = state().phase_state.design.gate.opened_at as number;
     side.comments.push(
+      {
+        // Said half a minute before the gate opened, and answered then: no gate was waiting.
+        id: 898,
+        body: "/orchestrate approve design",
+        issue: 7,
+        user: "octocat",
+        created_at: at(openedAt - 30_000),
+      },
       {
         id: 899,
         body: "/orchestrate approve design",
