@@ -101,6 +101,9 @@ export function checksEvent(
   };
 }
 
+/** How long a pull request head with no check at all waits before it counts as passing. */
+export const NO_CHECKS_GRACE_MS = 10 * 60_000;
+
 /**
  * What delivery missed while no one was listening, read back on a tick: a step that never ran or
  * failed half-way (open the pull request, merge, deploy) runs again (each is safe to repeat), a
@@ -110,6 +113,7 @@ export async function reconcileDelivery(
   ports: GitHubPorts,
   ref: ExecutionRef,
   state: ExecutionState,
+  now: number,
 ): Promise<NewEvent[]> {
   const d = state.status === "delivering" ? state.delivery : undefined;
   if (!d) return [];
@@ -118,7 +122,9 @@ export async function reconcileDelivery(
       return deliverStep(ports, ref, state, { type: "deliver", step: "open_pr" });
     case "awaiting_checks":
     case "conflict":
-      return ciEvents(ports, ref, state, undefined, true);
+      // A head with no check at all passes only once CI had time to register its checks: right
+      // after the pull request opened, "none yet" is not "none".
+      return ciEvents(ports, ref, state, undefined, true, now - (d.since ?? 0) >= NO_CHECKS_GRACE_MS);
     case "merging": {
       const merged = await mergeEvents(ports, ref, state);
       return merged.length > 0 ? merged : deliverStep(ports, ref, state, { type: "deliver", step: "merge" });
@@ -174,13 +180,18 @@ export async function draftForGate(
   });
 }
 
-/** Reads CI of the pull request's head when delivery waits for it; an event when it settled. */
+/**
+ * Reads CI of the pull request's head when delivery waits for it; an event when it settled.
+ * `settled`: read by the reconcile (not a webhook); `noChecksPass`: a head with no check at all
+ * counts as passing (else it waits for checks to appear).
+ */
 export async function ciEvents(
   ports: GitHubPorts,
   ref: ExecutionRef,
   state: ExecutionState | undefined,
   sha?: string,
   settled = false,
+  noChecksPass = settled,
 ): Promise<NewEvent[]> {
   const d = state?.status === "delivering" ? state.delivery : undefined;
   if (!d || (d.status !== "awaiting_checks" && d.status !== "conflict") || !d.sha) return [];
@@ -191,7 +202,7 @@ export async function ciEvents(
   // The summary check on the head CI is read for — branch protection may require it: again on the
   // reconcile (its first write may have failed), and on a head pushed to resolve a conflict.
   if (settled || head !== d.sha) await showSummary(ports, ref, state!, head);
-  const verdict = await ports.delivery.ci(ref, head, base(state!), settled);
+  const verdict = await ports.delivery.ci(ref, head, base(state!), noChecksPass);
   return verdict.state === "pending" ? [] : [checksEvent(head, verdict)];
 }
 

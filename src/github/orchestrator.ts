@@ -325,7 +325,7 @@ export class GitHubOrchestrator {
           ? [
               ...(await this.#reconcile(ref, state)),
               ...(await this.#reconcileGates(ref, state)),
-              ...(await reconcileDelivery(this.#ports, ref, state)),
+              ...(await reconcileDelivery(this.#ports, ref, state, this.#o.clock.now())),
             ]
           : [];
       case "checks":

@@ -215,8 +215,9 @@ const ref = { owner: "o", repo: "r", issue: 5 };
 
 async function setup(delivery: string) {
   const w = world(PLAN(delivery));
+  const clock = new VirtualClock(1_800_000_000_000);
   const o = new GitHubOrchestrator(githubPorts(createTestOctokit()), {
-    clock: new VirtualClock(1_800_000_000_000),
+    clock,
     random: seededRandom(2),
     workflow: "agents.yml",
   });
@@ -280,7 +281,7 @@ async function setup(delivery: string) {
     state = await o.handle(routed[0]!.ref, [routed[0]!.trigger]);
     return state!;
   };
-  return { w, o, runBatch, ci, deployment, state: () => state as ExecutionState };
+  return { w, o, clock, runBatch, ci, deployment, state: () => state as ExecutionState };
 }
 
 describe("delivery on GitHub", () => {
@@ -496,6 +497,22 @@ delivery: { merge: auto }
     expect(retried!.delivery?.deployments.staging).toMatchObject({ id: 900 });
     // The deployment succeeds, but its webhook is lost: the next tick reads the status.
     s.w.deploymentStates[900] = "success";
+    const done = await s.o.handle(ref, [{ kind: "tick" }]);
+    expect(done!.status).toBe("succeeded");
+  });
+
+  it("a head with no check at all passes only after CI had ten minutes to register one", async () => {
+    const s = await setup("{ environments: [] }");
+    s.w.mergeAnswer = () => [200, { sha: "e".repeat(40), merged: true, message: "Merged" }];
+    await s.runBatch();
+    await s.runBatch();
+    expect(s.state().delivery?.status).toBe("awaiting_checks");
+    // Right after the pull request opened, the repository's CI has not registered its checks yet.
+    await s.clock.sleep(60_000);
+    const early = await s.o.handle(ref, [{ kind: "tick" }]);
+    expect(early!.delivery?.status).toBe("awaiting_checks");
+    // Ten minutes on, still none: this repository has no CI on pull requests.
+    await s.clock.sleep(10 * 60_000);
     const done = await s.o.handle(ref, [{ kind: "tick" }]);
     expect(done!.status).toBe("succeeded");
   });

@@ -107,7 +107,7 @@ export const deliveryHandlers: {
   pr_opened(ctx, e) {
     const d = delivery(ctx);
     if (!d) return "the execution is not delivering";
-    setDelivery(ctx, { status: "awaiting_checks", pr: e.number, sha: e.sha });
+    setDelivery(ctx, { status: "awaiting_checks", pr: e.number, sha: e.sha, since: e.at });
     return undefined;
   },
 

@@ -54,6 +54,7 @@ const DeliveryStateShape = z.object({
   ]),
   pr: z.number().optional(),
   sha: z.string().optional(),
+  since: z.number().optional(),
   merged_sha: z.string().optional(),
   revisions: z.number(),
   environment: z.number().optional(),

@@ -202,6 +202,8 @@ export interface DeliveryState {
   pr?: number;
   /** Head sha of the pull request whose checks count. */
   sha?: string;
+  /** When that head started waiting for its checks (the pull request was opened or updated). */
+  since?: number;
   merged_sha?: string;
   revisions: number;
   /** Index into `environments` of the deployment under way. */

@@ -262,6 +262,7 @@ export declare const ExecutionStateSchema: z.ZodObject<{
         }>;
         pr: z.ZodOptional<z.ZodNumber>;
         sha: z.ZodOptional<z.ZodString>;
+        since: z.ZodOptional<z.ZodNumber>;
         merged_sha: z.ZodOptional<z.ZodString>;
         revisions: z.ZodNumber;
         environment: z.ZodOptional<z.ZodNumber>;
