@@ -57,10 +57,11 @@ export async function deliverStep(
       if (merged.merged) return [{ id: `merged:${merged.sha}`, type: "pr_merged", sha: merged.sha }];
       return [
         {
-          id: `not-mergeable:${d!.sha}:${merged.conflict}`,
+          id: `not-mergeable:${d!.sha}:${merged.moved ? "moved" : merged.conflict}`,
           type: "pr_not_mergeable",
           reason: merged.reason,
           conflict: merged.conflict,
+          ...(merged.moved ? { moved: true } : {}),
         },
       ];
     }

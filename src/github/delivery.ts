@@ -138,13 +138,23 @@ export class Delivery implements DeliveryPort {
       return { merged: true as const, sha: data.sha };
     } catch (error) {
       const status = statusOf(error);
-      // 405: not mergeable now (checks, reviews, a merge queue); 409: the head moved or conflicts.
-      if (status === 405 || status === 409) {
-        const reason = messageOf(error);
-        return { merged: false as const, conflict: status === 409 || /conflict/i.test(reason), reason };
+      const reason = messageOf(error);
+      // 409: the head is no longer `sha` (someone pushed): its checks are read again.
+      if (status === 409) return { merged: false as const, conflict: false, moved: true, reason };
+      // 405: cannot be merged — a conflict with the base (GitHub says `dirty`), or not yet
+      // (checks or reviews pending, a merge queue).
+      if (status === 405) {
+        const conflict = await this.#conflicts(ref, pull).catch(() => /conflict/i.test(reason));
+        return { merged: false as const, conflict, reason };
       }
       throw failure(`merge #${pull}`, error, "contents: write");
     }
+  }
+
+  /** Whether the pull request conflicts with its base, as GitHub computed it. */
+  async #conflicts(ref: RepoRef, pull: number): Promise<boolean> {
+    const { data } = await this.#client.rest.pulls.get({ ...repoOf(ref), pull_number: pull });
+    return data.mergeable_state === "dirty";
   }
 
   async markReady(ref: RepoRef, nodeId: string): Promise<void> {

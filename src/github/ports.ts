@@ -293,13 +293,18 @@ export interface DeliveryPort {
    * than waiting for checks that may not have started yet.
    */
   ci(ref: RepoRef, sha: string, base: string, settled?: boolean): Promise<CiVerdict>;
-  /** Merges the pull request at `sha`. */
+  /**
+   * Merges the pull request at `sha`. Not merged: `conflict` when it conflicts with its base,
+   * `moved` when its head is no longer `sha`, neither when it may merge later (checks, reviews).
+   */
   merge(
     ref: RepoRef,
     pull: number,
     sha: string,
     method: "squash" | "merge" | "rebase",
-  ): Promise<{ merged: true; sha: string } | { merged: false; conflict: boolean; reason: string }>;
+  ): Promise<
+    { merged: true; sha: string } | { merged: false; conflict: boolean; moved?: boolean; reason: string }
+  >;
   /** Creates a deployment of `sha` to `environment`; returns its id. */
   deploy(ref: ExecutionRef, sha: string, environment: string, production: boolean): Promise<number>;
   /** Closes the issue (completed). */

@@ -28,6 +28,8 @@ interface World {
   deployments: { id: number; environment: string }[];
   ci: Record<string, { conclusion: string; name: string }[]>;
   mergeAnswer: () => [number, unknown];
+  /** What GitHub says of the pull request's mergeability (`dirty`: it conflicts with its base). */
+  mergeableState?: string;
   pulls: { number: number; head: string; draft: boolean; body: string }[];
   closed: boolean;
   autoMerge?: boolean;
@@ -162,6 +164,7 @@ function world(plan: string): World {
         state: w.mergedBy ? "closed" : "open",
         merged: w.mergedBy !== undefined,
         merge_commit_sha: w.mergedBy ?? null,
+        mergeable_state: w.mergeableState ?? "clean",
         auto_merge: w.autoMerged
           ? { merge_method: "squash", enabled_by: null, commit_title: "", commit_message: "" }
           : null,
@@ -355,9 +358,24 @@ describe("delivery on GitHub", () => {
     expect((await s.ci("success")).status).toBe("succeeded");
   });
 
-  it("a merge conflict is reported and waits for the branch to be updated", async () => {
+  it("a merge whose head moved reads the checks again for the new head, and is not called a conflict", async () => {
     const s = await setup("{ merge: auto }");
     s.w.mergeAnswer = () => [409, { message: "Head branch was modified. Review and try the merge again." }];
+    await s.runBatch();
+    await s.runBatch();
+    const state = await s.ci("success");
+    expect(state.delivery?.status).toBe("conflict");
+    expect(s.w.comments.some((c) => c.includes("merge conflict"))).toBe(false);
+    expect(
+      s.w.comments.some((c) => c.includes("#40 was not merged: its head moved since its checks passed")),
+    ).toBe(true);
+  });
+
+  it("a merge conflict is reported and waits for the branch to be updated", async () => {
+    const s = await setup("{ merge: auto }");
+    // GitHub answers 405 "not mergeable"; the pull request says why: it conflicts (`dirty`).
+    s.w.mergeAnswer = () => [405, { message: "Pull Request is not mergeable" }];
+    s.w.mergeableState = "dirty";
     await s.runBatch();
     await s.runBatch();
     const state = await s.ci("success");

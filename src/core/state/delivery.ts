@@ -157,6 +157,17 @@ export const deliveryHandlers: {
   pr_not_mergeable(ctx, e) {
     const d = delivery(ctx);
     if (!d || d.status !== "merging") return "no merge is under way";
+    if (e.moved) {
+      // Waits as after a conflict: the branch's new head is read, and its checks count.
+      setDelivery(ctx, { status: "conflict" });
+      ctx.effects.push({
+        type: "notify",
+        level: "info",
+        message: `#${d.pr} was not merged: its head moved since its checks passed (${e.reason}). Its checks are read again for the new head.`,
+        mention: [],
+      });
+      return undefined;
+    }
     if (e.conflict) {
       setDelivery(ctx, { status: "conflict" });
       ctx.effects.push({

@@ -179,6 +179,8 @@ export const EventSchema = z.discriminatedUnion("type", [
     type: z.literal("pr_not_mergeable"),
     reason: z.string(),
     conflict: z.boolean().default(false),
+    /** The head is no longer the one whose checks passed: they are read again for the new one. */
+    moved: z.boolean().optional(),
   }),
   z.object({
     ...Base,

@@ -240,6 +240,7 @@ export declare const EventSchema: z.ZodDiscriminatedUnion<[z.ZodObject<{
     type: z.ZodLiteral<"pr_not_mergeable">;
     reason: z.ZodString;
     conflict: z.ZodDefault<z.ZodBoolean>;
+    moved: z.ZodOptional<z.ZodBoolean>;
 }, z.core.$strip>, z.ZodObject<{
     id: z.ZodString;
     at: z.ZodNumber;
