@@ -217,6 +217,8 @@ export async function finishExecution(
     await ports.delivery.cancelRuns(ref, workingBranch(ref.issue));
     // A pull request set to merge by itself must not merge after the execution stopped.
     if (state.delivery?.pr !== undefined) await ports.delivery.disableAutoMerge(ref, state.delivery.pr);
+    // Nor show all phases green on its head.
+    if (state.delivery?.sha !== undefined) await showSummary(ports, ref, state, state.delivery.sha);
   }
   if (state.status === "succeeded" && state.delivery_spec) await ports.delivery.closeIssue(ref);
   if (state.delivery_spec?.delete_branches ?? false) {

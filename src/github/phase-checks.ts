@@ -95,11 +95,16 @@ export const SUMMARY_CHECK = "all phases";
 export function summaryCheck(state: ExecutionState): PhaseCheck {
   const ran = state.phases.filter((p) => p.skipped === undefined).length;
   const skipped = state.phases.length - ran;
+  // Stopped after the pull request opened (cancelled, failed): the check says so, so that branch
+  // protection requiring it holds the pull request back.
+  const stopped = state.status === "cancelled" || state.status === "failed" ? state.status : undefined;
   return {
     phase: SUMMARY_CHECK,
     status: "completed",
-    conclusion: "success",
-    title: `${ran} phase(s) succeeded${skipped > 0 ? `, ${skipped} skipped` : ""}`,
+    conclusion: stopped === "cancelled" ? "cancelled" : stopped === "failed" ? "failure" : "success",
+    title: stopped
+      ? `execution ${stopped}${state.reason ? `: ${state.reason}` : ""}`.slice(0, 200)
+      : `${ran} phase(s) succeeded${skipped > 0 ? `, ${skipped} skipped` : ""}`,
     summary: reportMarkdown(state),
   };
 }

@@ -41,7 +41,7 @@ interface World {
   deploymentStates: Record<number, string>;
   cancelledRuns: number[];
   deleted: string[];
-  /** Check runs created, as their requests said. */
+  /** Check runs created, as their requests said (and their updates since). */
   checkRuns: {
     id: number;
     head_sha: string;
@@ -94,7 +94,11 @@ function world(plan: string): World {
     w.checkRuns.push(run);
     return [201, { id: run.id }];
   });
-  gh.on("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", () => [200, { id: 1 }]);
+  gh.on("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", ({ params, body }) => {
+    const run = w.checkRuns.find((r) => r.id === Number(params.check_run_id));
+    if (run) Object.assign(run, body as object);
+    return [200, { id: Number(params.check_run_id) }];
+  });
   gh.on("POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches", ({ body }) => {
     w.dispatches.push(JSON.parse((body as { inputs: { tasks: string } }).inputs.tasks));
     return [204];
@@ -430,6 +434,11 @@ describe("delivery on GitHub", () => {
     expect(state!.reason).toBe("the label was removed by alice");
     expect(s.w.cancelledRuns).toEqual([77]);
     expect(s.w.comments.at(-1)).toContain("⛔ cancelled");
+    // The pull request's head no longer shows every phase green.
+    const head = state!.delivery!.sha!;
+    expect(s.w.checkRuns.filter((r) => r.head_sha === head && r.name === "orchestrate / all phases")).toEqual(
+      [expect.objectContaining({ conclusion: "cancelled" })],
+    );
   });
 
   it("a gate opens a draft pull request; delivery marks it ready and enables auto-merge; the merge arrives by webhook", async () => {
