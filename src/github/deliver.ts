@@ -122,10 +122,16 @@ export async function reconcileDelivery(
     case "opening_pr":
       return deliverStep(ports, ref, state, { type: "deliver", step: "open_pr" });
     case "awaiting_checks":
-    case "conflict":
+    case "conflict": {
+      // In conflict a person may have resolved it and merged: the pull request says.
+      if (d.status === "conflict") {
+        const merged = await mergeEvents(ports, ref, state);
+        if (merged.length > 0) return merged;
+      }
       // A head with no check at all passes only once CI had time to register its checks: right
       // after the pull request opened, "none yet" is not "none".
       return ciEvents(ports, ref, state, undefined, true, now - (d.since ?? 0) >= NO_CHECKS_GRACE_MS);
+    }
     case "merging": {
       const merged = await mergeEvents(ports, ref, state);
       return merged.length > 0 ? merged : deliverStep(ports, ref, state, { type: "deliver", step: "merge" });
@@ -161,7 +167,8 @@ export async function mergeEvents(
   state: ExecutionState | undefined,
 ): Promise<NewEvent[]> {
   const d = state?.status === "delivering" ? state.delivery : undefined;
-  if (!d?.pr || (d.status !== "merging" && d.status !== "awaiting_merge")) return [];
+  if (!d?.pr || (d.status !== "merging" && d.status !== "awaiting_merge" && d.status !== "conflict"))
+    return [];
   const pull = await ports.delivery.merged(ref, d.pr);
   return pull.merged && pull.sha ? [{ id: `merged:${pull.sha}`, type: "pr_merged", sha: pull.sha }] : [];
 }

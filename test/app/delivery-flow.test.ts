@@ -394,6 +394,19 @@ describe("delivery on GitHub", () => {
     ]);
   });
 
+  it("a conflict a person resolves and merges by hand: the tick reads the merge and delivery goes on", async () => {
+    const s = await setup("{ environments: [] }");
+    s.w.mergeAnswer = () => [405, { message: "Pull Request is not mergeable" }];
+    s.w.mergeableState = "dirty";
+    await s.runBatch();
+    await s.runBatch();
+    expect((await s.ci("success")).delivery?.status).toBe("conflict");
+    s.w.mergedBy = "c".repeat(40);
+    const done = await s.o.handle(ref, [{ kind: "tick" }]);
+    expect(done!.status).toBe("succeeded");
+    expect(done!.delivery?.merged_sha).toBe("c".repeat(40));
+  });
+
   it("a failed staging deployment stops production", async () => {
     const s = await setup("{ environments: [staging, production] }");
     s.w.mergeAnswer = () => [200, { sha: "f".repeat(40), merged: true, message: "Merged" }];

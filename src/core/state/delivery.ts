@@ -140,7 +140,15 @@ export const deliveryHandlers: {
 
   pr_merged(ctx, e) {
     const d = delivery(ctx);
-    if (!d || (d.status !== "merging" && d.status !== "awaiting_merge" && d.status !== "awaiting_checks")) {
+    // A person may merge at any point once the pull request is open: while its checks run, while
+    // it waits for a merge, or after updating it to resolve a conflict.
+    if (
+      !d ||
+      (d.status !== "merging" &&
+        d.status !== "awaiting_merge" &&
+        d.status !== "awaiting_checks" &&
+        d.status !== "conflict")
+    ) {
       return "no pull request is waiting to be merged";
     }
     if (e.number !== undefined && d.pr !== undefined && e.number !== d.pr)
