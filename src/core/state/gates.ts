@@ -88,7 +88,11 @@ export function reject(ctx: Ctx, phase: string, by: string, reason: string): voi
     setGate(ctx, phase, { ...gate, status: "escalated", approvals: [], revisions, rejections });
     for (const id of spec.tasks) {
       if (ctx.s.tasks[id]!.status === "under_review") {
-        setTask(ctx, id, "escalated", { reason: `revision limit (${spec.gate!.max_revisions}) reached` });
+        // The feedback is kept: a person's retry runs the phase again with it.
+        setTask(ctx, id, "escalated", {
+          reason: `revision limit (${spec.gate!.max_revisions}) reached`,
+          feedback: reason,
+        });
       }
     }
     ctx.effects.push({

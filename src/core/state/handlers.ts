@@ -290,7 +290,11 @@ function retry(ctx: Ctx, target: string | undefined, by: string, at: number): st
   }
   for (const phase of reopened) {
     const gate = s.phase_state[phase]!.gate!;
-    s.phase_state[phase] = { ...s.phase_state[phase], gate: { ...gate, status: "closed", approvals: [] } };
+    // A person chose to go on: the phase gets a new revision budget (its rejections stay on record).
+    s.phase_state[phase] = {
+      ...s.phase_state[phase],
+      gate: { ...gate, status: "closed", approvals: [], revisions: 0 },
+    };
   }
   // Dependents skipped because these did not succeed wait again.
   const queue = [...picked];

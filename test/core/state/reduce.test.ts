@@ -190,10 +190,20 @@ describe("reduce", () => {
       mention: ["@org/leads"],
     });
     expect(d.state.status).toBe("blocked");
-    // A retry re-runs the phase and closes the gate again.
-    expect(rejection(d.send({ type: "retry_requested", target: "spec", by: "lead" }))).toBeUndefined();
+    // A retry re-runs the phase with the last rejection's feedback, closes the gate again and
+    // gives it a new revision budget: the next rejection is a revision, not an escalation.
+    const retried = d.send({ type: "retry_requested", target: "spec", by: "lead" });
+    expect(rejection(retried)).toBeUndefined();
+    expect(retried).toContainEqual({
+      type: "dispatch",
+      tasks: [{ id: "s", agent: "w", phase: "spec", attempt: 3, feedback: "still no" }],
+    });
     expect(d.status("s")).toBe("queued");
-    expect(d.state.phase_state.spec!.gate!.status).toBe("closed");
+    expect(d.state.phase_state.spec!.gate).toMatchObject({ status: "closed", revisions: 0 });
+    d.finish("s");
+    const revised = d.send({ type: "gate_rejected", phase: "spec", by: "lead", reason: "almost" });
+    expect(d.dispatched(revised)).toEqual(["s"]);
+    expect(d.state.phase_state.spec!.gate!.rejections).toHaveLength(3);
   });
 
   it("retry_requested re-opens a failed execution and its skipped dependents", () => {
