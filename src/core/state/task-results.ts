@@ -119,7 +119,10 @@ export function fail(ctx: Ctx, task: string, error: { kind: string; message: str
     errors,
     started_at: undefined,
   };
-  if (wasInFlight && error.kind !== "circuit_open") tripCircuit(ctx, spec.agent);
+  // The circuit counts the agent's own failures: not an open circuit's refusal, nor the host
+  // losing its workers (a crash, a restart), which says nothing of the agent.
+  if (wasInFlight && error.kind !== "circuit_open" && error.kind !== "interrupted")
+    tripCircuit(ctx, spec.agent);
   const stopping = s.status === "cancelled" || s.status === "failed" || s.halt !== undefined;
   if (!stopping && canRetry(spec, failures, error.kind)) {
     const r = nextRandom(s.rng);

@@ -315,6 +315,16 @@ describe("reduce", () => {
     expect(d.dispatched(d.finish("b"))).toEqual(["c"]);
   });
 
+  it("a resume after a crash re-runs the interrupted tasks without counting them against the agent's circuit", () => {
+    const d = driver([{ id: "a" }, { id: "b" }, { id: "c" }], {
+      policy: { circuit_breaker: { ...defaultPolicy().circuit_breaker, failures: 2 } },
+    });
+    for (const id of ["a", "b", "c"]) d.send({ type: "task_started", task: id, attempt: 1 });
+    const resumed = d.send({ type: "resume_requested", by: "me" });
+    expect(d.dispatched(resumed).sort()).toEqual(["a", "b", "c"]);
+    expect(d.state.circuits.w?.state ?? "closed").toBe("closed");
+  });
+
   it("retry after the attempts ran out runs the task again though its agent's circuit opened", () => {
     const d = driver([{ id: "a" }, { id: "b", needs: ["a"] }], {
       policy: {
