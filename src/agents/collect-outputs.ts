@@ -1,4 +1,4 @@
-import { readdir, realpath } from "node:fs/promises";
+import { lstat, readdir, realpath } from "node:fs/promises";
 import { join } from "node:path";
 import { TaskFailure } from "../core/errors.ts";
 import { checkOutputPath, normalizeOutputPath } from "../core/plan/output-path.ts";
@@ -22,8 +22,17 @@ export async function collectOutputs(
 ): Promise<Artifact[]> {
   let root: string;
   try {
+    // The folder itself must be a folder: an agent that puts a link in its place would have files
+    // from anywhere recorded (and handed to the next tasks) as its outputs.
+    if (!(await lstat(artifactsDir)).isDirectory()) {
+      throw new TaskFailure(
+        "output_invalid",
+        `the artifacts folder ${artifactsDir} was replaced by something that is not a folder (a symlink?)`,
+      );
+    }
     root = await realpath(artifactsDir);
   } catch (error) {
+    if (error instanceof TaskFailure) throw error;
     if (!isMissing(error)) throw error;
     const required = Object.keys(outputs).filter((name) => outputs[name]?.required);
     if (required.length === 0) return [];

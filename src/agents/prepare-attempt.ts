@@ -1,4 +1,4 @@
-import { copyFile, mkdir, realpath, rm, writeFile } from "node:fs/promises";
+import { copyFile, lstat, mkdir, realpath, rm, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { TaskFailure } from "../core/errors.ts";
 import { checkOutputPath, normalizeOutputPath } from "../core/plan/output-path.ts";
@@ -76,8 +76,14 @@ export async function prepareAttempt(
 async function copyInput(input: UpstreamInput, dest: string, dir: string): Promise<InputIndexEntry> {
   let root: string;
   try {
+    if (!(await lstat(input.dir)).isDirectory())
+      throw new TaskFailure(
+        "input_missing",
+        `artifacts folder of ${input.task} is not a folder: ${input.dir}`,
+      );
     root = await realpath(input.dir);
   } catch (error) {
+    if (error instanceof TaskFailure) throw error;
     if (!isMissing(error)) throw error;
     throw new TaskFailure("input_missing", `artifacts folder of ${input.task} not found: ${input.dir}`);
   }

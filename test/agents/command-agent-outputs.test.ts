@@ -94,6 +94,18 @@ describe("runCommandTask: no declared outputs", () => {
     const result = await runCommandTask(makeTask('ln -s /etc/hostname "$ORCHESTRATE_ARTIFACTS/host"'));
     expect(result).toMatchObject({ ok: false, kind: "output_invalid" });
   });
+
+  it("fails with output_invalid when the artifacts folder itself is replaced by a link", async () => {
+    for (const outputs of [undefined, { host: out("hostname") }]) {
+      const result = await runCommandTask(
+        makeTask('rm -rf "$ORCHESTRATE_ARTIFACTS" && ln -s /etc "$ORCHESTRATE_ARTIFACTS"', {
+          ...(outputs ? { outputs } : {}),
+        }),
+      );
+      expect(result).toMatchObject({ ok: false, kind: "output_invalid" });
+      expect(!result.ok && result.message).toMatch(/was replaced by something that is not a folder/);
+    }
+  });
 });
 
 describe("runCommandTask: exit codes", () => {
