@@ -35,7 +35,7 @@ export class ScrubbedLog {
       // No line end in a long run of text (a progress bar, say): cut after its last blank, where
       // no secret or token is split, or as a last resort anywhere.
       const blank = Math.max(this.pending.lastIndexOf(" "), this.pending.lastIndexOf("\r"));
-      cut = blank > 0 ? blank + 1 : this.pending.length;
+      cut = blank > 0 ? blank + 1 : this.safeCut();
     }
     if (cut === 0) return;
     this.emit(this.pending.slice(0, cut));
@@ -57,6 +57,21 @@ export class ScrubbedLog {
   /** The last non-empty lines written, scrubbed, oldest first. */
   tail(): string[] {
     return [...this.lastLines];
+  }
+
+  /**
+   * Where a run of text with no blank may be cut without splitting a secret: scrubbing both sides
+   * apart gives what scrubbing the whole gives. Tried from a few KiB before the end backwards; the
+   * end (the whole run) if no such place is found. (Only for pathological output: 64 KiB with no
+   * line end and no blank.)
+   */
+  private safeCut(): number {
+    const text = this.pending;
+    const whole = this.scrub(text);
+    for (let cut = text.length - 4096; cut > text.length / 2; cut -= 4096) {
+      if (this.scrub(text.slice(0, cut)) + this.scrub(text.slice(cut)) === whole) return cut;
+    }
+    return text.length;
   }
 
   private emit(text: string): void {

@@ -37,4 +37,15 @@ describe("ScrubbedLog", () => {
     await log.end();
     expect(readFileSync(path, "utf8")).toBe(`${"x".repeat(70_000)} *** ***\n`);
   });
+
+  it("cuts a very long run with no blank where no secret is split, even one still arriving", async () => {
+    const path = join(tempDir(), "run.log");
+    const secret = "s3cr3t-value-that-is-long-enough";
+    const log = new ScrubbedLog(path, createScrubber([secret]));
+    // 70,000 characters with no line end and no blank: the last ones begin the secret.
+    log.write(`${"x".repeat(70_000 - 10)}${secret.slice(0, 10)}`);
+    log.write(`${secret.slice(10)}${"y".repeat(10)}\n`);
+    await log.end();
+    expect(readFileSync(path, "utf8")).toBe(`${"x".repeat(70_000 - 10)}***${"y".repeat(10)}\n`);
+  });
 });
