@@ -4,10 +4,13 @@ const BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/
 const MIN_FORM_LENGTH = 4;
 /** A base64 fragment cut out of a longer stream must be at least this long to be searched for. */
 const MIN_SHIFTED_LENGTH = 8;
+/** Line widths base64 tools wrap at. */
+const WRAP_WIDTHS = [64, 76];
 
 /**
- * The forms a secret value takes once encoded: base64 and base64url (with and without padding, and
- * the fragments it leaves at each of the three byte alignments inside a longer base64 stream),
+ * The forms a secret value takes once encoded: base64 and base64url (with and without padding, the
+ * fragments it leaves at each of the three byte alignments inside a longer base64 stream, and its
+ * lines when wrapped at 64 or 76 columns),
  * URL-encoding (upper- and lower-case hex, `+` for spaces) and JSON string escaping. The value itself
  * is not included.
  */
@@ -24,6 +27,15 @@ export function encodedForms(secret: string): string[] {
     const fragment = encoded.slice(first, last);
     if (shift === 0 || fragment.length >= MIN_SHIFTED_LENGTH) forms.add(fragment);
     if (shift === 0) forms.add(encoded);
+  }
+  // `base64` wraps its output at 76 columns, PEM and `openssl base64` at 64: each line of a long
+  // secret's encoding is searched for on its own.
+  for (const width of WRAP_WIDTHS) {
+    if (padded.length <= width) continue;
+    for (let i = 0; i < padded.length; i += width) {
+      const line = padded.slice(i, i + width).replace(/=+$/, "");
+      if (line.length >= MIN_SHIFTED_LENGTH) forms.add(line);
+    }
   }
   for (const form of [...forms]) forms.add(form.replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, ""));
   const url = urlEncoded(secret);

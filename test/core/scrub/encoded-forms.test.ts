@@ -33,6 +33,18 @@ describe("encodedForms", () => {
     expect(forms.every((form) => form.length >= 4)).toBe(true);
   });
 
+  it("finds every line of a long secret's base64 wrapped at 76 (base64) or 64 (PEM) columns", async () => {
+    const { createScrubber } = await import("../../../src/core/scrub/index.ts");
+    const secret = `sk-live-${"Abc123xyz".repeat(10)}`; // 98 characters
+    const scrub = createScrubber([secret]);
+    for (const width of [64, 76]) {
+      const wrapped = (base64(secret).match(new RegExp(`.{1,${width}}`, "g")) ?? []).join("\n");
+      const masked = scrub(wrapped);
+      for (const line of wrapped.split("\n"))
+        if (line.replace(/=+$/, "").length >= 8) expect(masked).not.toContain(line);
+    }
+  });
+
   it("finds the secret in a base64 stream at any alignment", () => {
     fc.assert(
       fc.property(
