@@ -44,7 +44,9 @@ export function fillSlots(ctx: Ctx): void {
     t.finished_at = undefined;
     // Where the last attempt ran is not where this one runs.
     if (t.ref !== undefined) t.ref = undefined;
-    if (spec.phase && !s.phase_state[spec.phase]?.started_at) startPhase(ctx, spec.phase);
+    // The phase starts, or runs again after its gate sent it back (a new round of its time limit).
+    const round = spec.phase ? s.phase_state[spec.phase] : undefined;
+    if (spec.phase && (!round?.started_at || round.finished_at !== undefined)) startPhase(ctx, spec.phase);
     const task: EffectOf<"dispatch">["tasks"][number] = spec.phase
       ? { id, agent: spec.agent, phase: spec.phase, attempt }
       : { id, agent: spec.agent, attempt };
@@ -60,7 +62,9 @@ export function fillSlots(ctx: Ctx): void {
 }
 
 function startPhase(ctx: Ctx, phase: string): void {
-  ctx.s.phase_state[phase] = { ...ctx.s.phase_state[phase], started_at: ctx.at };
+  const before = ctx.s.phase_state[phase];
+  // The first start is kept (the phase's start in reports); a new round clears its end.
+  ctx.s.phase_state[phase] = { ...before, started_at: before?.started_at ?? ctx.at, finished_at: undefined };
   const limit = ctx.s.phases.find((p) => p.id === phase)?.timeout_ms ?? ctx.s.policy.timeout.phase;
   if (limit !== undefined)
     startTimer(ctx, { id: `phase_timeout:${phase}`, at: ctx.at + limit, kind: "phase_timeout", phase });

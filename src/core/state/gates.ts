@@ -29,6 +29,9 @@ export function maybeOpenGate(ctx: Ctx, phase: string): void {
   if (gate.status === "open") return;
   setGate(ctx, phase, { ...gate, status: "open", approvals: [], opened_at: ctx.at });
   ctx.s.phase_state[phase] = { ...ctx.s.phase_state[phase], finished_at: ctx.at };
+  // The phase's work is done: time waiting for a person does not count against its limit (a
+  // revision starts a new one).
+  clearTimer(ctx, `phase_timeout:${phase}`);
   ctx.effects.push({ type: "open_gate", phase, approvers: spec.gate.approvers, revision: gate.revisions });
   if (spec.gate.sla !== undefined) {
     startTimer(ctx, {

@@ -206,6 +206,23 @@ describe("reduce", () => {
     expect(d.state.phase_state.spec!.gate!.rejections).toHaveLength(3);
   });
 
+  it("a phase's time limit does not count the wait at its gate; a revision gets a new one", () => {
+    const d = driver([{ id: "s", phase: "spec" }], {
+      phases: ["spec"],
+      gated: "spec",
+      policy: { timeout: { ...defaultPolicy().timeout, phase: 3000 } },
+    });
+    expect(d.state.timers["phase_timeout:spec"]).toBeDefined();
+    d.finish("s");
+    expect(d.state.phase_state.spec!.gate!.status).toBe("open");
+    expect(d.state.timers["phase_timeout:spec"]).toBeUndefined();
+    const revised = d.send({ type: "gate_rejected", phase: "spec", by: "lead", reason: "more" });
+    expect(d.dispatched(revised)).toEqual(["s"]);
+    const at = d.state.tasks.s!.queued_at!;
+    expect(d.state.timers["phase_timeout:spec"]).toMatchObject({ at: at + 3000 });
+    expect(d.state.phase_state.spec!.finished_at).toBeUndefined();
+  });
+
   it("retry_requested re-opens a failed execution and its skipped dependents", () => {
     const d = driver([{ id: "a" }, { id: "b", needs: ["a"] }], {
       policy: { retry: { ...defaultPolicy().retry, max_attempts: 1 } },
