@@ -219,7 +219,7 @@ export function addCost(
     ctx.effects.push({
       type: "notify",
       level: "warning",
-      message: `${over}; nothing new is dispatched. Raise policy.budget to go further.`,
+      message: `${over}; nothing new is dispatched. An execution keeps the budget it started with: to go further, raise policy.budget in the plan and start a new execution.`,
       mention: [],
     });
   }

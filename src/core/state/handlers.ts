@@ -261,7 +261,8 @@ const RETRYABLE = new Set(["failed", "cancelled", "blocked", "escalated"]);
 /** Re-runs failed, cancelled, blocked or escalated tasks (all, one phase's, or one) and their skipped dependents. */
 function retry(ctx: Ctx, target: string | undefined, by: string, at: number): string | undefined {
   const { s } = ctx;
-  if (s.halt) return `${s.halt}; a retry would exceed it`;
+  if (s.halt)
+    return `${s.halt}; a retry would exceed it (an execution keeps the budget it started with: raise policy.budget in the plan and start a new execution)`;
   const inScope = (id: string) => !target || id === target || s.specs[id]!.phase === target;
   if (target && !s.specs[target] && !s.phases.some((p) => p.id === target))
     return `no task or phase "${target}"`;
