@@ -43,6 +43,21 @@ export async function deliverStep(
       return verdict.state === "pending" ? [opened] : [opened, checksEvent(sha, verdict)];
     }
     case "merge": {
+      // A pull request a person closed without merging is not replaced by a new one: delivery
+      // waits for it to be reopened (said once per head), or for a cancel.
+      if (d?.pr !== undefined) {
+        const now = await ports.delivery.merged(ref, d.pr);
+        if (now.merged && now.sha) return [{ id: `merged:${now.sha}`, type: "pr_merged", sha: now.sha }];
+        if (now.closed)
+          return [
+            {
+              id: `not-mergeable:${d.sha}:closed`,
+              type: "pr_not_mergeable",
+              reason: "it was closed without merging; reopen it to deliver, or comment `/orchestrate cancel`",
+              conflict: false,
+            },
+          ];
+      }
       // Auto-merge where the repository allows it (GitHub merges, through a merge queue if any);
       // the merge arrives as a pull_request.closed webhook (or the reconcile reads it).
       const pull = await ports.delivery.ensurePull(ref, {

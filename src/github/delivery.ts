@@ -186,12 +186,11 @@ export class Delivery implements DeliveryPort {
     }
   }
 
-  async merged(ref: RepoRef, pull: number): Promise<{ merged: boolean; sha?: string }> {
+  async merged(ref: RepoRef, pull: number): Promise<{ merged: boolean; sha?: string; closed?: boolean }> {
     try {
       const { data } = await this.#client.rest.pulls.get({ ...repoOf(ref), pull_number: pull });
-      return data.merged && data.merge_commit_sha
-        ? { merged: true, sha: data.merge_commit_sha }
-        : { merged: false };
+      if (data.merged && data.merge_commit_sha) return { merged: true, sha: data.merge_commit_sha };
+      return data.state === "closed" ? { merged: false, closed: true } : { merged: false };
     } catch (error) {
       throw failure(`read #${pull}`, error, "pull_requests: write");
     }

@@ -278,8 +278,8 @@ export interface DeliveryPort {
    * merged right away: merge it directly then.
    */
   autoMerge(ref: RepoRef, nodeId: string, method: "squash" | "merge" | "rebase"): Promise<boolean>;
-  /** Whether the pull request was merged (for reconciling a missed webhook). */
-  merged(ref: RepoRef, pull: number): Promise<{ merged: boolean; sha?: string }>;
+  /** Whether the pull request was merged (for reconciling a missed webhook), or closed without. */
+  merged(ref: RepoRef, pull: number): Promise<{ merged: boolean; sha?: string; closed?: boolean }>;
   /** Turns GitHub auto-merge off again (a cancelled execution must not merge later). */
   disableAutoMerge(ref: RepoRef, pull: number): Promise<void>;
   /** The latest status of a deployment (`success`, `failure`, …), or undefined when it has none. */

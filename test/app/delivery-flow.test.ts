@@ -30,6 +30,8 @@ interface World {
   mergeAnswer: () => [number, unknown];
   /** What GitHub says of the pull request's mergeability (`dirty`: it conflicts with its base). */
   mergeableState?: string;
+  /** A person closed the pull request without merging it. */
+  pullClosed?: boolean;
   pulls: { number: number; head: string; draft: boolean; body: string }[];
   closed: boolean;
   autoMerge?: boolean;
@@ -165,7 +167,7 @@ function world(plan: string): World {
       200,
       {
         ...pullJson(w, pull),
-        state: w.mergedBy ? "closed" : "open",
+        state: w.mergedBy || w.pullClosed ? "closed" : "open",
         merged: w.mergedBy !== undefined,
         merge_commit_sha: w.mergedBy ?? null,
         mergeable_state: w.mergeableState ?? "clean",
@@ -405,6 +407,26 @@ describe("delivery on GitHub", () => {
     const done = await s.o.handle(ref, [{ kind: "tick" }]);
     expect(done!.status).toBe("succeeded");
     expect(done!.delivery?.merged_sha).toBe("c".repeat(40));
+  });
+
+  it("a pull request a person closed is not replaced by a new one: delivery says so once and waits for it", async () => {
+    const s = await setup("{ environments: [] }");
+    s.w.mergeAnswer = () => [200, { sha: "a".repeat(40), merged: true, message: "Merged" }];
+    await s.runBatch();
+    await s.runBatch();
+    s.w.pullClosed = true;
+    const waiting = await s.ci("success");
+    expect(waiting.delivery?.status).toBe("merging");
+    expect(s.w.pulls).toHaveLength(1);
+    const notices = () => s.w.comments.filter((c) => c.includes("it was closed without merging")).length;
+    expect(notices()).toBe(1);
+    await s.o.handle(ref, [{ kind: "tick" }]);
+    expect(notices()).toBe(1);
+    expect(s.w.pulls).toHaveLength(1);
+    // Reopened: the next tick merges it.
+    s.w.pullClosed = false;
+    const done = await s.o.handle(ref, [{ kind: "tick" }]);
+    expect(done!.status).toBe("succeeded");
   });
 
   it("a failed staging deployment stops production", async () => {
