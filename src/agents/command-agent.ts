@@ -4,6 +4,7 @@ import type { OutputConfig } from "../core/plan/schema.ts";
 import { createScrubber } from "../core/scrub/index.ts";
 import type { Artifact } from "../core/state/index.ts";
 import { collectOutputs } from "./collect-outputs.ts";
+import { recordGroup, stopLeftoverGroups } from "./leftover-groups.ts";
 import { type AttemptPaths, attemptPaths, prepareAttempt } from "./prepare-attempt.ts";
 import { readContextOut, readResultFile } from "./read-agent-files.ts";
 import { runProcessGroup } from "./run-process-group.ts";
@@ -148,6 +149,8 @@ export async function runCommandTask(t: CommandTask): Promise<CommandResult> {
   if (cwdProblem) return fail("spawn", `working directory ${cwd} ${cwdProblem}`);
   if (t.signal.aborted) return failAborted();
 
+  // An earlier attempt whose host died (kill -9) may still run: it is stopped first.
+  await stopLeftoverGroups(t.workDir, t.killGraceMs ?? DEFAULT_KILL_GRACE_MS);
   const stdout = new ScrubbedLog(paths.stdout, scrub);
   const stderr = new ScrubbedLog(paths.stderr, scrub, STDERR_TAIL_LINES);
   const end = await runProcessGroup({
@@ -158,6 +161,7 @@ export async function runCommandTask(t: CommandTask): Promise<CommandResult> {
     killGraceMs: t.killGraceMs ?? DEFAULT_KILL_GRACE_MS,
     onStdout: (chunk) => stdout.write(chunk),
     onStderr: (chunk) => stderr.write(chunk),
+    onStart: (pgid) => void recordGroup(t.workDir, pgid),
   });
   await Promise.all([stdout.end(), stderr.end()]);
 

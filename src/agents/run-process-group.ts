@@ -22,6 +22,8 @@ export interface ProcessGroupOptions {
   killGraceMs: number;
   onStdout(chunk: Buffer): void;
   onStderr(chunk: Buffer): void;
+  /** Called with the group's id once the shell runs. */
+  onStart?(pgid: number): void;
 }
 
 /** How often the group is checked for members left after SIGTERM. */
@@ -55,6 +57,7 @@ export function runProcessGroup(options: ProcessGroupOptions): Promise<ProcessGr
     let finished = false;
 
     const pid = child.pid;
+    if (pid !== undefined) options.onStart?.(pid);
     const terminate = (): void => {
       if (terminating || pid === undefined) return;
       terminating = true;

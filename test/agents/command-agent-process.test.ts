@@ -53,6 +53,29 @@ describe("runCommandTask: stopping", () => {
     expect(isGone(child!)).toBe(true);
   });
 
+  it.runIf(process.platform === "linux")(
+    "stops what an earlier attempt of the task left running (its host was killed) before the next runs",
+    async () => {
+      const first = makeTask("", { killGraceMs: 300 });
+      first.workDir = join(first.root, "tasks", "1");
+      const pids = join(first.root, "pids");
+      first.command = `sleep 30 & echo "$$ $!" > "${pids}"; wait`;
+      const orphan = runCommandTask(first);
+      const [shell, child] = (await waitForFile(pids)).trim().split(" ").map(Number);
+      // The host never stopped attempt 1; attempt 2 of the same task starts.
+      const second = await runCommandTask({
+        ...first,
+        attempt: 2,
+        workDir: join(first.root, "tasks", "2"),
+        command: "echo second",
+      });
+      expect(second).toMatchObject({ ok: true });
+      expect(isGone(shell!)).toBe(true);
+      expect(isGone(child!)).toBe(true);
+      expect(await orphan).toMatchObject({ ok: false, kind: "killed" });
+    },
+  );
+
   it("sends SIGKILL after the grace period to processes that ignore SIGTERM", async () => {
     const controller = new AbortController();
     const t = makeTask("", { signal: controller.signal, killGraceMs: 200 });
