@@ -266,6 +266,7 @@ export class GitHubOrchestrator {
       this.#fresh,
     ])
       map.delete(key);
+    this.#staleView.delete(key);
     for (const map of [this.#checkIds, this.#sent])
       for (const k of map.keys()) if (k.startsWith(`${key}:`)) map.delete(k);
   }
@@ -1121,10 +1122,28 @@ export class GitHubOrchestrator {
         );
       }
     }
-    if (effects.some((e) => e.type === "update_status" || e.type === "complete" || e.type === "open_gate")) {
+    const key = executionId(ref);
+    const stale = this.#staleView.has(key);
+    if (
+      stale ||
+      effects.some((e) => e.type === "update_status" || e.type === "complete" || e.type === "open_gate")
+    ) {
       // The dashboard and check runs are a view of the state: when GitHub refuses them now, what
-      // was already done (dispatches, merges) is still recorded, and the next change shows again.
-      await attempt("update the dashboard or check runs", () => this.#show(ref, state, effects));
+      // was already done (dispatches, merges) is still recorded, and the next event or tick shows
+      // it again (every phase, since what changed meanwhile is not known).
+      const shown = stale
+        ? [...effects, { type: "update_status" as const, phases: state.phases.map((p) => p.id) }]
+        : effects;
+      this.#staleView.delete(key);
+      try {
+        await this.#show(ref, state, shown);
+      } catch (error) {
+        this.#staleView.add(key);
+        this.#o.log?.("could not update the dashboard or check runs", {
+          execution: key,
+          error: error instanceof Error ? error.message : String(error),
+        });
+      }
     }
     const escalated = escalatedPhases(state, applied);
     if (escalated.length > 0)
@@ -1180,6 +1199,8 @@ export class GitHubOrchestrator {
   }
 
   readonly #dashboardIds = new Map<string, number>();
+  /** Executions whose dashboard or check runs GitHub refused last time: shown again on the next event or tick. */
+  readonly #staleView = new Set<string>();
   readonly #checkIds = new Map<string, number>();
 
   /**

@@ -909,6 +909,23 @@ phases:
     );
   });
 
+  it("a dashboard GitHub refused is written again at the next tick, though nothing changed", async () => {
+    fakeRepo(gh, { files: { ".github/orchestrate.yml": plan(1) } });
+    const side = issueSide();
+    let refused = false;
+    gh.on("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", ({ body }) => {
+      if (refused) return [201, { id: side.comments.push((body as { body: string }).body) }];
+      refused = true;
+      return [403, { message: "Resource not accessible by integration" }];
+    });
+    const o = orchestrator(githubPorts(createTestOctokit()));
+    await o.handle(ref, [label]);
+    expect(side.comments).toEqual([]);
+    await o.handle(ref, [{ kind: "tick" }]);
+    expect(side.comments).toHaveLength(1);
+    expect(side.comments[0]).toContain("<!-- orchestrate:dashboard -->");
+  });
+
   it("never re-sends a workflow dispatch after a 5xx: the tasks fail and are retried by policy", async () => {
     fakeRepo(gh, { files: { ".github/orchestrate.yml": plan(1) } });
     let calls = 0;
