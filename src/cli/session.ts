@@ -86,13 +86,21 @@ export async function runSession(
     () => Date.now(),
     options.plain,
   );
+  // Closes a prompt still open when the session ends (the execution was cancelled meanwhile).
+  const prompts = new AbortController();
   const gates = cliGatekeeper({
     io,
     yes: options.yes,
     approve: new Set(options.approve),
     interactive,
     user: currentUser(io.env),
-    onPrompt: (active) => (active ? view.pause() : view.resume()),
+    signal: prompts.signal,
+    onPrompt: (active) => {
+      if (active) return view.pause();
+      view.resume();
+      // "stop here", Ctrl-C, or an approval the gate needs more of: the gate may still be open.
+      if (engine.state) check(engine.state);
+    },
   });
   const runner = localRunner({
     plan: options.plan,
@@ -105,10 +113,18 @@ export async function runSession(
   const stopped = new Promise<Outcome>((resolve) => {
     settle = resolve;
   });
+  /** Open gates nobody here is asked about: they wait for `orchestrate approve`/`reject`. */
+  const waitingGates = (s: ExecutionState) =>
+    s.phases
+      .filter((p) => s.phase_state[p.id]?.gate?.status === "open" && !gates.asking.has(p.id))
+      .map((p) => p.id);
+  // On resume, open gates are handed to the gatekeeper again before anything counts as waiting.
+  let handedOver = first !== undefined;
   const check = (s: ExecutionState) => {
+    if (!handedOver || s.finished_at !== undefined) return;
     const inFlight = Object.values(s.tasks).some((t) => IN_FLIGHT.has(t.status));
     if (inFlight) return;
-    if (s.status === "waiting" && gates.pending.size > 0) settle("gate");
+    if (s.status === "waiting" && waitingGates(s).length > 0) settle("gate");
     else if (s.status === "blocked") settle("blocked");
   };
   engine = new Engine(
@@ -121,12 +137,11 @@ export async function runSession(
       secrets: options.secrets,
       telemetry: (e) => view.telemetry(e),
       notifier: {
-        update: (s, effect) => {
-          view.update?.(s, effect);
-          check(s);
-        },
+        update: (s, effect) => view.update?.(s, effect),
         notify: (effect, s) => view.notify?.(effect, s),
       },
+      // After each batch of events: an approval the gate needs more of changes no status.
+      onIdle: check,
     },
     state,
   );
@@ -174,13 +189,16 @@ export async function runSession(
           );
         }
       }
-      if (engine.state?.finished_at === undefined) check(engine.state!);
+      handedOver = true;
+      check(engine.state!);
     }
     const outcome = await Promise.race([engine.done.then(() => "done" as const), stopped]);
+    prompts.abort();
     await drain(runner);
     view.stop();
-    return finish(options, engine.state!, outcome, gates.pending);
+    return finish(options, engine.state!, outcome, waitingGates(engine.state!));
   } finally {
+    prompts.abort();
     clearInterval(keepAlive);
     process.off("SIGINT", onSigint);
     process.off("SIGTERM", onSigint);
@@ -192,13 +210,16 @@ function finish(
   options: SessionOptions,
   state: ExecutionState,
   outcome: Outcome,
-  pending: ReadonlySet<string>,
+  pending: readonly string[],
 ): number {
   const { io } = options;
   const id = `${options.commandPrefix}${state.id}`;
   if (outcome === "gate") {
-    writeLine(io.stderr, `\nExecution ${state.id} is waiting for approval of: ${[...pending].join(", ")}`);
+    writeLine(io.stderr, `\nExecution ${state.id} is waiting for approval of: ${pending.join(", ")}`);
     for (const phase of pending) {
+      const given = state.phase_state[phase]?.gate?.approvals.length ?? 0;
+      const needed = state.phases.find((p) => p.id === phase)?.gate?.min_approvals ?? 1;
+      if (given > 0) writeLine(io.stderr, `  ${phase}: ${given} of ${needed} approvals given`);
       writeLine(io.stderr, `  approve:  orchestrate approve ${id} ${phase}`);
       writeLine(io.stderr, `  reject:   orchestrate reject ${id} ${phase} --reason "what should change"`);
     }

@@ -79,6 +79,28 @@ describe("orchestrate run", () => {
     expect(r.code).toBe(0);
   });
 
+  it("a gate that needs two approvals stops with exit 3 after --yes or --approve gave one", async () => {
+    const dir = project();
+    writeFileSync(join(dir, "plan.yml"), PLAN.replace("gate: {}", "gate: { min_approvals: 2 }"));
+    for (const [id, flags] of [
+      ["m1", ["--yes"]],
+      ["m2", ["--approve", "spec"]],
+    ] as const) {
+      const r = await cli(["run", "plan.yml", "--request", "Project: demo", "--id", id, ...flags], {
+        cwd: dir,
+        timeoutMs: 10_000,
+      });
+      expect(r.code).toBe(3);
+      expect(r.stderr).toContain(`orchestrate approve ${id} spec`);
+      expect(r.stderr).toContain(`orchestrate resume ${id}`);
+      expect(r.stderr).toContain("spec: 1 of 2 approvals given");
+      expect(state(dir, id).status).toBe("waiting");
+    }
+    // Resumed with --yes, the same approver cannot approve again: it stops, it does not hang.
+    const again = await cli(["resume", "m1", "--yes"], { cwd: dir, timeoutMs: 10_000 });
+    expect(again.code).toBe(3);
+  });
+
   it("--approve refuses an unknown phase and a phase without a gate, as approve does, before starting", async () => {
     const dir = project();
     const unknown = await cli(
