@@ -2,10 +2,11 @@ import { userInfo } from "node:os";
 import type { Plan } from "../core/plan/schema.ts";
 import { reportMarkdown } from "../core/render/report-markdown.ts";
 import type { ExecutionState } from "../core/state/index.ts";
-import { IN_FLIGHT, replay } from "../core/state/index.ts";
+import { IN_FLIGHT } from "../core/state/index.ts";
 import { Engine } from "../engine/engine.ts";
 import { systemClock } from "../ports/clock.ts";
 import type { NewEvent } from "../ports/engine-ports.ts";
+import { canRetry } from "./commands/control.ts";
 import { cliGatekeeper } from "./gatekeeper.ts";
 import { CliError, type CliIO, EXIT, writeLine } from "./io.ts";
 import { drain, localRunner } from "./local-runner.ts";
@@ -68,12 +69,15 @@ export async function runSession(
   if (!first && state) {
     try {
       // A crash may have cut the log's last line, or stopped between the log and the state file.
-      store.dropTornTail();
-      const events = store.loadEvents();
-      if (state.seq !== events.length) state = replay(events) ?? state;
+      state = store.loadCurrentState({ write: true });
     } catch (error) {
       lock.release();
       throw error;
+    }
+    if (state.finished_at !== undefined) {
+      // Finished meanwhile, or by the event the state file had not caught up with: nothing runs.
+      lock.release();
+      return printFinished(io, state, options.commandPrefix);
     }
   }
   // The id goes first on stdout once the execution really starts (locked, its log readable).
@@ -238,5 +242,21 @@ function finish(
   }
   writeLine(io.stdout, reportMarkdown(state));
   writeLine(io.stderr, `Execution ${state.id} ${state.status}${state.reason ? `: ${state.reason}` : ""}`);
+  return state.status === "succeeded" ? EXIT.ok : EXIT.failed;
+}
+
+/** What `resume` of a finished execution prints: the final report, and how to run failed tasks again. */
+export function printFinished(io: CliIO, state: ExecutionState, commandPrefix: string): number {
+  writeLine(io.stdout, reportMarkdown(state));
+  writeLine(
+    io.stderr,
+    `Execution ${state.id} already ${state.status}${state.reason ? `: ${state.reason}` : ""}; nothing is left to run`,
+  );
+  if (canRetry(state)) {
+    writeLine(
+      io.stderr,
+      `  to run failed tasks again: orchestrate retry ${commandPrefix}${state.id}, then resume`,
+    );
+  }
   return state.status === "succeeded" ? EXIT.ok : EXIT.failed;
 }

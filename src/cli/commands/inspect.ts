@@ -21,7 +21,7 @@ import {
 
 function load(store: ExecutionStore): ExecutionState {
   try {
-    return store.loadState();
+    return store.loadCurrentState();
   } catch (error) {
     asCliError(error);
   }
