@@ -140,6 +140,30 @@ describe("crash, resume, lock, cancel", () => {
     expect(existsSync(join(dir, ".orchestrate/l1/lock"))).toBe(false);
   });
 
+  it("status --watch follows a running execution, stops quietly when its reader goes, and stops when its process died", async () => {
+    const dir = project();
+    const run = startCli(["run", "plan.yml", "--request", "Project: watch", "--id", "sw1"], dir);
+    await waitFor(() => existsSync(join(dir, "runs", "pid-two_slow-1")), 15_000, "the slow task to start");
+    // `status --watch | head -1`: the reader closes after the first output.
+    const piped = startCli(["status", "sw1", "--watch"], dir);
+    await waitFor(() => piped.output().stdout !== "", 5000, "the first status");
+    piped.child.stdout.destroy();
+    const pipedCode = await Promise.race([
+      piped.exited,
+      new Promise<string>((r) => setTimeout(() => r("still running"), 8000)),
+    ]);
+    if (pipedCode === "still running") piped.child.kill("SIGKILL");
+    expect(pipedCode).toBe(0);
+    expect(piped.output().stderr).not.toContain("EPIPE");
+    run.child.kill("SIGKILL");
+    await run.exited;
+    const watch = await cli(["status", "sw1", "--watch"], { cwd: dir, timeoutMs: 10_000 });
+    expect(watch.code).toBe(1);
+    expect(watch.stderr).toContain("Execution sw1 is interrupted: no process runs it");
+    expect(watch.stderr).toContain("orchestrate resume sw1");
+    process.kill(pidOf(dir, "two_slow", 1), "SIGKILL");
+  });
+
   it("reports a corrupt state file with its path and leaves it untouched", async () => {
     const dir = project();
     writeFileSync(join(dir, "release"), "");

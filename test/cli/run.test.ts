@@ -200,6 +200,26 @@ describe("orchestrate run", () => {
     expect(second.stderr).not.toContain("resume");
   });
 
+  it("status --watch stops when no process runs the execution: waiting at a gate (exit 3), blocked (exit 1)", async () => {
+    const dir = tempDir();
+    writeFileSync(
+      join(dir, "plan.yml"),
+      "version: 1\nagents:\n  a: { run: 'echo hi' }\nphases:\n  - { id: p, agents: [a], gate: { max_revisions: 0 } }\n",
+    );
+    expect((await cli(["run", "plan.yml", "--request", "x", "--id", "w1"], { cwd: dir })).code).toBe(3);
+    const waiting = await cli(["status", "w1", "--watch"], { cwd: dir, timeoutMs: 10_000 });
+    expect(waiting.code).toBe(3);
+    expect(waiting.stdout).toContain("p");
+    expect(waiting.stderr).toContain("Execution w1 is waiting for approval of: p");
+    expect(waiting.stderr).toContain("orchestrate approve w1 p");
+    expect(waiting.stderr).toContain("orchestrate resume w1");
+    expect((await cli(["reject", "w1", "p", "--reason", "no"], { cwd: dir })).code).toBe(0);
+    const blocked = await cli(["status", "w1", "--watch"], { cwd: dir, timeoutMs: 10_000 });
+    expect(blocked.code).toBe(1);
+    expect(blocked.stderr).toContain("Execution w1 is blocked and needs a decision");
+    expect(blocked.stderr).toContain("orchestrate retry w1");
+  });
+
   it("refuses what does not fit: unknown phase, a gate that is not open, an unknown execution", async () => {
     const dir = project();
     await cli(["run", "plan.yml", "--request", "Project: demo", "--id", "r1"], { cwd: dir });
