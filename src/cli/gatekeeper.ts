@@ -12,22 +12,36 @@ export interface CliGateOptions {
   /** Ask at the terminal when neither applies. */
   interactive: boolean;
   user: string;
-  /** Called around prompts so the live view gets out of the way. */
+  /**
+   * Called around prompts so the live view gets out of the way; `false` comes once the prompt's
+   * answer (if any) was sent, so the host can see whether the gate is still open.
+   */
   onPrompt?: (active: boolean) => void;
+  /** Closes an open prompt (and skips queued ones) when the host stops waiting. */
+  signal?: AbortSignal;
 }
 
 /**
  * Answers gates for a local run: `--yes` and `--approve` approve at once; on a terminal the user
  * is asked (approve, or reject with a reason); otherwise the gate stays open and is listed in
- * `pending`, and the run stops with exit code 3.
+ * `pending`, and the run stops with exit code 3. A gate that needs more approvals than ours stays
+ * open too: the host decides from the state which open gates nobody here is `asking` about.
  */
-export function cliGatekeeper(options: CliGateOptions): Gatekeeper & { pending: Set<string> } {
+export function cliGatekeeper(
+  options: CliGateOptions,
+): Gatekeeper & { pending: Set<string>; asking: ReadonlySet<string> } {
   const pending = new Set<string>();
+  /** Phases with a prompt showing or queued: their gates are not waiting for someone else (yet). */
+  const asking = new Set<string>();
   let queue: Promise<void> = Promise.resolve();
   const ask = async (phase: string, send: (e: NewEvent) => void) => {
+    if (options.signal?.aborted) {
+      asking.delete(phase);
+      return;
+    }
     options.onPrompt?.(true);
     try {
-      const context = { input: options.io.stdin, output: options.io.stderr };
+      const context = { input: options.io.stdin, output: options.io.stderr, signal: options.signal };
       const answer = await select(
         {
           message: `Phase ${phase} is done and waits for approval`,
@@ -45,13 +59,16 @@ export function cliGatekeeper(options: CliGateOptions): Gatekeeper & { pending: 
         send({ type: "gate_rejected", phase, by: options.user, reason, via: "prompt" });
       } else pending.add(phase);
     } catch {
+      // Ctrl-C at the prompt, or the host stopped waiting.
       pending.add(phase);
     } finally {
-      options.onPrompt?.(false);
+      asking.delete(phase);
+      if (!options.signal?.aborted) options.onPrompt?.(false);
     }
   };
   return {
     pending,
+    asking,
     open(gate: EffectOf<"open_gate">, _state: ExecutionState, send) {
       if (options.yes || options.approve.has(gate.phase)) {
         send({
@@ -66,6 +83,7 @@ export function cliGatekeeper(options: CliGateOptions): Gatekeeper & { pending: 
         pending.add(gate.phase);
         return;
       }
+      asking.add(gate.phase);
       queue = queue.then(() => ask(gate.phase, send));
     },
   };

@@ -2,10 +2,11 @@ import { userInfo } from "node:os";
 import type { Plan } from "../core/plan/schema.ts";
 import { reportMarkdown } from "../core/render/report-markdown.ts";
 import type { ExecutionState } from "../core/state/index.ts";
-import { IN_FLIGHT, replay } from "../core/state/index.ts";
+import { IN_FLIGHT } from "../core/state/index.ts";
 import { Engine } from "../engine/engine.ts";
 import { systemClock } from "../ports/clock.ts";
 import type { NewEvent } from "../ports/engine-ports.ts";
+import { canRetry } from "./commands/control.ts";
 import { cliGatekeeper } from "./gatekeeper.ts";
 import { CliError, type CliIO, EXIT, writeLine } from "./io.ts";
 import { drain, localRunner } from "./local-runner.ts";
@@ -68,12 +69,15 @@ export async function runSession(
   if (!first && state) {
     try {
       // A crash may have cut the log's last line, or stopped between the log and the state file.
-      store.dropTornTail();
-      const events = store.loadEvents();
-      if (state.seq !== events.length) state = replay(events) ?? state;
+      state = store.loadCurrentState({ write: true });
     } catch (error) {
       lock.release();
       throw error;
+    }
+    if (state.finished_at !== undefined) {
+      // Finished meanwhile, or by the event the state file had not caught up with: nothing runs.
+      lock.release();
+      return printFinished(io, state, options.commandPrefix);
     }
   }
   // The id goes first on stdout once the execution really starts (locked, its log readable).
@@ -86,13 +90,21 @@ export async function runSession(
     () => Date.now(),
     options.plain,
   );
+  // Closes a prompt still open when the session ends (the execution was cancelled meanwhile).
+  const prompts = new AbortController();
   const gates = cliGatekeeper({
     io,
     yes: options.yes,
     approve: new Set(options.approve),
     interactive,
     user: currentUser(io.env),
-    onPrompt: (active) => (active ? view.pause() : view.resume()),
+    signal: prompts.signal,
+    onPrompt: (active) => {
+      if (active) return view.pause();
+      view.resume();
+      // "stop here", Ctrl-C, or an approval the gate needs more of: the gate may still be open.
+      if (engine.state) check(engine.state);
+    },
   });
   const runner = localRunner({
     plan: options.plan,
@@ -105,10 +117,18 @@ export async function runSession(
   const stopped = new Promise<Outcome>((resolve) => {
     settle = resolve;
   });
+  /** Open gates nobody here is asked about: they wait for `orchestrate approve`/`reject`. */
+  const waitingGates = (s: ExecutionState) =>
+    s.phases
+      .filter((p) => s.phase_state[p.id]?.gate?.status === "open" && !gates.asking.has(p.id))
+      .map((p) => p.id);
+  // On resume, open gates are handed to the gatekeeper again before anything counts as waiting.
+  let handedOver = first !== undefined;
   const check = (s: ExecutionState) => {
+    if (!handedOver || s.finished_at !== undefined) return;
     const inFlight = Object.values(s.tasks).some((t) => IN_FLIGHT.has(t.status));
     if (inFlight) return;
-    if (s.status === "waiting" && gates.pending.size > 0) settle("gate");
+    if (s.status === "waiting" && waitingGates(s).length > 0) settle("gate");
     else if (s.status === "blocked") settle("blocked");
   };
   engine = new Engine(
@@ -121,12 +141,11 @@ export async function runSession(
       secrets: options.secrets,
       telemetry: (e) => view.telemetry(e),
       notifier: {
-        update: (s, effect) => {
-          view.update?.(s, effect);
-          check(s);
-        },
+        update: (s, effect) => view.update?.(s, effect),
         notify: (effect, s) => view.notify?.(effect, s),
       },
+      // After each batch of events: an approval the gate needs more of changes no status.
+      onIdle: check,
     },
     state,
   );
@@ -174,13 +193,16 @@ export async function runSession(
           );
         }
       }
-      if (engine.state?.finished_at === undefined) check(engine.state!);
+      handedOver = true;
+      check(engine.state!);
     }
     const outcome = await Promise.race([engine.done.then(() => "done" as const), stopped]);
+    prompts.abort();
     await drain(runner);
     view.stop();
-    return finish(options, engine.state!, outcome, gates.pending);
+    return finish(options, engine.state!, outcome, waitingGates(engine.state!));
   } finally {
+    prompts.abort();
     clearInterval(keepAlive);
     process.off("SIGINT", onSigint);
     process.off("SIGTERM", onSigint);
@@ -192,13 +214,16 @@ function finish(
   options: SessionOptions,
   state: ExecutionState,
   outcome: Outcome,
-  pending: ReadonlySet<string>,
+  pending: readonly string[],
 ): number {
   const { io } = options;
   const id = `${options.commandPrefix}${state.id}`;
   if (outcome === "gate") {
-    writeLine(io.stderr, `\nExecution ${state.id} is waiting for approval of: ${[...pending].join(", ")}`);
+    writeLine(io.stderr, `\nExecution ${state.id} is waiting for approval of: ${pending.join(", ")}`);
     for (const phase of pending) {
+      const given = state.phase_state[phase]?.gate?.approvals.length ?? 0;
+      const needed = state.phases.find((p) => p.id === phase)?.gate?.min_approvals ?? 1;
+      if (given > 0) writeLine(io.stderr, `  ${phase}: ${given} of ${needed} approvals given`);
       writeLine(io.stderr, `  approve:  orchestrate approve ${id} ${phase}`);
       writeLine(io.stderr, `  reject:   orchestrate reject ${id} ${phase} --reason "what should change"`);
     }
@@ -217,5 +242,21 @@ function finish(
   }
   writeLine(io.stdout, reportMarkdown(state));
   writeLine(io.stderr, `Execution ${state.id} ${state.status}${state.reason ? `: ${state.reason}` : ""}`);
+  return state.status === "succeeded" ? EXIT.ok : EXIT.failed;
+}
+
+/** What `resume` of a finished execution prints: the final report, and how to run failed tasks again. */
+export function printFinished(io: CliIO, state: ExecutionState, commandPrefix: string): number {
+  writeLine(io.stdout, reportMarkdown(state));
+  writeLine(
+    io.stderr,
+    `Execution ${state.id} already ${state.status}${state.reason ? `: ${state.reason}` : ""}; nothing is left to run`,
+  );
+  if (canRetry(state)) {
+    writeLine(
+      io.stderr,
+      `  to run failed tasks again: orchestrate retry ${commandPrefix}${state.id}, then resume`,
+    );
+  }
   return state.status === "succeeded" ? EXIT.ok : EXIT.failed;
 }

@@ -15,7 +15,7 @@ export interface CliRun {
 /** Runs the built CLI as a process, as a user would. */
 export function cli(
   args: string[],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {},
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number } = {},
 ): Promise<CliRun> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
@@ -32,7 +32,18 @@ export function cli(
       stderr += d.toString();
     });
     child.on("error", reject);
-    child.on("close", (code) => resolvePromise({ code, stdout, stderr }));
+    // A process that does not end in time is killed: the test fails instead of hanging.
+    const timer =
+      options.timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            child.kill("SIGKILL");
+            stderr += `\n[killed after ${options.timeoutMs} ms]`;
+          }, options.timeoutMs);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolvePromise({ code, stdout, stderr });
+    });
     child.stdin.end(options.input ?? "");
   });
 }

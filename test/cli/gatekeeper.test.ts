@@ -95,6 +95,35 @@ describe("gates at the terminal", () => {
     expect([...keeper.pending]).toEqual(["spec"]);
   });
 
+  it("says when a prompt ended, with the gate no longer asked about; an abort closes the prompt", async () => {
+    const t = terminal();
+    const c = collect();
+    const seen: string[] = [];
+    const controller = new AbortController();
+    const keeper = cliGatekeeper({
+      io: t.io,
+      yes: false,
+      approve: new Set(),
+      interactive: true,
+      user: "dana",
+      signal: controller.signal,
+      onPrompt: (active) =>
+        seen.push(`${active} asking=${[...keeper.asking]} pending=${[...keeper.pending]}`),
+    });
+    keeper.open(gate, state, c.send);
+    expect([...keeper.asking]).toEqual(["spec"]);
+    await t.type("\u0003");
+    await new Promise((r) => setTimeout(r, 50));
+    expect(seen).toEqual(["true asking=spec pending=", "false asking= pending=spec"]);
+    keeper.open({ ...gate, phase: "build" }, state, c.send);
+    await new Promise((r) => setTimeout(r, 50));
+    controller.abort();
+    await new Promise((r) => setTimeout(r, 50));
+    expect([...keeper.asking]).toEqual([]);
+    expect(seen).toHaveLength(3);
+    expect(c.events).toEqual([]);
+  });
+
   it("--yes and --approve answer without asking; no terminal means pending", () => {
     const c = collect();
     const io = terminal().io;

@@ -1,6 +1,15 @@
-import { appendFileSync, cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  cpSync,
+  existsSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { type ExecutionEvent, replay } from "../../src/core/state/index.ts";
 import { cli, isAlive, ROOT, startCli, tempDir, waitFor } from "./cli-helpers.ts";
 
 /**
@@ -47,6 +56,17 @@ function events(dir: string, id: string): { type: string; task?: string }[] {
     .split("\n")
     .filter(Boolean)
     .map((l) => JSON.parse(l) as { type: string; task?: string });
+}
+
+function logEvents(dir: string, id: string): ExecutionEvent[] {
+  return readFileSync(join(dir, ".orchestrate", id, "events.jsonl"), "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as ExecutionEvent);
+}
+
+function stateOf(dir: string, id: string): { status: string } {
+  return JSON.parse(readFileSync(join(dir, ".orchestrate", id, "state.json"), "utf8")) as { status: string };
 }
 
 function pidOf(dir: string, task: string, attempt: number): number {
@@ -118,6 +138,30 @@ describe("crash, resume, lock, cancel", () => {
     expect(state.tasks["three/fast"].status).toBe("cancelled");
     expect(state.reason).toBe("cancelled by carol");
     expect(existsSync(join(dir, ".orchestrate/l1/lock"))).toBe(false);
+  });
+
+  it("status --watch follows a running execution, stops quietly when its reader goes, and stops when its process died", async () => {
+    const dir = project();
+    const run = startCli(["run", "plan.yml", "--request", "Project: watch", "--id", "sw1"], dir);
+    await waitFor(() => existsSync(join(dir, "runs", "pid-two_slow-1")), 15_000, "the slow task to start");
+    // `status --watch | head -1`: the reader closes after the first output.
+    const piped = startCli(["status", "sw1", "--watch"], dir);
+    await waitFor(() => piped.output().stdout !== "", 5000, "the first status");
+    piped.child.stdout.destroy();
+    const pipedCode = await Promise.race([
+      piped.exited,
+      new Promise<string>((r) => setTimeout(() => r("still running"), 8000)),
+    ]);
+    if (pipedCode === "still running") piped.child.kill("SIGKILL");
+    expect(pipedCode).toBe(0);
+    expect(piped.output().stderr).not.toContain("EPIPE");
+    run.child.kill("SIGKILL");
+    await run.exited;
+    const watch = await cli(["status", "sw1", "--watch"], { cwd: dir, timeoutMs: 10_000 });
+    expect(watch.code).toBe(1);
+    expect(watch.stderr).toContain("Execution sw1 is interrupted: no process runs it");
+    expect(watch.stderr).toContain("orchestrate resume sw1");
+    process.kill(pidOf(dir, "two_slow", 1), "SIGKILL");
   });
 
   it("reports a corrupt state file with its path and leaves it untouched", async () => {
@@ -203,6 +247,41 @@ phases:
     expect(lines.every((l) => JSON.parse(l))).toBe(true);
     expect(JSON.parse(lines.at(-1)!)).toMatchObject({ type: "gate_approved", phase: "review" });
   }, 30_000);
+
+  it("resume rebuilds a state file one event behind its log: the finishing event counts, the report prints", async () => {
+    const dir = project();
+    writeFileSync(join(dir, "release"), "");
+    expect((await cli(["run", "plan.yml", "--request", "x", "--id", "b1"], { cwd: dir })).code).toBe(0);
+    const all = logEvents(dir, "b1");
+    expect(replay(all)?.finished_at).toBeDefined();
+    const behind = replay(all.slice(0, -1))!;
+    expect(behind.finished_at).toBeUndefined();
+    // A crash between the log's last append and the state file's write.
+    writeFileSync(join(dir, ".orchestrate/b1/state.json"), JSON.stringify(behind));
+    const resumed = await cli(["resume", "b1"], { cwd: dir, timeoutMs: 10_000 });
+    expect(resumed.code).toBe(0);
+    expect(resumed.stdout).toContain("# Orchestrate report: b1");
+    expect(resumed.stderr).toContain("Execution b1 already succeeded");
+    expect(stateOf(dir, "b1").status).toBe("succeeded");
+    expect(logEvents(dir, "b1")).toHaveLength(all.length);
+  });
+
+  it("an execution whose state file was never written is rebuilt from its log: status shows it, resume runs it", async () => {
+    const dir = project();
+    writeFileSync(join(dir, "release"), "");
+    expect((await cli(["run", "plan.yml", "--request", "x", "--id", "n1"], { cwd: dir })).code).toBe(0);
+    // A crash right after the first append: the log holds execution_started, no state file.
+    const log = join(dir, ".orchestrate/n1/events.jsonl");
+    writeFileSync(log, `${readFileSync(log, "utf8").split("\n")[0]}\n`);
+    rmSync(join(dir, ".orchestrate/n1/state.json"));
+    const list = await cli(["status"], { cwd: dir });
+    expect(list.stdout).toContain("n1");
+    expect(list.stdout).not.toContain("corrupt");
+    expect((await cli(["status", "n1"], { cwd: dir })).code).toBe(0);
+    const resumed = await cli(["resume", "n1"], { cwd: dir, timeoutMs: 15_000 });
+    expect(resumed.code).toBe(0);
+    expect(stateOf(dir, "n1").status).toBe("succeeded");
+  });
 
   it("replay --write drops a cut-off last log line, saying so, and rebuilds the state", async () => {
     const dir = project();

@@ -79,6 +79,28 @@ describe("orchestrate run", () => {
     expect(r.code).toBe(0);
   });
 
+  it("a gate that needs two approvals stops with exit 3 after --yes or --approve gave one", async () => {
+    const dir = project();
+    writeFileSync(join(dir, "plan.yml"), PLAN.replace("gate: {}", "gate: { min_approvals: 2 }"));
+    for (const [id, flags] of [
+      ["m1", ["--yes"]],
+      ["m2", ["--approve", "spec"]],
+    ] as const) {
+      const r = await cli(["run", "plan.yml", "--request", "Project: demo", "--id", id, ...flags], {
+        cwd: dir,
+        timeoutMs: 10_000,
+      });
+      expect(r.code).toBe(3);
+      expect(r.stderr).toContain(`orchestrate approve ${id} spec`);
+      expect(r.stderr).toContain(`orchestrate resume ${id}`);
+      expect(r.stderr).toContain("spec: 1 of 2 approvals given");
+      expect(state(dir, id).status).toBe("waiting");
+    }
+    // Resumed with --yes, the same approver cannot approve again: it stops, it does not hang.
+    const again = await cli(["resume", "m1", "--yes"], { cwd: dir, timeoutMs: 10_000 });
+    expect(again.code).toBe(3);
+  });
+
   it("--approve refuses an unknown phase and a phase without a gate, as approve does, before starting", async () => {
     const dir = project();
     const unknown = await cli(
@@ -176,6 +198,26 @@ describe("orchestrate run", () => {
     expect(second.stderr).toContain("orchestrate retry r1 p");
     expect(second.stderr).toContain("orchestrate cancel r1");
     expect(second.stderr).not.toContain("resume");
+  });
+
+  it("status --watch stops when no process runs the execution: waiting at a gate (exit 3), blocked (exit 1)", async () => {
+    const dir = tempDir();
+    writeFileSync(
+      join(dir, "plan.yml"),
+      "version: 1\nagents:\n  a: { run: 'echo hi' }\nphases:\n  - { id: p, agents: [a], gate: { max_revisions: 0 } }\n",
+    );
+    expect((await cli(["run", "plan.yml", "--request", "x", "--id", "w1"], { cwd: dir })).code).toBe(3);
+    const waiting = await cli(["status", "w1", "--watch"], { cwd: dir, timeoutMs: 10_000 });
+    expect(waiting.code).toBe(3);
+    expect(waiting.stdout).toContain("p");
+    expect(waiting.stderr).toContain("Execution w1 is waiting for approval of: p");
+    expect(waiting.stderr).toContain("orchestrate approve w1 p");
+    expect(waiting.stderr).toContain("orchestrate resume w1");
+    expect((await cli(["reject", "w1", "p", "--reason", "no"], { cwd: dir })).code).toBe(0);
+    const blocked = await cli(["status", "w1", "--watch"], { cwd: dir, timeoutMs: 10_000 });
+    expect(blocked.code).toBe(1);
+    expect(blocked.stderr).toContain("Execution w1 is blocked and needs a decision");
+    expect(blocked.stderr).toContain("orchestrate retry w1");
   });
 
   it("refuses what does not fit: unknown phase, a gate that is not open, an unknown execution", async () => {

@@ -8,7 +8,6 @@ import {
   type ExecutionEvent,
   type ExecutionState,
   reduce,
-  replay,
 } from "../../core/state/index.ts";
 import { CliError, type CliIO, EXIT, writeLine } from "../io.ts";
 import { currentUser } from "../session.ts";
@@ -43,10 +42,7 @@ export function applyStored(
   try {
     // A crash may have cut the log's last line (that event never took effect), or stopped
     // between the log and the state file: both are mended as `resume` does, before appending.
-    store.dropTornTail();
-    let state = store.loadState();
-    const events = store.loadEvents();
-    if (state.seq !== events.length) state = replay(events) ?? state;
+    const state = store.loadCurrentState({ write: true });
     const event = newEvent(input);
     const { state: next, effects } = reduce(state, event);
     const refused = effects.find((e) => e.type === "rejected");
@@ -210,7 +206,7 @@ export function controlCommands(program: Command, io: CliIO): void {
       writeLine(io.stderr, `asked process ${holder.pid} to cancel ${id}; waiting for it to stop…`);
       for (let i = 0; i < 200 && liveHolder(store); i++) await new Promise((r) => setTimeout(r, 50));
       store.clearCancelRequest();
-      const state = store.loadState();
+      const state = store.loadCurrentState();
       if (state.status === "cancelled") {
         writeLine(io.stdout, `cancelled ${id}`);
         return;

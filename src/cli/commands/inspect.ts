@@ -7,7 +7,8 @@ import { reportMarkdown } from "../../core/render/report-markdown.ts";
 import { estimateRemaining } from "../../core/report/eta.ts";
 import { summarize } from "../../core/report/summarize.ts";
 import { type ExecutionState, replay } from "../../core/state/index.ts";
-import { CliError, type CliIO, EXIT, writeLine } from "../io.ts";
+import { CliError, type CliIO, EXIT, setExitCode, writeLine } from "../io.ts";
+import { liveLockHolder } from "../store/execution-lock.ts";
 import { ExecutionStore } from "../store/execution-store.ts";
 import { liveLines } from "../view.ts";
 import {
@@ -21,10 +22,33 @@ import {
 
 function load(store: ExecutionStore): ExecutionState {
   try {
-    return store.loadState();
+    return store.loadCurrentState();
   } catch (error) {
     asCliError(error);
   }
+}
+
+/** Why no process moves an execution that has not finished, and what continues it; the exit code. */
+function idleExecution(io: CliIO, state: ExecutionState, id: string): number {
+  const gates = state.phases.filter((p) => state.phase_state[p.id]?.gate?.status === "open").map((p) => p.id);
+  if (state.status === "waiting" && gates.length > 0) {
+    writeLine(io.stderr, `\nExecution ${state.id} is waiting for approval of: ${gates.join(", ")}`);
+    for (const phase of gates) writeLine(io.stderr, `  approve:  orchestrate approve ${id} ${phase}`);
+    writeLine(io.stderr, `  then:     orchestrate resume ${id}`);
+    return EXIT.gate;
+  }
+  if (state.status === "blocked") {
+    writeLine(
+      io.stderr,
+      `\nExecution ${state.id} is blocked and needs a decision${state.reason ? `: ${state.reason}` : ""}`,
+    );
+    writeLine(io.stderr, `  retry:    orchestrate retry ${id} [TASK|PHASE]`);
+    writeLine(io.stderr, `  cancel:   orchestrate cancel ${id}`);
+    return EXIT.failed;
+  }
+  writeLine(io.stderr, `\nExecution ${state.id} is interrupted: no process runs it`);
+  writeLine(io.stderr, `  continue: orchestrate resume ${id}`);
+  return EXIT.failed;
 }
 
 /** The status as data: result summary plus per-phase status and gates. */
@@ -50,7 +74,7 @@ export function inspectCommands(program: Command, io: CliIO): void {
       .command("status")
       .description("show executions, or one execution's phases and running tasks")
       .argument("[id]", "execution id (default: list all)")
-      .option("--watch", "refresh until the execution ends")
+      .option("--watch", "refresh until the execution ends or no process runs it")
       .option("--json", "print as JSON"),
   ).action(async (id: string | undefined, options: StateOptions & { watch?: boolean; json?: boolean }) => {
     if (!id && !options.watch) {
@@ -74,16 +98,32 @@ export function inspectCommands(program: Command, io: CliIO): void {
       writeLine(io.stdout, show(load(store)));
       return;
     }
+    // `status --watch | head`: once the reader is gone, stop quietly.
+    let closed = false;
+    io.stdout.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code !== "EPIPE" && !closed) throw error;
+      closed = true;
+    });
     const render = io.stdout.isTTY ? createLogUpdate(io.stdout as NodeJS.WriteStream) : undefined;
     let last = "";
+    let unattended = 0;
     for (;;) {
       const state = load(store);
       const text = show(state);
+      if (closed) return;
       if (render) render(text);
       else if (text !== last) writeLine(io.stdout, text);
       last = text;
       if (state.finished_at !== undefined) break;
-      await new Promise((r) => setTimeout(r, 1000));
+      // Nothing runs it: it waits for someone. Seen twice, not to stop while a process takes over.
+      unattended = liveLockHolder(store.lockPath) ? 0 : unattended + 1;
+      if (unattended >= 2) {
+        render?.done();
+        if (!closed) setExitCode(idleExecution(io, state, `${commandPrefix(options)}${state.id}`));
+        return;
+      }
+      await new Promise((r) => setTimeout(r, unattended > 0 ? 250 : 1000));
+      if (closed) return;
     }
     render?.done();
   });

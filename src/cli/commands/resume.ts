@@ -1,11 +1,9 @@
 import type { Command } from "commander";
 import type { Plan } from "../../core/plan/schema.ts";
-import { reportMarkdown } from "../../core/render/report-markdown.ts";
-import { type CliIO, EXIT, setExitCode, writeLine } from "../io.ts";
+import { type CliIO, setExitCode } from "../io.ts";
 import { secretValues } from "../secrets.ts";
-import { checkApprovals, runSession } from "../session.ts";
+import { checkApprovals, printFinished, runSession } from "../session.ts";
 import { addStateDirOption, asCliError, collect, commandPrefix, openStore } from "./common.ts";
-import { canRetry } from "./control.ts";
 
 interface ResumeOptions {
   yes?: boolean;
@@ -32,25 +30,20 @@ export function resumeCommand(program: Command, io: CliIO): void {
     const store = openStore(io, options, id);
     let state: ReturnType<typeof store.loadState>;
     try {
-      state = store.loadState();
+      // A crash between the log and the state file: the state is rebuilt from the log first.
+      const lock = store.lock();
+      try {
+        state = store.loadCurrentState({ write: true });
+      } finally {
+        lock.release();
+      }
     } catch (error) {
       asCliError(error);
     }
     checkApprovals(state.phases, options.approve ?? []);
     if (state.finished_at !== undefined) {
       // Nothing runs: the final report, as `orchestrate report` shows it.
-      writeLine(io.stdout, reportMarkdown(state));
-      writeLine(
-        io.stderr,
-        `Execution ${state.id} already ${state.status}${state.reason ? `: ${state.reason}` : ""}; nothing is left to run`,
-      );
-      if (canRetry(state)) {
-        writeLine(
-          io.stderr,
-          `  to run failed tasks again: orchestrate retry ${commandPrefix(options)}${state.id}, then resume`,
-        );
-      }
-      setExitCode(state.status === "succeeded" ? EXIT.ok : EXIT.failed);
+      setExitCode(printFinished(io, state, commandPrefix(options)));
       return;
     }
     const meta = state.meta as { plan: Plan; plan_dir: string; cwd: string };

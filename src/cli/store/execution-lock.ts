@@ -63,6 +63,18 @@ export function lockExecution(path: string, id: string): ExecutionLock {
   });
 }
 
+/**
+ * Who holds the lock at `path`, if anyone still runs it: a live process of this host, or any
+ * process of another host (it cannot be checked from here). An unreadable lock counts as held.
+ */
+export function liveLockHolder(path: string): LockHolder | "unreadable" | undefined {
+  const seen = readHolder(path);
+  if (seen === "missing") return undefined;
+  if (seen === "unreadable") return "unreadable";
+  if (seen.holder.host !== hostname() || isAlive(seen.holder.pid)) return seen.holder;
+  return undefined;
+}
+
 /** Whether process `pid` of this host runs: signal 0 checks without sending anything. */
 export function isAlive(pid: number): boolean {
   try {

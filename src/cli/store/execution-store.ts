@@ -12,6 +12,7 @@ import { join, resolve } from "node:path";
 import { taskDirName } from "../../agents/layout.ts";
 import { OrchestrateError } from "../../core/errors.ts";
 import type { ExecutionEvent } from "../../core/state/events.ts";
+import { replay } from "../../core/state/reduce.ts";
 import { ExecutionStateSchema } from "../../core/state/state-schema.ts";
 import type { ExecutionState } from "../../core/state/types.ts";
 import type { EngineStore } from "../../ports/engine-ports.ts";
@@ -175,6 +176,45 @@ export class ExecutionStore implements EngineStore {
   }
 
   /**
+   * The execution's current state: `state.json`, or the state rebuilt from `events.jsonl` when a
+   * crash stopped between the two (the file is missing or behind the log). With `write` (for a
+   * process holding the lock) a torn last line of the log is dropped first and a rebuilt state is
+   * written; without it nothing is modified and a torn last line is left out. A damaged
+   * `state.json` is still `state_corrupt`, as from `loadState`.
+   */
+  loadCurrentState(options: { write?: boolean } = {}): ExecutionState {
+    this.#mustExist();
+    if (options.write) this.dropTornTail();
+    let text = "";
+    try {
+      text = readFileSync(this.eventsPath, "utf8");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    }
+    let state: ExecutionState | undefined;
+    try {
+      state = this.loadState();
+    } catch (error) {
+      // Only a state file that was never written is rebuilt; a damaged one is reported.
+      if (existsSync(this.statePath) || text === "") throw error;
+    }
+    // Whole lines only: a cheap check before the log is parsed.
+    if (state && state.seq === text.split("\n").length - 1) return state;
+    const events = parseEventLog(text, this.eventsPath, { tolerateTornTail: true });
+    if (state && state.seq === events.length) return state;
+    const rebuilt = replay(events);
+    if (!rebuilt) return state ?? this.loadState();
+    if (rebuilt.id !== this.id) {
+      throw new OrchestrateError(
+        "events_corrupt",
+        `${this.eventsPath} holds execution ${rebuilt.id}, not ${this.id}`,
+      );
+    }
+    if (options.write) this.writeState(rebuilt);
+    return rebuilt;
+  }
+
+  /**
    * Reads `events.jsonl`, each line validated. A bad line is `events_corrupt` (naming
    * `path:line`); a torn last line (a write cut off by a crash) is `events_torn`, or ignored with
    * `tolerateTornTail`. A missing log is an empty one.
@@ -248,8 +288,9 @@ export class ExecutionStore implements EngineStore {
   }
 
   /**
-   * The executions under `root`, newest first (by creation, then id). An execution whose state
-   * cannot be read is listed with status `corrupt`. Folders without a state or event log are not
+   * The executions under `root`, newest first (by creation, then id). A state file behind its log
+   * (or not yet written) is rebuilt from it; an execution whose state cannot be read is listed
+   * with status `corrupt`. Folders without a state or event log are not
    * executions and are left out.
    */
   static list(root: string): ExecutionSummary[] {
@@ -271,7 +312,7 @@ export class ExecutionStore implements EngineStore {
       // Whole milliseconds, like every other time of an execution (file times have fractions).
       const updated_at = Math.floor(Math.max(stateTime ?? 0, eventsTime ?? 0));
       try {
-        const state = store.loadState();
+        const state = store.loadCurrentState();
         out.push({ id: name, status: state.status, created_at: state.created_at, updated_at });
       } catch {
         const folder = statSync(store.dir);
