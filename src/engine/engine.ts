@@ -61,6 +61,8 @@ export class Engine {
       this.#reject = reject;
     });
     this.#done.catch(() => {});
+    // A host that replays to a final state gets no `complete` effect again: it is done already.
+    if (state?.finished_at !== undefined) this.#resolve(state);
   }
 
   /** The current state (undefined before `execution_started`). */

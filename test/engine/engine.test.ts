@@ -46,4 +46,28 @@ describe("Engine", () => {
       expect(stored).toHaveLength(3);
     });
   }
+
+  it("given a final state (a host replayed a finished execution), is done at once", async () => {
+    const { e } = engine("in-place");
+    e.send({
+      id: "start",
+      type: "execution_started",
+      execution: "x",
+      tasks: [{ id: "a", agent: "w", needs: [] }],
+      phases: [],
+      policy: defaultPolicy(),
+      agent_limits: {},
+      seed: 1,
+      context: {},
+      meta: {},
+    });
+    e.send({ type: "task_succeeded", task: "a", attempt: 1, artifacts: [] });
+    const final = e.state!;
+    const again = new Engine(
+      { clock: new VirtualClock(), random: seededRandom(3), runner: { start: () => {}, cancel: () => {} } },
+      final,
+    );
+    again.send({ type: "resume_requested", workers_lost: true });
+    await expect(again.done).resolves.toMatchObject({ status: "succeeded" });
+  });
 });
