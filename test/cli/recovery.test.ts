@@ -140,6 +140,24 @@ describe("crash, resume, lock, cancel", () => {
     expect(existsSync(join(dir, ".orchestrate/l1/lock"))).toBe(false);
   });
 
+  it("cancel never signals a process named by a lock taken on another machine", async () => {
+    const dir = project();
+    const run = startCli(["run", "plan.yml", "--request", "Project: host", "--id", "h1"], dir);
+    await waitFor(() => existsSync(join(dir, "runs", "pid-two_slow-1")), 15_000, "the slow task to start");
+    const lock = join(dir, ".orchestrate/h1/lock");
+    const mine = readFileSync(lock, "utf8");
+    // The same lock as if another machine sharing the folder held it: its pid means nothing here.
+    writeFileSync(lock, JSON.stringify({ ...JSON.parse(mine), host: "another-machine" }));
+    const cancel = await cli(["cancel", "h1"], { cwd: dir });
+    expect(cancel.code).toBe(2);
+    expect(cancel.stderr).toContain("h1 is run by process");
+    expect(cancel.stderr).toContain("on another-machine, not on this machine: cancel it there");
+    expect(isAlive(run.child.pid!)).toBe(true);
+    writeFileSync(lock, mine);
+    expect((await cli(["cancel", "h1"], { cwd: dir })).code).toBe(0);
+    await run.exited;
+  });
+
   it("status --watch follows a running execution, stops quietly when its reader goes, and stops when its process died", async () => {
     const dir = project();
     const run = startCli(["run", "plan.yml", "--request", "Project: watch", "--id", "sw1"], dir);

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { hostname } from "node:os";
 import type { Command } from "commander";
 import { OrchestrateError } from "../../core/errors.ts";
 import {
@@ -67,8 +68,17 @@ export function canRetry(state: ExecutionState): boolean {
 function liveHolder(store: ExecutionStore): LockHolder | undefined {
   try {
     const holder = JSON.parse(readFileSync(store.lockPath, "utf8")) as LockHolder;
-    return typeof holder.pid === "number" && isAlive(holder.pid) ? holder : undefined;
-  } catch {
+    if (typeof holder.pid !== "number") return undefined;
+    // A lock taken on another machine (a shared folder) names a pid of that machine: a process
+    // here with the same number is someone else's, and is never signalled.
+    if (typeof holder.host === "string" && holder.host !== hostname()) {
+      throw new CliError(
+        `${store.id} is run by process ${holder.pid} on ${holder.host}, not on this machine: cancel it there (if that process is gone, remove ${store.lockPath} and try again)`,
+      );
+    }
+    return isAlive(holder.pid) ? holder : undefined;
+  } catch (error) {
+    if (error instanceof CliError) throw error;
     return undefined;
   }
 }
