@@ -5,6 +5,8 @@ import { StringDecoder } from "node:string_decoder";
 const MAX_PENDING_CHARS = 64 * 1024;
 /** Longest line kept in the tail, in characters. */
 const MAX_TAIL_LINE_CHARS = 400;
+/** Size past which a log keeps no more output (the tail still follows it): a runaway agent cannot fill the disk. */
+export const MAX_LOG_BYTES = 64 * 1024 * 1024;
 
 /**
  * Writes a process's output stream to a log file with secrets masked. Text is scrubbed only in
@@ -16,11 +18,13 @@ export class ScrubbedLog {
   private readonly out: WriteStream;
   private readonly lastLines: string[] = [];
   private pending = "";
+  private written = 0;
 
   constructor(
     path: string,
     private readonly scrub: (text: string) => string,
     private readonly tailLines = 5,
+    private readonly maxBytes = MAX_LOG_BYTES,
   ) {
     this.out = createWriteStream(path, { flags: "w" });
     // A log that cannot be written must not crash the run; the run's result does not depend on it.
@@ -76,7 +80,15 @@ export class ScrubbedLog {
 
   private emit(text: string): void {
     const clean = this.scrub(text);
-    if (!this.out.destroyed) this.out.write(clean);
+    if (!this.out.destroyed && this.written <= this.maxBytes) {
+      const bytes = Buffer.byteLength(clean);
+      if (this.written + bytes <= this.maxBytes) this.out.write(clean);
+      else
+        this.out.write(
+          `\n[orchestrate: the log stops here, at ${this.maxBytes} bytes; the rest of the output was not kept]\n`,
+        );
+      this.written += bytes;
+    }
     for (const line of clean.split(/\r?\n|\r/)) {
       const trimmed = line.trimEnd();
       if (trimmed === "") continue;

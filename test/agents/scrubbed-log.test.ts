@@ -38,6 +38,17 @@ describe("ScrubbedLog", () => {
     expect(readFileSync(path, "utf8")).toBe(`${"x".repeat(70_000)} *** ***\n`);
   });
 
+  it("keeps no more than its size limit, says so once, and still follows the tail", async () => {
+    const path = join(tempDir(), "big.log");
+    const log = new ScrubbedLog(path, (text) => text, 2, 100);
+    for (let i = 0; i < 50; i++) log.write(`line ${i}\n`);
+    await log.end();
+    const text = readFileSync(path, "utf8");
+    expect(text.length).toBeLessThan(200);
+    expect(text.match(/the log stops here, at 100 bytes/g)).toHaveLength(1);
+    expect(log.tail()).toEqual(["line 48", "line 49"]);
+  });
+
   it("cuts a very long run with no blank where no secret is split, even one still arriving", async () => {
     const path = join(tempDir(), "run.log");
     const secret = "s3cr3t-value-that-is-long-enough";
