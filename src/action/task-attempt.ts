@@ -13,6 +13,7 @@ import { artifactFiles } from "./artifact-files.ts";
 import { LogTail } from "./log-tail.ts";
 import type { ModeContext } from "./mode-context.ts";
 import { problemList, taskFileProblems } from "./task-files.ts";
+import type { TaskOutcome } from "./task-result.ts";
 import { type ResolvedTask, resolveTask } from "./task-setup.ts";
 import { issueOf, parseTaskEntry, type TaskEntry } from "./task-spec.ts";
 import type { TaskReport } from "./task-summary.ts";
@@ -48,17 +49,9 @@ export function staleNotice(target: TaskTarget): string {
   return `attempt ${entry.attempt} of ${entry.id} is stale (the execution is at attempt ${staleAt}): nothing to run`;
 }
 
-/** What one attempt produced, ready to commit: the result record and the files. */
-export interface TaskAttempt {
+/** What one attempt produced, ready to commit (see TaskOutcome), and the task it was for. */
+export interface TaskAttempt extends TaskOutcome {
   target: TaskTarget;
-  /** The commit the attempt started from (the checkout's HEAD, else the working branch head). */
-  base: string;
-  record: ResultRecord;
-  /** Empty when the attempt failed. */
-  files: TaskFile[];
-  leftOut: TaskReport["leftOut"];
-  sources: InputSource[];
-  durationMs: number;
 }
 
 /**

@@ -9,8 +9,10 @@ import type { InputSource } from "./upstream-inputs.ts";
 
 /** An attempt's result as it is committed: the record, its files, and what the summary shows. */
 export interface TaskOutcome {
+  /** The commit the attempt started from (the checkout's HEAD, else the working branch head). */
   base: string;
   record: ResultRecord;
+  /** Empty when the attempt failed. */
   files: TaskFile[];
   leftOut: TaskReport["leftOut"];
   sources: InputSource[];

@@ -1,5 +1,6 @@
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { groupAlive, signalGroup } from "./run-process-group.ts";
 
 /** Written into an attempt's folder while its process group runs. */
 const GROUP_FILE = "process-group.json";
@@ -58,28 +59,11 @@ export async function stopLeftoverGroups(workDir: string, graceMs: number): Prom
     if ((await startTime(record.pgid)) !== record.started) continue;
     alive.push(record.pgid);
   }
-  for (const pgid of alive) signal(pgid, "SIGTERM");
+  for (const pgid of alive) signalGroup(pgid, "SIGTERM");
   if (alive.length > 0) {
     const deadline = Date.now() + graceMs;
     while (Date.now() < deadline && alive.some(groupAlive)) await new Promise((r) => setTimeout(r, 20));
-    for (const pgid of alive) if (groupAlive(pgid)) signal(pgid, "SIGKILL");
+    for (const pgid of alive) if (groupAlive(pgid)) signalGroup(pgid, "SIGKILL");
   }
   return alive.length;
-}
-
-function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
-function signal(pgid: number, sig: NodeJS.Signals): void {
-  try {
-    process.kill(-pgid, sig);
-  } catch {
-    // Gone already.
-  }
 }

@@ -128,7 +128,7 @@ export function runProcessGroup(options: ProcessGroupOptions): Promise<ProcessGr
 }
 
 /** True while any process (or zombie) of the group exists. */
-function groupAlive(pgid: number): boolean {
+export function groupAlive(pgid: number): boolean {
   try {
     process.kill(-pgid, 0);
     return true;
@@ -137,7 +137,8 @@ function groupAlive(pgid: number): boolean {
   }
 }
 
-function signalGroup(pgid: number, sig: NodeJS.Signals): void {
+/** Sends `sig` to every process of the group; nothing when it is gone. */
+export function signalGroup(pgid: number, sig: NodeJS.Signals): void {
   try {
     process.kill(-pgid, sig);
   } catch {

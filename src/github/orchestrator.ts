@@ -104,6 +104,23 @@ export interface OrchestratorOptions {
 const MAX_CONFLICT_RETRIES = 6;
 
 /**
+ * Adds to `into` how each task attempt of issue `issue` ended among `jobs` (by their names,
+ * `<task>#<attempt>`): the publish job's conclusion when the workflow has one, else the agent's.
+ */
+function endedJobs(
+  issue: number,
+  jobs: readonly { name: string; status: string; conclusion: string | null }[],
+  into: Map<string, string>,
+): void {
+  for (const job of jobs) {
+    const m = JOB_NAME.exec(job.name)?.groups;
+    if (!m || Number(m.issue) !== issue || job.status !== "completed") continue;
+    const key = `${m.task}#${m.attempt}`;
+    if (m.publish || !into.has(key)) into.set(key, job.conclusion ?? "unknown");
+  }
+}
+
+/**
  * Follow-ups that only record what happened (a dispatch was sent): they change no decision, so
  * they are written with the execution's next commit. Lost in a crash, they cost only their audit
  * line; the dispatch itself is not repeated. (Merges are recorded with the result they join.)
@@ -610,14 +627,7 @@ export class GitHubOrchestrator {
       );
       // A run still queued or running may carry them: its end (webhook or tick) tells.
       if (runs.some((r) => r.status !== "completed")) return [];
-      for (const run of runs) {
-        for (const job of await this.#ports.runs.jobs(ref, run.id)) {
-          const m = JOB_NAME.exec(job.name)?.groups;
-          if (!m || Number(m.issue) !== ref.issue || job.status !== "completed") continue;
-          const key = `${m.task}#${m.attempt}`;
-          if (m.publish || !jobs.has(key)) jobs.set(key, job.conclusion ?? "unknown");
-        }
-      }
+      for (const run of runs) endedJobs(ref.issue, await this.#ports.runs.jobs(ref, run.id), jobs);
     } catch (error) {
       this.#o.log?.("could not look for the runs of attempts queued long ago", {
         execution: executionId(ref),
@@ -676,13 +686,7 @@ export class GitHubOrchestrator {
       });
       return [];
     }
-    for (const job of listed) {
-      const m = JOB_NAME.exec(job.name)?.groups;
-      if (!m || Number(m.issue) !== ref.issue || job.status !== "completed") continue;
-      // The publish job, when there is one, says how the attempt ended.
-      const key = `${m.task}#${m.attempt}`;
-      if (m.publish || !jobs.has(key)) jobs.set(key, job.conclusion ?? "unknown");
-    }
+    endedJobs(ref.issue, listed, jobs);
     const out: NewEvent[] = [];
     for (const [id, t] of candidates) {
       const ended = jobs.get(`${id}#${t.attempt}`);
