@@ -45,15 +45,13 @@ export function checkFields(ref: ExecutionRef, check: PhaseCheck, now: Date) {
       title: truncate(check.title, CHECK_LIMITS.title),
       summary: truncate(check.summary, CHECK_LIMITS.summary, "\n\n… _(truncated)_"),
     },
-    ...(check.actions === undefined
-      ? {}
-      : {
-          actions: check.actions.slice(0, CHECK_LIMITS.actions).map((action) => ({
-            label: truncate(action.label, CHECK_LIMITS.label),
-            description: truncate(action.description, CHECK_LIMITS.description),
-            identifier: action.identifier.slice(0, CHECK_LIMITS.identifier),
-          })),
-        }),
+    // Always sent: GitHub keeps a check run's buttons until an update replaces them, so a phase
+    // that left its gate (approved, failed, running again) clears Approve/Reject with `[]`.
+    actions: (check.actions ?? []).slice(0, CHECK_LIMITS.actions).map((action) => ({
+      label: truncate(action.label, CHECK_LIMITS.label),
+      description: truncate(action.description, CHECK_LIMITS.description),
+      identifier: action.identifier.slice(0, CHECK_LIMITS.identifier),
+    })),
   };
 }
 

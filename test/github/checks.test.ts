@@ -69,6 +69,7 @@ describe("Checks.upsert", () => {
       external_id: "12:design",
       status: "queued",
       output: { title: "Design", summary: "waiting" },
+      actions: [],
     });
   });
 
@@ -89,6 +90,7 @@ describe("Checks.upsert", () => {
       conclusion: "success",
       completed_at: "2025-03-01T12:00:00.000Z",
       output: { title: "Design", summary: "done" },
+      actions: [],
     });
   });
 
@@ -128,11 +130,11 @@ describe("Checks.upsert", () => {
 });
 
 describe("checkFields", () => {
-  it("sends conclusion only when completed (neutral by default) and actions only when given", () => {
+  it("sends conclusion only when completed (neutral by default) and always actions (empty clears buttons a gate left)", () => {
     const running = checkFields(ref, { ...queued, status: "in_progress", conclusion: "success" }, NOW);
     expect(running).not.toHaveProperty("conclusion");
     expect(running).not.toHaveProperty("completed_at");
-    expect(running).not.toHaveProperty("actions");
+    expect(running).toMatchObject({ actions: [] });
     expect(checkFields(ref, { ...queued, status: "completed" }, NOW)).toMatchObject({
       conclusion: "neutral",
     });
