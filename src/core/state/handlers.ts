@@ -16,7 +16,7 @@ import {
 import { deliveryHandlers } from "./delivery.ts";
 import type { EventOf, ExecutionEvent } from "./events.ts";
 import { approve, gateMismatch, maybeOpenGate, reject } from "./gates.ts";
-import { buildSpecs, newTaskState } from "./start.ts";
+import { buildSpecs, DEFAULT_EXECUTION_TIMEOUT_MS, newTaskState } from "./start.ts";
 import { blockUnmerged, cancelAll, conflictReason, fail, resultMismatch, succeed } from "./task-results.ts";
 import { onTimer } from "./timers.ts";
 import { IN_FLIGHT, TERMINAL } from "./types.ts";
@@ -299,22 +299,39 @@ function retry(ctx: Ctx, target: string | undefined, by: string, at: number): st
   }
   // Dependents skipped because these did not succeed wait again.
   const queue = [...picked];
+  const reopenedTasks = [...picked];
   while (queue.length > 0) {
     for (const d of dependentsOf(s, queue.shift()!)) {
       const t = s.tasks[d]!;
       if (t.status === "skipped" && t.skip_cause === "dependency") {
         setTask(ctx, d, "pending", { reason: undefined, skip_cause: undefined });
         queue.push(d);
+        reopenedTasks.push(d);
       } else if (t.status === "cancelled") {
         setTask(ctx, d, "pending", { reason: undefined, finished_at: undefined });
         queue.push(d);
+        reopenedTasks.push(d);
       }
     }
+  }
+  // Each phase that runs again gets a new round of its time limit, from its next dispatch: the
+  // old deadline (still running, or spent — often why it failed) would fail the retried tasks.
+  for (const phase of new Set(reopenedTasks.map((id) => s.specs[id]!.phase))) {
+    const round = phase ? s.phase_state[phase] : undefined;
+    if (!phase || round?.started_at === undefined || round.finished_at !== undefined) continue;
+    s.phase_state[phase] = { ...round, finished_at: at };
+    clearTimer(ctx, `phase_timeout:${phase}`);
   }
   if (s.finished_at !== undefined || s.status === "failed" || s.status === "cancelled") {
     s.status = "running";
     s.finished_at = undefined;
     s.reason = undefined;
+  }
+  // An execution that ended lost its time limit (its timers were cleared, or it fired): a
+  // person's retry runs under a new one.
+  if (!s.timers.execution) {
+    const limit = s.policy.timeout.execution ?? DEFAULT_EXECUTION_TIMEOUT_MS;
+    startTimer(ctx, { id: "execution", at: at + limit, kind: "execution_timeout" });
   }
   for (const id of Object.keys(s.tasks)) promote(ctx, id);
   return undefined;

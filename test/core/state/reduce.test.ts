@@ -223,6 +223,55 @@ describe("reduce", () => {
     expect(d.state.phase_state.spec!.finished_at).toBeUndefined();
   });
 
+  it("a retried phase that ran out of time gets a new time limit, and the ended execution a new one too", () => {
+    const d = driver([{ id: "a", phase: "build" }, { id: "b", phase: "build" }], {
+      phases: ["build"],
+      policy: {
+        timeout: { ...defaultPolicy().timeout, phase: 3000, execution: 60_000 },
+        retry: { ...defaultPolicy().retry, max_attempts: 1 },
+      },
+    });
+    d.finish("a");
+    d.send({ type: "task_started", task: "b", attempt: 1 });
+    d.send({ type: "timer_fired", timer: "phase_timeout:build" });
+    expect(d.status("b")).toBe("failed");
+    expect(d.state.status).toBe("failed");
+    expect(d.state.timers).toEqual({});
+    const retried = d.send({ type: "retry_requested", target: "build", by: "lead" });
+    expect(d.dispatched(retried)).toEqual(["b"]);
+    const at = d.state.tasks.b!.queued_at!;
+    expect(d.state.timers["phase_timeout:build"]).toMatchObject({ at: at + 3000 });
+    expect(d.state.timers.execution).toMatchObject({ at: at + 60_000 });
+    expect(retried).toContainEqual({ type: "start_timer", id: "phase_timeout:build", at: at + 3000 });
+    expect(retried).toContainEqual({ type: "start_timer", id: "execution", at: at + 60_000 });
+    d.finish("b");
+    expect(d.state.status).toBe("succeeded");
+  });
+
+  it("a retry while the phase still runs replaces the old deadline, which would fail the retried task", () => {
+    const d = driver([{ id: "a", phase: "build" }, { id: "b", phase: "build" }], {
+      phases: ["build"],
+      policy: {
+        timeout: { ...defaultPolicy().timeout, phase: 3000 },
+        retry: { ...defaultPolicy().retry, max_attempts: 1 },
+        cancellation: "isolated",
+      },
+    });
+    const first = d.state.timers["phase_timeout:build"]!.at;
+    const execution = d.state.timers.execution!.at;
+    d.send({ type: "task_started", task: "a", attempt: 1 });
+    d.finish("b", false);
+    expect(d.status("a")).toBe("in_progress");
+    const retried = d.send({ type: "retry_requested", target: "b", by: "lead" });
+    expect(d.dispatched(retried)).toEqual(["b"]);
+    const at = d.state.tasks.b!.queued_at!;
+    expect(d.state.timers["phase_timeout:build"]!.at).toBe(at + 3000);
+    expect(d.state.timers["phase_timeout:build"]!.at).toBeGreaterThan(first);
+    // The execution's own limit was still running: it is kept.
+    expect(d.state.timers.execution!.at).toBe(execution);
+    expect(rejection(d.send({ type: "timer_fired", timer: "phase_timeout:build" }))).toBeUndefined();
+  });
+
   it("retry_requested re-opens a failed execution and its skipped dependents", () => {
     const d = driver([{ id: "a" }, { id: "b", needs: ["a"] }], {
       policy: { retry: { ...defaultPolicy().retry, max_attempts: 1 } },
