@@ -230,6 +230,13 @@ async function decide(s: CommandSession, c: ParsedCommand, via: string, now: num
     case "resume":
       // Actions jobs keep running on their own: nothing is re-run, the orchestrator reconciles.
       return accept({ type: "resume_requested", by, workers_lost: false });
+    case "budget":
+      return accept({
+        type: "budget_set",
+        by,
+        ...(c.usd !== undefined ? { usd: c.usd } : {}),
+        ...(c.tokens !== undefined ? { tokens: c.tokens } : {}),
+      });
   }
 }
 

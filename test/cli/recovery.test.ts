@@ -247,6 +247,42 @@ phases:
     if (code === "still running after 8s") resume.child.kill("SIGKILL");
     expect(code).toBe(0);
   }, 30_000);
+  it("budget lifts a stop at the old budget; retry then resume finishes what the stop left", async () => {
+    const dir = tempDir();
+    writeFileSync(
+      join(dir, "plan.yml"),
+      `version: 1
+policy: { max_concurrency: 1, budget: { usd: 1 } }
+agents:
+  a: { run: 'echo "{\\"cost\\": {\\"usd\\": 0.75}}" > "$ORCHESTRATE_RESULT"' }
+phases:
+  - { id: one, agents: [a], matrix: { n: [x, y, z] } }
+`,
+    );
+    const run = await cli(["run", "plan.yml", "--request", "Project: x", "--id", "b1", "--plain"], {
+      cwd: dir,
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("budget reached: $1.50 spent of $1.00");
+    expect((await cli(["retry", "b1"], { cwd: dir })).stderr).toContain("raise the budget first");
+    const usage = await cli(["budget", "b1"], { cwd: dir });
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain("name the new budget with --usd, --tokens or both");
+    const low = await cli(["budget", "b1", "--usd", "1.25"], { cwd: dir });
+    expect(low.code).toBe(2);
+    expect(low.stderr).toContain("a budget of $1.25 is not above the $1.50 already spent");
+    const raised = await cli(["budget", "b1", "--usd", "5"], { cwd: dir });
+    expect(raised.code).toBe(0);
+    expect(raised.stdout).toContain("budget of b1 set to $5.00 ($1.50 spent)");
+    expect(raised.stderr).toContain("orchestrate retry b1");
+    expect((await cli(["retry", "b1"], { cwd: dir })).code).toBe(0);
+    const resume = await cli(["resume", "b1", "--plain"], { cwd: dir });
+    expect(resume.code).toBe(0);
+    const status = JSON.parse((await cli(["status", "b1", "--json"], { cwd: dir })).stdout);
+    expect(status).toMatchObject({ status: "succeeded", metrics: { cost_estimate: { usd: 2.25 } } });
+    expect(status.audit.map((a: { what: string }) => a.what)).toContain("set the budget to $5.00");
+  }, 30_000);
+
   it("approve after a crash cut the log's last line: the fragment is dropped, the approval recorded", async () => {
     const dir = tempDir();
     cpSync(join(ROOT, "examples/pipeline"), dir, { recursive: true });

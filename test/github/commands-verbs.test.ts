@@ -190,6 +190,45 @@ describe("commenters: verbs", () => {
     expect(gateView(out.state).audit).toEqual(["max skipped build/dev", "max cancelled the execution"]);
   });
 
+  it("budget needs maintain, must be above what was spent, and lifts a stop at the old budget", async () => {
+    const { ports } = serveRepo(gh);
+    const halted = applyEvents(gatedExecution(), [
+      { id: "c", type: "cost_reported", usd: 30, tokens: 0 },
+      { id: "d", type: "gate_approved", phase: "design", by: "ada" },
+    ]).state;
+    const withBudget = { ...halted, policy: { ...halted.policy, budget: { usd: 25 } } };
+    const stopped = applyEvents(withBudget, [{ id: "e", type: "cost_reported", usd: 1, tokens: 0 }]).state;
+    expect(stopped.halt).toBe("budget reached: $31.00 spent of $25.00");
+    const refused = await outcomeOfWebhook(
+      ports,
+      stopped,
+      "issue_comment",
+      comment("will", "/orchestrate budget usd 80"),
+    );
+    expect(refused.events).toEqual([]);
+    expect(refused.replies).toEqual([
+      "@will `/orchestrate budget` needs maintain permission on this repository; yours is write. Nothing was changed.",
+    ]);
+    const low = await outcomeOfWebhook(
+      ports,
+      stopped,
+      "issue_comment",
+      comment("max", "/orchestrate budget $20"),
+    );
+    expect(low.refused).toEqual(["a budget of $20.00 is not above the $31.00 already spent"]);
+    const raised = await outcomeOfWebhook(
+      ports,
+      stopped,
+      "issue_comment",
+      comment("max", "/orchestrate budget usd 80"),
+    );
+    expect(raised.events).toEqual([{ id: "cmd:comment-77:0", type: "budget_set", by: "max", usd: 80 }]);
+    expect(raised.refused).toEqual([]);
+    expect(raised.state.halt).toBeUndefined();
+    expect(raised.state.policy.budget).toEqual({ usd: 80 });
+    expect(gateView(raised.state).audit).toContain("max set the budget to $80.00");
+  });
+
   it("with no gate open, approve says so", async () => {
     const { ports } = serveRepo(gh);
     const state = applyEvents(gatedExecution(), [

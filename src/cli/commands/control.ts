@@ -2,7 +2,9 @@ import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import type { Command } from "commander";
+import { parseBudget } from "../../core/commands/index.ts";
 import { OrchestrateError } from "../../core/errors.ts";
+import { formatUsd } from "../../core/report/money.ts";
 import {
   type EventInput,
   EventSchema,
@@ -193,6 +195,40 @@ export function controlCommands(program: Command, io: CliIO): void {
     });
     writeLine(io.stdout, `skipped ${task} of ${id}`);
     nextStep(io, options, state);
+  });
+
+  addStateDirOption(
+    program
+      .command("budget")
+      .description("set an execution's budget; a stop at the old budget is lifted (then retry)")
+      .argument("<id>", "execution id")
+      .option("--usd <amount>", "the new limit in US dollars")
+      .option("--tokens <count>", "the new limit in tokens"),
+  ).action((id: string, options: StateOptions & { usd?: string; tokens?: string }) => {
+    const words = [
+      ...(options.usd !== undefined ? ["usd", options.usd] : []),
+      ...(options.tokens !== undefined ? ["tokens", options.tokens] : []),
+    ];
+    const budget = parseBudget(words);
+    if (typeof budget === "string")
+      throw new CliError(
+        words.length === 0 ? "name the new budget with --usd, --tokens or both" : budget.replaceAll("`", ""),
+        EXIT.usage,
+        [`e.g. orchestrate budget ${commandPrefix(options)}${id} --usd 40`],
+      );
+    const { state } = applyStored(openStore(io, options, id), { type: "budget_set", by: by(), ...budget });
+    const limit = state.policy.budget!;
+    const parts = [
+      ...(limit.usd !== undefined ? [`${formatUsd(limit.usd)} (${formatUsd(state.cost.usd)} spent)`] : []),
+      ...(limit.tokens !== undefined ? [`${limit.tokens} tokens (${state.cost.tokens} used)`] : []),
+    ];
+    writeLine(io.stdout, `budget of ${id} set to ${parts.join(" and ")}`);
+    if (state.finished_at !== undefined && canRetry(state))
+      writeLine(
+        io.stderr,
+        `  run what the old budget stopped: orchestrate retry ${commandPrefix(options)}${id}`,
+      );
+    else if (state.finished_at === undefined) resumeHint(io, options, id);
   });
 
   addStateDirOption(

@@ -4,7 +4,17 @@
  */
 
 /** The verbs of `/orchestrate`. */
-export const VERBS = ["status", "help", "approve", "reject", "retry", "cancel", "skip", "resume"] as const;
+export const VERBS = [
+  "status",
+  "help",
+  "approve",
+  "reject",
+  "retry",
+  "cancel",
+  "skip",
+  "resume",
+  "budget",
+] as const;
 
 export type Verb = (typeof VERBS)[number];
 
@@ -21,7 +31,10 @@ export const PERMISSION_ORDER: readonly PermissionLevel[] = [
   "admin",
 ];
 
-/** Default levels: write for anything that changes the execution, read for status and help. */
+/**
+ * Default levels: write for anything that changes the execution, read for status and help,
+ * maintain for a new budget (it lets the execution spend more).
+ */
 export const DEFAULT_COMMAND_LEVELS: Readonly<Record<Verb, PermissionLevel>> = {
   status: "read",
   help: "read",
@@ -31,6 +44,7 @@ export const DEFAULT_COMMAND_LEVELS: Readonly<Record<Verb, PermissionLevel>> = {
   cancel: "write",
   skip: "write",
   resume: "write",
+  budget: "maintain",
 };
 
 /** The permission table with `overrides` applied. */

@@ -10,6 +10,8 @@ const WHAT: Readonly<Record<Verb, string>> = {
   cancel: "stop the execution",
   skip: "skip one task; its dependents go on",
   resume: "continue after an interruption, without re-running finished work",
+  budget:
+    "set the execution's budget (US dollars, tokens or both); a stop at the old budget is lifted, then retry",
 };
 
 /** The reply to `/orchestrate help`: every verb, what it does, and the permission it needs. */

@@ -15,6 +15,7 @@ export {
   findPhase,
   type ParsedCommand,
   type ParseOptions,
+  parseBudget,
   parseCommands,
   USAGE,
 } from "./parse-command.ts";

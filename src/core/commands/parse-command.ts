@@ -15,6 +15,7 @@ export type ParsedCommand = { /** 1-based line in the comment. */ line: number }
   | { kind: "reject"; phase?: string; reason: string }
   | { kind: "retry"; target?: string }
   | { kind: "skip"; task: string; reason?: string }
+  | { kind: "budget"; usd?: number; tokens?: number }
   /** Not a verb, or a word that only looks like `/orchestrate` or a verb (`note` says why). */
   | { kind: "unknown"; verb: string; note?: string }
   /** A verb with wrong arguments: `problem` says what is wrong. */
@@ -47,6 +48,7 @@ export const USAGE: Readonly<Record<Verb, string>> = {
   cancel: "/orchestrate cancel [reason]",
   skip: "/orchestrate skip TASK [reason]",
   resume: "/orchestrate resume",
+  budget: "/orchestrate budget usd <amount> | tokens <count>",
 };
 
 /** The commands in `body`, in order. Pure; never throws. */
@@ -144,7 +146,39 @@ function withArgs(
       const reason = rest.slice(first.length).trim();
       return reason ? { line, kind: "skip", task: first, reason } : { line, kind: "skip", task: first };
     }
+    case "budget": {
+      const budget = parseBudget(args);
+      return typeof budget === "string" ? invalid(budget) : { line, kind: "budget", ...budget };
+    }
   }
+}
+
+/**
+ * The limits of `budget usd 40 tokens 2000000` (either pair, or both; `$40` is `usd 40`), or
+ * what is wrong with them. Digits may be grouped with `,` or `_`.
+ */
+export function parseBudget(args: readonly string[]): { usd?: number; tokens?: number } | string {
+  const out: { usd?: number; tokens?: number } = {};
+  for (let i = 0; i < args.length; i++) {
+    const word = args[i]!;
+    const dollars = /^\$(.+)$/.exec(word);
+    const key = dollars ? "usd" : word.toLowerCase();
+    if (key !== "usd" && key !== "tokens")
+      return `${code(word)} is not a budget: write \`usd <amount>\`, \`tokens <count>\` or both`;
+    const raw = dollars ? dollars[1]! : args[++i];
+    if (raw === undefined)
+      return `give the ${key} budget a number, e.g. \`${key} ${key === "usd" ? "40" : "2000000"}\``;
+    const text = raw.replace(/[,_]/g, "");
+    const value = Number(text);
+    const ok = key === "usd" ? /^\d+(\.\d+)?$/.test(text) : /^\d+$/.test(text);
+    if (!ok || !(value > 0) || !Number.isSafeInteger(Math.ceil(value)))
+      return `${code(raw)} is not a ${key === "usd" ? "positive amount of US dollars" : "positive whole number of tokens"}`;
+    if (out[key] !== undefined) return `the ${key} budget is given twice`;
+    out[key] = value;
+  }
+  if (out.usd === undefined && out.tokens === undefined)
+    return "name the new budget, e.g. `/orchestrate budget usd 40`";
+  return out;
 }
 
 /** The phase id `word` names: exact, else the one phase equal ignoring case (`word` plain ASCII). */

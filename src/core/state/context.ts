@@ -182,6 +182,21 @@ export function timeoutTimerId(s: ExecutionState, id: string, attempt: number): 
   return taskTimerIds(s, id, attempt).timeout;
 }
 
+/** How a person raises an execution's budget, on GitHub and locally. */
+export const BUDGET_HINT =
+  "`/orchestrate budget usd <amount>` on the issue, `orchestrate budget <id> --usd <amount>` locally";
+
+/** Why the execution's cost has reached its budget, or undefined while it is under. */
+export function overBudget(s: ExecutionState): string | undefined {
+  const budget = s.policy.budget;
+  if (!budget) return undefined;
+  if (budget.usd !== undefined && s.cost.usd >= budget.usd)
+    return `budget reached: ${formatUsd(s.cost.usd)} spent of ${formatUsd(budget.usd)}`;
+  if (budget.tokens !== undefined && s.cost.tokens >= budget.tokens)
+    return `budget reached: ${s.cost.tokens} tokens used of ${budget.tokens}`;
+  return undefined;
+}
+
 /** Clears the retry and timeout timers of a task. */
 export function clearTaskTimers(ctx: Ctx, id: string): void {
   const timers = ctx.s.timers;
@@ -206,20 +221,14 @@ export function addCost(
     const t = s.tasks[id];
     s.tasks[id] = { ...t, cost: { usd: t.cost.usd + cost.usd, tokens: t.cost.tokens + cost.tokens } };
   }
-  const budget = s.policy.budget;
-  if (!budget || s.halt) return;
-  const over =
-    budget.usd !== undefined && s.cost.usd >= budget.usd
-      ? `budget reached: ${formatUsd(s.cost.usd)} spent of ${formatUsd(budget.usd)}`
-      : budget.tokens !== undefined && s.cost.tokens >= budget.tokens
-        ? `budget reached: ${s.cost.tokens} tokens used of ${budget.tokens}`
-        : undefined;
+  if (s.halt) return;
+  const over = overBudget(s);
   if (over) {
     s.halt = over;
     ctx.effects.push({
       type: "notify",
       level: "warning",
-      message: `${over}; nothing new is dispatched. An execution keeps the budget it started with: to go further, raise policy.budget in the plan and start a new execution.`,
+      message: `${over}; nothing new is dispatched. To go further, raise the budget (${BUDGET_HINT}), then retry what it stopped.`,
       mention: [],
     });
   }

@@ -139,6 +139,13 @@ export const EventSchema = z.discriminatedUnion("type", [
   }),
   z.object({ ...Base, type: z.literal("retry_requested"), target: z.string().optional() }),
   z.object({ ...Base, type: z.literal("cancel_requested"), reason: z.string().optional() }),
+  z.object({
+    ...Base,
+    /** A person sets the execution's budget (a key left out keeps its limit). */
+    type: z.literal("budget_set"),
+    usd: z.number().positive().optional(),
+    tokens: z.number().int().positive().optional(),
+  }),
   z.object({ ...Base, type: z.literal("skip_requested"), task: z.string(), reason: z.string().optional() }),
   z.object({
     ...Base,

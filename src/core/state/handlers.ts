@@ -1,11 +1,14 @@
 import { inert } from "../render/markdown.ts";
+import { formatUsd } from "../report/money.ts";
 import type { Ctx } from "./context.ts";
 import {
   addCost,
+  BUDGET_HINT,
   clearTaskTimers,
   clearTimer,
   countStatus,
   dependentsOf,
+  overBudget,
   promote,
   promoteDependents,
   setTask,
@@ -173,6 +176,29 @@ const HANDLERS: Handlers = {
     return undefined;
   },
 
+  budget_set(ctx, e) {
+    const { s } = ctx;
+    if (e.usd === undefined && e.tokens === undefined) return "name a budget: usd, tokens or both";
+    if (s.status === "succeeded" || s.status === "cancelled") return ENDED;
+    if (e.usd !== undefined && e.usd <= s.cost.usd)
+      return `a budget of ${formatUsd(e.usd)} is not above the ${formatUsd(s.cost.usd)} already spent`;
+    if (e.tokens !== undefined && e.tokens <= s.cost.tokens)
+      return `a budget of ${e.tokens} tokens is not above the ${s.cost.tokens} already used`;
+    const budget = { ...s.policy.budget };
+    if (e.usd !== undefined) budget.usd = e.usd;
+    if (e.tokens !== undefined) budget.tokens = e.tokens;
+    s.policy = { ...s.policy, budget };
+    const what = [
+      ...(budget.usd !== undefined ? [formatUsd(budget.usd)] : []),
+      ...(budget.tokens !== undefined ? [`${budget.tokens} tokens`] : []),
+    ].join(" and ");
+    s.audit.push({ at: e.at, by: e.by ?? "someone", what: `set the budget to ${what}` });
+    // Under the new limits, the stop the old ones caused is lifted: dispatch goes on, and a
+    // retry may run what the stop cancelled.
+    if (s.halt && overBudget(s) === undefined) s.halt = undefined;
+    return undefined;
+  },
+
   resume_requested(ctx, e) {
     if (ended(ctx)) return ENDED;
     ctx.s.audit.push({ at: e.at, by: e.by ?? "someone", what: "resumed the execution" });
@@ -261,8 +287,7 @@ const RETRYABLE = new Set(["failed", "cancelled", "blocked", "escalated"]);
 /** Re-runs failed, cancelled, blocked or escalated tasks (all, one phase's, or one) and their skipped dependents. */
 function retry(ctx: Ctx, target: string | undefined, by: string, at: number): string | undefined {
   const { s } = ctx;
-  if (s.halt)
-    return `${s.halt}; a retry would exceed it (an execution keeps the budget it started with: raise policy.budget in the plan and start a new execution)`;
+  if (s.halt) return `${s.halt}; a retry would exceed it: raise the budget first (${BUDGET_HINT})`;
   const inScope = (id: string) => !target || id === target || s.specs[id]!.phase === target;
   if (target && !s.specs[target] && !s.phases.some((p) => p.id === target))
     return `no task or phase "${target}"`;

@@ -74,6 +74,49 @@ describe("parseCommands: verbs and arguments", () => {
       [{ kind: "skip", task: "build/dev@web", reason: "not needed" }],
     ],
     ["/orchestrate skip", [{ kind: "invalid", verb: "skip", problem: "name the task to skip" }]],
+    ["/orchestrate budget usd 40", [{ kind: "budget", usd: 40 }]],
+    ["/orchestrate budget $12.50", [{ kind: "budget", usd: 12.5 }]],
+    ["/orchestrate budget tokens 2,000,000 USD 1_000", [{ kind: "budget", tokens: 2_000_000, usd: 1000 }]],
+    [
+      "/orchestrate budget",
+      [
+        {
+          kind: "invalid",
+          verb: "budget",
+          problem: "name the new budget, e.g. `/orchestrate budget usd 40`",
+        },
+      ],
+    ],
+    [
+      "/orchestrate budget 40",
+      [
+        {
+          kind: "invalid",
+          verb: "budget",
+          problem: "`40` is not a budget: write `usd <amount>`, `tokens <count>` or both",
+        },
+      ],
+    ],
+    [
+      "/orchestrate budget usd",
+      [{ kind: "invalid", verb: "budget", problem: "give the usd budget a number, e.g. `usd 40`" }],
+    ],
+    [
+      "/orchestrate budget tokens 1.5",
+      [{ kind: "invalid", verb: "budget", problem: "`1.5` is not a positive whole number of tokens" }],
+    ],
+    [
+      "/orchestrate budget usd 0",
+      [{ kind: "invalid", verb: "budget", problem: "`0` is not a positive amount of US dollars" }],
+    ],
+    [
+      "/orchestrate budget usd 1e9",
+      [{ kind: "invalid", verb: "budget", problem: "`1e9` is not a positive amount of US dollars" }],
+    ],
+    [
+      "/orchestrate budget usd 5 $6",
+      [{ kind: "invalid", verb: "budget", problem: "the usd budget is given twice" }],
+    ],
     ["/orchestrate deploy", [{ kind: "unknown", verb: "deploy" }]],
     ["/orchestrate orchestrate", [{ kind: "unknown", verb: "orchestrate" }]],
   ])("%j", (body, expected) => {
@@ -157,6 +200,7 @@ describe("permission table", () => {
       cancel: "write",
       skip: "write",
       resume: "write",
+      budget: "maintain",
     });
     expect(commandLevels({ approve: "maintain" }).approve).toBe("maintain");
     expect(commandLevels({ approve: "maintain" }).reject).toBe("write");

@@ -224,13 +224,19 @@ describe("reduce", () => {
   });
 
   it("a retried phase that ran out of time gets a new time limit, and the ended execution a new one too", () => {
-    const d = driver([{ id: "a", phase: "build" }, { id: "b", phase: "build" }], {
-      phases: ["build"],
-      policy: {
-        timeout: { ...defaultPolicy().timeout, phase: 3000, execution: 60_000 },
-        retry: { ...defaultPolicy().retry, max_attempts: 1 },
+    const d = driver(
+      [
+        { id: "a", phase: "build" },
+        { id: "b", phase: "build" },
+      ],
+      {
+        phases: ["build"],
+        policy: {
+          timeout: { ...defaultPolicy().timeout, phase: 3000, execution: 60_000 },
+          retry: { ...defaultPolicy().retry, max_attempts: 1 },
+        },
       },
-    });
+    );
     d.finish("a");
     d.send({ type: "task_started", task: "b", attempt: 1 });
     d.send({ type: "timer_fired", timer: "phase_timeout:build" });
@@ -249,14 +255,20 @@ describe("reduce", () => {
   });
 
   it("a retry while the phase still runs replaces the old deadline, which would fail the retried task", () => {
-    const d = driver([{ id: "a", phase: "build" }, { id: "b", phase: "build" }], {
-      phases: ["build"],
-      policy: {
-        timeout: { ...defaultPolicy().timeout, phase: 3000 },
-        retry: { ...defaultPolicy().retry, max_attempts: 1 },
-        cancellation: "isolated",
+    const d = driver(
+      [
+        { id: "a", phase: "build" },
+        { id: "b", phase: "build" },
+      ],
+      {
+        phases: ["build"],
+        policy: {
+          timeout: { ...defaultPolicy().timeout, phase: 3000 },
+          retry: { ...defaultPolicy().retry, max_attempts: 1 },
+          cancellation: "isolated",
+        },
       },
-    });
+    );
     const first = d.state.timers["phase_timeout:build"]!.at;
     const execution = d.state.timers.execution!.at;
     d.send({ type: "task_started", task: "a", attempt: 1 });
@@ -270,6 +282,31 @@ describe("reduce", () => {
     // The execution's own limit was still running: it is kept.
     expect(d.state.timers.execution!.at).toBe(execution);
     expect(rejection(d.send({ type: "timer_fired", timer: "phase_timeout:build" }))).toBeUndefined();
+  });
+
+  it("budget_set above what was spent lifts the stop: dispatch goes on while work is in flight", () => {
+    const d = driver([{ id: "a" }, { id: "b" }, { id: "c", needs: ["a"] }], {
+      policy: { max_concurrency: 2, budget: { usd: 1 } },
+    });
+    d.send({ type: "task_started", task: "b", attempt: 1 });
+    d.send({ type: "task_started", task: "a", attempt: 1 });
+    d.send({ type: "task_succeeded", task: "a", attempt: 1, cost: { usd: 1.5 } });
+    expect(d.state.halt).toBe("budget reached: $1.50 spent of $1.00");
+    expect(d.status("c")).toBe("ready");
+    expect(rejection(d.send({ type: "budget_set", usd: 1.5 }))?.reason).toBe(
+      "a budget of $1.50 is not above the $1.50 already spent",
+    );
+    expect(rejection(d.send({ type: "budget_set" }))?.reason).toBe("name a budget: usd, tokens or both");
+    const raised = d.send({ type: "budget_set", usd: 3, tokens: 10, by: "lead" });
+    expect(d.dispatched(raised)).toEqual(["c"]);
+    expect(d.state.halt).toBeUndefined();
+    expect(d.state.policy.budget).toEqual({ usd: 3, tokens: 10 });
+    expect(d.state.audit.at(-1)).toMatchObject({ by: "lead", what: "set the budget to $3.00 and 10 tokens" });
+    // A budget still under what was used (tokens) keeps the stop.
+    d.send({ type: "cost_reported", tokens: 12 });
+    expect(d.state.halt).toBe("budget reached: 12 tokens used of 10");
+    d.send({ type: "budget_set", usd: 4 });
+    expect(d.state.halt).toBe("budget reached: 12 tokens used of 10");
   });
 
   it("retry_requested re-opens a failed execution and its skipped dependents", () => {

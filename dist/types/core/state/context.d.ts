@@ -48,6 +48,10 @@ export declare function startTimer(ctx: Ctx, timer: ExecutionState["timers"][str
 export declare function clearTimer(ctx: Ctx, id: string): void;
 /** Id of the timeout timer of a task attempt. */
 export declare function timeoutTimerId(s: ExecutionState, id: string, attempt: number): string;
+/** How a person raises an execution's budget, on GitHub and locally. */
+export declare const BUDGET_HINT = "`/orchestrate budget usd <amount>` on the issue, `orchestrate budget <id> --usd <amount>` locally";
+/** Why the execution's cost has reached its budget, or undefined while it is under. */
+export declare function overBudget(s: ExecutionState): string | undefined;
 /** Clears the retry and timeout timers of a task. */
 export declare function clearTaskTimers(ctx: Ctx, id: string): void;
 export declare function isTerminal(status: TaskStatus): boolean;

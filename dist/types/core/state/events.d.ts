@@ -168,6 +168,13 @@ export declare const EventSchema: z.ZodDiscriminatedUnion<[z.ZodObject<{
     id: z.ZodString;
     at: z.ZodNumber;
     by: z.ZodOptional<z.ZodString>;
+    type: z.ZodLiteral<"budget_set">;
+    usd: z.ZodOptional<z.ZodNumber>;
+    tokens: z.ZodOptional<z.ZodNumber>;
+}, z.core.$strip>, z.ZodObject<{
+    id: z.ZodString;
+    at: z.ZodNumber;
+    by: z.ZodOptional<z.ZodString>;
     type: z.ZodLiteral<"skip_requested">;
     task: z.ZodString;
     reason: z.ZodOptional<z.ZodString>;
