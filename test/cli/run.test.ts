@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { newId } from "../../src/cli/commands/run.ts";
 import { cli, tempDir } from "./cli-helpers.ts";
 
 /** A plan whose agents record what they saw; `fail-<agent>` files make an agent fail. */
@@ -265,5 +266,16 @@ describe("orchestrate run", () => {
       'bad.yml:2:28: phases[0].agents[0]: unknown agent "ghost" (hint: no agents are defined)',
     );
     expect(existsSync(join(dir, ".orchestrate"))).toBe(false);
+  });
+});
+
+describe("execution ids", () => {
+  it.each([
+    ["Signup system", /^signup-system-[0-9a-f]{6}$/],
+    ["Système d'inscription à deux facteurs", /^systeme-d-inscription-a-[0-9a-f]{6}$/],
+    ["Ｆｕｌｌ－width Ｎａｍｅ", /^full-width-name-[0-9a-f]{6}$/],
+    ["登録システム", /^exec-[0-9a-f]{6}$/],
+  ])("%s", (project, shape) => {
+    expect(newId({ project })).toMatch(shape);
   });
 });

@@ -47,8 +47,14 @@ export function readRequest(io: CliIO, options: { request?: string; requestFile?
   return parseRequest({ body: text }, { now: Date.now() });
 }
 
-function newId(request: Request): string {
+/**
+ * A new execution id: the project name as a slug (accents dropped: "Système" → "systeme"; a
+ * name in another script gives `exec`) and 6 random hex digits.
+ */
+export function newId(request: Pick<Request, "project">): string {
   const slug = request.project
+    .normalize("NFKD")
+    .replace(/\p{M}+/gu, "")
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, "-")
     .replace(/^-+|-+$/g, "")
