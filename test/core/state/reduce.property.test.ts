@@ -20,6 +20,8 @@ interface Scenario {
   cancellation: "isolated" | "cascading";
   seed: number;
   steps: number;
+  /** A budget in US dollars (each result may cost $1), or none. */
+  budget: number | undefined;
 }
 
 const scenario: fc.Arbitrary<Scenario> = fc
@@ -34,6 +36,7 @@ const scenario: fc.Arbitrary<Scenario> = fc
     seed: fc.integer(),
     steps: fc.integer({ min: 5, max: 120 }),
     gated: fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }),
+    budget: fc.option(fc.integer({ min: 1, max: 6 }), { nil: undefined }),
   })
   .map(({ n, edges, agents, estimates, ...rest }) => {
     // Phases follow task order, so every dependency points to the same or an earlier phase.
@@ -67,6 +70,7 @@ function run(sc: Scenario, chaos = true) {
     max_concurrency: sc.maxConcurrency,
     cancellation: sc.cancellation,
     retry: { ...defaultPolicy().retry, max_attempts: sc.maxAttempts },
+    ...(sc.budget !== undefined ? { budget: { usd: sc.budget } } : {}),
   };
   let at = 0;
   let n = 0;
@@ -76,6 +80,8 @@ function run(sc: Scenario, chaos = true) {
   let state: ExecutionState | undefined;
   const violations: string[] = [];
   let cancelled = false;
+  // Accepted retries: each may run a task's attempts again.
+  let retries = 0;
 
   const apply = (event: ExecutionEvent) => {
     const before = state ? structuredClone(state) : undefined;
@@ -85,9 +91,12 @@ function run(sc: Scenario, chaos = true) {
     log.push(event);
     effects.push(out.effects);
     state = out.state;
+    const accepted = out.effects.every((e) => e.type !== "rejected");
+    if (event.type === "retry_requested" && accepted) retries += 1;
     for (const e of out.effects) {
       if (e.type !== "dispatch") continue;
       if (cancelled) violations.push(`dispatch after cancel: ${e.tasks.map((t) => t.id).join()}`);
+      if (state.halt) violations.push(`dispatch past the budget: ${e.tasks.map((t) => t.id).join()}`);
       for (const t of e.tasks) {
         for (const need of state.specs[t.id]!.needs) {
           const d = state.tasks[need]!;
@@ -104,7 +113,15 @@ function run(sc: Scenario, chaos = true) {
         pool.push({ id: `s${++n}`, at, type: "task_started", task: t.id, attempt: t.attempt });
         pool.push(
           rand() < 0.6
-            ? { id: `r${++n}`, at, type: "task_succeeded", task: t.id, attempt: t.attempt, artifacts: [] }
+            ? {
+                id: `r${++n}`,
+                at,
+                type: "task_succeeded",
+                task: t.id,
+                attempt: t.attempt,
+                artifacts: [],
+                ...(rand() < 0.5 ? { cost: { usd: 1, tokens: 0 } } : {}),
+              }
             : {
                 id: `r${++n}`,
                 at,
@@ -129,7 +146,7 @@ function run(sc: Scenario, chaos = true) {
       violations.push(`slot counter ${s.inflight["*"]} != ${inflight}`);
     for (const [id, t] of Object.entries(s.tasks)) {
       // Each gate rejection (revision) may run the task again with fresh attempts.
-      if (t.attempt > sc.maxAttempts * (t.revision + 1))
+      if (t.attempt > sc.maxAttempts * (t.revision + 1 + retries))
         violations.push(`${id} attempt ${t.attempt} > ${sc.maxAttempts}`);
     }
     const ready = Object.keys(s.tasks).filter((id) => s.tasks[id]!.status === "ready");
@@ -187,6 +204,9 @@ function run(sc: Scenario, chaos = true) {
       apply(pick(log.slice(1))); // duplicate delivery
     else if (chaos && roll < 0.1) apply({ id: `c${++n}`, at, type: "cancel_requested" });
     else if (roll < 0.13) apply({ id: `z${++n}`, at, type: "resume_requested", workers_lost: true });
+    else if (roll < 0.15)
+      apply({ id: `b${++n}`, at, type: "budget_set", usd: state.cost.usd + 1 + rand() * 3 });
+    else if (chaos && roll < 0.17) apply({ id: `y${++n}`, at, type: "retry_requested" });
     else if (roll < 0.35 && timers.length > 0)
       apply({ id: `f${++n}`, at, type: "timer_fired", timer: pick(timers) });
     else if (pool.length > 0) {
