@@ -7,7 +7,7 @@ import type { ExecutionEvent } from "./events.ts";
 import { handle } from "./handlers.ts";
 import { settle } from "./settle.ts";
 import { DEFAULT_EXECUTION_TIMEOUT_MS, initialState } from "./start.ts";
-import type { ExecutionState } from "./types.ts";
+import { type ExecutionState, TERMINAL } from "./types.ts";
 
 /** The outcome of one event: the next state and what the host should do. */
 export interface Transition {
@@ -104,10 +104,28 @@ function finish(ctx: Ctx, event: ExecutionEvent): Transition {
   fillSlots(ctx);
   settle(ctx);
   if (isFinal(ctx.s)) for (const id of Object.keys(ctx.s.timers)) clearTimer(ctx, id);
+  else if (ctx.changed) clearEndedPhaseTimers(ctx, ctx.changed);
   ctx.s.applied[event.id] = true;
   ctx.s.seq += 1;
   if (ctx.changed) ctx.effects.push({ type: "update_status", phases: changedPhases(ctx.changed) });
   return { state: ctx.s, effects: ctx.effects };
+}
+
+/**
+ * A phase whose tasks all ended (succeeded, failed, skipped, cancelled) has no use for its time
+ * limit: it is cleared rather than left to fire later, which a host would record as a change.
+ * Looked at only for phases that changed and have one; the tasks are read from the last, which
+ * in a running phase is most often one still open.
+ */
+function clearEndedPhaseTimers(ctx: Ctx, changed: readonly string[]): void {
+  const { s } = ctx;
+  for (const phase of changed) {
+    if (!phase || !s.timers[`phase_timeout:${phase}`]) continue;
+    const tasks = s.phases.find((p) => p.id === phase)?.tasks ?? [];
+    let ended = true;
+    for (let i = tasks.length - 1; i >= 0 && ended; i--) ended = TERMINAL.has(s.tasks[tasks[i]!]!.status);
+    if (ended) clearTimer(ctx, `phase_timeout:${phase}`);
+  }
 }
 
 /** The phases that changed, sorted; "" (tasks without a phase) left out. */

@@ -309,6 +309,23 @@ describe("reduce", () => {
     expect(d.state.halt).toBe("budget reached: 12 tokens used of 10");
   });
 
+  it("a phase whose tasks all ended clears its time limit (it would fire later for nothing)", () => {
+    const d = driver(
+      [
+        { id: "a", phase: "build" },
+        { id: "b", phase: "build" },
+        { id: "c", phase: "test", needs: ["a", "b"] },
+      ],
+      { phases: ["build", "test"], policy: { timeout: { ...defaultPolicy().timeout, phase: 3000 } } },
+    );
+    d.finish("a");
+    expect(d.state.timers["phase_timeout:build"]).toBeDefined();
+    const done = d.finish("b");
+    expect(d.state.timers["phase_timeout:build"]).toBeUndefined();
+    expect(done).toContainEqual({ type: "clear_timer", id: "phase_timeout:build" });
+    expect(d.state.timers["phase_timeout:test"]).toBeDefined();
+  });
+
   it("retry_requested re-opens a failed execution and its skipped dependents", () => {
     const d = driver([{ id: "a" }, { id: "b", needs: ["a"] }], {
       policy: { retry: { ...defaultPolicy().retry, max_attempts: 1 } },

@@ -1,6 +1,6 @@
 import type { Effect } from "./effects.js";
 import type { ExecutionEvent } from "./events.js";
-import type { ExecutionState } from "./types.js";
+import { type ExecutionState } from "./types.js";
 /** The outcome of one event: the next state and what the host should do. */
 export interface Transition {
     state: ExecutionState;
