@@ -43,7 +43,7 @@ export function appOptionsFromEnv(env: NodeJS.ProcessEnv): AppOptions {
 
 /**
  * Starts the webhook server: APP_ID, PRIVATE_KEY or PRIVATE_KEY_PATH, WEBHOOK_SECRET, GHE_HOST /
- * GHE_PROTOCOL and LOG_LEVEL are read by Probot; PORT (default 3000) and HOST here. Webhooks are
+ * GHE_PROTOCOL and LOG_LEVEL (default info) are read by Probot; PORT (default 3000) and HOST here. Webhooks are
  * answered as soon as they are verified and queued.
  */
 export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise<RunningApp> {
@@ -53,7 +53,8 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
         `${name} is not set: register the app from app.yml and set APP_ID, PRIVATE_KEY (or PRIVATE_KEY_PATH) and WEBHOOK_SECRET`,
       );
   }
-  const probot = createProbot({ env, overrides: { Octokit: AppOctokit } });
+  // Info by default (Probot's is warn): a server that started says where it listens.
+  const probot = createProbot({ env: { LOG_LEVEL: "info", ...env }, overrides: { Octokit: AppOctokit } });
   const { app, host: appHost } = orchestrateApp(appOptionsFromEnv(env));
   const middleware = await createNodeMiddleware(app, {
     probot,

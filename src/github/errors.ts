@@ -125,6 +125,9 @@ function hintFor(status: number | undefined, said: string, permission: AppPermis
     case 401:
       return "The token is invalid or expired: check the app's credentials or the workflow's token.";
     case 403:
+      // A workflow's GITHUB_TOKEN: a repository setting, not a permission, allows pull requests.
+      if (/not permitted to create or approve pull requests/i.test(said))
+        return 'Turn on Settings → Actions → General → Workflow permissions → "Allow GitHub Actions to create and approve pull requests" (or give the workflow a GitHub App token).';
       return /not accessible by integration|permission/i.test(said) || said === "Forbidden"
         ? `The app needs ${permission}: add it to the app manifest (or the workflow's \`permissions:\`) and accept it on the installation.`
         : `GitHub refused the request: check the app's ${permission} permission and branch protection rules.`;

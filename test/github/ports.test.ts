@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Comments } from "../../src/github/comments.ts";
 import { Contents } from "../../src/github/contents.ts";
+import { Delivery } from "../../src/github/delivery.ts";
 import { Dispatch } from "../../src/github/dispatch.ts";
 import { githubPorts } from "../../src/github/index.ts";
 import { LruCache } from "../../src/github/lru-cache.ts";
@@ -77,6 +78,20 @@ describe("Dispatch", () => {
     const many = Object.fromEntries(Array.from({ length: 26 }, (_, i) => [`k${i}`, "v"]));
     await expect(dispatch.dispatch(ref, "agents.yml", "main", many)).rejects.toThrow(/at most 25/);
     expect(gh.requests).toHaveLength(1);
+  });
+});
+
+describe("Delivery", () => {
+  it("a workflow token refused a pull request: the error names the repository setting to turn on", async () => {
+    gh.on("GET /repos/{owner}/{repo}/pulls", () => [200, []]);
+    gh.on("POST /repos/{owner}/{repo}/pulls", () => [
+      403,
+      { message: "GitHub Actions is not permitted to create or approve pull requests." },
+    ]);
+    const pull = { head: "orchestrate/issue-12", base: "main", title: "t", body: "b", draft: true };
+    await expect(new Delivery(createTestOctokit()).ensurePull(ref, pull)).rejects.toThrow(
+      /Allow GitHub Actions to create and approve pull requests/,
+    );
   });
 });
 
