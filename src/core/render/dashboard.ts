@@ -29,7 +29,7 @@ export function dashboardMarkdown(state: ExecutionState, now: number): string {
     `**${done}/${total}** tasks done`,
     `elapsed ${formatDuration((state.finished_at ?? now) - state.created_at)}`,
     state.finished_at === undefined ? `ETA ${formatDuration(estimateRemaining(state, now))}` : "",
-    `cost ${formatUsd(state.cost.usd)} · ${state.cost.tokens.toLocaleString("en-US")} tokens`,
+    costFact(state),
   ].filter(Boolean);
   lines.push(facts.join(" · "));
   if (state.reason) lines.push("", `> ${cell(state.reason)}`);
@@ -91,4 +91,12 @@ export function dashboardMarkdown(state: ExecutionState, now: number): string {
   };
   lines.push("", `<!-- orchestrate:checkpoint ${JSON.stringify(checkpoint)} -->`);
   return lines.join("\n");
+}
+
+/** What was spent, against the budget where there is one: "cost $3.20 of $25.00 · 41,000 tokens". */
+function costFact(state: ExecutionState): string {
+  const budget = state.policy.budget;
+  const usd = `${formatUsd(state.cost.usd)}${budget?.usd !== undefined ? ` of ${formatUsd(budget.usd)}` : ""}`;
+  const tokens = `${state.cost.tokens.toLocaleString("en-US")}${budget?.tokens !== undefined ? ` of ${budget.tokens.toLocaleString("en-US")}` : ""}`;
+  return `cost ${usd} · ${tokens} tokens`;
 }

@@ -56,6 +56,16 @@ describe("inert free text in the markdown Orchestrate writes", () => {
     ]);
   });
 
+  it("shows the cost against the budget where there is one", () => {
+    const x = startExecution(5);
+    const spent = { ...x.state, cost: { usd: 3.2, tokens: 41_000 } };
+    expect(dashboardMarkdown(spent, 1_700_000_100_000)).toContain("cost $3.20 · 41,000 tokens");
+    const limited = { ...spent, policy: { ...spent.policy, budget: { usd: 25, tokens: 2_000_000 } } };
+    expect(dashboardMarkdown(limited, 1_700_000_100_000)).toContain(
+      "cost $3.20 of $25.00 · 41,000 of 2,000,000 tokens",
+    );
+  });
+
   it("a reason cannot hide the rest of the dashboard", () => {
     const x = startExecution(5);
     x.send({ type: "cancel_requested", by: "ann", reason: "<!-- hide everything" });
