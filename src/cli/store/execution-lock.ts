@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { closeSync, existsSync, openSync, readFileSync, rmSync, unlinkSync, writeSync } from "node:fs";
 import { hostname } from "node:os";
+import { processStartTime } from "../../agents/process-start.ts";
 import { OrchestrateError } from "../../core/errors.ts";
 import { withPath, writeAtomic } from "./durable-write.ts";
 
@@ -20,17 +21,29 @@ export interface LockHolder {
   pid: number;
   host: string;
   started_at: string;
+  /**
+   * When the holder process started (Linux: clock ticks since boot), so that a process that got
+   * its pid after it died is not taken for it. Absent off Linux and in locks of older versions.
+   */
+  process_start?: string;
 }
 
 /**
  * Takes the lock file at `path` for execution `id`: created exclusively (`wx`), holding this
- * process's pid, host and start time. A lock of a live process on this host, or of any process on
- * another host, is an `execution_locked` error; a lock whose process is gone is taken over (see
- * `replaceStale`: of processes that find it stale at once, one takes it and the others see its lock).
+ * process's pid, host, the time and (Linux) the process's start time. A lock of a live process on
+ * this host (see `holderRuns`), or of any process on another host, is an `execution_locked` error;
+ * a lock whose process is gone is taken over (see `replaceStale`: of processes that find it stale
+ * at once, one takes it and the others see its lock).
  * Registers no exit handler: the caller releases.
  */
 export function lockExecution(path: string, id: string): ExecutionLock {
-  const mine: LockHolder = { pid: process.pid, host: hostname(), started_at: new Date().toISOString() };
+  const started = processStartTime(process.pid);
+  const mine: LockHolder = {
+    pid: process.pid,
+    host: hostname(),
+    started_at: new Date().toISOString(),
+    ...(started !== undefined ? { process_start: started } : {}),
+  };
   // A few rounds: the file may vanish between our create and read, or another process may take
   // a stale lock over at the same moment as we do (then its lock is live and we stop).
   for (let round = 0; round < 3; round++) {
@@ -50,7 +63,7 @@ export function lockExecution(path: string, id: string): ExecutionLock {
         { hint: `if ${holder.host} no longer runs it, remove ${path}` },
       );
     }
-    if (isAlive(holder.pid)) {
+    if (holderRuns(holder)) {
       throw new OrchestrateError(
         "execution_locked",
         `execution ${id} is running in process ${holder.pid} (since ${holder.started_at})`,
@@ -82,12 +95,25 @@ export function liveLockHolder(path: string): LockHolder | "unreadable" | undefi
   const seen = readHolder(path);
   if (seen === "missing") return undefined;
   if (seen === "unreadable") return "unreadable";
-  if (seen.holder.host !== hostname() || isAlive(seen.holder.pid)) return seen.holder;
+  if (seen.holder.host !== hostname() || holderRuns(seen.holder)) return seen.holder;
   return undefined;
 }
 
+/**
+ * Whether the holder of a lock taken on this host still runs: its pid runs and, when the lock has
+ * the holder's start time, the process with that pid started then (else the holder died and its
+ * pid went to another process, which must not keep the lock held nor be signalled by `cancel`).
+ * A start time that cannot be read for a running pid (`/proc` hidden) counts as the holder's.
+ */
+function holderRuns(holder: LockHolder): boolean {
+  if (!isAlive(holder.pid)) return false;
+  if (holder.process_start === undefined) return true;
+  const started = processStartTime(holder.pid);
+  return started === undefined || started === holder.process_start;
+}
+
 /** Whether process `pid` of this host runs: signal 0 checks without sending anything. */
-export function isAlive(pid: number): boolean {
+function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -145,6 +171,7 @@ function parseHolder(text: string): LockHolder | undefined {
       pid: value.pid as number,
       host: typeof value.host === "string" ? value.host : hostname(),
       started_at: typeof value.started_at === "string" ? value.started_at : "an unknown time",
+      ...(typeof value.process_start === "string" ? { process_start: value.process_start } : {}),
     };
   } catch {
     return undefined;

@@ -5,6 +5,8 @@ import { hostname } from "node:os";
 import { resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { afterEach, describe, expect, it } from "vitest";
+import { processStartTime } from "../../../src/agents/process-start.ts";
+import { liveLockHolder } from "../../../src/cli/store/execution-lock.ts";
 import { ExecutionStore } from "../../../src/cli/store/execution-store.ts";
 import { OrchestrateError } from "../../../src/core/errors.ts";
 import { filesIn, tempRoot } from "./store-helpers.ts";
@@ -35,9 +37,14 @@ function execution(): ExecutionStore {
   return store;
 }
 
-function writeLock(store: ExecutionStore, pid: number, host = hostname()): void {
-  writeFileSync(store.lockPath, JSON.stringify({ pid, host, started_at: "2024-01-01T00:00:00.000Z" }));
+function writeLock(store: ExecutionStore, pid: number, host = hostname(), more: object = {}): void {
+  writeFileSync(
+    store.lockPath,
+    JSON.stringify({ pid, host, started_at: "2024-01-01T00:00:00.000Z", ...more }),
+  );
 }
+
+const linux = process.platform === "linux";
 
 /** Takes each lock in `paths` on "go <start> <gap>", the i-th at `start + i * gap` ms; holds them all until stdin ends. */
 const CONTENDER = `
@@ -101,6 +108,8 @@ describe("ExecutionStore.lock", () => {
     const holder = JSON.parse(readFileSync(store.lockPath, "utf8"));
     expect(holder).toMatchObject({ pid: process.pid, host: hostname() });
     expect(Number.isNaN(Date.parse(holder.started_at))).toBe(false);
+    if (linux) expect(holder.process_start).toMatch(/^\d+$/);
+    expect(holder.process_start).toBe(processStartTime(process.pid));
     expect(process.listenerCount("exit") + process.listenerCount("SIGINT")).toBe(listeners);
     lock.release();
     lock.release();
@@ -126,6 +135,33 @@ describe("ExecutionStore.lock", () => {
     expect(error.message).toBe(`execution x1 is running in process ${pid} (since 2024-01-01T00:00:00.000Z)`);
     expect(error.hint).toContain(store.lockPath);
     expect(JSON.parse(readFileSync(store.lockPath, "utf8")).pid).toBe(pid);
+  });
+
+  it("refuses a lock of a live process whose start time matches, or that has none (older versions)", () => {
+    const store = execution();
+    const pid = liveChild();
+    for (const more of [{ process_start: processStartTime(pid) }, {}]) {
+      writeLock(store, pid, hostname(), more);
+      expect(lockError(store).message).toBe(
+        `execution x1 is running in process ${pid} (since 2024-01-01T00:00:00.000Z)`,
+      );
+      expect(liveLockHolder(store.lockPath)).toMatchObject({ pid });
+    }
+  });
+
+  it.skipIf(!linux)("takes over a lock whose pid now runs another process (another start time)", () => {
+    const store = execution();
+    for (const pid of [process.pid, liveChild()]) {
+      writeLock(store, pid, hostname(), { process_start: "1" });
+      expect(liveLockHolder(store.lockPath)).toBeUndefined();
+      const lock = store.lock();
+      expect(lock.tookOverFrom).toBe(pid);
+      expect(JSON.parse(readFileSync(store.lockPath, "utf8"))).toMatchObject({
+        pid: process.pid,
+        process_start: processStartTime(process.pid),
+      });
+      lock.release();
+    }
   });
 
   it("takes over a lock whose process has exited", async () => {
