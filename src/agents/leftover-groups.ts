@@ -1,5 +1,6 @@
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { processStartTime } from "./process-start.ts";
 import { groupAlive, signalGroup } from "./run-process-group.ts";
 
 /** Written into an attempt's folder while its process group runs. */
@@ -11,20 +12,9 @@ interface GroupRecord {
   started: string;
 }
 
-/** The start time of process `pid` (field 22 of `/proc/<pid>/stat`), or undefined off Linux or when gone. */
-async function startTime(pid: number): Promise<string | undefined> {
-  try {
-    const stat = await readFile(`/proc/${pid}/stat`, "utf8");
-    // The command name (field 2) may hold spaces and parentheses: count from the last ')'.
-    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
-  } catch {
-    return undefined;
-  }
-}
-
 /** Records the process group an attempt runs in, so a later attempt can stop it if it outlives its host. */
 export async function recordGroup(workDir: string, pgid: number): Promise<void> {
-  const started = await startTime(pgid);
+  const started = processStartTime(pgid);
   if (started === undefined) return;
   const record: GroupRecord = { pgid, started };
   await writeFile(join(workDir, GROUP_FILE), JSON.stringify(record)).catch(() => {});
@@ -56,7 +46,7 @@ export async function stopLeftoverGroups(workDir: string, graceMs: number): Prom
       continue;
     }
     if (!Number.isInteger(record.pgid) || record.pgid <= 1) continue;
-    if ((await startTime(record.pgid)) !== record.started) continue;
+    if (processStartTime(record.pgid) !== record.started) continue;
     alive.push(record.pgid);
   }
   for (const pgid of alive) signalGroup(pgid, "SIGTERM");

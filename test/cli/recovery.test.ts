@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import {
   appendFileSync,
   cpSync,
@@ -7,6 +8,7 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { type ExecutionEvent, replay } from "../../src/core/state/index.ts";
@@ -157,6 +159,39 @@ describe("crash, resume, lock, cancel", () => {
     expect((await cli(["cancel", "h1"], { cwd: dir })).code).toBe(0);
     await run.exited;
   });
+
+  it.skipIf(process.platform !== "linux")(
+    "cancel never signals a process that got the pid of a lock's dead holder (another start time)",
+    async () => {
+      const dir = tempDir();
+      cpSync(join(ROOT, "examples/pipeline"), dir, { recursive: true });
+      const run = await cli(
+        ["run", "orchestrate.yml", "--request-file", "request.md", "--id", "r1", "--plain"],
+        {
+          cwd: dir,
+        },
+      );
+      expect(run.code).toBe(3);
+      const other = spawn(process.execPath, ["-e", "setTimeout(() => {}, 30000)"], { stdio: "ignore" });
+      try {
+        const lock = {
+          pid: other.pid,
+          host: hostname(),
+          started_at: "2024-01-01T00:00:00.000Z",
+          process_start: "1",
+        };
+        writeFileSync(join(dir, ".orchestrate/r1/lock"), JSON.stringify(lock));
+        const cancel = await cli(["cancel", "r1"], { cwd: dir });
+        expect(cancel.code).toBe(0);
+        expect(cancel.stderr).not.toContain("asked process");
+        expect(isAlive(other.pid!)).toBe(true);
+        expect(stateOf(dir, "r1").status).toBe("cancelled");
+      } finally {
+        other.kill();
+      }
+    },
+    30_000,
+  );
 
   it("status --watch follows a running execution, stops quietly when its reader goes, and stops when its process died", async () => {
     const dir = project();

@@ -1,5 +1,4 @@
 import { randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import type { Command } from "commander";
 import { parseBudget } from "../../core/commands/index.ts";
@@ -14,7 +13,7 @@ import {
 } from "../../core/state/index.ts";
 import { CliError, type CliIO, EXIT, writeLine } from "../io.ts";
 import { currentUser } from "../session.ts";
-import { isAlive, type LockHolder } from "../store/execution-lock.ts";
+import { type LockHolder, liveLockHolder } from "../store/execution-lock.ts";
 import type { ExecutionStore } from "../store/execution-store.ts";
 import { addStateDirOption, asCliError, commandPrefix, openStore, type StateOptions } from "./common.ts";
 
@@ -66,23 +65,23 @@ export function canRetry(state: ExecutionState): boolean {
   return !effects.some((e) => e.type === "rejected");
 }
 
-/** The live process holding the execution's lock, if any. */
+/** The live process holding the execution's lock, if any (a pid reused by another process is not it). */
 function liveHolder(store: ExecutionStore): LockHolder | undefined {
+  let holder: ReturnType<typeof liveLockHolder>;
   try {
-    const holder = JSON.parse(readFileSync(store.lockPath, "utf8")) as LockHolder;
-    if (typeof holder.pid !== "number") return undefined;
-    // A lock taken on another machine (a shared folder) names a pid of that machine: a process
-    // here with the same number is someone else's, and is never signalled.
-    if (typeof holder.host === "string" && holder.host !== hostname()) {
-      throw new CliError(
-        `${store.id} is run by process ${holder.pid} on ${holder.host}, not on this machine: cancel it there (if that process is gone, remove ${store.lockPath} and try again)`,
-      );
-    }
-    return isAlive(holder.pid) ? holder : undefined;
-  } catch (error) {
-    if (error instanceof CliError) throw error;
+    holder = liveLockHolder(store.lockPath);
+  } catch {
     return undefined;
   }
+  if (holder === undefined || holder === "unreadable") return undefined;
+  // A lock taken on another machine (a shared folder) names a pid of that machine: a process
+  // here with the same number is someone else's, and is never signalled.
+  if (holder.host !== hostname()) {
+    throw new CliError(
+      `${store.id} is run by process ${holder.pid} on ${holder.host}, not on this machine: cancel it there (if that process is gone, remove ${store.lockPath} and try again)`,
+    );
+  }
+  return holder;
 }
 
 function resumeHint(io: CliIO, options: StateOptions, id: string): void {

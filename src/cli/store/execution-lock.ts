@@ -1,7 +1,12 @@
-import { closeSync, openSync, readFileSync, rmSync, unlinkSync, writeSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { closeSync, existsSync, openSync, readFileSync, rmSync, unlinkSync, writeSync } from "node:fs";
 import { hostname } from "node:os";
+import { processStartTime } from "../../agents/process-start.ts";
 import { OrchestrateError } from "../../core/errors.ts";
-import { withPath } from "./durable-write.ts";
+import { withPath, writeAtomic } from "./durable-write.ts";
+
+/** How long a process waits for another one's takeover of a stale lock to finish (it takes ms). */
+const TAKEOVER_WAIT_MS = 2000;
 
 /** A held execution lock. */
 export interface ExecutionLock {
@@ -16,21 +21,33 @@ export interface LockHolder {
   pid: number;
   host: string;
   started_at: string;
+  /**
+   * When the holder process started (Linux: clock ticks since boot), so that a process that got
+   * its pid after it died is not taken for it. Absent off Linux and in locks of older versions.
+   */
+  process_start?: string;
 }
 
 /**
  * Takes the lock file at `path` for execution `id`: created exclusively (`wx`), holding this
- * process's pid, host and start time. A lock of a live process on this host, or of any process on
- * another host, is an `execution_locked` error; a lock whose process is gone is taken over.
+ * process's pid, host, the time and (Linux) the process's start time. A lock of a live process on
+ * this host (see `holderRuns`), or of any process on another host, is an `execution_locked` error;
+ * a lock whose process is gone is taken over (see `replaceStale`: of processes that find it stale
+ * at once, one takes it and the others see its lock).
  * Registers no exit handler: the caller releases.
  */
 export function lockExecution(path: string, id: string): ExecutionLock {
-  const mine: LockHolder = { pid: process.pid, host: hostname(), started_at: new Date().toISOString() };
-  let tookOverFrom: number | undefined;
+  const started = processStartTime(process.pid);
+  const mine: LockHolder = {
+    pid: process.pid,
+    host: hostname(),
+    started_at: new Date().toISOString(),
+    ...(started !== undefined ? { process_start: started } : {}),
+  };
   // A few rounds: the file may vanish between our create and read, or another process may take
   // a stale lock over at the same moment as we do (then its lock is live and we stop).
   for (let round = 0; round < 3; round++) {
-    if (tryCreate(path, mine)) return held(path, mine, tookOverFrom);
+    if (tryCreate(path, mine)) return held(path, mine);
     const seen = readHolder(path);
     if (seen === "missing") continue;
     if (seen === "unreadable") {
@@ -46,7 +63,7 @@ export function lockExecution(path: string, id: string): ExecutionLock {
         { hint: `if ${holder.host} no longer runs it, remove ${path}` },
       );
     }
-    if (isAlive(holder.pid)) {
+    if (holderRuns(holder)) {
       throw new OrchestrateError(
         "execution_locked",
         `execution ${id} is running in process ${holder.pid} (since ${holder.started_at})`,
@@ -55,8 +72,15 @@ export function lockExecution(path: string, id: string): ExecutionLock {
         },
       );
     }
-    removeIfUnchanged(path, text);
-    tookOverFrom = holder.pid;
+    const taken = replaceStale(path, text, mine);
+    if (taken === "mine") return held(path, mine, holder.pid);
+    if (taken === "stuck") {
+      throw new OrchestrateError(
+        "execution_locked",
+        `execution ${id} is locked: a takeover of the stale lock of process ${holder.pid} did not finish`,
+        { hint: `if no orchestrate process runs execution ${id}, remove ${takeoverPath(path, text)}` },
+      );
+    }
   }
   throw new OrchestrateError("execution_locked", `execution ${id} is being locked by another process`, {
     hint: "try again in a moment",
@@ -71,12 +95,25 @@ export function liveLockHolder(path: string): LockHolder | "unreadable" | undefi
   const seen = readHolder(path);
   if (seen === "missing") return undefined;
   if (seen === "unreadable") return "unreadable";
-  if (seen.holder.host !== hostname() || isAlive(seen.holder.pid)) return seen.holder;
+  if (seen.holder.host !== hostname() || holderRuns(seen.holder)) return seen.holder;
   return undefined;
 }
 
+/**
+ * Whether the holder of a lock taken on this host still runs: its pid runs and, when the lock has
+ * the holder's start time, the process with that pid started then (else the holder died and its
+ * pid went to another process, which must not keep the lock held nor be signalled by `cancel`).
+ * A start time that cannot be read for a running pid (`/proc` hidden) counts as the holder's.
+ */
+function holderRuns(holder: LockHolder): boolean {
+  if (!isAlive(holder.pid)) return false;
+  if (holder.process_start === undefined) return true;
+  const started = processStartTime(holder.pid);
+  return started === undefined || started === holder.process_start;
+}
+
 /** Whether process `pid` of this host runs: signal 0 checks without sending anything. */
-export function isAlive(pid: number): boolean {
+function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -134,13 +171,61 @@ function parseHolder(text: string): LockHolder | undefined {
       pid: value.pid as number,
       host: typeof value.host === "string" ? value.host : hostname(),
       started_at: typeof value.started_at === "string" ? value.started_at : "an unknown time",
+      ...(typeof value.process_start === "string" ? { process_start: value.process_start } : {}),
     };
   } catch {
     return undefined;
   }
 }
 
-/** Removes a stale lock only if it still holds what was judged stale (not a lock taken meanwhile). */
+/**
+ * Replaces the stale lock at `path` (its content `stale`) with `mine`. Removing it and creating
+ * ours is not enough: two processes that both judged it stale could both take it (the later one
+ * removes the lock the earlier one just made). So the takeover of this one stale lock is claimed
+ * first, by creating a marker named after its content exclusively (`wx`): one process wins it. The
+ * winner checks that the lock is still the stale one (an earlier winner may have replaced it and
+ * removed its marker) and renames its own lock over it, so the path is never free for a third
+ * process to create a lock in. A loser waits for the winner to finish and reports "taken" (the
+ * caller then sees the winner's lock), or "stuck" if the marker stays (its process died in between).
+ */
+function replaceStale(path: string, stale: string, mine: LockHolder): "mine" | "taken" | "stuck" {
+  const marker = takeoverPath(path, stale);
+  try {
+    closeSync(openSync(marker, "wx"));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw withPath(error, marker);
+    const deadline = Date.now() + TAKEOVER_WAIT_MS;
+    while (existsSync(marker) && readText(path) === stale) {
+      if (Date.now() >= deadline) return "stuck";
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+    }
+    return "taken";
+  }
+  try {
+    if (readText(path) !== stale) return "taken";
+    writeAtomic(path, `${JSON.stringify(mine)}\n`);
+    return "mine";
+  } finally {
+    rmSync(marker, { force: true });
+  }
+}
+
+/** The marker that claims the takeover of the stale lock at `path` whose content is `stale`. */
+function takeoverPath(path: string, stale: string): string {
+  return `${path}.takeover-${createHash("sha256").update(stale).digest("hex").slice(0, 16)}`;
+}
+
+/** The content of `path`, or undefined when it is gone. */
+function readText(path: string): string | undefined {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw error;
+  }
+}
+
+/** Removes our lock only if it still holds what we wrote (not a lock another process took meanwhile). */
 function removeIfUnchanged(path: string, text: string): void {
   try {
     if (readFileSync(path, "utf8") === text) unlinkSync(path);
@@ -149,7 +234,7 @@ function removeIfUnchanged(path: string, text: string): void {
   }
 }
 
-function held(path: string, mine: LockHolder, tookOverFrom: number | undefined): ExecutionLock {
+function held(path: string, mine: LockHolder, tookOverFrom?: number): ExecutionLock {
   return {
     release() {
       const seen = readHolder(path);
