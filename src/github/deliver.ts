@@ -83,7 +83,12 @@ export async function deliverStep(
     case "deploy": {
       const environment = effect.environment!;
       const last = spec.environments.at(-1) === environment;
-      const id = await ports.delivery.deploy(ref, d!.merged_sha ?? d!.sha!, environment, last);
+      const id = await ports.delivery.deploy(ref, {
+        sha: d!.merged_sha ?? d!.sha!,
+        environment,
+        production: last,
+        started: state.created_at,
+      });
       return [
         { id: `deployment:${environment}:${id}`, type: "deployment_created", environment, deployment: id },
       ];
@@ -165,6 +170,7 @@ export async function reconcileDelivery(
           id: `deployment-status:${deployment.id}:${latest.state}`,
           type: "deployment_status",
           environment,
+          deployment: deployment.id,
           state: latest.state as "success",
           ...(latest.description ? { description: latest.description } : {}),
         },

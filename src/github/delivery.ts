@@ -18,6 +18,12 @@ function repoOf(ref: RepoRef) {
   return { owner: ref.owner, repo: ref.repo };
 }
 
+/** Whether a deployment's payload carries the mark Orchestrate gives the deployments of one execution. */
+function isMarked(payload: unknown, mark: { issue: number; started: number }): boolean {
+  const ours = (payload as { orchestrate?: { issue?: unknown; started?: unknown } } | null)?.orchestrate;
+  return ours?.issue === mark.issue && ours.started === mark.started;
+}
+
 /** Delivery over the REST API: pulls, check runs and statuses, branch protection, deployments. */
 export class Delivery implements DeliveryPort {
   readonly #client: GitHubClient;
@@ -225,8 +231,21 @@ export class Delivery implements DeliveryPort {
     }
   }
 
-  async deploy(ref: ExecutionRef, sha: string, environment: string, production: boolean): Promise<number> {
+  async deploy(
+    ref: ExecutionRef,
+    deployment: { sha: string; environment: string; production: boolean; started: number },
+  ): Promise<number> {
+    const { sha, environment, production, started } = deployment;
+    const mark = { issue: ref.issue, started };
     try {
+      const { data: earlier } = await this.#client.rest.repos.listDeployments({
+        ...repoOf(ref),
+        sha,
+        environment,
+        per_page: 100,
+      });
+      const ours = earlier.find((d) => isMarked(d.payload, mark));
+      if (ours) return Number(ours.id);
       const { data } = await this.#client.rest.repos.createDeployment({
         ...repoOf(ref),
         ref: sha,
@@ -235,7 +254,7 @@ export class Delivery implements DeliveryPort {
         required_contexts: [],
         production_environment: production,
         description: `Orchestrate delivery of #${ref.issue}`,
-        payload: { orchestrate: { issue: ref.issue } },
+        payload: { orchestrate: mark },
         request: { retries: 0 },
       });
       if (!("id" in data)) throw new Error(data.message ?? "GitHub did not create the deployment");

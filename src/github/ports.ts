@@ -305,8 +305,16 @@ export interface DeliveryPort {
   ): Promise<
     { merged: true; sha: string } | { merged: false; conflict: boolean; moved?: boolean; reason: string }
   >;
-  /** Creates a deployment of `sha` to `environment`; returns its id. */
-  deploy(ref: ExecutionRef, sha: string, environment: string, production: boolean): Promise<number>;
+  /**
+   * Creates a deployment of `sha` to `environment`, marked in its payload as this execution's (the
+   * issue, and `started`: when the execution started); returns its id. A deployment an earlier try
+   * created (same sha, environment and mark) is returned instead: a creation retried after its
+   * answer was lost does not deploy twice.
+   */
+  deploy(
+    ref: ExecutionRef,
+    deployment: { sha: string; environment: string; production: boolean; started: number },
+  ): Promise<number>;
   /** Closes the issue (completed). */
   closeIssue(ref: ExecutionRef): Promise<void>;
   /** Deletes a branch; a missing one is fine. */

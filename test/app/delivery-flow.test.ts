@@ -25,7 +25,7 @@ interface World {
   repo: ReturnType<typeof fakeRepo>;
   comments: string[];
   dispatches: { id: string; attempt: number; feedback?: string }[][];
-  deployments: { id: number; environment: string }[];
+  deployments: { id: number; environment: string; sha: string; payload: unknown }[];
   ci: Record<string, { conclusion: string; name: string }[]>;
   mergeAnswer: () => [number, unknown];
   /** What GitHub says of the pull request's mergeability (`dirty`: it conflicts with its base). */
@@ -40,6 +40,8 @@ interface World {
   /** Set when a person merged the pull request on GitHub: its merge commit. */
   mergedBy?: string;
   deployFailures?: number;
+  /** Creations GitHub carries out whose answer is lost (a 502 after the deployment was created). */
+  deployLost?: number;
   deploymentStates: Record<number, string>;
   cancelledRuns: number[];
   deleted: string[];
@@ -188,10 +190,19 @@ function world(plan: string): World {
   });
   gh.on("POST /repos/{owner}/{repo}/deployments", ({ body }) => {
     if (w.deployFailures && w.deployFailures-- > 0) return [500, { message: "Server Error" }];
-    const d = { id: 900 + w.deployments.length, environment: (body as { environment: string }).environment };
+    const b = body as { environment: string; ref: string; payload: unknown };
+    const d = { id: 900 + w.deployments.length, environment: b.environment, sha: b.ref, payload: b.payload };
     w.deployments.push(d);
+    if (w.deployLost && w.deployLost-- > 0) return [502, { message: "Bad Gateway" }];
     return [201, { id: d.id, environment: d.environment }];
   });
+  gh.on("GET /repos/{owner}/{repo}/deployments", ({ query }) => [
+    200,
+    w.deployments
+      .filter((d) => d.sha === query.sha && d.environment === query.environment)
+      .reverse()
+      .map((d) => ({ id: d.id, sha: d.sha, ref: d.sha, environment: d.environment, payload: d.payload })),
+  ]);
   gh.on("GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses", ({ params }) => {
     const state = w.deploymentStates[Number(params.deployment_id)];
     return [200, state ? [{ id: 1, state, description: `${state} (read back)` }] : []];
@@ -277,8 +288,13 @@ async function setup(delivery: string) {
     state = await o.handle(routed[0]!.ref, [routed[0]!.trigger]);
     return state!;
   };
-  const deployment = async (environment: string, state_: "success" | "failure") => {
-    const d = w.deployments.find((x) => x.environment === environment)!;
+  /** A status of deployment `id` (by default the first one to `environment`), as its webhook says. */
+  const deployment = async (
+    environment: string,
+    state_: "success" | "failure",
+    id = w.deployments.find((x) => x.environment === environment)!.id,
+  ) => {
+    const d = { id };
     const payload = withPatch(examplePayload("deployment_status", "created"), {
       deployment: { id: d.id, environment, payload: { orchestrate: { issue: 5 } } },
       deployment_status: { state: state_, description: `${environment} ${state_}` },
@@ -561,6 +577,31 @@ delivery: { merge: auto }
     s.w.deploymentStates[900] = "success";
     const done = await s.o.handle(ref, [{ kind: "tick" }]);
     expect(done!.status).toBe("succeeded");
+  });
+
+  it("a deployment whose creation answer was lost is found on the tick, not made twice; another deployment's status does not count", async () => {
+    const s = await setup("{ environments: [staging] }");
+    s.w.mergeAnswer = () => [200, { sha: "d".repeat(40), merged: true, message: "Merged" }];
+    // An earlier execution of the same issue deployed the same commit to staging.
+    s.w.deployments.push({
+      id: 899,
+      environment: "staging",
+      sha: "d".repeat(40),
+      payload: { orchestrate: { issue: 5, started: 1 } },
+    });
+    s.w.deployLost = 1;
+    await s.runBatch();
+    await s.runBatch();
+    // GitHub created the deployment, but its answer was lost: the step waits for the tick.
+    const waiting = await s.ci("success");
+    expect(s.w.deployments.map((d) => d.id)).toEqual([899, 901]);
+    expect(waiting.delivery?.deployments.staging).toBeUndefined();
+    const found = await s.o.handle(ref, [{ kind: "tick" }]);
+    expect(s.w.deployments.map((d) => d.id)).toEqual([899, 901]);
+    expect(found!.delivery?.deployments.staging).toMatchObject({ id: 901 });
+    // The earlier deployment reports to the same environment: it does not settle this one.
+    expect((await s.deployment("staging", "success", 899)).status).toBe("delivering");
+    expect((await s.deployment("staging", "success", 901)).status).toBe("succeeded");
   });
 
   it("a head with no check at all passes only after CI had ten minutes to register one", async () => {

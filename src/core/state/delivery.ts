@@ -211,6 +211,9 @@ export const deliveryHandlers: {
     if (!d || d.status !== "deploying" || envs[d.environment ?? -1] !== e.environment) {
       return `no deployment to ${e.environment} is under way`;
     }
+    const current = d.deployments[e.environment]?.id;
+    if (e.deployment !== undefined && e.deployment !== current)
+      return `deployment ${e.deployment} is not the one under way to ${e.environment} (${current ?? "none yet"})`;
     setDelivery(ctx, {
       deployments: { ...d.deployments, [e.environment]: { ...d.deployments[e.environment], state: e.state } },
     });

@@ -192,6 +192,11 @@ export const EventSchema = z.discriminatedUnion("type", [
     ...Base,
     type: z.literal("deployment_status"),
     environment: z.string(),
+    /**
+     * The deployment the status is of: only the one under way counts (an older deployment to the
+     * same environment reports too). Absent in logs written before it was recorded.
+     */
+    deployment: z.number().int().optional(),
     state: z.enum(["success", "failure", "error", "inactive", "in_progress", "queued", "pending"]),
     description: z.string().optional(),
   }),

@@ -146,6 +146,28 @@ describe("delivery", () => {
     });
   });
 
+  it("a deployment's status counts only for the deployment under way to its environment", () => {
+    const r = run({ environments: ["staging"] });
+    r.finishAll();
+    r.send({ type: "pr_opened", number: 1, sha: "a".repeat(40) });
+    r.send({ type: "checks_completed", sha: "a".repeat(40), conclusion: "success" });
+    r.send({ type: "pr_merged", sha: "m".repeat(40) });
+    expect(
+      rejected(r.send({ type: "deployment_status", environment: "staging", deployment: 7, state: "success" }))
+        ?.reason,
+    ).toBe("deployment 7 is not the one under way to staging (none yet)");
+    r.send({ type: "deployment_created", environment: "staging", deployment: 8 });
+    expect(
+      rejected(
+        r.send({ type: "deployment_status", environment: "staging", deployment: 7, state: "failure" }),
+      ),
+    ).toBeDefined();
+    expect(r.state.status).toBe("delivering");
+    expect(
+      r.send({ type: "deployment_status", environment: "staging", deployment: 8, state: "success" }),
+    ).toContainEqual({ type: "complete", status: "succeeded" });
+  });
+
   it("a failed staging deployment stops production", () => {
     const r = run();
     r.finishAll();
