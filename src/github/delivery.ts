@@ -1,6 +1,6 @@
 import { failure, messageOf, statusOf } from "./errors.ts";
 import type { GitHubClient } from "./octokit.ts";
-import type { CiVerdict, DeliveryPort, ExecutionRef, RepoRef } from "./ports.ts";
+import type { CiVerdict, DeliveryPort, ExecutionRef, PullNow, RepoRef } from "./ports.ts";
 
 /** Check runs Orchestrate creates for its phases do not count as CI. */
 const OWN_CHECK = /^orchestrate \/ /;
@@ -192,11 +192,12 @@ export class Delivery implements DeliveryPort {
     }
   }
 
-  async merged(ref: RepoRef, pull: number): Promise<{ merged: boolean; sha?: string; closed?: boolean }> {
+  async merged(ref: RepoRef, pull: number): Promise<PullNow> {
     try {
       const { data } = await this.#client.rest.pulls.get({ ...repoOf(ref), pull_number: pull });
       if (data.merged && data.merge_commit_sha) return { merged: true, sha: data.merge_commit_sha };
-      return data.state === "closed" ? { merged: false, closed: true } : { merged: false };
+      if (data.state === "closed") return { merged: false, closed: true };
+      return { merged: false, head: data.head.sha, autoMerge: data.auto_merge !== null };
     } catch (error) {
       throw failure(`read #${pull}`, error, "pull_requests: write");
     }

@@ -263,6 +263,17 @@ export interface CiVerdict {
   failing: { name: string; summary: string }[];
 }
 
+/** A pull request as GitHub has it now: merged (at `sha`), closed without merging, or open. */
+export interface PullNow {
+  merged: boolean;
+  sha?: string;
+  closed?: boolean;
+  /** Open: its head commit. */
+  head?: string;
+  /** Open: whether GitHub auto-merge is on. */
+  autoMerge?: boolean;
+}
+
 /** Pull request, CI, merge, deployments and clean-up: what delivery needs. */
 export interface DeliveryPort {
   /** Finds the open pull request from `head` (by branch) or opens one; updates its title and body. */
@@ -278,8 +289,8 @@ export interface DeliveryPort {
    * merged right away: merge it directly then.
    */
   autoMerge(ref: RepoRef, nodeId: string, method: "squash" | "merge" | "rebase"): Promise<boolean>;
-  /** Whether the pull request was merged (for reconciling a missed webhook), or closed without. */
-  merged(ref: RepoRef, pull: number): Promise<{ merged: boolean; sha?: string; closed?: boolean }>;
+  /** Whether the pull request was merged (for reconciling a missed webhook), or closed without; if open, its head and auto-merge. */
+  merged(ref: RepoRef, pull: number): Promise<PullNow>;
   /** Turns GitHub auto-merge off again (a cancelled execution must not merge later). */
   disableAutoMerge(ref: RepoRef, pull: number): Promise<void>;
   /** The latest status of a deployment (`success`, `failure`, …), or undefined when it has none. */

@@ -560,6 +560,89 @@ delivery: { merge: auto }
     expect(done!.delivery?.merged_sha).toBe("a".repeat(40));
   });
 
+  it("auto-merge turned off on GitHub is said once and not turned on again; a person's merge then completes delivery", async () => {
+    const s = await setup("{ environments: [] }");
+    s.w.autoMerge = true;
+    const enablings = () =>
+      gh.requests.filter((r) => JSON.stringify(r.body ?? "").includes("enablePullRequestAutoMerge")).length;
+    await s.runBatch();
+    await s.runBatch();
+    expect((await s.ci("success")).delivery).toMatchObject({ status: "merging", auto_merge: "on" });
+    // While it waits, the tick watches: auto-merge is not enabled again.
+    await s.o.handle(ref, [{ kind: "tick" }]);
+    expect(enablings()).toBe(1);
+    // Someone turns it off (or a merge queue removed the pull request).
+    s.w.autoMerged = false;
+    const notices = () =>
+      s.w.comments.filter((c) => c.includes("Auto-merge of #40 was turned off on GitHub"));
+    const held = await s.o.handle(ref, [{ kind: "tick" }]);
+    expect(held!.delivery).toMatchObject({ status: "merging", auto_merge: "off" });
+    expect(notices()).toHaveLength(1);
+    expect(notices()[0]).toContain("merge it or turn its auto-merge back on");
+    await s.o.handle(ref, [{ kind: "tick" }]);
+    expect(notices()).toHaveLength(1);
+    expect(enablings()).toBe(1);
+    expect(s.w.autoMerged).toBe(false);
+    // A person merges it: delivery goes on.
+    s.w.mergedBy = "c".repeat(40);
+    const done = await s.o.handle(ref, [{ kind: "tick" }]);
+    expect(done!.status).toBe("succeeded");
+  });
+
+  it("a pull request closed while auto-merge waits, then reopened, gets auto-merge again (closing is not turning it off)", async () => {
+    const s = await setup("{ environments: [] }");
+    s.w.autoMerge = true;
+    await s.runBatch();
+    await s.runBatch();
+    await s.ci("success");
+    // Closing a pull request turns its auto-merge off too.
+    s.w.pullClosed = true;
+    s.w.autoMerged = false;
+    const closed = await s.o.handle(ref, [{ kind: "tick" }]);
+    expect(closed!.delivery?.status).toBe("merging");
+    expect(closed!.delivery?.auto_merge).toBeUndefined();
+    expect(s.w.comments.filter((c) => c.includes("it was closed without merging"))).toHaveLength(1);
+    s.w.pullClosed = false;
+    const reopened = await s.o.handle(ref, [{ kind: "tick" }]);
+    expect(reopened!.delivery?.auto_merge).toBe("on");
+    expect(s.w.autoMerged).toBe(true);
+    expect(s.w.comments.some((c) => c.includes("Auto-merge of #40 was turned off"))).toBe(false);
+  });
+
+  it("a head pushed while auto-merge waits: green counts, red turns auto-merge off and the testing phase runs again", async () => {
+    const s = await setup("{ environments: [] }");
+    s.w.autoMerge = true;
+    await s.runBatch();
+    await s.runBatch();
+    await s.ci("success");
+    // Someone pushes to the pull request; its CI passes (the check_suite webhook says so).
+    const pushed = s.w.repo.git.commitFiles("orchestrate/issue-5", { "tweak.txt": "tweak\n" }).sha;
+    const green = await s.ci("success");
+    expect(green.delivery).toMatchObject({ status: "merging", sha: pushed, auto_merge: "on" });
+    expect(s.w.checkRuns.filter((r) => r.head_sha === pushed).map((r) => r.name)).toEqual([
+      "orchestrate / all phases",
+    ]);
+    // Pushed again, and CI turns red; its webhook is lost: the tick reads it.
+    const broken = s.w.repo.git.commitFiles("orchestrate/issue-5", { "tweak.txt": "broken\n" }).sha;
+    s.w.ci[broken] = [{ name: "unit tests", conclusion: "failure" }];
+    const red = await s.o.handle(ref, [{ kind: "tick" }]);
+    expect(s.w.autoMergeDisabled).toBe(true);
+    expect(s.w.autoMerged).toBe(false);
+    expect(red!.status).toBe("running");
+    expect(s.w.dispatches.at(-1)).toEqual([
+      expect.objectContaining({
+        id: "testing/qa",
+        attempt: 2,
+        feedback: "The pull request's checks failed: unit tests.\n- unit tests: unit tests failure",
+      }),
+    ]);
+    // The revision's head passes: auto-merge is enabled again, for it.
+    await s.runBatch();
+    const again = await s.ci("success");
+    expect(again.delivery).toMatchObject({ status: "merging", auto_merge: "on" });
+    expect(s.w.autoMerged).toBe(true);
+  });
+
   it("recovers on the tick: a failed deployment creation is redone, a lost deployment status is read back", async () => {
     const s = await setup("{ environments: [staging] }");
     s.w.mergeAnswer = () => [200, { sha: "d".repeat(40), merged: true, message: "Merged" }];

@@ -9,6 +9,8 @@ type Handler<
     | "checks_completed"
     | "pr_merged"
     | "pr_not_mergeable"
+    | "auto_merge_enabled"
+    | "auto_merge_disabled"
     | "deployment_created"
     | "deployment_status",
 > = (ctx: Ctx, event: EventOf<T>) => string | undefined;
@@ -70,7 +72,8 @@ function revise(ctx: Ctx, failing: { name: string; summary: string }[]): void {
     `The pull request's checks failed: ${names}.`,
     ...failing.map((f) => `- ${f.name}: ${f.summary}`.trimEnd()),
   ].join("\n");
-  setDelivery(ctx, { status: "revising", failing, revisions });
+  // Auto-merge was turned off before red CI on a moved head was reported: enabled anew once CI passes.
+  setDelivery(ctx, { status: "revising", failing, revisions, auto_merge: undefined });
   s.audit.push({ at: ctx.at, by: "orchestrate", what: `CI failed (${names}): ${phase.id} runs again` });
   // The phase's tasks and everything downstream of them run again.
   const again = new Set<string>();
@@ -96,11 +99,24 @@ function revise(ctx: Ctx, failing: { name: string; summary: string }[]): void {
   for (const id of again) promote(ctx, id);
 }
 
+/**
+ * Checks of a head pushed while the merge waits (GitHub auto-merge, or a merge refused for now):
+ * red goes back as red CI does before the merge; green makes it the head whose checks passed.
+ */
+function movedHeadChecks(ctx: Ctx, d: DeliveryState, e: EventOf<"checks_completed">): string | undefined {
+  if (e.sha === d.sha) return `the checks of ${e.sha.slice(0, 7)} passed already`;
+  if (e.conclusion === "failure") revise(ctx, e.failing);
+  else setDelivery(ctx, { sha: e.sha, failing: [] });
+  return undefined;
+}
+
 export const deliveryHandlers: {
   pr_opened: Handler<"pr_opened">;
   checks_completed: Handler<"checks_completed">;
   pr_merged: Handler<"pr_merged">;
   pr_not_mergeable: Handler<"pr_not_mergeable">;
+  auto_merge_enabled: Handler<"auto_merge_enabled">;
+  auto_merge_disabled: Handler<"auto_merge_disabled">;
   deployment_created: Handler<"deployment_created">;
   deployment_status: Handler<"deployment_status">;
 } = {
@@ -113,6 +129,7 @@ export const deliveryHandlers: {
 
   checks_completed(ctx, e) {
     const d = delivery(ctx);
+    if (d?.status === "merging") return movedHeadChecks(ctx, d, e);
     if (!d || (d.status !== "awaiting_checks" && d.status !== "conflict"))
       return "no pull request is waiting for its checks";
     if (d.sha !== e.sha && d.status !== "conflict")
@@ -165,6 +182,8 @@ export const deliveryHandlers: {
   pr_not_mergeable(ctx, e) {
     const d = delivery(ctx);
     if (!d || d.status !== "merging") return "no merge is under way";
+    // The merge step runs again (a closed pull request reopened): auto-merge is enabled anew.
+    if (d.auto_merge !== undefined) setDelivery(ctx, { auto_merge: undefined });
     if (e.moved) {
       // Waits as after a conflict: the branch's new head is read, and its checks count.
       setDelivery(ctx, { status: "conflict" });
@@ -191,6 +210,28 @@ export const deliveryHandlers: {
       type: "notify",
       level: "info",
       message: `#${d.pr} cannot be merged yet: ${e.reason}`,
+      mention: [],
+    });
+    return undefined;
+  },
+
+  auto_merge_enabled(ctx) {
+    if (delivery(ctx)?.status !== "merging") return "no merge is under way";
+    setDelivery(ctx, { auto_merge: "on" });
+    return undefined;
+  },
+
+  auto_merge_disabled(ctx, e) {
+    const d = delivery(ctx);
+    if (d?.status !== "merging" || d.auto_merge !== "on") return "auto-merge is not on";
+    if (e.sha !== d.sha) return `auto-merge was enabled for ${d.sha?.slice(0, 7)}, not ${e.sha.slice(0, 7)}`;
+    // Turned off by a person or by GitHub (a merge queue removing the pull request): a decision
+    // Orchestrate does not override by turning it on again; it says so once and waits for the merge.
+    setDelivery(ctx, { auto_merge: "off" });
+    ctx.effects.push({
+      type: "notify",
+      level: "warning",
+      message: `Auto-merge of #${d.pr} was turned off on GitHub (by someone, or by a merge queue that removed the pull request), so it will not merge by itself. Orchestrate does not turn it on again: when #${d.pr} is ready, merge it or turn its auto-merge back on, and delivery goes on once it merges; or comment \`/orchestrate cancel\` to stop.`,
       mention: [],
     });
     return undefined;

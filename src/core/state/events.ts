@@ -182,6 +182,10 @@ export const EventSchema = z.discriminatedUnion("type", [
     /** The head is no longer the one whose checks passed: they are read again for the new one. */
     moved: z.boolean().optional(),
   }),
+  /** GitHub auto-merge was enabled for the pull request at `sha`: GitHub merges it once its requirements pass. */
+  z.object({ ...Base, type: z.literal("auto_merge_enabled"), sha: z.string() }),
+  /** Auto-merge enabled for the head `sha` was turned off on GitHub, the pull request still open. */
+  z.object({ ...Base, type: z.literal("auto_merge_disabled"), sha: z.string() }),
   z.object({
     ...Base,
     type: z.literal("deployment_created"),

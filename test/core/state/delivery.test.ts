@@ -209,6 +209,43 @@ describe("delivery", () => {
     expect(cancelled).toContainEqual({ type: "complete", status: "cancelled", reason: "cancelled by alice" });
   });
 
+  it("while auto-merge waits: turned off is said once; a moved head's green checks count, its red ones revise", () => {
+    const r = run({ environments: [] });
+    r.finishAll();
+    r.send({ type: "pr_opened", number: 12, sha: "a".repeat(40) });
+    r.send({ type: "checks_completed", sha: "a".repeat(40), conclusion: "success" });
+    r.send({ type: "auto_merge_enabled", sha: "a".repeat(40) });
+    expect(r.state.delivery).toMatchObject({ status: "merging", auto_merge: "on" });
+    expect(
+      rejected(r.send({ type: "checks_completed", sha: "a".repeat(40), conclusion: "success" })),
+    ).toBeDefined();
+    const off = r.send({ type: "auto_merge_disabled", sha: "a".repeat(40) });
+    expect(off.find((e) => e.type === "notify")).toMatchObject({
+      level: "warning",
+      message: expect.stringContaining("Auto-merge of #12 was turned off on GitHub"),
+    });
+    expect(r.state.delivery?.auto_merge).toBe("off");
+    expect(rejected(r.send({ type: "auto_merge_disabled", sha: "a".repeat(40) }))?.reason).toBe(
+      "auto-merge is not on",
+    );
+    // Someone pushed: green checks of the new head make it the one that passed.
+    r.send({ type: "checks_completed", sha: "b".repeat(40), conclusion: "success" });
+    expect(r.state.delivery).toMatchObject({ status: "merging", sha: "b".repeat(40) });
+    // Pushed again, red: back as red CI before the merge.
+    const red = r.send({
+      type: "checks_completed",
+      sha: "c".repeat(40),
+      conclusion: "failure",
+      failing: [{ name: "unit", summary: "1 failed" }],
+    });
+    expect(red.find((e) => e.type === "dispatch")).toMatchObject({
+      tasks: [expect.objectContaining({ id: "testing/qa", attempt: 2 })],
+    });
+    expect(r.state.status).toBe("running");
+    expect(r.state.delivery?.status).toBe("revising");
+    expect(r.state.delivery?.auto_merge).toBeUndefined();
+  });
+
   it("manual merge waits for a person; merge off goes straight to deployments", () => {
     const manual = run({ merge: "manual", environments: [] });
     manual.finishAll();
