@@ -2,7 +2,7 @@ import { pullRequestBody, pullRequestTitle } from "../core/render/pull-request.t
 import type { DeliveryState, EffectOf, ExecutionState } from "../core/state/index.ts";
 import type { NewEvent } from "../ports/engine-ports.ts";
 import { summaryCheck } from "./phase-checks.ts";
-import { type ExecutionRef, type GitHubPorts, type PullNow, workingBranch } from "./ports.ts";
+import { type CiVerdict, type ExecutionRef, type GitHubPorts, type PullNow, workingBranch } from "./ports.ts";
 import { taskBranch } from "./result-record.ts";
 
 function base(state: ExecutionState): string {
@@ -120,6 +120,12 @@ export function checksEvent(
 export const NO_CHECKS_GRACE_MS = 10 * 60_000;
 
 /**
+ * How long a head waits for required checks that never reported at all, or a deployment for its
+ * first status, before the issue is told (once): by then nothing is going to start them by itself.
+ */
+export const OVERDUE_MS = 30 * 60_000;
+
+/**
  * What delivery missed while no one was listening, read back on a tick: a step that never ran or
  * failed half-way (open the pull request, merge, deploy) runs again (each is safe to repeat), a
  * merge or a deployment status no webhook reported is read, and CI that settled is counted.
@@ -144,7 +150,15 @@ export async function reconcileDelivery(
       }
       // A head with no check at all passes only once CI had time to register its checks: right
       // after the pull request opened, "none yet" is not "none".
-      return ciEvents(ports, ref, state, undefined, true, now - (d.since ?? 0) >= NO_CHECKS_GRACE_MS);
+      const waited = now - (d.since ?? 0);
+      const read = await readCi(ports, ref, state, undefined, true, waited >= NO_CHECKS_GRACE_MS);
+      if (!read) return [];
+      const { head, verdict } = read;
+      if (verdict.state !== "pending") return [checksEvent(head, verdict)];
+      // Required checks that never reported (no workflow runs them on the pull request, a name that
+      // does not match): said once per head.
+      if (d.status !== "awaiting_checks" || waited < OVERDUE_MS || verdict.missing.length === 0) return [];
+      return [{ id: `checks-missing:${head}`, type: "checks_missing", sha: head, checks: verdict.missing }];
     }
     case "merging": {
       if (d.auto_merge !== undefined && d.pr !== undefined) return autoMergeEvents(ports, ref, state, d.pr);
@@ -159,7 +173,13 @@ export async function reconcileDelivery(
       if (deployment?.id === undefined)
         return deliverStep(ports, ref, state, { type: "deliver", step: "deploy", environment });
       const latest = await ports.delivery.deploymentState(ref, deployment.id);
-      if (!latest || latest.state === deployment.state) return [];
+      if (!latest) {
+        // No status at all long after it was created: nothing acts on it. Said once.
+        if (deployment.at === undefined || now - deployment.at < OVERDUE_MS) return [];
+        const id = deployment.id;
+        return [{ id: `deployment-silent:${id}`, type: "deployment_silent", environment, deployment: id }];
+      }
+      if (latest.state === deployment.state) return [];
       return [
         {
           id: `deployment-status:${deployment.id}:${latest.state}`,
@@ -246,39 +266,53 @@ export async function draftForGate(
 }
 
 /**
- * Reads CI of the pull request's head when delivery waits for it; an event when it settled.
- * `settled`: read by the reconcile (not a webhook); `noChecksPass`: a head with no check at all
- * counts as passing (else it waits for checks to appear).
+ * Reads CI of the pull request's head when delivery waits for it (`sha`: the commit a webhook
+ * says CI changed on, when known); an event when it settled.
  */
 export async function ciEvents(
   ports: GitHubPorts,
   ref: ExecutionRef,
   state: ExecutionState | undefined,
   sha?: string,
-  settled = false,
-  noChecksPass = settled,
 ): Promise<NewEvent[]> {
+  const read = await readCi(ports, ref, state, sha, false, false);
+  if (!read || read.verdict.state === "pending") return [];
+  // Red on a head pushed while auto-merge waits: auto-merge goes off before it is reported, so the
+  // revision's work cannot merge half-done, nor a failed execution's at all.
+  const d = state!.delivery!;
+  if (d.status === "merging" && read.verdict.state === "failure" && d.pr !== undefined)
+    await ports.delivery.disableAutoMerge(ref, d.pr);
+  return [checksEvent(read.head, read.verdict)];
+}
+
+/**
+ * The CI verdict on the head delivery waits for; undefined when there is none to read. `settled`:
+ * read by the reconcile (not a webhook); `noChecksPass`: a head with no check at all counts as
+ * passing (else it waits for checks to appear).
+ */
+async function readCi(
+  ports: GitHubPorts,
+  ref: ExecutionRef,
+  state: ExecutionState | undefined,
+  sha: string | undefined,
+  settled: boolean,
+  noChecksPass: boolean,
+): Promise<{ head: string; verdict: CiVerdict } | undefined> {
   const d = state?.status === "delivering" ? state.delivery : undefined;
-  if (!d || !READS_CI.has(d.status) || !d.sha) return [];
+  if (!d || !READS_CI.has(d.status) || !d.sha) return undefined;
   // In conflict or while the merge waits, a new head (the branch was updated, pushed to) is read
   // from the branch, not taken from a webhook.
   const head =
     d.status === "awaiting_checks"
       ? d.sha
       : ((await ports.branches.head(ref, workingBranch(ref.issue))) ?? d.sha);
-  if (sha !== undefined && sha !== head) return [];
+  if (sha !== undefined && sha !== head) return undefined;
   // While the merge waits, only a head pushed since the checks passed is read.
-  if (d.status === "merging" && head === d.sha) return [];
+  if (d.status === "merging" && head === d.sha) return undefined;
   // The summary check on the head CI is read for — branch protection may require it: again on the
   // reconcile (its first write may have failed), and on a head pushed to resolve a conflict.
   if (settled || head !== d.sha) await showSummary(ports, ref, state!, head);
-  const verdict = await ports.delivery.ci(ref, head, base(state!), noChecksPass);
-  if (verdict.state === "pending") return [];
-  // Red on a head pushed while auto-merge waits: auto-merge goes off before it is reported, so the
-  // revision's work cannot merge half-done, nor a failed execution's at all.
-  if (d.status === "merging" && verdict.state === "failure" && d.pr !== undefined)
-    await ports.delivery.disableAutoMerge(ref, d.pr);
-  return [checksEvent(head, verdict)];
+  return { head, verdict: await ports.delivery.ci(ref, head, base(state!), noChecksPass) };
 }
 
 /** Where delivery reads CI: waiting for it, in conflict (a new head), merging (a head pushed since). */

@@ -108,10 +108,11 @@ export class Delivery implements DeliveryPort {
       const failing = counted
         .filter(([, r]) => r?.done && !r.ok)
         .map(([name, r]) => ({ name, summary: r!.summary }));
-      if (failing.length > 0) return { state: "failure", failing };
+      const missing = counted.filter(([, r]) => r === undefined).map(([name]) => name);
+      if (failing.length > 0) return { state: "failure", failing, missing };
       const pending =
         counted.some(([, r]) => !r?.done) || (required === undefined && results.size === 0 && !settled);
-      return { state: pending ? "pending" : "success", failing: [] };
+      return { state: pending ? "pending" : "success", failing: [], missing };
     } catch (error) {
       throw failure(`read the checks of ${sha.slice(0, 7)}`, error, "checks: write");
     }

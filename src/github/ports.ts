@@ -261,6 +261,8 @@ export interface LabelsPort {
 export interface CiVerdict {
   state: "pending" | "success" | "failure";
   failing: { name: string; summary: string }[];
+  /** Required checks with no check run or status at all on the commit (yet). */
+  missing: string[];
 }
 
 /** A pull request as GitHub has it now: merged (at `sha`), closed without merging, or open. */

@@ -703,6 +703,50 @@ delivery: { merge: auto }
     expect(done!.status).toBe("succeeded");
   });
 
+  it("required checks that never report are said once, half an hour after the pull request opened", async () => {
+    const s = await setup("{ environments: [] }");
+    s.w.required = ["unit tests"];
+    s.w.mergeAnswer = () => [200, { sha: "e".repeat(40), merged: true, message: "Merged" }];
+    await s.runBatch();
+    await s.runBatch();
+    const notices = () =>
+      s.w.comments.filter((c) => c.includes("still waits for required checks that have not reported"));
+    await s.clock.sleep(20 * 60_000);
+    expect((await s.o.handle(ref, [{ kind: "tick" }]))!.delivery?.status).toBe("awaiting_checks");
+    expect(notices()).toEqual([]);
+    await s.clock.sleep(11 * 60_000);
+    await s.o.handle(ref, [{ kind: "tick" }]);
+    await s.o.handle(ref, [{ kind: "tick" }]);
+    expect(notices()).toHaveLength(1);
+    expect(notices()[0]).toContain('after 31 minutes: "unit tests". Check that a workflow runs them');
+    // They come at last: delivery goes on.
+    expect((await s.ci("success")).status).toBe("succeeded");
+  });
+
+  it("a deployment with no status is said once, half an hour after it was created", async () => {
+    const s = await setup("{ environments: [staging] }");
+    s.w.mergeAnswer = () => [200, { sha: "d".repeat(40), merged: true, message: "Merged" }];
+    await s.runBatch();
+    await s.runBatch();
+    expect((await s.ci("success")).delivery?.deployments.staging).toMatchObject({
+      id: 900,
+      state: "created",
+    });
+    const notices = () =>
+      s.w.comments.filter((c) => c.includes("Deployment 900 to staging has had no status"));
+    await s.clock.sleep(29 * 60_000);
+    await s.o.handle(ref, [{ kind: "tick" }]);
+    expect(notices()).toEqual([]);
+    await s.clock.sleep(2 * 60_000);
+    await s.o.handle(ref, [{ kind: "tick" }]);
+    await s.o.handle(ref, [{ kind: "tick" }]);
+    expect(notices()).toHaveLength(1);
+    expect(notices()[0]).toContain(
+      "after 31 minutes: nothing seems to act on it. A workflow `on: deployment`",
+    );
+    expect((await s.deployment("staging", "success")).status).toBe("succeeded");
+  });
+
   it("a pull request that cannot be merged yet is merged on a later tick", async () => {
     const s = await setup("{ environments: [] }");
     let tries = 0;

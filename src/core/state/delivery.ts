@@ -1,3 +1,4 @@
+import { inert } from "../render/markdown.ts";
 import type { Ctx } from "./context.ts";
 import { dependentsOf, markChanged, promote, setTask } from "./context.ts";
 import type { EventOf } from "./events.ts";
@@ -11,12 +12,19 @@ type Handler<
     | "pr_not_mergeable"
     | "auto_merge_enabled"
     | "auto_merge_disabled"
+    | "checks_missing"
+    | "deployment_silent"
     | "deployment_created"
     | "deployment_status",
 > = (ctx: Ctx, event: EventOf<T>) => string | undefined;
 
 function delivery(ctx: Ctx): DeliveryState | undefined {
   return ctx.s.status === "delivering" ? ctx.s.delivery : undefined;
+}
+
+/** Whole minutes from `since` to the event's time, for a notice. */
+function minutesSince(ctx: Ctx, since: number | undefined): number {
+  return Math.floor((ctx.at - (since ?? ctx.at)) / 60_000);
 }
 
 function setDelivery(ctx: Ctx, patch: Partial<DeliveryState>): void {
@@ -117,6 +125,8 @@ export const deliveryHandlers: {
   pr_not_mergeable: Handler<"pr_not_mergeable">;
   auto_merge_enabled: Handler<"auto_merge_enabled">;
   auto_merge_disabled: Handler<"auto_merge_disabled">;
+  checks_missing: Handler<"checks_missing">;
+  deployment_silent: Handler<"deployment_silent">;
   deployment_created: Handler<"deployment_created">;
   deployment_status: Handler<"deployment_status">;
 } = {
@@ -237,11 +247,44 @@ export const deliveryHandlers: {
     return undefined;
   },
 
+  // Delivery keeps waiting (the execution's time limit still bounds it): a check or a status may
+  // yet come once a person fixes what keeps it away; the notice says what that usually is.
+  checks_missing(ctx, e) {
+    const d = delivery(ctx);
+    if (d?.status !== "awaiting_checks" || d.sha !== e.sha)
+      return `${e.sha.slice(0, 7)} is not the head waiting for its checks`;
+    const names = e.checks.map((name) => `"${inert(name)}"`).join(", ");
+    ctx.effects.push({
+      type: "notify",
+      level: "warning",
+      message: `#${d.pr} still waits for required checks that have not reported at all on ${e.sha.slice(0, 7)} after ${minutesSince(ctx, d.since)} minutes: ${names}. Check that a workflow runs them on this pull request (a pull request opened or pushed with \`GITHUB_TOKEN\` starts none) and that their names match the branch protection's required checks; delivery goes on once they pass, or comment \`/orchestrate cancel\`.`,
+      mention: [],
+    });
+    return undefined;
+  },
+
+  deployment_silent(ctx, e) {
+    const d = delivery(ctx);
+    const current = d?.status === "deploying" ? d.deployments[e.environment] : undefined;
+    if (current?.id !== e.deployment || current.state !== "created")
+      return `deployment ${e.deployment} is not waiting for its first status`;
+    ctx.effects.push({
+      type: "notify",
+      level: "warning",
+      message: `Deployment ${e.deployment} to ${e.environment} has had no status after ${minutesSince(ctx, current.at)} minutes: nothing seems to act on it. A workflow \`on: deployment\` (or your deployment tool) should deploy it and report a deployment status (\`success\` or \`failure\`); delivery goes on once it reports, or comment \`/orchestrate cancel\`.`,
+      mention: [],
+    });
+    return undefined;
+  },
+
   deployment_created(ctx, e) {
     const d = delivery(ctx);
     if (!d || d.status !== "deploying") return "no deployment is under way";
     setDelivery(ctx, {
-      deployments: { ...d.deployments, [e.environment]: { id: e.deployment, state: "created" } },
+      deployments: {
+        ...d.deployments,
+        [e.environment]: { id: e.deployment, state: "created", at: ctx.at },
+      },
     });
     return undefined;
   },

@@ -186,6 +186,20 @@ export const EventSchema = z.discriminatedUnion("type", [
   z.object({ ...Base, type: z.literal("auto_merge_enabled"), sha: z.string() }),
   /** Auto-merge enabled for the head `sha` was turned off on GitHub, the pull request still open. */
   z.object({ ...Base, type: z.literal("auto_merge_disabled"), sha: z.string() }),
+  /** Checks branch protection requires have not reported at all on the head `sha`, long after it opened. */
+  z.object({
+    ...Base,
+    type: z.literal("checks_missing"),
+    sha: z.string(),
+    checks: z.array(z.string()).min(1),
+  }),
+  /** The deployment under way to `environment` has had no status at all, long after it was created. */
+  z.object({
+    ...Base,
+    type: z.literal("deployment_silent"),
+    environment: z.string(),
+    deployment: z.number().int(),
+  }),
   z.object({
     ...Base,
     type: z.literal("deployment_created"),

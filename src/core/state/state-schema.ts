@@ -59,7 +59,10 @@ const DeliveryStateShape = z.object({
   auto_merge: z.enum(["on", "off"]).optional(),
   revisions: z.number(),
   environment: z.number().optional(),
-  deployments: z.record(z.string(), z.object({ id: z.number().optional(), state: z.string() })),
+  deployments: z.record(
+    z.string(),
+    z.object({ id: z.number().optional(), state: z.string(), at: z.number().optional() }),
+  ),
   failing: z.array(z.object({ name: z.string(), summary: z.string() })).optional(),
 });
 

@@ -213,7 +213,8 @@ export interface DeliveryState {
   revisions: number;
   /** Index into `environments` of the deployment under way. */
   environment?: number;
-  deployments: Record<string, { id?: number; state: string }>;
+  /** Per environment: its deployment, its latest status (`created` before any), and when it was created. */
+  deployments: Record<string, { id?: number; state: string; at?: number }>;
   failing?: { name: string; summary: string }[];
 }
 

@@ -168,6 +168,38 @@ describe("delivery", () => {
     ).toContainEqual({ type: "complete", status: "succeeded" });
   });
 
+  it("required checks that never reported, and a deployment with no status, are said for the head and deployment under way", () => {
+    const r = run({ environments: ["staging"] });
+    r.finishAll();
+    r.send({ type: "pr_opened", number: 12, sha: "a".repeat(40) });
+    expect(rejected(r.send({ type: "checks_missing", sha: "b".repeat(40), checks: ["unit"] }))?.reason).toBe(
+      "bbbbbbb is not the head waiting for its checks",
+    );
+    const missing = r.send({ type: "checks_missing", sha: "a".repeat(40), checks: ["unit", "@team lint"] });
+    expect(missing.find((e) => e.type === "notify")).toMatchObject({ level: "warning" });
+    const said = (missing.find((e) => e.type === "notify") as { message: string }).message;
+    expect(said).toMatch(
+      /^#12 still waits for required checks that have not reported at all on aaaaaaa after \d+ minutes: "unit", "@\u200bteam lint"\./,
+    );
+    r.send({ type: "checks_completed", sha: "a".repeat(40), conclusion: "success" });
+    r.send({ type: "pr_merged", sha: "m".repeat(40) });
+    r.send({ type: "deployment_created", environment: "staging", deployment: 8 });
+    expect(r.state.delivery?.deployments.staging).toMatchObject({ id: 8, state: "created" });
+    expect(
+      rejected(r.send({ type: "deployment_silent", environment: "staging", deployment: 7 })),
+    ).toBeDefined();
+    expect(r.send({ type: "deployment_silent", environment: "staging", deployment: 8 })).toContainEqual(
+      expect.objectContaining({
+        type: "notify",
+        message: expect.stringContaining("Deployment 8 to staging"),
+      }),
+    );
+    r.send({ type: "deployment_status", environment: "staging", deployment: 8, state: "in_progress" });
+    expect(
+      rejected(r.send({ type: "deployment_silent", environment: "staging", deployment: 8 }))?.reason,
+    ).toBe("deployment 8 is not waiting for its first status");
+  });
+
   it("a failed staging deployment stops production", () => {
     const r = run();
     r.finishAll();
