@@ -1,8 +1,8 @@
 import { pullRequestBody, pullRequestTitle } from "../core/render/pull-request.ts";
-import type { EffectOf, ExecutionState } from "../core/state/index.ts";
+import type { DeliveryState, EffectOf, ExecutionState } from "../core/state/index.ts";
 import type { NewEvent } from "../ports/engine-ports.ts";
 import { summaryCheck } from "./phase-checks.ts";
-import { type ExecutionRef, type GitHubPorts, workingBranch } from "./ports.ts";
+import { type CiVerdict, type ExecutionRef, type GitHubPorts, type PullNow, workingBranch } from "./ports.ts";
 import { taskBranch } from "./result-record.ts";
 
 function base(state: ExecutionState): string {
@@ -46,17 +46,8 @@ export async function deliverStep(
       // A pull request a person closed without merging is not replaced by a new one: delivery
       // waits for it to be reopened (said once per head), or for a cancel.
       if (d?.pr !== undefined) {
-        const now = await ports.delivery.merged(ref, d.pr);
-        if (now.merged && now.sha) return [{ id: `merged:${now.sha}`, type: "pr_merged", sha: now.sha }];
-        if (now.closed)
-          return [
-            {
-              id: `not-mergeable:${d.sha}:closed`,
-              type: "pr_not_mergeable",
-              reason: "it was closed without merging; reopen it to deliver, or comment `/orchestrate cancel`",
-              conflict: false,
-            },
-          ];
+        const ended = endedEvents(d, await ports.delivery.merged(ref, d.pr));
+        if (ended.length > 0) return ended;
       }
       // Auto-merge where the repository allows it (GitHub merges, through a merge queue if any);
       // the merge arrives as a pull_request.closed webhook (or the reconcile reads it).
@@ -67,7 +58,10 @@ export async function deliverStep(
         body: pullRequestBody(state, ref.issue),
         draft: false,
       });
-      if (await ports.delivery.autoMerge(ref, pull.nodeId, spec.merge_method)) return [];
+      // Recorded, so that the tick watches auto-merge instead of enabling it again; the state's
+      // sequence number keeps each enabling distinct (a closed pull request reopened enables it anew).
+      if (await ports.delivery.autoMerge(ref, pull.nodeId, spec.merge_method))
+        return [{ id: `auto-merge:${d!.sha}:${state.seq}`, type: "auto_merge_enabled", sha: d!.sha! }];
       const merged = await ports.delivery.merge(ref, d!.pr!, d!.sha!, spec.merge_method);
       if (merged.merged) return [{ id: `merged:${merged.sha}`, type: "pr_merged", sha: merged.sha }];
       return [
@@ -83,7 +77,12 @@ export async function deliverStep(
     case "deploy": {
       const environment = effect.environment!;
       const last = spec.environments.at(-1) === environment;
-      const id = await ports.delivery.deploy(ref, d!.merged_sha ?? d!.sha!, environment, last);
+      const id = await ports.delivery.deploy(ref, {
+        sha: d!.merged_sha ?? d!.sha!,
+        environment,
+        production: last,
+        started: state.created_at,
+      });
       return [
         { id: `deployment:${environment}:${id}`, type: "deployment_created", environment, deployment: id },
       ];
@@ -121,6 +120,12 @@ export function checksEvent(
 export const NO_CHECKS_GRACE_MS = 10 * 60_000;
 
 /**
+ * How long a head waits for required checks that never reported at all, or a deployment for its
+ * first status, before the issue is told (once): by then nothing is going to start them by itself.
+ */
+export const OVERDUE_MS = 30 * 60_000;
+
+/**
  * What delivery missed while no one was listening, read back on a tick: a step that never ran or
  * failed half-way (open the pull request, merge, deploy) runs again (each is safe to repeat), a
  * merge or a deployment status no webhook reported is read, and CI that settled is counted.
@@ -145,9 +150,18 @@ export async function reconcileDelivery(
       }
       // A head with no check at all passes only once CI had time to register its checks: right
       // after the pull request opened, "none yet" is not "none".
-      return ciEvents(ports, ref, state, undefined, true, now - (d.since ?? 0) >= NO_CHECKS_GRACE_MS);
+      const waited = now - (d.since ?? 0);
+      const read = await readCi(ports, ref, state, undefined, true, waited >= NO_CHECKS_GRACE_MS);
+      if (!read) return [];
+      const { head, verdict } = read;
+      if (verdict.state !== "pending") return [checksEvent(head, verdict)];
+      // Required checks that never reported (no workflow runs them on the pull request, a name that
+      // does not match): said once per head.
+      if (d.status !== "awaiting_checks" || waited < OVERDUE_MS || verdict.missing.length === 0) return [];
+      return [{ id: `checks-missing:${head}`, type: "checks_missing", sha: head, checks: verdict.missing }];
     }
     case "merging": {
+      if (d.auto_merge !== undefined && d.pr !== undefined) return autoMergeEvents(ports, ref, state, d.pr);
       const merged = await mergeEvents(ports, ref, state);
       return merged.length > 0 ? merged : deliverStep(ports, ref, state, { type: "deliver", step: "merge" });
     }
@@ -159,12 +173,19 @@ export async function reconcileDelivery(
       if (deployment?.id === undefined)
         return deliverStep(ports, ref, state, { type: "deliver", step: "deploy", environment });
       const latest = await ports.delivery.deploymentState(ref, deployment.id);
-      if (!latest || latest.state === deployment.state) return [];
+      if (!latest) {
+        // No status at all long after it was created: nothing acts on it. Said once.
+        if (deployment.at === undefined || now - deployment.at < OVERDUE_MS) return [];
+        const id = deployment.id;
+        return [{ id: `deployment-silent:${id}`, type: "deployment_silent", environment, deployment: id }];
+      }
+      if (latest.state === deployment.state) return [];
       return [
         {
           id: `deployment-status:${deployment.id}:${latest.state}`,
           type: "deployment_status",
           environment,
+          deployment: deployment.id,
           state: latest.state as "success",
           ...(latest.description ? { description: latest.description } : {}),
         },
@@ -173,6 +194,48 @@ export async function reconcileDelivery(
     default:
       return [];
   }
+}
+
+/**
+ * While GitHub auto-merge waits, the tick reads the pull request: its merge or close; CI of a head
+ * pushed since its checks passed (red goes back as red CI does before the merge); and auto-merge
+ * turned off on GitHub, said once and not fought — it is not turned on again.
+ */
+async function autoMergeEvents(
+  ports: GitHubPorts,
+  ref: ExecutionRef,
+  state: ExecutionState,
+  pr: number,
+): Promise<NewEvent[]> {
+  const d = state.delivery!;
+  const pull = await ports.delivery.merged(ref, pr);
+  const ended = endedEvents(d, pull);
+  if (ended.length > 0) return ended;
+  if (pull.head !== undefined && pull.head !== d.sha) {
+    const ci = await ciEvents(ports, ref, state);
+    if (ci.length > 0) return ci;
+  }
+  return d.auto_merge === "on" && pull.autoMerge === false
+    ? [{ id: `auto-merge-off:${d.sha}`, type: "auto_merge_disabled", sha: d.sha! }]
+    : [];
+}
+
+/** The pull request's merge as an event, when GitHub says it merged (auto-merge, a person), whatever the webhooks said. */
+function mergedEvents(pull: PullNow): NewEvent[] {
+  return pull.merged && pull.sha ? [{ id: `merged:${pull.sha}`, type: "pr_merged", sha: pull.sha }] : [];
+}
+
+/** The pull request merged, or closed without merging (said once per head), as an event. */
+function endedEvents(d: DeliveryState, pull: PullNow): NewEvent[] {
+  if (!pull.closed) return mergedEvents(pull);
+  return [
+    {
+      id: `not-mergeable:${d.sha}:closed`,
+      type: "pr_not_mergeable",
+      reason: "it was closed without merging; reopen it to deliver, or comment `/orchestrate cancel`",
+      conflict: false,
+    },
+  ];
 }
 
 /** A merge GitHub did on its own (auto-merge, a person) that no webhook told us about. */
@@ -184,8 +247,7 @@ export async function mergeEvents(
   const d = state?.status === "delivering" ? state.delivery : undefined;
   if (!d?.pr || (d.status !== "merging" && d.status !== "awaiting_merge" && d.status !== "conflict"))
     return [];
-  const pull = await ports.delivery.merged(ref, d.pr);
-  return pull.merged && pull.sha ? [{ id: `merged:${pull.sha}`, type: "pr_merged", sha: pull.sha }] : [];
+  return mergedEvents(await ports.delivery.merged(ref, d.pr));
 }
 
 /** Opens the working branch's pull request as a draft when a gate waits, so reviews can approve. */
@@ -204,30 +266,57 @@ export async function draftForGate(
 }
 
 /**
- * Reads CI of the pull request's head when delivery waits for it; an event when it settled.
- * `settled`: read by the reconcile (not a webhook); `noChecksPass`: a head with no check at all
- * counts as passing (else it waits for checks to appear).
+ * Reads CI of the pull request's head when delivery waits for it (`sha`: the commit a webhook
+ * says CI changed on, when known); an event when it settled.
  */
 export async function ciEvents(
   ports: GitHubPorts,
   ref: ExecutionRef,
   state: ExecutionState | undefined,
   sha?: string,
-  settled = false,
-  noChecksPass = settled,
 ): Promise<NewEvent[]> {
+  const read = await readCi(ports, ref, state, sha, false, false);
+  if (!read || read.verdict.state === "pending") return [];
+  // Red on a head pushed while auto-merge waits: auto-merge goes off before it is reported, so the
+  // revision's work cannot merge half-done, nor a failed execution's at all.
+  const d = state!.delivery!;
+  if (d.status === "merging" && read.verdict.state === "failure" && d.pr !== undefined)
+    await ports.delivery.disableAutoMerge(ref, d.pr);
+  return [checksEvent(read.head, read.verdict)];
+}
+
+/**
+ * The CI verdict on the head delivery waits for; undefined when there is none to read. `settled`:
+ * read by the reconcile (not a webhook); `noChecksPass`: a head with no check at all counts as
+ * passing (else it waits for checks to appear).
+ */
+async function readCi(
+  ports: GitHubPorts,
+  ref: ExecutionRef,
+  state: ExecutionState | undefined,
+  sha: string | undefined,
+  settled: boolean,
+  noChecksPass: boolean,
+): Promise<{ head: string; verdict: CiVerdict } | undefined> {
   const d = state?.status === "delivering" ? state.delivery : undefined;
-  if (!d || (d.status !== "awaiting_checks" && d.status !== "conflict") || !d.sha) return [];
-  // In conflict, a new head (the branch was updated) is read from the branch, not taken from a webhook.
+  if (!d || !READS_CI.has(d.status) || !d.sha) return undefined;
+  // In conflict or while the merge waits, a new head (the branch was updated, pushed to) is read
+  // from the branch, not taken from a webhook.
   const head =
-    d.status === "conflict" ? ((await ports.branches.head(ref, workingBranch(ref.issue))) ?? d.sha) : d.sha;
-  if (sha !== undefined && sha !== head) return [];
+    d.status === "awaiting_checks"
+      ? d.sha
+      : ((await ports.branches.head(ref, workingBranch(ref.issue))) ?? d.sha);
+  if (sha !== undefined && sha !== head) return undefined;
+  // While the merge waits, only a head pushed since the checks passed is read.
+  if (d.status === "merging" && head === d.sha) return undefined;
   // The summary check on the head CI is read for — branch protection may require it: again on the
   // reconcile (its first write may have failed), and on a head pushed to resolve a conflict.
   if (settled || head !== d.sha) await showSummary(ports, ref, state!, head);
-  const verdict = await ports.delivery.ci(ref, head, base(state!), noChecksPass);
-  return verdict.state === "pending" ? [] : [checksEvent(head, verdict)];
+  return { head, verdict: await ports.delivery.ci(ref, head, base(state!), noChecksPass) };
 }
+
+/** Where delivery reads CI: waiting for it, in conflict (a new head), merging (a head pushed since). */
+const READS_CI = new Set(["awaiting_checks", "conflict", "merging"]);
 
 /** When an execution ends: close the issue (succeeded), stop running jobs, delete task branches. */
 export async function finishExecution(

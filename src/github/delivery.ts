@@ -1,6 +1,6 @@
 import { failure, messageOf, statusOf } from "./errors.ts";
 import type { GitHubClient } from "./octokit.ts";
-import type { CiVerdict, DeliveryPort, ExecutionRef, RepoRef } from "./ports.ts";
+import type { CiVerdict, DeliveryPort, ExecutionRef, PullNow, RepoRef } from "./ports.ts";
 
 /** Check runs Orchestrate creates for its phases do not count as CI. */
 const OWN_CHECK = /^orchestrate \/ /;
@@ -16,6 +16,12 @@ const FAILED = new Set([
 
 function repoOf(ref: RepoRef) {
   return { owner: ref.owner, repo: ref.repo };
+}
+
+/** Whether a deployment's payload carries the mark Orchestrate gives the deployments of one execution. */
+function isMarked(payload: unknown, mark: { issue: number; started: number }): boolean {
+  const ours = (payload as { orchestrate?: { issue?: unknown; started?: unknown } } | null)?.orchestrate;
+  return ours?.issue === mark.issue && ours.started === mark.started;
 }
 
 /** Delivery over the REST API: pulls, check runs and statuses, branch protection, deployments. */
@@ -102,10 +108,11 @@ export class Delivery implements DeliveryPort {
       const failing = counted
         .filter(([, r]) => r?.done && !r.ok)
         .map(([name, r]) => ({ name, summary: r!.summary }));
-      if (failing.length > 0) return { state: "failure", failing };
+      const missing = counted.filter(([, r]) => r === undefined).map(([name]) => name);
+      if (failing.length > 0) return { state: "failure", failing, missing };
       const pending =
         counted.some(([, r]) => !r?.done) || (required === undefined && results.size === 0 && !settled);
-      return { state: pending ? "pending" : "success", failing: [] };
+      return { state: pending ? "pending" : "success", failing: [], missing };
     } catch (error) {
       throw failure(`read the checks of ${sha.slice(0, 7)}`, error, "checks: write");
     }
@@ -186,11 +193,12 @@ export class Delivery implements DeliveryPort {
     }
   }
 
-  async merged(ref: RepoRef, pull: number): Promise<{ merged: boolean; sha?: string; closed?: boolean }> {
+  async merged(ref: RepoRef, pull: number): Promise<PullNow> {
     try {
       const { data } = await this.#client.rest.pulls.get({ ...repoOf(ref), pull_number: pull });
       if (data.merged && data.merge_commit_sha) return { merged: true, sha: data.merge_commit_sha };
-      return data.state === "closed" ? { merged: false, closed: true } : { merged: false };
+      if (data.state === "closed") return { merged: false, closed: true };
+      return { merged: false, head: data.head.sha, autoMerge: data.auto_merge !== null };
     } catch (error) {
       throw failure(`read #${pull}`, error, "pull_requests: write");
     }
@@ -225,8 +233,21 @@ export class Delivery implements DeliveryPort {
     }
   }
 
-  async deploy(ref: ExecutionRef, sha: string, environment: string, production: boolean): Promise<number> {
+  async deploy(
+    ref: ExecutionRef,
+    deployment: { sha: string; environment: string; production: boolean; started: number },
+  ): Promise<number> {
+    const { sha, environment, production, started } = deployment;
+    const mark = { issue: ref.issue, started };
     try {
+      const { data: earlier } = await this.#client.rest.repos.listDeployments({
+        ...repoOf(ref),
+        sha,
+        environment,
+        per_page: 100,
+      });
+      const ours = earlier.find((d) => isMarked(d.payload, mark));
+      if (ours) return Number(ours.id);
       const { data } = await this.#client.rest.repos.createDeployment({
         ...repoOf(ref),
         ref: sha,
@@ -235,7 +256,7 @@ export class Delivery implements DeliveryPort {
         required_contexts: [],
         production_environment: production,
         description: `Orchestrate delivery of #${ref.issue}`,
-        payload: { orchestrate: { issue: ref.issue } },
+        payload: { orchestrate: mark },
         request: { retries: 0 },
       });
       if (!("id" in data)) throw new Error(data.message ?? "GitHub did not create the deployment");

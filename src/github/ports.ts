@@ -261,6 +261,19 @@ export interface LabelsPort {
 export interface CiVerdict {
   state: "pending" | "success" | "failure";
   failing: { name: string; summary: string }[];
+  /** Required checks with no check run or status at all on the commit (yet). */
+  missing: string[];
+}
+
+/** A pull request as GitHub has it now: merged (at `sha`), closed without merging, or open. */
+export interface PullNow {
+  merged: boolean;
+  sha?: string;
+  closed?: boolean;
+  /** Open: its head commit. */
+  head?: string;
+  /** Open: whether GitHub auto-merge is on. */
+  autoMerge?: boolean;
 }
 
 /** Pull request, CI, merge, deployments and clean-up: what delivery needs. */
@@ -278,8 +291,8 @@ export interface DeliveryPort {
    * merged right away: merge it directly then.
    */
   autoMerge(ref: RepoRef, nodeId: string, method: "squash" | "merge" | "rebase"): Promise<boolean>;
-  /** Whether the pull request was merged (for reconciling a missed webhook), or closed without. */
-  merged(ref: RepoRef, pull: number): Promise<{ merged: boolean; sha?: string; closed?: boolean }>;
+  /** Whether the pull request was merged (for reconciling a missed webhook), or closed without; if open, its head and auto-merge. */
+  merged(ref: RepoRef, pull: number): Promise<PullNow>;
   /** Turns GitHub auto-merge off again (a cancelled execution must not merge later). */
   disableAutoMerge(ref: RepoRef, pull: number): Promise<void>;
   /** The latest status of a deployment (`success`, `failure`, …), or undefined when it has none. */
@@ -305,8 +318,16 @@ export interface DeliveryPort {
   ): Promise<
     { merged: true; sha: string } | { merged: false; conflict: boolean; moved?: boolean; reason: string }
   >;
-  /** Creates a deployment of `sha` to `environment`; returns its id. */
-  deploy(ref: ExecutionRef, sha: string, environment: string, production: boolean): Promise<number>;
+  /**
+   * Creates a deployment of `sha` to `environment`, marked in its payload as this execution's (the
+   * issue, and `started`: when the execution started); returns its id. A deployment an earlier try
+   * created (same sha, environment and mark) is returned instead: a creation retried after its
+   * answer was lost does not deploy twice.
+   */
+  deploy(
+    ref: ExecutionRef,
+    deployment: { sha: string; environment: string; production: boolean; started: number },
+  ): Promise<number>;
   /** Closes the issue (completed). */
   closeIssue(ref: ExecutionRef): Promise<void>;
   /** Deletes a branch; a missing one is fine. */

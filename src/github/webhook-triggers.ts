@@ -195,6 +195,7 @@ export function triggersOf(
         id: `deployment-status:${deployment.id}:${status.state}`,
         type: "deployment_status" as const,
         environment: deployment.environment,
+        deployment: deployment.id,
         state: status.state as "success",
         ...(status.description ? { description: status.description } : {}),
       };

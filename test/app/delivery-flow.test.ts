@@ -25,7 +25,7 @@ interface World {
   repo: ReturnType<typeof fakeRepo>;
   comments: string[];
   dispatches: { id: string; attempt: number; feedback?: string }[][];
-  deployments: { id: number; environment: string }[];
+  deployments: { id: number; environment: string; sha: string; payload: unknown }[];
   ci: Record<string, { conclusion: string; name: string }[]>;
   mergeAnswer: () => [number, unknown];
   /** What GitHub says of the pull request's mergeability (`dirty`: it conflicts with its base). */
@@ -40,6 +40,8 @@ interface World {
   /** Set when a person merged the pull request on GitHub: its merge commit. */
   mergedBy?: string;
   deployFailures?: number;
+  /** Creations GitHub carries out whose answer is lost (a 502 after the deployment was created). */
+  deployLost?: number;
   deploymentStates: Record<number, string>;
   cancelledRuns: number[];
   deleted: string[];
@@ -188,10 +190,19 @@ function world(plan: string): World {
   });
   gh.on("POST /repos/{owner}/{repo}/deployments", ({ body }) => {
     if (w.deployFailures && w.deployFailures-- > 0) return [500, { message: "Server Error" }];
-    const d = { id: 900 + w.deployments.length, environment: (body as { environment: string }).environment };
+    const b = body as { environment: string; ref: string; payload: unknown };
+    const d = { id: 900 + w.deployments.length, environment: b.environment, sha: b.ref, payload: b.payload };
     w.deployments.push(d);
+    if (w.deployLost && w.deployLost-- > 0) return [502, { message: "Bad Gateway" }];
     return [201, { id: d.id, environment: d.environment }];
   });
+  gh.on("GET /repos/{owner}/{repo}/deployments", ({ query }) => [
+    200,
+    w.deployments
+      .filter((d) => d.sha === query.sha && d.environment === query.environment)
+      .reverse()
+      .map((d) => ({ id: d.id, sha: d.sha, ref: d.sha, environment: d.environment, payload: d.payload })),
+  ]);
   gh.on("GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses", ({ params }) => {
     const state = w.deploymentStates[Number(params.deployment_id)];
     return [200, state ? [{ id: 1, state, description: `${state} (read back)` }] : []];
@@ -277,8 +288,13 @@ async function setup(delivery: string) {
     state = await o.handle(routed[0]!.ref, [routed[0]!.trigger]);
     return state!;
   };
-  const deployment = async (environment: string, state_: "success" | "failure") => {
-    const d = w.deployments.find((x) => x.environment === environment)!;
+  /** A status of deployment `id` (by default the first one to `environment`), as its webhook says. */
+  const deployment = async (
+    environment: string,
+    state_: "success" | "failure",
+    id = w.deployments.find((x) => x.environment === environment)!.id,
+  ) => {
+    const d = { id };
     const payload = withPatch(examplePayload("deployment_status", "created"), {
       deployment: { id: d.id, environment, payload: { orchestrate: { issue: 5 } } },
       deployment_status: { state: state_, description: `${environment} ${state_}` },
@@ -544,6 +560,89 @@ delivery: { merge: auto }
     expect(done!.delivery?.merged_sha).toBe("a".repeat(40));
   });
 
+  it("auto-merge turned off on GitHub is said once and not turned on again; a person's merge then completes delivery", async () => {
+    const s = await setup("{ environments: [] }");
+    s.w.autoMerge = true;
+    const enablings = () =>
+      gh.requests.filter((r) => JSON.stringify(r.body ?? "").includes("enablePullRequestAutoMerge")).length;
+    await s.runBatch();
+    await s.runBatch();
+    expect((await s.ci("success")).delivery).toMatchObject({ status: "merging", auto_merge: "on" });
+    // While it waits, the tick watches: auto-merge is not enabled again.
+    await s.o.handle(ref, [{ kind: "tick" }]);
+    expect(enablings()).toBe(1);
+    // Someone turns it off (or a merge queue removed the pull request).
+    s.w.autoMerged = false;
+    const notices = () =>
+      s.w.comments.filter((c) => c.includes("Auto-merge of #40 was turned off on GitHub"));
+    const held = await s.o.handle(ref, [{ kind: "tick" }]);
+    expect(held!.delivery).toMatchObject({ status: "merging", auto_merge: "off" });
+    expect(notices()).toHaveLength(1);
+    expect(notices()[0]).toContain("merge it or turn its auto-merge back on");
+    await s.o.handle(ref, [{ kind: "tick" }]);
+    expect(notices()).toHaveLength(1);
+    expect(enablings()).toBe(1);
+    expect(s.w.autoMerged).toBe(false);
+    // A person merges it: delivery goes on.
+    s.w.mergedBy = "c".repeat(40);
+    const done = await s.o.handle(ref, [{ kind: "tick" }]);
+    expect(done!.status).toBe("succeeded");
+  });
+
+  it("a pull request closed while auto-merge waits, then reopened, gets auto-merge again (closing is not turning it off)", async () => {
+    const s = await setup("{ environments: [] }");
+    s.w.autoMerge = true;
+    await s.runBatch();
+    await s.runBatch();
+    await s.ci("success");
+    // Closing a pull request turns its auto-merge off too.
+    s.w.pullClosed = true;
+    s.w.autoMerged = false;
+    const closed = await s.o.handle(ref, [{ kind: "tick" }]);
+    expect(closed!.delivery?.status).toBe("merging");
+    expect(closed!.delivery?.auto_merge).toBeUndefined();
+    expect(s.w.comments.filter((c) => c.includes("it was closed without merging"))).toHaveLength(1);
+    s.w.pullClosed = false;
+    const reopened = await s.o.handle(ref, [{ kind: "tick" }]);
+    expect(reopened!.delivery?.auto_merge).toBe("on");
+    expect(s.w.autoMerged).toBe(true);
+    expect(s.w.comments.some((c) => c.includes("Auto-merge of #40 was turned off"))).toBe(false);
+  });
+
+  it("a head pushed while auto-merge waits: green counts, red turns auto-merge off and the testing phase runs again", async () => {
+    const s = await setup("{ environments: [] }");
+    s.w.autoMerge = true;
+    await s.runBatch();
+    await s.runBatch();
+    await s.ci("success");
+    // Someone pushes to the pull request; its CI passes (the check_suite webhook says so).
+    const pushed = s.w.repo.git.commitFiles("orchestrate/issue-5", { "tweak.txt": "tweak\n" }).sha;
+    const green = await s.ci("success");
+    expect(green.delivery).toMatchObject({ status: "merging", sha: pushed, auto_merge: "on" });
+    expect(s.w.checkRuns.filter((r) => r.head_sha === pushed).map((r) => r.name)).toEqual([
+      "orchestrate / all phases",
+    ]);
+    // Pushed again, and CI turns red; its webhook is lost: the tick reads it.
+    const broken = s.w.repo.git.commitFiles("orchestrate/issue-5", { "tweak.txt": "broken\n" }).sha;
+    s.w.ci[broken] = [{ name: "unit tests", conclusion: "failure" }];
+    const red = await s.o.handle(ref, [{ kind: "tick" }]);
+    expect(s.w.autoMergeDisabled).toBe(true);
+    expect(s.w.autoMerged).toBe(false);
+    expect(red!.status).toBe("running");
+    expect(s.w.dispatches.at(-1)).toEqual([
+      expect.objectContaining({
+        id: "testing/qa",
+        attempt: 2,
+        feedback: "The pull request's checks failed: unit tests.\n- unit tests: unit tests failure",
+      }),
+    ]);
+    // The revision's head passes: auto-merge is enabled again, for it.
+    await s.runBatch();
+    const again = await s.ci("success");
+    expect(again.delivery).toMatchObject({ status: "merging", auto_merge: "on" });
+    expect(s.w.autoMerged).toBe(true);
+  });
+
   it("recovers on the tick: a failed deployment creation is redone, a lost deployment status is read back", async () => {
     const s = await setup("{ environments: [staging] }");
     s.w.mergeAnswer = () => [200, { sha: "d".repeat(40), merged: true, message: "Merged" }];
@@ -563,6 +662,31 @@ delivery: { merge: auto }
     expect(done!.status).toBe("succeeded");
   });
 
+  it("a deployment whose creation answer was lost is found on the tick, not made twice; another deployment's status does not count", async () => {
+    const s = await setup("{ environments: [staging] }");
+    s.w.mergeAnswer = () => [200, { sha: "d".repeat(40), merged: true, message: "Merged" }];
+    // An earlier execution of the same issue deployed the same commit to staging.
+    s.w.deployments.push({
+      id: 899,
+      environment: "staging",
+      sha: "d".repeat(40),
+      payload: { orchestrate: { issue: 5, started: 1 } },
+    });
+    s.w.deployLost = 1;
+    await s.runBatch();
+    await s.runBatch();
+    // GitHub created the deployment, but its answer was lost: the step waits for the tick.
+    const waiting = await s.ci("success");
+    expect(s.w.deployments.map((d) => d.id)).toEqual([899, 901]);
+    expect(waiting.delivery?.deployments.staging).toBeUndefined();
+    const found = await s.o.handle(ref, [{ kind: "tick" }]);
+    expect(s.w.deployments.map((d) => d.id)).toEqual([899, 901]);
+    expect(found!.delivery?.deployments.staging).toMatchObject({ id: 901 });
+    // The earlier deployment reports to the same environment: it does not settle this one.
+    expect((await s.deployment("staging", "success", 899)).status).toBe("delivering");
+    expect((await s.deployment("staging", "success", 901)).status).toBe("succeeded");
+  });
+
   it("a head with no check at all passes only after CI had ten minutes to register one", async () => {
     const s = await setup("{ environments: [] }");
     s.w.mergeAnswer = () => [200, { sha: "e".repeat(40), merged: true, message: "Merged" }];
@@ -577,6 +701,50 @@ delivery: { merge: auto }
     await s.clock.sleep(10 * 60_000);
     const done = await s.o.handle(ref, [{ kind: "tick" }]);
     expect(done!.status).toBe("succeeded");
+  });
+
+  it("required checks that never report are said once, half an hour after the pull request opened", async () => {
+    const s = await setup("{ environments: [] }");
+    s.w.required = ["unit tests"];
+    s.w.mergeAnswer = () => [200, { sha: "e".repeat(40), merged: true, message: "Merged" }];
+    await s.runBatch();
+    await s.runBatch();
+    const notices = () =>
+      s.w.comments.filter((c) => c.includes("still waits for required checks that have not reported"));
+    await s.clock.sleep(20 * 60_000);
+    expect((await s.o.handle(ref, [{ kind: "tick" }]))!.delivery?.status).toBe("awaiting_checks");
+    expect(notices()).toEqual([]);
+    await s.clock.sleep(11 * 60_000);
+    await s.o.handle(ref, [{ kind: "tick" }]);
+    await s.o.handle(ref, [{ kind: "tick" }]);
+    expect(notices()).toHaveLength(1);
+    expect(notices()[0]).toContain('after 31 minutes: "unit tests". Check that a workflow runs them');
+    // They come at last: delivery goes on.
+    expect((await s.ci("success")).status).toBe("succeeded");
+  });
+
+  it("a deployment with no status is said once, half an hour after it was created", async () => {
+    const s = await setup("{ environments: [staging] }");
+    s.w.mergeAnswer = () => [200, { sha: "d".repeat(40), merged: true, message: "Merged" }];
+    await s.runBatch();
+    await s.runBatch();
+    expect((await s.ci("success")).delivery?.deployments.staging).toMatchObject({
+      id: 900,
+      state: "created",
+    });
+    const notices = () =>
+      s.w.comments.filter((c) => c.includes("Deployment 900 to staging has had no status"));
+    await s.clock.sleep(29 * 60_000);
+    await s.o.handle(ref, [{ kind: "tick" }]);
+    expect(notices()).toEqual([]);
+    await s.clock.sleep(2 * 60_000);
+    await s.o.handle(ref, [{ kind: "tick" }]);
+    await s.o.handle(ref, [{ kind: "tick" }]);
+    expect(notices()).toHaveLength(1);
+    expect(notices()[0]).toContain(
+      "after 31 minutes: nothing seems to act on it. A workflow `on: deployment`",
+    );
+    expect((await s.deployment("staging", "success")).status).toBe("succeeded");
   });
 
   it("a pull request that cannot be merged yet is merged on a later tick", async () => {

@@ -1,3 +1,4 @@
+import { inert } from "../render/markdown.ts";
 import type { Ctx } from "./context.ts";
 import { dependentsOf, markChanged, promote, setTask } from "./context.ts";
 import type { EventOf } from "./events.ts";
@@ -9,12 +10,21 @@ type Handler<
     | "checks_completed"
     | "pr_merged"
     | "pr_not_mergeable"
+    | "auto_merge_enabled"
+    | "auto_merge_disabled"
+    | "checks_missing"
+    | "deployment_silent"
     | "deployment_created"
     | "deployment_status",
 > = (ctx: Ctx, event: EventOf<T>) => string | undefined;
 
 function delivery(ctx: Ctx): DeliveryState | undefined {
   return ctx.s.status === "delivering" ? ctx.s.delivery : undefined;
+}
+
+/** Whole minutes from `since` to the event's time, for a notice. */
+function minutesSince(ctx: Ctx, since: number | undefined): number {
+  return Math.floor((ctx.at - (since ?? ctx.at)) / 60_000);
 }
 
 function setDelivery(ctx: Ctx, patch: Partial<DeliveryState>): void {
@@ -70,7 +80,8 @@ function revise(ctx: Ctx, failing: { name: string; summary: string }[]): void {
     `The pull request's checks failed: ${names}.`,
     ...failing.map((f) => `- ${f.name}: ${f.summary}`.trimEnd()),
   ].join("\n");
-  setDelivery(ctx, { status: "revising", failing, revisions });
+  // Auto-merge was turned off before red CI on a moved head was reported: enabled anew once CI passes.
+  setDelivery(ctx, { status: "revising", failing, revisions, auto_merge: undefined });
   s.audit.push({ at: ctx.at, by: "orchestrate", what: `CI failed (${names}): ${phase.id} runs again` });
   // The phase's tasks and everything downstream of them run again.
   const again = new Set<string>();
@@ -96,11 +107,26 @@ function revise(ctx: Ctx, failing: { name: string; summary: string }[]): void {
   for (const id of again) promote(ctx, id);
 }
 
+/**
+ * Checks of a head pushed while the merge waits (GitHub auto-merge, or a merge refused for now):
+ * red goes back as red CI does before the merge; green makes it the head whose checks passed.
+ */
+function movedHeadChecks(ctx: Ctx, d: DeliveryState, e: EventOf<"checks_completed">): string | undefined {
+  if (e.sha === d.sha) return `the checks of ${e.sha.slice(0, 7)} passed already`;
+  if (e.conclusion === "failure") revise(ctx, e.failing);
+  else setDelivery(ctx, { sha: e.sha, failing: [] });
+  return undefined;
+}
+
 export const deliveryHandlers: {
   pr_opened: Handler<"pr_opened">;
   checks_completed: Handler<"checks_completed">;
   pr_merged: Handler<"pr_merged">;
   pr_not_mergeable: Handler<"pr_not_mergeable">;
+  auto_merge_enabled: Handler<"auto_merge_enabled">;
+  auto_merge_disabled: Handler<"auto_merge_disabled">;
+  checks_missing: Handler<"checks_missing">;
+  deployment_silent: Handler<"deployment_silent">;
   deployment_created: Handler<"deployment_created">;
   deployment_status: Handler<"deployment_status">;
 } = {
@@ -113,6 +139,7 @@ export const deliveryHandlers: {
 
   checks_completed(ctx, e) {
     const d = delivery(ctx);
+    if (d?.status === "merging") return movedHeadChecks(ctx, d, e);
     if (!d || (d.status !== "awaiting_checks" && d.status !== "conflict"))
       return "no pull request is waiting for its checks";
     if (d.sha !== e.sha && d.status !== "conflict")
@@ -165,6 +192,8 @@ export const deliveryHandlers: {
   pr_not_mergeable(ctx, e) {
     const d = delivery(ctx);
     if (!d || d.status !== "merging") return "no merge is under way";
+    // The merge step runs again (a closed pull request reopened): auto-merge is enabled anew.
+    if (d.auto_merge !== undefined) setDelivery(ctx, { auto_merge: undefined });
     if (e.moved) {
       // Waits as after a conflict: the branch's new head is read, and its checks count.
       setDelivery(ctx, { status: "conflict" });
@@ -196,11 +225,66 @@ export const deliveryHandlers: {
     return undefined;
   },
 
+  auto_merge_enabled(ctx) {
+    if (delivery(ctx)?.status !== "merging") return "no merge is under way";
+    setDelivery(ctx, { auto_merge: "on" });
+    return undefined;
+  },
+
+  auto_merge_disabled(ctx, e) {
+    const d = delivery(ctx);
+    if (d?.status !== "merging" || d.auto_merge !== "on") return "auto-merge is not on";
+    if (e.sha !== d.sha) return `auto-merge was enabled for ${d.sha?.slice(0, 7)}, not ${e.sha.slice(0, 7)}`;
+    // Turned off by a person or by GitHub (a merge queue removing the pull request): a decision
+    // Orchestrate does not override by turning it on again; it says so once and waits for the merge.
+    setDelivery(ctx, { auto_merge: "off" });
+    ctx.effects.push({
+      type: "notify",
+      level: "warning",
+      message: `Auto-merge of #${d.pr} was turned off on GitHub (by someone, or by a merge queue that removed the pull request), so it will not merge by itself. Orchestrate does not turn it on again: when #${d.pr} is ready, merge it or turn its auto-merge back on, and delivery goes on once it merges; or comment \`/orchestrate cancel\` to stop.`,
+      mention: [],
+    });
+    return undefined;
+  },
+
+  // Delivery keeps waiting (the execution's time limit still bounds it): a check or a status may
+  // yet come once a person fixes what keeps it away; the notice says what that usually is.
+  checks_missing(ctx, e) {
+    const d = delivery(ctx);
+    if (d?.status !== "awaiting_checks" || d.sha !== e.sha)
+      return `${e.sha.slice(0, 7)} is not the head waiting for its checks`;
+    const names = e.checks.map((name) => `"${inert(name)}"`).join(", ");
+    ctx.effects.push({
+      type: "notify",
+      level: "warning",
+      message: `#${d.pr} still waits for required checks that have not reported at all on ${e.sha.slice(0, 7)} after ${minutesSince(ctx, d.since)} minutes: ${names}. Check that a workflow runs them on this pull request (a pull request opened or pushed with \`GITHUB_TOKEN\` starts none) and that their names match the branch protection's required checks; delivery goes on once they pass, or comment \`/orchestrate cancel\`.`,
+      mention: [],
+    });
+    return undefined;
+  },
+
+  deployment_silent(ctx, e) {
+    const d = delivery(ctx);
+    const current = d?.status === "deploying" ? d.deployments[e.environment] : undefined;
+    if (current?.id !== e.deployment || current.state !== "created")
+      return `deployment ${e.deployment} is not waiting for its first status`;
+    ctx.effects.push({
+      type: "notify",
+      level: "warning",
+      message: `Deployment ${e.deployment} to ${e.environment} has had no status after ${minutesSince(ctx, current.at)} minutes: nothing seems to act on it. A workflow \`on: deployment\` (or your deployment tool) should deploy it and report a deployment status (\`success\` or \`failure\`); delivery goes on once it reports, or comment \`/orchestrate cancel\`.`,
+      mention: [],
+    });
+    return undefined;
+  },
+
   deployment_created(ctx, e) {
     const d = delivery(ctx);
     if (!d || d.status !== "deploying") return "no deployment is under way";
     setDelivery(ctx, {
-      deployments: { ...d.deployments, [e.environment]: { id: e.deployment, state: "created" } },
+      deployments: {
+        ...d.deployments,
+        [e.environment]: { id: e.deployment, state: "created", at: ctx.at },
+      },
     });
     return undefined;
   },
@@ -211,6 +295,9 @@ export const deliveryHandlers: {
     if (!d || d.status !== "deploying" || envs[d.environment ?? -1] !== e.environment) {
       return `no deployment to ${e.environment} is under way`;
     }
+    const current = d.deployments[e.environment]?.id;
+    if (e.deployment !== undefined && e.deployment !== current)
+      return `deployment ${e.deployment} is not the one under way to ${e.environment} (${current ?? "none yet"})`;
     setDelivery(ctx, {
       deployments: { ...d.deployments, [e.environment]: { ...d.deployments[e.environment], state: e.state } },
     });

@@ -189,6 +189,24 @@ export const EventSchema = z.discriminatedUnion("type", [
     /** The head is no longer the one whose checks passed: they are read again for the new one. */
     moved: z.boolean().optional(),
   }),
+  /** GitHub auto-merge was enabled for the pull request at `sha`: GitHub merges it once its requirements pass. */
+  z.object({ ...Base, type: z.literal("auto_merge_enabled"), sha: z.string() }),
+  /** Auto-merge enabled for the head `sha` was turned off on GitHub, the pull request still open. */
+  z.object({ ...Base, type: z.literal("auto_merge_disabled"), sha: z.string() }),
+  /** Checks branch protection requires have not reported at all on the head `sha`, long after it opened. */
+  z.object({
+    ...Base,
+    type: z.literal("checks_missing"),
+    sha: z.string(),
+    checks: z.array(z.string()).min(1),
+  }),
+  /** The deployment under way to `environment` has had no status at all, long after it was created. */
+  z.object({
+    ...Base,
+    type: z.literal("deployment_silent"),
+    environment: z.string(),
+    deployment: z.number().int(),
+  }),
   z.object({
     ...Base,
     type: z.literal("deployment_created"),
@@ -199,6 +217,11 @@ export const EventSchema = z.discriminatedUnion("type", [
     ...Base,
     type: z.literal("deployment_status"),
     environment: z.string(),
+    /**
+     * The deployment the status is of: only the one under way counts (an older deployment to the
+     * same environment reports too). Absent in logs written before it was recorded.
+     */
+    deployment: z.number().int().optional(),
     state: z.enum(["success", "failure", "error", "inactive", "in_progress", "queued", "pending"]),
     description: z.string().optional(),
   }),

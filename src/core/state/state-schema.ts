@@ -56,9 +56,13 @@ const DeliveryStateShape = z.object({
   sha: z.string().optional(),
   since: z.number().optional(),
   merged_sha: z.string().optional(),
+  auto_merge: z.enum(["on", "off"]).optional(),
   revisions: z.number(),
   environment: z.number().optional(),
-  deployments: z.record(z.string(), z.object({ id: z.number().optional(), state: z.string() })),
+  deployments: z.record(
+    z.string(),
+    z.object({ id: z.number().optional(), state: z.string(), at: z.number().optional() }),
+  ),
   failing: z.array(z.object({ name: z.string(), summary: z.string() })).optional(),
 });
 

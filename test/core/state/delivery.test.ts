@@ -146,6 +146,60 @@ describe("delivery", () => {
     });
   });
 
+  it("a deployment's status counts only for the deployment under way to its environment", () => {
+    const r = run({ environments: ["staging"] });
+    r.finishAll();
+    r.send({ type: "pr_opened", number: 1, sha: "a".repeat(40) });
+    r.send({ type: "checks_completed", sha: "a".repeat(40), conclusion: "success" });
+    r.send({ type: "pr_merged", sha: "m".repeat(40) });
+    expect(
+      rejected(r.send({ type: "deployment_status", environment: "staging", deployment: 7, state: "success" }))
+        ?.reason,
+    ).toBe("deployment 7 is not the one under way to staging (none yet)");
+    r.send({ type: "deployment_created", environment: "staging", deployment: 8 });
+    expect(
+      rejected(
+        r.send({ type: "deployment_status", environment: "staging", deployment: 7, state: "failure" }),
+      ),
+    ).toBeDefined();
+    expect(r.state.status).toBe("delivering");
+    expect(
+      r.send({ type: "deployment_status", environment: "staging", deployment: 8, state: "success" }),
+    ).toContainEqual({ type: "complete", status: "succeeded" });
+  });
+
+  it("required checks that never reported, and a deployment with no status, are said for the head and deployment under way", () => {
+    const r = run({ environments: ["staging"] });
+    r.finishAll();
+    r.send({ type: "pr_opened", number: 12, sha: "a".repeat(40) });
+    expect(rejected(r.send({ type: "checks_missing", sha: "b".repeat(40), checks: ["unit"] }))?.reason).toBe(
+      "bbbbbbb is not the head waiting for its checks",
+    );
+    const missing = r.send({ type: "checks_missing", sha: "a".repeat(40), checks: ["unit", "@team lint"] });
+    expect(missing.find((e) => e.type === "notify")).toMatchObject({ level: "warning" });
+    const said = (missing.find((e) => e.type === "notify") as { message: string }).message;
+    expect(said).toMatch(
+      /^#12 still waits for required checks that have not reported at all on aaaaaaa after \d+ minutes: "unit", "@\u200bteam lint"\./,
+    );
+    r.send({ type: "checks_completed", sha: "a".repeat(40), conclusion: "success" });
+    r.send({ type: "pr_merged", sha: "m".repeat(40) });
+    r.send({ type: "deployment_created", environment: "staging", deployment: 8 });
+    expect(r.state.delivery?.deployments.staging).toMatchObject({ id: 8, state: "created" });
+    expect(
+      rejected(r.send({ type: "deployment_silent", environment: "staging", deployment: 7 })),
+    ).toBeDefined();
+    expect(r.send({ type: "deployment_silent", environment: "staging", deployment: 8 })).toContainEqual(
+      expect.objectContaining({
+        type: "notify",
+        message: expect.stringContaining("Deployment 8 to staging"),
+      }),
+    );
+    r.send({ type: "deployment_status", environment: "staging", deployment: 8, state: "in_progress" });
+    expect(
+      rejected(r.send({ type: "deployment_silent", environment: "staging", deployment: 8 }))?.reason,
+    ).toBe("deployment 8 is not waiting for its first status");
+  });
+
   it("a failed staging deployment stops production", () => {
     const r = run();
     r.finishAll();
@@ -185,6 +239,43 @@ describe("delivery", () => {
     });
     const cancelled = r.send({ type: "cancel_requested", by: "alice" });
     expect(cancelled).toContainEqual({ type: "complete", status: "cancelled", reason: "cancelled by alice" });
+  });
+
+  it("while auto-merge waits: turned off is said once; a moved head's green checks count, its red ones revise", () => {
+    const r = run({ environments: [] });
+    r.finishAll();
+    r.send({ type: "pr_opened", number: 12, sha: "a".repeat(40) });
+    r.send({ type: "checks_completed", sha: "a".repeat(40), conclusion: "success" });
+    r.send({ type: "auto_merge_enabled", sha: "a".repeat(40) });
+    expect(r.state.delivery).toMatchObject({ status: "merging", auto_merge: "on" });
+    expect(
+      rejected(r.send({ type: "checks_completed", sha: "a".repeat(40), conclusion: "success" })),
+    ).toBeDefined();
+    const off = r.send({ type: "auto_merge_disabled", sha: "a".repeat(40) });
+    expect(off.find((e) => e.type === "notify")).toMatchObject({
+      level: "warning",
+      message: expect.stringContaining("Auto-merge of #12 was turned off on GitHub"),
+    });
+    expect(r.state.delivery?.auto_merge).toBe("off");
+    expect(rejected(r.send({ type: "auto_merge_disabled", sha: "a".repeat(40) }))?.reason).toBe(
+      "auto-merge is not on",
+    );
+    // Someone pushed: green checks of the new head make it the one that passed.
+    r.send({ type: "checks_completed", sha: "b".repeat(40), conclusion: "success" });
+    expect(r.state.delivery).toMatchObject({ status: "merging", sha: "b".repeat(40) });
+    // Pushed again, red: back as red CI before the merge.
+    const red = r.send({
+      type: "checks_completed",
+      sha: "c".repeat(40),
+      conclusion: "failure",
+      failing: [{ name: "unit", summary: "1 failed" }],
+    });
+    expect(red.find((e) => e.type === "dispatch")).toMatchObject({
+      tasks: [expect.objectContaining({ id: "testing/qa", attempt: 2 })],
+    });
+    expect(r.state.status).toBe("running");
+    expect(r.state.delivery?.status).toBe("revising");
+    expect(r.state.delivery?.auto_merge).toBeUndefined();
   });
 
   it("manual merge waits for a person; merge off goes straight to deployments", () => {
