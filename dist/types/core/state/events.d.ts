@@ -252,6 +252,32 @@ export declare const EventSchema: z.ZodDiscriminatedUnion<[z.ZodObject<{
     id: z.ZodString;
     at: z.ZodNumber;
     by: z.ZodOptional<z.ZodString>;
+    type: z.ZodLiteral<"auto_merge_enabled">;
+    sha: z.ZodString;
+}, z.core.$strip>, z.ZodObject<{
+    id: z.ZodString;
+    at: z.ZodNumber;
+    by: z.ZodOptional<z.ZodString>;
+    type: z.ZodLiteral<"auto_merge_disabled">;
+    sha: z.ZodString;
+}, z.core.$strip>, z.ZodObject<{
+    id: z.ZodString;
+    at: z.ZodNumber;
+    by: z.ZodOptional<z.ZodString>;
+    type: z.ZodLiteral<"checks_missing">;
+    sha: z.ZodString;
+    checks: z.ZodArray<z.ZodString>;
+}, z.core.$strip>, z.ZodObject<{
+    id: z.ZodString;
+    at: z.ZodNumber;
+    by: z.ZodOptional<z.ZodString>;
+    type: z.ZodLiteral<"deployment_silent">;
+    environment: z.ZodString;
+    deployment: z.ZodNumber;
+}, z.core.$strip>, z.ZodObject<{
+    id: z.ZodString;
+    at: z.ZodNumber;
+    by: z.ZodOptional<z.ZodString>;
     type: z.ZodLiteral<"deployment_created">;
     environment: z.ZodString;
     deployment: z.ZodNumber;
@@ -261,6 +287,7 @@ export declare const EventSchema: z.ZodDiscriminatedUnion<[z.ZodObject<{
     by: z.ZodOptional<z.ZodString>;
     type: z.ZodLiteral<"deployment_status">;
     environment: z.ZodString;
+    deployment: z.ZodOptional<z.ZodNumber>;
     state: z.ZodEnum<{
         error: "error";
         failure: "failure";

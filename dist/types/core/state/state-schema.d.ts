@@ -264,11 +264,16 @@ export declare const ExecutionStateSchema: z.ZodObject<{
         sha: z.ZodOptional<z.ZodString>;
         since: z.ZodOptional<z.ZodNumber>;
         merged_sha: z.ZodOptional<z.ZodString>;
+        auto_merge: z.ZodOptional<z.ZodEnum<{
+            off: "off";
+            on: "on";
+        }>>;
         revisions: z.ZodNumber;
         environment: z.ZodOptional<z.ZodNumber>;
         deployments: z.ZodRecord<z.ZodString, z.ZodObject<{
             id: z.ZodOptional<z.ZodNumber>;
             state: z.ZodString;
+            at: z.ZodOptional<z.ZodNumber>;
         }, z.core.$strip>>;
         failing: z.ZodOptional<z.ZodArray<z.ZodObject<{
             name: z.ZodString;

@@ -166,12 +166,19 @@ export interface DeliveryState {
     /** When that head started waiting for its checks (the pull request was opened or updated). */
     since?: number;
     merged_sha?: string;
+    /**
+     * GitHub auto-merge of the pull request while `merging`: `on` once Orchestrate enabled it;
+     * `off` once it was turned off on GitHub (a person, a merge queue) — it is not turned on again.
+     */
+    auto_merge?: "on" | "off";
     revisions: number;
     /** Index into `environments` of the deployment under way. */
     environment?: number;
+    /** Per environment: its deployment, its latest status (`created` before any), and when it was created. */
     deployments: Record<string, {
         id?: number;
         state: string;
+        at?: number;
     }>;
     failing?: {
         name: string;
