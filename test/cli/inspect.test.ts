@@ -124,3 +124,40 @@ describe("orchestrate init, graph, status, report", () => {
     expect(watched.stdout).toContain("s1  succeeded  1/1 tasks");
   });
 });
+
+describe("orchestrate logs", () => {
+  it("prints an attempt's logs: both under headers, or one stream as it is; names what is missing", async () => {
+    const dir = tempDir();
+    writeFileSync(
+      join(dir, "plan.yml"),
+      [
+        "version: 1",
+        "policy: { retry: { max_attempts: 2, initial_interval: 10ms, jitter: false } }",
+        "agents:",
+        `  a: { run: 'echo "out $ORCHESTRATE_ATTEMPT"; echo "err $ORCHESTRATE_ATTEMPT" >&2; exit 1' }`,
+        "  b: { run: 'true' }",
+        "phases: [{ id: one, agents: [a] }, { id: two, needs: [one], agents: [b] }]",
+      ].join("\n"),
+    );
+    expect(
+      (await cli(["run", "plan.yml", "--request", "x", "--id", "g1", "--plain"], { cwd: dir })).code,
+    ).toBe(1);
+    const both = await cli(["logs", "g1", "one/a"], { cwd: dir });
+    expect(both.code).toBe(0);
+    expect(both.stdout).toMatch(
+      /^── stdout\.log of one\/a attempt 2 \(.*stdout\.log\)\nout 2\n── stderr\.log of one\/a attempt 2 \(.*\)\nerr 2\n$/,
+    );
+    expect((await cli(["logs", "g1", "one/a", "--stderr", "--attempt", "1"], { cwd: dir })).stdout).toBe(
+      "err 1\n",
+    );
+    expect((await cli(["logs", "g1", "one/a", "--stdout"], { cwd: dir })).stdout).toBe("out 2\n");
+    const typo = await cli(["logs", "g1", "one/b"], { cwd: dir });
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('execution g1 has no task "one/b": did you mean "one/a"?');
+    const never = await cli(["logs", "g1", "two/b"], { cwd: dir });
+    expect(never.code).toBe(2);
+    expect(never.stderr).toContain("task two/b of g1 has not run yet (it is skipped): no logs");
+    const third = await cli(["logs", "g1", "one/a", "--attempt", "3"], { cwd: dir });
+    expect(third.stderr).toContain("task one/a has no logs of attempt 3: its attempts with logs are 1, 2");
+  }, 20_000);
+});

@@ -1,7 +1,11 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import type { Command } from "commander";
 import { createLogUpdate } from "log-update";
+import { ATTEMPT_LAYOUT } from "../../agents/layout.ts";
 import { OrchestrateError } from "../../core/errors.ts";
+import { didYouMean } from "../../core/plan/did-you-mean.ts";
 import { phaseStatus } from "../../core/render/mermaid.ts";
 import { reportMarkdown } from "../../core/render/report-markdown.ts";
 import { estimateRemaining } from "../../core/report/eta.ts";
@@ -26,6 +30,19 @@ function load(store: ExecutionStore): ExecutionState {
   } catch (error) {
     asCliError(error);
   }
+}
+
+/** The attempts of `task` that left a folder with logs, in order. */
+function attemptsWithLogs(store: ExecutionStore, task: string): number[] {
+  const folder = dirname(store.taskDir(task, 1));
+  if (!existsSync(folder)) return [];
+  return readdirSync(folder)
+    .filter((name) => /^[1-9][0-9]*$/.test(name))
+    .map(Number)
+    .filter((n) =>
+      [ATTEMPT_LAYOUT.stdout, ATTEMPT_LAYOUT.stderr].some((f) => existsSync(join(store.taskDir(task, n), f))),
+    )
+    .sort((a, b) => a - b);
 }
 
 /** Why no process moves an execution that has not finished, and what continues it; the exit code. */
@@ -146,6 +163,64 @@ export function inspectCommands(program: Command, io: CliIO): void {
         : JSON.stringify(statusJson(state, state.finished_at ?? Date.now()), null, 2),
     );
   });
+
+  addStateDirOption(
+    program
+      .command("logs")
+      .description("print a task attempt's output and error logs (secrets scrubbed)")
+      .argument("<id>", "execution id")
+      .argument("<task>", "task id")
+      .option("--attempt <n>", "which attempt (default: the latest that ran)")
+      .option("--stdout", "only the output log")
+      .option("--stderr", "only the error log"),
+  ).action(
+    (
+      id: string,
+      task: string,
+      options: StateOptions & { attempt?: string; stdout?: boolean; stderr?: boolean },
+    ) => {
+      const store = openStore(io, options, id);
+      const state = load(store);
+      const t = state.tasks[task];
+      if (!t) {
+        const near = didYouMean(task, Object.keys(state.tasks));
+        throw new CliError(
+          `execution ${state.id} has no task "${task}"${near ? `: did you mean "${near}"?` : ""}`,
+          EXIT.usage,
+          [
+            `its tasks: orchestrate graph --tasks, or orchestrate status ${commandPrefix(options)}${state.id}`,
+          ],
+        );
+      }
+      const attempts = attemptsWithLogs(store, task);
+      if (attempts.length === 0)
+        throw new CliError(
+          `task ${task} of ${state.id} has not run yet (it is ${t.status}): no logs`,
+          EXIT.usage,
+        );
+      const attempt = options.attempt === undefined ? attempts.at(-1)! : Number(options.attempt);
+      if (!attempts.includes(attempt))
+        throw new CliError(
+          `task ${task} has no logs of attempt ${options.attempt}: its attempts with logs are ${attempts.join(", ")}`,
+          EXIT.usage,
+        );
+      const streams = [
+        ...(options.stderr && !options.stdout ? [] : [ATTEMPT_LAYOUT.stdout]),
+        ...(options.stdout && !options.stderr ? [] : [ATTEMPT_LAYOUT.stderr]),
+      ];
+      const only = streams.length === 1;
+      for (const name of streams) {
+        const path = join(store.taskDir(task, attempt), name);
+        const text = existsSync(path) ? readFileSync(path, "utf8") : "";
+        // One stream: as it is (for pipes); both: each under a header naming its file.
+        if (only) io.stdout.write(text);
+        else {
+          writeLine(io.stdout, `── ${name} of ${task} attempt ${attempt} (${path})${text ? "" : ": empty"}`);
+          if (text) io.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
+        }
+      }
+    },
+  );
 
   addStateDirOption(
     program
