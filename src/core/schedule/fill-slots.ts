@@ -1,5 +1,5 @@
 import type { Ctx } from "../state/context.ts";
-import { setTask, slotKeys, startTimer } from "../state/context.ts";
+import { setTask, slotKeys, startPhaseTimer } from "../state/context.ts";
 import type { EffectOf } from "../state/effects.ts";
 import { fail } from "../state/task-results.ts";
 
@@ -65,7 +65,5 @@ function startPhase(ctx: Ctx, phase: string): void {
   const before = ctx.s.phase_state[phase];
   // The first start is kept (the phase's start in reports); a new round clears its end.
   ctx.s.phase_state[phase] = { ...before, started_at: before?.started_at ?? ctx.at, finished_at: undefined };
-  const limit = ctx.s.phases.find((p) => p.id === phase)?.timeout_ms ?? ctx.s.policy.timeout.phase;
-  if (limit !== undefined)
-    startTimer(ctx, { id: `phase_timeout:${phase}`, at: ctx.at + limit, kind: "phase_timeout", phase });
+  startPhaseTimer(ctx, phase);
 }

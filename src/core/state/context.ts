@@ -182,6 +182,13 @@ export function timeoutTimerId(s: ExecutionState, id: string, attempt: number): 
   return taskTimerIds(s, id, attempt).timeout;
 }
 
+/** Starts a new round of a phase's time limit (its own `timeout_ms`, else the policy's), if it has one. */
+export function startPhaseTimer(ctx: Ctx, phase: string): void {
+  const limit = ctx.s.phases.find((p) => p.id === phase)?.timeout_ms ?? ctx.s.policy.timeout.phase;
+  if (limit !== undefined)
+    startTimer(ctx, { id: `phase_timeout:${phase}`, at: ctx.at + limit, kind: "phase_timeout", phase });
+}
+
 /** How a person raises an execution's budget, on GitHub and locally. */
 export const BUDGET_HINT =
   "`/orchestrate budget usd <amount>` on the issue, `orchestrate budget <id> --usd <amount>` locally";

@@ -13,6 +13,7 @@ import {
   promoteDependents,
   setTask,
   skipDependents,
+  startPhaseTimer,
   startTimer,
   timeoutTimerId,
 } from "./context.ts";
@@ -179,7 +180,7 @@ const HANDLERS: Handlers = {
   budget_set(ctx, e) {
     const { s } = ctx;
     if (e.usd === undefined && e.tokens === undefined) return "name a budget: usd, tokens or both";
-    if (s.status === "succeeded" || s.status === "cancelled") return ENDED;
+    if (s.status === "succeeded") return ENDED;
     if (e.usd !== undefined && e.usd <= s.cost.usd)
       return `a budget of ${formatUsd(e.usd)} is not above the ${formatUsd(s.cost.usd)} already spent`;
     if (e.tokens !== undefined && e.tokens <= s.cost.tokens)
@@ -195,7 +196,17 @@ const HANDLERS: Handlers = {
     s.audit.push({ at: e.at, by: e.by ?? "someone", what: `set the budget to ${what}` });
     // Under the new limits, the stop the old ones caused is lifted: dispatch goes on, and a
     // retry may run what the stop cancelled.
-    if (s.halt && overBudget(s) === undefined) s.halt = undefined;
+    if (s.halt) {
+      const still = overBudget(s);
+      if (still === undefined) s.halt = undefined;
+      else
+        ctx.effects.push({
+          type: "notify",
+          level: "warning",
+          message: `the budget is now ${what}, but the stop stays: ${still}. Raise that limit too.`,
+          mention: [],
+        });
+    }
     return undefined;
   },
 
@@ -344,8 +355,11 @@ function retry(ctx: Ctx, target: string | undefined, by: string, at: number): st
   for (const phase of new Set(reopenedTasks.map((id) => s.specs[id]!.phase))) {
     const round = phase ? s.phase_state[phase] : undefined;
     if (!phase || round?.started_at === undefined || round.finished_at !== undefined) continue;
-    s.phase_state[phase] = { ...round, finished_at: at };
     clearTimer(ctx, `phase_timeout:${phase}`);
+    const tasks = s.phases.find((p) => p.id === phase)?.tasks ?? [];
+    // Work of the phase still runs: the new round starts now, so that work stays bounded.
+    if (tasks.some((id) => IN_FLIGHT.has(s.tasks[id]!.status))) startPhaseTimer(ctx, phase);
+    else s.phase_state[phase] = { ...round, finished_at: at };
   }
   if (s.finished_at !== undefined || s.status === "failed" || s.status === "cancelled") {
     s.status = "running";

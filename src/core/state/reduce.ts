@@ -124,7 +124,9 @@ function clearEndedPhaseTimers(ctx: Ctx, changed: readonly string[]): void {
     const tasks = s.phases.find((p) => p.id === phase)?.tasks ?? [];
     let ended = true;
     for (let i = tasks.length - 1; i >= 0 && ended; i--) ended = TERMINAL.has(s.tasks[tasks[i]!]!.status);
-    if (ended) clearTimer(ctx, `phase_timeout:${phase}`);
+    if (!ended) continue;
+    clearTimer(ctx, `phase_timeout:${phase}`);
+    s.phase_state[phase] = { ...s.phase_state[phase], finished_at: ctx.at };
   }
 }
 

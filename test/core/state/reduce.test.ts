@@ -305,7 +305,13 @@ describe("reduce", () => {
     // A budget still under what was used (tokens) keeps the stop.
     d.send({ type: "cost_reported", tokens: 12 });
     expect(d.state.halt).toBe("budget reached: 12 tokens used of 10");
-    d.send({ type: "budget_set", usd: 4 });
+    expect(d.send({ type: "budget_set", usd: 4 })).toContainEqual({
+      type: "notify",
+      level: "warning",
+      message:
+        "the budget is now $4.00 and 10 tokens, but the stop stays: budget reached: 12 tokens used of 10. Raise that limit too.",
+      mention: [],
+    });
     expect(d.state.halt).toBe("budget reached: 12 tokens used of 10");
   });
 

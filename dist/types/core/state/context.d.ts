@@ -48,6 +48,8 @@ export declare function startTimer(ctx: Ctx, timer: ExecutionState["timers"][str
 export declare function clearTimer(ctx: Ctx, id: string): void;
 /** Id of the timeout timer of a task attempt. */
 export declare function timeoutTimerId(s: ExecutionState, id: string, attempt: number): string;
+/** Starts a new round of a phase's time limit (its own `timeout_ms`, else the policy's), if it has one. */
+export declare function startPhaseTimer(ctx: Ctx, phase: string): void;
 /** How a person raises an execution's budget, on GitHub and locally. */
 export declare const BUDGET_HINT = "`/orchestrate budget usd <amount>` on the issue, `orchestrate budget <id> --usd <amount>` locally";
 /** Why the execution's cost has reached its budget, or undefined while it is under. */

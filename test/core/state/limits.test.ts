@@ -1,0 +1,158 @@
+import { describe, expect, it } from "vitest";
+import { defaultPolicy } from "../../../src/core/plan/schema.ts";
+import {
+  type Effect,
+  type EventInput,
+  EventSchema,
+  type ExecutionEvent,
+  type ExecutionState,
+  reduce,
+  replay,
+} from "../../../src/core/state/index.ts";
+import { ExecutionStateSchema } from "../../../src/core/state/state-schema.ts";
+import type { DeliverySpec } from "../../../src/core/state/types.ts";
+
+function run(policy: Record<string, unknown> = {}, delivery?: Partial<DeliverySpec>) {
+  let n = 0;
+  let state: ExecutionState | undefined;
+  const events: ExecutionEvent[] = [];
+  const send = (input: Record<string, unknown>): Effect[] => {
+    const event = EventSchema.parse({
+      id: `e${++n}`,
+      at: n * 1000,
+      ...input,
+    } as EventInput) as ExecutionEvent;
+    events.push(event);
+    const out = reduce(state, event);
+    state = out.state;
+    return out.effects;
+  };
+  send({
+    type: "execution_started",
+    execution: "x",
+    tasks: [
+      { id: "build/dev", agent: "dev", phase: "build" },
+      { id: "testing/qa", agent: "qa", phase: "testing", needs: ["build/dev"] },
+    ],
+    phases: ["build", "testing"].map((id, i, all) => ({
+      id,
+      name: id,
+      needs: i ? [all[i - 1]!] : [],
+      tasks: [`${id}/${["dev", "qa"][i]}`],
+      parallel: true,
+    })),
+    policy: { ...defaultPolicy(), ...policy },
+    ...(delivery
+      ? {
+          delivery: {
+            pr: "ready",
+            merge: "auto",
+            merge_method: "squash",
+            environments: [],
+            delete_branches: true,
+            revise_phase: "testing",
+            max_revisions: 2,
+            ...delivery,
+          },
+        }
+      : {}),
+  });
+  const finish = (id: string, ok = true, cost?: { usd?: number; tokens?: number }) => {
+    const attempt = state!.tasks[id]!.attempt;
+    send({ type: "task_started", task: id, attempt });
+    return send(
+      ok
+        ? { type: "task_succeeded", task: id, attempt, ...(cost ? { cost } : {}) }
+        : { type: "task_failed", task: id, attempt, error: { kind: "error", message: "no" } },
+    );
+  };
+  return {
+    send,
+    finish,
+    events,
+    get state() {
+      return state!;
+    },
+  };
+}
+
+describe("time limits and budgets across revisions, retries and cancels", () => {
+  it("a phase that ended and is re-run by red CI (revise) gets a new round of its time limit", () => {
+    const r = run({ timeout: { ...defaultPolicy().timeout, phase: 60_000 } }, {});
+    r.finish("build/dev");
+    r.finish("testing/qa");
+    expect(r.state.timers["phase_timeout:testing"]).toBeUndefined(); // cleared: all ended
+    r.send({ type: "pr_opened", number: 1, sha: "a".repeat(40) });
+    const red = r.send({
+      type: "checks_completed",
+      sha: "a".repeat(40),
+      conclusion: "failure",
+      failing: [{ name: "unit", summary: "x" }],
+    });
+    expect(red.some((e) => e.type === "dispatch")).toBe(true);
+    expect(r.state.tasks["testing/qa"]!.status).toBe("queued");
+    expect(r.state.timers["phase_timeout:testing"]).toBeDefined();
+  });
+
+  it("a cancelled execution stopped by its budget can be given a new budget, then retried", () => {
+    const r = run({ budget: { usd: 1 }, max_concurrency: 2 });
+    // Cost reported on the execution while build/dev is in flight stops it; then a person cancels.
+    r.send({ type: "task_started", task: "build/dev", attempt: 1 });
+    r.send({ type: "cost_reported", usd: 2 });
+    expect(r.state.halt).toBeDefined();
+    r.send({ type: "cancel_requested", by: "lead" });
+    expect(r.state.status).toBe("cancelled");
+    const b = r.send({ type: "budget_set", usd: 10 });
+    const rt = r.send({ type: "retry_requested", by: "lead" });
+    expect(b.find((e) => e.type === "rejected")).toBeUndefined();
+    expect(rt.find((e) => e.type === "rejected")).toBeUndefined();
+  });
+
+  it("state with new fields round-trips through JSON and the schema", () => {
+    const r = run({ budget: { usd: 1 } }, {});
+    r.finish("build/dev", true, { usd: 2 });
+    r.send({ type: "budget_set", usd: 5, tokens: 100 });
+    const s = JSON.parse(JSON.stringify(r.state));
+    expect(ExecutionStateSchema.parse(s)).toEqual(s);
+    expect(replay(r.events)).toEqual(r.state);
+  });
+
+  it("a retry of one task while a sibling runs starts the phase's new round at once (the sibling stays bounded)", () => {
+    let n = 0;
+    let state: ExecutionState | undefined;
+    const send = (input: Record<string, unknown>) => {
+      const event = EventSchema.parse({
+        id: `e${++n}`,
+        at: n * 1000,
+        ...input,
+      } as EventInput) as ExecutionEvent;
+      const out = reduce(state, event);
+      state = out.state;
+      return out.effects;
+    };
+    send({
+      type: "execution_started",
+      execution: "x",
+      tasks: [
+        { id: "a", agent: "w", phase: "build" },
+        { id: "b", agent: "w", phase: "build" },
+      ],
+      phases: [{ id: "build", name: "build", needs: [], tasks: ["a", "b"], parallel: true }],
+      policy: {
+        ...defaultPolicy(),
+        max_concurrency: 1,
+        timeout: { ...defaultPolicy().timeout, phase: 60_000 },
+        retry: { ...defaultPolicy().retry, max_attempts: 1 },
+      },
+    });
+    send({ type: "task_started", task: "a", attempt: 1 });
+    send({ type: "task_failed", task: "a", attempt: 1, error: { kind: "error", message: "no" } });
+    expect(state!.tasks.b!.status).toBe("queued");
+    expect(state!.timers["phase_timeout:build"]).toBeDefined();
+    send({ type: "retry_requested", target: "a", by: "lead" });
+    expect(state!.tasks.a!.status).toBe("ready");
+    expect(state!.tasks.b!.status).toBe("queued");
+    // b still runs in phase build under the new round's limit, though a waits for a slot.
+    expect(state!.timers["phase_timeout:build"]).toBeDefined();
+  });
+});
