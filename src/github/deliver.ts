@@ -215,9 +215,10 @@ async function autoMergeEvents(
     const ci = await ciEvents(ports, ref, state);
     if (ci.length > 0) return ci;
   }
-  return d.auto_merge === "on" && pull.autoMerge === false
-    ? [{ id: `auto-merge-off:${d.sha}`, type: "auto_merge_disabled", sha: d.sha! }]
-    : [];
+  if (d.auto_merge !== "on" || pull.autoMerge !== false) return [];
+  // REST reads no auto-merge for a pull request in a merge queue too: GraphQL tells them apart.
+  if (pull.nodeId !== undefined && (await ports.delivery.autoMergeWaits(ref, pull.nodeId))) return [];
+  return [{ id: `auto-merge-off:${d.sha}`, type: "auto_merge_disabled", sha: d.sha! }];
 }
 
 /** The pull request's merge as an event, when GitHub says it merged (auto-merge, a person), whatever the webhooks said. */
@@ -230,7 +231,8 @@ function endedEvents(d: DeliveryState, pull: PullNow): NewEvent[] {
   if (!pull.closed) return mergedEvents(pull);
   return [
     {
-      id: `not-mergeable:${d.sha}:closed`,
+      // Once per head and auto-merge round: closed again after a reopen is said again.
+      id: `not-mergeable:${d.sha}:closed${d.auto_merge_rounds ? `:${d.auto_merge_rounds}` : ""}`,
       type: "pr_not_mergeable",
       reason: "it was closed without merging; reopen it to deliver, or comment `/orchestrate cancel`",
       conflict: false,

@@ -198,9 +198,32 @@ export class Delivery implements DeliveryPort {
       const { data } = await this.#client.rest.pulls.get({ ...repoOf(ref), pull_number: pull });
       if (data.merged && data.merge_commit_sha) return { merged: true, sha: data.merge_commit_sha };
       if (data.state === "closed") return { merged: false, closed: true };
-      return { merged: false, head: data.head.sha, autoMerge: data.auto_merge !== null };
+      return {
+        merged: false,
+        head: data.head.sha,
+        autoMerge: data.auto_merge !== null,
+        nodeId: data.node_id,
+      };
     } catch (error) {
       throw failure(`read #${pull}`, error, "pull_requests: write");
+    }
+  }
+
+  async autoMergeWaits(ref: RepoRef, nodeId: string): Promise<boolean> {
+    try {
+      const data = await this.#client.graphql<{
+        node: { isInMergeQueue?: boolean; autoMergeRequest?: { enabledAt: string | null } | null } | null;
+      }>(
+        "query($id: ID!) { node(id: $id) { ... on PullRequest { isInMergeQueue autoMergeRequest { enabledAt } } } }",
+        { id: nodeId },
+      );
+      return data.node?.isInMergeQueue === true || (data.node?.autoMergeRequest ?? null) !== null;
+    } catch (error) {
+      throw failure(
+        `read the auto-merge of a pull request in ${ref.owner}/${ref.repo}`,
+        error,
+        "pull_requests: write",
+      );
     }
   }
 

@@ -272,8 +272,10 @@ export interface PullNow {
   closed?: boolean;
   /** Open: its head commit. */
   head?: string;
-  /** Open: whether GitHub auto-merge is on. */
+  /** Open: whether GitHub auto-merge is on, as REST reports it (null in a merge queue too). */
   autoMerge?: boolean;
+  /** Open: its GraphQL node id. */
+  nodeId?: string;
 }
 
 /** Pull request, CI, merge, deployments and clean-up: what delivery needs. */
@@ -293,6 +295,11 @@ export interface DeliveryPort {
   autoMerge(ref: RepoRef, nodeId: string, method: "squash" | "merge" | "rebase"): Promise<boolean>;
   /** Whether the pull request was merged (for reconciling a missed webhook), or closed without; if open, its head and auto-merge. */
   merged(ref: RepoRef, pull: number): Promise<PullNow>;
+  /**
+   * Whether GitHub will still merge the pull request by itself: auto-merge is on, or it sits in a
+   * merge queue (where REST reads `auto_merge: null`).
+   */
+  autoMergeWaits(ref: RepoRef, nodeId: string): Promise<boolean>;
   /** Turns GitHub auto-merge off again (a cancelled execution must not merge later). */
   disableAutoMerge(ref: RepoRef, pull: number): Promise<void>;
   /** The latest status of a deployment (`success`, `failure`, …), or undefined when it has none. */

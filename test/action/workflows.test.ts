@@ -183,22 +183,35 @@ describe("workflows", () => {
     const job = load("examples/workflows/orchestrate.yml").jobs.orchestrate!;
     const condition = String(job.if);
     /** The job's `if:` for one event: its few expression forms read as JavaScript. */
-    const runs = (event: string, context: { body?: string; name?: string; conclusion?: string }) => {
+    const runs = (
+      event: string,
+      context: { body?: string; name?: string; conclusion?: string; branch?: string },
+    ) => {
       const js = condition
         .replace(/github\.event_name/g, JSON.stringify(event))
         .replace(/github\.event\.comment\.body/g, JSON.stringify(context.body ?? ""))
         .replace(/github\.event\.workflow_run\.name/g, JSON.stringify(context.name ?? ""))
         .replace(/github\.event\.workflow_run\.conclusion/g, JSON.stringify(context.conclusion ?? ""))
+        .replace(/github\.event\.workflow_run\.head_branch/g, JSON.stringify(context.branch ?? ""))
         .replace(/contains\(/g, "((a, b) => a.includes(b))(")
+        .replace(/startsWith\(/g, "((a, b) => a.startsWith(b))(")
         .replace(/'/g, '"')
-        .replace(/!=/g, "!==");
+        .replace(/!=/g, "!==")
+        .replace(/([^!=])==([^=])/g, "$1===$2");
       expect(js, "an expression form this reading does not know").not.toMatch(/github\./);
       return new Function(`return ${js};`)() as boolean;
     };
     expect(runs("workflow_run", { name: "orchestrate-agents", conclusion: "success" })).toBe(false);
     expect(runs("workflow_run", { name: "orchestrate-agents", conclusion: "failure" })).toBe(true);
     // A CI workflow a user added to `workflows:`: its green runs are what delivery waits for.
-    expect(runs("workflow_run", { name: "ci", conclusion: "success" })).toBe(true);
+    expect(runs("workflow_run", { name: "ci", conclusion: "success", branch: "orchestrate/issue-7" })).toBe(
+      true,
+    );
+    expect(runs("workflow_run", { name: "ci", conclusion: "failure", branch: "orchestrate/issue-7" })).toBe(
+      true,
+    );
+    // CI of other branches concerns no execution.
+    expect(runs("workflow_run", { name: "ci", conclusion: "success", branch: "main" })).toBe(false);
     expect(runs("issue_comment", { body: "thanks!" })).toBe(false);
     expect(runs("issue_comment", { body: "/orchestrate approve" })).toBe(true);
     expect(runs("check_suite", {})).toBe(true);

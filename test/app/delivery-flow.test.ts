@@ -37,6 +37,8 @@ interface World {
   autoMerge?: boolean;
   autoMerged?: boolean;
   autoMergeDisabled?: boolean;
+  /** The pull request sits in a merge queue (REST then reads `auto_merge: null`). */
+  inMergeQueue?: boolean;
   /** Set when a person merged the pull request on GitHub: its merge commit. */
   mergedBy?: string;
   deployFailures?: number;
@@ -179,6 +181,12 @@ function world(plan: string): World {
       },
     ];
   });
+  gh.onGraphQL("node", () => ({
+    node: {
+      isInMergeQueue: w.inMergeQueue === true,
+      autoMergeRequest: w.autoMerged ? { enabledAt: "2026-11-22T00:00:00Z" } : null,
+    },
+  }));
   gh.onGraphQL("disablePullRequestAutoMerge", () => {
     w.autoMerged = false;
     w.autoMergeDisabled = true;
@@ -817,6 +825,51 @@ delivery: { merge: auto }
     ]);
     expect(closed!.status).toBe("cancelled");
     expect(closing.w.autoMergeDisabled).toBe(true);
+  });
+});
+
+describe("auto-merge and merge queues", () => {
+  it("a pull request GitHub moved into its merge queue (REST reads no auto-merge) is not said to be off", async () => {
+    const s = await setup("{ environments: [] }");
+    s.w.autoMerge = true;
+    await s.runBatch();
+    await s.runBatch();
+    await s.ci("success");
+    s.w.autoMerged = false;
+    s.w.inMergeQueue = true;
+    const waiting = await s.o.handle(ref, [{ kind: "tick" }]);
+    expect(waiting!.delivery).toMatchObject({ status: "merging", auto_merge: "on" });
+    expect(s.w.comments.filter((c) => c.includes("was turned off on GitHub"))).toEqual([]);
+    // The queue merges it.
+    s.w.mergedBy = "d".repeat(40);
+    expect((await s.o.handle(ref, [{ kind: "tick" }]))!.status).toBe("succeeded");
+  });
+});
+
+describe("auto-merge across closes", () => {
+  it("a pull request closed and reopened twice at one head gets auto-merge again each time, with no 'turned off' notice", async () => {
+    const s = await setup("{ environments: [] }");
+    s.w.autoMerge = true;
+    await s.runBatch();
+    await s.runBatch();
+    await s.ci("success");
+    for (let round = 1; round <= 2; round++) {
+      s.w.pullClosed = true;
+      s.w.autoMerged = false;
+      await s.o.handle(ref, [{ kind: "tick" }]);
+      expect(
+        s.w.comments.filter((c) => c.includes("closed without merging")),
+        `round ${round}`,
+      ).toHaveLength(round);
+      s.w.pullClosed = false;
+      const reopened = await s.o.handle(ref, [{ kind: "tick" }]);
+      expect(
+        s.w.comments.some((c) => c.includes("was turned off on GitHub")),
+        `round ${round}`,
+      ).toBe(false);
+      expect(reopened!.delivery?.auto_merge, `round ${round}`).toBe("on");
+      expect(s.w.autoMerged, `round ${round}`).toBe(true);
+    }
   });
 });
 

@@ -226,8 +226,9 @@ export const deliveryHandlers: {
   },
 
   auto_merge_enabled(ctx) {
-    if (delivery(ctx)?.status !== "merging") return "no merge is under way";
-    setDelivery(ctx, { auto_merge: "on" });
+    const d = delivery(ctx);
+    if (d?.status !== "merging") return "no merge is under way";
+    setDelivery(ctx, { auto_merge: "on", auto_merge_rounds: (d.auto_merge_rounds ?? 0) + 1 });
     return undefined;
   },
 

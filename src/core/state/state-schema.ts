@@ -57,6 +57,7 @@ const DeliveryStateShape = z.object({
   since: z.number().optional(),
   merged_sha: z.string().optional(),
   auto_merge: z.enum(["on", "off"]).optional(),
+  auto_merge_rounds: z.number().int().nonnegative().optional(),
   revisions: z.number(),
   environment: z.number().optional(),
   deployments: z.record(

@@ -268,6 +268,7 @@ export declare const ExecutionStateSchema: z.ZodObject<{
             off: "off";
             on: "on";
         }>>;
+        auto_merge_rounds: z.ZodOptional<z.ZodNumber>;
         revisions: z.ZodNumber;
         environment: z.ZodOptional<z.ZodNumber>;
         deployments: z.ZodRecord<z.ZodString, z.ZodObject<{

@@ -171,6 +171,8 @@ export interface DeliveryState {
      * `off` once it was turned off on GitHub (a person, a merge queue) — it is not turned on again.
      */
     auto_merge?: "on" | "off";
+    /** How many times Orchestrate enabled auto-merge: each close that follows is a new one. */
+    auto_merge_rounds?: number;
     revisions: number;
     /** Index into `environments` of the deployment under way. */
     environment?: number;
