@@ -136,6 +136,8 @@ export async function reconcileDelivery(
   state: ExecutionState,
   now: number,
 ): Promise<NewEvent[]> {
+  // While a phase runs again for red CI, a person may merge the pull request: that merge counts.
+  if (state.delivery?.status === "revising") return mergeEvents(ports, ref, state);
   const d = state.status === "delivering" ? state.delivery : undefined;
   if (!d) return [];
   switch (d.status) {
@@ -246,9 +248,11 @@ export async function mergeEvents(
   ref: ExecutionRef,
   state: ExecutionState | undefined,
 ): Promise<NewEvent[]> {
-  const d = state?.status === "delivering" ? state.delivery : undefined;
-  if (!d?.pr || (d.status !== "merging" && d.status !== "awaiting_merge" && d.status !== "conflict"))
-    return [];
+  const d = state?.finished_at === undefined ? state?.delivery : undefined;
+  const waits =
+    state?.status === "delivering" && ["merging", "awaiting_merge", "conflict"].includes(d?.status ?? "");
+  // A phase running again for red CI: a person may merge the pull request meanwhile.
+  if (!d?.pr || !(waits || d.status === "revising")) return [];
   return mergedEvents(await ports.delivery.merged(ref, d.pr));
 }
 

@@ -358,7 +358,8 @@ export class GitHubOrchestrator {
         // finished; its pull_request webhook may come later or not at all) — that close is the
         // merge; not merged — a person closed the issue, which cancels.
         const pr = state.delivery?.pr;
-        if (t.closed && state.status === "delivering" && pr !== undefined) {
+        const open = state.status === "delivering" || state.delivery?.status === "revising";
+        if (t.closed && open && pr !== undefined) {
           const now = await this.#ports.delivery.merged(ref, pr);
           if (now.merged && now.sha)
             return [{ id: `merged:${now.sha}`, type: "pr_merged", sha: now.sha, number: pr }];

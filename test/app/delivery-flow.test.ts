@@ -388,6 +388,43 @@ describe("delivery on GitHub", () => {
     expect((await s.ci("success")).status).toBe("succeeded");
   });
 
+  it("a person merges while a phase runs again for red CI: the revision is dropped and delivery finishes from the merge", async () => {
+    const s = await setup("{ merge: auto, environments: [staging] }");
+    await s.runBatch();
+    await s.runBatch();
+    const red = await s.ci("failure");
+    expect(red.delivery?.status).toBe("revising");
+    expect(red.tasks["testing/qa"]!.status).toBe("queued");
+    // The pull request merged by hand (the pull_request webhook was lost); the issue closes by its
+    // "Closes #5": that close is the merge, not a cancel.
+    s.w.mergedBy = "f".repeat(40);
+    const closed = await s.o.handle(ref, [
+      { kind: "stop", delivery: "c9", by: "octocat", reason: "the issue was closed", closed: true },
+    ]);
+    expect(closed!.status).toBe("delivering");
+    expect(closed!.delivery).toMatchObject({ status: "deploying", merged_sha: "f".repeat(40) });
+    expect(closed!.tasks["testing/qa"]).toMatchObject({
+      status: "skipped",
+      reason: "#40 was merged by someone before this revision ended",
+    });
+    expect(s.w.deployments.map((d) => d.environment)).toEqual(["staging"]);
+    // The revision's job reports late: it changes nothing.
+    const late = await s.runBatch();
+    expect(late.tasks["testing/qa"]!.status).toBe("skipped");
+    expect((await s.deployment("staging", "success")).status).toBe("succeeded");
+  });
+
+  it("a merge by hand during a revision is also read on the tick", async () => {
+    const s = await setup("{ merge: auto }");
+    await s.runBatch();
+    await s.runBatch();
+    await s.ci("failure");
+    s.w.mergedBy = "f".repeat(40);
+    const done = await s.o.handle(ref, [{ kind: "tick" }]);
+    expect(done!.status).toBe("succeeded");
+    expect(done!.delivery).toMatchObject({ status: "done", merged_sha: "f".repeat(40) });
+  });
+
   it("a merge whose head moved reads the checks again for the new head, and is not called a conflict", async () => {
     const s = await setup("{ merge: auto }");
     s.w.mergeAnswer = () => [409, { message: "Head branch was modified. Review and try the merge again." }];

@@ -1,8 +1,8 @@
 import { inert } from "../render/markdown.ts";
 import type { Ctx } from "./context.ts";
-import { dependentsOf, markChanged, promote, setTask } from "./context.ts";
+import { clearTaskTimers, clearTimer, dependentsOf, markChanged, promote, setTask } from "./context.ts";
 import type { EventOf } from "./events.ts";
-import type { DeliveryState } from "./types.ts";
+import { type DeliveryState, IN_FLIGHT, TERMINAL } from "./types.ts";
 
 type Handler<
   T extends
@@ -30,6 +30,35 @@ function minutesSince(ctx: Ctx, since: number | undefined): number {
 function setDelivery(ctx: Ctx, patch: Partial<DeliveryState>): void {
   ctx.s.delivery = { ...ctx.s.delivery!, ...patch };
   markChanged(ctx, "");
+}
+
+/**
+ * The pull request merged while a revision ran: its unfinished tasks are skipped (in-flight ones
+ * cancelled), gates it opened close, and delivery goes on from the merge.
+ */
+function dropRevision(ctx: Ctx, why: string): void {
+  const { s } = ctx;
+  const running: { id: string; attempt: number }[] = [];
+  for (const id of Object.keys(s.tasks)) {
+    const t = s.tasks[id]!;
+    if (TERMINAL.has(t.status)) continue;
+    if (IN_FLIGHT.has(t.status)) running.push({ id, attempt: t.attempt });
+    clearTaskTimers(ctx, id);
+    setTask(ctx, id, "skipped", {
+      reason: why,
+      skip_cause: "person",
+      retry_at: undefined,
+      finished_at: ctx.at,
+    });
+  }
+  if (running.length > 0) ctx.effects.push({ type: "cancel", tasks: running, reason: why });
+  for (const [phase, p] of Object.entries(s.phase_state)) {
+    if (p.gate?.status !== "open") continue;
+    s.phase_state[phase] = { ...p, gate: { ...p.gate, status: "closed" } };
+    for (const id of Object.keys(s.timers)) if (id.startsWith(`gate_sla:${phase}:`)) clearTimer(ctx, id);
+    markChanged(ctx, phase);
+  }
+  s.status = "delivering";
 }
 
 /**
@@ -166,12 +195,15 @@ export const deliveryHandlers: {
   },
 
   pr_merged(ctx, e) {
-    const d = delivery(ctx);
     // A person may merge at any point once the pull request is open: while its checks run, while
-    // it waits for a merge, or after updating it to resolve a conflict.
+    // it waits for a merge, after updating it to resolve a conflict, or while a phase runs again
+    // for red CI (the merge decides: that revision is dropped).
+    const revising = ctx.s.delivery?.status === "revising" && ctx.s.finished_at === undefined;
+    const d = revising ? ctx.s.delivery : delivery(ctx);
     if (
       !d ||
-      (d.status !== "merging" &&
+      (!revising &&
+        d.status !== "merging" &&
         d.status !== "awaiting_merge" &&
         d.status !== "awaiting_checks" &&
         d.status !== "conflict")
@@ -185,6 +217,7 @@ export const deliveryHandlers: {
       by: e.by ?? "orchestrate",
       what: `merged #${d.pr} at ${e.sha.slice(0, 7)}`,
     });
+    if (revising) dropRevision(ctx, `#${d.pr} was merged by ${e.by ?? "someone"} before this revision ended`);
     afterMerge(ctx, e.sha);
     return undefined;
   },
