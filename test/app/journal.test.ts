@@ -28,6 +28,16 @@ const entry = (delivery: string, at: number): JournalEntry => ({
   routed: [{ ref: { owner: "o", repo: "r", issue: 1 }, trigger: { kind: "tick" } }],
 });
 
+/** What a journal at `path` holds pending, read by opening it (and closing it again). */
+async function pendingIn(path: string, now: number, windowMs: number) {
+  const journal = new Journal(path);
+  try {
+    return await journal.open(now, windowMs);
+  } finally {
+    await journal.close();
+  }
+}
+
 describe("Journal", () => {
   it("gives back what was accepted and not done, skipping a torn line and entries past their age", async () => {
     const path = await journalPath();
@@ -48,7 +58,7 @@ describe("Journal", () => {
     ]);
     await second.done("b");
     await second.close();
-    expect(await new Journal(path).open(3_005_000, 3_000_000)).toEqual([]);
+    expect(await pendingIn(path, 3_005_000, 3_000_000)).toEqual([]);
   });
 
   it("stays small: rewritten with only the pending entries every 1,000 done", async () => {
@@ -62,7 +72,7 @@ describe("Journal", () => {
     }
     await journal.close();
     expect((await readFile(path, "utf8")).trim().split("\n")).toHaveLength(1);
-    expect(await new Journal(path).open(0, 1e9)).toEqual([entry("kept", 0)]);
+    expect(await pendingIn(path, 0, 1e9)).toEqual([entry("kept", 0)]);
   });
 });
 
@@ -116,7 +126,7 @@ describe("GitHub App with a journal", () => {
     const comments = side.comments.length;
     // Handled, so forgotten; and the same delivery handled again (died before forgetting) changes nothing.
     await next.host().closeJournal();
-    expect(await new Journal(crashed).open(Date.now(), 3_600_000)).toEqual([]);
+    expect(await pendingIn(crashed, Date.now(), 3_600_000)).toEqual([]);
     await writeFile(crashed, left);
     const again = orchestrateApp({ tickMs: 0, journalPath: crashed });
     await testProbot().load(again.app);
@@ -124,6 +134,8 @@ describe("GitHub App with a journal", () => {
     await again.host().queue.idle();
     expect(side.dispatches).toHaveLength(1);
     expect(side.comments).toHaveLength(comments);
+    // The files the "dead" process and this one left open are closed (not left to the collector).
+    await Promise.all([first.host().closeJournal(), again.host().closeJournal()]);
   });
 
   it("a delivery whose handling failed stays in the journal for the next start", async () => {
