@@ -314,6 +314,10 @@ export const deliveryHandlers: {
   deployment_created(ctx, e) {
     const d = delivery(ctx);
     if (!d || d.status !== "deploying") return "no deployment is under way";
+    const current = ctx.s.delivery_spec!.environments[d.environment ?? 0];
+    if (e.environment !== current) return `the deployment under way is to ${current}, not ${e.environment}`;
+    if (d.deployments[e.environment]?.id === e.deployment)
+      return `deployment ${e.deployment} is recorded already`;
     setDelivery(ctx, {
       deployments: {
         ...d.deployments,

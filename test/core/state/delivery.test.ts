@@ -91,6 +91,24 @@ describe("delivery", () => {
     expect(r.state.delivery).toMatchObject({ status: "done", pr: 12, merged_sha: "m".repeat(40) });
   });
 
+  it("a deployment is recorded once, for the environment under way", () => {
+    const r = run();
+    r.finishAll();
+    r.send({ type: "pr_opened", number: 12, sha: "a".repeat(40) });
+    r.send({ type: "checks_completed", sha: "a".repeat(40), conclusion: "success" });
+    r.send({ type: "pr_merged", sha: "m".repeat(40) });
+    expect(
+      rejected(r.send({ type: "deployment_created", environment: "production", deployment: 5 }))?.reason,
+    ).toBe("the deployment under way is to staging, not production");
+    r.send({ type: "deployment_created", environment: "staging", deployment: 1 });
+    r.send({ type: "deployment_status", environment: "staging", deployment: 1, state: "in_progress" });
+    // The same deployment read again (a retried step, the tick): what its statuses said is kept.
+    expect(
+      rejected(r.send({ type: "deployment_created", environment: "staging", deployment: 1 }))?.reason,
+    ).toBe("deployment 1 is recorded already");
+    expect(r.state.delivery!.deployments.staging).toMatchObject({ id: 1, state: "in_progress" });
+  });
+
   it("red CI re-runs the testing phase and what follows with the failing checks as feedback, then passes", () => {
     const r = run();
     r.finishAll();
