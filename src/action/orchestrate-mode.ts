@@ -66,7 +66,11 @@ export async function runOrchestrateMode(ctx: ModeContext): Promise<number> {
       appSlug: "github-actions",
       allowBots: botList(inputs.allowBots),
     },
-    log: (message, extra) => io.info(ctx.scrub(`${message}${extra ? ` ${JSON.stringify(extra)}` : ""}`)),
+    // What GitHub refused (a missing permission, a wrong `workflow`) is an annotation, not a plain line.
+    log: (message, extra) =>
+      (/^could not /.test(message) ? io.warning : io.info)(
+        ctx.scrub(`${message}${extra ? ` ${JSON.stringify(extra)}` : ""}`),
+      ),
   });
   const rows: string[] = [];
   const handled: string[] = [];

@@ -106,6 +106,7 @@ export async function runAction(
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     io.error(scrub(error instanceof ActionInputError ? message : `${inputs.mode} mode failed: ${message}`));
+    io.setOutput("status", "failed");
     return 1;
   }
 }

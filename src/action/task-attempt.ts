@@ -3,6 +3,7 @@ import { dirname, join, resolve } from "node:path";
 import { type CommandResult, runCommandTask, type UpstreamInput } from "../agents/command-agent.ts";
 import { ATTEMPT_LAYOUT, taskDirName } from "../agents/layout.ts";
 import { TaskFailure } from "../core/errors.ts";
+import { IN_FLIGHT } from "../core/state/types.ts";
 import { githubPorts } from "../github/index.ts";
 import { type ExecutionRef, workingBranch } from "../github/ports.ts";
 import { type ResultRecord, taskBranch } from "../github/result-record.ts";
@@ -28,6 +29,8 @@ export interface TaskTarget {
   resolved: ResolvedTask;
   /** The attempt the execution is at, when later than the entry's: nothing is to be done. */
   staleAt?: number;
+  /** The entry's attempt already ended in the execution (its status there). */
+  ended?: string;
 }
 
 /**
@@ -39,13 +42,25 @@ export async function taskTarget(ctx: ModeContext): Promise<TaskTarget> {
   const issue = issueOf(ctx.inputs.issue, ctx.env.GITHUB_REF_NAME);
   const ref: ExecutionRef = { ...ctx.repo, issue };
   const resolved = await resolveTask(githubPorts(ctx.client), ref, entry, ctx.inputs.config);
-  const current = resolved.state.tasks[entry.id]?.attempt ?? 0;
-  return { entry, issue, ref, resolved, ...(current > entry.attempt ? { staleAt: current } : {}) };
+  const task = resolved.state.tasks[entry.id];
+  const current = task?.attempt ?? 0;
+  // The execution already recorded how this attempt ended (a re-run of its job): nothing to add.
+  const ended = task !== undefined && current === entry.attempt && !IN_FLIGHT.has(task.status);
+  return {
+    entry,
+    issue,
+    ref,
+    resolved,
+    ...(current > entry.attempt || ended ? { staleAt: current } : {}),
+    ...(ended ? { ended: task.status } : {}),
+  };
 }
 
 /** The notice for a stale attempt. */
 export function staleNotice(target: TaskTarget): string {
-  const { entry, staleAt } = target;
+  const { entry, staleAt, ended } = target;
+  if (ended !== undefined)
+    return `attempt ${entry.attempt} of ${entry.id} already ended in the execution (now ${ended}): re-running its job changes nothing; comment \`/orchestrate retry\` on issue #${target.issue} to run the task again`;
   return `attempt ${entry.attempt} of ${entry.id} is stale (the execution is at attempt ${staleAt}): nothing to run`;
 }
 

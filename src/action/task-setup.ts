@@ -4,6 +4,7 @@ import type { ExecutionState, TaskSpec } from "../core/state/types.ts";
 import type { ExecutionRef, GitHubPorts } from "../github/ports.ts";
 import { STATE_BRANCH } from "../github/ports.ts";
 import { taskBranch } from "../github/result-record.ts";
+import { PLAN_PATH } from "../github/start-execution.ts";
 import { ActionInputError } from "./errors.ts";
 import type { TaskEntry } from "./task-spec.ts";
 
@@ -38,7 +39,14 @@ export async function resolveTask(
     );
   }
   const base = await ports.branches.defaultBranch(ref);
-  const text = (await ports.contents.read(ref, configPath, base.sha)) ?? NO_PLAN;
+  const found = await ports.contents.read(ref, configPath, base.sha);
+  // Only the orchestrator's own plan path may be missing (it then started from the template too).
+  if (found === undefined && configPath !== PLAN_PATH) {
+    throw new ActionInputError(
+      `input \`config\`: ${configPath} does not exist on ${base.name}; the orchestrator reads ${PLAN_PATH} — leave \`config\` unset or fix the path`,
+    );
+  }
+  const text = found ?? NO_PLAN;
   const loaded = loadPlan(text, { file: configPath });
   if (!loaded.ok) {
     const first = loaded.problems.slice(0, 3).map(formatProblem).join("; ");

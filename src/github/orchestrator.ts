@@ -1190,6 +1190,10 @@ export class GitHubOrchestrator {
       }));
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
+      this.#o.log?.("could not dispatch the agents workflow", {
+        execution: executionId(ref),
+        error: message,
+      });
       return tasks.flatMap((t): NewEvent[] => [
         { id: `dispatch-started:${t.id}:${t.attempt}`, type: "task_started", task: t.id, attempt: t.attempt },
         {

@@ -130,8 +130,10 @@ export async function commitTaskResult(
       return sha;
     } catch (error) {
       const said = messageOf(error);
+      // A 5xx may or may not have moved the branch: re-read it and commit again (a fast-forward).
       const moved =
         statusOf(error) === 409 ||
+        (statusOf(error) ?? 0) >= 500 ||
         (statusOf(error) === 422 && /already exists|fast.?forward|does not exist/i.test(said));
       if (!moved) throw failure(`move ${branch} to ${sha} in ${where}`, error, PERMISSION);
     }

@@ -1,0 +1,148 @@
+/** The Action when a job is re-run, an input is wrong, or GitHub refuses or fails part-way. */
+import { describe, expect, it } from "vitest";
+import { resultPath, taskBranch } from "../../src/github/result-record.ts";
+import { fakeRepo, type GitHubMock, type Handler, useGitHubMock } from "../support/github/index.ts";
+import {
+  eventFile,
+  fakeIssueSide,
+  jobEnv,
+  labeledPayload,
+  OWNER,
+  PLAN,
+  REPO,
+  resultPayload,
+  runIn,
+  TOKEN,
+} from "./helpers.ts";
+
+const gh = useGitHubMock();
+const BRANCH = taskBranch(1, "design/architect");
+
+/** An execution for issue #1 started in orchestrate mode; the fakes' handlers kept by route, to wrap one. */
+async function started(plan = PLAN) {
+  const handlers = new Map<string, Handler>();
+  const capturing = new Proxy(gh, {
+    get(target, key) {
+      if (key !== "on") return Reflect.get(target, key);
+      return (route: string, handler: Handler) => {
+        handlers.set(route, handler);
+        return gh.on(route, handler);
+      };
+    },
+  }) as GitHubMock;
+  const repo = fakeRepo(capturing, { owner: OWNER, repo: REPO, files: { ".github/orchestrate.yml": plan } });
+  const side = fakeIssueSide(capturing);
+  const run = await runIn(
+    jobEnv(
+      { mode: "orchestrate", "github-token": TOKEN },
+      { GITHUB_EVENT_NAME: "issues", GITHUB_EVENT_PATH: eventFile(labeledPayload()) },
+    ),
+  );
+  expect(run.errors).toEqual([]);
+  const tasks = JSON.parse(side.workflowDispatches.at(-1)!.inputs.tasks!) as Record<string, unknown>[];
+  return { repo, side, tasks, handlers };
+}
+
+const taskEnv = (task: unknown, inputs: Record<string, string> = {}) =>
+  jobEnv({ mode: "task", "github-token": TOKEN, task: JSON.stringify(task), issue: "1", ...inputs });
+
+describe("the Action when things go wrong", () => {
+  it("a re-run of a failed task job whose attempt the execution recorded runs nothing and says how to retry", async () => {
+    const plan = PLAN.replace(
+      `run: 'printf "# Design\\n" > "$ORCHESTRATE_ARTIFACTS/design.md"; echo "design done"'`,
+      `run: 'test -n "$ORCHESTRATE_TEST_PASS" || exit 3; printf "# Design\\n" > "$ORCHESTRATE_ARTIFACTS/design.md"'`,
+    );
+    expect(plan).not.toBe(PLAN);
+    const { repo, side, tasks } = await started(plan);
+    const first = await runIn(taskEnv(tasks[0]));
+    expect(first.code).toBe(1);
+    // The orchestrator records the failed attempt (its result dispatch arrives).
+    await runIn(
+      jobEnv(
+        { mode: "orchestrate", "github-token": TOKEN },
+        {
+          GITHUB_EVENT_NAME: "repository_dispatch",
+          GITHUB_EVENT_PATH: eventFile(resultPayload(side.resultDispatches[0]!.client_payload as never)),
+        },
+      ),
+    );
+    const head = repo.git.head(BRANCH);
+    // "Re-run failed jobs": the same matrix entry, attempt 1 again (the agent would now succeed).
+    process.env.ORCHESTRATE_TEST_PASS = "1";
+    let rerun: Awaited<ReturnType<typeof runIn>>;
+    try {
+      rerun = await runIn(taskEnv(tasks[0]));
+    } finally {
+      delete process.env.ORCHESTRATE_TEST_PASS;
+    }
+    expect(rerun.code).toBe(0);
+    expect(rerun.outputs.status).toBe("stale");
+    expect(rerun.lines.join("\n")).toContain(
+      "re-running its job changes nothing; comment `/orchestrate retry`",
+    );
+    // Nothing was committed or announced for it.
+    expect(repo.git.head(BRANCH)).toBe(head);
+    expect(side.resultDispatches).toHaveLength(1);
+  });
+
+  it("a `config` path with no file fails the step naming the input, and commits nothing", async () => {
+    const { repo, tasks } = await started();
+    const run = await runIn(taskEnv(tasks[0], { config: ".github/orchestrate.yaml" }));
+    expect(run.code).toBe(1);
+    expect(run.errors.join("\n")).toContain(
+      "input `config`: .github/orchestrate.yaml does not exist on main; the orchestrator reads .github/orchestrate.yml — leave `config` unset or fix the path",
+    );
+    expect(run.outputs.status).toBe("failed");
+    expect(repo.git.head(BRANCH)).toBeUndefined();
+  });
+
+  it("a 5xx creating the task branch is read again, not a lost result", async () => {
+    const { repo, side, tasks, handlers } = await started();
+    const create = handlers.get("POST /repos/{owner}/{repo}/git/refs")!;
+    let calls = 0;
+    gh.on("POST /repos/{owner}/{repo}/git/refs", (request) =>
+      ++calls === 1 ? [502, { message: "Server Error" }] : create(request),
+    );
+    const run = await runIn(taskEnv(tasks[0]));
+    expect(run.errors).toEqual([]);
+    expect(run.code).toBe(0);
+    expect(repo.git.readFile(BRANCH, resultPath("design/architect"))).toBeDefined();
+    expect(side.resultDispatches).toHaveLength(1);
+  });
+
+  it("a step that fails on GitHub still sets its status output", async () => {
+    const { tasks } = await started();
+    gh.on("POST /repos/{owner}/{repo}/git/blobs", () => [
+      403,
+      {
+        message: "Resource not accessible by integration",
+        documentation_url: "https://docs.github.com/rest",
+      },
+    ]);
+    const run = await runIn(taskEnv(tasks[0]));
+    expect(run.code).toBe(1);
+    expect(run.errors.join("\n")).toContain("contents: write");
+    expect(run.outputs.status).toBe("failed");
+  });
+
+  it("orchestrate mode: a dispatch GitHub refuses is a warning annotation naming the permission", async () => {
+    fakeRepo(gh, { owner: OWNER, repo: REPO, files: { ".github/orchestrate.yml": PLAN } });
+    fakeIssueSide(gh);
+    gh.on("POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches", () => [
+      403,
+      {
+        message: "Resource not accessible by integration",
+        documentation_url: "https://docs.github.com/rest",
+      },
+    ]);
+    const run = await runIn(
+      jobEnv(
+        { mode: "orchestrate", "github-token": TOKEN },
+        { GITHUB_EVENT_NAME: "issues", GITHUB_EVENT_PATH: eventFile(labeledPayload()) },
+      ),
+    );
+    expect(
+      run.lines.some((l) => /^::warning::could not dispatch the agents workflow.*actions: write/.test(l)),
+    ).toBe(true);
+  });
+});
