@@ -1,12 +1,30 @@
+import { createHash } from "node:crypto";
 import { EventSchema, type ExecutionEvent } from "../core/state/events.ts";
 import { ExecutionStateSchema } from "../core/state/state-schema.ts";
 import type { ExecutionState } from "../core/state/types.ts";
 import { CorruptStateError } from "./ports.ts";
 
 /** The files of one execution on the state branch. */
-export function executionPaths(issue: number): { state: string; events: string } {
+export function executionPaths(issue: number): { state: string; events: string; finished: string } {
   const dir = `executions/${issue}`;
-  return { state: `${dir}/state.json`, events: `${dir}/events.jsonl` };
+  return { state: `${dir}/state.json`, events: `${dir}/events.jsonl`, finished: `${dir}/finished` };
+}
+
+/**
+ * The `finished` file beside each state: `true` once the execution finished, else `false`. Its
+ * blob id tells a listing of the branch's tree which executions still need a tick, without
+ * reading any file.
+ */
+export function finishedText(state: ExecutionState): string {
+  return `${state.finished_at !== undefined}\n`;
+}
+
+/** The git blob id of `finished` saying `true`. */
+export const FINISHED_BLOB = gitBlobId("true\n");
+
+function gitBlobId(content: string): string {
+  const body = Buffer.from(content);
+  return createHash("sha1").update(`blob ${body.length}\0`).update(body).digest("hex");
 }
 
 /** `state.json` as written: pretty JSON with a final line end. */

@@ -63,7 +63,7 @@ export interface ExecutionStateStore {
     ref: ExecutionRef,
     update: { state: ExecutionState; newEvents: ExecutionEvent[]; version: string | undefined },
   ): Promise<string>;
-  /** Issue numbers with an execution in the repository. */
+  /** Issue numbers with an execution in the repository that has not finished (ticks need no others). */
   list(repo: RepoRef): Promise<number[]>;
 }
 

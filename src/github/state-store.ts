@@ -4,7 +4,15 @@ import type { ExecutionState } from "../core/state/types.ts";
 import { failure, graphqlErrors, messageOf, statusOf } from "./errors.ts";
 import { LruCache } from "./lru-cache.ts";
 import type { GitHubClient } from "./octokit.ts";
-import { appendEvents, executionPaths, parseEvents, parseState, stateText } from "./parse-stored.ts";
+import {
+  appendEvents,
+  executionPaths,
+  FINISHED_BLOB,
+  finishedText,
+  parseEvents,
+  parseState,
+  stateText,
+} from "./parse-stored.ts";
 import {
   ConflictError,
   CorruptStateError,
@@ -108,6 +116,7 @@ export class StateStore implements ExecutionStateStore {
     const files = [
       { path: paths.state, content: state },
       { path: paths.events, content: eventsText },
+      { path: paths.finished, content: finishedText(update.state) },
     ];
     const message = commitMessage(ref.issue, update.newEvents);
     const small = files.every((f) => Buffer.byteLength(f.content) <= this.#inlineLimit);
@@ -155,7 +164,11 @@ export class StateStore implements ExecutionStateStore {
     this.#cache.clear();
   }
 
-  /** Issue numbers that have an execution on the state branch (one tree read). */
+  /**
+   * Issue numbers of the executions on the state branch that have not finished (one tree read: a
+   * `finished` file saying `true` is known by its blob id). Executions stored before that file
+   * existed are listed.
+   */
   async list(repo: RepoRef): Promise<number[]> {
     const head = await this.#head(repo);
     if (!head) return [];
@@ -167,11 +180,13 @@ export class StateStore implements ExecutionStateStore {
         recursive: "1",
       });
       const issues = new Set<number>();
+      const finished = new Set<number>();
       for (const entry of data.tree) {
-        const match = /^executions\/(\d+)\/state\.json$/.exec(entry.path ?? "");
-        if (match) issues.add(Number(match[1]));
+        const match = /^executions\/(\d+)\/(state\.json|finished)$/.exec(entry.path ?? "");
+        if (match?.[2] === "state.json") issues.add(Number(match[1]));
+        else if (match && entry.sha === FINISHED_BLOB) finished.add(Number(match[1]));
       }
-      return [...issues].sort((a, b) => a - b);
+      return [...issues].filter((issue) => !finished.has(issue)).sort((a, b) => a - b);
     } catch (error) {
       throw failure(
         `list executions on ${STATE_BRANCH} of ${repo.owner}/${repo.repo}`,

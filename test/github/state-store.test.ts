@@ -174,6 +174,7 @@ describe("StateStore.save", () => {
     expect(tree.tree).toEqual([
       { path: STATE, mode: "100644", type: "blob", content: expect.any(String) },
       { path: EVENTS, mode: "100644", type: "blob", content: expect.any(String) },
+      { path: "executions/12/finished", mode: "100644", type: "blob", content: "false\n" },
     ]);
     // What was saved is cached: loading it back is the ref alone.
     const back = await counted(() => store.load(ref));
@@ -421,6 +422,28 @@ describe("StateStore.save", () => {
     );
     expect(counts["POST /repos/{owner}/{repo}/git/blobs"]).toBe(2);
     expect(git.readFile(sha, EVENTS)).toBe(x.events.map((e) => `${JSON.stringify(e)}\n`).join(""));
+  });
+
+  it("lists the executions a tick concerns: not those finished (known from the tree alone)", async () => {
+    const { git } = seeded();
+    const store = new StateStore(createTestOctokit());
+    // Issue 7 is stored as executions were before the `finished` file: it is listed.
+    const running = startExecution(20);
+    const done = startExecution(21);
+    const finished = { ...done.state, status: "succeeded" as const, finished_at: done.state.created_at + 1 };
+    let version = git.head(STATE_BRANCH);
+    version = await store.save(
+      { ...ref, issue: 20 },
+      { state: running.state, newEvents: running.events, version },
+    );
+    version = await store.save({ ...ref, issue: 21 }, { state: finished, newEvents: done.events, version });
+    expect(git.readFile(STATE_BRANCH, "executions/21/finished")).toBe("true\n");
+    const listed = await counted(() => store.list(ref));
+    expect(listed.result).toEqual([7, 12, 20]);
+    expect(listed.counts).toEqual({ [GET_REF]: 1, "GET /repos/{owner}/{repo}/git/trees/{tree_sha}": 1 });
+    // A retry makes it unfinished again: listed again.
+    await store.save({ ...ref, issue: 21 }, { state: done.state, newEvents: [], version });
+    expect(await store.list(ref)).toEqual([7, 12, 20, 21]);
   });
 
   it("keeps two executions on one branch apart", async () => {
