@@ -1,3 +1,4 @@
+import { stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { type CommandResult, runCommandTask, type UpstreamInput } from "../agents/command-agent.ts";
@@ -11,6 +12,7 @@ import { artifactsFolder, downloadArtifacts } from "../github/task-artifacts.ts"
 import type { TaskFile } from "../github/task-commit.ts";
 import { agentEnvironment } from "./agent-environment.ts";
 import { artifactFiles } from "./artifact-files.ts";
+import { ActionInputError } from "./errors.ts";
 import { LogTail } from "./log-tail.ts";
 import type { ModeContext } from "./mode-context.ts";
 import { problemList, taskFileProblems } from "./task-files.ts";
@@ -90,8 +92,16 @@ export async function runTaskAttempt(ctx: ModeContext): Promise<TaskAttempt | un
   const ports = githubPorts(ctx.client);
 
   const cwd = resolve(inputs.workingDirectory || env.GITHUB_WORKSPACE || process.cwd());
+  if (inputs.workingDirectory && !(await isFolder(cwd)))
+    throw new ActionInputError(
+      `input \`working-directory\`: ${cwd} is not a folder; point it at the checkout (or leave it unset for the workspace)`,
+    );
   const temp = join(env.RUNNER_TEMP ?? tmpdir(), "orchestrate", taskDirName(entry.id), String(entry.attempt));
   const head = await checkoutHead(cwd);
+  if (head === undefined)
+    io.warning(
+      `${cwd} is not a git checkout: only the task's declared outputs are committed, not other files its agent changes; add an actions/checkout step (persist-credentials: false) or set working-directory`,
+    );
   if (head !== undefined && (await hasPersistedCredentials(cwd))) {
     io.warning(
       "the checkout keeps a GitHub token in its git config, which the agent can read: check it out with `persist-credentials: false`",
@@ -242,4 +252,12 @@ async function runAgent(
 
 function failed(kind: string, message: string, durationMs: number): CommandResult {
   return { ok: false, kind, message, exitCode: null, signal: null, durationMs };
+}
+
+async function isFolder(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
+  }
 }

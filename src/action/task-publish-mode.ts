@@ -1,10 +1,12 @@
+import { readdir, stat } from "node:fs/promises";
+import { join } from "node:path";
 import { failure, statusOf } from "../github/errors.ts";
 import { githubPorts } from "../github/index.ts";
 import { workingBranch } from "../github/ports.ts";
 import { type ResultRecord, taskBranch } from "../github/result-record.ts";
 import type { ModeContext } from "./mode-context.ts";
 import { staleNotice, type TaskTarget, taskTarget } from "./task-attempt.ts";
-import { type BundleProblem, bundleFolder, readBundle } from "./task-bundle.ts";
+import { BUNDLE_MANIFEST, type BundleProblem, bundleFolder, readBundle } from "./task-bundle.ts";
 import { failureLine, publishTaskResult, reportTaskResult, type TaskOutcome } from "./task-result.ts";
 
 /**
@@ -117,9 +119,11 @@ async function failedOutcome(
   if (base === undefined) throw new Error(`the working branch of ${resolved.state.id} does not exist`);
   const agentJobs = ctx.inputs.agentResult;
   const message =
-    problem.kind === "agent_job_failed"
-      ? `the agent job left no result (${problem.message}): it failed, timed out or was cancelled before its bundle was uploaded${agentJobs ? ` (agent jobs of the run: ${agentJobs})` : ""}`
-      : problem.message;
+    problem.kind !== "agent_job_failed"
+      ? problem.message
+      : agentJobs === "success"
+        ? await wiringMessage(ctx, problem.message)
+        : `the agent job left no result (${problem.message}): it failed, timed out or was cancelled before its bundle was uploaded${agentJobs ? ` (agent jobs of the run: ${agentJobs})` : ""}`;
   const record: ResultRecord = {
     execution: resolved.state.id,
     task: entry.id,
@@ -129,4 +133,22 @@ async function failedOutcome(
     error: { kind: problem.kind, message: ctx.scrub(message) },
   };
   return { base, record, files: [], leftOut: [], sources: [], durationMs: 0 };
+}
+
+/**
+ * No bundle although the agent jobs succeeded: the workflow's download step did not put it at the
+ * `bundle` input (download-artifact without `name:` adds a folder per artifact). Says where one
+ * was found, if one level down.
+ */
+async function wiringMessage(ctx: ModeContext, problem: string): Promise<string> {
+  const dir = bundleFolder(ctx.inputs.bundle, ctx.env.RUNNER_TEMP);
+  let nested: string | undefined;
+  try {
+    for (const entry of await readdir(dir, { withFileTypes: true }))
+      if (entry.isDirectory() && (await stat(join(dir, entry.name, BUNDLE_MANIFEST)).catch(() => undefined)))
+        nested = join(dir, entry.name);
+  } catch {
+    // No folder at all: nothing to point at.
+  }
+  return `the agent job succeeded but its bundle is not where this step reads it (${problem}): the workflow's download step must put the artifact \`orchestrate-bundle-\${{ strategy.job-index }}\` at the \`bundle\` input (download-artifact with \`name:\` and \`path:\`)${nested ? `; a bundle was found at ${nested}` : ""}`;
 }

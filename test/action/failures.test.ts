@@ -1,4 +1,7 @@
 /** The Action when a job is re-run, an input is wrong, or GitHub refuses or fails part-way. */
+import { cpSync, mkdirSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { resultPath, taskBranch } from "../../src/github/result-record.ts";
 import { fakeRepo, type GitHubMock, type Handler, useGitHubMock } from "../support/github/index.ts";
@@ -94,6 +97,47 @@ describe("the Action when things go wrong", () => {
     );
     expect(run.outputs.status).toBe("failed");
     expect(repo.git.head(BRANCH)).toBeUndefined();
+  });
+
+  it("a workspace that is not a git checkout is a warning: only declared outputs are committed", async () => {
+    const { tasks } = await started();
+    const run = await runIn(taskEnv(tasks[0]));
+    expect(run.code).toBe(0);
+    expect(
+      run.lines.some((l) => /^::warning::.* is not a git checkout: only the task's declared outputs/.test(l)),
+    ).toBe(true);
+  });
+
+  it("a `working-directory` that does not exist fails the step naming the input, and commits nothing", async () => {
+    const { repo, tasks } = await started();
+    const run = await runIn(taskEnv(tasks[0], { "working-directory": "/nonexistent/checkout" }));
+    expect(run.code).toBe(1);
+    expect(run.errors.join("\n")).toContain(
+      "input `working-directory`: /nonexistent/checkout is not a folder",
+    );
+    expect(repo.git.head(BRANCH)).toBeUndefined();
+  });
+
+  it("publish finds no bundle though the agent jobs succeeded: the error points at the download step's wiring", async () => {
+    const { repo, tasks } = await started();
+    const root = mkdtempSync(join(tmpdir(), "orchestrate-bundle-test-"));
+    const env = (mode: string, bundle: string, extra: Record<string, string> = {}) =>
+      jobEnv({ mode, "github-token": TOKEN, task: JSON.stringify(tasks[0]), issue: "1", bundle, ...extra });
+    expect((await runIn(env("task-run", join(root, "bundle")))).code).toBe(0);
+    // download-artifact without `name:` puts each artifact in <path>/<artifact name>/.
+    const downloaded = join(root, "download");
+    mkdirSync(downloaded);
+    cpSync(join(root, "bundle"), join(downloaded, "orchestrate-bundle-0"), { recursive: true });
+    const run = await runIn(env("task-publish", downloaded, { "agent-result": "success" }));
+    expect(run.code).toBe(1);
+    const record = JSON.parse(repo.git.readFile(BRANCH, resultPath("design/architect"))!);
+    expect(record.status).toBe("failed");
+    expect(record.error.message).toContain(
+      "the agent job succeeded but its bundle is not where this step reads it",
+    );
+    expect(record.error.message).toContain(
+      `a bundle was found at ${join(downloaded, "orchestrate-bundle-0")}`,
+    );
   });
 
   it("a 5xx creating the task branch is read again, not a lost result", async () => {
