@@ -185,8 +185,10 @@ export class GitHubOrchestrator {
       stored = await this.#ports.store.load(ref, known);
     } catch (error) {
       if (error instanceof CorruptStateError) {
-        // Shown in the dashboard comment (edited in place), so repeated triggers add no comments.
+        // Shown in the dashboard comment (edited in place), so repeated triggers add no comments;
+        // and logged, so a host's run does not look as if there were nothing to do.
         const key = executionId(ref);
+        this.#o.log?.("could not read the state of an execution", { execution: key, error: error.message });
         const body = `## Orchestrate: ⚠️ state unreadable\n\nOrchestrate cannot read this execution's state: ${error.message}\n\nThe file was left untouched. Fix or remove it on the \`orchestrate-state\` branch, then comment \`/orchestrate resume\`.`;
         this.#dashboardIds.set(
           key,

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { resultPath, taskBranch } from "../../src/github/result-record.ts";
 import { fakeRepo, type GitHubMock, type Handler, useGitHubMock } from "../support/github/index.ts";
+import { examplePayload, withPatch } from "../support/github/payloads.ts";
 import {
   eventFile,
   fakeIssueSide,
@@ -188,5 +189,57 @@ describe("the Action when things go wrong", () => {
     expect(
       run.lines.some((l) => /^::warning::could not dispatch the agents workflow.*actions: write/.test(l)),
     ).toBe(true);
+  });
+});
+
+describe("orchestrate mode on a schedule", () => {
+  const orchestrate = (event: string, payload: unknown) =>
+    runIn(
+      jobEnv(
+        { mode: "orchestrate", "github-token": TOKEN },
+        { GITHUB_EVENT_NAME: event, GITHUB_EVENT_PATH: eventFile(payload) },
+      ),
+    );
+  const repository = () => examplePayload("issues", "labeled").repository;
+
+  it("finished executions cost nothing on a tick but the listing of the state branch", async () => {
+    const plan = `${PLAN.replace(
+      `run: 'printf "# Design\\n" > "$ORCHESTRATE_ARTIFACTS/design.md"; echo "design done"'`,
+      `run: 'exit 3'`,
+    )}policy:\n  retry: { max_attempts: 1 }\n`;
+    const repo = fakeRepo(gh, { owner: OWNER, repo: REPO, files: { ".github/orchestrate.yml": plan } });
+    const side = fakeIssueSide(gh);
+    for (let issue = 1; issue <= 4; issue++) {
+      await orchestrate("issues", withPatch(labeledPayload(), { issue: { number: issue } }));
+      const tasks = JSON.parse(side.workflowDispatches.at(-1)!.inputs.tasks!) as unknown[];
+      await runIn(taskEnv(tasks[0], { issue: String(issue) }));
+      await orchestrate(
+        "repository_dispatch",
+        resultPayload(side.resultDispatches.at(-1)!.client_payload as never),
+      );
+      const state = JSON.parse(repo.git.readFile("orchestrate-state", `executions/${issue}/state.json`)!);
+      expect(state.finished_at).toBeDefined();
+    }
+    const from = gh.requests.length;
+    const run = await orchestrate("schedule", { schedule: "*/10 * * * *", repository: repository() });
+    expect(run.code).toBe(0);
+    expect(gh.requests.slice(from).map((r) => r.route)).toEqual([
+      "GET /repos/{owner}/{repo}/git/ref/{ref}",
+      "GET /repos/{owner}/{repo}/git/trees/{tree_sha}",
+    ]);
+  });
+
+  it("a state file that does not parse is a warning on the run; the file is left untouched", async () => {
+    const repo = fakeRepo(gh, { owner: OWNER, repo: REPO, files: { ".github/orchestrate.yml": PLAN } });
+    fakeIssueSide(gh);
+    await orchestrate("issues", labeledPayload());
+    repo.git.commitFiles("orchestrate-state", { "executions/1/state.json": "{ not json" });
+    const head = repo.git.head("orchestrate-state");
+    const run = await orchestrate("workflow_dispatch", {
+      ...examplePayload("workflow_dispatch"),
+      repository: repository(),
+    });
+    expect(repo.git.head("orchestrate-state")).toBe(head);
+    expect(run.lines.some((l) => /^::warning::could not read the state of an execution/.test(l))).toBe(true);
   });
 });
