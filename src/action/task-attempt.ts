@@ -61,8 +61,13 @@ export async function taskTarget(ctx: ModeContext): Promise<TaskTarget> {
 /** The notice for a stale attempt. */
 export function staleNotice(target: TaskTarget): string {
   const { entry, staleAt, ended } = target;
-  if (ended !== undefined)
-    return `attempt ${entry.attempt} of ${entry.id} already ended in the execution (now ${ended}): re-running its job changes nothing; comment \`/orchestrate retry\` on issue #${target.issue} to run the task again`;
+  if (ended !== undefined) {
+    const done = `attempt ${entry.attempt} of ${entry.id} already ended in the execution (now ${ended}): nothing to run here`;
+    if (ended === "pending" || ended === "ready") return `${done}; its next attempt is scheduled`;
+    if (["failed", "cancelled", "blocked", "escalated"].includes(ended))
+      return `${done}; comment \`/orchestrate retry ${entry.id}\` on issue #${target.issue} to run the task again`;
+    return done;
+  }
   return `attempt ${entry.attempt} of ${entry.id} is stale (the execution is at attempt ${staleAt}): nothing to run`;
 }
 

@@ -20,6 +20,12 @@ export async function deliverStep(
   const d = state.delivery;
   switch (effect.step) {
     case "open_pr": {
+      // After a revision: a person may have merged the pull request meanwhile (its webhook not yet
+      // handled); a new one must not be opened in its place.
+      if (d?.pr !== undefined) {
+        const merged = mergedEvents(await ports.delivery.merged(ref, d.pr));
+        if (merged.length > 0) return merged;
+      }
       const pull = await ports.delivery.ensurePull(ref, {
         head: workingBranch(ref.issue),
         base: base(state),

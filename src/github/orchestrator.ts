@@ -1117,6 +1117,11 @@ export class GitHubOrchestrator {
             throw error;
           }
         });
+      else if (effect.type === "cancel" && state.delivery?.merged_sha !== undefined)
+        // Work stopped once the pull request merged (a revision the merge dropped): all of it is moot.
+        await attempt("cancel the runs of a dropped revision", async () => {
+          await this.#ports.delivery.cancelRuns(ref, workingBranch(ref.issue));
+        });
       else if (effect.type === "notify") {
         const mention =
           effect.mention.length > 0

@@ -130,6 +130,8 @@ export async function commitTaskResult(
       return sha;
     } catch (error) {
       const said = messageOf(error);
+      // A 5xx whose move landed: the branch is at our commit already.
+      if ((statusOf(error) ?? 0) >= 500 && (await branchHead(client, repo, branch)) === sha) return sha;
       // A 5xx may or may not have moved the branch: re-read it and commit again (a fast-forward).
       const moved =
         statusOf(error) === 409 ||

@@ -51,7 +51,7 @@ const taskEnv = (task: unknown, inputs: Record<string, string> = {}) =>
   jobEnv({ mode: "task", "github-token": TOKEN, task: JSON.stringify(task), issue: "1", ...inputs });
 
 describe("the Action when things go wrong", () => {
-  it("a re-run of a failed task job whose attempt the execution recorded runs nothing and says how to retry", async () => {
+  it("a re-run of a failed task job whose attempt the execution recorded runs nothing and says what comes next", async () => {
     const plan = PLAN.replace(
       `run: 'printf "# Design\\n" > "$ORCHESTRATE_ARTIFACTS/design.md"; echo "design done"'`,
       `run: 'test -n "$ORCHESTRATE_TEST_PASS" || exit 3; printf "# Design\\n" > "$ORCHESTRATE_ARTIFACTS/design.md"'`,
@@ -82,7 +82,7 @@ describe("the Action when things go wrong", () => {
     expect(rerun.code).toBe(0);
     expect(rerun.outputs.status).toBe("stale");
     expect(rerun.lines.join("\n")).toContain(
-      "re-running its job changes nothing; comment `/orchestrate retry`",
+      "attempt 1 of design/architect already ended in the execution (now pending): nothing to run here; its next attempt is scheduled",
     );
     // Nothing was committed or announced for it.
     expect(repo.git.head(BRANCH)).toBe(head);
@@ -152,6 +152,20 @@ describe("the Action when things go wrong", () => {
     expect(run.errors).toEqual([]);
     expect(run.code).toBe(0);
     expect(repo.git.readFile(BRANCH, resultPath("design/architect"))).toBeDefined();
+    expect(side.resultDispatches).toHaveLength(1);
+  });
+
+  it("a 5xx whose branch creation landed is not committed again", async () => {
+    const { repo, side, tasks, handlers } = await started();
+    const create = handlers.get("POST /repos/{owner}/{repo}/git/refs")!;
+    let calls = 0;
+    gh.on("POST /repos/{owner}/{repo}/git/refs", async (request) => {
+      const answer = await create(request);
+      return ++calls === 1 ? [502, { message: "Server Error" }] : answer;
+    });
+    const run = await runIn(taskEnv(tasks[0]));
+    expect(run.code).toBe(0);
+    expect(repo.git.commits.get(repo.git.head(BRANCH)!)!.parents).toHaveLength(1);
     expect(side.resultDispatches).toHaveLength(1);
   });
 

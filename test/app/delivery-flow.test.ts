@@ -407,11 +407,35 @@ describe("delivery on GitHub", () => {
       status: "skipped",
       reason: "#40 was merged by someone before this revision ended",
     });
+    // The revision's job is stopped: its work no longer matters.
+    expect(s.w.cancelledRuns).toEqual([77]);
     expect(s.w.deployments.map((d) => d.environment)).toEqual(["staging"]);
     // The revision's job reports late: it changes nothing.
     const late = await s.runBatch();
     expect(late.tasks["testing/qa"]!.status).toBe("skipped");
     expect((await s.deployment("staging", "success")).status).toBe("succeeded");
+  });
+
+  it("a merge by hand seen only after the revision ended: no second pull request, the close is no cancel", async () => {
+    const s = await setup("{ merge: auto }");
+    await s.runBatch();
+    await s.runBatch();
+    await s.ci("failure");
+    s.w.mergedBy = "f".repeat(40);
+    // GitHub lists only open pull requests: the merged #40 is not among them.
+    gh.on("GET /repos/{owner}/{repo}/pulls", ({ query }) => [
+      200,
+      s.w.pulls.filter((p) => `o:${p.head}` === query.head && p.number !== 40).map((p) => pullJson(s.w, p)),
+    ]);
+    // The revision's job reports before the merge's webhooks are handled.
+    const ended = await s.runBatch();
+    expect(s.w.pulls.map((p) => p.number)).toEqual([40]);
+    expect(ended.status).toBe("succeeded");
+    expect(ended.delivery).toMatchObject({ status: "done", merged_sha: "f".repeat(40) });
+    const closed = await s.o.handle(ref, [
+      { kind: "stop", delivery: "c9", by: "octocat", reason: "the issue was closed", closed: true },
+    ]);
+    expect(closed!.status).toBe("succeeded");
   });
 
   it("a merge by hand during a revision is also read on the tick", async () => {

@@ -2,7 +2,7 @@ import { inert } from "../render/markdown.ts";
 import type { Ctx } from "./context.ts";
 import { clearTaskTimers, clearTimer, dependentsOf, markChanged, promote, setTask } from "./context.ts";
 import type { EventOf } from "./events.ts";
-import { type DeliveryState, IN_FLIGHT, TERMINAL } from "./types.ts";
+import { type DeliveryState, IN_FLIGHT } from "./types.ts";
 
 type Handler<
   T extends
@@ -41,7 +41,8 @@ function dropRevision(ctx: Ctx, why: string): void {
   const running: { id: string; attempt: number }[] = [];
   for (const id of Object.keys(s.tasks)) {
     const t = s.tasks[id]!;
-    if (TERMINAL.has(t.status)) continue;
+    // Delivery started with every task succeeded (or skipped): anything else is the revision's.
+    if (t.status === "succeeded" || t.status === "skipped") continue;
     if (IN_FLIGHT.has(t.status)) running.push({ id, attempt: t.attempt });
     clearTaskTimers(ctx, id);
     setTask(ctx, id, "skipped", {
@@ -58,6 +59,8 @@ function dropRevision(ctx: Ctx, why: string): void {
     for (const id of Object.keys(s.timers)) if (id.startsWith(`gate_sla:${phase}:`)) clearTimer(ctx, id);
     markChanged(ctx, phase);
   }
+  // A stop (a budget reached) during the revision concerned its work, which the merge dropped.
+  s.halt = undefined;
   s.status = "delivering";
 }
 
@@ -206,7 +209,9 @@ export const deliveryHandlers: {
         d.status !== "merging" &&
         d.status !== "awaiting_merge" &&
         d.status !== "awaiting_checks" &&
-        d.status !== "conflict")
+        d.status !== "conflict" &&
+        // The revision ended and the pull request is being updated: it merged meanwhile.
+        !(d.status === "opening_pr" && d.pr !== undefined))
     ) {
       return "no pull request is waiting to be merged";
     }
