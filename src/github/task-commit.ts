@@ -27,7 +27,11 @@ export interface TaskCommit {
 export class StaleAttemptError extends Error {
   readonly current: number;
   constructor(task: string, attempt: number, current: number) {
-    super(`attempt ${attempt} of ${task} is stale: its task branch already holds attempt ${current}`);
+    super(
+      current === attempt
+        ? `attempt ${attempt} of ${task} was published already (a job run again): its task branch holds its result`
+        : `attempt ${attempt} of ${task} is stale: its task branch already holds attempt ${current}`,
+    );
     this.name = "StaleAttemptError";
     this.current = current;
   }
@@ -202,7 +206,10 @@ async function assertNotStale(client: GitHubClient, repo: RepoRef, head: string,
   } catch {
     return; // an unreadable record is replaced
   }
-  if (current !== undefined && current > record.attempt) {
+  // The same attempt's result already there: a job run again (its first run committed; the
+  // first delivery of an attempt is the one applied). Our own landed commit never gets here: a
+  // move that landed returns before the branch is read again.
+  if (current !== undefined && current >= record.attempt) {
     throw new StaleAttemptError(record.task, record.attempt, current);
   }
 }

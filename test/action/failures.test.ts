@@ -89,6 +89,18 @@ describe("the Action when things go wrong", () => {
     expect(side.resultDispatches).toHaveLength(1);
   });
 
+  it("a job run again before the orchestrator applied its first run's result commits nothing twice", async () => {
+    const { repo, side, tasks } = await started();
+    expect((await runIn(taskEnv(tasks[0]))).code).toBe(0);
+    const head = repo.git.head(BRANCH);
+    // "Re-run all jobs" right away: the execution still shows the attempt in flight.
+    const again = await runIn(taskEnv(tasks[0]));
+    expect(again.code).toBe(0);
+    expect(again.outputs.status).toBe("stale");
+    expect(repo.git.head(BRANCH)).toBe(head);
+    expect(side.resultDispatches).toHaveLength(1);
+  });
+
   it("a `config` path with no file fails the step naming the input, and commits nothing", async () => {
     const { repo, tasks } = await started();
     const run = await runIn(taskEnv(tasks[0], { config: ".github/orchestrate.yaml" }));
