@@ -317,6 +317,16 @@ async function setup(delivery: string) {
   return { w, o, clock, runBatch, ci, deployment, state: () => state as ExecutionState };
 }
 
+/** An execution whose pull request passed CI and waits for GitHub auto-merge (no environments). */
+async function autoMergeWaiting() {
+  const s = await setup("{ environments: [] }");
+  s.w.autoMerge = true;
+  await s.runBatch();
+  await s.runBatch();
+  await s.ci("success");
+  return s;
+}
+
 describe("delivery on GitHub", () => {
   it("green path: PR with Closes #5, CI green, merged, staging then production, issue closed, branches deleted", async () => {
     const s = await setup("{ environments: [staging, production], merge_method: squash }");
@@ -659,11 +669,7 @@ delivery: { merge: auto }
   });
 
   it("a pull request closed while auto-merge waits, then reopened, gets auto-merge again (closing is not turning it off)", async () => {
-    const s = await setup("{ environments: [] }");
-    s.w.autoMerge = true;
-    await s.runBatch();
-    await s.runBatch();
-    await s.ci("success");
+    const s = await autoMergeWaiting();
     // Closing a pull request turns its auto-merge off too.
     s.w.pullClosed = true;
     s.w.autoMerged = false;
@@ -679,11 +685,7 @@ delivery: { merge: auto }
   });
 
   it("a head pushed while auto-merge waits: green counts, red turns auto-merge off and the testing phase runs again", async () => {
-    const s = await setup("{ environments: [] }");
-    s.w.autoMerge = true;
-    await s.runBatch();
-    await s.runBatch();
-    await s.ci("success");
+    const s = await autoMergeWaiting();
     // Someone pushes to the pull request; its CI passes (the check_suite webhook says so).
     const pushed = s.w.repo.git.commitFiles("orchestrate/issue-5", { "tweak.txt": "tweak\n" }).sha;
     const green = await s.ci("success");
@@ -891,11 +893,7 @@ delivery: { merge: auto }
 
 describe("auto-merge and merge queues", () => {
   it("a pull request GitHub moved into its merge queue (REST reads no auto-merge) is not said to be off", async () => {
-    const s = await setup("{ environments: [] }");
-    s.w.autoMerge = true;
-    await s.runBatch();
-    await s.runBatch();
-    await s.ci("success");
+    const s = await autoMergeWaiting();
     s.w.autoMerged = false;
     s.w.inMergeQueue = true;
     const waiting = await s.o.handle(ref, [{ kind: "tick" }]);
@@ -909,11 +907,7 @@ describe("auto-merge and merge queues", () => {
 
 describe("auto-merge across closes", () => {
   it("a pull request closed and reopened twice at one head gets auto-merge again each time, with no 'turned off' notice", async () => {
-    const s = await setup("{ environments: [] }");
-    s.w.autoMerge = true;
-    await s.runBatch();
-    await s.runBatch();
-    await s.ci("success");
+    const s = await autoMergeWaiting();
     for (let round = 1; round <= 2; round++) {
       s.w.pullClosed = true;
       s.w.autoMerged = false;
