@@ -9,7 +9,7 @@ import { githubPorts } from "../github/index.ts";
 import { type ExecutionRef, workingBranch } from "../github/ports.ts";
 import { type ResultRecord, taskBranch } from "../github/result-record.ts";
 import { artifactsFolder, downloadArtifacts } from "../github/task-artifacts.ts";
-import type { TaskFile } from "../github/task-commit.ts";
+import { publishedAttempt, type TaskFile } from "../github/task-commit.ts";
 import { agentEnvironment } from "./agent-environment.ts";
 import { artifactFiles } from "./artifact-files.ts";
 import { ActionInputError } from "./errors.ts";
@@ -33,6 +33,8 @@ export interface TaskTarget {
   staleAt?: number;
   /** The entry's attempt already ended in the execution (its status there). */
   ended?: string;
+  /** The attempt whose result the task branch holds, when it is this one or a later one. */
+  published?: number;
 }
 
 /**
@@ -48,7 +50,7 @@ export async function taskTarget(ctx: ModeContext): Promise<TaskTarget> {
   const current = task?.attempt ?? 0;
   // The execution already recorded how this attempt ended (a re-run of its job): nothing to add.
   const ended = task !== undefined && current === entry.attempt && !IN_FLIGHT.has(task.status);
-  return {
+  const target: TaskTarget = {
     entry,
     issue,
     ref,
@@ -56,11 +58,21 @@ export async function taskTarget(ctx: ModeContext): Promise<TaskTarget> {
     ...(current > entry.attempt || ended ? { staleAt: current } : {}),
     ...(ended ? { ended: task.status } : {}),
   };
+  if (target.staleAt !== undefined) return target;
+  // Its result published already, not yet applied (a job run again right away): not run twice.
+  const published = await publishedAttempt(ctx.client, ref, taskBranch(issue, entry.id), entry.id);
+  return published !== undefined && published >= entry.attempt
+    ? { ...target, staleAt: published, published }
+    : target;
 }
 
 /** The notice for a stale attempt. */
 export function staleNotice(target: TaskTarget): string {
-  const { entry, staleAt, ended } = target;
+  const { entry, staleAt, ended, published } = target;
+  if (published !== undefined)
+    return published === entry.attempt
+      ? `attempt ${entry.attempt} of ${entry.id} was published already (a job run again): nothing to run`
+      : `attempt ${entry.attempt} of ${entry.id} is stale: its task branch already holds attempt ${published}`;
   if (ended !== undefined) {
     const done = `attempt ${entry.attempt} of ${entry.id} already ended in the execution (now ${ended}): nothing to run here`;
     if (ended === "pending" || ended === "ready") return `${done}; its next attempt is scheduled`;

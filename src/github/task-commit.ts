@@ -190,26 +190,46 @@ async function branchHead(client: GitHubClient, repo: RepoRef, branch: string): 
   }
 }
 
-/** Throws when the record at `head` names a later attempt of the same task. */
+/** Throws when the record at `head` is of this attempt of the same task or a later one. */
 async function assertNotStale(client: GitHubClient, repo: RepoRef, head: string, record: ResultRecord) {
-  let text: string | undefined;
-  try {
-    text = (await readFile(client, repo, resultPath(record.task), head))?.text;
-  } catch (error) {
-    throw failure(`read ${resultPath(record.task)} at ${head}`, error, "contents: read");
-  }
-  if (text === undefined) return;
-  let current: number | undefined;
-  try {
-    const parsed = ResultRecordSchema.safeParse(JSON.parse(text));
-    if (parsed.success && parsed.data.task === record.task) current = parsed.data.attempt;
-  } catch {
-    return; // an unreadable record is replaced
-  }
+  const current = await recordedAttempt(client, repo, head, record.task);
   // The same attempt's result already there: a job run again (its first run committed; the
   // first delivery of an attempt is the one applied). Our own landed commit never gets here: a
   // move that landed returns before the branch is read again.
   if (current !== undefined && current >= record.attempt) {
     throw new StaleAttemptError(record.task, record.attempt, current);
   }
+}
+
+/** The attempt of `task` whose result record `head` holds, if a readable one. */
+async function recordedAttempt(
+  client: GitHubClient,
+  repo: RepoRef,
+  head: string,
+  task: string,
+): Promise<number | undefined> {
+  let text: string | undefined;
+  try {
+    text = (await readFile(client, repo, resultPath(task), head))?.text;
+  } catch (error) {
+    throw failure(`read ${resultPath(task)} at ${head}`, error, "contents: read");
+  }
+  if (text === undefined) return undefined;
+  try {
+    const parsed = ResultRecordSchema.safeParse(JSON.parse(text));
+    return parsed.success && parsed.data.task === task ? parsed.data.attempt : undefined;
+  } catch {
+    return undefined; // an unreadable record is replaced
+  }
+}
+
+/** The attempt of `task` whose result its task branch holds now, if any (before running it again). */
+export async function publishedAttempt(
+  client: GitHubClient,
+  repo: RepoRef,
+  branch: string,
+  task: string,
+): Promise<number | undefined> {
+  const head = await branchHead(client, repo, branch);
+  return head === undefined ? undefined : recordedAttempt(client, repo, head, task);
 }

@@ -91,12 +91,19 @@ describe("the Action when things go wrong", () => {
 
   it("a job run again before the orchestrator applied its first run's result commits nothing twice", async () => {
     const { repo, side, tasks } = await started();
-    expect((await runIn(taskEnv(tasks[0]))).code).toBe(0);
+    const first = await runIn(taskEnv(tasks[0]));
+    expect(first.code).toBe(0);
+    expect(first.lines.some((l) => l.includes("design done"))).toBe(true);
     const head = repo.git.head(BRANCH);
     // "Re-run all jobs" right away: the execution still shows the attempt in flight.
     const again = await runIn(taskEnv(tasks[0]));
     expect(again.code).toBe(0);
     expect(again.outputs.status).toBe("stale");
+    expect(again.lines.join("\n")).toContain(
+      "attempt 1 of design/architect was published already (a job run again): nothing to run",
+    );
+    // The agent did not run again (its job summary says nothing ran).
+    expect(again.lines.some((l) => l.includes("design done"))).toBe(false);
     expect(repo.git.head(BRANCH)).toBe(head);
     expect(side.resultDispatches).toHaveLength(1);
   });
