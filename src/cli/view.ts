@@ -1,5 +1,6 @@
 import { createLogUpdate } from "log-update";
 import { formatDuration } from "../core/plan/duration.ts";
+import { costFact } from "../core/render/dashboard.ts";
 import { progressBar } from "../core/render/markdown.ts";
 import { phaseStatus } from "../core/render/mermaid.ts";
 import { estimateRemaining, statusCounts } from "../core/report/eta.ts";
@@ -34,7 +35,7 @@ export function liveLines(state: ExecutionState, now: number): string[] {
   const done = (counts.succeeded ?? 0) + (counts.skipped ?? 0);
   const eta = estimateRemaining(state, now);
   const lines = [
-    `${state.id}  ${state.status}  ${done}/${total} tasks  elapsed ${formatDuration(now - state.created_at)}  ETA ${formatDuration(eta)}  cost ${formatUsd(state.cost.usd)}`,
+    `${state.id}  ${state.status}  ${done}/${total} tasks  elapsed ${formatDuration(now - state.created_at)}  ETA ${formatDuration(eta)}  ${costFact(state)}`,
   ];
   for (const p of state.phases) {
     const c = statusCounts(state, p.tasks);

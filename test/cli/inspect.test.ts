@@ -79,7 +79,7 @@ describe("orchestrate init, graph, status, report", () => {
     );
     expect((await cli(["run", "plan.yml", "--request", "x", "--id", "m1"], { cwd: dir })).code).toBe(0);
     const status = await cli(["status", "m1"], { cwd: dir });
-    expect(status.stdout.split("\n")[0]).toMatch(/ {2}cost \$0\.00002$/);
+    expect(status.stdout.split("\n")[0]).toMatch(/ {2}cost \$0\.00002 · 0 tokens$/);
   });
 
   it("status lists executions and shows one; report prints markdown or JSON", async () => {

@@ -94,7 +94,7 @@ export function dashboardMarkdown(state: ExecutionState, now: number): string {
 }
 
 /** What was spent, against the budget where there is one: "cost $3.20 of $25.00 · 41,000 tokens". */
-function costFact(state: ExecutionState): string {
+export function costFact(state: ExecutionState): string {
   const budget = state.policy.budget;
   const usd = `${formatUsd(state.cost.usd)}${budget?.usd !== undefined ? ` of ${formatUsd(budget.usd)}` : ""}`;
   const tokens = `${state.cost.tokens.toLocaleString("en-US")}${budget?.tokens !== undefined ? ` of ${budget.tokens.toLocaleString("en-US")}` : ""}`;
