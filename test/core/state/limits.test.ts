@@ -1,80 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { defaultPolicy } from "../../../src/core/plan/schema.ts";
-import {
-  type Effect,
-  type EventInput,
-  EventSchema,
-  type ExecutionEvent,
-  type ExecutionState,
-  reduce,
-  replay,
-} from "../../../src/core/state/index.ts";
+import { replay } from "../../../src/core/state/index.ts";
 import { ExecutionStateSchema } from "../../../src/core/state/state-schema.ts";
 import type { DeliverySpec } from "../../../src/core/state/types.ts";
+import { drive } from "./driver.ts";
 
-function run(policy: Record<string, unknown> = {}, delivery?: Partial<DeliverySpec>) {
-  let n = 0;
-  let state: ExecutionState | undefined;
-  const events: ExecutionEvent[] = [];
-  const send = (input: Record<string, unknown>): Effect[] => {
-    const event = EventSchema.parse({
-      id: `e${++n}`,
-      at: n * 1000,
-      ...input,
-    } as EventInput) as ExecutionEvent;
-    events.push(event);
-    const out = reduce(state, event);
-    state = out.state;
-    return out.effects;
-  };
-  send({
-    type: "execution_started",
-    execution: "x",
-    tasks: [
-      { id: "build/dev", agent: "dev", phase: "build" },
-      { id: "testing/qa", agent: "qa", phase: "testing", needs: ["build/dev"] },
-    ],
-    phases: ["build", "testing"].map((id, i, all) => ({
-      id,
-      name: id,
-      needs: i ? [all[i - 1]!] : [],
-      tasks: [`${id}/${["dev", "qa"][i]}`],
-      parallel: true,
-    })),
-    policy: { ...defaultPolicy(), ...policy },
-    ...(delivery
-      ? {
-          delivery: {
-            pr: "ready",
-            merge: "auto",
-            merge_method: "squash",
-            environments: [],
-            delete_branches: true,
-            revise_phase: "testing",
-            max_revisions: 2,
-            ...delivery,
-          },
-        }
-      : {}),
-  });
-  const finish = (id: string, ok = true, cost?: { usd?: number; tokens?: number }) => {
-    const attempt = state!.tasks[id]!.attempt;
-    send({ type: "task_started", task: id, attempt });
-    return send(
-      ok
-        ? { type: "task_succeeded", task: id, attempt, ...(cost ? { cost } : {}) }
-        : { type: "task_failed", task: id, attempt, error: { kind: "error", message: "no" } },
-    );
-  };
-  return {
-    send,
-    finish,
-    events,
-    get state() {
-      return state!;
-    },
-  };
-}
+const TASKS = [
+  { id: "build/dev", agent: "dev", phase: "build" },
+  { id: "testing/qa", agent: "qa", phase: "testing", needs: ["build/dev"] },
+];
+
+const run = (policy: Record<string, unknown> = {}, delivery?: Partial<DeliverySpec>) =>
+  drive({ tasks: TASKS, policy, ...(delivery ? { delivery } : {}) });
 
 describe("time limits and budgets across revisions, retries and cancels", () => {
   it("a phase that ended and is re-run by red CI (revise) gets a new round of its time limit", () => {
@@ -118,41 +55,27 @@ describe("time limits and budgets across revisions, retries and cancels", () => 
   });
 
   it("a retry of one task while a sibling runs starts the phase's new round at once (the sibling stays bounded)", () => {
-    let n = 0;
-    let state: ExecutionState | undefined;
-    const send = (input: Record<string, unknown>) => {
-      const event = EventSchema.parse({
-        id: `e${++n}`,
-        at: n * 1000,
-        ...input,
-      } as EventInput) as ExecutionEvent;
-      const out = reduce(state, event);
-      state = out.state;
-      return out.effects;
-    };
-    send({
-      type: "execution_started",
-      execution: "x",
+    const r = drive({
       tasks: [
         { id: "a", agent: "w", phase: "build" },
         { id: "b", agent: "w", phase: "build" },
       ],
-      phases: [{ id: "build", name: "build", needs: [], tasks: ["a", "b"], parallel: true }],
       policy: {
-        ...defaultPolicy(),
         max_concurrency: 1,
         timeout: { ...defaultPolicy().timeout, phase: 60_000 },
         retry: { ...defaultPolicy().retry, max_attempts: 1 },
       },
     });
+    const { send } = r;
+    const state = () => r.state;
     send({ type: "task_started", task: "a", attempt: 1 });
     send({ type: "task_failed", task: "a", attempt: 1, error: { kind: "error", message: "no" } });
-    expect(state!.tasks.b!.status).toBe("queued");
-    expect(state!.timers["phase_timeout:build"]).toBeDefined();
+    expect(state().tasks.b!.status).toBe("queued");
+    expect(state().timers["phase_timeout:build"]).toBeDefined();
     send({ type: "retry_requested", target: "a", by: "lead" });
-    expect(state!.tasks.a!.status).toBe("ready");
-    expect(state!.tasks.b!.status).toBe("queued");
+    expect(state().tasks.a!.status).toBe("ready");
+    expect(state().tasks.b!.status).toBe("queued");
     // b still runs in phase build under the new round's limit, though a waits for a slot.
-    expect(state!.timers["phase_timeout:build"]).toBeDefined();
+    expect(state().timers["phase_timeout:build"]).toBeDefined();
   });
 });

@@ -1,68 +1,18 @@
 import { describe, expect, it } from "vitest";
-import { defaultPolicy } from "../../../src/core/plan/schema.ts";
-import {
-  type Effect,
-  EventSchema,
-  type ExecutionEvent,
-  type ExecutionState,
-  reduce,
-} from "../../../src/core/state/index.ts";
-import type { DeliverySpec } from "../../../src/core/state/types.ts";
+import { drive } from "./driver.ts";
 
-const SPEC: DeliverySpec = {
-  pr: "ready",
-  merge: "auto",
-  merge_method: "squash",
-  environments: ["staging"],
-  delete_branches: true,
-  revise_phase: "testing",
-  max_revisions: 2,
-};
-
-function run(policy = defaultPolicy()) {
-  let n = 0;
-  let state: ExecutionState | undefined;
-  const send = (input: Record<string, unknown>): Effect[] => {
-    const event = EventSchema.parse({ id: `e${++n}`, at: n * 10, ...input }) as ExecutionEvent;
-    const out = reduce(state, event);
-    state = out.state;
-    return out.effects;
-  };
-  send({
-    type: "execution_started",
-    execution: "x",
+function run(policy: Record<string, unknown> = {}) {
+  return drive({
     tasks: [
       { id: "build/dev", agent: "dev", phase: "build" },
       { id: "testing/a", agent: "qa", phase: "testing", needs: ["build/dev"] },
       { id: "testing/b", agent: "qa", phase: "testing", needs: ["build/dev"] },
     ],
-    phases: [
-      { id: "build", name: "build", needs: [], tasks: ["build/dev"], parallel: true },
-      {
-        id: "testing",
-        name: "testing",
-        needs: ["build"],
-        tasks: ["testing/a", "testing/b"],
-        parallel: true,
-        non_retryable: ["x"],
-      },
-    ],
+    phase: { testing: { non_retryable: ["x"] } },
     policy,
-    delivery: SPEC,
+    delivery: { environments: ["staging"] },
+    step: 10,
   });
-  const start = (id: string) => send({ type: "task_started", task: id, attempt: state!.tasks[id]!.attempt });
-  const finish = (id: string) => {
-    start(id);
-    return send({ type: "task_succeeded", task: id, attempt: state!.tasks[id]!.attempt });
-  };
-  return {
-    send,
-    finish,
-    start,
-    get state() {
-      return state!;
-    },
-  };
 }
 
 describe("a merge by hand while a phase runs again for red CI", () => {
@@ -93,9 +43,7 @@ describe("a merge by hand while a phase runs again for red CI", () => {
   });
 
   it("a budget stop reached during the revision is dropped with it", () => {
-    const p = defaultPolicy();
-    p.budget = { usd: 1 };
-    const r = run(p);
+    const r = run({ budget: { usd: 1 } });
     for (const id of ["build/dev", "testing/a", "testing/b"]) r.finish(id);
     r.send({ type: "pr_opened", number: 12, sha: "a".repeat(40) });
     r.send({
