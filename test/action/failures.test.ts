@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { resultPath, taskBranch } from "../../src/github/result-record.ts";
-import { fakeRepo, type GitHubMock, type Handler, useGitHubMock } from "../support/github/index.ts";
+import { fakeRepo, useGitHubMock } from "../support/github/index.ts";
 import { examplePayload, withPatch } from "../support/github/payloads.ts";
 import {
   eventFile,
@@ -16,36 +16,15 @@ import {
   REPO,
   resultPayload,
   runIn,
+  startExecution,
   TOKEN,
 } from "./helpers.ts";
 
 const gh = useGitHubMock();
 const BRANCH = taskBranch(1, "design/architect");
 
-/** An execution for issue #1 started in orchestrate mode; the fakes' handlers kept by route, to wrap one. */
-async function started(plan = PLAN) {
-  const handlers = new Map<string, Handler>();
-  const capturing = new Proxy(gh, {
-    get(target, key) {
-      if (key !== "on") return Reflect.get(target, key);
-      return (route: string, handler: Handler) => {
-        handlers.set(route, handler);
-        return gh.on(route, handler);
-      };
-    },
-  }) as GitHubMock;
-  const repo = fakeRepo(capturing, { owner: OWNER, repo: REPO, files: { ".github/orchestrate.yml": plan } });
-  const side = fakeIssueSide(capturing);
-  const run = await runIn(
-    jobEnv(
-      { mode: "orchestrate", "github-token": TOKEN },
-      { GITHUB_EVENT_NAME: "issues", GITHUB_EVENT_PATH: eventFile(labeledPayload()) },
-    ),
-  );
-  expect(run.errors).toEqual([]);
-  const tasks = JSON.parse(side.workflowDispatches.at(-1)!.inputs.tasks!) as Record<string, unknown>[];
-  return { repo, side, tasks, handlers };
-}
+/** An execution for issue #1 started in orchestrate mode (the fakes' handlers kept by route). */
+const started = (plan = PLAN) => startExecution(gh, plan);
 
 const taskEnv = (task: unknown, inputs: Record<string, string> = {}) =>
   jobEnv({ mode: "task", "github-token": TOKEN, task: JSON.stringify(task), issue: "1", ...inputs });

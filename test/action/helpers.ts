@@ -9,7 +9,7 @@ import { actionIO } from "../../src/action/workflow-commands.ts";
 import { seededRandom } from "../../src/engine/seeded-random.ts";
 import { createTestOctokit } from "../../src/github/octokit.ts";
 import { fakeIssueSide } from "../support/github/fake-issues.ts";
-import { fakeRepo, type GitHubMock, type GitHubRequest } from "../support/github/index.ts";
+import { fakeRepo, type GitHubMock, type GitHubRequest, type Handler } from "../support/github/index.ts";
 import { examplePayload, withPatch } from "../support/github/payloads.ts";
 
 export const OWNER = "Codertocat";
@@ -151,8 +151,19 @@ export function resultPayload(clientPayload: Record<string, unknown>) {
  * the fake repository, the issue side (dispatches, comments) and the tasks it dispatched.
  */
 export async function startExecution(gh: GitHubMock, plan = PLAN) {
-  const repo = fakeRepo(gh, { owner: OWNER, repo: REPO, files: { ".github/orchestrate.yml": plan } });
-  const side = fakeIssueSide(gh);
+  // The fakes' handlers, kept by route, so that a test can wrap one (fail it once, say).
+  const handlers = new Map<string, Handler>();
+  const capturing = new Proxy(gh, {
+    get(target, key) {
+      if (key !== "on") return Reflect.get(target, key);
+      return (route: string, handler: Handler) => {
+        handlers.set(route, handler);
+        return gh.on(route, handler);
+      };
+    },
+  }) as GitHubMock;
+  const repo = fakeRepo(capturing, { owner: OWNER, repo: REPO, files: { ".github/orchestrate.yml": plan } });
+  const side = fakeIssueSide(capturing);
   const run = await runIn(
     jobEnv(
       { mode: "orchestrate", "github-token": TOKEN },
@@ -162,7 +173,7 @@ export async function startExecution(gh: GitHubMock, plan = PLAN) {
   expect(run.errors).toEqual([]);
   expect(run.code).toBe(0);
   const tasks = JSON.parse(side.workflowDispatches.at(-1)!.inputs.tasks!) as Record<string, unknown>[];
-  return { repo, side, tasks };
+  return { repo, side, tasks, handlers };
 }
 
 /** The requests that change something on GitHub: REST calls other than GET, GraphQL mutations. */
