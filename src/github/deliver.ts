@@ -164,9 +164,19 @@ export async function reconcileDelivery(
       const { head, verdict } = read;
       if (verdict.state !== "pending") return [checksEvent(head, verdict)];
       // Required checks that never reported (no workflow runs them on the pull request, a name that
-      // does not match): said once per head.
-      if (d.status !== "awaiting_checks" || waited < OVERDUE_MS || verdict.missing.length === 0) return [];
-      return [{ id: `checks-missing:${head}`, type: "checks_missing", sha: head, checks: verdict.missing }];
+      // does not match), or checks whose jobs no runner took: said once per head.
+      const { missing, queued } = verdict;
+      if (d.status !== "awaiting_checks" || waited < OVERDUE_MS) return [];
+      if (missing.length === 0 && queued.length === 0) return [];
+      return [
+        {
+          id: `checks-missing:${head}`,
+          type: "checks_missing",
+          sha: head,
+          checks: missing,
+          ...(queued.length > 0 ? { queued } : {}),
+        },
+      ];
     }
     case "merging": {
       if (d.auto_merge !== undefined && d.pr !== undefined) return autoMergeEvents(ports, ref, state, d.pr);

@@ -84,7 +84,7 @@ export class Delivery implements DeliveryPort {
         ref: sha,
         per_page: 100,
       });
-      const results = new Map<string, { done: boolean; ok: boolean; summary: string }>();
+      const results = new Map<string, { done: boolean; ok: boolean; summary: string; queued?: boolean }>();
       for (const run of runs) {
         // Our own check runs are not CI, unless branch protection requires one (the summary).
         if (OWN_CHECK.test(run.name) && !required?.has(run.name)) continue;
@@ -93,6 +93,7 @@ export class Delivery implements DeliveryPort {
           done,
           ok: done && !FAILED.has(run.conclusion ?? ""),
           summary: run.output?.title ?? run.conclusion ?? "",
+          queued: !done && run.status !== "in_progress",
         });
       }
       for (const status of combined.statuses) {
@@ -109,10 +110,11 @@ export class Delivery implements DeliveryPort {
         .filter(([, r]) => r?.done && !r.ok)
         .map(([name, r]) => ({ name, summary: r!.summary }));
       const missing = counted.filter(([, r]) => r === undefined).map(([name]) => name);
-      if (failing.length > 0) return { state: "failure", failing, missing };
+      const queued = counted.filter(([, r]) => r?.queued).map(([name]) => name);
+      if (failing.length > 0) return { state: "failure", failing, missing, queued };
       const pending =
         counted.some(([, r]) => !r?.done) || (required === undefined && results.size === 0 && !settled);
-      return { state: pending ? "pending" : "success", failing: [], missing };
+      return { state: pending ? "pending" : "success", failing: [], missing, queued };
     } catch (error) {
       throw failure(`read the checks of ${sha.slice(0, 7)}`, error, "checks: write");
     }

@@ -263,6 +263,8 @@ export interface CiVerdict {
   failing: { name: string; summary: string }[];
   /** Required checks with no check run or status at all on the commit (yet). */
   missing: string[];
+  /** Checks whose check run is still queued (no runner took its job yet). */
+  queued: string[];
 }
 
 /** A pull request as GitHub has it now: merged (at `sha`), closed without merging, or open. */

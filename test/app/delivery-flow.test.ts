@@ -26,7 +26,8 @@ interface World {
   comments: string[];
   dispatches: { id: string; attempt: number; feedback?: string }[][];
   deployments: { id: number; environment: string; sha: string; payload: unknown }[];
-  ci: Record<string, { conclusion: string; name: string }[]>;
+  /** CI check runs by head: completed with `conclusion`, or still `queued` (no runner took the job). */
+  ci: Record<string, { conclusion?: string; name: string; status?: "queued" }[]>;
   mergeAnswer: () => [number, unknown];
   /** What GitHub says of the pull request's mergeability (`dirty`: it conflicts with its base). */
   mergeableState?: string;
@@ -114,9 +115,9 @@ function world(plan: string): World {
       ...(w.ci[params.ref!] ?? []).map((r, i) => ({
         id: 100 + i,
         name: r.name,
-        status: "completed",
-        conclusion: r.conclusion,
-        output: { title: `${r.name} ${r.conclusion}` },
+        status: r.status ?? "completed",
+        conclusion: r.conclusion ?? null,
+        output: { title: `${r.name} ${r.conclusion ?? r.status}` },
       })),
       ...w.checkRuns
         .filter((r) => r.head_sha === params.ref)
@@ -792,6 +793,39 @@ delivery: { merge: auto }
     expect(notices()[0]).toContain('after 31 minutes: "unit tests". Check that a workflow runs them');
     // They come at last: delivery goes on.
     expect((await s.ci("success")).status).toBe("succeeded");
+  });
+
+  it("checks no runner takes are said once, half an hour after the pull request opened", async () => {
+    const s = await setup("{ environments: [] }");
+    s.w.required = ["unit tests", "e2e"];
+    s.w.mergeAnswer = () => [200, { sha: "e".repeat(40), merged: true, message: "Merged" }];
+    await s.runBatch();
+    await s.runBatch();
+    const head = s.w.repo.git.head("orchestrate/issue-5")!;
+    s.w.ci[head] = [
+      { name: "unit tests", conclusion: "success" },
+      { name: "e2e", status: "queued" },
+    ];
+    const notices = () => s.w.comments.filter((c) => c.includes("still queued"));
+    await s.clock.sleep(20 * 60_000);
+    await s.o.handle(ref, [{ kind: "tick" }]);
+    expect(notices()).toEqual([]);
+    await s.clock.sleep(11 * 60_000);
+    await s.o.handle(ref, [{ kind: "tick" }]);
+    await s.o.handle(ref, [{ kind: "tick" }]);
+    expect(notices()).toHaveLength(1);
+    expect(notices()[0]).toContain(
+      "checks on " +
+        head.slice(0, 7) +
+        ' are still queued after 31 minutes: "e2e". No runner took their jobs',
+    );
+    expect(notices()[0]).not.toContain("have not reported at all");
+    // A runner takes it at last: delivery goes on.
+    s.w.ci[head] = [
+      { name: "unit tests", conclusion: "success" },
+      { name: "e2e", conclusion: "success" },
+    ];
+    expect((await s.o.handle(ref, [{ kind: "tick" }]))!.status).toBe("succeeded");
   });
 
   it("a deployment with no status is said once, half an hour after it was created", async () => {

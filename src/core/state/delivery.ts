@@ -292,11 +292,24 @@ export const deliveryHandlers: {
     const d = delivery(ctx);
     if (d?.status !== "awaiting_checks" || d.sha !== e.sha)
       return `${e.sha.slice(0, 7)} is not the head waiting for its checks`;
-    const names = e.checks.map((name) => `"${inert(name)}"`).join(", ");
+    const queued = e.queued ?? [];
+    if (e.checks.length === 0 && queued.length === 0) return "no check is missing or queued";
+    const names = (list: string[]) => list.map((name) => `"${inert(name)}"`).join(", ");
+    const head = e.sha.slice(0, 7);
+    const minutes = minutesSince(ctx, d.since);
+    const said: string[] = [];
+    if (e.checks.length > 0)
+      said.push(
+        `#${d.pr} still waits for required checks that have not reported at all on ${head} after ${minutes} minutes: ${names(e.checks)}. Check that a workflow runs them on this pull request (a pull request opened or pushed with \`GITHUB_TOKEN\` starts none) and that their names match the branch protection's required checks.`,
+      );
+    if (queued.length > 0)
+      said.push(
+        `${e.checks.length > 0 ? "Checks" : `#${d.pr} still waits: checks`} on ${head} are still queued after ${minutes} minutes: ${names(queued)}. No runner took their jobs: check that a runner with the labels their jobs ask for is online (self-hosted or larger runners) and that the account's Actions minutes or spending limit are not used up.`,
+      );
     ctx.effects.push({
       type: "notify",
       level: "warning",
-      message: `#${d.pr} still waits for required checks that have not reported at all on ${e.sha.slice(0, 7)} after ${minutesSince(ctx, d.since)} minutes: ${names}. Check that a workflow runs them on this pull request (a pull request opened or pushed with \`GITHUB_TOKEN\` starts none) and that their names match the branch protection's required checks; delivery goes on once they pass, or comment \`/orchestrate cancel\`.`,
+      message: `${said.join(" ")} Delivery goes on once they pass, or comment \`/orchestrate cancel\`.`,
       mention: [],
     });
     return undefined;

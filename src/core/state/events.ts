@@ -193,12 +193,17 @@ export const EventSchema = z.discriminatedUnion("type", [
   z.object({ ...Base, type: z.literal("auto_merge_enabled"), sha: z.string() }),
   /** Auto-merge enabled for the head `sha` was turned off on GitHub, the pull request still open. */
   z.object({ ...Base, type: z.literal("auto_merge_disabled"), sha: z.string() }),
-  /** Checks branch protection requires have not reported at all on the head `sha`, long after it opened. */
+  /**
+   * Long after the pull request opened, checks branch protection requires have not reported at
+   * all on the head `sha` (`checks`), or checks are still queued there (`queued`: no runner took
+   * their jobs).
+   */
   z.object({
     ...Base,
     type: z.literal("checks_missing"),
     sha: z.string(),
-    checks: z.array(z.string()).min(1),
+    checks: z.array(z.string()),
+    queued: z.array(z.string()).optional(),
   }),
   /** The deployment under way to `environment` has had no status at all, long after it was created. */
   z.object({

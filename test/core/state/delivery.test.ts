@@ -199,6 +199,17 @@ describe("delivery", () => {
     expect(said).toMatch(
       /^#12 still waits for required checks that have not reported at all on aaaaaaa after \d+ minutes: "unit", "@\u200bteam lint"\./,
     );
+    expect(rejected(r.send({ type: "checks_missing", sha: "a".repeat(40), checks: [] }))?.reason).toBe(
+      "no check is missing or queued",
+    );
+    const queued = r.send({ type: "checks_missing", sha: "a".repeat(40), checks: [], queued: ["e2e"] });
+    expect((queued.find((e) => e.type === "notify") as { message: string }).message).toMatch(
+      /^#12 still waits: checks on aaaaaaa are still queued after \d+ minutes: "e2e"\. No runner took their jobs/,
+    );
+    const both = r.send({ type: "checks_missing", sha: "a".repeat(40), checks: ["unit"], queued: ["e2e"] });
+    expect((both.find((e) => e.type === "notify") as { message: string }).message).toMatch(
+      /have not reported at all on aaaaaaa after \d+ minutes: "unit"\..* Checks on aaaaaaa are still queued after \d+ minutes: "e2e"\..* Delivery goes on once they pass/,
+    );
     r.send({ type: "checks_completed", sha: "a".repeat(40), conclusion: "success" });
     r.send({ type: "pr_merged", sha: "m".repeat(40) });
     r.send({ type: "deployment_created", environment: "staging", deployment: 8 });

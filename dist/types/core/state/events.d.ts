@@ -267,6 +267,7 @@ export declare const EventSchema: z.ZodDiscriminatedUnion<[z.ZodObject<{
     type: z.ZodLiteral<"checks_missing">;
     sha: z.ZodString;
     checks: z.ZodArray<z.ZodString>;
+    queued: z.ZodOptional<z.ZodArray<z.ZodString>>;
 }, z.core.$strip>, z.ZodObject<{
     id: z.ZodString;
     at: z.ZodNumber;
