@@ -1,6 +1,7 @@
 import { constants } from "node:fs";
 import { open } from "node:fs/promises";
 import { TaskFailure } from "../core/errors.ts";
+import { COST_LIMIT } from "../core/state/events.ts";
 import { isMissing } from "./resolve-inside.ts";
 
 /** Largest result or context file read, in bytes. */
@@ -48,8 +49,8 @@ export async function readContextOut(path: string): Promise<Record<string, unkno
 function amount(path: string, cost: Record<string, unknown>, key: "usd" | "tokens"): number {
   const value = cost[key];
   if (value === undefined) return 0;
-  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
-    throw invalid(path, `"cost.${key}" must be a number ≥ 0`);
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0 || value > COST_LIMIT[key]) {
+    throw invalid(path, `"cost.${key}" must be a number from 0 to ${COST_LIMIT[key]}`);
   }
   return value;
 }

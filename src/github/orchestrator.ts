@@ -1,4 +1,5 @@
 import { commandLevels, meetsLevel } from "../core/commands/index.ts";
+import { issueText, jsonProblem } from "../core/json-problem.ts";
 import { dashboardMarkdown } from "../core/render/dashboard.ts";
 import { inert } from "../core/render/markdown.ts";
 import { reportMarkdown } from "../core/render/report-markdown.ts";
@@ -484,20 +485,27 @@ export class GitHubOrchestrator {
       ? prefetched.get(key)
       : await this.#ports.contents.read(ref, resultPath(task), at);
     if (text === undefined) return undefined;
-    let parsed: ReturnType<typeof ResultRecordSchema.safeParse>;
+    let parsed: ReturnType<typeof ResultRecordSchema.safeParse> | undefined;
+    let problem = "";
     try {
       parsed = ResultRecordSchema.safeParse(JSON.parse(text));
-    } catch {
-      parsed = ResultRecordSchema.safeParse(undefined);
+      if (!parsed.success) problem = issueText(parsed.error.issues[0]!);
+      else if (parsed.data.task !== task)
+        problem = `task: the record is for ${JSON.stringify(parsed.data.task)}`;
+    } catch (error) {
+      problem = `not JSON (${jsonProblem(text, error)})`;
     }
     const id = `result:${task}:${attempt}`;
-    if (!parsed.success || parsed.data.task !== task) {
+    if (!parsed?.success || problem !== "") {
       return {
         id,
         type: "task_failed",
         task,
         attempt,
-        error: { kind: "result_invalid", message: `${resultPath(task)} is not a valid result record` },
+        error: {
+          kind: "result_invalid",
+          message: `${resultPath(task)} is not a valid result record: ${problem}`,
+        },
       };
     }
     const r = parsed.data;

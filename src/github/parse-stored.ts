@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { issueText } from "../core/json-problem.ts";
 import { EventSchema, type ExecutionEvent } from "../core/state/events.ts";
 import { ExecutionStateSchema } from "../core/state/state-schema.ts";
 import type { ExecutionState } from "../core/state/types.ts";
@@ -36,11 +37,6 @@ export function stateText(state: ExecutionState): string {
 export function appendEvents(log: string, events: readonly ExecutionEvent[]): string {
   const base = log === "" || log.endsWith("\n") ? log : `${log}\n`;
   return base + events.map((event) => `${JSON.stringify(event)}\n`).join("");
-}
-
-function issueText(issue: { path: PropertyKey[]; message: string }): string {
-  const where = issue.path.map(String).join(".");
-  return where ? `${where}: ${issue.message}` : issue.message;
 }
 
 /**

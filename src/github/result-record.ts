@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { taskDirName } from "../agents/layout.ts";
+import { CostFields } from "../core/state/events.ts";
 
 /**
  * The record a task job commits to its task branch: the durable result of one attempt. The
@@ -21,9 +22,7 @@ export const ResultRecordSchema = z.object({
     )
     .default([]),
   summary: z.string().optional(),
-  cost: z
-    .object({ usd: z.number().nonnegative().default(0), tokens: z.number().nonnegative().default(0) })
-    .optional(),
+  cost: z.object(CostFields).optional(),
   context: z.record(z.string(), z.unknown()).optional(),
   error: z.object({ kind: z.string(), message: z.string() }).optional(),
 });

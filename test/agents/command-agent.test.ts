@@ -196,6 +196,11 @@ describe("runCommandTask: result and context files", () => {
     ["invalid JSON in the result", 'echo "{oops" > "$ORCHESTRATE_RESULT"', "result.json: invalid JSON"],
     ["a non-object result", 'echo "[1]" > "$ORCHESTRATE_RESULT"', "expected a JSON object"],
     ["a wrong cost type", `echo '{"cost":{"tokens":"many"}}' > "$ORCHESTRATE_RESULT"`, '"cost.tokens"'],
+    [
+      "a cost past any real task's",
+      `echo '{"cost":{"usd":1e308}}' > "$ORCHESTRATE_RESULT"`,
+      '"cost.usd" must be a number from 0 to 1000000',
+    ],
     ["a non-object context", 'echo "42" > "$ORCHESTRATE_CONTEXT_OUT"', "context-out.json: expected"],
     [
       "invalid JSON in the context",

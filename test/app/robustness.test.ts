@@ -569,6 +569,35 @@ phases:
     ]);
   });
 
+  it("a result record claiming an impossible cost fails its attempt, saying why; the state stays readable", async () => {
+    const repo = fakeRepo(gh, { files: { ".github/orchestrate.yml": plan(2) } });
+    issueSide();
+    const o = orchestrator(githubPorts(createTestOctokit()));
+    await o.handle(ref, [label]);
+    const record = (task: string) => ({ execution: "o/r#5", task, attempt: 1, status: "succeeded" });
+    const triggers = ["build/dev@m0", "build/dev@m1"].map((task, i): Trigger => {
+      repo.git.branch(taskBranch(5, task), "orchestrate/issue-5");
+      const sha = repo.git.commitFiles(taskBranch(5, task), {
+        [resultPath(task)]:
+          i === 0 ? JSON.stringify({ ...record(task), cost: { usd: 1e308 } }) : "{ not json",
+      }).sha;
+      return { kind: "result", delivery: `r${i}`, result: { issue: 5, task, attempt: 1, sha } };
+    });
+    const state = await o.handle(ref, triggers);
+    expect(state!.tasks["build/dev@m0"]!.errors[0]).toMatchObject({
+      kind: "result_invalid",
+      message: expect.stringMatching(
+        /dev@m0\.json is not a valid result record: cost\.usd: Too big: expected number to be <=1000000$/,
+      ),
+    });
+    expect(state!.tasks["build/dev@m1"]!.errors[0]!.message).toMatch(
+      /is not a valid result record: not JSON \(expected .+ \(line 1 column 3\)\)$/,
+    );
+    expect(state!.cost.usd).toBe(0);
+    // Saved as read: the next batch loads it.
+    expect((await o.handle(ref, [{ kind: "tick" }]))!.seq).toBeGreaterThanOrEqual(state!.seq);
+  });
+
   it("a refused draft pull request for a gate costs nothing else: the other phase is dispatched, the gate waits", async () => {
     const repo = fakeRepo(gh, {
       files: {

@@ -11,6 +11,7 @@ import {
 import { join, resolve } from "node:path";
 import { taskDirName } from "../../agents/layout.ts";
 import { OrchestrateError } from "../../core/errors.ts";
+import { issueText, jsonProblem } from "../../core/json-problem.ts";
 import type { ExecutionEvent } from "../../core/state/events.ts";
 import { replay } from "../../core/state/reduce.ts";
 import { ExecutionStateSchema } from "../../core/state/state-schema.ts";
@@ -18,7 +19,6 @@ import type { ExecutionState } from "../../core/state/types.ts";
 import type { EngineStore } from "../../ports/engine-ports.ts";
 import { appendDurably, makeFolders, syncFolder, writeAtomic } from "./durable-write.ts";
 import { type ExecutionLock, lockExecution } from "./execution-lock.ts";
-import { issueText, jsonProblem } from "./json-problem.ts";
 import { type EventLogOptions, parseEventLog } from "./parse-event-log.ts";
 
 /** An execution as `ExecutionStore.list` shows it. */

@@ -1,6 +1,6 @@
 import { OrchestrateError } from "../../core/errors.ts";
+import { issueText, jsonProblem } from "../../core/json-problem.ts";
 import { EventSchema, type ExecutionEvent } from "../../core/state/events.ts";
-import { issueText, jsonProblem } from "./json-problem.ts";
 
 /** Options of reading an event log. */
 export interface EventLogOptions {

@@ -8,10 +8,19 @@ import { z } from "zod";
 
 const Base = { id: z.string().min(1), at: z.number(), by: z.string().optional() };
 
-const CostInput = z.strictObject({
-  usd: z.number().nonnegative().default(0),
-  tokens: z.number().nonnegative().default(0),
-});
+/**
+ * The most one report may claim: far above any real task, low enough that no number of reports
+ * adds up to a total JSON cannot store (a sum past `Number.MAX_VALUE` is saved as `null`).
+ */
+export const COST_LIMIT = { usd: 1_000_000, tokens: 1_000_000_000_000 } as const;
+
+/** A cost report's fields: amounts from 0 to `COST_LIMIT`, missing ones 0. */
+export const CostFields = {
+  usd: z.number().nonnegative().max(COST_LIMIT.usd).default(0),
+  tokens: z.number().nonnegative().max(COST_LIMIT.tokens).default(0),
+};
+
+const CostInput = z.strictObject(CostFields);
 
 const ArtifactInput = z.strictObject({
   name: z.string(),

@@ -1,4 +1,17 @@
 import { z } from "zod";
+/**
+ * The most one report may claim: far above any real task, low enough that no number of reports
+ * adds up to a total JSON cannot store (a sum past `Number.MAX_VALUE` is saved as `null`).
+ */
+export declare const COST_LIMIT: {
+    readonly usd: 1000000;
+    readonly tokens: 1000000000000;
+};
+/** A cost report's fields: amounts from 0 to `COST_LIMIT`, missing ones 0. */
+export declare const CostFields: {
+    usd: z.ZodDefault<z.ZodNumber>;
+    tokens: z.ZodDefault<z.ZodNumber>;
+};
 export declare const EventSchema: z.ZodDiscriminatedUnion<[z.ZodObject<{
     id: z.ZodString;
     at: z.ZodNumber;

@@ -18,7 +18,7 @@ export function jsonProblem(text: string, error: unknown, options: { singleLine?
   return `expected ${found.expected}, found ${what} (${place})`;
 }
 
-/** One schema issue as `path.to[0].key: message`. */
+/** One schema issue as `path.to[0].key: message` (`(top level): message` for the value itself). */
 export function issueText(issue: z.core.$ZodIssue): string {
   let path = "";
   for (const key of issue.path) {

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { jsonProblem } from "../../../src/cli/store/json-problem.ts";
+import { jsonProblem } from "../../src/core/json-problem.ts";
 
 function problem(text: string, singleLine = false): string | undefined {
   try {
