@@ -36,6 +36,26 @@ export interface AppOptions {
   random?: Random;
 }
 
+/**
+ * Waits before a failed trigger that nothing else reads back is handled again; after the last,
+ * it is given up (logged, and kept in the journal for the next start when there is one).
+ */
+export const RETRY_DELAYS_MS = [30_000, 120_000, 600_000, 1_800_000] as const;
+
+/**
+ * Triggers handled again when their batch failed (GitHub refused for now, a rate limit): a
+ * person's act is said once. Results, job and run outcomes and CI are not: the next tick reads
+ * them back from GitHub, as it does the tick itself.
+ */
+const HANDLED_AGAIN: ReadonlySet<Trigger["kind"]> = new Set([
+  "labeled",
+  "comment",
+  "review",
+  "check_action",
+  "stop",
+  "events",
+]);
+
 interface Work {
   installation: number;
   ref: ExecutionRef;
@@ -201,16 +221,33 @@ export class AppHost {
     return this.#push({ installation, ref, trigger });
   }
 
-  #push(work: Work): Promise<void> {
+  async #push(work: Work): Promise<void> {
     const { installation, ref } = work;
     const key = `${ref.owner}/${ref.repo}#${ref.issue}`;
-    this.#open.set(key, work);
     const repo = `${installation}:${ref.owner}/${ref.repo}`;
     if (!this.#repos.has(repo)) {
       this.#repos.add(repo);
       void this.#discover(installation, ref);
     }
-    return this.queue.push(key, work);
+    for (let tries = 0; ; tries++) {
+      this.#open.set(key, work);
+      work.failed = false;
+      await this.queue.push(key, work);
+      if (!work.failed || !HANDLED_AGAIN.has(work.trigger.kind)) return;
+      const wait = RETRY_DELAYS_MS[tries];
+      if (wait === undefined) {
+        this.#app.log.error(
+          { execution: key, trigger: work.trigger.kind },
+          `gave up handling a ${work.trigger.kind} after ${tries + 1} tries`,
+        );
+        return;
+      }
+      this.#app.log.warn(
+        { execution: key, trigger: work.trigger.kind },
+        `handling a ${work.trigger.kind} again in ${wait / 1000} s`,
+      );
+      await new Promise<void>((resolve) => this.#options.clock.setTimeout(resolve, wait));
+    }
   }
 
   readonly #repos = new Set<string>();

@@ -190,7 +190,7 @@ export class GitHubOrchestrator {
         // and logged, so a host's run does not look as if there were nothing to do.
         const key = executionId(ref);
         this.#o.log?.("could not read the state of an execution", { execution: key, error: error.message });
-        const body = `## Orchestrate: ⚠️ state unreadable\n\nOrchestrate cannot read this execution's state: ${error.message}\n\nThe file was left untouched. Fix or remove it on the \`orchestrate-state\` branch, then comment \`/orchestrate resume\`.`;
+        const body = `## Orchestrate: ⚠️ state unreadable\n\nOrchestrate cannot read this execution's state: ${inert(error.message)}\n\nThe file was left untouched. Fix or remove it on the \`orchestrate-state\` branch, then comment \`/orchestrate resume\`.`;
         this.#dashboardIds.set(
           key,
           await this.#ports.dashboard.upsert(ref, body, this.#dashboardIds.get(key)),
@@ -342,15 +342,22 @@ export class GitHubOrchestrator {
       case "events":
         return t.events;
       case "tick":
+        // Each read-back on its own: one GitHub keeps refusing (a pull request the repository
+        // does not let it open, say) must not cost the batch its other triggers — a cancel among
+        // them — nor the other read-backs. What failed is tried again at the next tick.
         return state
           ? [
-              ...(await this.#reconcile(ref, state)),
-              ...(await this.#reconcileGates(ref, state)),
-              ...(await reconcileDelivery(this.#ports, ref, state, this.#o.clock.now())),
+              ...(await this.#readBack(ref, "read back results and runs", () => this.#reconcile(ref, state))),
+              ...(await this.#readBack(ref, "read back gate decisions", () =>
+                this.#reconcileGates(ref, state),
+              )),
+              ...(await this.#readBack(ref, "read back delivery", () =>
+                reconcileDelivery(this.#ports, ref, state, this.#o.clock.now()),
+              )),
             ]
           : [];
       case "checks":
-        return ciEvents(this.#ports, ref, state, t.sha);
+        return this.#readBack(ref, "read the checks", () => ciEvents(this.#ports, ref, state, t.sha));
       case "stop": {
         if (!state || state.finished_at !== undefined) return [];
         // Merging the pull request closes the issue ("Closes #N"): that close is not a cancel.
@@ -452,6 +459,23 @@ export class GitHubOrchestrator {
         const record = await this.#readResult(ref, t.result.task, t.result.attempt, t.result.sha, prefetched);
         return record ? [record] : [];
       }
+    }
+  }
+
+  /**
+   * Facts read back from GitHub, or none when GitHub refuses now (logged): the next tick reads
+   * them again, so nothing is lost by going on without them.
+   */
+  async #readBack(ref: ExecutionRef, what: string, read: () => Promise<NewEvent[]>): Promise<NewEvent[]> {
+    try {
+      return await read();
+    } catch (error) {
+      if (error instanceof RateLimitError) throw error;
+      this.#o.log?.(`could not ${what}`, {
+        execution: executionId(ref),
+        error: error instanceof Error ? error.message : String(error),
+      });
+      return [];
     }
   }
 

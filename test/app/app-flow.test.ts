@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { orchestrateApp } from "../../src/app/app.ts";
+import { RETRY_DELAYS_MS } from "../../src/app/host.ts";
 import { seededRandom } from "../../src/engine/seeded-random.ts";
 import { VirtualClock } from "../../src/engine/virtual-clock.ts";
 import { resultPath, taskBranch } from "../../src/github/result-record.ts";
@@ -235,6 +236,31 @@ describe("GitHub App: a labeled issue becomes an execution", () => {
     expect(JSON.parse(side.dispatches[1]!.tasks!)).toEqual([
       expect.objectContaining({ id: "design/architect", attempt: 2 }),
     ]);
+  });
+
+  it("a command whose handling failed (GitHub down for a moment) is handled again half a minute later", async () => {
+    const clock = new VirtualClock(Date.parse("2026-11-22T00:00:00Z"));
+    const { repo, side, host, receive } = await appOn({ ".github/orchestrate.yml": PLAN }, { clock });
+    await receive("issues", labeledIssue(12));
+    const state = () => JSON.parse(repo.git.readFile("orchestrate-state", "executions/12/state.json")!);
+    let down = 1;
+    gh.on("GET /repos/{owner}/{repo}/collaborators/{username}/permission", () =>
+      down-- > 0
+        ? [502, { message: "Server Error" }]
+        : [200, { permission: "admin", role_name: "admin", user: null }],
+    );
+    const cancel = withPatch(examplePayload("issue_comment", "created"), {
+      issue: { number: 12 },
+      comment: { id: 1201, body: "/orchestrate cancel", user: { login: "alice", type: "User" } },
+      repository: REPOSITORY,
+    });
+    await receive("issue_comment", cancel);
+    expect(state().status).toBe("running");
+    // Half a minute on, it is handled again: GitHub answers now.
+    await clock.sleep(RETRY_DELAYS_MS[0]);
+    await host().queue.idle();
+    expect(state().status).toBe("cancelled");
+    expect(side.comments.at(-1)!.body).toContain("cancelled");
   });
 
   it("an invalid plan gets one comment listing every problem with its line, and no execution", async () => {

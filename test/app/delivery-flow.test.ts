@@ -538,6 +538,32 @@ describe("delivery on GitHub", () => {
     expect(s.w.closed).toBe(false);
   });
 
+  it("a pull request GitHub keeps refusing to open holds back no other trigger: a cancel beside the tick applies", async () => {
+    const s = await setup("{ merge: manual }");
+    gh.on("POST /repos/{owner}/{repo}/pulls", () => [
+      403,
+      { message: "GitHub Actions is not permitted to create or approve pull requests." },
+    ]);
+    await s.runBatch();
+    await s.runBatch();
+    expect(s.state().delivery?.status).toBe("opening_pr");
+    gh.on("POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions", () => [
+      201,
+      { id: 1, content: "eyes" },
+    ]);
+    const comment: Trigger = {
+      kind: "comment",
+      delivery: "c1",
+      commentId: 31,
+      user: "alice",
+      userType: "User",
+      body: "/orchestrate cancel",
+    };
+    // As the Action's orchestrate mode runs it: the person's act with a tick.
+    const state = await s.o.handle(ref, [comment, { kind: "tick" }]);
+    expect(state!.status).toBe("cancelled");
+  });
+
   it("removing the label during delivery cancels it, stops running jobs, and leaves a final comment", async () => {
     const s = await setup("{ merge: manual }");
     await s.runBatch();

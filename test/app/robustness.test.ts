@@ -1008,6 +1008,7 @@ phases:
     });
     const o = orchestrator(githubPorts(createTestOctokit()));
     await o.handle(ref, [label]);
+    const saved = repo.git.head("orchestrate-state");
     repo.git.commitFiles("orchestrate-state", { "executions/5/state.json": '{"id": "o/r#5", "status": ' });
     const before = repo.git.head("orchestrate-state");
     const comments = side.comments.length;
@@ -1017,5 +1018,19 @@ phases:
     expect(edits.at(-1)).toContain("left untouched");
     expect(side.comments).toHaveLength(comments);
     expect(repo.git.head("orchestrate-state")).toBe(before);
+    // What the file holds is quoted inert: a key someone wrote there mentions no one, closes
+    // nothing and makes no heading or image in the comment.
+    const hostile = "\n\n@everyone <img src=https://evil.example/x.png> fixes #1\n\n# HEADING";
+    const valid = JSON.parse(repo.git.readFile(saved!, "executions/5/state.json")!);
+    repo.git.commitFiles("orchestrate-state", {
+      "executions/5/state.json": JSON.stringify({ ...valid, tasks: { ...valid.tasks, [hostile]: 1 } }),
+    });
+    await o.handle(ref, [{ kind: "tick" }]);
+    const shown = edits.at(-1)!;
+    expect(shown).toContain("executions/5/state.json");
+    expect(shown).not.toMatch(/(^|\s)@everyone/);
+    expect(shown).not.toContain("<img");
+    expect(shown).not.toMatch(/^# HEADING/m);
+    expect(shown).not.toMatch(/fixes #1/);
   });
 });
