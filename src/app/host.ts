@@ -319,7 +319,8 @@ export class AppHost {
       first.ref,
       batch.map((w) => w.trigger),
     );
-    if (!state || state.finished_at !== undefined) {
+    // An ended execution is dropped once its finishing steps on GitHub are done (ticks retry them).
+    if (!state || (state.finished_at !== undefined && !orchestrator.finishing(first.ref))) {
       this.#open.delete(`${first.ref.owner}/${first.ref.repo}#${first.ref.issue}`);
       orchestrator.forget(first.ref);
     }

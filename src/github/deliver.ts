@@ -340,23 +340,42 @@ async function readCi(
 /** Where delivery reads CI: waiting for it, in conflict (a new head), merging (a head pushed since). */
 const READS_CI = new Set(["awaiting_checks", "conflict", "merging"]);
 
-/** When an execution ends: close the issue (succeeded), stop running jobs, delete task branches. */
+/**
+ * When an execution ends: a pull request set to merge by itself is stopped first (it must not
+ * merge after the execution stopped), then running jobs are cancelled, the summary check shows
+ * the end, the issue closes (succeeded) and task branches are deleted. Each step runs whatever
+ * the others did; every step is safe to run again, so the caller may repeat the whole on a
+ * failure, which names the steps that failed.
+ */
 export async function finishExecution(
   ports: GitHubPorts,
   ref: ExecutionRef,
   state: ExecutionState,
 ): Promise<void> {
+  const failed: string[] = [];
+  const step = async (what: string, work: () => Promise<unknown>) => {
+    try {
+      await work();
+    } catch (error) {
+      failed.push(`${what}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
   if (state.status === "cancelled" || state.status === "failed") {
-    await ports.delivery.cancelRuns(ref, workingBranch(ref.issue));
-    // A pull request set to merge by itself must not merge after the execution stopped.
-    if (state.delivery?.pr !== undefined) await ports.delivery.disableAutoMerge(ref, state.delivery.pr);
-    // Nor show all phases green on its head.
-    if (state.delivery?.sha !== undefined) await showSummary(ports, ref, state, state.delivery.sha);
+    const pr = state.delivery?.pr;
+    if (pr !== undefined) await step("turn off auto-merge", () => ports.delivery.disableAutoMerge(ref, pr));
+    await step("cancel running jobs", () => ports.delivery.cancelRuns(ref, workingBranch(ref.issue)));
+    // Nor show all phases green on its head (a view: its failure is not worth a retry).
+    const sha = state.delivery?.sha;
+    if (sha !== undefined) await showSummary(ports, ref, state, sha);
   }
-  if (state.status === "succeeded" && state.delivery_spec) await ports.delivery.closeIssue(ref);
+  if (state.status === "succeeded" && state.delivery_spec)
+    await step("close the issue", () => ports.delivery.closeIssue(ref));
   if (state.delivery_spec?.delete_branches ?? false) {
     for (const id of Object.keys(state.tasks)) {
-      if (state.tasks[id]!.attempt > 0) await ports.delivery.deleteBranch(ref, taskBranch(ref.issue, id));
+      const branch = taskBranch(ref.issue, id);
+      if (state.tasks[id]!.attempt > 0)
+        await step(`delete ${branch}`, () => ports.delivery.deleteBranch(ref, branch));
     }
   }
+  if (failed.length > 0) throw new Error(failed.join("; "));
 }

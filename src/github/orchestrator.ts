@@ -199,6 +199,8 @@ export class GitHubOrchestrator {
       }
       throw error;
     }
+    if (stored?.state.finished_at !== undefined && this.#unfinished.has(executionId(ref)))
+      await this.#finish(ref, stored.state);
     let pending: NewEvent[] = [];
     let created = false;
     const labeled = triggers.find((t) => t.kind === "labeled");
@@ -1195,9 +1197,39 @@ export class GitHubOrchestrator {
     const done = effects.find((e) => e.type === "complete");
     if (done) {
       await attempt("post the report", () => this.#ports.comments.reply(ref, reportMarkdown(state)));
-      await attempt("finish the execution on GitHub", () => finishExecution(this.#ports, ref, state));
+      await this.#finish(ref, state);
     }
     return follow;
+  }
+
+  /**
+   * Finishes an ended execution on GitHub (see `finishExecution`); when a step fails it is
+   * remembered, and the next trigger for the execution — the host's tick keeps it coming —
+   * runs the steps again.
+   */
+  async #finish(ref: ExecutionRef, state: ExecutionState): Promise<void> {
+    const key = executionId(ref);
+    try {
+      await finishExecution(this.#ports, ref, state);
+      this.#unfinished.delete(key);
+    } catch (error) {
+      this.#unfinished.add(key);
+      this.#o.log?.("could not finish the execution on GitHub (tried again on its next event or tick)", {
+        execution: key,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+
+  /** Ended executions whose finishing steps on GitHub failed (by execution id). */
+  readonly #unfinished = new Set<string>();
+
+  /**
+   * Whether an execution that ended still has finishing steps to run in this process: a host
+   * keeps ticking it until they succeed.
+   */
+  finishing(ref: ExecutionRef): boolean {
+    return this.#unfinished.has(executionId(ref));
   }
 
   /** Starts the agents workflow for a batch; confirms each task, or fails it when GitHub refused. */

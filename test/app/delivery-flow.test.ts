@@ -915,6 +915,39 @@ delivery: { merge: auto }
     expect(later!.seq).toBe(closed!.seq);
   });
 
+  it("a cancel's finishing steps each run whatever the others did, and run again on the next tick when one failed", async () => {
+    const s = await autoMergeWaiting();
+    expect(s.w.autoMerged).toBe(true);
+    // GitHub fails for a moment: turning auto-merge off, and cancelling the running job.
+    let down = true;
+    const cancels: number[] = [];
+    gh.on("POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel", ({ params }) => {
+      cancels.push(Number(params.run_id));
+      return down ? [502, { message: "Server Error" }] : [202, {}];
+    });
+    gh.onGraphQL("disablePullRequestAutoMerge", () => {
+      if (down) throw Object.assign(new Error("Something went wrong"), { status: 502 });
+      s.w.autoMergeDisabled = true;
+      return { disablePullRequestAutoMerge: { pullRequest: { number: 40 } } };
+    });
+    const stopped = await s.o.handle(ref, [
+      { kind: "stop", delivery: "u1", by: "alice", reason: "the label was removed", closed: false },
+    ]);
+    expect(stopped!.status).toBe("cancelled");
+    expect(s.w.autoMergeDisabled).toBeUndefined();
+    // The job's cancel was tried all the same.
+    expect(cancels).toEqual([77]);
+    expect(s.o.finishing(ref)).toBe(true);
+    // The next tick runs the finishing steps again: auto-merge goes off, the job is cancelled.
+    down = false;
+    await s.o.handle(ref, [{ kind: "tick" }]);
+    expect(s.w.autoMergeDisabled).toBe(true);
+    expect(cancels).toEqual([77, 77]);
+    expect(s.o.finishing(ref)).toBe(false);
+    await s.o.handle(ref, [{ kind: "tick" }]);
+    expect(cancels).toHaveLength(2);
+  });
+
   it("the issue closed by merging the pull request (Closes #N) does not cancel; a cancel turns auto-merge off", async () => {
     const s = await setup("{ environments: [staging] }");
     s.w.mergeAnswer = () => [200, { sha: "d".repeat(40), merged: true, message: "Merged" }];
