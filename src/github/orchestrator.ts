@@ -5,6 +5,7 @@ import { inert } from "../core/render/markdown.ts";
 import { reportMarkdown } from "../core/render/report-markdown.ts";
 import {
   type Effect,
+  type EffectOf,
   EventSchema,
   type ExecutionEvent,
   type ExecutionState,
@@ -989,6 +990,13 @@ export class GitHubOrchestrator {
           continue;
         }
         if (out.state === state) continue;
+        // Where each attempt an effect stops was running, before its task moves on (a retry).
+        for (const effect of out.effects)
+          if (effect.type === "cancel")
+            for (const t of effect.tasks) {
+              const at = state?.tasks[t.id]?.ref;
+              if (at !== undefined) this.#stoppedRefs.set(`${executionId(ref)}:${t.id}#${t.attempt}`, at);
+            }
         state = out.state;
         applied.push(event);
         effects.push(...out.effects);
@@ -1156,6 +1164,9 @@ export class GitHubOrchestrator {
         await attempt("cancel the runs of a dropped revision", async () => {
           await this.#ports.delivery.cancelRuns(ref, workingBranch(ref.issue));
         });
+      else if (effect.type === "cancel" && !effects.some((e) => e.type === "complete"))
+        // (An execution that ended cancels every run on its branch when it finishes.)
+        await attempt("cancel the runs of stopped attempts", () => this.#cancelAttempts(ref, state, effect));
       else if (effect.type === "notify") {
         const mention =
           effect.mention.length > 0
@@ -1203,6 +1214,29 @@ export class GitHubOrchestrator {
   }
 
   /**
+   * Stops the workflow runs of attempts the execution stopped (timed out, skipped, cancelled):
+   * their agents would otherwise work on — and cost — beside a retry. GitHub cancels a run as a
+   * whole, so a run where another task's current attempt still works is left to finish (its
+   * stopped attempt's result is refused when it comes).
+   */
+  async #cancelAttempts(ref: ExecutionRef, state: ExecutionState, effect: EffectOf<"cancel">): Promise<void> {
+    const runs = new Set<number>();
+    for (const { id, attempt } of effect.tasks) {
+      const at = this.#stoppedRefs.get(`${executionId(ref)}:${id}#${attempt}`);
+      const run = at === undefined ? undefined : RUN_REF.exec(at)?.[1];
+      if (run !== undefined) runs.add(Number(run));
+    }
+    // A stopped task retried at once is in flight again, its new run not recorded yet.
+    const stopped = new Set(effect.tasks.map((t) => t.id));
+    for (const run of runs) {
+      const busy = Object.entries(state.tasks).some(
+        ([id, t]) => !stopped.has(id) && IN_FLIGHT.has(t.status) && this.#runOf(ref, state, id) === run,
+      );
+      if (!busy) await this.#ports.runs.cancel(ref, run);
+    }
+  }
+
+  /**
    * Finishes an ended execution on GitHub (see `finishExecution`); when a step fails it is
    * remembered, and the next trigger for the execution — the host's tick keeps it coming —
    * runs the steps again.
@@ -1220,6 +1254,9 @@ export class GitHubOrchestrator {
       });
     }
   }
+
+  /** Where each attempt a `cancel` effect stops was running (`<execution>:<task>#<attempt>` → its ref). */
+  readonly #stoppedRefs = new LruCache<string, string>(4096);
 
   /** Ended executions whose finishing steps on GitHub failed (by execution id). */
   readonly #unfinished = new Set<string>();

@@ -217,6 +217,8 @@ export interface RunsPort {
   jobs(ref: RepoRef, id: number): Promise<{ name: string; status: string; conclusion: string | null }[]>;
   /** Runs started by `workflow_dispatch` on `branch` since `since` (epoch ms), newest first. */
   dispatched(ref: RepoRef, branch: string, since: number): Promise<(WorkflowRunFacts & { id: number })[]>;
+  /** Asks GitHub to cancel run `id`; false when it had ended already (nothing to cancel). */
+  cancel(ref: RepoRef, id: number): Promise<boolean>;
 }
 
 /** Reads files from the repository (plans, task result records). */

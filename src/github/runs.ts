@@ -1,4 +1,4 @@
-import { failure } from "./errors.ts";
+import { failure, statusOf } from "./errors.ts";
 import type { GitHubClient } from "./octokit.ts";
 import type { RepoRef, RunsPort, WorkflowRunFacts } from "./ports.ts";
 
@@ -64,6 +64,17 @@ export class Runs implements RunsPort {
         error,
         "actions: write",
       );
+    }
+  }
+
+  async cancel(ref: RepoRef, id: number): Promise<boolean> {
+    try {
+      await this.#client.rest.actions.cancelWorkflowRun({ owner: ref.owner, repo: ref.repo, run_id: id });
+      return true;
+    } catch (error) {
+      // "Cannot cancel a workflow run that is completed."
+      if (statusOf(error) === 409) return false;
+      throw failure(`cancel workflow run ${id} of ${ref.owner}/${ref.repo}`, error, "actions: write");
     }
   }
 

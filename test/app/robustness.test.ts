@@ -540,6 +540,46 @@ phases:
     expect(done.tasks["build/dev@m0"]!.status).toBe("succeeded");
   });
 
+  it("a timed-out attempt's run is cancelled once no other task's attempt works in it", async () => {
+    fakeRepo(gh, {
+      files: {
+        ".github/orchestrate.yml": `version: 1
+policy: { max_concurrency: 2, timeout: { task: 5m }, retry: { max_attempts: 2, initial_interval: 0s, jitter: false } }
+agents:
+  dev: { run: ./dev.sh }
+phases:
+  - { id: build, agents: [dev], matrix: { module: [m0, m1] } }
+`,
+      },
+    });
+    const side = fakeIssueSide(gh);
+    const cancelled: number[] = [];
+    gh.on("POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel", ({ params }) => {
+      cancelled.push(Number(params.run_id));
+      return [202, {}];
+    });
+    const clock = new VirtualClock(1_800_000_000_000);
+    const o = orchestrator(githubPorts(createTestOctokit()), clock);
+    await o.handle(ref, [label]);
+    const [run] = [...side.runs.values()];
+    const started = (task: string): Trigger => ({ kind: "job_started", task, attempt: 1, run: run!.id });
+    await o.handle(ref, [started("build/dev@m0")]);
+    await clock.sleep(3 * 60_000);
+    await o.handle(ref, [started("build/dev@m1")]);
+    // m0's attempt times out; m1's still works in the same run, which is left to finish.
+    await clock.sleep(2.5 * 60_000);
+    const first = (await o.handle(ref, [{ kind: "tick" }]))!;
+    expect(first.tasks["build/dev@m0"]).toMatchObject({ attempt: 2, errors: [{ kind: "timeout" }] });
+    expect(cancelled).toEqual([]);
+    // m1's times out too: nothing of this execution works in the run any more.
+    await clock.sleep(3 * 60_000);
+    const second = (await o.handle(ref, [{ kind: "tick" }]))!;
+    expect(second.tasks["build/dev@m1"]).toMatchObject({ attempt: 2, errors: [{ kind: "timeout" }] });
+    expect(cancelled).toEqual([run!.id]);
+    // The retries' runs are their own.
+    expect(side.runs.size).toBeGreaterThan(1);
+  });
+
   it("a publish job that ended without a result record fails the attempt", async () => {
     fakeRepo(gh, { files: { ".github/orchestrate.yml": plan(1) } });
     const side = fakeIssueSide(gh);
