@@ -559,8 +559,18 @@ export class GitHubOrchestrator {
     };
   }
 
-  /** The outcome of an attempt whose job ended: its result record, else a failure saying `why`. */
-  async #ended(ref: ExecutionRef, task: string, attempt: number, why: string): Promise<NewEvent> {
+  /**
+   * The outcome of an attempt whose job ended: its result record, else a failure saying `why` —
+   * `no_result` when its job ran, `not_run` when no job ran it (a workflow that failed to start,
+   * a dispatch GitHub lost: not the agent's doing, so its circuit is not counted).
+   */
+  async #ended(
+    ref: ExecutionRef,
+    task: string,
+    attempt: number,
+    why: string,
+    kind: "no_result" | "not_run" = "no_result",
+  ): Promise<NewEvent> {
     const record = await this.#readResult(ref, task, attempt);
     return (
       record ?? {
@@ -568,7 +578,7 @@ export class GitHubOrchestrator {
         type: "task_failed",
         task,
         attempt,
-        error: { kind: "no_result", message: why },
+        error: { kind, message: why },
       }
     );
   }
@@ -676,11 +686,17 @@ export class GitHubOrchestrator {
     const out: NewEvent[] = [];
     for (const [id, t] of lost) {
       const ended = jobs.get(`${id}#${t.attempt}`);
-      const why =
+      out.push(
         ended !== undefined
-          ? `the job ended (${ended}) without a result record`
-          : `no run of the agents workflow ran it (queued ${Math.round((now - t.queued_at!) / 60_000)} minutes ago)`;
-      out.push(await this.#ended(ref, id, t.attempt, why));
+          ? await this.#ended(ref, id, t.attempt, `the job ended (${ended}) without a result record`)
+          : await this.#ended(
+              ref,
+              id,
+              t.attempt,
+              `no run of the agents workflow ran it (queued ${Math.round((now - t.queued_at!) / 60_000)} minutes ago)`,
+              "not_run",
+            ),
+      );
     }
     return out;
   }
@@ -728,13 +744,18 @@ export class GitHubOrchestrator {
     const out: NewEvent[] = [];
     for (const [id, t] of candidates) {
       const ended = jobs.get(`${id}#${t.attempt}`);
-      const why =
-        ended !== undefined
-          ? `the job ended (${ended}) without a result record`
-          : this.#runOf(ref, state, id) === run
-            ? `its workflow run ${run} ended (${conclusion}) without running its job`
-            : undefined;
-      if (why) out.push(await this.#ended(ref, id, t.attempt, why));
+      if (ended !== undefined)
+        out.push(await this.#ended(ref, id, t.attempt, `the job ended (${ended}) without a result record`));
+      else if (this.#runOf(ref, state, id) === run)
+        out.push(
+          await this.#ended(
+            ref,
+            id,
+            t.attempt,
+            `its workflow run ${run} ended (${conclusion}) without running its job`,
+            "not_run",
+          ),
+        );
     }
     return out;
   }
@@ -1298,6 +1319,17 @@ export class GitHubOrchestrator {
       }));
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
+      const status = statusOf(error);
+      // An unclear answer (5xx, no answer, a rate limit) may hide a run GitHub started: the
+      // attempts stay queued, and the tick finds their run, or after LOST_DISPATCH_MS that none
+      // ran them (a failed attempt then, the agent's circuit not counted). Not sent again blindly.
+      if (status === undefined || status >= 500 || status === 429 || error instanceof RateLimitError) {
+        this.#o.log?.("the dispatch of the agents workflow got no clear answer; the tick looks for its run", {
+          execution: executionId(ref),
+          error: message,
+        });
+        return [];
+      }
       this.#o.log?.("could not dispatch the agents workflow", {
         execution: executionId(ref),
         error: message,

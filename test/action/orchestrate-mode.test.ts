@@ -202,7 +202,7 @@ describe("mode orchestrate", () => {
     expect((await orchestrate("workflow_run", payload)).errors).toEqual([]);
     expect(stateOf(repo).tasks["design/architect"]!.errors[0]).toMatchObject({
       attempt: 1,
-      kind: "no_result",
+      kind: "not_run",
       message: `its workflow run ${dispatched!.id} ended (failure) without running its job`,
     });
   });

@@ -763,7 +763,7 @@ phases:
     expect(state.tasks["build/dev@m0"]!.errors).toEqual([
       expect.objectContaining({
         attempt: 1,
-        kind: "no_result",
+        kind: "not_run",
         message: "no run of the agents workflow ran it (queued 11 minutes ago)",
       }),
     ]);
@@ -869,7 +869,7 @@ phases:
     for (const task of ["build/dev@m0", "build/dev@m1"]) {
       expect(state!.tasks[task]!.errors).toEqual([
         expect.objectContaining({
-          kind: "no_result",
+          kind: "not_run",
           message: `its workflow run ${run!.id} ended (startup_failure) without running its job`,
         }),
       ]);
@@ -995,10 +995,12 @@ phases:
     expect(side.comments[0]).toContain("<!-- orchestrate:dashboard -->");
   });
 
-  it("never re-sends a workflow dispatch after a 5xx: the tasks fail and are retried by policy", async () => {
-    fakeRepo(gh, { files: { ".github/orchestrate.yml": plan(1) } });
+  it("never re-sends a workflow dispatch after a 5xx: the attempts wait for the tick to find their run, or that none ran them", async () => {
+    fakeRepo(gh, { files: { ".github/orchestrate.yml": plan(3) } });
     let calls = 0;
-    const side = issueSide(() => (++calls === 1 ? [502, { message: "Bad gateway" }] : [204]));
+    const side = fakeIssueSide(gh, {
+      dispatchAnswer: () => (++calls === 1 ? [502, { message: "Bad gateway" }] : [204]),
+    });
     const clock = new VirtualClock(1_800_000_000_000);
     const client = createOctokit({
       auth: "t",
@@ -1008,13 +1010,42 @@ phases:
     const o = orchestrator(githubPorts(client), clock);
     const state = await o.handle(ref, [label]);
     expect(calls).toBe(1);
-    expect(state!.tasks["build/dev@m0"]!.errors[0]!.kind).toBe("dispatch");
-    // The retry backoff (1 s) is due at the next tick; the dispatch is sent again then.
-    await clock.sleep(1500);
+    // Nothing failed yet: GitHub may have started the run all the same.
+    expect(Object.values(state!.tasks).map((t) => [t.status, t.errors.length])).toEqual([
+      ["queued", 0],
+      ["queued", 0],
+      ["queued", 0],
+    ]);
+    await clock.sleep(5 * 60_000);
     await o.handle(ref, [{ kind: "tick" }]);
-    expect(calls).toBe(2);
-    expect(side.dispatches).toEqual([[expect.objectContaining({ id: "build/dev@m0", attempt: 2 })]]);
+    expect(calls).toBe(1);
+    // Ten minutes on, no run ran them: failed attempts, retried; the agent's circuit stays closed.
+    await clock.sleep(6 * 60_000);
+    const found = (await o.handle(ref, [{ kind: "tick" }]))!;
+    expect(found.tasks["build/dev@m0"]!.errors).toEqual([expect.objectContaining({ kind: "not_run" })]);
+    expect(found.circuits.dev ?? { state: "closed" }).toMatchObject({ state: "closed" });
+    await clock.sleep(60_000);
+    const retried = (await o.handle(ref, [{ kind: "tick" }]))!;
+    expect(Object.values(retried.tasks).map((t) => [t.status, t.attempt])).toEqual([
+      ["queued", 2],
+      ["queued", 2],
+      ["queued", 2],
+    ]);
+    expect(side.dispatches.flatMap((d) => JSON.parse(d.tasks!)).map((t) => t.attempt)).toEqual([2, 2, 2]);
+    expect(side.comments.filter((c) => c.body.includes("circuit"))).toEqual([]);
   }, 30_000);
+
+  it("a dispatch GitHub refuses (4xx) fails its attempts at once, without counting against the agent's circuit", async () => {
+    fakeRepo(gh, { files: { ".github/orchestrate.yml": plan(3) } });
+    fakeIssueSide(gh, {
+      dispatchAnswer: () => [422, { message: 'Unexpected inputs provided: ["tasks"]' }],
+    });
+    const state = (await orchestrator(githubPorts(createTestOctokit())).handle(ref, [label]))!;
+    expect(state.tasks["build/dev@m0"]!.errors).toEqual([
+      expect.objectContaining({ kind: "dispatch", message: expect.stringContaining("Unexpected inputs") }),
+    ]);
+    expect(state.circuits.dev ?? { state: "closed" }).toMatchObject({ state: "closed" });
+  });
 
   it("waits out a secondary rate limit (403 with retry-after) and then succeeds", async () => {
     fakeRepo(gh, { files: { ".github/orchestrate.yml": plan(1) } });

@@ -103,6 +103,9 @@ export function blockUnmerged(
   });
 }
 
+/** Failure kinds of the host, not the agent: they do not count toward the agent's circuit. */
+const HOST_FAILURES: ReadonlySet<string> = new Set(["circuit_open", "interrupted", "dispatch", "not_run"]);
+
 /** Records a failed attempt: retried after a backoff while the policy allows, else final. */
 export function fail(ctx: Ctx, task: string, error: { kind: string; message: string }): void {
   const { s } = ctx;
@@ -119,10 +122,10 @@ export function fail(ctx: Ctx, task: string, error: { kind: string; message: str
     errors,
     started_at: undefined,
   };
-  // The circuit counts the agent's own failures: not an open circuit's refusal, nor the host
-  // losing its workers (a crash, a restart), which says nothing of the agent.
-  if (wasInFlight && error.kind !== "circuit_open" && error.kind !== "interrupted")
-    tripCircuit(ctx, spec.agent);
+  // The circuit counts the agent's own failures: not an open circuit's refusal, nor the host's
+  // (workers lost in a crash or restart, a dispatch GitHub refused or lost, a workflow that did
+  // not start), which say nothing of the agent.
+  if (wasInFlight && !HOST_FAILURES.has(error.kind)) tripCircuit(ctx, spec.agent);
   const stopping = s.status === "cancelled" || s.status === "failed" || s.halt !== undefined;
   if (!stopping && canRetry(spec, failures, error.kind)) {
     const r = nextRandom(s.rng);
