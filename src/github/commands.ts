@@ -9,7 +9,7 @@ import {
 } from "../core/commands/index.ts";
 import { DASHBOARD_MARKER, dashboardMarkdown } from "../core/render/dashboard.ts";
 import { code } from "../core/render/markdown.ts";
-import type { ExecutionState } from "../core/state/index.ts";
+import { type ExecutionState, own } from "../core/state/index.ts";
 import type { NewEvent } from "../ports/engine-ports.ts";
 import { CommandSession } from "./command-session.ts";
 import { isOwnComment } from "./comments.ts";
@@ -217,14 +217,19 @@ async function decide(s: CommandSession, c: ParsedCommand, via: string, now: num
       if (c.kind === "approve") return accept(await s.approval(gate.phase, via));
       return accept({ type: "gate_rejected", phase: gate.phase, by, reason: c.reason, via });
     }
+    // Looked up as own properties: `constructor` or `toString` names no task of the execution.
     case "retry":
-      if (c.target !== undefined && !state.specs[c.target] && !state.phases.some((p) => p.id === c.target))
+      if (
+        c.target !== undefined &&
+        !own(state.specs, c.target) &&
+        !state.phases.some((p) => p.id === c.target)
+      )
         return refuse(s, `there is no task or phase ${code(c.target)}. Usage: \`${USAGE.retry}\`.`);
       return accept({ type: "retry_requested", by, ...(c.target ? { target: c.target } : {}) });
     case "cancel":
       return accept({ type: "cancel_requested", by, ...(c.reason ? { reason: c.reason } : {}) });
     case "skip":
-      if (!state.specs[c.task])
+      if (!own(state.specs, c.task))
         return refuse(s, `there is no task ${code(c.task)}. Usage: \`${USAGE.skip}\`.`);
       return accept({ type: "skip_requested", task: c.task, by, ...(c.reason ? { reason: c.reason } : {}) });
     case "resume":

@@ -59,6 +59,20 @@ describe("commenters: verbs", () => {
       "/orchestrate skip nope",
       "@will there is no task `nope`. Usage: `/orchestrate skip TASK [reason]`. Nothing was changed.",
     ],
+    ...["constructor", "toString", "__proto__", "hasOwnProperty"].flatMap(
+      (id): [string, string, string][] => [
+        [
+          `skip of ${id}, a name every object inherits`,
+          `/orchestrate skip ${id}`,
+          `@will there is no task \`${id}\`. Usage: \`/orchestrate skip TASK [reason]\`. Nothing was changed.`,
+        ],
+        [
+          `retry of ${id}, a name every object inherits`,
+          `/orchestrate retry ${id}`,
+          `@will there is no task or phase \`${id}\`. Usage: \`/orchestrate retry [TASK|PHASE]\`. Nothing was changed.`,
+        ],
+      ],
+    ),
     [
       "retry of a target that tries to leave its code span",
       "/orchestrate retry x`@acme/everyone,fixes#1`",

@@ -134,6 +134,35 @@ describe("reduce", () => {
     ).toBe("task a is on attempt 2, not 1");
   });
 
+  it.each(["constructor", "toString", "__proto__", "hasOwnProperty"])(
+    "an id naming an inherited property (%s) is no task, phase or timer",
+    (id) => {
+      const d = driver([{ id: "s", phase: "spec" }], { phases: ["spec"], gated: "spec" });
+      const before = d.state;
+      const reasons = [
+        { type: "skip_requested", task: id, by: "bob" },
+        { type: "task_skipped", task: id },
+        { type: "task_started", task: id, attempt: 1 },
+        { type: "task_cancelled", task: id, attempt: 1 },
+        { type: "heartbeat", task: id, attempt: 1 },
+        { type: "cost_reported", task: id, usd: 1 },
+        { type: "merge_conflicted", tasks: [id] },
+        { type: "retry_requested", target: id, by: "bob" },
+        { type: "gate_approved", phase: id, by: "bob" },
+        { type: "gate_rejected", phase: id, by: "bob", reason: "no" },
+        { type: "timer_fired", timer: id },
+      ].map((event) => rejection(d.send(event))?.reason);
+      expect(reasons).toEqual([
+        ...Array(7).fill(`unknown task "${id}"`),
+        `no task or phase "${id}"`,
+        `unknown phase "${id}"`,
+        `unknown phase "${id}"`,
+        `timer ${id} is not running`,
+      ]);
+      expect(d.state).toBe(before);
+    },
+  );
+
   it("rejects an approval for a gate that is not open", () => {
     const d = driver([{ id: "s", phase: "spec" }], { phases: ["spec"], gated: "spec" });
     expect(rejection(d.send({ type: "gate_approved", phase: "spec", by: "bob" }))?.reason).toBe(
