@@ -6,9 +6,11 @@ import {
   parseCommands,
   USAGE,
   type Verb,
+  withoutComments,
 } from "../core/commands/index.ts";
 import { DASHBOARD_MARKER, dashboardMarkdown } from "../core/render/dashboard.ts";
 import { code } from "../core/render/markdown.ts";
+import { stripHidden } from "../core/request/index.ts";
 import { type ExecutionState, own } from "../core/state/index.ts";
 import type { NewEvent } from "../ports/engine-ports.ts";
 import { CommandSession } from "./command-session.ts";
@@ -288,17 +290,26 @@ async function fromReview(
   const why = await s.gateRefusal(phase, "review", approving);
   if (why) return refuse(s, `${why}.`);
   if (approving) return accept(await s.approval(phase, "review", review.commitId));
-  // The feedback is the review's text and its inline comments, file by file.
+  // The feedback is the review's text and its inline comments, file by file, as the reviewer
+  // sees them: HTML comments and hidden characters never reach the agents.
   const inline =
     review.reviewId !== undefined
       ? await s.ports.comments.reviewComments(s.ref, review.pull, review.reviewId)
       : [];
-  const notes = inline.map((c) => `- ${c.path}${c.line !== undefined ? `:${c.line}` : ""}: ${c.body.trim()}`);
-  const text = [review.body.trim(), ...(notes.length > 0 ? ["Inline comments:", ...notes] : [])]
+  const notes = inline.flatMap((c) => {
+    const body = shown(c.body);
+    return body ? [`- ${stripHidden(c.path)}${c.line !== undefined ? `:${c.line}` : ""}: ${body}`] : [];
+  });
+  const text = [shown(review.body), ...(notes.length > 0 ? ["Inline comments:", ...notes] : [])]
     .filter(Boolean)
     .join("\n");
   const reason = text || `Changes requested in a review of ${review.commitId.slice(0, 7)}, without text.`;
   return accept({ type: "gate_rejected", phase, by: s.user, reason, via: "review" });
+}
+
+/** Markdown text as a reader sees it, for agents: without HTML comments and hidden characters, trimmed. */
+function shown(text: string): string {
+  return stripHidden(withoutComments(text)).trim();
 }
 
 function buttonCommand(identifier: string, phase: string): ParsedCommand | undefined {

@@ -73,6 +73,14 @@ export function readMarkdownLines(lines: readonly string[]): MarkdownLine[] {
   return out;
 }
 
+/** The text of `body` without its HTML comments (code blocks and code spans kept as written). */
+export function withoutComments(body: string): string {
+  return readMarkdownLines(splitLines(body))
+    .filter((line) => !line.hidden)
+    .map((line) => line.text)
+    .join("\n");
+}
+
 /** Columns of leading spaces and tabs, a tab reaching the next multiple of 4. */
 function indentation(text: string): number {
   let column = 0;

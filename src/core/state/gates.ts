@@ -1,3 +1,4 @@
+import { stripHidden } from "../request/sanitize.ts";
 import type { Ctx } from "./context.ts";
 import { clearTimer, markChanged, promote, promoteDependents, setTask, startTimer } from "./context.ts";
 import { own } from "./own.ts";
@@ -81,9 +82,11 @@ export function approve(
 
 /**
  * Records a rejection: the phase runs again with the feedback, or, past `max_revisions`,
- * its tasks are escalated to the approvers.
+ * its tasks are escalated to the approvers. The feedback is the reason without hidden characters,
+ * whatever channel it came through: it is given to the agents.
  */
-export function reject(ctx: Ctx, phase: string, by: string, reason: string): void {
+export function reject(ctx: Ctx, phase: string, by: string, given: string): void {
+  const reason = stripHidden(given);
   const spec = phaseSpec(ctx, phase)!;
   const gate = gateOf(ctx, phase);
   const revisions = gate.revisions + 1;

@@ -235,6 +235,20 @@ describe("reduce", () => {
     expect(d.state.phase_state.spec!.gate!.rejections).toHaveLength(3);
   });
 
+  it("a rejection's feedback loses its hidden characters, whatever sent it", () => {
+    const d = driver([{ id: "s", phase: "spec" }], { phases: ["spec"], gated: "spec" });
+    d.finish("s");
+    const reason = "use\u200b Postgres\u{E0049}\u{E0047}\u{E004E}\n\u2062- add\u034F rate\u2028 limits\ufe0f";
+    const again = d.send({ type: "gate_rejected", phase: "spec", by: "lead", reason, via: "cli" });
+    const clean = "use Postgres\n- add rate limits";
+    expect(again).toContainEqual({
+      type: "dispatch",
+      tasks: [{ id: "s", agent: "w", phase: "spec", attempt: 2, feedback: clean }],
+    });
+    expect(d.state.phase_state.spec!.gate!.rejections.map((r) => r.reason)).toEqual([clean]);
+    expect(d.state.audit.at(-1)?.what).toBe(`rejected phase spec: ${clean}`);
+  });
+
   it("a phase's time limit does not count the wait at its gate; a revision gets a new one", () => {
     const d = driver([{ id: "s", phase: "spec" }], {
       phases: ["spec"],
