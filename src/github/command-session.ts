@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { commandLevels, type PermissionLevel, type Verb } from "../core/commands/index.ts";
 import { code } from "../core/render/markdown.ts";
-import type { ExecutionState } from "../core/state/index.ts";
+import { type ExecutionState, own } from "../core/state/index.ts";
 import type { NewEvent } from "../ports/engine-ports.ts";
 import { type ExecutionRef, type GitHubPorts, type Permission, workingBranch } from "./ports.ts";
 
@@ -50,7 +50,9 @@ export class CommandSession {
   /** Phases whose gate waits for a decision. */
   openGates(): string[] {
     const s = this.state;
-    return s ? s.phases.filter((p) => s.phase_state[p.id]?.gate?.status === "open").map((p) => p.id) : [];
+    return s
+      ? s.phases.filter((p) => own(s.phase_state, p.id)?.gate?.status === "open").map((p) => p.id)
+      : [];
   }
 
   /**
@@ -64,7 +66,7 @@ export class CommandSession {
     if (!spec) return `there is no phase ${code(phase)}`;
     const gate = spec.gate;
     if (!gate) return `phase ${code(phase)} has no gate`;
-    const status = this.state?.phase_state[phase]?.gate?.status ?? "closed";
+    const status = (this.state && own(this.state.phase_state, phase)?.gate?.status) ?? "closed";
     if (status === "escalated")
       return `the gate of phase ${code(phase)} is escalated (revision limit reached): ${code(`/orchestrate retry ${phase}`)} runs it again`;
     if (status !== "open")
@@ -124,7 +126,7 @@ export class CommandSession {
     const s = this.state!;
     const tasks = s.phases.find((p) => p.id === phase)?.tasks ?? [];
     const lines = tasks.flatMap((id) =>
-      (s.tasks[id]?.artifacts ?? []).map((a) => `${id}\t${a.path}\t${a.sha256 ?? ""}`),
+      (own(s.tasks, id)?.artifacts ?? []).map((a) => `${id}\t${a.path}\t${a.sha256 ?? ""}`),
     );
     if (lines.length === 0) return undefined;
     return `sha256:${createHash("sha256").update(lines.sort().join("\n")).digest("hex")}`;

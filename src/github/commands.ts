@@ -6,10 +6,12 @@ import {
   parseCommands,
   USAGE,
   type Verb,
+  withoutComments,
 } from "../core/commands/index.ts";
 import { DASHBOARD_MARKER, dashboardMarkdown } from "../core/render/dashboard.ts";
 import { code } from "../core/render/markdown.ts";
-import type { ExecutionState } from "../core/state/index.ts";
+import { stripHidden } from "../core/request/index.ts";
+import { type ExecutionState, own } from "../core/state/index.ts";
 import type { NewEvent } from "../ports/engine-ports.ts";
 import { CommandSession } from "./command-session.ts";
 import { isOwnComment } from "./comments.ts";
@@ -217,14 +219,19 @@ async function decide(s: CommandSession, c: ParsedCommand, via: string, now: num
       if (c.kind === "approve") return accept(await s.approval(gate.phase, via));
       return accept({ type: "gate_rejected", phase: gate.phase, by, reason: c.reason, via });
     }
+    // Looked up as own properties: `constructor` or `toString` names no task of the execution.
     case "retry":
-      if (c.target !== undefined && !state.specs[c.target] && !state.phases.some((p) => p.id === c.target))
+      if (
+        c.target !== undefined &&
+        !own(state.specs, c.target) &&
+        !state.phases.some((p) => p.id === c.target)
+      )
         return refuse(s, `there is no task or phase ${code(c.target)}. Usage: \`${USAGE.retry}\`.`);
       return accept({ type: "retry_requested", by, ...(c.target ? { target: c.target } : {}) });
     case "cancel":
       return accept({ type: "cancel_requested", by, ...(c.reason ? { reason: c.reason } : {}) });
     case "skip":
-      if (!state.specs[c.task])
+      if (!own(state.specs, c.task))
         return refuse(s, `there is no task ${code(c.task)}. Usage: \`${USAGE.skip}\`.`);
       return accept({ type: "skip_requested", task: c.task, by, ...(c.reason ? { reason: c.reason } : {}) });
     case "resume":
@@ -283,17 +290,26 @@ async function fromReview(
   const why = await s.gateRefusal(phase, "review", approving);
   if (why) return refuse(s, `${why}.`);
   if (approving) return accept(await s.approval(phase, "review", review.commitId));
-  // The feedback is the review's text and its inline comments, file by file.
+  // The feedback is the review's text and its inline comments, file by file, as the reviewer
+  // sees them: HTML comments and hidden characters never reach the agents.
   const inline =
     review.reviewId !== undefined
       ? await s.ports.comments.reviewComments(s.ref, review.pull, review.reviewId)
       : [];
-  const notes = inline.map((c) => `- ${c.path}${c.line !== undefined ? `:${c.line}` : ""}: ${c.body.trim()}`);
-  const text = [review.body.trim(), ...(notes.length > 0 ? ["Inline comments:", ...notes] : [])]
+  const notes = inline.flatMap((c) => {
+    const body = shown(c.body);
+    return body ? [`- ${stripHidden(c.path)}${c.line !== undefined ? `:${c.line}` : ""}: ${body}`] : [];
+  });
+  const text = [shown(review.body), ...(notes.length > 0 ? ["Inline comments:", ...notes] : [])]
     .filter(Boolean)
     .join("\n");
   const reason = text || `Changes requested in a review of ${review.commitId.slice(0, 7)}, without text.`;
   return accept({ type: "gate_rejected", phase, by: s.user, reason, via: "review" });
+}
+
+/** Markdown text as a reader sees it, for agents: without HTML comments and hidden characters, trimmed. */
+function shown(text: string): string {
+  return stripHidden(withoutComments(text)).trim();
 }
 
 function buttonCommand(identifier: string, phase: string): ParsedCommand | undefined {

@@ -5,7 +5,8 @@ const WHAT: Readonly<Record<Verb, string>> = {
   status: "post the current dashboard",
   help: "list the commands and who may use them",
   approve: "approve the phase waiting at its gate (the only one waiting when PHASE is left out)",
-  reject: "send the phase back to its agents with this feedback",
+  reject:
+    "send the phase back to its agents with this feedback, which may go on over the next lines (up to the next command)",
   retry: "run failed, cancelled or blocked tasks again (all, one phase's, or one task)",
   cancel: "stop the execution",
   skip: "skip one task; its dependents go on",
@@ -18,7 +19,7 @@ const WHAT: Readonly<Record<Verb, string>> = {
 export function helpMarkdown(levels: Readonly<Record<Verb, PermissionLevel>>): string {
   const rows = VERBS.map((verb) => `| \`${USAGE[verb]}\` | ${WHAT[verb]} | ${levels[verb]} |`);
   return [
-    "**Orchestrate commands** — at the start of a line of a new comment on the issue or its pull request:",
+    "**Orchestrate commands** — at the start of a line of a new comment on the issue or its pull request (not in a quote, a code block or an HTML comment):",
     "",
     "| command | what it does | needs |",
     "|---|---|---|",

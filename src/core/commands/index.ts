@@ -10,6 +10,7 @@ export {
 } from "./command-levels.ts";
 export { helpMarkdown } from "./help-text.ts";
 export { foreignCharacters, isPlainAscii, skeleton } from "./look-alike.ts";
+export { withoutComments } from "./markdown-lines.ts";
 export {
   COMMAND_LIMITS,
   findPhase,

@@ -1,12 +1,16 @@
 import { code } from "../render/markdown.ts";
+import { stripHidden } from "../request/sanitize.ts";
 import { isVerb, type Verb } from "./command-levels.ts";
 import { foreignCharacters, isPlainAscii, skeleton } from "./look-alike.ts";
+import { type MarkdownLine, readMarkdownLines, splitLines } from "./markdown-lines.ts";
 
 /**
  * `/orchestrate <verb> [args]` commands in a comment. A command starts a line (leading spaces and
- * tabs allowed), outside fenced code blocks and `>` quotes. The word `/orchestrate` and the verb
- * match case-insensitively on exact ASCII: a look-alike letter, a full-width form or a hidden
- * character makes it no command, and the result says so rather than folding it away.
+ * tabs allowed) that a reader sees as text: not in a fenced or indented code block, a `>` quote or
+ * an HTML comment. The word `/orchestrate` and the verb match case-insensitively on exact ASCII:
+ * a look-alike letter, a full-width form or a hidden character makes it no command, and the result
+ * says so rather than folding it away. Arguments end with the line, except a `reject` reason,
+ * which goes on to the next command line or the end of the comment.
  */
 export type ParsedCommand = { /** 1-based line in the comment. */ line: number } & (
   | { kind: "status" | "help" | "resume" }
@@ -36,7 +40,6 @@ export interface ParseOptions {
 export const COMMAND_LIMITS = { maxCommands: 10, maxChars: 16_384 } as const;
 
 const PREFIX = "/orchestrate";
-const FENCE = /^ {0,3}(`{3,}|~{3,})(.*)$/;
 
 /** How each verb is written, for messages. */
 export const USAGE: Readonly<Record<Verb, string>> = {
@@ -54,32 +57,43 @@ export const USAGE: Readonly<Record<Verb, string>> = {
 /** The commands in `body`, in order. Pure; never throws. */
 export function parseCommands(body: string, options: ParseOptions = {}): ParsedCommand[] {
   const maxCommands = options.maxCommands ?? COMMAND_LIMITS.maxCommands;
-  const lines = body.slice(0, options.maxChars ?? COMMAND_LIMITS.maxChars).split(/\r?\n|\r/);
+  const lines = readMarkdownLines(splitLines(body.slice(0, options.maxChars ?? COMMAND_LIMITS.maxChars)));
   const out: ParsedCommand[] = [];
-  let fence: { char: string; length: number } | undefined;
-  for (const [index, text] of lines.entries()) {
+  for (const [index, line] of lines.entries()) {
     if (out.length >= maxCommands) break;
-    const marker = FENCE.exec(text);
-    if (fence) {
-      if (marker?.[1]?.[0] === fence.char && marker[1].length >= fence.length && !marker[2]!.trim())
-        fence = undefined;
-      continue;
-    }
-    if (marker && !(marker[1]![0] === "`" && marker[2]!.includes("`"))) {
-      fence = { char: marker[1]![0]!, length: marker[1]!.length };
-      continue;
-    }
-    const command = parseLine(text, index + 1, options.phases);
+    if (!line.open) continue;
+    const command = parseLine(line.text, index + 1, options.phases, () =>
+      textUntilCommand(lines, index + 1, options.phases),
+    );
     if (command) out.push(command);
   }
   return out;
 }
 
-/** One line as a command, or undefined when it is none. */
+/**
+ * The shown text of the lines from `start` to the next command line (the end when none), for a
+ * reason that goes on below its command. Lines that hold only an HTML comment are left out.
+ */
+function textUntilCommand(
+  lines: readonly MarkdownLine[],
+  start: number,
+  phases: readonly string[] | undefined,
+): string {
+  const out: string[] = [];
+  for (let i = start; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line.open && parseLine(line.text, i + 1, phases, () => "")) break;
+    if (!line.hidden) out.push(line.text.trimEnd());
+  }
+  return out.join("\n");
+}
+
+/** One line as a command, or undefined when it is none; `following`: the text below it, read only by `reject`. */
 function parseLine(
   text: string,
   line: number,
   phases: readonly string[] | undefined,
+  following: () => string,
 ): ParsedCommand | undefined {
   const trimmed = text.replace(/^[ \t]+/, "");
   if (trimmed.startsWith(">")) return undefined;
@@ -106,7 +120,7 @@ function parseLine(
     .replace(/^[ \t]+/, "")
     .slice(verbWord.length)
     .trim();
-  return withArgs(line, verb, args, rest, phases);
+  return withArgs(line, verb, args, rest, phases, following);
 }
 
 function withArgs(
@@ -115,6 +129,7 @@ function withArgs(
   args: string[],
   rest: string,
   phases: readonly string[] | undefined,
+  following: () => string,
 ): ParsedCommand {
   const invalid = (problem: string): ParsedCommand => ({ line, kind: "invalid", verb, problem });
   const [first, ...more] = args;
@@ -134,7 +149,9 @@ function withArgs(
     }
     case "reject": {
       const phase = first !== undefined && phases ? findPhase(phases, first) : undefined;
-      const reason = phase === undefined ? rest : rest.slice(first!.length).trim();
+      // The reason is what a person sees; hidden characters never reach the agents it is given to.
+      const inLine = phase === undefined ? rest : rest.slice(first!.length);
+      const reason = stripHidden(`${inLine}\n${following()}`).trim();
       if (!reason) return invalid("a reason is required: say what should change");
       return phase === undefined ? { line, kind: "reject", reason } : { line, kind: "reject", phase, reason };
     }

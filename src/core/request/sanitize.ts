@@ -13,11 +13,17 @@ export const MAX_TEXT_BYTES = 64 * 1024;
 export const RAW_CHARS_PER_BYTE = 16;
 
 /**
- * NUL and C0 controls except tab and newline, DEL, C1 controls, bidi controls (U+061C, U+200E,
- * U+200F, U+202A–U+202E, U+2066–U+2069) and zero-width characters (U+200B–U+200D, U+2060, U+FEFF).
+ * Characters a reader does not see: NUL and C0 controls except tab and newline, DEL, C1 controls,
+ * every format character (`\p{Cf}`: bidi controls, zero-width characters, the soft hyphen,
+ * invisible operators U+2061–U+2064, U+180E, U+FEFF, Unicode tags…), every character Unicode says
+ * to draw as nothing (`\p{Default_Ignorable_Code_Point}`: the whole tag block U+E0000–U+E0FFF,
+ * variation selectors U+FE00–U+FE0F and U+E0100–U+E01EF, the combining grapheme joiner U+034F,
+ * Hangul fillers…), and the line and paragraph separators U+2028 and U+2029. The zero-width joiner
+ * goes too, also inside emoji sequences (a joined emoji shows as its parts): text that cannot hide
+ * anything in joiners is worth more than the joined glyph.
  */
 const HIDDEN =
-  /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u200B-\u200F\u202A-\u202E\u2060\u2066-\u2069\uFEFF]+/g;
+  /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\p{Cf}\p{Default_Ignorable_Code_Point}\u2028\u2029]+/gu;
 
 /** True when the text still holds a character {@link stripHidden} removes. */
 export function hasHidden(text: string): boolean {
@@ -28,8 +34,10 @@ export function hasHidden(text: string): boolean {
 }
 
 /**
- * Removes characters a reader cannot see but a model or a terminal may act on: NUL and other C0/C1
- * control characters (tab and newline are kept), bidi controls and zero-width characters.
+ * Removes characters a reader cannot see but a model or a terminal may act on (see `HIDDEN`): NUL
+ * and other C0/C1 control characters (tab and newline are kept), format characters such as bidi
+ * controls, zero-width characters and Unicode tags, other default-ignorable characters such as
+ * variation selectors, and line separators.
  * `\r\n` becomes `\n`; a lone `\r` is a control character and is removed.
  */
 export function stripHidden(text: string): string {

@@ -2,6 +2,7 @@ import { formatUsd } from "../report/money.ts";
 import { insertReady, removeReady } from "../schedule/ready-queue.ts";
 import { dependentsOf, slotKeys, taskTimerIds } from "./derived.ts";
 import type { Effect } from "./effects.ts";
+import { own } from "./own.ts";
 import type { ExecutionState, StatusCounts, TaskState, TaskStatus } from "./types.ts";
 import { TERMINAL } from "./types.ts";
 
@@ -160,7 +161,7 @@ export function skipDependents(ctx: Ctx, id: string, why: string): void {
 }
 
 function gatedPhaseOf(s: ExecutionState, id: string): ExecutionState["phases"][number] | undefined {
-  const phase = s.specs[id]?.phase;
+  const phase = own(s.specs, id)?.phase;
   if (phase === undefined) return undefined;
   const spec = s.phases.find((p) => p.id === phase);
   return spec?.gate ? spec : undefined;
@@ -224,9 +225,9 @@ export function addCost(
   if (!cost || (cost.usd === 0 && cost.tokens === 0)) return;
   const { s } = ctx;
   s.cost = { usd: s.cost.usd + cost.usd, tokens: s.cost.tokens + cost.tokens };
-  if (id && s.tasks[id]) {
-    const t = s.tasks[id];
-    s.tasks[id] = { ...t, cost: { usd: t.cost.usd + cost.usd, tokens: t.cost.tokens + cost.tokens } };
+  const t = id === undefined ? undefined : own(s.tasks, id);
+  if (t) {
+    s.tasks[id!] = { ...t, cost: { usd: t.cost.usd + cost.usd, tokens: t.cost.tokens + cost.tokens } };
   }
   if (s.halt) return;
   const over = overBudget(s);

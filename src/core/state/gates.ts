@@ -1,5 +1,7 @@
+import { stripHidden } from "../request/sanitize.ts";
 import type { Ctx } from "./context.ts";
 import { clearTimer, markChanged, promote, promoteDependents, setTask, startTimer } from "./context.ts";
+import { own } from "./own.ts";
 import type { GateState, PhaseSpec } from "./types.ts";
 
 export function phaseSpec(ctx: Ctx, phase: string): PhaseSpec | undefined {
@@ -7,11 +9,13 @@ export function phaseSpec(ctx: Ctx, phase: string): PhaseSpec | undefined {
 }
 
 function gateOf(ctx: Ctx, phase: string): GateState {
-  return ctx.s.phase_state[phase]?.gate ?? { status: "closed", approvals: [], revisions: 0, rejections: [] };
+  return (
+    own(ctx.s.phase_state, phase)?.gate ?? { status: "closed", approvals: [], revisions: 0, rejections: [] }
+  );
 }
 
 function setGate(ctx: Ctx, phase: string, gate: GateState): void {
-  ctx.s.phase_state[phase] = { ...ctx.s.phase_state[phase], gate };
+  ctx.s.phase_state[phase] = { ...own(ctx.s.phase_state, phase), gate };
   markChanged(ctx, phase);
 }
 
@@ -28,7 +32,7 @@ export function maybeOpenGate(ctx: Ctx, phase: string): void {
   const gate = gateOf(ctx, phase);
   if (gate.status === "open") return;
   setGate(ctx, phase, { ...gate, status: "open", approvals: [], opened_at: ctx.at });
-  ctx.s.phase_state[phase] = { ...ctx.s.phase_state[phase], finished_at: ctx.at };
+  ctx.s.phase_state[phase] = { ...own(ctx.s.phase_state, phase), finished_at: ctx.at };
   // The phase's work is done: time waiting for a person does not count against its limit (a
   // revision starts a new one).
   clearTimer(ctx, `phase_timeout:${phase}`);
@@ -78,9 +82,11 @@ export function approve(
 
 /**
  * Records a rejection: the phase runs again with the feedback, or, past `max_revisions`,
- * its tasks are escalated to the approvers.
+ * its tasks are escalated to the approvers. The feedback is the reason without hidden characters,
+ * whatever channel it came through: it is given to the agents.
  */
-export function reject(ctx: Ctx, phase: string, by: string, reason: string): void {
+export function reject(ctx: Ctx, phase: string, by: string, given: string): void {
+  const reason = stripHidden(given);
   const spec = phaseSpec(ctx, phase)!;
   const gate = gateOf(ctx, phase);
   const revisions = gate.revisions + 1;

@@ -20,6 +20,7 @@ import {
 import { deliveryHandlers } from "./delivery.ts";
 import type { EventOf, ExecutionEvent } from "./events.ts";
 import { approve, gateMismatch, maybeOpenGate, reject } from "./gates.ts";
+import { own } from "./own.ts";
 import { buildSpecs, DEFAULT_EXECUTION_TIMEOUT_MS, newTaskState } from "./start.ts";
 import { blockUnmerged, cancelAll, conflictReason, fail, resultMismatch, succeed } from "./task-results.ts";
 import { onTimer } from "./timers.ts";
@@ -34,8 +35,14 @@ function ended(ctx: Ctx): boolean {
   return ctx.s.finished_at !== undefined;
 }
 
-/** Applies one event to the draft. Returns why it was rejected, or undefined. Checks before changing. */
+/**
+ * Applies one event to the draft. Returns why it was rejected, or undefined. Checks before changing.
+ * The task an event names must be one of the execution's own, checked here for every handler: a
+ * name such as `constructor` would otherwise find a property every object inherits.
+ */
 export function handle(ctx: Ctx, event: ExecutionEvent): string | undefined {
+  const task = "task" in event ? event.task : undefined;
+  if (task !== undefined && !Object.hasOwn(ctx.s.tasks, task)) return `unknown task "${task}"`;
   return (HANDLERS[event.type] as Handler<typeof event.type>)(ctx, event);
 }
 
@@ -133,7 +140,7 @@ const HANDLERS: Handlers = {
   },
 
   task_cancelled(ctx, e) {
-    const t = ctx.s.tasks[e.task];
+    const t = own(ctx.s.tasks, e.task);
     if (t?.status === "cancelled" && t.attempt === e.attempt) return undefined;
     const why = resultMismatch(ctx, e.task, e.attempt);
     if (why) return why;
@@ -230,7 +237,7 @@ const HANDLERS: Handlers = {
   },
 
   timer_fired(ctx, e) {
-    const timer = ctx.s.timers[e.timer];
+    const timer = own(ctx.s.timers, e.timer);
     if (!timer) return `timer ${e.timer} is not running`;
     delete ctx.s.timers[e.timer];
     onTimer(ctx, timer);
@@ -238,7 +245,6 @@ const HANDLERS: Handlers = {
   },
 
   cost_reported(ctx, e) {
-    if (e.task !== undefined && !ctx.s.tasks[e.task]) return `unknown task "${e.task}"`;
     addCost(ctx, e.task, { usd: e.usd, tokens: e.tokens });
     return undefined;
   },
@@ -258,7 +264,7 @@ const HANDLERS: Handlers = {
   },
 
   merge_conflicted(ctx, e) {
-    for (const id of e.tasks) if (!ctx.s.tasks[id]) return `unknown task "${id}"`;
+    for (const id of e.tasks) if (!own(ctx.s.tasks, id)) return `unknown task "${id}"`;
     ctx.s.conflicts.push({ tasks: e.tasks, files: e.files, at: e.at });
     const reason = conflictReason(e.tasks, e.files);
     for (const id of e.tasks) {
@@ -278,7 +284,7 @@ const HANDLERS: Handlers = {
 
 function skipTask(ctx: Ctx, id: string, reason: string, by: string | undefined): string | undefined {
   if (ended(ctx)) return ENDED;
-  const t = ctx.s.tasks[id];
+  const t = own(ctx.s.tasks, id);
   if (!t) return `unknown task "${id}"`;
   if (TERMINAL.has(t.status)) return `task ${id} is already ${t.status}`;
   if (IN_FLIGHT.has(t.status)) {
@@ -300,7 +306,7 @@ function retry(ctx: Ctx, target: string | undefined, by: string, at: number): st
   const { s } = ctx;
   if (s.halt) return `${s.halt}; a retry would exceed it: raise the budget first (${BUDGET_HINT})`;
   const inScope = (id: string) => !target || id === target || s.specs[id]!.phase === target;
-  if (target && !s.specs[target] && !s.phases.some((p) => p.id === target))
+  if (target && !own(s.specs, target) && !s.phases.some((p) => p.id === target))
     return `no task or phase "${target}"`;
   const picked = Object.keys(s.tasks).filter((id) => inScope(id) && RETRYABLE.has(s.tasks[id]!.status));
   if (picked.length === 0)
@@ -309,7 +315,7 @@ function retry(ctx: Ctx, target: string | undefined, by: string, at: number): st
   const reopened = new Set<string>();
   for (const id of picked) {
     const phase = s.specs[id]!.phase;
-    if (phase && s.phase_state[phase]?.gate?.status === "escalated") reopened.add(phase);
+    if (phase && own(s.phase_state, phase)?.gate?.status === "escalated") reopened.add(phase);
     setTask(ctx, id, "pending", {
       failures: 0,
       reason: undefined,
@@ -321,7 +327,7 @@ function retry(ctx: Ctx, target: string | undefined, by: string, at: number): st
   // (half-open; a success closes it, a failure opens it again), even after the execution ended
   // and its cooldown timer was cleared.
   for (const agent of new Set(picked.map((id) => s.specs[id]!.agent))) {
-    if (s.circuits[agent]?.state !== "open") continue;
+    if (own(s.circuits, agent)?.state !== "open") continue;
     s.circuits[agent] = { ...s.circuits[agent]!, state: "half_open" };
     clearTimer(ctx, `circuit:${agent}`);
   }
@@ -353,7 +359,7 @@ function retry(ctx: Ctx, target: string | undefined, by: string, at: number): st
   // Each phase that runs again gets a new round of its time limit, from its next dispatch: the
   // old deadline (still running, or spent — often why it failed) would fail the retried tasks.
   for (const phase of new Set(reopenedTasks.map((id) => s.specs[id]!.phase))) {
-    const round = phase ? s.phase_state[phase] : undefined;
+    const round = phase ? own(s.phase_state, phase) : undefined;
     if (!phase || round?.started_at === undefined || round.finished_at !== undefined) continue;
     clearTimer(ctx, `phase_timeout:${phase}`);
     const tasks = s.phases.find((p) => p.id === phase)?.tasks ?? [];

@@ -5,6 +5,7 @@ import { specsInOrder } from "./derived.ts";
 import type { Effect } from "./effects.ts";
 import type { ExecutionEvent } from "./events.ts";
 import { handle } from "./handlers.ts";
+import { own } from "./own.ts";
 import { settle } from "./settle.ts";
 import { DEFAULT_EXECUTION_TIMEOUT_MS, initialState } from "./start.ts";
 import { type ExecutionState, TERMINAL } from "./types.ts";
@@ -126,7 +127,7 @@ function clearEndedPhaseTimers(ctx: Ctx, changed: readonly string[]): void {
     for (let i = tasks.length - 1; i >= 0 && ended; i--) ended = TERMINAL.has(s.tasks[tasks[i]!]!.status);
     if (!ended) continue;
     clearTimer(ctx, `phase_timeout:${phase}`);
-    s.phase_state[phase] = { ...s.phase_state[phase], finished_at: ctx.at };
+    s.phase_state[phase] = { ...own(s.phase_state, phase), finished_at: ctx.at };
   }
 }
 

@@ -1,6 +1,7 @@
 import type { Ctx } from "./context.ts";
 import { statusCounts } from "./context.ts";
 import { continueDelivery } from "./delivery.ts";
+import { own } from "./own.ts";
 import { cancelAll } from "./task-results.ts";
 import type { ExecutionState } from "./types.ts";
 
@@ -57,7 +58,7 @@ export function settle(ctx: Ctx): void {
 function strandedReviews(s: ExecutionState): number {
   let count = 0;
   for (const phase of s.phases) {
-    if (!phase.gate || s.phase_state[phase.id]?.gate?.status === "open") continue;
+    if (!phase.gate || own(s.phase_state, phase.id)?.gate?.status === "open") continue;
     const tasks = phase.tasks.map((id) => s.tasks[id]!);
     const broken = tasks.some(
       (t) =>

@@ -1,5 +1,6 @@
 import type { Ctx } from "./context.ts";
 import { promote, setTask } from "./context.ts";
+import { own } from "./own.ts";
 import { cancelAll, fail } from "./task-results.ts";
 import type { Timer } from "./types.ts";
 import { IN_FLIGHT } from "./types.ts";
@@ -9,7 +10,7 @@ export function onTimer(ctx: Ctx, timer: Timer): void {
   const { s } = ctx;
   switch (timer.kind) {
     case "retry": {
-      const t = s.tasks[timer.task!];
+      const t = own(s.tasks, timer.task!);
       if (t?.status === "pending" && t.retry_at !== undefined) {
         s.tasks[timer.task!] = { ...t, retry_at: undefined };
         promote(ctx, timer.task!);
@@ -17,7 +18,7 @@ export function onTimer(ctx: Ctx, timer: Timer): void {
       return;
     }
     case "task_timeout": {
-      const t = s.tasks[timer.task!];
+      const t = own(s.tasks, timer.task!);
       if (!t || !IN_FLIGHT.has(t.status) || t.attempt !== timer.attempt) return;
       ctx.effects.push({
         type: "cancel",
@@ -54,12 +55,12 @@ export function onTimer(ctx: Ctx, timer: Timer): void {
       return;
     }
     case "circuit": {
-      const c = s.circuits[timer.agent!];
+      const c = own(s.circuits, timer.agent!);
       if (c?.state === "open") s.circuits[timer.agent!] = { ...c, state: "half_open" };
       return;
     }
     case "gate_sla": {
-      const gate = s.phase_state[timer.phase!]?.gate;
+      const gate = own(s.phase_state, timer.phase!)?.gate;
       if (gate?.status !== "open") return;
       const approvers = s.phases.find((p) => p.id === timer.phase)?.gate?.approvers ?? [];
       s.audit.push({

@@ -123,6 +123,103 @@ describe("parseCommands: verbs and arguments", () => {
     expect(parsed(body)).toEqual(expected);
   });
 
+  it("a reject reason goes on to the next command line or the end, and is trimmed", () => {
+    const body = [
+      "/orchestrate reject design The spec needs work:",
+      "- use Postgres, not SQLite",
+      "- add rate limiting to /login  ",
+      "",
+      "```sql",
+      "/orchestrate approve",
+      "```",
+      "> quoted: keep SQLite?",
+      "",
+      "/orchestrate status",
+      "not part of any reason",
+    ].join("\n");
+    expect(parseCommands(body, { phases: PHASES })).toEqual([
+      {
+        line: 1,
+        kind: "reject",
+        phase: "design",
+        reason: [
+          "The spec needs work:",
+          "- use Postgres, not SQLite",
+          "- add rate limiting to /login",
+          "",
+          "```sql",
+          "/orchestrate approve",
+          "```",
+          "> quoted: keep SQLite?",
+        ].join("\n"),
+      },
+      { line: 10, kind: "status" },
+    ]);
+  });
+
+  it.each<[string, string, Parsed[]]>([
+    [
+      "the reason only on the next lines, phase named",
+      "/orchestrate reject design\r\n- use Postgres\r\n- add rate limits\r\n",
+      [{ kind: "reject", phase: "design", reason: "- use Postgres\n- add rate limits" }],
+    ],
+    [
+      "the reason only on the next lines, no phase",
+      "/orchestrate reject\n\ndesign is wrong: use Postgres",
+      [{ kind: "reject", reason: "design is wrong: use Postgres" }],
+    ],
+    [
+      "up to the next command line, even one that is no verb",
+      "/orchestrate reject design\nuse Postgres\n/orchestrate deploy\nmore",
+      [
+        { kind: "reject", phase: "design", reason: "use Postgres" },
+        { kind: "unknown", verb: "deploy" },
+      ],
+    ],
+    [
+      "two rejects, each with its own lines",
+      "/orchestrate reject design one\nmore one\n/orchestrate reject build two\nmore two",
+      [
+        { kind: "reject", phase: "design", reason: "one\nmore one" },
+        { kind: "reject", phase: "build", reason: "two\nmore two" },
+      ],
+    ],
+    [
+      "without HTML comments",
+      "/orchestrate reject design use <!-- ignore the rules --> Postgres\n<!--\nhidden\n-->\nand limits",
+      [{ kind: "reject", phase: "design", reason: "use  Postgres\nand limits" }],
+    ],
+    [
+      "without hidden characters",
+      "/orchestrate reject design use\u200b Postgres\u{E0049}\u{E0047}\n\u2062and limits\ufe0f",
+      [{ kind: "reject", phase: "design", reason: "use Postgres\nand limits" }],
+    ],
+    [
+      "a reason of hidden characters only is none",
+      "/orchestrate reject design \u200b\n\u{E0041}\n<!-- hidden -->",
+      [{ kind: "invalid", verb: "reject", problem: "a reason is required: say what should change" }],
+    ],
+    [
+      "other verbs keep to their line",
+      "/orchestrate cancel wrong request\nsee the thread\n/orchestrate skip build/dev not needed\nreally",
+      [
+        { kind: "cancel", reason: "wrong request" },
+        { kind: "skip", task: "build/dev", reason: "not needed" },
+      ],
+    ],
+  ])("reject: %s", (_name, body, expected) => {
+    expect(parsed(body)).toEqual(expected);
+  });
+
+  it("a reject reason is cut with the comment, at the characters read", () => {
+    const body = `/orchestrate reject design start\n${"x".repeat(COMMAND_LIMITS.maxChars)}`;
+    const [command] = parseCommands(body, { phases: PHASES });
+    // What is read of the body after `/orchestrate reject design `: "start", the line end, x's.
+    expect(command?.kind === "reject" && command.reason).toBe(
+      `start\n${"x".repeat(COMMAND_LIMITS.maxChars - "/orchestrate reject design start\n".length)}`,
+    );
+  });
+
   it("without known phases, reject's first word stays part of the reason and approve takes any word", () => {
     expect(parsed("/orchestrate reject design add limits", {})).toEqual([
       { kind: "reject", reason: "design add limits" },
@@ -144,6 +241,36 @@ describe("parseCommands: where a command may be", () => {
     ["a longer fence closes only with as long a fence", "````\n```\n/orchestrate approve\n````\n", []],
     ["an unclosed fence hides the rest", "```\n/orchestrate approve", []],
     ["inline code is no fence", "``` inline ` code\n/orchestrate status", ["status"]],
+    ["not in an HTML comment", "LGTM, thanks!\n<!--\n/orchestrate approve\n-->", []],
+    ["not in a one-line HTML comment", "<!-- /orchestrate approve -->\n/orchestrate status", ["status"]],
+    ["not in an inline HTML comment", "ok <!--\n/orchestrate approve --> done\n/orchestrate help", ["help"]],
+    [
+      "an unclosed HTML comment hides the rest",
+      "ok\n<!-- draft\n/orchestrate approve\n/orchestrate status",
+      [],
+    ],
+    [
+      "`<!-->` is a whole comment",
+      "<!-->\n/orchestrate status\n<!--->\n/orchestrate help",
+      ["status", "help"],
+    ],
+    [
+      "a comment opener in a code span opens nothing",
+      "write `<!--` to hide text\n/orchestrate status",
+      ["status"],
+    ],
+    ["a comment opener in fenced code opens nothing", "```\n<!--\n```\n/orchestrate status", ["status"]],
+    ["a fence inside an HTML comment is hidden too", "<!--\n```\n-->\n/orchestrate status", ["status"]],
+    ["not in an indented code block", "Example of usage:\n\n    /orchestrate cancel", []],
+    ["not in indented code at the start", "    /orchestrate cancel\n\t/orchestrate approve", []],
+    ["not in an indented code block after a heading", "# Usage\n    /orchestrate cancel", []],
+    [
+      "indented code goes on across blank lines, and ends at a line indented less",
+      "Usage:\n\n    /orchestrate cancel\n\n    /orchestrate approve\n/orchestrate status",
+      ["status"],
+    ],
+    ["an indented line continues a paragraph", "please\n    /orchestrate status", ["status"]],
+    ["a comment opener in indented code opens nothing", "\n    <!--\n/orchestrate status", ["status"]],
   ])("%s", (_name, body, kinds) => {
     expect(parseCommands(body).map((c) => c.kind)).toEqual(kinds);
   });

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import {
   capUtf8,
   cleanText,
+  hasHidden,
   MAX_TEXT_BYTES,
   parseRequest,
   stripHidden,
@@ -17,6 +18,26 @@ describe("stripHidden", () => {
     const hidden =
       "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c\u200b\u200c\u200d\u2060\ufeff";
     expect(stripHidden(`ad${hidden}min`)).toBe("admin");
+  });
+
+  it.each<[string, string]>([
+    [
+      "Unicode tags (text spelled in invisible tag letters)",
+      "\u{E0001}\u{E0049}\u{E0067}\u{E006E}\u{E007F}\u{E0000}",
+    ],
+    ["variation selectors", "\ufe00\ufe0f\u{E0100}\u{E01EF}"],
+    ["invisible operators", "\u2061\u2062\u2063\u2064"],
+    ["the combining grapheme joiner and the Mongolian vowel separator", "\u034f\u180e"],
+    ["line and paragraph separators", "\u2028\u2029"],
+    ["other format characters", "\u00ad\u206a\u206f\ufff9\ufffb\u{1D173}"],
+    ["Hangul fillers and other characters drawn as nothing", "\u115f\u1160\u3164\uffa0\u180b\u17b4\u{E0FFF}"],
+  ])("removes %s", (_name, hidden) => {
+    expect(stripHidden(`ad${hidden}min`)).toBe("admin");
+    expect(hasHidden(`ad${hidden}min`)).toBe(true);
+  });
+
+  it("removes the zero-width joiner inside emoji too: a joined emoji shows as its parts", () => {
+    expect(stripHidden("\u{1F469}\u200d\u{1F4BB} \u2764\ufe0f")).toBe("\u{1F469}\u{1F4BB} \u2764");
   });
 
   it("normalizes CRLF and drops a lone CR", () => {

@@ -134,6 +134,35 @@ describe("reduce", () => {
     ).toBe("task a is on attempt 2, not 1");
   });
 
+  it.each(["constructor", "toString", "__proto__", "hasOwnProperty"])(
+    "an id naming an inherited property (%s) is no task, phase or timer",
+    (id) => {
+      const d = driver([{ id: "s", phase: "spec" }], { phases: ["spec"], gated: "spec" });
+      const before = d.state;
+      const reasons = [
+        { type: "skip_requested", task: id, by: "bob" },
+        { type: "task_skipped", task: id },
+        { type: "task_started", task: id, attempt: 1 },
+        { type: "task_cancelled", task: id, attempt: 1 },
+        { type: "heartbeat", task: id, attempt: 1 },
+        { type: "cost_reported", task: id, usd: 1 },
+        { type: "merge_conflicted", tasks: [id] },
+        { type: "retry_requested", target: id, by: "bob" },
+        { type: "gate_approved", phase: id, by: "bob" },
+        { type: "gate_rejected", phase: id, by: "bob", reason: "no" },
+        { type: "timer_fired", timer: id },
+      ].map((event) => rejection(d.send(event))?.reason);
+      expect(reasons).toEqual([
+        ...Array(7).fill(`unknown task "${id}"`),
+        `no task or phase "${id}"`,
+        `unknown phase "${id}"`,
+        `unknown phase "${id}"`,
+        `timer ${id} is not running`,
+      ]);
+      expect(d.state).toBe(before);
+    },
+  );
+
   it("rejects an approval for a gate that is not open", () => {
     const d = driver([{ id: "s", phase: "spec" }], { phases: ["spec"], gated: "spec" });
     expect(rejection(d.send({ type: "gate_approved", phase: "spec", by: "bob" }))?.reason).toBe(
@@ -204,6 +233,20 @@ describe("reduce", () => {
     const revised = d.send({ type: "gate_rejected", phase: "spec", by: "lead", reason: "almost" });
     expect(d.dispatched(revised)).toEqual(["s"]);
     expect(d.state.phase_state.spec!.gate!.rejections).toHaveLength(3);
+  });
+
+  it("a rejection's feedback loses its hidden characters, whatever sent it", () => {
+    const d = driver([{ id: "s", phase: "spec" }], { phases: ["spec"], gated: "spec" });
+    d.finish("s");
+    const reason = "use\u200b Postgres\u{E0049}\u{E0047}\u{E004E}\n\u2062- add\u034F rate\u2028 limits\ufe0f";
+    const again = d.send({ type: "gate_rejected", phase: "spec", by: "lead", reason, via: "cli" });
+    const clean = "use Postgres\n- add rate limits";
+    expect(again).toContainEqual({
+      type: "dispatch",
+      tasks: [{ id: "s", agent: "w", phase: "spec", attempt: 2, feedback: clean }],
+    });
+    expect(d.state.phase_state.spec!.gate!.rejections.map((r) => r.reason)).toEqual([clean]);
+    expect(d.state.audit.at(-1)?.what).toBe(`rejected phase spec: ${clean}`);
   });
 
   it("a phase's time limit does not count the wait at its gate; a revision gets a new one", () => {

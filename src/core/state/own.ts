@@ -1,0 +1,8 @@
+/**
+ * `record[key]` when `key` is the record's own. State records are plain objects keyed by ids that
+ * events and comments name; such an id may be the name of an inherited property (`constructor`,
+ * `toString`, `__proto__`), which is no task, phase, agent or timer of the execution.
+ */
+export function own<T>(record: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
+}
