@@ -95,6 +95,24 @@ export function dashboardMarkdown(state: ExecutionState, now: number): string {
   return lines.join("\n");
 }
 
+/** Most characters of the problem the "state unreadable" dashboard shows. */
+const PROBLEM_LIMIT = 2_000;
+
+/**
+ * The dashboard when an execution's state cannot be read: the problem and how to go on. The
+ * problem may quote the state file (a JSON parser's message does), which anyone who can push to
+ * the state branch writes, so it is made inert and shortened (the whole is logged).
+ */
+export function unreadableStateMarkdown(problem: string): string {
+  return [
+    "## Orchestrate: ⚠️ state unreadable",
+    "",
+    `Orchestrate cannot read this execution's state: ${shortened(problem, PROBLEM_LIMIT, "the log", inert)}`,
+    "",
+    "The file was left untouched. Fix or remove it on the `orchestrate-state` branch, then comment `/orchestrate resume`.",
+  ].join("\n");
+}
+
 /** What was spent, against the budget where there is one: "cost $3.20 of $25.00 · 41,000 tokens". */
 export function costFact(state: ExecutionState): string {
   const budget = state.policy.budget;

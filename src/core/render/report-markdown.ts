@@ -32,7 +32,7 @@ export function reportMarkdown(
       : "";
   const where = fullTextAt(state);
   const out: string[] = [];
-  out.push(`# Orchestrate report: ${state.id}${project}`, "");
+  out.push(`# Orchestrate report: ${inert(state.id)}${project}`, "");
   out.push(
     `**Status:** ${STATUS_ICON[state.status] ?? ""} ${state.status}${state.reason ? ` — ${shortened(state.reason, REASON_LIMIT, where)}` : ""}  `,
   );
