@@ -2,9 +2,14 @@ import { failure, statusOf } from "./errors.ts";
 import { NodeIds } from "./node-ids.ts";
 import type { GitHubClient } from "./octokit.ts";
 import type { ChecksPort, ExecutionRef, PhaseCheck } from "./ports.ts";
-import { truncate } from "./truncate.ts";
+import { truncate, truncateBytes } from "./truncate.ts";
 
-/** Limits of the checks API. */
+/**
+ * Limits of the checks API. `title` and `summary` are UTF-8 bytes: GitHub documents the summary's
+ * 65,535 as characters but refuses a longer one in bytes ("summary exceeds a maximum bytesize of
+ * 65535"); the title's limit is not documented, so it is kept within 255 bytes, which is within
+ * 255 characters too. The rest are characters.
+ */
 export const CHECK_LIMITS = {
   actions: 3,
   label: 20,
@@ -42,8 +47,8 @@ export function checkFields(ref: ExecutionRef, check: PhaseCheck, now: Date) {
     status: check.status,
     ...(completed ? { conclusion: check.conclusion ?? "neutral", completed_at: now.toISOString() } : {}),
     output: {
-      title: truncate(check.title, CHECK_LIMITS.title),
-      summary: truncate(check.summary, CHECK_LIMITS.summary, "\n\n… _(truncated)_"),
+      title: truncateBytes(check.title, CHECK_LIMITS.title),
+      summary: truncateBytes(check.summary, CHECK_LIMITS.summary, "\n\n… _(truncated)_"),
     },
     // Always sent: GitHub keeps a check run's buttons until an update replaces them, so a phase
     // that left its gate (approved, failed, running again) clears Approve/Reject with `[]`.

@@ -1,4 +1,5 @@
 import { formatDuration } from "../core/plan/duration.ts";
+import { cutAt, fullTextAt, shortened, summaryLimit } from "../core/render/excerpt.ts";
 import { code, inert } from "../core/render/markdown.ts";
 import { phaseStatus } from "../core/render/mermaid.ts";
 import { reportMarkdown } from "../core/render/report-markdown.ts";
@@ -12,12 +13,22 @@ export const GATE_ACTIONS = [
   { label: "Retry", identifier: "retry", description: "Retry failed tasks" },
 ];
 
+/**
+ * Most characters of one task's summary in its phase's check run (less when the phase has many
+ * tasks): more than the report shows, and still within the check run's 65,535 bytes with the
+ * instructions after the list.
+ */
+export const PHASE_SUMMARY_LIMIT = 16_000;
+
 /** The check run a phase shows: queued → in progress → completed with a summary; skipped with the reason. */
 export function checkOf(state: ExecutionState, phase: PhaseSpec): PhaseCheck {
   const status = phaseStatus(state, phase);
+  const where = fullTextAt(state);
+  const limit = summaryLimit(phase.tasks.length, PHASE_SUMMARY_LIMIT);
   const lines = phase.tasks.map((id) => {
     const t = state.tasks[id]!;
-    return `- ${code(id)}: ${t.status}${t.attempt > 1 ? ` (attempt ${t.attempt})` : ""}${t.busy_ms ? `, ${formatDuration(t.busy_ms)}` : ""}${t.summary ? ` — ${inert(t.summary)}` : t.reason ? ` — ${inert(t.reason)}` : ""}`;
+    const note = t.summary || t.reason;
+    return `- ${code(id)}: ${t.status}${t.attempt > 1 ? ` (attempt ${t.attempt})` : ""}${t.busy_ms ? `, ${formatDuration(t.busy_ms)}` : ""}${note ? ` — ${shortened(note, limit, where, inert)}` : ""}`;
   });
   const summary = lines.join("\n") || "No tasks.";
   const base = { phase: phase.id, summary };
@@ -103,7 +114,7 @@ export function summaryCheck(state: ExecutionState): PhaseCheck {
     status: "completed",
     conclusion: stopped === "cancelled" ? "cancelled" : stopped === "failed" ? "failure" : "success",
     title: stopped
-      ? `execution ${stopped}${state.reason ? `: ${state.reason}` : ""}`.slice(0, 200)
+      ? cutAt(`execution ${stopped}${state.reason ? `: ${state.reason}` : ""}`, 200)
       : `${ran} phase(s) succeeded${skipped > 0 ? `, ${skipped} skipped` : ""}`,
     summary: reportMarkdown(state),
   };

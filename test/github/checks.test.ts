@@ -5,6 +5,7 @@ import type { PhaseCheck } from "../../src/github/ports.ts";
 import { useGitHubMock } from "../support/github/mock-github.ts";
 
 const gh = useGitHubMock();
+const bytes = (text: string) => Buffer.byteLength(text, "utf8");
 const ref = { owner: "o", repo: "r", issue: 12 };
 const SHA = "a".repeat(40);
 const LIST = "GET /repos/{owner}/{repo}/commits/{ref}/check-runs";
@@ -139,8 +140,54 @@ describe("checkFields", () => {
       conclusion: "neutral",
     });
     expect(checkFields(ref, { ...queued, actions: [] }, NOW)).toMatchObject({ actions: [] });
-    expect(checkFields(ref, { ...queued, summary: "s".repeat(70_000) }, NOW).output.summary.length).toBe(
-      65_535,
+    const cut = checkFields(ref, { ...queued, summary: "s".repeat(70_000) }, NOW).output.summary;
+    expect(cut).toBe(`${"s".repeat(65_535 - bytes("\n\n… _(truncated)_"))}\n\n… _(truncated)_`);
+    expect(bytes(cut)).toBe(65_535);
+  });
+
+  it("keeps the summary and title within GitHub's bytes, without splitting a character", () => {
+    const korean = checkFields(
+      ref,
+      { ...queued, title: "검토".repeat(200), summary: "회".repeat(48_000) },
+      NOW,
     );
+    expect(bytes(korean.output.summary)).toBeLessThanOrEqual(65_535);
+    expect(korean.output.summary).toMatch(/^회+\n\n… _\(truncated\)_$/);
+    expect(bytes(korean.output.title)).toBeLessThanOrEqual(255);
+    expect(korean.output.title).toMatch(/^(검토)+검?…$/);
+    const emoji = checkFields(ref, { ...queued, summary: `a${"😀".repeat(20_000)}` }, NOW).output.summary;
+    expect(bytes(emoji)).toBeLessThanOrEqual(65_535);
+    expect(emoji).toMatch(/^a(😀)+\n\n… _\(truncated\)_$/);
+  });
+});
+
+describe("a check run whose summary is long in bytes", () => {
+  it("is accepted by GitHub, which counts the summary in bytes", async () => {
+    const bodies = serveRuns([runJson(40, "orchestrate / design", "12:design")]);
+    // GitHub's answer past 65,535 bytes, although its documentation says characters.
+    gh.on(UPDATE, (req) => {
+      const summary = (req.body as { output: { summary: string } }).output.summary;
+      if (bytes(summary) > 65_535)
+        return [
+          422,
+          {
+            message: "Validation Failed",
+            errors: [
+              {
+                resource: "CheckRun",
+                code: "custom",
+                field: "summary",
+                message: "summary exceeds a maximum bytesize of 65535",
+              },
+            ],
+          },
+        ];
+      bodies.push(req.body);
+      return [200, runJson(40, "orchestrate / design", "12:design")];
+    });
+    const long: PhaseCheck = { ...queued, status: "completed", summary: "요약 ".repeat(24_000) };
+    expect(await checks().upsert(ref, SHA, long, 40)).toBe(40);
+    expect(gh.requests.map((r) => r.route)).toEqual([UPDATE]);
+    expect(bodies).toHaveLength(1);
   });
 });

@@ -3,6 +3,7 @@ import { estimateRemaining, statusCounts } from "../report/eta.ts";
 import { formatUsd } from "../report/money.ts";
 import type { ExecutionState } from "../state/types.ts";
 import { IN_FLIGHT } from "../state/types.ts";
+import { fullTextAt, REASON_LIMIT, shortened } from "./excerpt.ts";
 import { cell, code, inert, progressBar, STATUS_ICON } from "./markdown.ts";
 import { phaseMermaid, phaseStatus } from "./mermaid.ts";
 
@@ -20,6 +21,7 @@ export function dashboardMarkdown(state: ExecutionState, now: number): string {
   const counts = statusCounts(state);
   const total = Object.keys(state.tasks).length;
   const done = (counts.succeeded ?? 0) + (counts.skipped ?? 0);
+  const where = fullTextAt(state);
   const lines = [
     DASHBOARD_MARKER,
     `## Orchestrate: ${STATUS_ICON[state.status] ?? "🔄"} ${state.status}`,
@@ -32,7 +34,7 @@ export function dashboardMarkdown(state: ExecutionState, now: number): string {
     costFact(state),
   ].filter(Boolean);
   lines.push(facts.join(" · "));
-  if (state.reason) lines.push("", `> ${cell(state.reason)}`);
+  if (state.reason) lines.push("", `> ${shortened(state.reason, REASON_LIMIT, where)}`);
   lines.push("", "| phase | status | progress | tasks |", "|---|---|---|---|");
   for (const p of state.phases) {
     const status = phaseStatus(state, p);
@@ -69,7 +71,7 @@ export function dashboardMarkdown(state: ExecutionState, now: number): string {
   if (failed.length > 0) {
     lines.push("", "**Needs attention:**");
     for (const [id, t] of failed.slice(0, 20))
-      lines.push(`- ${code(id)} ${t.status}: ${cell(t.reason ?? "")}`);
+      lines.push(`- ${code(id)} ${t.status}: ${shortened(t.reason ?? "", REASON_LIMIT, where)}`);
     lines.push("", "Comment `/orchestrate retry` to run them again.");
   }
   lines.push(
@@ -91,6 +93,24 @@ export function dashboardMarkdown(state: ExecutionState, now: number): string {
   };
   lines.push("", `<!-- orchestrate:checkpoint ${JSON.stringify(checkpoint)} -->`);
   return lines.join("\n");
+}
+
+/** Most characters of the problem the "state unreadable" dashboard shows. */
+const PROBLEM_LIMIT = 2_000;
+
+/**
+ * The dashboard when an execution's state cannot be read: the problem and how to go on. The
+ * problem may quote the state file (a JSON parser's message does), which anyone who can push to
+ * the state branch writes, so it is made inert and shortened (the whole is logged).
+ */
+export function unreadableStateMarkdown(problem: string): string {
+  return [
+    "## Orchestrate: ⚠️ state unreadable",
+    "",
+    `Orchestrate cannot read this execution's state: ${shortened(problem, PROBLEM_LIMIT, "the log", inert)}`,
+    "",
+    "The file was left untouched. Fix or remove it on the `orchestrate-state` branch, then comment `/orchestrate resume`.",
+  ].join("\n");
 }
 
 /** What was spent, against the budget where there is one: "cost $3.20 of $25.00 · 41,000 tokens". */

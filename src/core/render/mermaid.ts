@@ -1,5 +1,7 @@
 import type { TaskGraph } from "../graph/types.ts";
 import type { ExecutionState, TaskStatus } from "../state/types.ts";
+import { cutAt } from "./excerpt.ts";
+import { oneLine } from "./markdown.ts";
 
 /** Mermaid class per status, shared by every graph we draw. */
 const CLASS_DEFS = [
@@ -28,8 +30,9 @@ function nodeId(id: string): string {
   return `n_${id.replace(/[^A-Za-z0-9_]/g, "_")}`;
 }
 
+/** On one line, too: a line break in a label would end the node's statement and break the graph. */
 function label(text: string): string {
-  return text.replace(/["`<>#&;]/g, "'").slice(0, 80);
+  return cutAt(oneLine(text).replace(/["`<>#&;]/g, "'"), 80);
 }
 
 /** The status of a phase as a whole, from its tasks' statuses. */

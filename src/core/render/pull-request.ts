@@ -2,32 +2,45 @@ import { formatDuration } from "../plan/duration.ts";
 import { formatUsd } from "../report/money.ts";
 import { summarize } from "../report/summarize.ts";
 import type { ExecutionState } from "../state/types.ts";
-import { cell, code, codeCell, inert } from "./markdown.ts";
+import { cutAt, fullTextAt, REASON_LIMIT, SUMMARY_LIMIT, shortened, summaryLimit } from "./excerpt.ts";
+import { code, codeCell, inert } from "./markdown.ts";
+
+/** GitHub's limit on a pull request's description, in characters. */
+export const PULL_REQUEST_BODY_LIMIT = 65_536;
+
+const TRUNCATED = "\n\n… _(truncated: longer than GitHub allows in a pull request description)_\n";
 
 /** The pull request's title: the project, else the request's title. */
 export function pullRequestTitle(state: ExecutionState): string {
   const request = state.meta.request as { project?: string; title?: string } | undefined;
-  return `Orchestrate: ${request?.project || request?.title || state.id}`.slice(0, 250);
+  return cutAt(`Orchestrate: ${request?.project || request?.title || state.id}`, 250);
 }
 
 /**
  * The pull request's description, generated from the request, the artifacts, the task summaries
- * and the metrics; it closes the issue when merged.
+ * and the metrics; it closes the issue when merged. Long summaries, reasons and request fields are
+ * shortened (see `shortened`) so the sections after them are kept; the whole is capped at GitHub's
+ * limit as a last resort, since opening a pull request with a longer description fails.
  */
 export function pullRequestBody(state: ExecutionState, issue: number): string {
   const result = summarize(state);
   const request = state.meta.request as
     | { requirements?: string[]; stack?: string[]; deadline?: string | null }
     | undefined;
+  const where = fullTextAt(state);
   const lines = [`Closes #${issue}`, ""];
   // Issue text is made inert: only the line above may close an issue when this is merged.
+  const fromIssue = (text: string, limit: number) => shortened(text, limit, `#${issue}`, inert);
   if (request?.requirements?.length)
-    lines.push(`**Requirements:** ${inert(request.requirements.join(", "))}`);
-  if (request?.stack?.length) lines.push(`**Stack:** ${inert(request.stack.join(", "))}`);
-  if (request?.deadline) lines.push(`**Deadline:** ${inert(request.deadline)}`);
+    lines.push(`**Requirements:** ${fromIssue(request.requirements.join(", "), SUMMARY_LIMIT)}`);
+  if (request?.stack?.length) lines.push(`**Stack:** ${fromIssue(request.stack.join(", "), REASON_LIMIT)}`);
+  if (request?.deadline) lines.push(`**Deadline:** ${fromIssue(request.deadline, REASON_LIMIT)}`);
   lines.push("", "## What was done", "", "| task | status | summary |", "|---|---|---|");
+  const limit = summaryLimit(result.tasks.length);
   for (const t of result.tasks)
-    lines.push(`| ${codeCell(t.id)} | ${t.status} | ${cell(t.summary ?? t.reason ?? "")} |`);
+    lines.push(
+      `| ${codeCell(t.id)} | ${t.status} | ${shortened(t.summary ?? t.reason ?? "", limit, where)} |`,
+    );
   const artifacts = result.tasks.flatMap((t) => t.artifacts.map((a) => ({ task: t.id, ...a })));
   if (artifacts.length > 0) {
     lines.push("", "## Artifacts", "");
@@ -45,7 +58,11 @@ export function pullRequestBody(state: ExecutionState, issue: number): string {
   );
   if (state.audit.length > 0) {
     lines.push("", "## Approvals", "");
-    for (const a of state.audit) lines.push(`- ${inert(a.by)}: ${inert(a.what)}`);
+    for (const a of state.audit)
+      lines.push(`- ${inert(a.by)}: ${shortened(a.what, REASON_LIMIT, where, inert)}`);
   }
-  return lines.join("\n");
+  const body = lines.join("\n");
+  return body.length <= PULL_REQUEST_BODY_LIMIT
+    ? body
+    : cutAt(body, PULL_REQUEST_BODY_LIMIT - TRUNCATED.length) + TRUNCATED;
 }

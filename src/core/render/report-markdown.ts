@@ -3,14 +3,24 @@ import { formatUsd as money } from "../report/money.ts";
 import type { OrchestrationResult } from "../report/summarize.ts";
 import { summarize } from "../report/summarize.ts";
 import type { ExecutionState } from "../state/types.ts";
+import { fullTextAt, REASON_LIMIT, shortened, summaryLimit } from "./excerpt.ts";
 import { cell, code, codeCell, inert, STATUS_ICON } from "./markdown.ts";
 import { phaseMermaid, phaseStatus } from "./mermaid.ts";
+
+/** Most characters of one error message in the errors table (a task may fail many times). */
+const ERROR_LIMIT = 300;
+/** Most characters of an error's kind (a word, unless an agent's result says otherwise). */
+const KIND_LIMIT = 60;
 
 function time(ms: number | null | undefined): string {
   return ms === null || ms === undefined ? "-" : new Date(ms).toISOString().replace(".000Z", "Z");
 }
 
-/** The execution report in GitHub-flavoured markdown: phases, tasks, artifacts, metrics, approvals, graph. */
+/**
+ * The execution report in GitHub-flavoured markdown: phases, tasks, artifacts, metrics, approvals,
+ * graph. Long summaries, reasons and error messages are shortened (see `shortened`), so one task's
+ * long summary does not push the sections after the task table past GitHub's limits.
+ */
 export function reportMarkdown(
   state: ExecutionState,
   result: OrchestrationResult = summarize(state),
@@ -20,10 +30,11 @@ export function reportMarkdown(
     typeof (state.meta.request as { project?: unknown } | undefined)?.project === "string"
       ? ` — ${inert((state.meta.request as { project: string }).project)}`
       : "";
+  const where = fullTextAt(state);
   const out: string[] = [];
-  out.push(`# Orchestrate report: ${state.id}${project}`, "");
+  out.push(`# Orchestrate report: ${inert(state.id)}${project}`, "");
   out.push(
-    `**Status:** ${STATUS_ICON[state.status] ?? ""} ${state.status}${state.reason ? ` — ${cell(state.reason)}` : ""}  `,
+    `**Status:** ${STATUS_ICON[state.status] ?? ""} ${state.status}${state.reason ? ` — ${shortened(state.reason, REASON_LIMIT, where)}` : ""}  `,
   );
   out.push(`**Started:** ${time(state.created_at)} · **Finished:** ${time(state.finished_at)}`, "");
   out.push("## Metrics", "", "| metric | value |", "|---|---|");
@@ -71,10 +82,11 @@ export function reportMarkdown(
     "| task | agent | status | attempts | duration | cost | summary |",
     "|---|---|---|---|---|---|---|",
   );
+  const limit = summaryLimit(result.tasks.length);
   for (const t of result.tasks) {
-    const note = t.summary ?? t.reason ?? "";
+    const note = shortened(t.summary ?? t.reason ?? "", limit, where);
     out.push(
-      `| ${cell(t.id)} | ${cell(t.agent)} | ${STATUS_ICON[t.status] ?? ""} ${t.status} | ${t.attempts} | ${formatDuration(t.duration_ms)} | ${money(t.cost.usd)} | ${cell(note)} |`,
+      `| ${cell(t.id)} | ${cell(t.agent)} | ${STATUS_ICON[t.status] ?? ""} ${t.status} | ${t.attempts} | ${formatDuration(t.duration_ms)} | ${money(t.cost.usd)} | ${note} |`,
     );
   }
   out.push("");
@@ -92,12 +104,15 @@ export function reportMarkdown(
   if (errors.length > 0) {
     out.push("## Errors", "", "| task | attempt | kind | message |", "|---|---|---|---|");
     for (const e of errors)
-      out.push(`| ${cell(e.task)} | ${e.attempt} | ${cell(e.kind)} | ${cell(e.message.slice(0, 300))} |`);
+      out.push(
+        `| ${cell(e.task)} | ${e.attempt} | ${shortened(e.kind, KIND_LIMIT, where)} | ${shortened(e.message, ERROR_LIMIT, where)} |`,
+      );
     out.push("");
   }
   if (state.audit.length > 0) {
     out.push("## Approvals and commands", "", "| time | who | what |", "|---|---|---|");
-    for (const a of state.audit) out.push(`| ${time(a.at)} | ${cell(a.by)} | ${cell(a.what)} |`);
+    for (const a of state.audit)
+      out.push(`| ${time(a.at)} | ${cell(a.by)} | ${shortened(a.what, REASON_LIMIT, where)} |`);
     out.push("");
   }
   if (result.merged.conflicts.length > 0) {
