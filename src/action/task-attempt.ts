@@ -15,6 +15,7 @@ import { artifactFiles } from "./artifact-files.ts";
 import { ActionInputError } from "./errors.ts";
 import { LogTail } from "./log-tail.ts";
 import type { ModeContext } from "./mode-context.ts";
+import { filesWithSecrets, secretInOutput, tokenWarnings } from "./secret-outputs.ts";
 import { problemList, taskFileProblems } from "./task-files.ts";
 import type { TaskOutcome } from "./task-result.ts";
 import { type ResolvedTask, resolveTask } from "./task-setup.ts";
@@ -93,7 +94,9 @@ export interface TaskAttempt extends TaskOutcome {
  * not stale, fetches the upstream artifacts, runs the agent in the checkout with no GitHub
  * credentials in its environment, then collects the checkout's changes and the declared outputs
  * (under `.orchestrate/artifacts/<task dir>/`) and builds the result record. Files that break the
- * commit rules (`taskFileProblems`) fail the attempt (`output_invalid`). Returns undefined for a
+ * commit rules (`taskFileProblems`) fail the attempt (`output_invalid`), files holding a configured
+ * secret fail it (`secret_in_output`), and files holding what looks like a token are committed
+ * with a warning (`tokenWarnings`). Either failure leaves no file to commit. Returns undefined for a
  * stale attempt (after a notice). Shared by `task` (which commits at once) and `task-run` (which
  * leaves a bundle for `task-publish`).
  */
@@ -180,6 +183,8 @@ export async function runTaskAttempt(ctx: ModeContext): Promise<TaskAttempt | un
       leftOut = changes.leftOut;
       const problems = taskFileProblems(files, entry.id);
       if (problems.length > 0) throw new TaskFailure("output_invalid", problemList(problems));
+      const leaked = filesWithSecrets(files, ctx.secrets.all);
+      if (leaked.length > 0) throw secretInOutput(leaked);
     } catch (error) {
       if (!(error instanceof TaskFailure)) throw error;
       result = failed(error.kind, ctx.scrub(error.message), result.durationMs);
@@ -187,6 +192,7 @@ export async function runTaskAttempt(ctx: ModeContext): Promise<TaskAttempt | un
     }
   }
   for (const l of leftOut) io.warning(`left out of the commit: ${l.path} (${l.why})`);
+  for (const warning of tokenWarnings(files)) io.warning(ctx.scrub(warning));
 
   const record: ResultRecord = {
     execution: state.id,

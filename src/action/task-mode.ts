@@ -7,7 +7,8 @@ import { failureLine, publishTaskResult, reportTaskResult } from "./task-result.
  * feedback and upstream artifacts as files (the command agent contract) and runs in the checkout
  * with no GitHub credentials in its environment. Afterwards this runner — not the agent — commits
  * the checkout's changes, the declared outputs (under `.orchestrate/artifacts/<task dir>/`) and the
- * result record to the task branch, then wakes the orchestrator with `orchestrate-result`.
+ * result record to the task branch (no file at all when one holds a configured secret:
+ * `secret_in_output`), then wakes the orchestrator with `orchestrate-result`.
  *
  * The agent runs in the same job, as a child of this process, while the job holds a token that can
  * write: it is kept out of the agent's environment, but not out of its reach (the parent's

@@ -5,6 +5,7 @@ import { githubPorts } from "../github/index.ts";
 import { workingBranch } from "../github/ports.ts";
 import { type ResultRecord, taskBranch } from "../github/result-record.ts";
 import type { ModeContext } from "./mode-context.ts";
+import { filesWithSecrets, SECRET_IN_OUTPUT, secretInOutput } from "./secret-outputs.ts";
 import { staleNotice, type TaskTarget, taskTarget } from "./task-attempt.ts";
 import { BUNDLE_MANIFEST, type BundleProblem, bundleFolder, readBundle } from "./task-bundle.ts";
 import { failureLine, publishTaskResult, reportTaskResult, type TaskOutcome } from "./task-result.ts";
@@ -14,10 +15,11 @@ import { failureLine, publishTaskResult, reportTaskResult, type TaskOutcome } fr
  * it reads the bundle `task-run` left (downloaded from the agent job's artifact) as untrusted data
  * (`readBundle`: the record must be this task's attempt, every path and size within the commit
  * rules, the artifacts exactly the files of the task's artifacts folder), checks that the attempt
- * started from a commit of the working branch, then commits it to the task branch and sends
- * `orchestrate-result` exactly as `task` does. A missing bundle (the agent job failed, timed out or
- * was cancelled) or an invalid one is published as a failed attempt naming the problem
- * (`agent_job_failed`, `bundle_invalid`), so the orchestrator learns at once.
+ * started from a commit of the working branch and that no file holds a secret this job knows,
+ * then commits it to the task branch and sends `orchestrate-result` exactly as `task` does. A
+ * missing bundle (the agent job failed, timed out or was cancelled), an invalid one, or one whose
+ * files hold a secret is published as a failed attempt naming the problem (`agent_job_failed`,
+ * `bundle_invalid`, `secret_in_output`), so the orchestrator learns at once.
  * Returns 0 when the attempt succeeded (or is stale), 1 when it failed.
  */
 export async function runTaskPublishMode(ctx: ModeContext): Promise<number> {
@@ -37,7 +39,7 @@ export async function runTaskPublishMode(ctx: ModeContext): Promise<number> {
   );
   let outcome: TaskOutcome;
   if (read.ok) {
-    const problem = await baseProblem(ctx, target, read.outcome.base);
+    const problem = (await baseProblem(ctx, target, read.outcome.base)) ?? secretProblem(ctx, read.outcome);
     outcome = problem ? await failedOutcome(ctx, target, problem) : read.outcome;
   } else {
     outcome = await failedOutcome(ctx, target, read);
@@ -108,11 +110,26 @@ async function baseProblem(
   }
 }
 
+/**
+ * Why the bundle's files may not be committed although `task-run` checked them: one holds a
+ * secret this job knows (its `secrets-to-mask`, its tokens). The agent's job wrote the bundle and
+ * may have skipped that check; this one runs where the agent does not.
+ */
+function secretProblem(ctx: ModeContext, outcome: TaskOutcome): PublishProblem | undefined {
+  const leaked = filesWithSecrets(outcome.files, ctx.secrets.all);
+  if (leaked.length === 0) return undefined;
+  const failure = secretInOutput(leaked);
+  return { kind: SECRET_IN_OUTPUT, message: failure.message };
+}
+
+/** Why the attempt is published as failed: no valid bundle, or files that may not be committed. */
+type PublishProblem = BundleProblem | { kind: typeof SECRET_IN_OUTPUT; message: string };
+
 /** A failed attempt naming why there is nothing to publish, on the working branch's head. */
 async function failedOutcome(
   ctx: ModeContext,
   target: TaskTarget,
-  problem: BundleProblem,
+  problem: PublishProblem,
 ): Promise<TaskOutcome> {
   const { entry, issue, ref, resolved } = target;
   const base = await githubPorts(ctx.client).branches.head(ref, workingBranch(issue));

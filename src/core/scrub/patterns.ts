@@ -12,6 +12,11 @@ export interface TokenPattern {
   readonly pattern: RegExp;
   /** The replacement for one match. */
   readonly mask: (match: string, groups: Groups) => string;
+  /**
+   * Found by the text around the credential (a header name, `user:password@`, `?token=`) rather
+   * than by its own format: code and documentation hold such text with placeholders all the time.
+   */
+  readonly contextual?: true;
 }
 
 /** Masks the match, keeping the `before` and `after` groups; leaves it when `accept` says no. */
@@ -94,6 +99,7 @@ export const TOKEN_PATTERNS: readonly TokenPattern[] = [
     pattern:
       /(?<before>\b(?:(?:proxy-)?authorization|x-api-key|x-auth-token|private-token)["']?\s{0,8}[:=]\s{0,8}["']?(?:(?:bearer|token|basic|digest|bot)\s{1,8})?|\bbearer\s{1,8})(?<secret>[^\s"',;]{4,})/gi,
     mask: keep((secret, groups) => !/^bearer/i.test(groups["before"] ?? "") || looksRandom(secret)),
+    contextual: true,
   },
   {
     // Credentials in URLs: `scheme://user:password@host`. The password is masked; for GitHub's
@@ -103,6 +109,7 @@ export const TOKEN_PATTERNS: readonly TokenPattern[] = [
       /\b(?<scheme>[A-Za-z][A-Za-z0-9+.-]{0,20}:\/\/)(?<user>[^\s:@/?#"'<>]{1,256}):(?<password>[^\s@/?#"'<>]{1,256})@/g,
     mask: (_match, { scheme = "", user = "", password = "" }) =>
       password === "x-oauth-basic" ? `${scheme}${MASK}:${password}@` : `${scheme}${user}:${MASK}@`,
+    contextual: true,
   },
   {
     // OAuth and API credentials passed in a query string.
@@ -110,5 +117,6 @@ export const TOKEN_PATTERNS: readonly TokenPattern[] = [
     pattern:
       /(?<before>[?&](?:access_token|refresh_token|id_token|client_secret|api_key|apikey|password|token)=)(?<secret>[^&#\s"'<>]{4,})/gi,
     mask: keep(),
+    contextual: true,
   },
 ];

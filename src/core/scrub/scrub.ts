@@ -14,21 +14,35 @@ export function scrub(text: string, secrets: readonly string[] = []): string {
 }
 
 /**
- * Precompiles for repeated use on a stream of log lines. Secret values shorter than four characters
- * are ignored; where values overlap, the longest is replaced first. A multi-line value is also
- * masked line by line, and a value with surrounding whitespace also without it.
+ * Every text that gives away one of `secrets`: each value, trimmed, each trimmed line of a
+ * multi-line value (those `keepLine` accepts; all by default), and the encoded forms of each
+ * (`encodedForms`). Values shorter than `MIN_SECRET_LENGTH` are left out.
  */
-export function createScrubber(secrets: readonly string[] = []): (text: string) => string {
+export function secretForms(
+  secrets: readonly string[],
+  keepLine: (line: string) => boolean = () => true,
+): Set<string> {
   const values = new Set<string>();
   for (const secret of secrets) {
     if (typeof secret !== "string") continue;
-    const variants = [secret, secret.trim(), ...secret.split(/\r?\n/).map((line) => line.trim())];
+    const lines = secret.split(/\r?\n/).map((line) => line.trim());
+    const variants = [secret, secret.trim(), ...(lines.length > 1 ? lines.filter(keepLine) : [])];
     for (const variant of variants) {
       if (variant.length < MIN_SECRET_LENGTH || values.has(variant)) continue;
       values.add(variant);
       for (const form of encodedForms(variant)) values.add(form);
     }
   }
+  return values;
+}
+
+/**
+ * Precompiles for repeated use on a stream of log lines. Secret values shorter than four characters
+ * are ignored; where values overlap, the longest is replaced first. A multi-line value is also
+ * masked line by line, and a value with surrounding whitespace also without it.
+ */
+export function createScrubber(secrets: readonly string[] = []): (text: string) => string {
+  const values = secretForms(secrets);
   const literal = literalPattern(values);
   // Masking inserts "*": only a value containing "*" can reappear around an inserted mask.
   const recheck = [...values].some((value) => value.includes("*"));
