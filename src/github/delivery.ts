@@ -265,14 +265,8 @@ export class Delivery implements DeliveryPort {
     const { sha, environment, production, started } = deployment;
     const mark = { issue: ref.issue, started };
     try {
-      const { data: earlier } = await this.#client.rest.repos.listDeployments({
-        ...repoOf(ref),
-        sha,
-        environment,
-        per_page: 100,
-      });
-      const ours = earlier.find((d) => isMarked(d.payload, mark));
-      if (ours) return Number(ours.id);
+      const earlier = await this.#marked(ref, sha, environment, mark);
+      if (earlier.length > 0) return await this.#keepOldest(ref, earlier, earlier);
       const { data } = await this.#client.rest.repos.createDeployment({
         ...repoOf(ref),
         ref: sha,
@@ -285,10 +279,50 @@ export class Delivery implements DeliveryPort {
         request: { retries: 0 },
       });
       if (!("id" in data)) throw new Error(data.message ?? "GitHub did not create the deployment");
-      return Number(data.id);
+      // Another process (a second run of the same step) may have created one too between the
+      // look-up and the creation: listed again, the oldest is the one both keep, and the process
+      // that made a younger one retires it.
+      const created = Number(data.id);
+      const now = await this.#marked(ref, sha, environment, mark);
+      return await this.#keepOldest(ref, [...now, created], [created]);
     } catch (error) {
       throw failure(`create a deployment to ${environment}`, error, "deployments: write");
     }
+  }
+
+  /** Ids of the deployments of `sha` to `environment` carrying this execution's mark. */
+  async #marked(
+    ref: RepoRef,
+    sha: string,
+    environment: string,
+    mark: { issue: number; started: number },
+  ): Promise<number[]> {
+    const { data } = await this.#client.rest.repos.listDeployments({
+      ...repoOf(ref),
+      sha,
+      environment,
+      per_page: 100,
+    });
+    return data.filter((d) => isMarked(d.payload, mark)).map((d) => Number(d.id));
+  }
+
+  /**
+   * The oldest of one execution's deployments `ids` (lowest id: created first) is its deployment;
+   * those of `retire` that are not are duplicates of it, marked `inactive` so that nothing takes
+   * them for live ones.
+   */
+  async #keepOldest(ref: RepoRef, ids: number[], retire: number[]): Promise<number> {
+    const kept = Math.min(...ids);
+    for (const id of new Set(retire)) {
+      if (id === kept) continue;
+      await this.#client.rest.repos.createDeploymentStatus({
+        ...repoOf(ref),
+        deployment_id: id,
+        state: "inactive",
+        description: `Duplicate of deployment ${kept}`,
+      });
+    }
+    return kept;
   }
 
   async closeIssue(ref: ExecutionRef): Promise<void> {
