@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Delivery } from "../../src/github/delivery.ts";
 import { createTestOctokit } from "../../src/github/octokit.ts";
-import { useGitHubMock } from "../support/github/mock-github.ts";
+import { type HandlerResult, useGitHubMock } from "../support/github/mock-github.ts";
 
 const gh = useGitHubMock();
 const repo = { owner: "o", repo: "r" };
@@ -92,5 +92,116 @@ describe("Delivery.deploy", () => {
     expect(statuses).toEqual([
       { deployment: 901, state: "inactive", description: "Duplicate of deployment 900" },
     ]);
+  });
+});
+
+describe("Delivery.cancelRuns", () => {
+  /** Runs on the branch by status; `cancel` answers each run's cancelling. */
+  function runs(listed: Record<string, number[]>, cancel: (id: number) => HandlerResult) {
+    const asked: number[] = [];
+    gh.on("GET /repos/{owner}/{repo}/actions/runs", ({ query }) => {
+      const ids = listed[String(query.status)] ?? [];
+      return [200, { total_count: ids.length, workflow_runs: ids.map((id) => ({ id })) }];
+    });
+    gh.on("POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel", ({ params }) => {
+      asked.push(Number(params.run_id));
+      return cancel(Number(params.run_id));
+    });
+    return asked;
+  }
+
+  it("a run that ended before it was cancelled (409) is not an error: the others are cancelled", async () => {
+    const asked = runs({ in_progress: [1, 2], queued: [3] }, (id) =>
+      id === 1 ? [409, { message: "Cannot cancel a workflow run that is completed." }] : [202, {}],
+    );
+    expect(await new Delivery(createTestOctokit()).cancelRuns(repo, "orchestrate/issue-12")).toBe(2);
+    expect(asked).toEqual([1, 2, 3]);
+  });
+
+  it("a run GitHub refuses to cancel does not keep the others running; the refusals are reported at the end", async () => {
+    const asked = runs({ in_progress: [1, 2], queued: [3] }, (id) =>
+      id === 3 ? [202, {}] : [403, { message: "Resource not accessible by integration" }],
+    );
+    const error = await new Delivery(createTestOctokit())
+      .cancelRuns(repo, "orchestrate/issue-12")
+      .catch((e: unknown) => e);
+    expect(asked).toEqual([1, 2, 3]);
+    expect((error as Error).message).toMatch(
+      /cancel workflow runs on orchestrate\/issue-12: 2 requests failed \(1 run cancelled\)/,
+    );
+    expect((error as Error).message).toMatch(/cancel workflow run 1 on .*HTTP 403.*needs actions: write/);
+    expect((error as Error).message).toMatch(/cancel workflow run 2 on /);
+  });
+
+  it("one refusal is thrown as it is, naming the run and the permission", async () => {
+    runs({ in_progress: [1, 2] }, (id) => (id === 2 ? [500, { message: "Server Error" }] : [202, {}]));
+    await expect(new Delivery(createTestOctokit()).cancelRuns(repo, "b")).rejects.toThrow(
+      /cancel workflow run 2 on b failed \(HTTP 500\)/,
+    );
+  });
+});
+
+describe("Delivery.disableAutoMerge", () => {
+  /** Pull request 40, open with auto-merge on until `pull` says otherwise. */
+  function pull() {
+    const now = { state: "open", merged: false, autoMerge: true };
+    gh.on("GET /repos/{owner}/{repo}/pulls/{pull_number}", () => [
+      200,
+      {
+        number: 40,
+        node_id: "PR_40",
+        state: now.state,
+        merged: now.merged,
+        auto_merge: now.autoMerge
+          ? { merge_method: "squash", enabled_by: null, commit_title: "", commit_message: "" }
+          : null,
+      },
+    ]);
+    return now;
+  }
+
+  it("turns auto-merge off", async () => {
+    pull();
+    let disabled = 0;
+    gh.onGraphQL("disablePullRequestAutoMerge", () => {
+      disabled++;
+      return { disablePullRequestAutoMerge: { pullRequest: { number: 40 } } };
+    });
+    await new Delivery(createTestOctokit()).disableAutoMerge(repo, 40);
+    expect(disabled).toBe(1);
+  });
+
+  it("a pull request merged between the read and the mutation: done, not an error", async () => {
+    const now = pull();
+    gh.onGraphQL("disablePullRequestAutoMerge", () => {
+      Object.assign(now, { state: "closed", merged: true, autoMerge: false });
+      throw new Error("Can't disable auto-merge for this pull request.");
+    });
+    await new Delivery(createTestOctokit()).disableAutoMerge(repo, 40);
+    expect(gh.countByRoute()["GET /repos/{owner}/{repo}/pulls/{pull_number}"]).toBe(2);
+  });
+
+  it("an answer that auto-merge is not enabled, or the pull request merged: done without reading again", async () => {
+    pull();
+    for (const said of [
+      "Auto-merge is not enabled for this pull request",
+      "Pull request is already merged",
+    ]) {
+      gh.onGraphQL("disablePullRequestAutoMerge", () => {
+        throw new Error(said);
+      });
+      await new Delivery(createTestOctokit()).disableAutoMerge(repo, 40);
+    }
+    expect(gh.countByRoute()["GET /repos/{owner}/{repo}/pulls/{pull_number}"]).toBe(2);
+  });
+
+  it("a refusal while auto-merge is still on is an error naming the permission", async () => {
+    pull();
+    gh.onGraphQL("disablePullRequestAutoMerge", () => {
+      throw new Error("Resource not accessible by integration");
+    });
+    await expect(new Delivery(createTestOctokit()).disableAutoMerge(repo, 40)).rejects.toThrow(
+      /turn auto-merge off for #40 failed.*pull_requests: write/,
+    );
   });
 });
