@@ -34,6 +34,10 @@ export class Branches implements BranchesPort {
     }
   }
 
+  /**
+   * Sent once; a 422 "already exists", or an answer lost on the way back (a 5xx, a dropped
+   * connection) after which the branch is found, gives the branch's head.
+   */
   async ensure(ref: RepoRef, branch: string, sha: string): Promise<string> {
     try {
       const { data } = await this.#client.rest.git.createRef({
@@ -46,6 +50,9 @@ export class Branches implements BranchesPort {
       return data.object.sha;
     } catch (error) {
       if (statusOf(error) !== 422 || !/already exists/i.test(messageOf(error))) {
+        // No answer: the branch may have been created all the same; it says.
+        const found = unclear(error) ? await this.head(ref, branch).catch(() => undefined) : undefined;
+        if (found !== undefined) return found;
         throw failure(
           `create branch ${branch} at ${sha} in ${ref.owner}/${ref.repo}`,
           error,
@@ -99,6 +106,8 @@ export class Branches implements BranchesPort {
       // 422 "Update is not a fast forward": the branch moved; 409: it changed while updating.
       if (statusOf(error) === 409 || (statusOf(error) === 422 && /fast.?forward/i.test(messageOf(error))))
         return false;
+      // No answer (after the retries): the move may have landed; the branch says.
+      if (unclear(error) && (await this.head(ref, branch).catch(() => undefined)) === sha) return true;
       throw failure(`fast-forward ${branch} to ${sha} in ${ref.owner}/${ref.repo}`, error, "contents: write");
     }
   }
@@ -135,4 +144,9 @@ export class Branches implements BranchesPort {
     }
     return { name, sha };
   }
+}
+
+/** A failure that does not say whether the write happened: a 5xx, or no answer at all. */
+function unclear(error: unknown): boolean {
+  return (statusOf(error) ?? 500) >= 500;
 }

@@ -1,4 +1,4 @@
-import { failure, messageOf, statusOf } from "./errors.ts";
+import { failure, GitHubError, guarded, messageOf, statusOf } from "./errors.ts";
 import type { GitHubClient } from "./octokit.ts";
 import type { CiVerdict, DeliveryPort, ExecutionRef, PullNow, RepoRef } from "./ports.ts";
 
@@ -13,6 +13,9 @@ const FAILED = new Set([
   "stale",
   "error",
 ]);
+
+/** GitHub's answers to turning auto-merge off when it is no longer on: not enabled, merged, closed. */
+const NOTHING_TO_DISABLE = /auto-?merge is not enabled|already merged|is closed/i;
 
 function repoOf(ref: RepoRef) {
   return { owner: ref.owner, repo: ref.repo };
@@ -230,15 +233,25 @@ export class Delivery implements DeliveryPort {
   }
 
   async disableAutoMerge(ref: RepoRef, pull: number): Promise<void> {
-    try {
+    const operation = `turn auto-merge off for #${pull}`;
+    /** The pull request's node id while it is open with auto-merge on, else undefined. */
+    const stillOn = async () => {
       const { data } = await this.#client.rest.pulls.get({ ...repoOf(ref), pull_number: pull });
-      if (!data.auto_merge || data.state !== "open") return;
+      return data.auto_merge && data.state === "open" ? data.node_id : undefined;
+    };
+    const nodeId = await guarded(operation, "pull_requests: write", stillOn);
+    if (nodeId === undefined) return;
+    try {
       await this.#client.graphql(
         "mutation($id: ID!) { disablePullRequestAutoMerge(input: { pullRequestId: $id }) { pullRequest { number } } }",
-        { id: data.node_id },
+        { id: nodeId },
       );
     } catch (error) {
-      throw failure(`turn auto-merge off for #${pull}`, error, "pull_requests: write");
+      // Merged, closed or turned off since it was read: there is nothing left to turn off. Other
+      // refusals ("Can't disable auto-merge for this pull request") are checked by reading it again.
+      if (NOTHING_TO_DISABLE.test(messageOf(error))) return;
+      if ((await stillOn().catch(() => nodeId)) === undefined) return;
+      throw failure(operation, error, "pull_requests: write");
     }
   }
 
@@ -265,14 +278,8 @@ export class Delivery implements DeliveryPort {
     const { sha, environment, production, started } = deployment;
     const mark = { issue: ref.issue, started };
     try {
-      const { data: earlier } = await this.#client.rest.repos.listDeployments({
-        ...repoOf(ref),
-        sha,
-        environment,
-        per_page: 100,
-      });
-      const ours = earlier.find((d) => isMarked(d.payload, mark));
-      if (ours) return Number(ours.id);
+      const earlier = await this.#marked(ref, sha, environment, mark);
+      if (earlier.length > 0) return await this.#keepOldest(ref, earlier, earlier);
       const { data } = await this.#client.rest.repos.createDeployment({
         ...repoOf(ref),
         ref: sha,
@@ -285,10 +292,50 @@ export class Delivery implements DeliveryPort {
         request: { retries: 0 },
       });
       if (!("id" in data)) throw new Error(data.message ?? "GitHub did not create the deployment");
-      return Number(data.id);
+      // Another process (a second run of the same step) may have created one too between the
+      // look-up and the creation: listed again, the oldest is the one both keep, and the process
+      // that made a younger one retires it.
+      const created = Number(data.id);
+      const now = await this.#marked(ref, sha, environment, mark);
+      return await this.#keepOldest(ref, [...now, created], [created]);
     } catch (error) {
       throw failure(`create a deployment to ${environment}`, error, "deployments: write");
     }
+  }
+
+  /** Ids of the deployments of `sha` to `environment` carrying this execution's mark. */
+  async #marked(
+    ref: RepoRef,
+    sha: string,
+    environment: string,
+    mark: { issue: number; started: number },
+  ): Promise<number[]> {
+    const { data } = await this.#client.rest.repos.listDeployments({
+      ...repoOf(ref),
+      sha,
+      environment,
+      per_page: 100,
+    });
+    return data.filter((d) => isMarked(d.payload, mark)).map((d) => Number(d.id));
+  }
+
+  /**
+   * The oldest of one execution's deployments `ids` (lowest id: created first) is its deployment;
+   * those of `retire` that are not are duplicates of it, marked `inactive` so that nothing takes
+   * them for live ones.
+   */
+  async #keepOldest(ref: RepoRef, ids: number[], retire: number[]): Promise<number> {
+    const kept = Math.min(...ids);
+    for (const id of new Set(retire)) {
+      if (id === kept) continue;
+      await this.#client.rest.repos.createDeploymentStatus({
+        ...repoOf(ref),
+        deployment_id: id,
+        state: "inactive",
+        description: `Duplicate of deployment ${kept}`,
+      });
+    }
+    return kept;
   }
 
   async closeIssue(ref: ExecutionRef): Promise<void> {
@@ -313,24 +360,49 @@ export class Delivery implements DeliveryPort {
     }
   }
 
+  /**
+   * Every run is tried: a run that ended between the listing and its cancelling (409) is not an
+   * error, and one refused does not keep the others running; the refusals are thrown together
+   * at the end.
+   */
   async cancelRuns(ref: RepoRef, branch: string): Promise<number> {
-    try {
-      let cancelled = 0;
-      for (const status of ["in_progress", "queued"] as const) {
+    let cancelled = 0;
+    const refused: Error[] = [];
+    for (const status of ["in_progress", "queued"] as const) {
+      let runs: { id: number }[];
+      try {
         const { data } = await this.#client.rest.actions.listWorkflowRunsForRepo({
           ...repoOf(ref),
           branch,
           status,
           per_page: 100,
         });
-        for (const run of data.workflow_runs) {
+        runs = data.workflow_runs;
+      } catch (error) {
+        refused.push(failure(`list the ${status} workflow runs on ${branch}`, error, "actions: write"));
+        continue;
+      }
+      for (const run of runs) {
+        try {
           await this.#client.rest.actions.cancelWorkflowRun({ ...repoOf(ref), run_id: run.id });
           cancelled++;
+        } catch (error) {
+          // "Cannot cancel a workflow run that is completed": it already ended.
+          if (statusOf(error) === 409) continue;
+          refused.push(failure(`cancel workflow run ${run.id} on ${branch}`, error, "actions: write"));
         }
       }
-      return cancelled;
-    } catch (error) {
-      throw failure(`cancel workflow runs on ${branch}`, error, "actions: write");
     }
+    if (refused.length === 1) throw refused[0]!;
+    if (refused.length > 1) {
+      const operation = `cancel workflow runs on ${branch}`;
+      throw new GitHubError(
+        operation,
+        `GitHub: ${operation}: ${refused.length} requests failed (${cancelled} run${cancelled === 1 ? "" : "s"} cancelled):\n${refused.map((e) => `- ${e.message}`).join("\n")}`,
+        statusOf(refused[0]),
+        new AggregateError(refused),
+      );
+    }
+    return cancelled;
   }
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { ExecutionEvent } from "../core/state/events.ts";
 import type { ExecutionState } from "../core/state/types.ts";
-import { failure, graphqlErrors, messageOf, statusOf } from "./errors.ts";
+import { failure, GitHubError, graphqlErrors, messageOf, statusOf } from "./errors.ts";
 import { LruCache } from "./lru-cache.ts";
 import type { GitHubClient } from "./octokit.ts";
 import {
@@ -208,16 +208,7 @@ export class StateStore implements ExecutionStateStore {
   }
 
   async #treeOf(repo: RepoRef, commit: string): Promise<string> {
-    try {
-      const { data } = await this.#client.rest.git.getCommit({
-        owner: repo.owner,
-        repo: repo.repo,
-        commit_sha: commit,
-      });
-      return data.tree.sha;
-    } catch (error) {
-      throw failure(`read commit ${commit} of ${STATE_BRANCH}`, error, "contents: read");
-    }
+    return (await this.#commitAt(repo, commit)).tree;
   }
 
   async #read(ref: ExecutionRef, path: string, at: string): Promise<string | undefined> {
@@ -280,7 +271,7 @@ export class StateStore implements ExecutionStateStore {
     headline: string,
     files: { path: string; content: string }[],
   ): Promise<{ sha: string; tree: string }> {
-    // A mark only this save carries: if the answer is lost, the branch head tells whether it landed.
+    // A mark only this save carries: if the answer is lost, the branch's history tells whether it landed.
     const mark = `save ${randomUUID()}`;
     const input = {
       branch: { repositoryNameWithOwner: `${ref.owner}/${ref.repo}`, branchName: STATE_BRANCH },
@@ -305,11 +296,15 @@ export class StateStore implements ExecutionStateStore {
         );
       }
       // No answer (a 5xx, a dropped connection, GitHub's own timeout): the commit may have landed.
-      // A mutation is never re-sent blindly; the branch head says what happened instead.
+      // A mutation is never re-sent blindly; the branch says what happened instead.
       const unclear =
         errors.length === 0 ? (statusOf(error) ?? 500) >= 500 : /went wrong|timeout|timed out/i.test(said);
       if (unclear) {
-        const landed = await this.#landed(ref, version, mark);
+        const landed = await this.#landed(
+          ref,
+          version,
+          (commit) => commit.message.includes(mark) && commit.parent === version,
+        );
         if (landed) return landed;
       }
       throw failure(`commit the state to ${STATE_BRANCH}`, error, PERMISSION);
@@ -317,33 +312,55 @@ export class StateStore implements ExecutionStateStore {
   }
 
   /**
-   * After a save with no clear answer: the commit carrying `mark` if it is the branch head (it
-   * landed); a ConflictError if another commit is (someone else wrote); undefined if the branch
-   * is still at `version` (nothing happened).
+   * After a write with no clear answer: the commit `ours` recognises, if it is on the state branch
+   * (it landed), found by walking first parents from the head back to `version` (undefined: to
+   * the root), at most LANDED_DEPTH commits: another writer may have committed on top of ours
+   * before the head was read. Undefined if the branch is still at `version` (or, for a first
+   * commit, still missing): nothing happened. A ConflictError if the walk reached `version`
+   * without finding it: someone else wrote.
    */
   async #landed(
     ref: ExecutionRef,
-    version: string,
-    mark: string,
+    version: string | undefined,
+    ours: (commit: { sha: string; message: string; parent: string | undefined }) => boolean,
   ): Promise<{ sha: string; tree: string } | undefined> {
     const head = await this.#head(ref);
     if (head === version) return undefined;
-    if (head !== undefined) {
-      try {
-        const { data } = await this.#client.rest.git.getCommit({
-          owner: ref.owner,
-          repo: ref.repo,
-          commit_sha: head,
-        });
-        if (data.message.includes(mark) && data.parents[0]?.sha === version)
-          return { sha: head, tree: data.tree.sha };
-      } catch (error) {
-        throw failure(`read commit ${head} of ${STATE_BRANCH}`, error, "contents: read");
+    const moved = `${ref.owner}/${ref.repo}#${ref.issue}: the ${STATE_BRANCH} branch ${
+      version === undefined ? "was created meanwhile" : `moved since ${version}`
+    } (now ${head ?? "deleted"})`;
+    let sha = head;
+    for (let depth = 0; sha !== undefined && sha !== version; depth++) {
+      if (depth === LANDED_DEPTH) {
+        const what = `tell whether the state commit landed on ${STATE_BRANCH}`;
+        throw new GitHubError(
+          what,
+          `GitHub: could not ${what}: its answer was lost, and the branch moved more than ${LANDED_DEPTH} commits past ${version ?? "its creation"} before it was read again. The execution is loaded again on its next event.`,
+          undefined,
+        );
       }
+      const commit = await this.#commitAt(ref, sha);
+      if (ours({ sha, message: commit.message, parent: commit.parent })) return { sha, tree: commit.tree };
+      sha = commit.parent;
     }
-    throw new ConflictError(
-      `${ref.owner}/${ref.repo}#${ref.issue}: the ${STATE_BRANCH} branch moved since ${version} (now ${head ?? "deleted"})`,
-    );
+    throw new ConflictError(moved);
+  }
+
+  /** A commit of the state branch: its message, tree and first parent. */
+  async #commitAt(
+    ref: RepoRef,
+    sha: string,
+  ): Promise<{ message: string; tree: string; parent: string | undefined }> {
+    try {
+      const { data } = await this.#client.rest.git.getCommit({
+        owner: ref.owner,
+        repo: ref.repo,
+        commit_sha: sha,
+      });
+      return { message: data.message, tree: data.tree.sha, parent: data.parents[0]?.sha };
+    } catch (error) {
+      throw failure(`read commit ${sha} of ${STATE_BRANCH}`, error, "contents: read");
+    }
   }
 
   /** Blobs (when large), tree, commit and ref: the git data API's three or more requests. */
@@ -369,7 +386,11 @@ export class StateStore implements ExecutionStateStore {
     return { sha: commit.data.sha, tree };
   }
 
-  /** Moves the branch to `sha` by fast-forward from `version`, or creates it; a lost race → ConflictError. */
+  /**
+   * Moves the branch to `sha` by fast-forward from `version`, or creates it; a lost race →
+   * ConflictError. Sent once: after an answer lost on the way back (a 5xx, a dropped connection)
+   * the branch is read again, and `sha` on it means the move landed.
+   */
   async #moveBranch(ref: ExecutionRef, sha: string, version: string | undefined): Promise<void> {
     const where = `${ref.owner}/${ref.repo}#${ref.issue}`;
     try {
@@ -388,6 +409,7 @@ export class StateStore implements ExecutionStateStore {
           ref: REF,
           sha,
           force: false,
+          request: { retries: 0 },
         });
       }
     } catch (error) {
@@ -402,6 +424,8 @@ export class StateStore implements ExecutionStateStore {
       ) {
         throw new ConflictError(`${where}: the ${STATE_BRANCH} branch moved since ${version} (${said})`);
       }
+      if ((status ?? 500) >= 500 && (await this.#landed(ref, version, (commit) => commit.sha === sha)))
+        return;
       throw failure(`move the ${STATE_BRANCH} branch to ${sha}`, error, PERMISSION);
     }
   }
@@ -414,6 +438,9 @@ export class StateStore implements ExecutionStateStore {
     }
   }
 }
+
+/** Commits of the state branch walked back from its head to find a commit whose answer was lost. */
+const LANDED_DEPTH = 10;
 
 const COMMIT_ON_BRANCH =
   "mutation($input: CreateCommitOnBranchInput!) { createCommitOnBranch(input: $input) { commit { oid tree { oid } } } }";

@@ -37,6 +37,51 @@ describe("Branches", () => {
     ]);
   });
 
+  /** A client whose answers to `lost` requests are lost after they reached GitHub (a 502 comes back). */
+  const losing = (lost: (method: string, url: string) => boolean) =>
+    createTestOctokit({
+      fetch: async (url, init) => {
+        const response = await fetch(url, init);
+        return lost(String(init?.method ?? "GET").toUpperCase(), String(url))
+          ? new Response("Bad Gateway", { status: 502 })
+          : response;
+      },
+    });
+
+  it("ensure: a branch created whose answer was lost is found and its head returned", async () => {
+    const { git, main } = repoWithMain();
+    const branches = new Branches(losing((method, url) => method === "POST" && url.endsWith("/git/refs")));
+    expect(await branches.ensure(repo, "orchestrate/issue-12", main)).toBe(main);
+    expect(git.head("orchestrate/issue-12")).toBe(main);
+    expect(gh.requests.map((r) => r.route)).toEqual([
+      "POST /repos/{owner}/{repo}/git/refs",
+      "GET /repos/{owner}/{repo}/git/ref/{ref}",
+    ]);
+  });
+
+  it("ensure: a 5xx that created nothing is an error saying so", async () => {
+    const { main } = repoWithMain();
+    gh.on("POST /repos/{owner}/{repo}/git/refs", () => [502, { message: "Bad Gateway" }]);
+    await expect(new Branches(createTestOctokit()).ensure(repo, "x", main)).rejects.toThrow(
+      /create branch x at .* failed \(HTTP 502\)/,
+    );
+  });
+
+  it("fastForward: a move whose answer was lost is found done; one that did not happen is an error", async () => {
+    const { git, main } = repoWithMain();
+    git.branch("work", main);
+    const ahead = git.commitFiles("main", { "a.txt": "a" }).sha;
+    const lost = new Branches(losing((method) => method === "PATCH"));
+    expect(await lost.fastForward(repo, "work", ahead)).toBe(true);
+    expect(git.head("work")).toBe(ahead);
+    const further = git.commitFiles("main", { "b.txt": "b" }).sha;
+    gh.on("PATCH /repos/{owner}/{repo}/git/refs/{ref}", () => [502, { message: "Bad Gateway" }]);
+    await expect(new Branches(createTestOctokit()).fastForward(repo, "work", further)).rejects.toThrow(
+      /fast-forward work to .* failed \(HTTP 502\)/,
+    );
+    expect(git.head("work")).toBe(ahead);
+  });
+
   it("changedFiles: what a branch changed since it forked (three-dot compare); a missing branch is an error", async () => {
     const { git, main } = repoWithMain();
     git.branch("feature", main);

@@ -341,6 +341,102 @@ describe("StateStore.save", () => {
     await expect(save()).rejects.toBeInstanceOf(ConflictError);
   });
 
+  /**
+   * A client whose first answer to a request `lost` picks is lost after the request reached
+   * GitHub (a 502 comes back instead); `meanwhile` runs before that answer, as another writer.
+   */
+  const losing = (lost: (method: string, url: string) => boolean, meanwhile: () => void = () => {}) => {
+    let done = false;
+    return createTestOctokit({
+      fetch: async (url, init) => {
+        const response = await fetch(url, init);
+        if (done || !lost(String(init?.method ?? "GET").toUpperCase(), String(url))) return response;
+        done = true;
+        meanwhile();
+        return new Response("Bad Gateway", { status: 502 });
+      },
+    });
+  };
+
+  it("takes a save whose answer was lost as done when another writer committed on top of it", async () => {
+    const { x, git } = seeded();
+    const store = new StateStore(
+      losing(
+        (_, url) => url.endsWith("/graphql"),
+        () => git.commitFiles(STATE_BRANCH, { "executions/8/state.json": "{}" }, "another writer"),
+      ),
+    );
+    const loaded = (await store.load(ref))!;
+    const added = x.send({ type: "task_started", task: "a", attempt: 1 });
+    const sha = await store.save(ref, { state: x.state, newEvents: added, version: loaded.version });
+    // Its own commit, under the other writer's: the save landed (its effects are carried out).
+    const head = git.head(STATE_BRANCH)!;
+    expect(sha).not.toBe(head);
+    expect(git.commits.get(head)!.parents).toEqual([sha]);
+    expect(git.commits.get(sha)!.parents).toEqual([loaded.version]);
+    expect(git.commits.get(sha)!.message).toMatch(/^orchestrate #12: task_started\n\nsave [0-9a-f-]{36}$/);
+    expect(git.readFile(head, EVENTS)).toBe(x.events.map((e) => `${JSON.stringify(e)}\n`).join(""));
+    // Nothing was written again.
+    expect(writes()).toEqual([COMMIT_ON_BRANCH]);
+  });
+
+  it("a save whose answer was lost, under more writers than it walks back: a failure, not a conflict", async () => {
+    const { x, git } = seeded();
+    const store = new StateStore(
+      losing(
+        (_, url) => url.endsWith("/graphql"),
+        () => {
+          for (let i = 0; i < 11; i++)
+            git.commitFiles(STATE_BRANCH, { [`executions/${30 + i}/state.json`]: "{}" });
+        },
+      ),
+    );
+    const loaded = (await store.load(ref))!;
+    const added = x.send({ type: "task_started", task: "a", attempt: 1 });
+    const error = await store
+      .save(ref, { state: x.state, newEvents: added, version: loaded.version })
+      .catch((e: unknown) => e);
+    expect(error).not.toBeInstanceOf(ConflictError);
+    expect((error as Error).message).toMatch(
+      /could not tell whether the state commit landed on orchestrate-state: .*moved more than 10 commits/,
+    );
+  });
+
+  it("creates the state branch when the answer to creating it was lost: its own commit there is done", async () => {
+    const { git } = fakeRepo(gh);
+    const x = startExecution();
+    const store = new StateStore(losing((method, url) => method === "POST" && url.endsWith("/git/refs")));
+    expect(await store.load(ref)).toBeUndefined();
+    const sha = await store.save(ref, { state: x.state, newEvents: x.events, version: undefined });
+    expect(git.head(STATE_BRANCH)).toBe(sha);
+    expect(JSON.parse(git.readFile(sha, STATE)!)).toEqual(x.state);
+    expect(gh.countByRoute()[POST_REF]).toBe(1);
+  });
+
+  it("the answer to creating the state branch lost: a failure when nothing landed, a conflict when another writer created it", async () => {
+    const { git } = fakeRepo(gh);
+    const x = startExecution();
+    const failing = createTestOctokit({
+      fetch: async (url, init) =>
+        init?.method === "POST" && String(url).endsWith("/git/refs")
+          ? new Response("Bad Gateway", { status: 502 })
+          : fetch(url, init),
+    });
+    const save = (store: StateStore) =>
+      store.save(ref, { state: x.state, newEvents: x.events, version: undefined }).catch((e: unknown) => e);
+    const store = new StateStore(failing);
+    expect(await store.load(ref)).toBeUndefined();
+    const error = await save(store);
+    expect(error).not.toBeInstanceOf(ConflictError);
+    expect((error as Error).message).toMatch(/move the orchestrate-state branch to .* failed \(HTTP 502\)/);
+    expect(git.head(STATE_BRANCH)).toBeUndefined();
+    expect(await store.load(ref)).toBeUndefined();
+    git.commitFiles(STATE_BRANCH, { "executions/7/state.json": "{}" }, "another writer");
+    const conflict = await save(store);
+    expect(conflict).toBeInstanceOf(ConflictError);
+    expect((conflict as Error).message).toMatch(/branch was created meanwhile/);
+  });
+
   it("reports a deleted state branch as a conflict (reload, then start over)", async () => {
     const { x, git } = seeded();
     const store = new StateStore(createTestOctokit());
@@ -369,6 +465,25 @@ describe("StateStore.save", () => {
       const next = await counted(() => store.save(ref, { state: x.state, newEvents: more, version: sha }));
       expect(next.counts).toEqual({ [POST_TREE]: 1, [POST_COMMIT]: 1, [PATCH_REF]: 1 });
       expect(git.readFile(next.result, EVENTS)).toBe(x.events.map((e) => `${JSON.stringify(e)}\n`).join(""));
+    });
+
+    it("moves the branch when the answer was lost and another writer committed on top", async () => {
+      const { x, git } = seeded();
+      const store = new StateStore(
+        losing(
+          (method) => method === "PATCH",
+          () => git.commitFiles(STATE_BRANCH, { "executions/8/state.json": "{}" }, "another writer"),
+        ),
+        { graphql: false },
+      );
+      const loaded = (await store.load(ref))!;
+      const added = x.send({ type: "task_started", task: "a", attempt: 1 });
+      const sha = await store.save(ref, { state: x.state, newEvents: added, version: loaded.version });
+      const head = git.head(STATE_BRANCH)!;
+      expect(git.commits.get(head)!.parents).toEqual([sha]);
+      expect(git.commits.get(sha)!.parents).toEqual([loaded.version]);
+      // Sent once: the move is not repeated after its answer was lost.
+      expect(gh.countByRoute()[PATCH_REF]).toBe(1);
     });
 
     it("fails with ConflictError on 422 not a fast forward, and on a 409", async () => {
