@@ -1,6 +1,6 @@
 import { commandLevels, meetsLevel } from "../core/commands/index.ts";
 import { issueText, jsonProblem } from "../core/json-problem.ts";
-import { dashboardMarkdown } from "../core/render/dashboard.ts";
+import { dashboardMarkdown, unreadableStateMarkdown } from "../core/render/dashboard.ts";
 import { inert } from "../core/render/markdown.ts";
 import { reportMarkdown } from "../core/render/report-markdown.ts";
 import {
@@ -191,7 +191,7 @@ export class GitHubOrchestrator {
         // and logged, so a host's run does not look as if there were nothing to do.
         const key = executionId(ref);
         this.#o.log?.("could not read the state of an execution", { execution: key, error: error.message });
-        const body = `## Orchestrate: ⚠️ state unreadable\n\nOrchestrate cannot read this execution's state: ${inert(error.message)}\n\nThe file was left untouched. Fix or remove it on the \`orchestrate-state\` branch, then comment \`/orchestrate resume\`.`;
+        const body = unreadableStateMarkdown(error.message);
         this.#dashboardIds.set(
           key,
           await this.#ports.dashboard.upsert(ref, body, this.#dashboardIds.get(key)),
@@ -1386,15 +1386,24 @@ export class GitHubOrchestrator {
     const pinned = state.meta.checks_sha;
     let head = typeof pinned === "string" ? pinned : undefined;
     const isNew = state.seq === (this.#startedAt.get(key) ?? -1);
+    // One check run GitHub refuses does not hold back the others; the caller shows them all
+    // again on the next event or tick.
+    let refused: unknown;
     for (const d of due) {
       if (this.#sent.get(d.key) === d.body) continue;
       const knownId = this.#checkIds.get(d.key);
       if (knownId === undefined) head ??= await this.#ports.branches.head(ref, workingBranch(ref.issue));
       if (knownId === undefined && !head) return;
-      const checkId = await this.#ports.checks.upsert(ref, head ?? "", d.check, knownId, isNew);
-      this.#checkIds.set(d.key, checkId);
-      this.#sent.set(d.key, d.body);
+      try {
+        const checkId = await this.#ports.checks.upsert(ref, head ?? "", d.check, knownId, isNew);
+        this.#checkIds.set(d.key, checkId);
+        this.#sent.set(d.key, d.body);
+      } catch (error) {
+        if (error instanceof RateLimitError) throw error;
+        refused ??= error;
+      }
     }
+    if (refused !== undefined) throw refused;
   }
 
   /** What each check run last showed, to skip updates that change nothing. */

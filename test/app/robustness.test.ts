@@ -978,6 +978,37 @@ phases:
     );
   });
 
+  it("a check run GitHub refuses holds back no other phase's; it is tried again at the next tick", async () => {
+    fakeRepo(gh, {
+      files: {
+        ".github/orchestrate.yml": `version: 1
+agents:
+  dev: { run: ./dev.sh }
+phases:
+  - { id: design, agents: [dev] }
+  - { id: build, needs: [design], agents: [dev] }
+  - { id: test, needs: [build], agents: [dev] }
+`,
+      },
+    });
+    const side = fakeIssueSide(gh);
+    let refuse = true;
+    gh.on("POST /repos/{owner}/{repo}/check-runs", ({ body }) => {
+      const b = body as { name: string };
+      if (refuse && b.name === "orchestrate / design") return [422, { message: "Invalid request" }];
+      const id = side.checks.size + 1;
+      side.checks.set(id, { id, node_id: `CR_${id}`, ...(body as object) });
+      return [201, side.checks.get(id)];
+    });
+    const o = orchestrator(githubPorts(createTestOctokit()));
+    await o.handle(ref, [label]);
+    const names = () => [...side.checks.values()].map((c) => (c as { name: string }).name).sort();
+    expect(names()).toEqual(["orchestrate / build", "orchestrate / test"]);
+    refuse = false;
+    await o.handle(ref, [{ kind: "tick" }]);
+    expect(names()).toEqual(["orchestrate / build", "orchestrate / design", "orchestrate / test"]);
+  });
+
   it("a dashboard GitHub refused is written again at the next tick, though nothing changed", async () => {
     fakeRepo(gh, { files: { ".github/orchestrate.yml": plan(1) } });
     const side = issueSide();

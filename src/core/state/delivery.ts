@@ -1,7 +1,9 @@
 import { inert } from "../render/markdown.ts";
+import { stripHidden } from "../request/sanitize.ts";
 import type { Ctx } from "./context.ts";
 import { clearTaskTimers, clearTimer, dependentsOf, markChanged, promote, setTask } from "./context.ts";
 import type { EventOf } from "./events.ts";
+import { own } from "./own.ts";
 import { type DeliveryState, IN_FLIGHT } from "./types.ts";
 
 type Handler<
@@ -108,10 +110,13 @@ function revise(ctx: Ctx, failing: { name: string; summary: string }[]): void {
       : `CI failed (${names}) and no phase is set to revise (delivery.revise_phase)`;
     return;
   }
-  const feedback = [
-    `The pull request's checks failed: ${names}.`,
-    ...failing.map((f) => `- ${f.name}: ${f.summary}`.trimEnd()),
-  ].join("\n");
+  // Check names and summaries are CI's text: hidden characters do not reach the agents.
+  const feedback = stripHidden(
+    [
+      `The pull request's checks failed: ${names}.`,
+      ...failing.map((f) => `- ${f.name}: ${f.summary}`.trimEnd()),
+    ].join("\n"),
+  );
   // Auto-merge was turned off before red CI on a moved head was reported: enabled anew once CI passes.
   setDelivery(ctx, { status: "revising", failing, revisions, auto_merge: undefined });
   s.audit.push({ at: ctx.at, by: "orchestrate", what: `CI failed (${names}): ${phase.id} runs again` });
@@ -317,7 +322,7 @@ export const deliveryHandlers: {
 
   deployment_silent(ctx, e) {
     const d = delivery(ctx);
-    const current = d?.status === "deploying" ? d.deployments[e.environment] : undefined;
+    const current = d?.status === "deploying" ? own(d.deployments, e.environment) : undefined;
     if (current?.id !== e.deployment || current.state !== "created")
       return `deployment ${e.deployment} is not waiting for its first status`;
     ctx.effects.push({
@@ -334,7 +339,7 @@ export const deliveryHandlers: {
     if (!d || d.status !== "deploying") return "no deployment is under way";
     const current = ctx.s.delivery_spec!.environments[d.environment ?? 0];
     if (e.environment !== current) return `the deployment under way is to ${current}, not ${e.environment}`;
-    if (d.deployments[e.environment]?.id === e.deployment)
+    if (own(d.deployments, e.environment)?.id === e.deployment)
       return `deployment ${e.deployment} is recorded already`;
     setDelivery(ctx, {
       deployments: {
@@ -351,11 +356,14 @@ export const deliveryHandlers: {
     if (!d || d.status !== "deploying" || envs[d.environment ?? -1] !== e.environment) {
       return `no deployment to ${e.environment} is under way`;
     }
-    const current = d.deployments[e.environment]?.id;
+    const current = own(d.deployments, e.environment)?.id;
     if (e.deployment !== undefined && e.deployment !== current)
       return `deployment ${e.deployment} is not the one under way to ${e.environment} (${current ?? "none yet"})`;
     setDelivery(ctx, {
-      deployments: { ...d.deployments, [e.environment]: { ...d.deployments[e.environment], state: e.state } },
+      deployments: {
+        ...d.deployments,
+        [e.environment]: { ...own(d.deployments, e.environment), state: e.state },
+      },
     });
     if (e.state === "failure" || e.state === "error") {
       ctx.s.status = "failed";

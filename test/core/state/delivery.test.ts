@@ -117,7 +117,7 @@ describe("delivery", () => {
       type: "checks_completed",
       sha: "a".repeat(40),
       conclusion: "failure",
-      failing: [{ name: "unit", summary: "2 failed" }],
+      failing: [{ name: "unit", summary: "2 fai\u200bled\u202e\u{e0041}" }],
     });
     const dispatch = red.find((e) => e.type === "dispatch");
     expect(dispatch).toEqual({

@@ -12,8 +12,10 @@ export declare const RAW_CHARS_PER_BYTE = 16;
 /** True when the text still holds a character {@link stripHidden} removes. */
 export declare function hasHidden(text: string): boolean;
 /**
- * Removes characters a reader cannot see but a model or a terminal may act on: NUL and other C0/C1
- * control characters (tab and newline are kept), bidi controls and zero-width characters.
+ * Removes characters a reader cannot see but a model or a terminal may act on (see `HIDDEN`): NUL
+ * and other C0/C1 control characters (tab and newline are kept), format characters such as bidi
+ * controls, zero-width characters and Unicode tags, other default-ignorable characters such as
+ * variation selectors, and line separators.
  * `\r\n` becomes `\n`; a lone `\r` is a control character and is removed.
  */
 export declare function stripHidden(text: string): string;

@@ -10,6 +10,11 @@ export interface TokenPattern {
     readonly pattern: RegExp;
     /** The replacement for one match. */
     readonly mask: (match: string, groups: Groups) => string;
+    /**
+     * Found by the text around the credential (a header name, `user:password@`, `?token=`) rather
+     * than by its own format: code and documentation hold such text with placeholders all the time.
+     */
+    readonly contextual?: true;
 }
 /** Known token formats. Patterns prefer masking too much over too little. */
 export declare const TOKEN_PATTERNS: readonly TokenPattern[];

@@ -9,6 +9,7 @@ export declare function gateMismatch(ctx: Ctx, phase: string): string | undefine
 export declare function approve(ctx: Ctx, phase: string, approval: GateState["approvals"][number]): string | undefined;
 /**
  * Records a rejection: the phase runs again with the feedback, or, past `max_revisions`,
- * its tasks are escalated to the approvers.
+ * its tasks are escalated to the approvers. The feedback is the reason without hidden characters,
+ * whatever channel it came through: it is given to the agents.
  */
-export declare function reject(ctx: Ctx, phase: string, by: string, reason: string): void;
+export declare function reject(ctx: Ctx, phase: string, by: string, given: string): void;
