@@ -1301,7 +1301,8 @@ export class GitHubOrchestrator {
       agent: t.agent,
       attempt: t.attempt,
       ...(t.phase ? { phase: t.phase } : {}),
-      ...(t.feedback ? { feedback: t.feedback } : {}),
+      // The feedback is not sent: the task job reads it from the state (a long review would
+      // take the inputs past GitHub's 65,535 characters, once per task of the batch).
       branch: taskBranch(ref.issue, t.id),
     }));
     try {

@@ -130,6 +130,29 @@ describe("mode task", () => {
     ]);
   });
 
+  it("gives the agent the feedback its task has in the state (the dispatch does not carry it)", async () => {
+    const plan = PLAN.replace(
+      `'printf "# Design\\n" > "$ORCHESTRATE_ARTIFACTS/design.md"; echo "design done"'`,
+      `'cat "$ORCHESTRATE_FEEDBACK" > "$ORCHESTRATE_ARTIFACTS/design.md"'`,
+    );
+    expect(plan).not.toBe(PLAN);
+    const { repo, tasks } = await started(plan);
+    // A rejection recorded the feedback in the state (as the orchestrator saves it).
+    const path = "executions/1/state.json";
+    const state = JSON.parse(repo.git.readFile("orchestrate-state", path)!);
+    state.tasks["design/architect"].feedback = "use Postgres, not SQLite\n- add rate limits";
+    repo.git.commitFiles("orchestrate-state", { [path]: JSON.stringify(state) });
+    expect(tasks[0]).not.toHaveProperty("feedback");
+    const run = await runIn(taskEnv(tasks[0]));
+    expect(run.errors).toEqual([]);
+    expect(
+      repo.git.readFile(
+        taskBranch(1, "design/architect"),
+        ".orchestrate/artifacts/design__architect/design.md",
+      ),
+    ).toBe("use Postgres, not SQLite\n- add rate limits");
+  });
+
   it("commits the checkout's changes from its HEAD, with upstream artifacts fetched from the task branch", async () => {
     const { repo, side, tasks } = await started();
     await runIn(taskEnv(tasks[0]));

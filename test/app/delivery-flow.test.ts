@@ -273,7 +273,7 @@ async function setup(delivery: string) {
           attempt: t.attempt,
           status: "succeeded",
         }),
-        [`src/${t.id.replace("/", "-")}-${t.attempt}.txt`]: `${t.feedback ?? "work"}\n`,
+        [`src/${t.id.replace("/", "-")}-${t.attempt}.txt`]: `${state?.tasks[t.id]?.feedback ?? "work"}\n`,
       }).sha;
       return {
         kind: "result",
@@ -387,13 +387,11 @@ describe("delivery on GitHub", () => {
     await s.runBatch();
     const red = await s.ci("failure");
     expect(red.status).toBe("running");
-    expect(s.w.dispatches.at(-1)).toEqual([
-      expect.objectContaining({
-        id: "testing/qa",
-        attempt: 2,
-        feedback: "The pull request's checks failed: unit tests.\n- unit tests: unit tests failure",
-      }),
-    ]);
+    expect(s.w.dispatches.at(-1)).toEqual([expect.objectContaining({ id: "testing/qa", attempt: 2 })]);
+    // The task job reads its feedback from the state.
+    expect(s.state().tasks["testing/qa"]!.feedback).toBe(
+      "The pull request's checks failed: unit tests.\n- unit tests: unit tests failure",
+    );
     await s.runBatch();
     expect(s.w.pulls).toHaveLength(1);
     expect((await s.ci("success")).status).toBe("succeeded");
@@ -727,13 +725,11 @@ delivery: { merge: auto }
     expect(s.w.autoMergeDisabled).toBe(true);
     expect(s.w.autoMerged).toBe(false);
     expect(red!.status).toBe("running");
-    expect(s.w.dispatches.at(-1)).toEqual([
-      expect.objectContaining({
-        id: "testing/qa",
-        attempt: 2,
-        feedback: "The pull request's checks failed: unit tests.\n- unit tests: unit tests failure",
-      }),
-    ]);
+    expect(s.w.dispatches.at(-1)).toEqual([expect.objectContaining({ id: "testing/qa", attempt: 2 })]);
+    // The task job reads its feedback from the state.
+    expect(red!.tasks["testing/qa"]!.feedback).toBe(
+      "The pull request's checks failed: unit tests.\n- unit tests: unit tests failure",
+    );
     // The revision's head passes: auto-merge is enabled again, for it.
     await s.runBatch();
     const again = await s.ci("success");
