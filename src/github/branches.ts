@@ -34,6 +34,20 @@ export class Branches implements BranchesPort {
     }
   }
 
+  async named(ref: RepoRef, prefix: string): Promise<string[]> {
+    try {
+      // One answer with every match (the endpoint takes no paging).
+      const { data } = await this.#client.rest.git.listMatchingRefs({
+        owner: ref.owner,
+        repo: ref.repo,
+        ref: `heads/${prefix}`,
+      });
+      return data.map((r) => r.ref.replace(/^refs\/heads\//, ""));
+    } catch (error) {
+      throw failure(`list the branches ${prefix}… of ${ref.owner}/${ref.repo}`, error, "contents: read");
+    }
+  }
+
   /**
    * Sent once; a 422 "already exists", or an answer lost on the way back (a 5xx, a dropped
    * connection) after which the branch is found, gives the branch's head.

@@ -167,6 +167,8 @@ export interface BranchesPort {
   >;
   /** The default branch name and its head sha. */
   defaultBranch(ref: RepoRef): Promise<{ name: string; sha: string }>;
+  /** Names of the branches whose name starts with `prefix`. */
+  named(ref: RepoRef, prefix: string): Promise<string[]>;
   /**
    * Moves `branch` to `sha` only if that is a fast-forward (no commit is created); false when the
    * branch has moved elsewhere meanwhile (then merge instead).

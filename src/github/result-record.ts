@@ -31,7 +31,12 @@ export type ResultRecord = z.output<typeof ResultRecordSchema>;
 
 /** The branch a task's work is committed to. */
 export function taskBranch(issue: number, taskId: string): string {
-  return `orchestrate/tasks/issue-${issue}/${taskDirName(taskId)}`;
+  return `${taskBranchPrefix(issue)}${taskDirName(taskId)}`;
+}
+
+/** What the names of an issue's task branches start with. */
+export function taskBranchPrefix(issue: number): string {
+  return `orchestrate/tasks/issue-${issue}/`;
 }
 
 /** Where the result record lives on its task branch. */

@@ -5,6 +5,7 @@ import { parseRequest } from "../core/request/index.ts";
 import { startEventOf } from "../core/state/from-plan.ts";
 import type { NewEvent } from "../ports/engine-ports.ts";
 import { type ExecutionRef, type GitHubPorts, workingBranch } from "./ports.ts";
+import { taskBranchPrefix } from "./result-record.ts";
 
 /** Where the plan is read from, on the default branch. */
 export const PLAN_PATH = ".github/orchestrate.yml";
@@ -69,6 +70,14 @@ export async function prepareExecution(
     const list = built.problems.map((p) => `- ${formatProblem(p)}`).join("\n");
     return { refused: `The plan's task graph is invalid, so nothing was started:\n\n${list}` };
   }
+  // Task branches an earlier execution of this issue left (its state was removed, say) hold
+  // result records of the same tasks and attempts: this execution must not take them for its own.
+  const left = await ports.branches.named(ref, taskBranchPrefix(ref.issue));
+  for (const name of left) await ports.delivery.deleteBranch(ref, name);
+  if (left.length > 0)
+    notes.push(
+      `Deleted ${left.length} task branch${left.length === 1 ? "" : "es"} an earlier execution of this issue left (\`${taskBranchPrefix(ref.issue)}…\`), so that its results are not taken for this execution's. The working branch \`${workingBranch(ref.issue)}\` is kept as it is, with the work that joined it.`,
+    );
   const branch = workingBranch(ref.issue);
   const head = await ports.branches.ensure(ref, branch, base.sha);
   const start = startEventOf(built.graph, plan.policy, {

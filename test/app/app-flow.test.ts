@@ -148,6 +148,8 @@ describe("GitHub App: a labeled issue becomes an execution", () => {
       "GET /repos/{owner}/{repo}/contents/{path}": 1,
       "GET /repos/{owner}/{repo}/git/trees/{tree_sha}": 1,
       "GET /repos/{owner}/{repo}/git/ref/{ref}": 4,
+      // Task branches an earlier execution of the issue may have left (none here).
+      "GET /repos/{owner}/{repo}/git/matching-refs/{ref}": 1,
       "POST /repos/{owner}/{repo}/git/refs": 2,
       "POST /repos/{owner}/{repo}/git/trees": 1,
       "POST /repos/{owner}/{repo}/git/commits": 1,

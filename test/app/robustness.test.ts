@@ -1009,6 +1009,26 @@ phases:
     expect(names()).toEqual(["orchestrate / build", "orchestrate / design", "orchestrate / test"]);
   });
 
+  it("task branches an earlier execution of the issue left are deleted when a new one starts: their results are not its own", async () => {
+    const repo = fakeRepo(gh, { files: { ".github/orchestrate.yml": plan(2) } });
+    const side = issueSide();
+    // An earlier execution of issue 5 (its state since removed) left its task branches.
+    repo.git.branch("orchestrate/issue-5", "main");
+    finishTask(repo, "build/dev@m0");
+    finishTask(repo, "build/dev@m1");
+    repo.git.branch(taskBranch(6, "build/dev@m0"), "main");
+    const o = orchestrator(githubPorts(createTestOctokit()));
+    const state = (await o.handle(ref, [label]))!;
+    expect(repo.git.head(taskBranch(5, "build/dev@m0"))).toBeUndefined();
+    expect(repo.git.head(taskBranch(5, "build/dev@m1"))).toBeUndefined();
+    // Another issue's are not touched.
+    expect(repo.git.head(taskBranch(6, "build/dev@m0"))).toBeDefined();
+    expect(side.comments.some((c) => c.includes("Deleted 2 task branches an earlier execution"))).toBe(true);
+    expect(Object.values(state.tasks).map((t) => t.status)).toEqual(["queued", "queued"]);
+    const ticked = (await o.handle(ref, [{ kind: "tick" }]))!;
+    expect(Object.values(ticked.tasks).map((t) => t.status)).toEqual(["queued", "queued"]);
+  });
+
   it("a dashboard GitHub refused is written again at the next tick, though nothing changed", async () => {
     fakeRepo(gh, { files: { ".github/orchestrate.yml": plan(1) } });
     const side = issueSide();
