@@ -4,10 +4,15 @@ import { didYouMean } from "./did-you-mean.ts";
 import { isRecord } from "./merge-template.ts";
 import { checkOutputPath } from "./output-path.ts";
 import { formatPath, type Problem } from "./problem.ts";
-import { locate, type Origin, position } from "./yaml-origins.ts";
+import { type Key, locate, type Origin, pathInFile, position } from "./yaml-origins.ts";
 
-type Key = string | number;
 type Report = (path: Key[], message: string, hint?: string, offset?: number) => void;
+
+/**
+ * Names `path` in a problem reported at `from`: its path in the file that wrote it, and that file
+ * when it is not the one `from` is in.
+ */
+type Where = (path: Key[], from: Key[]) => string;
 
 /**
  * Checks what the schema cannot: references between phases and agents, duplicate ids, cycles,
@@ -19,9 +24,18 @@ export function checkPlan(data: unknown, root: Origin): Problem[] {
   const report: Report = (path, message, hint, offset) => {
     const origin = locate(root, path);
     const at = offset !== undefined && origin.textAt !== undefined ? origin.textAt + offset : origin.at;
-    const problem: Problem = { ...position(origin.source, at), path: formatPath(path), message };
+    const problem: Problem = {
+      ...position(origin.source, at),
+      path: formatPath(pathInFile(root, path)),
+      message,
+    };
     if (hint) problem.hint = hint;
     problems.push(problem);
+  };
+  const where: Where = (path, from) => {
+    const file = locate(root, path).source.name;
+    const written = formatPath(pathInFile(root, path));
+    return file === locate(root, from).source.name ? written : `${written} in ${file}`;
   };
   if (!isRecord(data)) return problems;
   const agents = isRecord(data.agents) ? data.agents : {};
@@ -41,7 +55,7 @@ export function checkPlan(data: unknown, root: Origin): Problem[] {
     }
   }
   const phases = Array.isArray(data.phases) ? data.phases : [];
-  checkPhases(phases, Object.keys(agents), report);
+  checkPhases(phases, Object.keys(agents), report, where);
   const revise = isRecord(data.delivery) ? data.delivery.revise_phase : undefined;
   if (typeof revise === "string") {
     const ids = phases
@@ -54,13 +68,16 @@ export function checkPlan(data: unknown, root: Origin): Problem[] {
   return problems;
 }
 
-function checkPhases(phases: unknown[], agentIds: string[], report: Report): void {
+function checkPhases(phases: unknown[], agentIds: string[], report: Report, where: Where): void {
   const firstIndex = new Map<string, number>();
   phases.forEach((phase, i) => {
     if (!isRecord(phase) || typeof phase.id !== "string") return;
     const first = firstIndex.get(phase.id);
     if (first === undefined) firstIndex.set(phase.id, i);
-    else report(["phases", i, "id"], `duplicate phase id "${phase.id}" (first at phases[${first}])`);
+    else {
+      const path: Key[] = ["phases", i, "id"];
+      report(path, `duplicate phase id "${phase.id}" (first at ${where(["phases", first], path)})`);
+    }
   });
   const phaseIds = [...firstIndex.keys()];
   const edges: number[][] = phases.map(() => []);

@@ -1,6 +1,9 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, Scalar } from "yaml";
 import type { Problem } from "./problem.ts";
 
+/** A field path: map keys as strings, sequence indices as numbers. */
+export type Key = string | number;
+
 /** A YAML text being loaded, with what is needed to turn offsets into lines and columns. */
 export interface SourceText {
   /** File name used in problems. */
@@ -17,11 +20,16 @@ export interface Origin {
   source: SourceText;
   /** Offset of the value node (of the key when the value is empty). */
   at: number;
+  /**
+   * The value's path in the file that wrote it. After `extends`, a phase's place in the merged
+   * plan differs from its place in the file, and problems name the place a reader finds in the file.
+   */
+  path: Key[];
   /** Offset of the key naming this value in its parent map. */
   keyAt?: number;
   /** Offset of the first character of a scalar's text when it reads exactly as its value. */
   textAt?: number;
-  children: Map<string | number, Origin>;
+  children: Map<Key, Origin>;
 }
 
 /** A parsed YAML document: its plain data, where each part came from, and its syntax problems. */
@@ -41,7 +49,7 @@ export function parseYaml(text: string, name: string): ParsedYaml {
     path: "",
     message: `YAML syntax: ${error.message.split("\n")[0]}`,
   }));
-  const origin = originOf(doc.contents, source, 0);
+  const origin = originOf(doc.contents, source, 0, []);
   if (problems.length > 0) return { data: undefined, origin, problems };
   return { data: doc.toJS({ maxAliasCount: 100 }), origin, problems };
 }
@@ -52,9 +60,9 @@ export function position(source: SourceText, offset: number): Pick<Problem, "fil
   return { file: source.name, line, column: col };
 }
 
-function originOf(node: unknown, source: SourceText, fallback: number, keyAt?: number): Origin {
+function originOf(node: unknown, source: SourceText, fallback: number, path: Key[], keyAt?: number): Origin {
   const range = hasRange(node) ? node.range : undefined;
-  const origin: Origin = { source, at: range ? range[0] : fallback, children: new Map() };
+  const origin: Origin = { source, at: range ? range[0] : fallback, path, children: new Map() };
   if (keyAt !== undefined) origin.keyAt = keyAt;
   if (isMap(node)) {
     for (const pair of node.items) {
@@ -62,11 +70,11 @@ function originOf(node: unknown, source: SourceText, fallback: number, keyAt?: n
       if (!isScalar(keyNode)) continue;
       const key = String(keyNode.value);
       const keyStart = keyNode.range?.[0] ?? origin.at;
-      origin.children.set(key, originOf(pair.value, source, keyStart, keyStart));
+      origin.children.set(key, originOf(pair.value, source, keyStart, [...path, key], keyStart));
     }
   } else if (isSeq(node)) {
     node.items.forEach((item, index) => {
-      origin.children.set(index, originOf(item, source, origin.at));
+      origin.children.set(index, originOf(item, source, origin.at, [...path, index]));
     });
   } else if (isScalar(node) && typeof node.value === "string" && range) {
     const quoted = node.type === Scalar.QUOTE_DOUBLE || node.type === Scalar.QUOTE_SINGLE;
@@ -83,7 +91,7 @@ function hasRange(node: unknown): node is { range: [number, number, number] } {
 }
 
 /** The origin of the deepest node along `path` that exists. */
-export function locate(root: Origin, path: readonly (string | number)[]): Origin {
+export function locate(root: Origin, path: readonly Key[]): Origin {
   let origin = root;
   for (const key of path) {
     const next = origin.children.get(key);
@@ -91,4 +99,21 @@ export function locate(root: Origin, path: readonly (string | number)[]): Origin
     origin = next;
   }
   return origin;
+}
+
+/**
+ * Where `path` (a path in the plan being checked, merged over its template or not) is in the file
+ * that wrote it: the file's own path of the deepest node along `path` that exists, followed by the
+ * rest of `path`.
+ */
+export function pathInFile(root: Origin, path: readonly Key[]): Key[] {
+  let origin = root;
+  let depth = 0;
+  for (const key of path) {
+    const next = origin.children.get(key);
+    if (!next) break;
+    origin = next;
+    depth++;
+  }
+  return [...origin.path, ...path.slice(depth)];
 }

@@ -3,14 +3,14 @@ import { allowedKeys } from "./allowed-keys.ts";
 import { didYouMean } from "./did-you-mean.ts";
 import { isRecord } from "./merge-template.ts";
 import { formatPath, type Problem } from "./problem.ts";
-import { locate, type Origin, position } from "./yaml-origins.ts";
+import { type Key, locate, type Origin, pathInFile, position } from "./yaml-origins.ts";
 
 type Issue = z.core.$ZodIssue;
-type Key = string | number;
 
 /**
  * Turns zod issues into problems in plain words, each at the line and column of the offending node
- * (of the key for unknown keys, of the enclosing mapping for missing keys).
+ * (of the key for unknown keys, of the enclosing mapping for missing keys), its path as written in
+ * that node's file.
  */
 export function problemsFromIssues(
   issues: readonly Issue[],
@@ -33,7 +33,11 @@ function describeIssue(
   const at = (message: string, hint?: string, target: Key[] = path, key = false): Problem => {
     const origin = locate(root, target);
     const offset = key ? (origin.keyAt ?? origin.at) : origin.at;
-    const problem: Problem = { ...position(origin.source, offset), path: formatPath(path), message };
+    const problem: Problem = {
+      ...position(origin.source, offset),
+      path: formatPath(pathInFile(root, path)),
+      message,
+    };
     if (hint) problem.hint = hint;
     return problem;
   };
@@ -56,7 +60,7 @@ function describeIssue(
             ? `allowed keys: ${allowed.join(", ")}`
             : undefined;
         const problem = at(`unknown key "${key}"`, hint, [...path, key], true);
-        problem.path = formatPath([...path, key]);
+        problem.path = formatPath(pathInFile(root, [...path, key]));
         return problem;
       });
     }

@@ -148,7 +148,7 @@ describe("extends: merge rules", () => {
       file: "templates/base.yml",
       line: 8,
     });
-    expect(problemAt(problems, "phases[1].needs[0]")).toMatchObject({
+    expect(problemAt(problems, "phases[0].needs[0]")).toMatchObject({
       file: FILE,
       line: 5,
       column: 13,
@@ -161,7 +161,7 @@ describe("extends: merge rules", () => {
     const problems = loadProblems(yaml("version: 1", "extends: base", "phases:", "  - id: extra"), {
       base: BASE,
     });
-    expect(problemAt(problems, "phases[2].agents")).toMatchObject({ file: FILE, line: 4, column: 5 });
+    expect(problemAt(problems, "phases[0].agents")).toMatchObject({ file: FILE, line: 4, column: 5 });
   });
 
   it("rejects a template that extends another, and reports a template's syntax errors in the template", () => {
@@ -178,5 +178,65 @@ describe("extends: merge rules", () => {
     const syntax = loadProblems(yaml("version: 1", "extends: t"), { t: yaml("version: 1", "phases: [") });
     expect(syntax[0]!.file).toBe("templates/t.yml");
     expect(syntax[0]!.message).toMatch(/^YAML syntax: /);
+  });
+});
+
+describe("extends: problems name the place in the file that wrote the value", () => {
+  it("gives a phase the user wrote its index in the user's file, and a template's its index there", () => {
+    const broken = BASE.replace("agents: [builder], gate: {}", "agents: [builder], gate: {}, estimate: soon");
+    const problems = loadProblems(
+      yaml(
+        "version: 1", // 1
+        "extends: base", // 2
+        "phases:", // 3
+        "  - id: build", // 4: merged into the template's second phase
+        "    gate: { min_approvals: 0 }", // 5
+        "  - id: review", // 6: appended after the template's phases
+        "    agents: [zz]", // 7
+      ),
+      { base: broken },
+    );
+    expect(problemAt(problems, "phases[0].gate.min_approvals")).toMatchObject({ file: FILE, line: 5 });
+    expect(problemAt(problems, "phases[1].agents[0]")).toMatchObject({
+      file: FILE,
+      line: 7,
+      column: 14,
+      message: 'unknown agent "zz"',
+    });
+    // The template's own value keeps the template's index, although the user's file overrides that phase.
+    expect(problemAt(problems, "phases[1].estimate")).toMatchObject({ file: "templates/base.yml", line: 11 });
+    expect(problems.map((problem) => problem.path)).not.toContain("phases[2].agents[0]");
+    expect(problems).toHaveLength(3);
+  });
+
+  it("names the first of two phases with one id at its place in the user's file", () => {
+    const problems = loadProblems(
+      yaml(
+        "version: 1", // 1
+        "extends: base", // 2
+        "phases:", // 3
+        "  - { id: build, name: Build }", // 4
+        "  - { id: build, agents: [builder] }", // 5
+      ),
+      { base: BASE },
+    );
+    expect(problemAt(problems, "phases[1].id")).toMatchObject({
+      file: FILE,
+      line: 5,
+      message: 'duplicate phase id "build" (first at phases[0])',
+    });
+  });
+
+  it("points a missing key of a phase the user adds at that phase, under its own index", () => {
+    const problems = loadProblems(
+      yaml("version: 1", "extends: base", "phases:", "  - { id: build, name: B }", "  - id: extra"),
+      { base: BASE },
+    );
+    expect(problemAt(problems, "phases[1].agents")).toMatchObject({
+      file: FILE,
+      line: 5,
+      column: 5,
+      message: 'missing required key "agents"',
+    });
   });
 });
