@@ -240,3 +240,90 @@ describe("extends: problems name the place in the file that wrote the value", ()
     });
   });
 });
+
+describe("extends: a template that cannot be read", () => {
+  it("still checks the file itself and reports every problem at once", () => {
+    const problems = loadProblems(
+      yaml(
+        "version: 2", // 1
+        "extends: full", // 2
+        "agents:", // 3
+        "  mine: { run: ./mine.sh, estimat: 5m }", // 4
+        "phases:", // 5
+        "  - id: extra", // 6
+        "    agents: [mine, zz]", // 7
+        '    when: "request.needs_auth &&"', // 8
+      ),
+    );
+    expect(problems.map((problem) => [problem.line, problem.path, problem.message])).toEqual([
+      [1, "version", "must be 1, got 2"],
+      [2, "extends", 'unknown template "full"'],
+      [4, "agents.mine.estimat", 'unknown key "estimat"'],
+      [7, "phases[0].agents[1]", 'unknown agent "zz"'],
+      [8, "phases[0].when", expect.stringMatching(/^invalid condition: /)],
+    ]);
+    expect(problemAt(problems, "extends").hint).toBe("available templates: full-delivery, pipeline, tiers");
+  });
+
+  it("lets the file leave to the template what some template defines, and nothing else", () => {
+    const problems = loadProblems(
+      yaml(
+        "version: 1", // 1
+        "extends: ful-delivery", // 2
+        "agents:", // 3
+        "  architect: { estimate: 5m }", // 4: full-delivery defines it
+        "  mine: { estimate: 5m }", // 5: no template does
+        "phases:", // 6
+        "  - { id: design, when: 'false' }", // 7: a template phase, overridden
+        "  - { id: extra, needs: [testing] }", // 8: a new phase without agents
+        "  - { id: more, needs: [nowhere], agents: [architect, mine] }", // 9
+        "delivery: { revise_phase: testng }", // 10
+      ),
+    );
+    expect(problems.map((problem) => [problem.line, problem.path, problem.message])).toEqual([
+      [2, "extends", 'unknown template "ful-delivery"'],
+      [5, "agents.mine.run", 'missing required key "run"'],
+      [8, "phases[1].agents", 'missing required key "agents"'],
+      [9, "phases[2].needs[0]", 'unknown phase "nowhere"'],
+      [10, "delivery.revise_phase", 'unknown phase "testng"'],
+    ]);
+    expect(problemAt(problems, "extends").hint).toMatch(/^did you mean "full-delivery"\?/);
+    expect(problemAt(problems, "agents.mine.run").hint).toBe(
+      'no template defines an agent "mine" to take it from',
+    );
+    expect(problemAt(problems, "delivery.revise_phase").hint).toBe('did you mean "testing"?');
+  });
+
+  it("finds cycles, duplicates and self-needs among the file's own phases", () => {
+    const problems = loadProblems(
+      yaml(
+        "version: 1",
+        "extends: nope",
+        "phases:",
+        "  - { id: plan, needs: [build] }",
+        "  - { id: build, needs: [plan] }",
+        "  - { id: review, needs: [review] }",
+        "  - { id: plan }",
+      ),
+    );
+    expect(problems.map((problem) => problem.message)).toEqual([
+      'unknown template "nope"',
+      "cycle among phases: plan → build → plan",
+      'phase "review" needs itself',
+      'duplicate phase id "plan" (first at phases[0])',
+    ]);
+  });
+
+  it("checks the file when extends is not a string, or the template is broken", () => {
+    const numeric = loadProblems(yaml("version: 1", "extends: 5", "agents:", "  architect: { estimate: x }"));
+    expect(numeric.map((problem) => [problem.path, problem.message])).toEqual([
+      ["extends", "expected a string, got 5"],
+      ["agents.architect.estimate", expect.stringMatching(/^expected a duration/)],
+    ]);
+    const nested = loadProblems(yaml("version: 3", "extends: t"), { t: yaml("version: 1", "extends: base") });
+    expect(nested.map((problem) => [problem.file, problem.path])).toEqual([
+      [FILE, "version"],
+      ["templates/t.yml", "extends"],
+    ]);
+  });
+});
