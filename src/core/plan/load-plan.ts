@@ -36,18 +36,19 @@ export function loadPlan(text: string, options: LoadPlanOptions): LoadPlanResult
 
 function load(text: string, options: LoadPlanOptions): LoadPlanResult {
   const user = parseYaml(text, options.file);
-  if (user.problems.length > 0) return { ok: false, problems: user.problems };
+  if (user.data === undefined && user.problems.length > 0) return { ok: false, problems: user.problems };
   if (user.data === undefined || user.data === null) {
     const problem = { file: options.file, line: 1, column: 1, path: "", message: "the plan is empty" };
     return { ok: false, problems: [{ ...problem, hint: "start with `version: 1`" }] };
   }
   const templates = options.templates ?? BUILTIN_TEMPLATES;
   const template = resolveTemplate(user, templates);
+  const yamlProblems = [...user.problems, ...(template.kind === "found" ? template.yamlProblems : [])];
   const checked =
     template.kind === "unresolved"
       ? { problems: [...template.problems, ...checkAlone(user, templates)], plan: undefined }
       : check(template.kind === "found" ? mergeTemplate(template.located, user) : user);
-  const problems = checked.problems;
+  const problems = [...yamlProblems, ...withoutFollowOns(checked.problems, yamlProblems)];
   if (problems.length > 0 || checked.plan === undefined)
     return { ok: false, problems: sortProblems(problems, options.file) };
 
@@ -70,7 +71,7 @@ function check(located: Located): { problems: Problem[]; plan: Plan | undefined 
 
 type Resolved =
   | { kind: "none" }
-  | { kind: "found"; located: Located }
+  | { kind: "found"; located: Located; yamlProblems: Problem[] }
   | { kind: "unresolved"; problems: Problem[] };
 
 /** The template the plan `extends`, or why it cannot be used. */
@@ -94,7 +95,7 @@ function resolveTemplate(user: Located, templates: Record<string, string>): Reso
     return { kind: "unresolved", problems: [problem] };
   }
   const template = parseYaml(text, `templates/${name}.yml`);
-  if (template.problems.length > 0) return { kind: "unresolved", problems: template.problems };
+  if (template.data === undefined) return { kind: "unresolved", problems: template.problems };
   if (isRecord(template.data) && "extends" in template.data) {
     const origin = locate(template.origin, ["extends"]);
     const problem = {
@@ -104,7 +105,7 @@ function resolveTemplate(user: Located, templates: Record<string, string>): Reso
     };
     return { kind: "unresolved", problems: [problem] };
   }
-  return { kind: "found", located: template };
+  return { kind: "found", located: template, yamlProblems: template.problems };
 }
 
 /**
@@ -166,6 +167,24 @@ function missingKeys(user: Located, inherited: { agents: string[]; phases: strin
     });
   }
   return problems;
+}
+
+/**
+ * Leaves out the problems at or below a value YAML misread (an unquoted `!` taken as a tag): they
+ * describe YAML's reading, not what was written, and the YAML problem already says how to fix it.
+ */
+function withoutFollowOns(problems: Problem[], yamlProblems: Problem[]): Problem[] {
+  const misread = yamlProblems.filter((problem) => problem.path !== "");
+  return problems.filter(
+    (problem) =>
+      !misread.some(
+        (at) =>
+          at.file === problem.file &&
+          (problem.path === at.path ||
+            problem.path.startsWith(`${at.path}.`) ||
+            problem.path.startsWith(`${at.path}[`)),
+      ),
+  );
 }
 
 /** Orders problems by file (the plan's own first), then line and column. */

@@ -65,7 +65,7 @@ function describeIssue(
       });
     }
     case "invalid_type":
-      return [at(`expected ${typeName(issue.expected)}, got ${show(value)}`)];
+      return [at(`expected ${typeName(issue.expected)}, got ${show(value)}`, quoteHint(issue, path, root))];
     case "too_small":
     case "too_big":
       return [at(sizeMessage(issue, value))];
@@ -98,6 +98,20 @@ function describeIssue(
     default:
       return [at(issue.message)];
   }
+}
+
+/**
+ * For a string expected where YAML read an unquoted `true`, `false` or number: how to quote it, in
+ * the text as written (`1.10`, not `1.1`).
+ */
+function quoteHint(issue: z.core.$ZodIssueInvalidType, path: Key[], root: Origin): string | undefined {
+  if (issue.expected !== "string") return undefined;
+  const origin = locate(root, path);
+  if (origin.plain === undefined || origin.path.length !== path.length) return undefined;
+  const key = path[path.length - 1];
+  const kind = /^(true|false)$/i.test(origin.plain) ? "a boolean" : "a number";
+  const prefix = typeof key === "string" ? `${key}: ` : "";
+  return `YAML reads an unquoted ${origin.plain} as ${kind}; quote it: ${prefix}${JSON.stringify(origin.plain)}`;
 }
 
 function sizeMessage(issue: z.core.$ZodIssueTooSmall | z.core.$ZodIssueTooBig, value: unknown): string {
