@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
-import { PlanSchema } from "../src/core/plan/schema.ts";
+import { PlanOverrideSchema, PlanSchema } from "../src/core/plan/schema.ts";
 
 /** The repository root. */
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -10,12 +10,58 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 /** `$id` of the published JSON Schema. */
 export const SCHEMA_ID = "urn:orchestrate:plan:v1";
 
-/** The JSON Schema of `.github/orchestrate.yml`, as written to `schema/orchestrate.schema.json`. */
+type JsonSchema = { [keyword: string]: unknown };
+
+/**
+ * The JSON Schema of `.github/orchestrate.yml`, as written to `schema/orchestrate.schema.json`.
+ * A plan that sets `extends` may override a template's agent or phase with only the keys it
+ * changes (`reviewer: { estimate: 5m }`, `{ id: design, when: "false" }`), so the schema is the
+ * override shape, and `if`/`else` on `extends` adds the keys a plan without a template must write.
+ * `if`/`then`/`else` is read alike by draft-07 and 2020-12 editors (the YAML and JSON language
+ * servers).
+ */
 export function planJsonSchema(): string {
-  const generated = z.toJSONSchema(PlanSchema, { io: "input", target: "draft-2020-12" });
-  const { $schema, ...rest } = generated;
-  const schema = { $schema, $id: SCHEMA_ID, title: "Orchestrate plan (.github/orchestrate.yml)", ...rest };
+  const options = { io: "input", target: "draft-2020-12" } as const;
+  const complete = z.toJSONSchema(PlanSchema, options) as JsonSchema;
+  const { $schema, ...rest } = z.toJSONSchema(PlanOverrideSchema, options) as JsonSchema;
+  const schema: JsonSchema = { $schema, $id: SCHEMA_ID, title: "Orchestrate plan (.github/orchestrate.yml)" };
+  Object.assign(schema, rest);
+  const withoutTemplate = requiredBeyond(complete, rest);
+  if (withoutTemplate) Object.assign(schema, { if: { required: ["extends"] }, else: withoutTemplate });
   return `${JSON.stringify(schema, null, 2)}\n`;
+}
+
+/** Subschema keywords whose values are schemas, walked to compare `required`. */
+const SUBSCHEMA_KEYWORDS = ["additionalProperties", "items"] as const;
+
+/**
+ * A schema holding, at each place, the `required` keys `strict` has that `loose` lacks: `loose`
+ * and this schema together are `strict`. The two differ only in `required` (one built from the
+ * other with keys made optional), so they are walked side by side. `undefined` when they agree.
+ */
+function requiredBeyond(strict: JsonSchema, loose: JsonSchema): JsonSchema | undefined {
+  const out: JsonSchema = {};
+  const required = (strict["required"] as string[] | undefined) ?? [];
+  const optional = new Set((loose["required"] as string[] | undefined) ?? []);
+  if (required.some((key) => !optional.has(key))) out["required"] = required;
+  const properties = strict["properties"] as Record<string, JsonSchema> | undefined;
+  const looseProperties = loose["properties"] as Record<string, JsonSchema> | undefined;
+  for (const [key, value] of Object.entries(properties ?? {})) {
+    const inner = looseProperties?.[key] ? requiredBeyond(value, looseProperties[key]) : undefined;
+    if (inner) out["properties"] = { ...(out["properties"] as object | undefined), [key]: inner };
+  }
+  for (const keyword of SUBSCHEMA_KEYWORDS) {
+    const a = strict[keyword];
+    const b = loose[keyword];
+    if (!isSchema(a) || !isSchema(b)) continue;
+    const inner = requiredBeyond(a, b);
+    if (inner) out[keyword] = inner;
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+function isSchema(value: unknown): value is JsonSchema {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** The source of `src/core/plan/builtin-templates.ts`: every `templates/*.yml`, by name. */

@@ -4,26 +4,49 @@ import { didYouMean } from "./did-you-mean.ts";
 import { isRecord } from "./merge-template.ts";
 import { checkOutputPath } from "./output-path.ts";
 import { formatPath, type Problem } from "./problem.ts";
-import { locate, type Origin, position } from "./yaml-origins.ts";
+import { type Key, locate, type Origin, pathInFile, position } from "./yaml-origins.ts";
 
-type Key = string | number;
 type Report = (path: Key[], message: string, hint?: string, offset?: number) => void;
+
+/**
+ * Names `path` in a problem reported at `from`: its path in the file that wrote it, and that file
+ * when it is not the one `from` is in.
+ */
+type Where = (path: Key[], from: Key[]) => string;
+
+export interface CheckPlanOptions {
+  /**
+   * Ids that the template the plan extends may define, when that template could not be read: a
+   * reference to one of them is not reported, since the template may hold it.
+   */
+  inherited?: { agents: readonly string[]; phases: readonly string[] };
+}
 
 /**
  * Checks what the schema cannot: references between phases and agents, duplicate ids, cycles,
  * output paths, `when` conditions and matrices. Works on the raw (merged) data, skipping values of
  * the wrong type (the schema reports those), so every problem is found in one pass.
  */
-export function checkPlan(data: unknown, root: Origin): Problem[] {
+export function checkPlan(data: unknown, root: Origin, options: CheckPlanOptions = {}): Problem[] {
   const problems: Problem[] = [];
   const report: Report = (path, message, hint, offset) => {
     const origin = locate(root, path);
     const at = offset !== undefined && origin.textAt !== undefined ? origin.textAt + offset : origin.at;
-    const problem: Problem = { ...position(origin.source, at), path: formatPath(path), message };
+    const problem: Problem = {
+      ...position(origin.source, at),
+      path: formatPath(pathInFile(root, path)),
+      message,
+    };
     if (hint) problem.hint = hint;
     problems.push(problem);
   };
+  const where: Where = (path, from) => {
+    const file = locate(root, path).source.name;
+    const written = formatPath(pathInFile(root, path));
+    return file === locate(root, from).source.name ? written : `${written} in ${file}`;
+  };
   if (!isRecord(data)) return problems;
+  const inherited = options.inherited ?? { agents: [], phases: [] };
   const agents = isRecord(data.agents) ? data.agents : {};
   for (const [id, agent] of Object.entries(agents)) {
     if (!isRecord(agent)) continue;
@@ -41,28 +64,44 @@ export function checkPlan(data: unknown, root: Origin): Problem[] {
     }
   }
   const phases = Array.isArray(data.phases) ? data.phases : [];
-  checkPhases(phases, Object.keys(agents), report);
+  const agentIds = known(Object.keys(agents), inherited.agents);
+  checkPhases(phases, agentIds, inherited.phases, report, where);
   const revise = isRecord(data.delivery) ? data.delivery.revise_phase : undefined;
   if (typeof revise === "string") {
-    const ids = phases
+    const own = phases
       .filter(isRecord)
       .map((p) => p.id)
       .filter((id): id is string => typeof id === "string");
+    const ids = known(own, inherited.phases);
     if (!ids.includes(revise))
       report(["delivery", "revise_phase"], `unknown phase "${revise}"`, suggest(revise, ids, "phases"));
   }
   return problems;
 }
 
-function checkPhases(phases: unknown[], agentIds: string[], report: Report): void {
+/** The plan's own ids, then the inherited ones it does not define. */
+function known(own: string[], inherited: readonly string[]): string[] {
+  return [...new Set([...own, ...inherited])];
+}
+
+function checkPhases(
+  phases: unknown[],
+  agentIds: string[],
+  inheritedPhases: readonly string[],
+  report: Report,
+  where: Where,
+): void {
   const firstIndex = new Map<string, number>();
   phases.forEach((phase, i) => {
     if (!isRecord(phase) || typeof phase.id !== "string") return;
     const first = firstIndex.get(phase.id);
     if (first === undefined) firstIndex.set(phase.id, i);
-    else report(["phases", i, "id"], `duplicate phase id "${phase.id}" (first at phases[${first}])`);
+    else {
+      const path: Key[] = ["phases", i, "id"];
+      report(path, `duplicate phase id "${phase.id}" (first at ${where(["phases", first], path)})`);
+    }
   });
-  const phaseIds = [...firstIndex.keys()];
+  const phaseIds = known([...firstIndex.keys()], inheritedPhases);
   const edges: number[][] = phases.map(() => []);
   phases.forEach((phase, i) => {
     if (!isRecord(phase)) return;
@@ -76,9 +115,10 @@ function checkPhases(phases: unknown[], agentIds: string[], report: Report): voi
     forEachString(phase.needs, (need, j) => {
       const target = firstIndex.get(need);
       if (need === phase.id) report(["phases", i, "needs", j], `phase "${need}" needs itself`);
-      else if (target === undefined) {
+      else if (target === undefined && !inheritedPhases.includes(need)) {
         report(["phases", i, "needs", j], `unknown phase "${need}"`, suggest(need, phaseIds, "phases"));
-      } else if (typeof phase.id === "string" && firstIndex.get(phase.id) === i) edges[i]!.push(target);
+      } else if (target !== undefined && typeof phase.id === "string" && firstIndex.get(phase.id) === i)
+        edges[i]!.push(target);
     });
     if (isRecord(phase.matrix)) {
       for (const [key, values] of Object.entries(phase.matrix)) {

@@ -3,9 +3,9 @@ import { checkPlan } from "./check-plan.ts";
 import { didYouMean } from "./did-you-mean.ts";
 import { isRecord, type Located, mergeTemplate } from "./merge-template.ts";
 import { normalizeOutputPath } from "./output-path.ts";
-import type { Problem } from "./problem.ts";
-import { type Plan, PlanSchema } from "./schema.ts";
-import { locate, parseYaml, position } from "./yaml-origins.ts";
+import { formatPath, type Problem } from "./problem.ts";
+import { type Plan, PlanOverrideSchema, PlanSchema } from "./schema.ts";
+import { type Key, locate, parseYaml, position } from "./yaml-origins.ts";
 import { problemsFromIssues } from "./zod-problems.ts";
 
 export interface LoadPlanOptions {
@@ -36,35 +36,50 @@ export function loadPlan(text: string, options: LoadPlanOptions): LoadPlanResult
 
 function load(text: string, options: LoadPlanOptions): LoadPlanResult {
   const user = parseYaml(text, options.file);
-  if (user.problems.length > 0) return { ok: false, problems: user.problems };
+  if (user.data === undefined && user.problems.length > 0) return { ok: false, problems: user.problems };
   if (user.data === undefined || user.data === null) {
     const problem = { file: options.file, line: 1, column: 1, path: "", message: "the plan is empty" };
     return { ok: false, problems: [{ ...problem, hint: "start with `version: 1`" }] };
   }
-  const extended = withTemplate(user, options.templates ?? BUILTIN_TEMPLATES);
-  if (!extended.ok) return extended;
-  const merged = extended.located;
-
-  const problems: Problem[] = [];
-  const parsed = PlanSchema.safeParse(merged.data);
-  if (!parsed.success)
-    problems.push(...problemsFromIssues(parsed.error.issues, PlanSchema, merged.data, merged.origin));
-  problems.push(...checkPlan(merged.data, merged.origin));
-  if (problems.length > 0 || !parsed.success)
+  const templates = options.templates ?? BUILTIN_TEMPLATES;
+  const template = resolveTemplate(user, templates);
+  const yamlProblems = [...user.problems, ...(template.kind === "found" ? template.yamlProblems : [])];
+  const checked =
+    template.kind === "unresolved"
+      ? { problems: [...template.problems, ...checkAlone(user, templates)], plan: undefined }
+      : check(template.kind === "found" ? mergeTemplate(template.located, user) : user);
+  const problems = [...yamlProblems, ...withoutFollowOns(checked.problems, yamlProblems)];
+  if (problems.length > 0 || checked.plan === undefined)
     return { ok: false, problems: sortProblems(problems, options.file) };
 
-  const plan = parsed.data;
+  const plan = checked.plan;
   for (const agent of Object.values(plan.agents)) {
     for (const output of Object.values(agent.outputs)) output.path = normalizeOutputPath(output.path);
   }
   return { ok: true, plan };
 }
 
-type Extended = { ok: true; located: Located } | { ok: false; problems: Problem[] };
+/** Validates a complete plan (the file, merged over its template if it has one). */
+function check(located: Located): { problems: Problem[]; plan: Plan | undefined } {
+  const problems: Problem[] = [];
+  const parsed = PlanSchema.safeParse(located.data);
+  if (!parsed.success)
+    problems.push(...problemsFromIssues(parsed.error.issues, PlanSchema, located.data, located.origin));
+  problems.push(...checkPlan(located.data, located.origin));
+  return { problems, plan: parsed.success ? parsed.data : undefined };
+}
 
-function withTemplate(user: Located, templates: Record<string, string>): Extended {
-  if (!isRecord(user.data) || typeof user.data.extends !== "string") return { ok: true, located: user };
+type Resolved =
+  | { kind: "none" }
+  | { kind: "found"; located: Located; yamlProblems: Problem[] }
+  | { kind: "unresolved"; problems: Problem[] };
+
+/** The template the plan `extends`, or why it cannot be used. */
+function resolveTemplate(user: Located, templates: Record<string, string>): Resolved {
+  if (!isRecord(user.data) || !("extends" in user.data)) return { kind: "none" };
   const name = user.data.extends;
+  // A value that is not a string is reported by the schema.
+  if (typeof name !== "string") return { kind: "unresolved", problems: [] };
   const text = Object.hasOwn(templates, name) ? templates[name] : undefined;
   if (text === undefined) {
     const names = Object.keys(templates);
@@ -77,10 +92,10 @@ function withTemplate(user: Located, templates: Record<string, string>): Extende
       message: `unknown template "${name}"`,
       hint: near ? `did you mean "${near}"? (${available})` : available,
     };
-    return { ok: false, problems: [problem] };
+    return { kind: "unresolved", problems: [problem] };
   }
   const template = parseYaml(text, `templates/${name}.yml`);
-  if (template.problems.length > 0) return { ok: false, problems: template.problems };
+  if (template.data === undefined) return { kind: "unresolved", problems: template.problems };
   if (isRecord(template.data) && "extends" in template.data) {
     const origin = locate(template.origin, ["extends"]);
     const problem = {
@@ -88,9 +103,88 @@ function withTemplate(user: Located, templates: Record<string, string>): Extende
       path: "extends",
       message: "a template may not extend another",
     };
-    return { ok: false, problems: [problem] };
+    return { kind: "unresolved", problems: [problem] };
   }
-  return { ok: true, located: mergeTemplate(template, user) };
+  return { kind: "found", located: template, yamlProblems: template.problems };
+}
+
+/**
+ * Checks a file whose template cannot be read, on its own: everything that does not depend on the
+ * template (version, keys, types, conditions, output paths, duplicate ids, cycles among its own
+ * phases). An agent or phase any available template defines may be left incomplete or referenced
+ * without a definition, as the template meant may supply it; one that no template defines may not.
+ */
+function checkAlone(user: Located, templates: Record<string, string>): Problem[] {
+  const problems: Problem[] = [];
+  const parsed = PlanOverrideSchema.safeParse(user.data);
+  if (!parsed.success)
+    problems.push(...problemsFromIssues(parsed.error.issues, PlanOverrideSchema, user.data, user.origin));
+  const inherited = idsOfTemplates(templates);
+  problems.push(...missingKeys(user, inherited));
+  problems.push(...checkPlan(user.data, user.origin, { inherited }));
+  return problems;
+}
+
+/** Every agent id and phase id some template defines. */
+function idsOfTemplates(templates: Record<string, string>): { agents: string[]; phases: string[] } {
+  const agents = new Set<string>();
+  const phases = new Set<string>();
+  for (const [name, text] of Object.entries(templates)) {
+    const { data } = parseYaml(text, `templates/${name}.yml`);
+    if (!isRecord(data)) continue;
+    if (isRecord(data.agents)) for (const id of Object.keys(data.agents)) agents.add(id);
+    if (Array.isArray(data.phases))
+      for (const phase of data.phases)
+        if (isRecord(phase) && typeof phase.id === "string") phases.add(phase.id);
+  }
+  return { agents: [...agents], phases: [...phases] };
+}
+
+/**
+ * `run` of an agent and `agents` of a phase that no template defines: the file alone must set
+ * them, whichever template it extends.
+ */
+function missingKeys(user: Located, inherited: { agents: string[]; phases: string[] }): Problem[] {
+  const data = user.data;
+  if (!isRecord(data)) return [];
+  const problems: Problem[] = [];
+  const missing = (path: Key[], key: string, hint: string): void => {
+    const origin = locate(user.origin, path);
+    const problem = { ...position(origin.source, origin.at), path: formatPath([...path, key]) };
+    problems.push({ ...problem, message: `missing required key "${key}"`, hint });
+  };
+  if (isRecord(data.agents)) {
+    for (const [id, agent] of Object.entries(data.agents)) {
+      if (isRecord(agent) && !("run" in agent) && !inherited.agents.includes(id))
+        missing(["agents", id], "run", `no template defines an agent "${id}" to take it from`);
+    }
+  }
+  if (Array.isArray(data.phases)) {
+    data.phases.forEach((phase, index) => {
+      if (!isRecord(phase) || "agents" in phase || typeof phase.id !== "string") return;
+      if (!inherited.phases.includes(phase.id))
+        missing(["phases", index], "agents", `no template defines a phase "${phase.id}" to take it from`);
+    });
+  }
+  return problems;
+}
+
+/**
+ * Leaves out the problems at or below a value YAML misread (an unquoted `!` taken as a tag): they
+ * describe YAML's reading, not what was written, and the YAML problem already says how to fix it.
+ */
+function withoutFollowOns(problems: Problem[], yamlProblems: Problem[]): Problem[] {
+  const misread = yamlProblems.filter((problem) => problem.path !== "");
+  return problems.filter(
+    (problem) =>
+      !misread.some(
+        (at) =>
+          at.file === problem.file &&
+          (problem.path === at.path ||
+            problem.path.startsWith(`${at.path}.`) ||
+            problem.path.startsWith(`${at.path}[`)),
+      ),
+  );
 }
 
 /** Orders problems by file (the plan's own first), then line and column. */

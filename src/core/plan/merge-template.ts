@@ -56,11 +56,18 @@ export function mergeTemplate(template: Located, plan: Located): Located {
 }
 
 function child(origin: Origin, key: string | number): Origin {
-  return origin.children.get(key) ?? { source: origin.source, at: origin.at, children: new Map() };
+  return (
+    origin.children.get(key) ?? {
+      source: origin.source,
+      at: origin.at,
+      path: [...origin.path, key],
+      children: new Map(),
+    }
+  );
 }
 
 function container(from: Origin): Origin {
-  const origin: Origin = { source: from.source, at: from.at, children: new Map() };
+  const origin: Origin = { source: from.source, at: from.at, path: from.path, children: new Map() };
   if (from.keyAt !== undefined) origin.keyAt = from.keyAt;
   return origin;
 }

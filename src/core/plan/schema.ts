@@ -252,18 +252,31 @@ export const Delivery = z.strictObject({
   max_revisions: z.int().min(0).default(3).describe("Red-CI revisions before the execution fails."),
 });
 
-export const PlanSchema = z.strictObject({
-  $schema: z.string().optional().describe("JSON Schema reference for editors; ignored."),
-  version: z.literal(1).describe("Plan format version. Always 1."),
-  extends: z.string().optional().describe("A built-in template whose keys this plan overrides."),
-  name: z.string().optional().describe("Display name of the plan."),
-  policy: Policy.prefault({}).describe("Execution-wide policies."),
-  agents: z.record(Id, Agent).default({}).describe("Agents by id."),
-  phases: z.array(Phase).default([]).describe("Phases, in plan order."),
-  delivery: Delivery.optional().describe(
-    "Delivery on GitHub after every task succeeded. Absent: no pull request is merged or deployed.",
-  ),
-});
+/** The top-level keys of a plan whose agents and phases follow `agent` and `phase`. */
+function planObject<A extends z.ZodType, P extends z.ZodType>(agent: A, phase: P) {
+  return z.strictObject({
+    $schema: z.string().optional().describe("JSON Schema reference for editors; ignored."),
+    version: z.literal(1).describe("Plan format version. Always 1."),
+    extends: z.string().optional().describe("A built-in template whose keys this plan overrides."),
+    name: z.string().optional().describe("Display name of the plan."),
+    policy: Policy.prefault({}).describe("Execution-wide policies."),
+    agents: z.record(Id, agent).default({}).describe("Agents by id."),
+    phases: z.array(phase).default([]).describe("Phases, in plan order."),
+    delivery: Delivery.optional().describe(
+      "Delivery on GitHub after every task succeeded. Absent: no pull request is merged or deployed.",
+    ),
+  });
+}
+
+export const PlanSchema = planObject(Agent, Phase);
+
+/**
+ * A plan file that `extends` a template, on its own: an agent may leave out `run` and a phase
+ * `agents`, since the template may supply them (an override such as `reviewer: { estimate: 5m }`).
+ * Every other rule is the plan's. Checked when the template cannot be read, and published as the
+ * JSON Schema's shape for files that set `extends`.
+ */
+export const PlanOverrideSchema = planObject(Agent.partial({ run: true }), Phase.partial({ agents: true }));
 
 export type Plan = z.output<typeof PlanSchema>;
 export type PlanInput = z.input<typeof PlanSchema>;

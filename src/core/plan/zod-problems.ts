@@ -3,14 +3,14 @@ import { allowedKeys } from "./allowed-keys.ts";
 import { didYouMean } from "./did-you-mean.ts";
 import { isRecord } from "./merge-template.ts";
 import { formatPath, type Problem } from "./problem.ts";
-import { locate, type Origin, position } from "./yaml-origins.ts";
+import { type Key, locate, type Origin, pathInFile, position } from "./yaml-origins.ts";
 
 type Issue = z.core.$ZodIssue;
-type Key = string | number;
 
 /**
  * Turns zod issues into problems in plain words, each at the line and column of the offending node
- * (of the key for unknown keys, of the enclosing mapping for missing keys).
+ * (of the key for unknown keys, of the enclosing mapping for missing keys), its path as written in
+ * that node's file.
  */
 export function problemsFromIssues(
   issues: readonly Issue[],
@@ -33,7 +33,11 @@ function describeIssue(
   const at = (message: string, hint?: string, target: Key[] = path, key = false): Problem => {
     const origin = locate(root, target);
     const offset = key ? (origin.keyAt ?? origin.at) : origin.at;
-    const problem: Problem = { ...position(origin.source, offset), path: formatPath(path), message };
+    const problem: Problem = {
+      ...position(origin.source, offset),
+      path: formatPath(pathInFile(root, path)),
+      message,
+    };
     if (hint) problem.hint = hint;
     return problem;
   };
@@ -56,12 +60,12 @@ function describeIssue(
             ? `allowed keys: ${allowed.join(", ")}`
             : undefined;
         const problem = at(`unknown key "${key}"`, hint, [...path, key], true);
-        problem.path = formatPath([...path, key]);
+        problem.path = formatPath(pathInFile(root, [...path, key]));
         return problem;
       });
     }
     case "invalid_type":
-      return [at(`expected ${typeName(issue.expected)}, got ${show(value)}`)];
+      return [at(`expected ${typeName(issue.expected)}, got ${show(value)}`, quoteHint(issue, path, root))];
     case "too_small":
     case "too_big":
       return [at(sizeMessage(issue, value))];
@@ -94,6 +98,20 @@ function describeIssue(
     default:
       return [at(issue.message)];
   }
+}
+
+/**
+ * For a string expected where YAML read an unquoted `true`, `false` or number: how to quote it, in
+ * the text as written (`1.10`, not `1.1`).
+ */
+function quoteHint(issue: z.core.$ZodIssueInvalidType, path: Key[], root: Origin): string | undefined {
+  if (issue.expected !== "string") return undefined;
+  const origin = locate(root, path);
+  if (origin.plain === undefined || origin.path.length !== path.length) return undefined;
+  const key = path[path.length - 1];
+  const kind = /^(true|false)$/i.test(origin.plain) ? "a boolean" : "a number";
+  const prefix = typeof key === "string" ? `${key}: ` : "";
+  return `YAML reads an unquoted ${origin.plain} as ${kind}; quote it: ${prefix}${JSON.stringify(origin.plain)}`;
 }
 
 function sizeMessage(issue: z.core.$ZodIssueTooSmall | z.core.$ZodIssueTooBig, value: unknown): string {

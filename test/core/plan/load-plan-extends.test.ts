@@ -148,7 +148,7 @@ describe("extends: merge rules", () => {
       file: "templates/base.yml",
       line: 8,
     });
-    expect(problemAt(problems, "phases[1].needs[0]")).toMatchObject({
+    expect(problemAt(problems, "phases[0].needs[0]")).toMatchObject({
       file: FILE,
       line: 5,
       column: 13,
@@ -161,7 +161,7 @@ describe("extends: merge rules", () => {
     const problems = loadProblems(yaml("version: 1", "extends: base", "phases:", "  - id: extra"), {
       base: BASE,
     });
-    expect(problemAt(problems, "phases[2].agents")).toMatchObject({ file: FILE, line: 4, column: 5 });
+    expect(problemAt(problems, "phases[0].agents")).toMatchObject({ file: FILE, line: 4, column: 5 });
   });
 
   it("rejects a template that extends another, and reports a template's syntax errors in the template", () => {
@@ -178,5 +178,152 @@ describe("extends: merge rules", () => {
     const syntax = loadProblems(yaml("version: 1", "extends: t"), { t: yaml("version: 1", "phases: [") });
     expect(syntax[0]!.file).toBe("templates/t.yml");
     expect(syntax[0]!.message).toMatch(/^YAML syntax: /);
+  });
+});
+
+describe("extends: problems name the place in the file that wrote the value", () => {
+  it("gives a phase the user wrote its index in the user's file, and a template's its index there", () => {
+    const broken = BASE.replace("agents: [builder], gate: {}", "agents: [builder], gate: {}, estimate: soon");
+    const problems = loadProblems(
+      yaml(
+        "version: 1", // 1
+        "extends: base", // 2
+        "phases:", // 3
+        "  - id: build", // 4: merged into the template's second phase
+        "    gate: { min_approvals: 0 }", // 5
+        "  - id: review", // 6: appended after the template's phases
+        "    agents: [zz]", // 7
+      ),
+      { base: broken },
+    );
+    expect(problemAt(problems, "phases[0].gate.min_approvals")).toMatchObject({ file: FILE, line: 5 });
+    expect(problemAt(problems, "phases[1].agents[0]")).toMatchObject({
+      file: FILE,
+      line: 7,
+      column: 14,
+      message: 'unknown agent "zz"',
+    });
+    // The template's own value keeps the template's index, although the user's file overrides that phase.
+    expect(problemAt(problems, "phases[1].estimate")).toMatchObject({ file: "templates/base.yml", line: 11 });
+    expect(problems.map((problem) => problem.path)).not.toContain("phases[2].agents[0]");
+    expect(problems).toHaveLength(3);
+  });
+
+  it("names the first of two phases with one id at its place in the user's file", () => {
+    const problems = loadProblems(
+      yaml(
+        "version: 1", // 1
+        "extends: base", // 2
+        "phases:", // 3
+        "  - { id: build, name: Build }", // 4
+        "  - { id: build, agents: [builder] }", // 5
+      ),
+      { base: BASE },
+    );
+    expect(problemAt(problems, "phases[1].id")).toMatchObject({
+      file: FILE,
+      line: 5,
+      message: 'duplicate phase id "build" (first at phases[0])',
+    });
+  });
+
+  it("points a missing key of a phase the user adds at that phase, under its own index", () => {
+    const problems = loadProblems(
+      yaml("version: 1", "extends: base", "phases:", "  - { id: build, name: B }", "  - id: extra"),
+      { base: BASE },
+    );
+    expect(problemAt(problems, "phases[1].agents")).toMatchObject({
+      file: FILE,
+      line: 5,
+      column: 5,
+      message: 'missing required key "agents"',
+    });
+  });
+});
+
+describe("extends: a template that cannot be read", () => {
+  it("still checks the file itself and reports every problem at once", () => {
+    const problems = loadProblems(
+      yaml(
+        "version: 2", // 1
+        "extends: full", // 2
+        "agents:", // 3
+        "  mine: { run: ./mine.sh, estimat: 5m }", // 4
+        "phases:", // 5
+        "  - id: extra", // 6
+        "    agents: [mine, zz]", // 7
+        '    when: "request.needs_auth &&"', // 8
+      ),
+    );
+    expect(problems.map((problem) => [problem.line, problem.path, problem.message])).toEqual([
+      [1, "version", "must be 1, got 2"],
+      [2, "extends", 'unknown template "full"'],
+      [4, "agents.mine.estimat", 'unknown key "estimat"'],
+      [7, "phases[0].agents[1]", 'unknown agent "zz"'],
+      [8, "phases[0].when", expect.stringMatching(/^invalid condition: /)],
+    ]);
+    expect(problemAt(problems, "extends").hint).toBe("available templates: full-delivery, pipeline, tiers");
+  });
+
+  it("lets the file leave to the template what some template defines, and nothing else", () => {
+    const problems = loadProblems(
+      yaml(
+        "version: 1", // 1
+        "extends: ful-delivery", // 2
+        "agents:", // 3
+        "  architect: { estimate: 5m }", // 4: full-delivery defines it
+        "  mine: { estimate: 5m }", // 5: no template does
+        "phases:", // 6
+        "  - { id: design, when: 'false' }", // 7: a template phase, overridden
+        "  - { id: extra, needs: [testing] }", // 8: a new phase without agents
+        "  - { id: more, needs: [nowhere], agents: [architect, mine] }", // 9
+        "delivery: { revise_phase: testng }", // 10
+      ),
+    );
+    expect(problems.map((problem) => [problem.line, problem.path, problem.message])).toEqual([
+      [2, "extends", 'unknown template "ful-delivery"'],
+      [5, "agents.mine.run", 'missing required key "run"'],
+      [8, "phases[1].agents", 'missing required key "agents"'],
+      [9, "phases[2].needs[0]", 'unknown phase "nowhere"'],
+      [10, "delivery.revise_phase", 'unknown phase "testng"'],
+    ]);
+    expect(problemAt(problems, "extends").hint).toMatch(/^did you mean "full-delivery"\?/);
+    expect(problemAt(problems, "agents.mine.run").hint).toBe(
+      'no template defines an agent "mine" to take it from',
+    );
+    expect(problemAt(problems, "delivery.revise_phase").hint).toBe('did you mean "testing"?');
+  });
+
+  it("finds cycles, duplicates and self-needs among the file's own phases", () => {
+    const problems = loadProblems(
+      yaml(
+        "version: 1",
+        "extends: nope",
+        "phases:",
+        "  - { id: plan, needs: [build] }",
+        "  - { id: build, needs: [plan] }",
+        "  - { id: review, needs: [review] }",
+        "  - { id: plan }",
+      ),
+    );
+    expect(problems.map((problem) => problem.message)).toEqual([
+      'unknown template "nope"',
+      "cycle among phases: plan → build → plan",
+      'phase "review" needs itself',
+      'duplicate phase id "plan" (first at phases[0])',
+    ]);
+  });
+
+  it("checks the file when extends is not a string, or the template is broken", () => {
+    const numeric = loadProblems(yaml("version: 1", "extends: 5", "agents:", "  architect: { estimate: x }"));
+    expect(numeric.map((problem) => [problem.path, problem.message])).toEqual([
+      ["extends", "expected a string, got 5"],
+      ["agents.architect.estimate", expect.stringMatching(/^expected a duration/)],
+    ]);
+    const nested = loadProblems(yaml("version: 3", "extends: t"), { t: yaml("version: 1", "extends: base") });
+    expect(nested.map((problem) => [problem.file, problem.path])).toEqual([
+      [FILE, "version"],
+      ["templates/t.yml", "extends"],
+    ]);
   });
 });
