@@ -1,4 +1,4 @@
-import type { Problem } from "./problem.js";
+import { type Problem } from "./problem.js";
 import { type Plan } from "./schema.js";
 export interface LoadPlanOptions {
     /** Name of the file the text came from, used in problems (e.g. `.github/orchestrate.yml`). */
