@@ -25,6 +25,13 @@ export function settle(ctx: Ctx): void {
   const waiting =
     c.under_review - (c.under_review > 0 && inFlight === 0 && open === 0 ? strandedReviews(s) : 0);
   if (s.halt && inFlight === 0) {
+    // Work done and waiting at a gate is not thrown away (a retry would pay for it again): its
+    // gate is decided first — nothing new starts either way — or the budget raised.
+    if (waiting > 0) {
+      s.status = "waiting";
+      s.reason = s.halt;
+      return;
+    }
     cancelAll(ctx, s.halt);
     complete(ctx, "failed", s.halt);
     return;

@@ -45,6 +45,43 @@ describe("time limits and budgets across revisions, retries and cancels", () => 
     expect(rt.find((e) => e.type === "rejected")).toBeUndefined();
   });
 
+  it("work done and waiting at a gate when the budget is reached is kept: its gate is decided, nothing new runs", () => {
+    const tasks = [
+      { id: "design/a", agent: "a", phase: "design" },
+      { id: "build/b", agent: "b", phase: "build", needs: ["design/a"] },
+    ];
+    const gated = () =>
+      drive({
+        tasks,
+        policy: { budget: { usd: 1 } },
+        phase: {
+          design: {
+            gate: { approvers: [], min_approvals: 1, via: "both", max_revisions: 2, allow_requester: true },
+          },
+        },
+      });
+    const r = gated();
+    // The cost reported with design/a's success reaches the budget.
+    r.finish("design/a", true, { usd: 2 });
+    expect(r.state.halt).toBeDefined();
+    expect(r.state.tasks["design/a"]!.status).toBe("under_review");
+    expect(r.state.status).toBe("waiting");
+    expect(r.state.reason).toBe(r.state.halt);
+    expect(r.state.finished_at).toBeUndefined();
+    // Approved: design/a's work counts; build/b is not dispatched, and the execution stops.
+    const approved = r.send({ type: "gate_approved", phase: "design", by: "lead" });
+    expect(approved.some((e) => e.type === "dispatch")).toBe(false);
+    expect(r.state.tasks["design/a"]!.status).toBe("succeeded");
+    expect(r.state.tasks["build/b"]!.status).toBe("cancelled");
+    expect(r.state.status).toBe("failed");
+    // Or the budget is raised while the gate waits: approving then goes on.
+    const raised = gated();
+    raised.finish("design/a", true, { usd: 2 });
+    raised.send({ type: "budget_set", usd: 10 });
+    const on = raised.send({ type: "gate_approved", phase: "design", by: "lead" });
+    expect(on.some((e) => e.type === "dispatch")).toBe(true);
+  });
+
   it("state with new fields round-trips through JSON and the schema", () => {
     const r = run({ budget: { usd: 1 } }, {});
     r.finish("build/dev", true, { usd: 2 });
