@@ -402,38 +402,12 @@ export class GitHubOrchestrator {
       case "job_started":
         if (!state || !(await this.#ourRun(ref, state, t.task, t.run))) return [];
         return [
+          ...this.#runHeard(ref, state, t),
           { id: `started:${t.task}:${t.attempt}`, type: "task_started", task: t.task, attempt: t.attempt },
         ];
-      case "job_completed": {
+      case "job_completed":
         if (!state || !(await this.#ourRun(ref, state, t.task, t.run))) return [];
-        // The agent's job succeeded: its result is committed by now (one job), or by the publish
-        // job that follows (split); without a record yet, that job or the run's end decides.
-        if (!t.publish && t.conclusion === "success") {
-          const record = await this.#readResult(ref, t.task, t.attempt);
-          if (record) return [record];
-          // The agent is done: its time limit no longer applies while the publish job (which
-          // starts once the batch's other agents are done) commits the result.
-          return [
-            {
-              id: `ran:${t.task}:${t.attempt}`,
-              type: "heartbeat",
-              task: t.task,
-              attempt: t.attempt,
-              ran: true,
-              message: "the agent's job succeeded; its result is being committed",
-            },
-          ];
-        }
-        // Otherwise a job that ended without a result record failed (the commit is the source of truth).
-        return [
-          await this.#ended(
-            ref,
-            t.task,
-            t.attempt,
-            `the job ended (${t.conclusion}) without a result record`,
-          ),
-        ];
-      }
+        return [...this.#runHeard(ref, state, t), ...(await this.#jobCompleted(ref, t))];
       case "run_completed":
         return state ? this.#runEnded(ref, state, t.run, t.conclusion) : [];
       case "comment":
@@ -480,6 +454,58 @@ export class GitHubOrchestrator {
       });
       return [];
     }
+  }
+
+  /** A task's job completed: its result record, a wait for its publish job, or a failed attempt. */
+  async #jobCompleted(
+    ref: ExecutionRef,
+    t: Extract<Trigger, { kind: "job_completed" }>,
+  ): Promise<NewEvent[]> {
+    // The agent's job succeeded: its result is committed by now (one job), or by the publish
+    // job that follows (split); without a record yet, that job or the run's end decides.
+    if (!t.publish && t.conclusion === "success") {
+      const record = await this.#readResult(ref, t.task, t.attempt);
+      if (record) return [record];
+      // The agent is done: its time limit no longer applies while the publish job (which
+      // starts once the batch's other agents are done) commits the result.
+      return [
+        {
+          id: `ran:${t.task}:${t.attempt}`,
+          type: "heartbeat",
+          task: t.task,
+          attempt: t.attempt,
+          ran: true,
+          message: "the agent's job succeeded; its result is being committed",
+        },
+      ];
+    }
+    // Otherwise a job that ended without a result record failed (the commit is the source of truth).
+    return [
+      await this.#ended(ref, t.task, t.attempt, `the job ended (${t.conclusion}) without a result record`),
+    ];
+  }
+
+  /**
+   * A job of the task's current attempt was heard from a run not recorded for it (the dispatch
+   * record was lost in a restart, or GitHub did not say which run it started): the run is
+   * recorded, so that the tick reads how it ended should every later webhook be lost.
+   */
+  #runHeard(
+    ref: ExecutionRef,
+    state: ExecutionState,
+    t: { task: string; attempt: number; run: number },
+  ): NewEvent[] {
+    const task = state.tasks[t.task];
+    if (!task || task.attempt !== t.attempt || this.#runOf(ref, state, t.task) !== undefined) return [];
+    return [
+      {
+        id: `run-of:${t.task}:${t.attempt}`,
+        type: "task_dispatched",
+        task: t.task,
+        attempt: t.attempt,
+        ref: `actions/runs/${t.run}`,
+      },
+    ];
   }
 
   /** Results of running tasks that the batch's read found on their branches (no further request). */

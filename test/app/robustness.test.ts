@@ -580,6 +580,49 @@ phases:
     expect(side.runs.size).toBeGreaterThan(1);
   });
 
+  it("a run first heard of through its jobs (its dispatch record lost in a restart) is read by the tick when its end is lost", async () => {
+    fakeRepo(gh, { files: { ".github/orchestrate.yml": plan(1) } });
+    const side = fakeIssueSide(gh);
+    const clock = new VirtualClock(1_800_000_000_000);
+    // The dispatch's record (which run carries the attempt) waits for the next commit: a restart loses it.
+    await orchestrator(githubPorts(createTestOctokit()), clock).handle(ref, [label]);
+    const [run] = [...side.runs.values()];
+    const o = orchestrator(githubPorts(createTestOctokit()), clock);
+    const job = (trigger: Trigger) => o.handle(ref, [trigger]);
+    await job({ kind: "job_started", task: "build/dev@m0", attempt: 1, run: run!.id });
+    const ran = (await job({
+      kind: "job_completed",
+      delivery: "j1",
+      task: "build/dev@m0",
+      attempt: 1,
+      run: run!.id,
+      publish: false,
+      conclusion: "success",
+    }))!;
+    expect(ran.tasks["build/dev@m0"]).toMatchObject({
+      status: "in_progress",
+      ref: `actions/runs/${run!.id}`,
+    });
+    // The publish job fails; its webhook and the run's are lost.
+    Object.assign(run!, {
+      status: "completed",
+      conclusion: "failure",
+      jobs: [
+        { name: "build/dev@m0#1 (issue 5)", status: "completed", conclusion: "success" },
+        { name: "publish build/dev@m0#1 (issue 5)", status: "completed", conclusion: "failure" },
+      ],
+    });
+    await clock.sleep(5 * 60_000);
+    const ticked = (await o.handle(ref, [{ kind: "tick" }]))!;
+    expect(ticked.tasks["build/dev@m0"]!.errors).toEqual([
+      expect.objectContaining({
+        attempt: 1,
+        kind: "no_result",
+        message: "the job ended (failure) without a result record",
+      }),
+    ]);
+  });
+
   it("a publish job that ended without a result record fails the attempt", async () => {
     fakeRepo(gh, { files: { ".github/orchestrate.yml": plan(1) } });
     const side = fakeIssueSide(gh);
