@@ -37,14 +37,18 @@ export function reportMarkdown(
     `**Status:** ${STATUS_ICON[state.status] ?? ""} ${state.status}${state.reason ? ` — ${shortened(state.reason, REASON_LIMIT, where)}` : ""}  `,
   );
   out.push(`**Started:** ${time(state.created_at)} · **Finished:** ${time(state.finished_at)}`, "");
-  out.push("## Metrics", "", "| metric | value |", "|---|---|");
-  out.push(`| wall time | ${formatDuration(m.wall_time)} |`);
+  // An execution still under way has figures so far; with no time to measure them against
+  // (its summary made without a `now`), the ones over wall time mean nothing yet.
+  const open = state.finished_at === undefined;
+  const timed = (text: string) => (open && m.wall_time === 0 ? "—" : text);
+  out.push(open ? "## Metrics (so far)" : "## Metrics", "", "| metric | value |", "|---|---|");
+  out.push(`| wall time | ${timed(formatDuration(m.wall_time))} |`);
   out.push(`| serial time (sum of task time) | ${formatDuration(m.serial_time)} |`);
-  out.push(`| speedup vs serial | ${m.speedup_vs_serial.toFixed(2)}× |`);
+  out.push(`| speedup vs serial | ${timed(`${m.speedup_vs_serial.toFixed(2)}×`)} |`);
   out.push(
-    `| parallel efficiency | ${(m.parallel_efficiency * 100).toFixed(0)}% of ${state.policy.max_concurrency} slots |`,
+    `| parallel efficiency | ${timed(`${(m.parallel_efficiency * 100).toFixed(0)}%`)} of ${state.policy.max_concurrency} slots |`,
   );
-  out.push(`| idle slot time | ${formatDuration(m.idle_time)} |`);
+  out.push(`| idle slot time | ${timed(formatDuration(m.idle_time))} |`);
   out.push(
     `| cost | ${money(m.cost_estimate.usd)} · ${m.cost_estimate.tokens.toLocaleString("en-US")} tokens |`,
     "",

@@ -45,10 +45,13 @@ export interface OrchestrationResult {
   context: Record<string, unknown>;
 }
 
-/** Summarizes a state into the result shape (pure; `now` closes a still-running execution's wall time). */
+/**
+ * Summarizes a state into the result shape (pure). `now` closes a still-running execution's wall
+ * time; without it, the last time a task started or finished does (the figures so far).
+ */
 export function summarize(
   state: ExecutionState,
-  now = state.finished_at ?? state.created_at,
+  now = state.finished_at ?? lastActivity(state),
 ): OrchestrationResult {
   let specs = specsInOrder(state.specs);
   // Specs are usually stored in plan order already; sort (a copy) only when they are not.
@@ -124,4 +127,15 @@ export function summarize(
 function round(value: number, digits = 3): number {
   const f = 10 ** digits;
   return Math.round(value * f) / f;
+}
+
+/** The last time the state records a task starting or finishing (its start when none did). */
+function lastActivity(state: ExecutionState): number {
+  let last = state.created_at;
+  for (const id in state.tasks) {
+    const t = state.tasks[id]!;
+    if (t.finished_at !== undefined && t.finished_at > last) last = t.finished_at;
+    if (t.first_started_at !== undefined && t.first_started_at > last) last = t.first_started_at;
+  }
+  return last;
 }

@@ -43,5 +43,8 @@ export interface OrchestrationResult {
     };
     context: Record<string, unknown>;
 }
-/** Summarizes a state into the result shape (pure; `now` closes a still-running execution's wall time). */
+/**
+ * Summarizes a state into the result shape (pure). `now` closes a still-running execution's wall
+ * time; without it, the last time a task started or finished does (the figures so far).
+ */
 export declare function summarize(state: ExecutionState, now?: number): OrchestrationResult;
