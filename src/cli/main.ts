@@ -8,7 +8,7 @@ import { resumeCommand } from "./commands/resume.ts";
 import { runCommand } from "./commands/run.ts";
 import { validateCommand } from "./commands/validate.ts";
 import { fsProblem, isFsError } from "./fs-problem.ts";
-import { CliError, type CliIO, EXIT, takeExitCode, writeLine } from "./io.ts";
+import { CliError, type CliIO, EXIT, quietOnClosedPipe, takeExitCode, writeLine } from "./io.ts";
 
 declare const ORCHESTRATE_VERSION: string | undefined;
 
@@ -39,6 +39,9 @@ export function buildProgram(io: CliIO): Command {
 
 /** Runs the CLI; resolves with the exit code. Never throws. */
 export async function main(argv: readonly string[], io: CliIO): Promise<number> {
+  // `orchestrate logs ID TASK | head -1`: every command stops printing quietly once its reader is gone.
+  quietOnClosedPipe(io.stdout);
+  quietOnClosedPipe(io.stderr);
   const program = buildProgram(io);
   try {
     await program.parseAsync([...argv], { from: "user" });

@@ -11,7 +11,7 @@ import { reportMarkdown } from "../../core/render/report-markdown.ts";
 import { estimateRemaining } from "../../core/report/eta.ts";
 import { summarize } from "../../core/report/summarize.ts";
 import { type ExecutionState, replay } from "../../core/state/index.ts";
-import { CliError, type CliIO, EXIT, setExitCode, writeLine } from "../io.ts";
+import { CliError, type CliIO, EXIT, readerGone, setExitCode, writeLine } from "../io.ts";
 import { liveLockHolder } from "../store/execution-lock.ts";
 import { ExecutionStore } from "../store/execution-store.ts";
 import { liveLines } from "../view.ts";
@@ -116,18 +116,14 @@ export function inspectCommands(program: Command, io: CliIO): void {
       return;
     }
     // `status --watch | head`: once the reader is gone, stop quietly.
-    let closed = false;
-    io.stdout.on("error", (error: NodeJS.ErrnoException) => {
-      if (error.code !== "EPIPE" && !closed) throw error;
-      closed = true;
-    });
+    const closed = () => readerGone(io.stdout);
     const render = io.stdout.isTTY ? createLogUpdate(io.stdout as NodeJS.WriteStream) : undefined;
     let last = "";
     let unattended = 0;
     for (;;) {
       const state = load(store);
       const text = show(state);
-      if (closed) return;
+      if (closed()) return;
       if (render) render(text);
       else if (text !== last) writeLine(io.stdout, text);
       last = text;
@@ -136,11 +132,11 @@ export function inspectCommands(program: Command, io: CliIO): void {
       unattended = liveLockHolder(store.lockPath) ? 0 : unattended + 1;
       if (unattended >= 2) {
         render?.done();
-        if (!closed) setExitCode(idleExecution(io, state, `${commandPrefix(options)}${state.id}`));
+        if (!closed()) setExitCode(idleExecution(io, state, `${commandPrefix(options)}${state.id}`));
         return;
       }
       await new Promise((r) => setTimeout(r, unattended > 0 ? 250 : 1000));
-      if (closed) return;
+      if (closed()) return;
     }
     render?.done();
   });
