@@ -28,14 +28,17 @@ function clock(ms: number): string {
  */
 export { formatUsd };
 
-/** Lines of the live view: header, phases with bars, running tasks with elapsed time. */
-export function liveLines(state: ExecutionState, now: number): string[] {
+/**
+ * Lines of the live view: header, phases with bars, running tasks with elapsed time. `status`
+ * replaces the state's own in the header (`interrupted` when no process runs it).
+ */
+export function liveLines(state: ExecutionState, now: number, status: string = state.status): string[] {
   const counts = statusCounts(state);
   const total = Object.keys(state.tasks).length;
   const done = (counts.succeeded ?? 0) + (counts.skipped ?? 0);
   const eta = estimateRemaining(state, now);
   const lines = [
-    `${state.id}  ${state.status}  ${done}/${total} tasks  elapsed ${formatDuration(now - state.created_at)}  ETA ${formatDuration(eta)}  ${costFact(state)}`,
+    `${state.id}  ${status}  ${done}/${total} tasks  elapsed ${formatDuration(now - state.created_at)}  ETA ${formatDuration(eta)}  ${costFact(state)}`,
   ];
   for (const p of state.phases) {
     const c = statusCounts(state, p.tasks);
@@ -49,8 +52,11 @@ export function liveLines(state: ExecutionState, now: number): string[] {
   const running = Object.entries(state.tasks).filter(
     ([, t]) => t.status === "in_progress" || t.status === "queued",
   );
+  // No process runs it: a started attempt's time stopped growing when its process did.
+  const idle = status !== state.status;
   for (const [id, t] of running.slice(0, 12)) {
-    const elapsed = t.started_at !== undefined ? formatDuration(now - t.started_at) : "queued";
+    const elapsed =
+      t.started_at === undefined ? "queued" : idle ? "interrupted" : formatDuration(now - t.started_at);
     lines.push(`  ▸ ${id} (attempt ${t.attempt}) ${elapsed}`);
   }
   if (running.length > 12) lines.push(`  … and ${running.length - 12} more running`);
