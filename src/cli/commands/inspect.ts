@@ -14,6 +14,7 @@ import { type ExecutionState, replay } from "../../core/state/index.ts";
 import { type Idle, idleOf, idleStatus, isRunning, printIdle } from "../idle.ts";
 import { CliError, type CliIO, EXIT, readerGone, setExitCode, writeLine } from "../io.ts";
 import { ExecutionStore, type ExecutionSummary } from "../store/execution-store.ts";
+import { RESTORE_HINT } from "../store/parse-event-log.ts";
 import { liveLines } from "../view.ts";
 import {
   addStateDirOption,
@@ -228,6 +229,12 @@ export function inspectCommands(program: Command, io: CliIO): void {
   ).action((id: string | undefined, options: StateOptions & { write?: boolean }) => {
     const store = openStore(io, options, id);
     const prefix = commandPrefix(options);
+    if (!existsSync(store.eventsPath)) {
+      // Nothing to rebuild from, and an empty log must not stand in for the lost one.
+      throw new CliError(`${store.eventsPath} is missing: there is no event log to replay`, EXIT.usage, [
+        `hint: nothing was changed; ${RESTORE_HINT}`,
+      ]);
+    }
     if (options.write) {
       let lock: ReturnType<ExecutionStore["lock"]>;
       try {

@@ -19,7 +19,7 @@ import type { ExecutionState } from "../../core/state/types.ts";
 import type { EngineStore } from "../../ports/engine-ports.ts";
 import { appendDurably, makeFolders, syncFolder, writeAtomic } from "./durable-write.ts";
 import { type ExecutionLock, lockExecution } from "./execution-lock.ts";
-import { type EventLogOptions, parseEventLog } from "./parse-event-log.ts";
+import { type EventLogOptions, parseEventLog, RESTORE_HINT } from "./parse-event-log.ts";
 
 /** An execution as `ExecutionStore.list` shows it. */
 export interface ExecutionSummary {
@@ -115,7 +115,7 @@ export class ExecutionStore implements EngineStore {
         `state of execution ${state.id} given to store ${this.id}`,
       );
     }
-    const created = !this.#tailChecked && !this.#checkTail();
+    const created = !this.#tailChecked && !this.#checkLog(event, state);
     this.#tailChecked = true;
     appendDurably(this.eventsPath, `${JSON.stringify(event)}\n`);
     if (created) syncFolder(this.dir);
@@ -198,10 +198,15 @@ export class ExecutionStore implements EngineStore {
       // Only a state file that was never written is rebuilt; a damaged one is reported.
       if (existsSync(this.statePath) || text === "") throw error;
     }
-    // Whole lines only: a cheap check before the log is parsed.
-    if (state && state.seq === text.split("\n").length - 1) return state;
+    if (state && text === "") this.#logMissing(state.seq);
+    // Whole lines only: a cheap check before the log is parsed (its first line is checked still).
+    if (state && state.seq === text.split("\n").length - 1) {
+      this.#checkFirstLine(text);
+      return state;
+    }
     const events = parseEventLog(text, this.eventsPath, { tolerateTornTail: true });
     if (state && state.seq === events.length) return state;
+    if (state && state.seq > events.length) this.#countMismatch(state.seq, events.length);
     const rebuilt = replay(events);
     if (!rebuilt) return state ?? this.loadState();
     if (rebuilt.id !== this.id) {
@@ -337,18 +342,69 @@ export class ExecutionStore implements EngineStore {
   }
 
   /**
-   * Appending after a torn line would glue the new event onto it and corrupt the log: refused.
-   * Returns whether the log exists.
+   * Before the first append of this store: the log must be the one `state` was built from, or the
+   * new event would be recorded in a history that does not lead to it. A new log is started only
+   * by `execution_started`; an existing one must start with it and hold the events before `event`
+   * (one fewer than `state.seq`, which counts `event`). Appending after a torn line would glue the
+   * new event onto it and corrupt the log: refused too. Returns whether the log exists.
    */
-  #checkTail(): boolean {
+  #checkLog(event: ExecutionEvent, state: ExecutionState): boolean {
     let text: string;
     try {
       text = readFileSync(this.eventsPath, "utf8");
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") return false;
-      throw error;
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+      if (event.type !== "execution_started") this.#logMissing(state.seq - 1);
+      return false;
     }
-    if (text === "" || text.endsWith("\n")) return true;
+    if (text.trim() === "" && event.type !== "execution_started") this.#logMissing(state.seq - 1);
+    this.#checkTail(text);
+    this.#checkFirstLine(text);
+    const count = text.split("\n").filter((line) => line.trim() !== "").length;
+    if (count !== state.seq - 1) this.#countMismatch(state.seq - 1, count);
+    return true;
+  }
+
+  /** The log is gone (or empty) while the state records events: nothing may be appended to it. */
+  #logMissing(recorded: number): never {
+    throw new OrchestrateError(
+      "events_corrupt",
+      `${this.eventsPath} is missing or empty, yet ${this.statePath} records ${recorded} events: the execution's history is gone`,
+      { hint: `nothing was changed; ${RESTORE_HINT}` },
+    );
+  }
+
+  /**
+   * The log does not hold the events the state was built from: lines were removed (fewer), or
+   * the state is not this log's (more; the log is read before appending, so it cannot be behind).
+   */
+  #countMismatch(recorded: number, found: number): never {
+    const problem =
+      found < recorded ? "events are missing from the log" : "the state was not built from this log";
+    throw new OrchestrateError(
+      "events_corrupt",
+      `${this.eventsPath} holds ${found} events, but ${this.statePath} records ${recorded}: ${problem}`,
+      {
+        hint: `the files were left untouched; restore events.jsonl from a copy or backup, or rebuild state.json from the log as it is with \`orchestrate replay ${this.id} --write\`${found < recorded ? " (what the missing events did is then lost)" : ""}`,
+      },
+    );
+  }
+
+  /** A log must start with `execution_started`: the start of a log that does not is missing. */
+  #checkFirstLine(text: string): void {
+    const lines = text.split("\n");
+    const index = lines.findIndex((line) => line.trim() !== "");
+    if (index === -1) return;
+    // Only that line is read here: parsed alone, a bad first line is reported as the log's would be.
+    const tolerateTornTail = index === lines.length - 1;
+    parseEventLog(`${"\n".repeat(index)}${lines[index]}${tolerateTornTail ? "" : "\n"}`, this.eventsPath, {
+      tolerateTornTail,
+    });
+  }
+
+  /** Appending after a torn line would glue the new event onto it and corrupt the log: refused. */
+  #checkTail(text: string): void {
+    if (text === "" || text.endsWith("\n")) return;
     const line = text.split("\n").length;
     throw new OrchestrateError(
       "events_torn",
