@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import type { Plan } from "../../core/plan/schema.ts";
 import { type CliIO, setExitCode } from "../io.ts";
 import { secretValues } from "../secrets.ts";
-import { checkApprovals, printFinished, runSession } from "../session.ts";
+import { awaitsDelivery, checkApprovals, printDelivery, printFinished, runSession } from "../session.ts";
 import { addStateDirOption, asCliError, collect, commandPrefix, openStore } from "./common.ts";
 
 interface ResumeOptions {
@@ -44,6 +44,11 @@ export function resumeCommand(program: Command, io: CliIO): void {
     if (state.finished_at !== undefined) {
       // Nothing runs: the final report, as `orchestrate report` shows it.
       setExitCode(printFinished(io, state, commandPrefix(options)));
+      return;
+    }
+    if (awaitsDelivery(state)) {
+      // Its tasks are done and what it waits for only GitHub does: it is not started again.
+      setExitCode(printDelivery(io, state, commandPrefix(options)));
       return;
     }
     const meta = state.meta as { plan: Plan; plan_dir: string; cwd: string };

@@ -4,10 +4,11 @@ import { resolve } from "node:path";
 import type { Command } from "commander";
 import { buildGraph } from "../../core/graph/index.ts";
 import { factsOf, formatProblem } from "../../core/plan/index.ts";
+import type { Plan } from "../../core/plan/schema.ts";
 import { parseRequest, type Request } from "../../core/request/index.ts";
 import { startEventOf } from "../../core/state/from-plan.ts";
 import { fsCliError } from "../fs-problem.ts";
-import { CliError, type CliIO, EXIT, setExitCode } from "../io.ts";
+import { CliError, type CliIO, EXIT, setExitCode, writeLine } from "../io.ts";
 import { DEFAULT_PLAN, readPlan } from "../plan-file.ts";
 import { localRepoFacts } from "../repo-facts.ts";
 import { secretValues } from "../secrets.ts";
@@ -24,6 +25,20 @@ interface RunOptions {
   id?: string;
   plain?: boolean;
   secret?: string[];
+}
+
+/**
+ * What a local run says of a plan's `delivery:` section. Delivery waits for GitHub (a pull
+ * request's checks, its merge, deployment statuses), which never reach this machine: an
+ * execution started with it would wait in `delivering` until its time limit.
+ */
+export const LOCAL_DELIVERY_NOTE =
+  "note: delivery (pull request, merge, deploy) runs on GitHub only; this run ends when its tasks succeed";
+
+/** The plan as a local run starts it: the same, without its delivery settings. */
+export function withoutDelivery(plan: Plan): Plan {
+  const { delivery: _delivery, ...rest } = plan;
+  return rest;
 }
 
 /** Reads the request from `--request` or `--request-file`; exactly one is needed. */
@@ -101,10 +116,12 @@ export function runCommand(program: Command, io: CliIO): void {
     } catch (error) {
       asCliError(fsCliError(error, { alternative: "choose another folder with --state-dir" }));
     }
+    if (plan.delivery) writeLine(io.stderr, LOCAL_DELIVERY_NOTE);
     const start = startEventOf(built.graph, plan.policy, {
       execution: id,
       seed: randomBytes(4).readUInt32LE(0) >>> 1,
-      plan,
+      // Without its delivery settings the execution ends with its tasks (see LOCAL_DELIVERY_NOTE).
+      plan: withoutDelivery(plan),
       meta: { request, repo, plan, plan_file: display, plan_dir: dir, cwd: io.cwd },
     });
     setExitCode(
