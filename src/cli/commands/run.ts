@@ -11,7 +11,7 @@ import { fsCliError } from "../fs-problem.ts";
 import { CliError, type CliIO, EXIT, setExitCode, writeLine } from "../io.ts";
 import { DEFAULT_PLAN, readPlan } from "../plan-file.ts";
 import { localRepoFacts } from "../repo-facts.ts";
-import { secretValues } from "../secrets.ts";
+import { secretNames, secretValues, secretWarnings } from "../secrets.ts";
 import { checkApprovals, runSession } from "../session.ts";
 import { ExecutionStore } from "../store/execution-store.ts";
 import { addStateDirOption, asCliError, collect, commandPrefix, stateRoot } from "./common.ts";
@@ -91,7 +91,7 @@ export function runCommand(program: Command, io: CliIO): void {
     .option("--plain", "plain progress lines even on a terminal")
     .option(
       "--secret <name>",
-      "environment variable whose value is scrubbed from logs (repeatable)",
+      "environment variable whose value is scrubbed from logs (repeatable; kept with the execution, so resume masks it too)",
       collect,
     );
   addStateDirOption(command).action(async (file: string | undefined, options: RunOptions) => {
@@ -106,6 +106,7 @@ export function runCommand(program: Command, io: CliIO): void {
         built.problems.map(formatProblem),
       );
     checkApprovals(plan.phases, options.approve ?? []);
+    const secrets = secretNames(io.env, options.secret);
     const id = options.id ?? newId(request);
     if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,80}$/.test(id)) {
       throw new CliError(`invalid execution id "${id}": use letters, digits, '.', '_' and '-'`);
@@ -113,9 +114,12 @@ export function runCommand(program: Command, io: CliIO): void {
     const store = new ExecutionStore(stateRoot(io, options), id);
     try {
       store.create();
+      // Kept with the execution (names only), so `resume` masks them without being told again.
+      if (secrets.length > 0) store.addSecretNames(secrets);
     } catch (error) {
       asCliError(fsCliError(error, { alternative: "choose another folder with --state-dir" }));
     }
+    for (const warning of secretWarnings(io.env, secrets)) writeLine(io.stderr, warning);
     if (plan.delivery) writeLine(io.stderr, LOCAL_DELIVERY_NOTE);
     const start = startEventOf(built.graph, plan.policy, {
       execution: id,
@@ -135,7 +139,7 @@ export function runCommand(program: Command, io: CliIO): void {
           yes: options.yes === true,
           approve: options.approve ?? [],
           plain: options.plain === true,
-          secrets: secretValues(io.env, options.secret),
+          secrets: secretValues(io.env, secrets),
           commandPrefix: commandPrefix(options),
         },
         start,

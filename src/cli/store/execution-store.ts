@@ -57,6 +57,8 @@ export class ExecutionStore implements EngineStore {
   readonly lockPath: string;
   /** Left by `orchestrate cancel` for the process running the execution: who asks, and why. */
   readonly cancelRequestPath: string;
+  /** The names (never the values) of the environment variables given with `--secret`. */
+  readonly secretNamesPath: string;
   #tailChecked = false;
 
   /** Throws `execution_id_invalid` for an id that is not a plain folder name. */
@@ -73,6 +75,7 @@ export class ExecutionStore implements EngineStore {
     this.eventsPath = join(this.dir, "events.jsonl");
     this.lockPath = join(this.dir, "lock");
     this.cancelRequestPath = join(this.dir, "cancel-request.json");
+    this.secretNamesPath = join(this.dir, "secret-names.json");
   }
 
   /** Whether the execution's folder exists. */
@@ -255,6 +258,46 @@ export class ExecutionStore implements EngineStore {
       truncateSync(this.eventsPath, Buffer.byteLength(text.slice(0, start), "utf8"));
       return tail;
     }
+  }
+
+  /**
+   * The names of the environment variables whose values are masked in this execution's logs, as
+   * given with `--secret` by `run` and `resume` (a later session reads their values again). None
+   * when never given. A file that cannot be read is `state_corrupt`: running without it could
+   * leave a secret unmasked.
+   */
+  secretNames(): string[] {
+    let text: string;
+    try {
+      text = readFileSync(this.secretNamesPath, "utf8");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+      throw error;
+    }
+    let names: unknown;
+    try {
+      names = JSON.parse(text);
+    } catch {
+      names = undefined;
+    }
+    if (!Array.isArray(names) || !names.every((n) => typeof n === "string")) {
+      throw new OrchestrateError(
+        "state_corrupt",
+        `${this.secretNamesPath} is not a JSON list of variable names`,
+        {
+          hint: `write it as ["NAME", …] (the names given with --secret), or remove it and give them again: orchestrate resume ${this.id} --secret NAME`,
+        },
+      );
+    }
+    return names as string[];
+  }
+
+  /** Adds `names` to the execution's secret names (kept: names only, never values). */
+  addSecretNames(names: readonly string[]): void {
+    const known = this.secretNames();
+    const all = [...new Set([...known, ...names])];
+    if (all.length === known.length) return;
+    writeAtomic(this.secretNamesPath, `${JSON.stringify(all)}\n`);
   }
 
   /** Leaves a cancel request for process `pid`, the one running the execution. */

@@ -292,6 +292,23 @@ describe("ExecutionStore: a log that lost events", () => {
   });
 });
 
+describe("ExecutionStore: secret names", () => {
+  it("keeps the names given with --secret, each once; a damaged file is refused, not read as none", () => {
+    const r = started();
+    expect(r.store.secretNames()).toEqual([]);
+    r.store.addSecretNames(["A_TOKEN"]);
+    r.store.addSecretNames(["A_TOKEN", "B_TOKEN"]);
+    expect(r.store.secretNames()).toEqual(["A_TOKEN", "B_TOKEN"]);
+    expect(readFileSync(r.store.secretNamesPath, "utf8")).toBe('["A_TOKEN","B_TOKEN"]\n');
+    writeFileSync(r.store.secretNamesPath, '{"A_TOKEN": 1}');
+    const damaged = caught(() => r.store.secretNames());
+    expect(damaged.code).toBe("state_corrupt");
+    expect(damaged.message).toBe(`${r.store.secretNamesPath} is not a JSON list of variable names`);
+    expect(caught(() => r.store.addSecretNames(["C_TOKEN"])).code).toBe("state_corrupt");
+    expect(readFileSync(r.store.secretNamesPath, "utf8")).toBe('{"A_TOKEN": 1}');
+  });
+});
+
 describe("ExecutionStore.list and latest", () => {
   it("lists executions newest first, corrupt ones included", () => {
     const root = tempRoot();
