@@ -88,6 +88,27 @@ function plainLine(e: TelemetryEvent): string | undefined {
   }
 }
 
+/** What a live view draws on: a terminal's stream with its size. */
+type Terminal = NodeJS.WritableStream & { columns?: number; rows?: number };
+
+/**
+ * `stream` as the live view draws on it, with a usable size: a terminal that reports none (0×0,
+ * as under `script` or some CI terminals) gets 80 columns and 24 rows. Drawn at 0 columns or 0
+ * rows, log-update would show nothing at all.
+ */
+export function sizedTerminal(stream: Terminal): NodeJS.WriteStream {
+  const sized = {
+    write: (text: string) => stream.write(text),
+    get columns() {
+      return stream.columns || 80;
+    },
+    get rows() {
+      return stream.rows || 24;
+    },
+  };
+  return sized as unknown as NodeJS.WriteStream;
+}
+
 /** A view for `run`/`resume`: live on a TTY (unless `plain`), else plain lines to stderr. */
 export function createView(
   io: CliIO,
@@ -96,7 +117,7 @@ export function createView(
   plain: boolean,
 ): ProgressView {
   const live = !plain && io.stderr.isTTY === true && !io.env.CI;
-  const render = live ? createLogUpdate(io.stderr as NodeJS.WriteStream, { showCursor: true }) : undefined;
+  const render = live ? createLogUpdate(sizedTerminal(io.stderr), { showCursor: true }) : undefined;
   let timer: NodeJS.Timeout | undefined;
   let paused = false;
   const draw = () => {

@@ -15,7 +15,7 @@ import { type Idle, idleOf, idleStatus, isRunning, printIdle } from "../idle.ts"
 import { CliError, type CliIO, EXIT, readerGone, setExitCode, writeLine } from "../io.ts";
 import { ExecutionStore, type ExecutionSummary } from "../store/execution-store.ts";
 import { RESTORE_HINT } from "../store/parse-event-log.ts";
-import { liveLines } from "../view.ts";
+import { liveLines, sizedTerminal } from "../view.ts";
 import {
   addStateDirOption,
   asCliError,
@@ -115,7 +115,7 @@ export function inspectCommands(program: Command, io: CliIO): void {
     }
     // `status --watch | head`: once the reader is gone, stop quietly.
     const closed = () => readerGone(io.stdout);
-    const render = io.stdout.isTTY ? createLogUpdate(io.stdout as NodeJS.WriteStream) : undefined;
+    const render = io.stdout.isTTY ? createLogUpdate(sizedTerminal(io.stdout)) : undefined;
     let last = "";
     let unattended = 0;
     for (;;) {
