@@ -23,6 +23,7 @@ import {
   openStore,
   type StateOptions,
   stateRoot,
+  taskList,
 } from "./common.ts";
 
 function load(store: ExecutionStore): ExecutionState {
@@ -177,16 +178,24 @@ export function inspectCommands(program: Command, io: CliIO): void {
       task: string,
       options: StateOptions & { attempt?: string; stdout?: boolean; stderr?: boolean },
     ) => {
+      if (options.attempt !== undefined && !/^[1-9][0-9]*$/.test(options.attempt)) {
+        throw new CliError(
+          `--attempt must be a whole number from 1 (the first attempt), not "${options.attempt}"`,
+          EXIT.usage,
+          ["without it, the latest attempt that ran is shown"],
+        );
+      }
       const store = openStore(io, options, id);
       const state = load(store);
-      const t = state.tasks[task];
+      const t = Object.hasOwn(state.tasks, task) ? state.tasks[task] : undefined;
       if (!t) {
         const near = didYouMean(task, Object.keys(state.tasks));
         throw new CliError(
           `execution ${state.id} has no task "${task}"${near ? `: did you mean "${near}"?` : ""}`,
           EXIT.usage,
           [
-            `its tasks: orchestrate graph --tasks, or orchestrate status ${commandPrefix(options)}${state.id}`,
+            taskList(state),
+            `each task with its status: orchestrate report ${commandPrefix(options)}${state.id}`,
           ],
         );
       }

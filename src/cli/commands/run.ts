@@ -7,7 +7,7 @@ import { factsOf, formatProblem } from "../../core/plan/index.ts";
 import type { Plan } from "../../core/plan/schema.ts";
 import { parseRequest, type Request } from "../../core/request/index.ts";
 import { startEventOf } from "../../core/state/from-plan.ts";
-import { fsCliError } from "../fs-problem.ts";
+import { fsCliError, fsProblem, isFsError } from "../fs-problem.ts";
 import { CliError, type CliIO, EXIT, setExitCode, writeLine } from "../io.ts";
 import { DEFAULT_PLAN, readPlan } from "../plan-file.ts";
 import { localRepoFacts } from "../repo-facts.ts";
@@ -51,8 +51,11 @@ export function readRequest(io: CliIO, options: { request?: string; requestFile?
     try {
       text = readFileSync(resolve(io.cwd, options.requestFile), "utf8");
     } catch (error) {
+      if (!isFsError(error)) throw error;
       throw new CliError(
-        `cannot read request file ${options.requestFile}: ${(error as NodeJS.ErrnoException).code ?? error}`,
+        fsProblem(error, { action: "read the request file", path: options.requestFile }),
+        EXIT.usage,
+        ['or give the request itself: --request "Project: …, Requirements: …"'],
       );
     }
   }
@@ -81,10 +84,12 @@ export function newId(request: Pick<Request, "project">): string {
 export function runCommand(program: Command, io: CliIO): void {
   const command = program
     .command("run")
-    .description("run a plan on this machine; prints the execution id first")
+    .description(
+      "run a plan on this machine for a request (--request or --request-file); prints the execution id first",
+    )
     .argument("[file]", `plan file (default: ${DEFAULT_PLAN})`)
-    .option("--request <text>", "the project request")
-    .option("--request-file <path>", "read the request from a file")
+    .option("--request <text>", "the project request (this or --request-file is required)")
+    .option("--request-file <path>", "read the project request from a file")
     .option("-y, --yes", "approve every gate")
     .option("--approve <phase>", "approve this phase's gate in advance (repeatable)", collect)
     .option("--id <id>", "execution id (default: derived from the project name)")
@@ -111,7 +116,7 @@ export function runCommand(program: Command, io: CliIO): void {
     if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,80}$/.test(id)) {
       throw new CliError(`invalid execution id "${id}": use letters, digits, '.', '_' and '-'`);
     }
-    const store = new ExecutionStore(stateRoot(io, options), id);
+    const store = new ExecutionStore(stateRoot(io, options), id, { commandPrefix: commandPrefix(options) });
     try {
       store.create();
       // Kept with the execution (names only), so `resume` masks them without being told again.

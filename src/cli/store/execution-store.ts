@@ -17,6 +17,7 @@ import { replay } from "../../core/state/reduce.ts";
 import { ExecutionStateSchema } from "../../core/state/state-schema.ts";
 import type { ExecutionState } from "../../core/state/types.ts";
 import type { EngineStore } from "../../ports/engine-ports.ts";
+import { fsMeaning, isFsError } from "../fs-problem.ts";
 import { appendDurably, makeFolders, syncFolder, writeAtomic } from "./durable-write.ts";
 import { type ExecutionLock, lockExecution } from "./execution-lock.ts";
 import { type EventLogOptions, parseEventLog, RESTORE_HINT } from "./parse-event-log.ts";
@@ -24,7 +25,10 @@ import { type EventLogOptions, parseEventLog, RESTORE_HINT } from "./parse-event
 /** An execution as `ExecutionStore.list` shows it. */
 export interface ExecutionSummary {
   id: string;
-  /** The execution's status, or `corrupt` when its state cannot be read. */
+  /**
+   * The execution's status; `corrupt` when its state or log is damaged, `unreadable` when a file
+   * cannot be opened (permissions; `orchestrate status ID` names the file and the fix).
+   */
   status: string;
   /** Epoch ms; for a corrupt execution, its folder's time. */
   created_at: number;
@@ -60,9 +64,14 @@ export class ExecutionStore implements EngineStore {
   /** The names (never the values) of the environment variables given with `--secret`. */
   readonly secretNamesPath: string;
   #tailChecked = false;
+  /** How the commands in hints name the execution (with `--state-dir` where one was given). */
+  readonly #named: string;
 
-  /** Throws `execution_id_invalid` for an id that is not a plain folder name. */
-  constructor(root: string, id: string) {
+  /**
+   * Throws `execution_id_invalid` for an id that is not a plain folder name. `commandPrefix` is
+   * what the commands in its hints put before the id (`--state-dir "DIR" `), so they work pasted.
+   */
+  constructor(root: string, id: string, options: { commandPrefix?: string } = {}) {
     if (!EXECUTION_ID.test(id)) {
       throw new OrchestrateError("execution_id_invalid", `"${id}" is not a valid execution id`, {
         hint: "execution ids use letters, digits, '.', '_' and '-', and start with a letter or digit",
@@ -70,6 +79,7 @@ export class ExecutionStore implements EngineStore {
     }
     this.root = resolve(root);
     this.id = id;
+    this.#named = `${options.commandPrefix ?? ""}${id}`;
     this.dir = join(this.root, id);
     this.statePath = join(this.dir, "state.json");
     this.eventsPath = join(this.dir, "events.jsonl");
@@ -143,14 +153,9 @@ export class ExecutionStore implements EngineStore {
   loadState(): ExecutionState {
     this.#mustExist();
     const path = this.statePath;
-    const hint = `the file was left untouched; \`orchestrate replay ${this.id} --write\` rebuilds it from events.jsonl`;
-    let text: string;
-    try {
-      text = readFileSync(path, "utf8");
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-      throw new OrchestrateError("state_corrupt", `${path} is missing`, { hint });
-    }
+    const hint = `the file was left untouched; \`orchestrate replay ${this.#named} --write\` rebuilds it from events.jsonl`;
+    const text = this.#read(path);
+    if (text === undefined) throw new OrchestrateError("state_corrupt", `${path} is missing`, { hint });
     let value: unknown;
     try {
       value = JSON.parse(text);
@@ -188,12 +193,7 @@ export class ExecutionStore implements EngineStore {
   loadCurrentState(options: { write?: boolean } = {}): ExecutionState {
     this.#mustExist();
     if (options.write) this.dropTornTail();
-    let text = "";
-    try {
-      text = readFileSync(this.eventsPath, "utf8");
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-    }
+    const text = this.#read(this.eventsPath) ?? "";
     let state: ExecutionState | undefined;
     try {
       state = this.loadState();
@@ -229,14 +229,8 @@ export class ExecutionStore implements EngineStore {
    */
   loadEvents(options: EventLogOptions = {}): ExecutionEvent[] {
     this.#mustExist();
-    let text: string;
-    try {
-      text = readFileSync(this.eventsPath, "utf8");
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
-      throw error;
-    }
-    return parseEventLog(text, this.eventsPath, options);
+    const text = this.#read(this.eventsPath);
+    return text === undefined ? [] : parseEventLog(text, this.eventsPath, options);
   }
 
   /**
@@ -285,7 +279,7 @@ export class ExecutionStore implements EngineStore {
         "state_corrupt",
         `${this.secretNamesPath} is not a JSON list of variable names`,
         {
-          hint: `write it as ["NAME", …] (the names given with --secret), or remove it and give them again: orchestrate resume ${this.id} --secret NAME`,
+          hint: `write it as ["NAME", …] (the names given with --secret), or remove it and give them again: orchestrate resume ${this.#named} --secret NAME`,
         },
       );
     }
@@ -337,8 +331,8 @@ export class ExecutionStore implements EngineStore {
 
   /**
    * The executions under `root`, newest first (by creation, then id). A state file behind its log
-   * (or not yet written) is rebuilt from it; an execution whose state cannot be read is listed
-   * with status `corrupt`. Folders without a state or event log are not
+   * (or not yet written) is rebuilt from it; an execution whose state or log is damaged is listed
+   * with status `corrupt`, one whose files cannot be opened with status `unreadable`. Folders without a state or event log are not
    * executions and are left out.
    */
   static list(root: string): ExecutionSummary[] {
@@ -362,10 +356,13 @@ export class ExecutionStore implements EngineStore {
       try {
         const state = store.loadCurrentState();
         out.push({ id: name, status: state.status, created_at: state.created_at, updated_at });
-      } catch {
+      } catch (error) {
         const folder = statSync(store.dir);
         const created_at = Math.floor(folder.birthtimeMs > 0 ? folder.birthtimeMs : folder.mtimeMs);
-        out.push({ id: name, status: "corrupt", created_at, updated_at });
+        // A file that cannot be opened (permissions, a folder in its place) is not damaged.
+        const unreadable = error instanceof OrchestrateError && error.code === "file_unreadable";
+        const status = unreadable || isFsError(error) ? "unreadable" : "corrupt";
+        out.push({ id: name, status, created_at, updated_at });
       }
     }
     return out.sort((a, b) => b.created_at - a.created_at || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
@@ -374,6 +371,31 @@ export class ExecutionStore implements EngineStore {
   /** The id of the newest execution under `root`, if any. */
   static latest(root: string): string | undefined {
     return ExecutionStore.list(root)[0]?.id;
+  }
+
+  /**
+   * The text of one of the execution's files; undefined when it does not exist. A file that
+   * cannot be read (permissions, a folder in its place) is `file_unreadable`, naming it: it is
+   * not damaged, and nothing is changed.
+   */
+  #read(path: string): string | undefined {
+    try {
+      return readFileSync(path, "utf8");
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === "ENOENT") return undefined;
+      if (!isFsError(error)) throw error;
+      const hint =
+        code === "EACCES" || code === "EPERM"
+          ? "check the permissions of the file and of its folder"
+          : path === this.statePath
+            ? `move what is in its place away; \`orchestrate replay ${this.#named} --write\` writes it again from events.jsonl`
+            : "move what is in its place away, and put the execution's events.jsonl back";
+      throw new OrchestrateError("file_unreadable", `cannot read ${path}: ${code} (${fsMeaning(code!)})`, {
+        hint,
+        cause: error,
+      });
+    }
   }
 
   #mustExist(): void {
@@ -428,7 +450,7 @@ export class ExecutionStore implements EngineStore {
       "events_corrupt",
       `${this.eventsPath} holds ${found} events, but ${this.statePath} records ${recorded}: ${problem}`,
       {
-        hint: `the files were left untouched; restore events.jsonl from a copy or backup, or rebuild state.json from the log as it is with \`orchestrate replay ${this.id} --write\`${found < recorded ? " (what the missing events did is then lost)" : ""}`,
+        hint: `the files were left untouched; restore events.jsonl from a copy or backup, or rebuild state.json from the log as it is with \`orchestrate replay ${this.#named} --write\`${found < recorded ? " (what the missing events did is then lost)" : ""}`,
       },
     );
   }
@@ -453,7 +475,7 @@ export class ExecutionStore implements EngineStore {
       "events_torn",
       `${this.eventsPath}:${line}: the last line is cut off (no line end): a write was interrupted`,
       {
-        hint: `the cut-off event never took effect; \`orchestrate replay ${this.id} --write\` drops it and rebuilds the state`,
+        hint: `the cut-off event never took effect; \`orchestrate replay ${this.#named} --write\` drops it and rebuilds the state`,
       },
     );
   }
