@@ -102,6 +102,11 @@ export function fsProblem(error: NodeJS.ErrnoException, context: FsContext = {})
   return `cannot ${action}${path ? ` ${path}` : ""}: ${code} (${meaning})${fix ? `; ${fix}` : ""}`;
 }
 
+/** What a file-system error code means, in a few words (the code itself when it is not known). */
+export function fsMeaning(code: string): string {
+  return MEANING[code] ?? code;
+}
+
 /** A file-system error as a one-line CLI error (exit 2); other errors are returned unchanged. */
 export function fsCliError(error: unknown, context: FsContext = {}): unknown {
   return isFsError(error) ? new CliError(fsProblem(error, context), EXIT.usage) : error;

@@ -36,6 +36,32 @@ export function writeLine(stream: NodeJS.WritableStream, text = ""): void {
   stream.write(`${text}\n`);
 }
 
+/** Streams whose reader went away (EPIPE): what is left to write to them is dropped. */
+const closedStreams = new WeakSet<NodeJS.WritableStream>();
+
+/** Whether `stream`'s reader went away (`orchestrate logs … | head -1`). */
+export function readerGone(stream: NodeJS.WritableStream): boolean {
+  return closedStreams.has(stream);
+}
+
+/** Streams `quietOnClosedPipe` already handles. */
+const handledStreams = new WeakSet<NodeJS.WritableStream>();
+
+/**
+ * Lets `stream` lose its reader quietly: a closed pipe (EPIPE) is not an error of the command,
+ * which goes on to its end with nothing more printed there (a run is not cut short, its tasks
+ * are not left behind). Any other write error is thrown as before. The handler stays: the error
+ * may be emitted after the command returned.
+ */
+export function quietOnClosedPipe(stream: NodeJS.WritableStream): void {
+  if (handledStreams.has(stream)) return;
+  handledStreams.add(stream);
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+    closedStreams.add(stream);
+  });
+}
+
 let pendingExitCode: number | undefined;
 
 /** Sets the exit code the current command ends with (when it does not throw). */

@@ -8,7 +8,7 @@ import { resumeCommand } from "./commands/resume.ts";
 import { runCommand } from "./commands/run.ts";
 import { validateCommand } from "./commands/validate.ts";
 import { fsProblem, isFsError } from "./fs-problem.ts";
-import { CliError, type CliIO, EXIT, takeExitCode, writeLine } from "./io.ts";
+import { CliError, type CliIO, EXIT, quietOnClosedPipe, takeExitCode, writeLine } from "./io.ts";
 
 declare const ORCHESTRATE_VERSION: string | undefined;
 
@@ -34,11 +34,25 @@ export function buildProgram(io: CliIO): Command {
   controlCommands(program, io);
   resumeCommand(program, io);
   for (const command of program.commands) command.exitOverride().showHelpAfterError();
+  program.addHelpText("after", EXIT_CODES_HELP);
   return program;
 }
 
+/** The exit codes, as the README's table gives them (see `EXIT`). */
+export const EXIT_CODES_HELP = `
+Exit codes:
+  0  the execution succeeded, or the command did what it was asked
+  1  the execution failed or was cancelled, is blocked and needs a decision, or no process runs it
+     (status --watch); replay found a difference
+  2  usage error, invalid plan, unknown execution, corrupt state, refused command, or a file or
+     folder that cannot be used: one line with the path and the fix
+  3  stopped at a gate waiting for approval (no terminal to ask and no --yes)`;
+
 /** Runs the CLI; resolves with the exit code. Never throws. */
 export async function main(argv: readonly string[], io: CliIO): Promise<number> {
+  // `orchestrate logs ID TASK | head -1`: every command stops printing quietly once its reader is gone.
+  quietOnClosedPipe(io.stdout);
+  quietOnClosedPipe(io.stderr);
   const program = buildProgram(io);
   try {
     await program.parseAsync([...argv], { from: "user" });

@@ -1,6 +1,7 @@
-import { readFileSync } from "node:fs";
-import { dirname, isAbsolute, relative, resolve } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { formatProblem, loadPlan, type Plan, type Problem } from "../core/plan/index.ts";
+import { fsMeaning } from "./fs-problem.ts";
 import { CliError, EXIT } from "./io.ts";
 
 /** The default plan location, relative to the working directory. */
@@ -20,23 +21,41 @@ export function loadPlanFile(file: string | undefined, cwd: string): PlanFile {
     text = readFileSync(path, "utf8");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
-    const hint =
-      code === "ENOENT"
-        ? file
-          ? "check the path"
-          : "create one with 'orchestrate init', or pass a plan file as the first argument"
-        : "check the file's permissions";
     return {
       ok: false,
       path,
       display,
-      problems: [{ file: display, path: "", message: `cannot read the file (${code})`, hint }],
+      problems: [
+        {
+          file: display,
+          path: "",
+          message: `cannot read the file: ${code} (${fsMeaning(code)})`,
+          hint: unreadableHint(code, path, display, file !== undefined),
+        },
+      ],
     };
   }
   const result = loadPlan(text, { file: display });
   return result.ok
     ? { ok: true, plan: result.plan, path, display, dir: dirname(path) }
     : { ok: false, problems: result.problems, path, display };
+}
+
+/** What to do about a plan file that cannot be read, by error code. */
+function unreadableHint(code: string, path: string, display: string, given: boolean): string {
+  if (code === "ENOENT")
+    return given
+      ? "check the path"
+      : "create one with 'orchestrate init', or pass a plan file as the first argument";
+  if (code === "EISDIR") {
+    // A project folder given for its plan: name the plan inside it when there is one.
+    const inside = join(path, DEFAULT_PLAN);
+    return existsSync(inside)
+      ? `give the plan file, not a folder: ${join(display, DEFAULT_PLAN)}`
+      : `give the path of a plan file, not a folder; the default is ${DEFAULT_PLAN}`;
+  }
+  if (code === "EACCES" || code === "EPERM") return `check the permissions of ${display} and of its folder`;
+  return "check the file, then try again";
 }
 
 /** Like `loadPlanFile`, but every problem becomes one `CliError` (exit 2). */

@@ -8,6 +8,7 @@ import { systemClock } from "../ports/clock.ts";
 import type { NewEvent } from "../ports/engine-ports.ts";
 import { canRetry } from "./commands/control.ts";
 import { cliGatekeeper } from "./gatekeeper.ts";
+import { deliveryStop } from "./idle.ts";
 import { CliError, type CliIO, EXIT, writeLine } from "./io.ts";
 import { drain, localRunner } from "./local-runner.ts";
 import type { ExecutionStore } from "./store/execution-store.ts";
@@ -53,7 +54,7 @@ export function checkApprovals(
   }
 }
 
-type Outcome = "done" | "gate" | "blocked";
+type Outcome = "done" | "gate" | "blocked" | "delivery";
 
 /**
  * Runs an execution on this machine until it ends, stops at a gate nobody can answer here, or is
@@ -78,6 +79,10 @@ export async function runSession(
       // Finished meanwhile, or by the event the state file had not caught up with: nothing runs.
       lock.release();
       return printFinished(io, state, options.commandPrefix);
+    }
+    if (awaitsDelivery(state)) {
+      lock.release();
+      return printDelivery(io, state, options.commandPrefix);
     }
   }
   // The id goes first on stdout once the execution really starts (locked, its log readable).
@@ -130,6 +135,7 @@ export async function runSession(
     if (inFlight) return;
     if (s.status === "waiting" && waitingGates(s).length > 0) settle("gate");
     else if (s.status === "blocked") settle("blocked");
+    else if (s.status === "delivering") settle("delivery");
   };
   engine = new Engine(
     {
@@ -240,9 +246,34 @@ function finish(
     writeLine(io.stderr, `  cancel:   orchestrate cancel ${id}`);
     return EXIT.failed;
   }
+  if (outcome === "delivery") return printDelivery(io, state, options.commandPrefix);
   writeLine(io.stdout, reportMarkdown(state));
   writeLine(io.stderr, `Execution ${state.id} ${state.status}${state.reason ? `: ${state.reason}` : ""}`);
   return state.status === "succeeded" ? EXIT.ok : EXIT.failed;
+}
+
+/**
+ * Whether `state` waits for delivery, which never comes on this machine: an execution started
+ * with delivery settings (by a version that kept them locally, or on GitHub and copied here).
+ */
+export function awaitsDelivery(state: ExecutionState): boolean {
+  return (
+    state.finished_at === undefined &&
+    state.status === "delivering" &&
+    !Object.values(state.tasks).some((t) => IN_FLIGHT.has(t.status))
+  );
+}
+
+/**
+ * What a local session says of an execution waiting for delivery: its report, why nothing runs
+ * here, and how to close it. Exit code 1: it did not succeed here.
+ */
+export function printDelivery(io: CliIO, state: ExecutionState, commandPrefix: string): number {
+  const id = `${commandPrefix}${state.id}`;
+  writeLine(io.stdout, reportMarkdown(state));
+  writeLine(io.stderr, deliveryStop(state));
+  writeLine(io.stderr, `  close it: orchestrate cancel ${id} --reason "delivered by hand"`);
+  return EXIT.failed;
 }
 
 /** What `resume` of a finished execution prints: the final report, and how to run failed tasks again. */

@@ -28,14 +28,17 @@ function clock(ms: number): string {
  */
 export { formatUsd };
 
-/** Lines of the live view: header, phases with bars, running tasks with elapsed time. */
-export function liveLines(state: ExecutionState, now: number): string[] {
+/**
+ * Lines of the live view: header, phases with bars, running tasks with elapsed time. `status`
+ * replaces the state's own in the header (`interrupted` when no process runs it).
+ */
+export function liveLines(state: ExecutionState, now: number, status: string = state.status): string[] {
   const counts = statusCounts(state);
   const total = Object.keys(state.tasks).length;
   const done = (counts.succeeded ?? 0) + (counts.skipped ?? 0);
   const eta = estimateRemaining(state, now);
   const lines = [
-    `${state.id}  ${state.status}  ${done}/${total} tasks  elapsed ${formatDuration(now - state.created_at)}  ETA ${formatDuration(eta)}  ${costFact(state)}`,
+    `${state.id}  ${status}  ${done}/${total} tasks  elapsed ${formatDuration(now - state.created_at)}  ETA ${formatDuration(eta)}  ${costFact(state)}`,
   ];
   for (const p of state.phases) {
     const c = statusCounts(state, p.tasks);
@@ -49,8 +52,11 @@ export function liveLines(state: ExecutionState, now: number): string[] {
   const running = Object.entries(state.tasks).filter(
     ([, t]) => t.status === "in_progress" || t.status === "queued",
   );
+  // No process runs it: a started attempt's time stopped growing when its process did.
+  const idle = status !== state.status;
   for (const [id, t] of running.slice(0, 12)) {
-    const elapsed = t.started_at !== undefined ? formatDuration(now - t.started_at) : "queued";
+    const elapsed =
+      t.started_at === undefined ? "queued" : idle ? "interrupted" : formatDuration(now - t.started_at);
     lines.push(`  ▸ ${id} (attempt ${t.attempt}) ${elapsed}`);
   }
   if (running.length > 12) lines.push(`  … and ${running.length - 12} more running`);
@@ -82,6 +88,27 @@ function plainLine(e: TelemetryEvent): string | undefined {
   }
 }
 
+/** What a live view draws on: a terminal's stream with its size. */
+type Terminal = NodeJS.WritableStream & { columns?: number; rows?: number };
+
+/**
+ * `stream` as the live view draws on it, with a usable size: a terminal that reports none (0×0,
+ * as under `script` or some CI terminals) gets 80 columns and 24 rows. Drawn at 0 columns or 0
+ * rows, log-update would show nothing at all.
+ */
+export function sizedTerminal(stream: Terminal): NodeJS.WriteStream {
+  const sized = {
+    write: (text: string) => stream.write(text),
+    get columns() {
+      return stream.columns || 80;
+    },
+    get rows() {
+      return stream.rows || 24;
+    },
+  };
+  return sized as unknown as NodeJS.WriteStream;
+}
+
 /** A view for `run`/`resume`: live on a TTY (unless `plain`), else plain lines to stderr. */
 export function createView(
   io: CliIO,
@@ -90,7 +117,7 @@ export function createView(
   plain: boolean,
 ): ProgressView {
   const live = !plain && io.stderr.isTTY === true && !io.env.CI;
-  const render = live ? createLogUpdate(io.stderr as NodeJS.WriteStream, { showCursor: true }) : undefined;
+  const render = live ? createLogUpdate(sizedTerminal(io.stderr), { showCursor: true }) : undefined;
   let timer: NodeJS.Timeout | undefined;
   let paused = false;
   const draw = () => {

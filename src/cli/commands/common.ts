@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { OrchestrateError } from "../../core/errors.ts";
+import type { ExecutionState } from "../../core/state/index.ts";
 import { CliError, type CliIO, EXIT } from "../io.ts";
 import { ExecutionStore } from "../store/execution-store.ts";
 
@@ -31,7 +32,7 @@ export function openStore(io: CliIO, options: StateOptions, id: string | undefin
   if (!chosen) throw new CliError(`no executions in ${root}; start one with 'orchestrate run'`, EXIT.usage);
   let store: ExecutionStore;
   try {
-    store = new ExecutionStore(root, chosen);
+    store = new ExecutionStore(root, chosen, { commandPrefix: commandPrefix(options) });
   } catch (error) {
     asCliError(error);
   }
@@ -57,4 +58,11 @@ export function asCliError(error: unknown): never {
     ]);
   }
   throw error;
+}
+
+/** The tasks of an execution, for a message about a task it does not have (the first ones, if many). */
+export function taskList(state: ExecutionState): string {
+  const ids = Object.keys(state.tasks);
+  const shown = ids.slice(0, 12).join(", ");
+  return `its tasks: ${shown}${ids.length > 12 ? ` and ${ids.length - 12} more` : ""}`;
 }

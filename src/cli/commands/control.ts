@@ -3,6 +3,7 @@ import { hostname } from "node:os";
 import type { Command } from "commander";
 import { parseBudget } from "../../core/commands/index.ts";
 import { OrchestrateError } from "../../core/errors.ts";
+import { didYouMean } from "../../core/plan/did-you-mean.ts";
 import { formatUsd } from "../../core/report/money.ts";
 import {
   type EventInput,
@@ -11,11 +12,19 @@ import {
   type ExecutionState,
   reduce,
 } from "../../core/state/index.ts";
+import { openGates } from "../idle.ts";
 import { CliError, type CliIO, EXIT, writeLine } from "../io.ts";
 import { currentUser } from "../session.ts";
 import { type LockHolder, liveLockHolder } from "../store/execution-lock.ts";
 import type { ExecutionStore } from "../store/execution-store.ts";
-import { addStateDirOption, asCliError, commandPrefix, openStore, type StateOptions } from "./common.ts";
+import {
+  addStateDirOption,
+  asCliError,
+  commandPrefix,
+  openStore,
+  type StateOptions,
+  taskList,
+} from "./common.ts";
 
 /** A new event from a command's input, with its id and time. */
 function newEvent(input: Record<string, unknown>): ExecutionEvent {
@@ -48,7 +57,7 @@ export function applyStored(
     const event = newEvent(input);
     const { state: next, effects } = reduce(state, event);
     const refused = effects.find((e) => e.type === "rejected");
-    if (refused) throw new CliError(`refused: ${refused.reason}`, EXIT.usage);
+    if (refused) throw new CliError(`refused: ${refused.reason}`, EXIT.usage, refusalHelp(state, input));
     store.append(event, next);
     return { event, state: next };
   } catch (error) {
@@ -56,6 +65,41 @@ export function applyStored(
     asCliError(error);
   } finally {
     lock.release();
+  }
+}
+
+/**
+ * What to say after a refused command, so the next try names something that exists: the phases
+ * whose gate is open (approve, reject), the tasks (skip), the tasks and phases (retry), with the
+ * closest name to a misspelt one.
+ */
+function refusalHelp(state: ExecutionState, input: Record<string, unknown>): string[] {
+  const own = (ids: string[], id: unknown) => typeof id === "string" && ids.includes(id);
+  const near = (id: unknown, ids: string[]) => {
+    const close = typeof id === "string" && !own(ids, id) ? didYouMean(id, ids) : undefined;
+    return close ? [`did you mean "${close}"?`] : [];
+  };
+  const phases = state.phases.map((p) => p.id);
+  const tasks = Object.keys(state.tasks);
+  switch (input.type) {
+    case "gate_approved":
+    case "gate_rejected": {
+      const open = openGates(state);
+      return [
+        ...near(input.phase, phases),
+        open.length > 0
+          ? `phases waiting for approval: ${open.join(", ")}`
+          : "no phase is waiting for approval",
+      ];
+    }
+    case "skip_requested":
+      return own(tasks, input.task) ? [] : [...near(input.task, tasks), taskList(state)];
+    case "retry_requested":
+      return input.target === undefined || own([...tasks, ...phases], input.target)
+        ? []
+        : [...near(input.target, [...phases, ...tasks]), `its phases: ${phases.join(", ")}`, taskList(state)];
+    default:
+      return [];
   }
 }
 

@@ -21,21 +21,46 @@ function packageRoot(): string {
 /** The plan's JSON Schema, written beside it for editors (completion, checks as you type). */
 export const SCHEMA_FILE = "orchestrate.schema.json";
 
-/** A starter plan: the template by reference, with each agent's command to fill in. */
+/** What a template says of one agent, as the starter plan needs it. */
+interface TemplateAgent {
+  role?: string;
+  outputs?: Record<string, { path: string; required?: boolean }>;
+}
+
+/**
+ * The comment above an agent's command: the files it must write, as the template declares them.
+ * A required output that is missing fails the task (`output_missing`), so a command set without
+ * knowing them fails every time.
+ */
+function outputComment(template: string, agent: TemplateAgent): string[] {
+  const outputs = Object.entries(agent.outputs ?? {});
+  if (outputs.length === 0)
+    return ["    # outputs: none declared; every file it writes into $ORCHESTRATE_ARTIFACTS is kept"];
+  const files = outputs.map(
+    ([name, o]) => `${o.path} (output ${name}${o.required === false ? ", optional" : ""})`,
+  );
+  return [`    # writes into $ORCHESTRATE_ARTIFACTS (templates/${template}.yml): ${files.join(", ")}`];
+}
+
+/** A starter plan: the template by reference, with each agent's command to fill in and the files it must write. */
 export function starterPlan(template: string): string {
-  const parsed = parse(BUILTIN_TEMPLATES[template]!) as { agents?: Record<string, { role?: string }> };
+  const parsed = parse(BUILTIN_TEMPLATES[template]!) as { agents?: Record<string, TemplateAgent> };
   const lines = [
     `# yaml-language-server: $schema=./${SCHEMA_FILE}`,
     "# Orchestrate plan. Reference: the README's 'Configuration reference'.",
     "version: 1",
     `extends: ${template}`,
     "",
-    "# Every agent of the template runs a placeholder that exits 78 until you give it a command:",
+    "# Every agent of the template runs a placeholder that exits 78 until you give it a command.",
+    "# Each command writes the files listed above it into the folder named by $ORCHESTRATE_ARTIFACTS:",
+    "# one that is missing (and not optional) fails the task with output_missing. They are declared",
+    `# in templates/${template}.yml; to change them, set the agent's \`outputs:\` here (it replaces the template's).`,
     "agents:",
   ];
   for (const [id, agent] of Object.entries(parsed.agents ?? {})) {
     lines.push(
       `  ${id}:${agent.role ? ` # ${agent.role}` : ""}`,
+      ...outputComment(template, agent),
       `    run: 'echo "TODO - set the command of agent ${id}" >&2; exit 78'`,
     );
   }

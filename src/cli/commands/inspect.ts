@@ -11,10 +11,11 @@ import { reportMarkdown } from "../../core/render/report-markdown.ts";
 import { estimateRemaining } from "../../core/report/eta.ts";
 import { summarize } from "../../core/report/summarize.ts";
 import { type ExecutionState, replay } from "../../core/state/index.ts";
-import { CliError, type CliIO, EXIT, setExitCode, writeLine } from "../io.ts";
-import { liveLockHolder } from "../store/execution-lock.ts";
-import { ExecutionStore } from "../store/execution-store.ts";
-import { liveLines } from "../view.ts";
+import { type Idle, idleOf, idleStatus, isRunning, printIdle } from "../idle.ts";
+import { CliError, type CliIO, EXIT, readerGone, setExitCode, writeLine } from "../io.ts";
+import { ExecutionStore, type ExecutionSummary } from "../store/execution-store.ts";
+import { RESTORE_HINT } from "../store/parse-event-log.ts";
+import { liveLines, sizedTerminal } from "../view.ts";
 import {
   addStateDirOption,
   asCliError,
@@ -22,6 +23,7 @@ import {
   openStore,
   type StateOptions,
   stateRoot,
+  taskList,
 } from "./common.ts";
 
 function load(store: ExecutionStore): ExecutionState {
@@ -43,29 +45,6 @@ function attemptsWithLogs(store: ExecutionStore, task: string): number[] {
       [ATTEMPT_LAYOUT.stdout, ATTEMPT_LAYOUT.stderr].some((f) => existsSync(join(store.taskDir(task, n), f))),
     )
     .sort((a, b) => a - b);
-}
-
-/** Why no process moves an execution that has not finished, and what continues it; the exit code. */
-function idleExecution(io: CliIO, state: ExecutionState, id: string): number {
-  const gates = state.phases.filter((p) => state.phase_state[p.id]?.gate?.status === "open").map((p) => p.id);
-  if (state.status === "waiting" && gates.length > 0) {
-    writeLine(io.stderr, `\nExecution ${state.id} is waiting for approval of: ${gates.join(", ")}`);
-    for (const phase of gates) writeLine(io.stderr, `  approve:  orchestrate approve ${id} ${phase}`);
-    writeLine(io.stderr, `  then:     orchestrate resume ${id}`);
-    return EXIT.gate;
-  }
-  if (state.status === "blocked") {
-    writeLine(
-      io.stderr,
-      `\nExecution ${state.id} is blocked and needs a decision${state.reason ? `: ${state.reason}` : ""}`,
-    );
-    writeLine(io.stderr, `  retry:    orchestrate retry ${id} [TASK|PHASE]`);
-    writeLine(io.stderr, `  cancel:   orchestrate cancel ${id}`);
-    return EXIT.failed;
-  }
-  writeLine(io.stderr, `\nExecution ${state.id} is interrupted: no process runs it`);
-  writeLine(io.stderr, `  continue: orchestrate resume ${id}`);
-  return EXIT.failed;
 }
 
 /** The status as data: result summary plus per-phase status and gates. */
@@ -95,52 +74,72 @@ export function inspectCommands(program: Command, io: CliIO): void {
       .option("--json", "print as JSON"),
   ).action(async (id: string | undefined, options: StateOptions & { watch?: boolean; json?: boolean }) => {
     if (!id && !options.watch) {
-      const list = ExecutionStore.list(stateRoot(io, options));
-      if (options.json) writeLine(io.stdout, JSON.stringify(list, null, 2));
+      const root = stateRoot(io, options);
+      const list = ExecutionStore.list(root).map((e) => ({ e, ...idleSummary(root, e) }));
+      if (options.json)
+        writeLine(
+          io.stdout,
+          JSON.stringify(
+            list.map(({ e, idle }) => ({ ...e, ...(idle ? { idle } : {}) })),
+            null,
+            2,
+          ),
+        );
       else if (list.length === 0) writeLine(io.stdout, "no executions yet; start one with 'orchestrate run'");
       else
-        for (const e of list)
+        for (const { e, shown } of list)
           writeLine(
             io.stdout,
-            `${e.id.padEnd(36)} ${e.status.padEnd(10)} ${new Date(e.created_at).toISOString()}`,
+            `${e.id.padEnd(36)} ${(shown ?? e.status).padEnd(10)} ${new Date(e.created_at).toISOString()}`,
           );
       return;
     }
     const store = openStore(io, options, id);
-    const show = (state: ExecutionState) =>
+    const prefixed = (state: ExecutionState) => `${commandPrefix(options)}${state.id}`;
+    // Shown as the state has it while a process runs it; else as what it waits for.
+    const show = (state: ExecutionState, idle: boolean) =>
       options.json
-        ? JSON.stringify(statusJson(state, Date.now()), null, 2)
-        : liveLines(state, state.finished_at ?? Date.now()).join("\n");
+        ? JSON.stringify(
+            { ...statusJson(state, Date.now()), ...(idle ? { idle: idleOf(state) } : {}) },
+            null,
+            2,
+          )
+        : liveLines(state, state.finished_at ?? Date.now(), idle ? idleStatus(state) : state.status).join(
+            "\n",
+          );
     if (!options.watch) {
-      writeLine(io.stdout, show(load(store)));
+      const state = load(store);
+      const idle = state.finished_at === undefined && !isRunning(store);
+      writeLine(io.stdout, show(state, idle));
+      if (idle) printIdle(io.stderr, state, prefixed(state));
       return;
     }
     // `status --watch | head`: once the reader is gone, stop quietly.
-    let closed = false;
-    io.stdout.on("error", (error: NodeJS.ErrnoException) => {
-      if (error.code !== "EPIPE" && !closed) throw error;
-      closed = true;
-    });
-    const render = io.stdout.isTTY ? createLogUpdate(io.stdout as NodeJS.WriteStream) : undefined;
+    const closed = () => readerGone(io.stdout);
+    const render = io.stdout.isTTY ? createLogUpdate(sizedTerminal(io.stdout)) : undefined;
     let last = "";
     let unattended = 0;
     for (;;) {
       const state = load(store);
-      const text = show(state);
-      if (closed) return;
+      // Nothing runs it: it waits for someone. Seen twice, not to stop while a process takes over.
+      unattended = state.finished_at === undefined && !isRunning(store) ? unattended + 1 : 0;
+      const text = show(state, unattended >= 2);
+      if (closed()) return;
       if (render) render(text);
       else if (text !== last) writeLine(io.stdout, text);
       last = text;
-      if (state.finished_at !== undefined) break;
-      // Nothing runs it: it waits for someone. Seen twice, not to stop while a process takes over.
-      unattended = liveLockHolder(store.lockPath) ? 0 : unattended + 1;
+      if (state.finished_at !== undefined) {
+        // As `run` ends: 0 only for an execution that succeeded.
+        setExitCode(state.status === "succeeded" ? EXIT.ok : EXIT.failed);
+        break;
+      }
       if (unattended >= 2) {
         render?.done();
-        if (!closed) setExitCode(idleExecution(io, state, `${commandPrefix(options)}${state.id}`));
+        if (!closed()) setExitCode(printIdle(io.stderr, state, prefixed(state)));
         return;
       }
       await new Promise((r) => setTimeout(r, unattended > 0 ? 250 : 1000));
-      if (closed) return;
+      if (closed()) return;
     }
     render?.done();
   });
@@ -179,16 +178,24 @@ export function inspectCommands(program: Command, io: CliIO): void {
       task: string,
       options: StateOptions & { attempt?: string; stdout?: boolean; stderr?: boolean },
     ) => {
+      if (options.attempt !== undefined && !/^[1-9][0-9]*$/.test(options.attempt)) {
+        throw new CliError(
+          `--attempt must be a whole number from 1 (the first attempt), not "${options.attempt}"`,
+          EXIT.usage,
+          ["without it, the latest attempt that ran is shown"],
+        );
+      }
       const store = openStore(io, options, id);
       const state = load(store);
-      const t = state.tasks[task];
+      const t = Object.hasOwn(state.tasks, task) ? state.tasks[task] : undefined;
       if (!t) {
         const near = didYouMean(task, Object.keys(state.tasks));
         throw new CliError(
           `execution ${state.id} has no task "${task}"${near ? `: did you mean "${near}"?` : ""}`,
           EXIT.usage,
           [
-            `its tasks: orchestrate graph --tasks, or orchestrate status ${commandPrefix(options)}${state.id}`,
+            taskList(state),
+            `each task with its status: orchestrate report ${commandPrefix(options)}${state.id}`,
           ],
         );
       }
@@ -231,6 +238,12 @@ export function inspectCommands(program: Command, io: CliIO): void {
   ).action((id: string | undefined, options: StateOptions & { write?: boolean }) => {
     const store = openStore(io, options, id);
     const prefix = commandPrefix(options);
+    if (!existsSync(store.eventsPath)) {
+      // Nothing to rebuild from, and an empty log must not stand in for the lost one.
+      throw new CliError(`${store.eventsPath} is missing: there is no event log to replay`, EXIT.usage, [
+        `hint: nothing was changed; ${RESTORE_HINT}`,
+      ]);
+    }
     if (options.write) {
       let lock: ReturnType<ExecutionStore["lock"]>;
       try {
@@ -297,6 +310,23 @@ export function inspectCommands(program: Command, io: CliIO): void {
 /** The start of a dropped line, for the message. */
 function preview(text: string): string {
   return text.length > 60 ? `${text.slice(0, 60)}…` : text;
+}
+
+/**
+ * For the list: how to show an unfinished execution no process runs (`interrupted`, `waiting for
+ * resume`), and what it waits for; nothing for one that is finished, running or unreadable.
+ */
+function idleSummary(root: string, e: ExecutionSummary): { shown?: string; idle?: Idle } {
+  if (["succeeded", "failed", "cancelled", "corrupt"].includes(e.status)) return {};
+  const store = new ExecutionStore(root, e.id);
+  if (isRunning(store)) return {};
+  try {
+    const state = store.loadCurrentState();
+    if (state.finished_at !== undefined) return {};
+    return { shown: idleStatus(state), idle: idleOf(state) };
+  } catch {
+    return {};
+  }
 }
 
 function diffKeys(a: ExecutionState, b: ExecutionState): string[] {

@@ -1,8 +1,9 @@
 import type { Command } from "commander";
 import type { Plan } from "../../core/plan/schema.ts";
-import { type CliIO, setExitCode } from "../io.ts";
-import { secretValues } from "../secrets.ts";
-import { checkApprovals, printFinished, runSession } from "../session.ts";
+import { fsCliError } from "../fs-problem.ts";
+import { type CliIO, setExitCode, writeLine } from "../io.ts";
+import { secretNames, secretValues, secretWarnings } from "../secrets.ts";
+import { awaitsDelivery, checkApprovals, printDelivery, printFinished, runSession } from "../session.ts";
 import { addStateDirOption, asCliError, collect, commandPrefix, openStore } from "./common.ts";
 
 interface ResumeOptions {
@@ -23,29 +24,42 @@ export function resumeCommand(program: Command, io: CliIO): void {
     .option("--plain", "plain progress lines even on a terminal")
     .option(
       "--secret <name>",
-      "environment variable whose value is scrubbed from logs (repeatable)",
+      "environment variable whose value is scrubbed from logs (repeatable; those given to run are masked again without it)",
       collect,
     );
   addStateDirOption(command).action(async (id: string | undefined, options: ResumeOptions) => {
+    const given = secretNames(io.env, options.secret);
     const store = openStore(io, options, id);
     let state: ReturnType<typeof store.loadState>;
+    let recorded: string[];
     try {
       // A crash between the log and the state file: the state is rebuilt from the log first.
       const lock = store.lock();
       try {
         state = store.loadCurrentState({ write: true });
+        // The names given when it started (and at earlier resumes) are masked again; new ones are kept.
+        recorded = store.secretNames();
+        if (state.finished_at === undefined) store.addSecretNames(given);
       } finally {
         lock.release();
       }
     } catch (error) {
-      asCliError(error);
+      asCliError(fsCliError(error));
     }
+    const secrets = [...new Set([...recorded, ...given])];
     checkApprovals(state.phases, options.approve ?? []);
     if (state.finished_at !== undefined) {
       // Nothing runs: the final report, as `orchestrate report` shows it.
       setExitCode(printFinished(io, state, commandPrefix(options)));
       return;
     }
+    if (awaitsDelivery(state)) {
+      // Its tasks are done and what it waits for only GitHub does: it is not started again.
+      setExitCode(printDelivery(io, state, commandPrefix(options)));
+      return;
+    }
+    const earlier = new Set(recorded.filter((name) => !given.includes(name)));
+    for (const warning of secretWarnings(io.env, secrets, earlier)) writeLine(io.stderr, warning);
     const meta = state.meta as { plan: Plan; plan_dir: string; cwd: string };
     setExitCode(
       await runSession(
@@ -58,7 +72,7 @@ export function resumeCommand(program: Command, io: CliIO): void {
           yes: options.yes === true,
           approve: options.approve ?? [],
           plain: options.plain === true,
-          secrets: secretValues(io.env, options.secret),
+          secrets: secretValues(io.env, secrets),
           commandPrefix: commandPrefix(options),
         },
         undefined,

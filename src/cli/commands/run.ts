@@ -4,13 +4,14 @@ import { resolve } from "node:path";
 import type { Command } from "commander";
 import { buildGraph } from "../../core/graph/index.ts";
 import { factsOf, formatProblem } from "../../core/plan/index.ts";
+import type { Plan } from "../../core/plan/schema.ts";
 import { parseRequest, type Request } from "../../core/request/index.ts";
 import { startEventOf } from "../../core/state/from-plan.ts";
-import { fsCliError } from "../fs-problem.ts";
-import { CliError, type CliIO, EXIT, setExitCode } from "../io.ts";
+import { fsCliError, fsProblem, isFsError } from "../fs-problem.ts";
+import { CliError, type CliIO, EXIT, setExitCode, writeLine } from "../io.ts";
 import { DEFAULT_PLAN, readPlan } from "../plan-file.ts";
 import { localRepoFacts } from "../repo-facts.ts";
-import { secretValues } from "../secrets.ts";
+import { secretNames, secretValues, secretWarnings } from "../secrets.ts";
 import { checkApprovals, runSession } from "../session.ts";
 import { ExecutionStore } from "../store/execution-store.ts";
 import { addStateDirOption, asCliError, collect, commandPrefix, stateRoot } from "./common.ts";
@@ -26,6 +27,20 @@ interface RunOptions {
   secret?: string[];
 }
 
+/**
+ * What a local run says of a plan's `delivery:` section. Delivery waits for GitHub (a pull
+ * request's checks, its merge, deployment statuses), which never reach this machine: an
+ * execution started with it would wait in `delivering` until its time limit.
+ */
+export const LOCAL_DELIVERY_NOTE =
+  "note: delivery (pull request, merge, deploy) runs on GitHub only; this run ends when its tasks succeed";
+
+/** The plan as a local run starts it: the same, without its delivery settings. */
+export function withoutDelivery(plan: Plan): Plan {
+  const { delivery: _delivery, ...rest } = plan;
+  return rest;
+}
+
 /** Reads the request from `--request` or `--request-file`; exactly one is needed. */
 export function readRequest(io: CliIO, options: { request?: string; requestFile?: string }): Request {
   if (options.request !== undefined && options.requestFile !== undefined) {
@@ -36,8 +51,11 @@ export function readRequest(io: CliIO, options: { request?: string; requestFile?
     try {
       text = readFileSync(resolve(io.cwd, options.requestFile), "utf8");
     } catch (error) {
+      if (!isFsError(error)) throw error;
       throw new CliError(
-        `cannot read request file ${options.requestFile}: ${(error as NodeJS.ErrnoException).code ?? error}`,
+        fsProblem(error, { action: "read the request file", path: options.requestFile }),
+        EXIT.usage,
+        ['or give the request itself: --request "Project: …, Requirements: …"'],
       );
     }
   }
@@ -66,17 +84,19 @@ export function newId(request: Pick<Request, "project">): string {
 export function runCommand(program: Command, io: CliIO): void {
   const command = program
     .command("run")
-    .description("run a plan on this machine; prints the execution id first")
+    .description(
+      "run a plan on this machine for a request (--request or --request-file); prints the execution id first",
+    )
     .argument("[file]", `plan file (default: ${DEFAULT_PLAN})`)
-    .option("--request <text>", "the project request")
-    .option("--request-file <path>", "read the request from a file")
+    .option("--request <text>", "the project request (this or --request-file is required)")
+    .option("--request-file <path>", "read the project request from a file")
     .option("-y, --yes", "approve every gate")
     .option("--approve <phase>", "approve this phase's gate in advance (repeatable)", collect)
     .option("--id <id>", "execution id (default: derived from the project name)")
     .option("--plain", "plain progress lines even on a terminal")
     .option(
       "--secret <name>",
-      "environment variable whose value is scrubbed from logs (repeatable)",
+      "environment variable whose value is scrubbed from logs (repeatable; kept with the execution, so resume masks it too)",
       collect,
     );
   addStateDirOption(command).action(async (file: string | undefined, options: RunOptions) => {
@@ -91,20 +111,26 @@ export function runCommand(program: Command, io: CliIO): void {
         built.problems.map(formatProblem),
       );
     checkApprovals(plan.phases, options.approve ?? []);
+    const secrets = secretNames(io.env, options.secret);
     const id = options.id ?? newId(request);
     if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,80}$/.test(id)) {
       throw new CliError(`invalid execution id "${id}": use letters, digits, '.', '_' and '-'`);
     }
-    const store = new ExecutionStore(stateRoot(io, options), id);
+    const store = new ExecutionStore(stateRoot(io, options), id, { commandPrefix: commandPrefix(options) });
     try {
       store.create();
+      // Kept with the execution (names only), so `resume` masks them without being told again.
+      if (secrets.length > 0) store.addSecretNames(secrets);
     } catch (error) {
       asCliError(fsCliError(error, { alternative: "choose another folder with --state-dir" }));
     }
+    for (const warning of secretWarnings(io.env, secrets)) writeLine(io.stderr, warning);
+    if (plan.delivery) writeLine(io.stderr, LOCAL_DELIVERY_NOTE);
     const start = startEventOf(built.graph, plan.policy, {
       execution: id,
       seed: randomBytes(4).readUInt32LE(0) >>> 1,
-      plan,
+      // Without its delivery settings the execution ends with its tasks (see LOCAL_DELIVERY_NOTE).
+      plan: withoutDelivery(plan),
       meta: { request, repo, plan, plan_file: display, plan_dir: dir, cwd: io.cwd },
     });
     setExitCode(
@@ -118,7 +144,7 @@ export function runCommand(program: Command, io: CliIO): void {
           yes: options.yes === true,
           approve: options.approve ?? [],
           plain: options.plain === true,
-          secrets: secretValues(io.env, options.secret),
+          secrets: secretValues(io.env, secrets),
           commandPrefix: commandPrefix(options),
         },
         start,

@@ -17,14 +17,18 @@ import { replay } from "../../core/state/reduce.ts";
 import { ExecutionStateSchema } from "../../core/state/state-schema.ts";
 import type { ExecutionState } from "../../core/state/types.ts";
 import type { EngineStore } from "../../ports/engine-ports.ts";
+import { fsMeaning, isFsError } from "../fs-problem.ts";
 import { appendDurably, makeFolders, syncFolder, writeAtomic } from "./durable-write.ts";
 import { type ExecutionLock, lockExecution } from "./execution-lock.ts";
-import { type EventLogOptions, parseEventLog } from "./parse-event-log.ts";
+import { type EventLogOptions, parseEventLog, RESTORE_HINT } from "./parse-event-log.ts";
 
 /** An execution as `ExecutionStore.list` shows it. */
 export interface ExecutionSummary {
   id: string;
-  /** The execution's status, or `corrupt` when its state cannot be read. */
+  /**
+   * The execution's status; `corrupt` when its state or log is damaged, `unreadable` when a file
+   * cannot be opened (permissions; `orchestrate status ID` names the file and the fix).
+   */
   status: string;
   /** Epoch ms; for a corrupt execution, its folder's time. */
   created_at: number;
@@ -57,10 +61,17 @@ export class ExecutionStore implements EngineStore {
   readonly lockPath: string;
   /** Left by `orchestrate cancel` for the process running the execution: who asks, and why. */
   readonly cancelRequestPath: string;
+  /** The names (never the values) of the environment variables given with `--secret`. */
+  readonly secretNamesPath: string;
   #tailChecked = false;
+  /** How the commands in hints name the execution (with `--state-dir` where one was given). */
+  readonly #named: string;
 
-  /** Throws `execution_id_invalid` for an id that is not a plain folder name. */
-  constructor(root: string, id: string) {
+  /**
+   * Throws `execution_id_invalid` for an id that is not a plain folder name. `commandPrefix` is
+   * what the commands in its hints put before the id (`--state-dir "DIR" `), so they work pasted.
+   */
+  constructor(root: string, id: string, options: { commandPrefix?: string } = {}) {
     if (!EXECUTION_ID.test(id)) {
       throw new OrchestrateError("execution_id_invalid", `"${id}" is not a valid execution id`, {
         hint: "execution ids use letters, digits, '.', '_' and '-', and start with a letter or digit",
@@ -68,11 +79,13 @@ export class ExecutionStore implements EngineStore {
     }
     this.root = resolve(root);
     this.id = id;
+    this.#named = `${options.commandPrefix ?? ""}${id}`;
     this.dir = join(this.root, id);
     this.statePath = join(this.dir, "state.json");
     this.eventsPath = join(this.dir, "events.jsonl");
     this.lockPath = join(this.dir, "lock");
     this.cancelRequestPath = join(this.dir, "cancel-request.json");
+    this.secretNamesPath = join(this.dir, "secret-names.json");
   }
 
   /** Whether the execution's folder exists. */
@@ -115,7 +128,7 @@ export class ExecutionStore implements EngineStore {
         `state of execution ${state.id} given to store ${this.id}`,
       );
     }
-    const created = !this.#tailChecked && !this.#checkTail();
+    const created = !this.#tailChecked && !this.#checkLog(event, state);
     this.#tailChecked = true;
     appendDurably(this.eventsPath, `${JSON.stringify(event)}\n`);
     if (created) syncFolder(this.dir);
@@ -140,14 +153,9 @@ export class ExecutionStore implements EngineStore {
   loadState(): ExecutionState {
     this.#mustExist();
     const path = this.statePath;
-    const hint = `the file was left untouched; \`orchestrate replay ${this.id} --write\` rebuilds it from events.jsonl`;
-    let text: string;
-    try {
-      text = readFileSync(path, "utf8");
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-      throw new OrchestrateError("state_corrupt", `${path} is missing`, { hint });
-    }
+    const hint = `the file was left untouched; \`orchestrate replay ${this.#named} --write\` rebuilds it from events.jsonl`;
+    const text = this.#read(path);
+    if (text === undefined) throw new OrchestrateError("state_corrupt", `${path} is missing`, { hint });
     let value: unknown;
     try {
       value = JSON.parse(text);
@@ -185,12 +193,7 @@ export class ExecutionStore implements EngineStore {
   loadCurrentState(options: { write?: boolean } = {}): ExecutionState {
     this.#mustExist();
     if (options.write) this.dropTornTail();
-    let text = "";
-    try {
-      text = readFileSync(this.eventsPath, "utf8");
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-    }
+    const text = this.#read(this.eventsPath) ?? "";
     let state: ExecutionState | undefined;
     try {
       state = this.loadState();
@@ -198,10 +201,15 @@ export class ExecutionStore implements EngineStore {
       // Only a state file that was never written is rebuilt; a damaged one is reported.
       if (existsSync(this.statePath) || text === "") throw error;
     }
-    // Whole lines only: a cheap check before the log is parsed.
-    if (state && state.seq === text.split("\n").length - 1) return state;
+    if (state && text === "") this.#logMissing(state.seq);
+    // Whole lines only: a cheap check before the log is parsed (its first line is checked still).
+    if (state && state.seq === text.split("\n").length - 1) {
+      this.#checkFirstLine(text);
+      return state;
+    }
     const events = parseEventLog(text, this.eventsPath, { tolerateTornTail: true });
     if (state && state.seq === events.length) return state;
+    if (state && state.seq > events.length) this.#countMismatch(state.seq, events.length);
     const rebuilt = replay(events);
     if (!rebuilt) return state ?? this.loadState();
     if (rebuilt.id !== this.id) {
@@ -221,14 +229,8 @@ export class ExecutionStore implements EngineStore {
    */
   loadEvents(options: EventLogOptions = {}): ExecutionEvent[] {
     this.#mustExist();
-    let text: string;
-    try {
-      text = readFileSync(this.eventsPath, "utf8");
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
-      throw error;
-    }
-    return parseEventLog(text, this.eventsPath, options);
+    const text = this.#read(this.eventsPath);
+    return text === undefined ? [] : parseEventLog(text, this.eventsPath, options);
   }
 
   /**
@@ -250,6 +252,46 @@ export class ExecutionStore implements EngineStore {
       truncateSync(this.eventsPath, Buffer.byteLength(text.slice(0, start), "utf8"));
       return tail;
     }
+  }
+
+  /**
+   * The names of the environment variables whose values are masked in this execution's logs, as
+   * given with `--secret` by `run` and `resume` (a later session reads their values again). None
+   * when never given. A file that cannot be read is `state_corrupt`: running without it could
+   * leave a secret unmasked.
+   */
+  secretNames(): string[] {
+    let text: string;
+    try {
+      text = readFileSync(this.secretNamesPath, "utf8");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+      throw error;
+    }
+    let names: unknown;
+    try {
+      names = JSON.parse(text);
+    } catch {
+      names = undefined;
+    }
+    if (!Array.isArray(names) || !names.every((n) => typeof n === "string")) {
+      throw new OrchestrateError(
+        "state_corrupt",
+        `${this.secretNamesPath} is not a JSON list of variable names`,
+        {
+          hint: `write it as ["NAME", …] (the names given with --secret), or remove it and give them again: orchestrate resume ${this.#named} --secret NAME`,
+        },
+      );
+    }
+    return names as string[];
+  }
+
+  /** Adds `names` to the execution's secret names (kept: names only, never values). */
+  addSecretNames(names: readonly string[]): void {
+    const known = this.secretNames();
+    const all = [...new Set([...known, ...names])];
+    if (all.length === known.length) return;
+    writeAtomic(this.secretNamesPath, `${JSON.stringify(all)}\n`);
   }
 
   /** Leaves a cancel request for process `pid`, the one running the execution. */
@@ -289,8 +331,8 @@ export class ExecutionStore implements EngineStore {
 
   /**
    * The executions under `root`, newest first (by creation, then id). A state file behind its log
-   * (or not yet written) is rebuilt from it; an execution whose state cannot be read is listed
-   * with status `corrupt`. Folders without a state or event log are not
+   * (or not yet written) is rebuilt from it; an execution whose state or log is damaged is listed
+   * with status `corrupt`, one whose files cannot be opened with status `unreadable`. Folders without a state or event log are not
    * executions and are left out.
    */
   static list(root: string): ExecutionSummary[] {
@@ -314,10 +356,13 @@ export class ExecutionStore implements EngineStore {
       try {
         const state = store.loadCurrentState();
         out.push({ id: name, status: state.status, created_at: state.created_at, updated_at });
-      } catch {
+      } catch (error) {
         const folder = statSync(store.dir);
         const created_at = Math.floor(folder.birthtimeMs > 0 ? folder.birthtimeMs : folder.mtimeMs);
-        out.push({ id: name, status: "corrupt", created_at, updated_at });
+        // A file that cannot be opened (permissions, a folder in its place) is not damaged.
+        const unreadable = error instanceof OrchestrateError && error.code === "file_unreadable";
+        const status = unreadable || isFsError(error) ? "unreadable" : "corrupt";
+        out.push({ id: name, status, created_at, updated_at });
       }
     }
     return out.sort((a, b) => b.created_at - a.created_at || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
@@ -326,6 +371,31 @@ export class ExecutionStore implements EngineStore {
   /** The id of the newest execution under `root`, if any. */
   static latest(root: string): string | undefined {
     return ExecutionStore.list(root)[0]?.id;
+  }
+
+  /**
+   * The text of one of the execution's files; undefined when it does not exist. A file that
+   * cannot be read (permissions, a folder in its place) is `file_unreadable`, naming it: it is
+   * not damaged, and nothing is changed.
+   */
+  #read(path: string): string | undefined {
+    try {
+      return readFileSync(path, "utf8");
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === "ENOENT") return undefined;
+      if (!isFsError(error)) throw error;
+      const hint =
+        code === "EACCES" || code === "EPERM"
+          ? "check the permissions of the file and of its folder"
+          : path === this.statePath
+            ? `move what is in its place away; \`orchestrate replay ${this.#named} --write\` writes it again from events.jsonl`
+            : "move what is in its place away, and put the execution's events.jsonl back";
+      throw new OrchestrateError("file_unreadable", `cannot read ${path}: ${code} (${fsMeaning(code!)})`, {
+        hint,
+        cause: error,
+      });
+    }
   }
 
   #mustExist(): void {
@@ -337,24 +407,75 @@ export class ExecutionStore implements EngineStore {
   }
 
   /**
-   * Appending after a torn line would glue the new event onto it and corrupt the log: refused.
-   * Returns whether the log exists.
+   * Before the first append of this store: the log must be the one `state` was built from, or the
+   * new event would be recorded in a history that does not lead to it. A new log is started only
+   * by `execution_started`; an existing one must start with it and hold the events before `event`
+   * (one fewer than `state.seq`, which counts `event`). Appending after a torn line would glue the
+   * new event onto it and corrupt the log: refused too. Returns whether the log exists.
    */
-  #checkTail(): boolean {
+  #checkLog(event: ExecutionEvent, state: ExecutionState): boolean {
     let text: string;
     try {
       text = readFileSync(this.eventsPath, "utf8");
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") return false;
-      throw error;
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+      if (event.type !== "execution_started") this.#logMissing(state.seq - 1);
+      return false;
     }
-    if (text === "" || text.endsWith("\n")) return true;
+    if (text.trim() === "" && event.type !== "execution_started") this.#logMissing(state.seq - 1);
+    this.#checkTail(text);
+    this.#checkFirstLine(text);
+    const count = text.split("\n").filter((line) => line.trim() !== "").length;
+    if (count !== state.seq - 1) this.#countMismatch(state.seq - 1, count);
+    return true;
+  }
+
+  /** The log is gone (or empty) while the state records events: nothing may be appended to it. */
+  #logMissing(recorded: number): never {
+    throw new OrchestrateError(
+      "events_corrupt",
+      `${this.eventsPath} is missing or empty, yet ${this.statePath} records ${recorded} events: the execution's history is gone`,
+      { hint: `nothing was changed; ${RESTORE_HINT}` },
+    );
+  }
+
+  /**
+   * The log does not hold the events the state was built from: lines were removed (fewer), or
+   * the state is not this log's (more; the log is read before appending, so it cannot be behind).
+   */
+  #countMismatch(recorded: number, found: number): never {
+    const problem =
+      found < recorded ? "events are missing from the log" : "the state was not built from this log";
+    throw new OrchestrateError(
+      "events_corrupt",
+      `${this.eventsPath} holds ${found} events, but ${this.statePath} records ${recorded}: ${problem}`,
+      {
+        hint: `the files were left untouched; restore events.jsonl from a copy or backup, or rebuild state.json from the log as it is with \`orchestrate replay ${this.#named} --write\`${found < recorded ? " (what the missing events did is then lost)" : ""}`,
+      },
+    );
+  }
+
+  /** A log must start with `execution_started`: the start of a log that does not is missing. */
+  #checkFirstLine(text: string): void {
+    const lines = text.split("\n");
+    const index = lines.findIndex((line) => line.trim() !== "");
+    if (index === -1) return;
+    // Only that line is read here: parsed alone, a bad first line is reported as the log's would be.
+    const tolerateTornTail = index === lines.length - 1;
+    parseEventLog(`${"\n".repeat(index)}${lines[index]}${tolerateTornTail ? "" : "\n"}`, this.eventsPath, {
+      tolerateTornTail,
+    });
+  }
+
+  /** Appending after a torn line would glue the new event onto it and corrupt the log: refused. */
+  #checkTail(text: string): void {
+    if (text === "" || text.endsWith("\n")) return;
     const line = text.split("\n").length;
     throw new OrchestrateError(
       "events_torn",
       `${this.eventsPath}:${line}: the last line is cut off (no line end): a write was interrupted`,
       {
-        hint: `the cut-off event never took effect; \`orchestrate replay ${this.id} --write\` drops it and rebuilds the state`,
+        hint: `the cut-off event never took effect; \`orchestrate replay ${this.#named} --write\` drops it and rebuilds the state`,
       },
     );
   }

@@ -50,10 +50,21 @@ export function parseEventLog(text: string, path: string, options: EventLogOptio
       const issues = parsed.error.issues.map(issueText);
       throw corrupt(`${where}: not a valid event: ${issues[0]}`, index + 1, undefined, issues);
     }
+    if (events.length === 0 && parsed.data.type !== "execution_started") {
+      throw new OrchestrateError(
+        "events_corrupt",
+        `${where}: the first event is ${parsed.data.type}, not execution_started: the start of the log is missing`,
+        { hint: `the file was left untouched; ${RESTORE_HINT}` },
+      );
+    }
     events.push(parsed.data);
   }
   return events;
 }
+
+/** What to do about a log that lost events: it is the execution's history, so it is never rewritten. */
+export const RESTORE_HINT =
+  "restore events.jsonl from a copy or backup (its first line is the execution's execution_started event), or start a new execution";
 
 function corrupt(message: string, line: number, cause?: unknown, details?: string[]): OrchestrateError {
   return new OrchestrateError("events_corrupt", message, {

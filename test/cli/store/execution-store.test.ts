@@ -1,9 +1,9 @@
-import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ExecutionStore } from "../../../src/cli/store/execution-store.ts";
 import { OrchestrateError } from "../../../src/core/errors.ts";
-import { replay } from "../../../src/core/state/index.ts";
+import { EventSchema, type ExecutionEvent, reduce, replay } from "../../../src/core/state/index.ts";
 import { filesIn, Recorder, tempRoot } from "./store-helpers.ts";
 
 /** The OrchestrateError `fn` throws. */
@@ -193,6 +193,119 @@ describe("ExecutionStore: corrupt events", () => {
     expect(r.store.loadEvents()).toEqual(r.events);
     expect(r.store.dropTornTail()).toBeUndefined();
     expect(readFileSync(r.store.eventsPath, "utf8")).toBe(text);
+  });
+});
+
+describe("ExecutionStore: a log that lost events", () => {
+  /** A run stopped before its end (so commands still append), with a copy of its log. */
+  function midway() {
+    const r = started();
+    r.start();
+    r.send({ type: "task_started", task: "build/a", attempt: 1 });
+    r.send({ type: "task_succeeded", task: "build/a", attempt: 1 });
+    const text = readFileSync(r.store.eventsPath, "utf8");
+    const state = readFileSync(r.store.statePath, "utf8");
+    /** A store of the same execution, as the next command opens it. */
+    const reopened = () => new ExecutionStore(r.store.root, r.store.id);
+    const untouched = (log: string | undefined) => {
+      expect(existsSync(r.store.eventsPath) ? readFileSync(r.store.eventsPath, "utf8") : undefined).toBe(log);
+      expect(readFileSync(r.store.statePath, "utf8")).toBe(state);
+    };
+    return { r, text, reopened, untouched };
+  }
+
+  /** Records one more event through a new store, as `approve` or `resume` would. */
+  function appendNext(store: ExecutionStore, r: Recorder): void {
+    const event = EventSchema.parse({
+      id: "next",
+      at: 1_800_000_000_000,
+      type: "task_started",
+      task: "build/b",
+      attempt: 1,
+    }) as ExecutionEvent;
+    const { state } = reduce(r.state, event);
+    expect(state.seq).toBe(r.state!.seq + 1);
+    store.append(event, state);
+  }
+
+  it("a log whose first line is gone is corrupt at line 1, for reading and writing, and is left as it is", () => {
+    const { r, text, reopened, untouched } = midway();
+    const damaged = text.split("\n").slice(1).join("\n");
+    writeFileSync(r.store.eventsPath, damaged);
+    for (const read of [
+      () => reopened().loadEvents(),
+      () => reopened().loadCurrentState(),
+      () => reopened().loadCurrentState({ write: true }),
+      () => appendNext(reopened(), r),
+    ]) {
+      const error = caught(read);
+      expect(error.code).toBe("events_corrupt");
+      expect(error.message).toBe(
+        `${r.store.eventsPath}:1: the first event is task_started, not execution_started: the start of the log is missing`,
+      );
+      expect(error.hint).toContain("restore events.jsonl from a copy");
+    }
+    untouched(damaged);
+    // The same line count as the state records (a line replaced) is caught as well.
+    const replaced = [text.split("\n")[1], ...text.split("\n").slice(1)].join("\n");
+    writeFileSync(r.store.eventsPath, replaced);
+    expect(caught(() => reopened().loadCurrentState()).message).toContain(
+      ":1: the first event is task_started",
+    );
+    untouched(replaced);
+  });
+
+  it("a missing log: nothing is appended (no new log starts with a later event), state.json is kept", () => {
+    const { r, reopened, untouched } = midway();
+    rmSync(r.store.eventsPath);
+    for (const use of [() => reopened().loadCurrentState({ write: true }), () => appendNext(reopened(), r)]) {
+      const error = caught(use);
+      expect(error.code).toBe("events_corrupt");
+      expect(error.message).toBe(
+        `${r.store.eventsPath} is missing or empty, yet ${r.store.statePath} records 3 events: the execution's history is gone`,
+      );
+    }
+    untouched(undefined);
+    writeFileSync(r.store.eventsPath, "");
+    expect(caught(() => appendNext(reopened(), r)).message).toContain("is missing or empty");
+    untouched("");
+  });
+
+  it("a log with fewer events than the state records: refused before appending, with both counts", () => {
+    const { r, text, reopened, untouched } = midway();
+    const lines = text.split("\n");
+    const shorter = [lines[0], ...lines.slice(2)].join("\n");
+    writeFileSync(r.store.eventsPath, shorter);
+    for (const use of [() => reopened().loadCurrentState({ write: true }), () => appendNext(reopened(), r)]) {
+      const error = caught(use);
+      expect(error.code).toBe("events_corrupt");
+      expect(error.message).toBe(
+        `${r.store.eventsPath} holds 2 events, but ${r.store.statePath} records 3: events are missing from the log`,
+      );
+      expect(error.hint).toContain("`orchestrate replay x1 --write`");
+    }
+    untouched(shorter);
+    // Restored, the log takes the next event.
+    writeFileSync(r.store.eventsPath, text);
+    appendNext(reopened(), r);
+    expect(reopened().loadEvents()).toHaveLength(4);
+  });
+});
+
+describe("ExecutionStore: secret names", () => {
+  it("keeps the names given with --secret, each once; a damaged file is refused, not read as none", () => {
+    const r = started();
+    expect(r.store.secretNames()).toEqual([]);
+    r.store.addSecretNames(["A_TOKEN"]);
+    r.store.addSecretNames(["A_TOKEN", "B_TOKEN"]);
+    expect(r.store.secretNames()).toEqual(["A_TOKEN", "B_TOKEN"]);
+    expect(readFileSync(r.store.secretNamesPath, "utf8")).toBe('["A_TOKEN","B_TOKEN"]\n');
+    writeFileSync(r.store.secretNamesPath, '{"A_TOKEN": 1}');
+    const damaged = caught(() => r.store.secretNames());
+    expect(damaged.code).toBe("state_corrupt");
+    expect(damaged.message).toBe(`${r.store.secretNamesPath} is not a JSON list of variable names`);
+    expect(caught(() => r.store.addSecretNames(["C_TOKEN"])).code).toBe("state_corrupt");
+    expect(readFileSync(r.store.secretNamesPath, "utf8")).toBe('{"A_TOKEN": 1}');
   });
 });
 

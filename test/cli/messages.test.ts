@@ -1,0 +1,133 @@
+import { chmodSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { cli, tempDir } from "./cli-helpers.ts";
+
+const PLAN = `
+version: 1
+agents:
+  a: { run: 'echo hi' }
+phases:
+  - { id: one, agents: [a], gate: {} }
+  - { id: two, needs: [one], agents: [a] }
+`;
+
+/** An execution `m1` in state folder `sd`, stopped at the gate of phase `one`. */
+async function stopped(): Promise<string> {
+  const dir = tempDir();
+  writeFileSync(join(dir, "plan.yml"), PLAN);
+  const r = await cli(["run", "plan.yml", "--request", "x", "--id", "m1", "--state-dir", "sd"], { cwd: dir });
+  expect(r.code).toBe(3);
+  return dir;
+}
+
+const root = process.getuid?.() === 0;
+
+describe("messages that name the cause and the fix", () => {
+  it("validate of a folder says it is a folder, and names the plan inside it when there is one", async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, "proj/.github"), { recursive: true });
+    const empty = await cli(["validate", "proj"], { cwd: dir });
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain(
+      "proj: cannot read the file: EISDIR (it is a folder, not a file) (hint: give the path of a plan file, not a folder; the default is .github/orchestrate.yml)",
+    );
+    expect(empty.stderr).not.toContain("permissions");
+    writeFileSync(join(dir, "proj/.github/orchestrate.yml"), PLAN);
+    const inside = await cli(["validate", "proj"], { cwd: dir });
+    expect(inside.stderr).toContain("(hint: give the plan file, not a folder: proj/.github/orchestrate.yml)");
+  });
+
+  it("--request-file that does not exist: the meaning of the error and what to do", async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "plan.yml"), PLAN);
+    const r = await cli(["run", "plan.yml", "--request-file", "nofile.md"], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      'orchestrate: cannot read the request file nofile.md: ENOENT (it does not exist); check the path\n  or give the request itself: --request "Project: …, Requirements: …"\n',
+    );
+  });
+
+  it("logs --attempt that is not a whole number from 1 says so; an unknown task lists the execution's tasks", async () => {
+    const dir = await stopped();
+    for (const attempt of ["x", "0", "1.5", "-1"]) {
+      const r = await cli(["logs", "--state-dir", "sd", "m1", "one/a", "--attempt", attempt], { cwd: dir });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(
+        `--attempt must be a whole number from 1 (the first attempt), not "${attempt}"`,
+      );
+    }
+    expect(
+      (await cli(["logs", "--state-dir", "sd", "m1", "one/a", "--attempt", "1"], { cwd: dir })).code,
+    ).toBe(0);
+    const unknown = await cli(["logs", "--state-dir", "sd", "m1", "plan/nope"], { cwd: dir });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toBe(
+      'orchestrate: execution m1 has no task "plan/nope"\n  its tasks: one/a, two/a\n  each task with its status: orchestrate report --state-dir "sd" m1\n',
+    );
+  });
+
+  it("refused commands list what exists: phases waiting for approval, tasks, a close name", async () => {
+    const dir = await stopped();
+    const sd = ["--state-dir", "sd", "m1"];
+    const approve = await cli(["approve", ...sd, "onw"], { cwd: dir });
+    expect(approve.code).toBe(2);
+    expect(approve.stderr).toBe(
+      'orchestrate: refused: unknown phase "onw"\n  did you mean "one"?\n  phases waiting for approval: one\n',
+    );
+    const ungated = await cli(["reject", ...sd, "two", "--reason", "no"], { cwd: dir });
+    expect(ungated.stderr).toContain("phases waiting for approval: one");
+    const skip = await cli(["skip", ...sd, "two/aa"], { cwd: dir });
+    expect(skip.code).toBe(2);
+    expect(skip.stderr).toBe(
+      'orchestrate: refused: unknown task "two/aa"\n  did you mean "two/a"?\n  its tasks: one/a, two/a\n',
+    );
+    const retry = await cli(["retry", ...sd, "zzz"], { cwd: dir });
+    expect(retry.stderr).toContain("its phases: one, two");
+    expect(retry.stderr).toContain("its tasks: one/a, two/a");
+    expect((await cli(["approve", ...sd, "one"], { cwd: dir })).code).toBe(0);
+    const none = await cli(["approve", ...sd, "one"], { cwd: dir });
+    expect(none.stderr).toContain("no phase is waiting for approval");
+  });
+
+  it("an execution whose state file cannot be opened is listed as unreadable, not corrupt", async () => {
+    const dir = await stopped();
+    const state = join(dir, "sd/m1/state.json");
+    rmSync(state);
+    mkdirSync(state);
+    const list = await cli(["status", "--state-dir", "sd"], { cwd: dir });
+    expect(list.stdout).toMatch(/^m1 +unreadable /);
+    const one = await cli(["status", "--state-dir", "sd", "m1"], { cwd: dir });
+    expect(one.code).toBe(2);
+    expect(one.stderr).toBe(
+      `orchestrate: cannot read ${state}: EISDIR (it is a folder, not a file)\n  hint: move what is in its place away; \`orchestrate replay --state-dir "sd" m1 --write\` writes it again from events.jsonl\n`,
+    );
+  });
+
+  it.skipIf(root)(
+    "an unreadable (EACCES) state file: listed as unreadable; status names the permissions",
+    async () => {
+      const dir = await stopped();
+      const state = join(dir, "sd/m1/state.json");
+      chmodSync(state, 0);
+      try {
+        expect((await cli(["status", "--state-dir", "sd"], { cwd: dir })).stdout).toMatch(/^m1 +unreadable /);
+        const one = await cli(["status", "--state-dir", "sd", "m1"], { cwd: dir });
+        expect(one.stderr).toContain(`cannot read ${state}: EACCES (permission denied)`);
+        expect(one.stderr).toContain("hint: check the permissions of the file and of its folder");
+      } finally {
+        chmodSync(state, 0o644);
+      }
+    },
+  );
+
+  it("--help: run says it needs a request; the top level lists the exit codes", async () => {
+    const run = (await cli(["run", "--help"])).stdout.replace(/\s+/g, " ");
+    expect(run).toContain("for a request (--request or --request-file)");
+    expect(run).toContain("--request <text> the project request (this or --request-file is required)");
+    const top = await cli(["--help"]);
+    expect(top.stdout).toContain("Exit codes:");
+    for (const code of ["0", "1", "2", "3"])
+      expect(top.stdout).toMatch(new RegExp(`^ {2}${code} {2}\\S`, "m"));
+  });
+});
