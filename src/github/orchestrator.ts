@@ -1273,14 +1273,15 @@ export class GitHubOrchestrator {
       const run = at === undefined ? undefined : RUN_REF.exec(at)?.[1];
       if (run !== undefined) runs.add(Number(run));
     }
-    // A stopped task retried at once is in flight again, its new run not recorded yet.
+    // A stopped task retried at once is in flight again, its new run not recorded yet. Another
+    // in-flight task whose run is not known (GitHub did not say, a record lost in a restart) may
+    // be in any of them: then none is cancelled.
     const stopped = new Set(effect.tasks.map((t) => t.id));
-    for (const run of runs) {
-      const busy = Object.entries(state.tasks).some(
-        ([id, t]) => !stopped.has(id) && IN_FLIGHT.has(t.status) && this.#runOf(ref, state, id) === run,
-      );
-      if (!busy) await this.#ports.runs.cancel(ref, run);
-    }
+    const others = Object.entries(state.tasks)
+      .filter(([id, t]) => !stopped.has(id) && IN_FLIGHT.has(t.status))
+      .map(([id]) => this.#runOf(ref, state, id));
+    if (others.includes(undefined)) return;
+    for (const run of runs) if (!others.includes(run)) await this.#ports.runs.cancel(ref, run);
   }
 
   /**

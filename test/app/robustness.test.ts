@@ -623,6 +623,38 @@ phases:
     ]);
   });
 
+  it("a stopped attempt's run is left alone while another task whose run is not known is in flight", async () => {
+    fakeRepo(gh, {
+      files: {
+        ".github/orchestrate.yml": `version: 1
+policy: { max_concurrency: 2, timeout: { task: 5m }, retry: { max_attempts: 2, initial_interval: 0s, jitter: false } }
+agents:
+  dev: { run: ./dev.sh }
+phases:
+  - { id: build, agents: [dev], matrix: { module: [m0, m1] } }
+`,
+      },
+    });
+    const side = fakeIssueSide(gh);
+    const cancelled: number[] = [];
+    gh.on("POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel", ({ params }) => {
+      cancelled.push(Number(params.run_id));
+      return [202, {}];
+    });
+    const clock = new VirtualClock(1_800_000_000_000);
+    // The dispatch record is lost in a restart: the run is learnt from m0's job only.
+    await orchestrator(githubPorts(createTestOctokit()), clock).handle(ref, [label]);
+    const [run] = [...side.runs.values()];
+    const o = orchestrator(githubPorts(createTestOctokit()), clock);
+    await o.handle(ref, [{ kind: "job_started", task: "build/dev@m0", attempt: 1, run: run!.id }]);
+    // m0 times out; m1, still queued for a runner, may be in the same run.
+    await clock.sleep(6 * 60_000);
+    const state = (await o.handle(ref, [{ kind: "tick" }]))!;
+    expect(state.tasks["build/dev@m0"]!.errors).toEqual([expect.objectContaining({ kind: "timeout" })]);
+    expect(state.tasks["build/dev@m1"]!.status).toBe("queued");
+    expect(cancelled).toEqual([]);
+  });
+
   it("a publish job that ended without a result record fails the attempt", async () => {
     fakeRepo(gh, { files: { ".github/orchestrate.yml": plan(1) } });
     const side = fakeIssueSide(gh);

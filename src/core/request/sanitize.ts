@@ -18,12 +18,15 @@ export const RAW_CHARS_PER_BYTE = 16;
  * invisible operators U+2061–U+2064, U+180E, U+FEFF, Unicode tags…), every character Unicode says
  * to draw as nothing (`\p{Default_Ignorable_Code_Point}`: the whole tag block U+E0000–U+E0FFF,
  * variation selectors U+FE00–U+FE0F and U+E0100–U+E01EF, the combining grapheme joiner U+034F,
- * Hangul fillers…), and the line and paragraph separators U+2028 and U+2029. The zero-width joiner
+ * Hangul fillers…). (The line and paragraph separators U+2028 and U+2029 become newlines.) The zero-width joiner
  * goes too, also inside emoji sequences (a joined emoji shows as its parts): text that cannot hide
  * anything in joiners is worth more than the joined glyph.
  */
 const HIDDEN =
   /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\p{Cf}\p{Default_Ignorable_Code_Point}\u2028\u2029]+/gu;
+
+/** Line and paragraph separators: line breaks to a reader, so kept as newlines. */
+const SEPARATORS = /[\u2028\u2029]/g;
 
 /** True when the text still holds a character {@link stripHidden} removes. */
 export function hasHidden(text: string): boolean {
@@ -37,11 +40,11 @@ export function hasHidden(text: string): boolean {
  * Removes characters a reader cannot see but a model or a terminal may act on (see `HIDDEN`): NUL
  * and other C0/C1 control characters (tab and newline are kept), format characters such as bidi
  * controls, zero-width characters and Unicode tags, other default-ignorable characters such as
- * variation selectors, and line separators.
- * `\r\n` becomes `\n`; a lone `\r` is a control character and is removed.
+ * variation selectors. Line and paragraph separators become newlines (words they separate stay
+ * apart). `\r\n` becomes `\n`; a lone `\r` is a control character and is removed.
  */
 export function stripHidden(text: string): string {
-  return text.replace(/\r\n/g, "\n").replace(HIDDEN, "");
+  return text.replace(/\r\n/g, "\n").replace(SEPARATORS, "\n").replace(HIDDEN, "");
 }
 
 /** Cuts `text` to at most `maxBytes` UTF-8 bytes without splitting a character. */

@@ -25,9 +25,10 @@ export function settle(ctx: Ctx): void {
   const waiting =
     c.under_review - (c.under_review > 0 && inFlight === 0 && open === 0 ? strandedReviews(s) : 0);
   if (s.halt && inFlight === 0) {
-    // Work done and waiting at a gate is not thrown away (a retry would pay for it again): its
-    // gate is decided first — nothing new starts either way — or the budget raised.
-    if (waiting > 0) {
+    // Work done and waiting at an open gate is not thrown away (a retry would pay for it again):
+    // the gate is decided first — nothing new starts either way — or the budget raised. A gate
+    // that cannot open (its phase's other tasks may not start now) waits for nothing.
+    if (waiting > 0 && s.phases.some((p) => own(s.phase_state, p.id)?.gate?.status === "open")) {
       s.status = "waiting";
       s.reason = s.halt;
       return;

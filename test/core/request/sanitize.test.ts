@@ -28,7 +28,6 @@ describe("stripHidden", () => {
     ["variation selectors", "\ufe00\ufe0f\u{E0100}\u{E01EF}"],
     ["invisible operators", "\u2061\u2062\u2063\u2064"],
     ["the combining grapheme joiner and the Mongolian vowel separator", "\u034f\u180e"],
-    ["line and paragraph separators", "\u2028\u2029"],
     ["other format characters", "\u00ad\u206a\u206f\ufff9\ufffb\u{1D173}"],
     ["Hangul fillers and other characters drawn as nothing", "\u115f\u1160\u3164\uffa0\u180b\u17b4\u{E0FFF}"],
   ])("removes %s", (_name, hidden) => {
@@ -38,6 +37,11 @@ describe("stripHidden", () => {
 
   it("removes the zero-width joiner inside emoji too: a joined emoji shows as its parts", () => {
     expect(stripHidden("\u{1F469}\u200d\u{1F4BB} \u2764\ufe0f")).toBe("\u{1F469}\u{1F4BB} \u2764");
+  });
+
+  it("turns line and paragraph separators into newlines: the words they separate stay apart", () => {
+    expect(stripHidden("line1\u2028line2\u2029line3")).toBe("line1\nline2\nline3");
+    expect(hasHidden("a\u2028b")).toBe(true);
   });
 
   it("normalizes CRLF and drops a lone CR", () => {

@@ -82,6 +82,25 @@ describe("time limits and budgets across revisions, retries and cancels", () => 
     expect(on.some((e) => e.type === "dispatch")).toBe(true);
   });
 
+  it("a budget reached while a gated phase's other task waits to start stops the execution (its gate cannot open)", () => {
+    const r = drive({
+      tasks: [
+        { id: "build/m0", agent: "dev", phase: "build" },
+        { id: "build/m1", agent: "dev", phase: "build" },
+      ],
+      policy: { budget: { usd: 1 }, max_concurrency: 1 },
+      phase: {
+        build: {
+          gate: { approvers: [], min_approvals: 1, via: "both", max_revisions: 2, allow_requester: true },
+        },
+      },
+    });
+    r.finish("build/m0", true, { usd: 2 });
+    expect(r.state.status).toBe("failed");
+    expect(r.state.tasks["build/m1"]!.status).toBe("cancelled");
+    expect(r.state.finished_at).toBeDefined();
+  });
+
   it("state with new fields round-trips through JSON and the schema", () => {
     const r = run({ budget: { usd: 1 } }, {});
     r.finish("build/dev", true, { usd: 2 });

@@ -15,8 +15,8 @@ export declare function hasHidden(text: string): boolean;
  * Removes characters a reader cannot see but a model or a terminal may act on (see `HIDDEN`): NUL
  * and other C0/C1 control characters (tab and newline are kept), format characters such as bidi
  * controls, zero-width characters and Unicode tags, other default-ignorable characters such as
- * variation selectors, and line separators.
- * `\r\n` becomes `\n`; a lone `\r` is a control character and is removed.
+ * variation selectors. Line and paragraph separators become newlines (words they separate stay
+ * apart). `\r\n` becomes `\n`; a lone `\r` is a control character and is removed.
  */
 export declare function stripHidden(text: string): string;
 /** Cuts `text` to at most `maxBytes` UTF-8 bytes without splitting a character. */
