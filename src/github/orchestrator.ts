@@ -90,7 +90,15 @@ export type Trigger =
   /** CI finished something on a working branch (check suite, status, workflow run). */
   | { kind: "checks"; delivery: string; sha?: string }
   /** The issue was closed or unlabeled: cancel what still runs. */
-  | { kind: "stop"; delivery: string; by: string; reason: string; closed?: boolean }
+  | {
+      kind: "stop";
+      delivery: string;
+      by: string;
+      reason: string;
+      closed?: boolean;
+      /** The starting label: an issue open and labeled with it again by now is not stopped. */
+      label?: string;
+    }
   | CommandTrigger;
 
 export interface OrchestratorOptions {
@@ -128,6 +136,9 @@ function endedJobs(
  * line; the dispatch itself is not repeated. (Merges are recorded with the result they join.)
  */
 const RECORD_ONLY = new Set(["task_dispatched"]);
+
+/** How many times this process tries an ended execution's finishing steps on GitHub. */
+const FINISH_TRIES = 10;
 const MAX_ROUNDS = 4;
 /** How long an attempt may stay queued with no known run before the tick looks for one. */
 const LOST_DISPATCH_MS = 10 * 60_000;
@@ -218,11 +229,15 @@ export class GitHubOrchestrator {
         now: this.#o.clock.now(),
         seed: Math.floor(this.#o.random() * 2 ** 31),
       });
+      // Said once per label event: one handled again (its batch failed) does not say it twice.
+      const said = `${executionId(ref)}:${labeled.delivery}`;
+      const first = !this.#answered.get(said);
+      this.#answered.set(said, true);
       if ("refused" in prepared) {
-        await this.#ports.comments.reply(ref, prepared.refused);
+        if (first) await this.#ports.comments.reply(ref, prepared.refused);
         return undefined;
       }
-      for (const note of prepared.notes) await this.#ports.comments.reply(ref, note);
+      if (first) for (const note of prepared.notes) await this.#ports.comments.reply(ref, note);
       pending.push(prepared.start);
       created = true;
     }
@@ -363,6 +378,17 @@ export class GitHubOrchestrator {
         return this.#readBack(ref, "read the checks", () => ciEvents(this.#ports, ref, state, t.sha));
       case "stop": {
         if (!state || state.finished_at !== undefined) return [];
+        // Handled late (handled again after a failure, redelivered): reopened or labeled again
+        // since, the issue does not stop its execution.
+        if (t.label !== undefined) {
+          const now = await this.#ports.labels.current(ref);
+          if (now.open && now.labels.includes(t.label)) {
+            this.#o.log?.("close or unlabel out of date: the issue is open and labeled", {
+              execution: executionId(ref),
+            });
+            return [];
+          }
+        }
         // Merging the pull request closes the issue ("Closes #N"): that close is not a cancel.
         // Once merged (deploying, done) every close is taken for it.
         const merged = ["deploying", "done"].includes(state.delivery?.status ?? "");
@@ -416,10 +442,15 @@ export class GitHubOrchestrator {
         const options = { ...this.#o.commands, now: this.#o.clock.now() };
         const out = await commandOutcome(this.#ports, ref, state, t, options);
         // The reaction and replies say what was done; GitHub refusing them (a deleted comment, an
-        // error) must not cost the batch its events.
+        // error) must not cost the batch its events. Said once: a trigger handled again (its
+        // batch failed) does not say it twice.
+        const said = `${executionId(ref)}:${t.delivery}`;
         try {
-          if (out.react && t.kind === "comment") await this.#ports.comments.react(ref, t.commentId, "eyes");
-          for (const reply of out.replies) await this.#ports.comments.reply(ref, reply);
+          if (!this.#answered.get(said)) {
+            this.#answered.set(said, true);
+            if (out.react && t.kind === "comment") await this.#ports.comments.react(ref, t.commentId, "eyes");
+            for (const reply of out.replies) await this.#ports.comments.reply(ref, reply);
+          }
         } catch (error) {
           this.#o.log?.("could not answer a command", {
             execution: executionId(ref),
@@ -1295,19 +1326,33 @@ export class GitHubOrchestrator {
       await finishExecution(this.#ports, ref, state);
       this.#unfinished.delete(key);
     } catch (error) {
-      this.#unfinished.add(key);
+      const tries = (this.#unfinished.get(key) ?? 0) + 1;
+      const message = error instanceof Error ? error.message : String(error);
+      if (tries >= FINISH_TRIES) {
+        // A step GitHub refuses for good (an issue deleted or transferred, say): said, not tried forever.
+        this.#unfinished.delete(key);
+        this.#o.log?.(`gave up finishing the execution on GitHub after ${tries} tries`, {
+          execution: key,
+          error: message,
+        });
+        return;
+      }
+      this.#unfinished.set(key, tries);
       this.#o.log?.("could not finish the execution on GitHub (tried again on its next event or tick)", {
         execution: key,
-        error: error instanceof Error ? error.message : String(error),
+        error: message,
       });
     }
   }
 
+  /** Triggers (by execution and delivery) whose replies were posted: never posted twice. */
+  readonly #answered = new LruCache<string, true>(4096);
+
   /** Where each attempt a `cancel` effect stops was running (`<execution>:<task>#<attempt>` → its ref). */
   readonly #stoppedRefs = new LruCache<string, string>(4096);
 
-  /** Ended executions whose finishing steps on GitHub failed (by execution id). */
-  readonly #unfinished = new Set<string>();
+  /** Ended executions whose finishing steps on GitHub failed, with how many times they were tried. */
+  readonly #unfinished = new Map<string, number>();
 
   /**
    * Whether an execution that ended still has finishing steps to run in this process: a host

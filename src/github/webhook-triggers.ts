@@ -68,6 +68,7 @@ export function triggersOf(
               by,
               reason: `${stopped} by ${by}`,
               closed: payload.action === "closed",
+              label: options.label,
             },
           },
         ];

@@ -265,6 +265,30 @@ describe("GitHub App: a labeled issue becomes an execution", () => {
     expect(side.comments.at(-1)!.body).toContain("cancelled");
   });
 
+  it("an unlabel handled after the issue was labeled again stops nothing", async () => {
+    const { repo, side, receive } = await appOn({ ".github/orchestrate.yml": PLAN });
+    await receive("issues", labeledIssue(13));
+    const state = () => JSON.parse(repo.git.readFile("orchestrate-state", "executions/13/state.json")!);
+    const unlabeled = (id: string) =>
+      receive(
+        "issues",
+        withPatch(examplePayload("issues", "unlabeled"), {
+          label: { name: "orchestrate" },
+          issue: { number: 13 },
+          repository: REPOSITORY,
+          sender: { login: "alice" },
+        } as never),
+        id,
+      );
+    // Late (redelivered, or handled again after a failure): GitHub says the issue is labeled again.
+    await unlabeled("u1");
+    expect(state().status).toBe("running");
+    // Removed for real: it stops.
+    side.unlabeled.add(13);
+    await unlabeled("u2");
+    expect(state().status).toBe("cancelled");
+  });
+
   it("an invalid plan gets one comment listing every problem with its line, and no execution", async () => {
     const { repo, side, receive } = await appOn({
       ".github/orchestrate.yml":

@@ -92,6 +92,19 @@ function world(plan: string): World {
     200,
     { id: Number(params.comment_id) },
   ]);
+  // The issue as GitHub has it now: the label removed (the tests' unlabel and close events say so).
+  gh.on("GET /repos/{owner}/{repo}/issues/{issue_number}", ({ params }) => [
+    200,
+    {
+      id: 1,
+      node_id: "I_1",
+      number: Number(params.issue_number),
+      title: "Signup",
+      state: w.closed ? "closed" : "open",
+      labels: [],
+      user: { login: "octocat", id: 1, type: "User" },
+    },
+  ]);
   gh.on("PATCH /repos/{owner}/{repo}/issues/{issue_number}", ({ body }) => {
     w.closed = (body as { state?: string }).state === "closed";
     return [200, { number: 5 }];
@@ -942,6 +955,24 @@ delivery: { merge: auto }
     expect(s.o.finishing(ref)).toBe(false);
     await s.o.handle(ref, [{ kind: "tick" }]);
     expect(cancels).toHaveLength(2);
+  });
+
+  it("finishing steps GitHub refuses for good are tried ten times, then given up", async () => {
+    const s = await autoMergeWaiting();
+    let tries = 0;
+    gh.onGraphQL("disablePullRequestAutoMerge", () => {
+      tries++;
+      throw Object.assign(new Error("Something went wrong"), { status: 502 });
+    });
+    await s.o.handle(ref, [
+      { kind: "stop", delivery: "u1", by: "alice", reason: "cancelled", closed: false },
+    ]);
+    for (let i = 0; i < 12 && s.o.finishing(ref); i++) await s.o.handle(ref, [{ kind: "tick" }]);
+    expect(s.o.finishing(ref)).toBe(false);
+    const after = tries;
+    await s.o.handle(ref, [{ kind: "tick" }]);
+    expect(tries).toBe(after);
+    expect(after).toBeGreaterThanOrEqual(10);
   });
 
   it("the issue closed by merging the pull request (Closes #N) does not cancel; a cancel turns auto-merge off", async () => {

@@ -368,6 +368,37 @@ describe("GitHub orchestration under load and failure", () => {
     ]);
   });
 
+  it("a command handled again after its batch failed is answered once", async () => {
+    fakeRepo(gh, { files: { ".github/orchestrate.yml": plan(2) } });
+    const side = fakeIssueSide(gh);
+    const ports = githubPorts(createTestOctokit());
+    const o = orchestrator(ports);
+    await o.handle(ref, [label]);
+    const save = ports.store.save.bind(ports.store);
+    let failed = false;
+    ports.store.save = async (r, update) => {
+      if (!failed && update.newEvents.some((e) => e.type === "cancel_requested")) {
+        failed = true;
+        throw new Error("GitHub: commit the state to orchestrate-state failed (HTTP 502)");
+      }
+      return save(r, update);
+    };
+    const comment: Trigger = {
+      kind: "comment",
+      delivery: "c-help",
+      commentId: 91,
+      user: "octocat",
+      userType: "User",
+      body: "/orchestrate help\n/orchestrate cancel",
+    };
+    const before = side.comments.length;
+    await expect(o.handle(ref, [comment])).rejects.toThrow(/502/);
+    const state = (await o.handle(ref, [comment]))!;
+    expect(state.status).toBe("cancelled");
+    const helps = side.comments.slice(before).filter((c) => c.body.includes("/orchestrate approve"));
+    expect(helps).toHaveLength(1);
+  });
+
   it("a restarted orchestrator updates the check runs where they were created, never a second set", async () => {
     const repo = fakeRepo(gh, {
       files: { ".github/orchestrate.yml": `${plan(1)}  - { id: check, needs: [build], agents: [dev] }\n` },
