@@ -1,5 +1,5 @@
 import { TaskFailure } from "../core/errors.ts";
-import { createSecretFinder, tokenKinds } from "../core/scrub/index.ts";
+import { createSecretFinder, secretLine, tokenKinds } from "../core/scrub/index.ts";
 import type { TaskFile } from "../github/task-commit.ts";
 
 /** The error kind of an attempt whose files hold a configured secret. */
@@ -13,11 +13,14 @@ const BINARY_SNIFF_BYTES = 8000;
 
 /**
  * The paths of the files to commit whose path or content holds one of `secrets` (as written,
- * encoded, or a line of a multi-line one: see `createSecretFinder`). Deletions commit no content
- * and are not searched. Contents are bounded by the commit rules (`MAX_FILE_BYTES` each).
+ * encoded, or a line of a multi-line one: see `createSecretFinder`). Only values secret by
+ * themselves count (`secretLine`: 16+ characters, no whitespace): a PEM key given line by line
+ * must not refuse every file with a `-----BEGIN …` header, nor a short password every file that
+ * names it (they are still masked in logs). Deletions commit no content and are not searched.
+ * Contents are bounded by the commit rules (`MAX_FILE_BYTES` each).
  */
 export function filesWithSecrets(files: readonly TaskFile[], secrets: readonly string[]): string[] {
-  const holds = createSecretFinder(secrets);
+  const holds = createSecretFinder(secrets.filter(secretLine));
   return files
     .filter((file) => file.content !== null && (holds(Buffer.from(file.path)) || holds(file.content)))
     .map((file) => file.path);

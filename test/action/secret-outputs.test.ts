@@ -247,6 +247,21 @@ describe("filesWithSecrets, secretInOutput and tokenWarnings", () => {
     expect(filesWithSecrets(files, [])).toEqual([]);
   });
 
+  it("refuses a commit only for values secret by themselves: not a PEM header line, not a short password", () => {
+    // A deploy key given line by line in secrets-to-mask, and a short database password.
+    const keyLine = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7";
+    const secrets = ["-----BEGIN PRIVATE KEY-----", keyLine, "-----END PRIVATE KEY-----", "postgres"];
+    const files = [
+      file(
+        "test/fixtures/other-key.pem",
+        "-----BEGIN PRIVATE KEY-----\nMIIBVQIBADANBg\n-----END PRIVATE KEY-----\n",
+      ),
+      file("docker-compose.yml", "services:\n  db:\n    image: postgres:16\n"),
+      file("leak.pem", `-----BEGIN PRIVATE KEY-----\n${keyLine}\n`),
+    ];
+    expect(filesWithSecrets(files, secrets)).toEqual(["leak.pem"]);
+  });
+
   it("names at most five files and counts the rest", () => {
     const paths = Array.from({ length: 7 }, (_, i) => `f${i}.md`);
     const { kind, message } = secretInOutput(paths);

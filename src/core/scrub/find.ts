@@ -9,7 +9,12 @@ import { secretForms } from "./scrub.ts";
  */
 const MIN_SECRET_LINE = 16;
 
-const secretLine = (line: string): boolean => line.length >= MIN_SECRET_LINE && !/\s/.test(line);
+/**
+ * Whether a value (or a line of one) is secret by itself: 16 or more characters, no whitespace.
+ * The Action gets `secrets-to-mask` one value per line, so this is what decides whether a line
+ * (a PEM header, a short password such as `postgres`) may refuse a commit.
+ */
+export const secretLine = (line: string): boolean => line.length >= MIN_SECRET_LINE && !/\s/.test(line);
 
 /**
  * Precompiles a search for `secrets` in bytes: true when `content` holds one of the values as

@@ -1,3 +1,3 @@
-export { createSecretFinder, tokenKinds } from "./find.ts";
+export { createSecretFinder, secretLine, tokenKinds } from "./find.ts";
 export { MASK, TOKEN_PATTERNS, type TokenPattern } from "./patterns.ts";
 export { createScrubber, MIN_SECRET_LENGTH, scrub } from "./scrub.ts";

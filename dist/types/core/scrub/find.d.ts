@@ -1,4 +1,10 @@
 /**
+ * Whether a value (or a line of one) is secret by itself: 16 or more characters, no whitespace.
+ * The Action gets `secrets-to-mask` one value per line, so this is what decides whether a line
+ * (a PEM header, a short password such as `postgres`) may refuse a commit.
+ */
+export declare const secretLine: (line: string) => boolean;
+/**
  * Precompiles a search for `secrets` in bytes: true when `content` holds one of the values as
  * written (UTF-8), trimmed, or in one of the encoded forms the scrubber masks (base64, base64url,
  * URL-encoded, JSON-escaped), or a line of a multi-line value that is secret by itself. Bytes

@@ -1,3 +1,3 @@
-export { createSecretFinder, tokenKinds } from "./find.js";
+export { createSecretFinder, secretLine, tokenKinds } from "./find.js";
 export { MASK, TOKEN_PATTERNS, type TokenPattern } from "./patterns.js";
 export { createScrubber, MIN_SECRET_LENGTH, scrub } from "./scrub.js";
