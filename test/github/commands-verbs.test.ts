@@ -176,7 +176,7 @@ describe("commenters: verbs", () => {
 
   it.each<[string, string]>([
     ["an HTML comment", "LGTM, thanks!\n<!--\n/orchestrate approve\n-->"],
-    ["an HTML comment left open", "LGTM, thanks! <!-- draft:\n/orchestrate approve"],
+    ["an HTML comment left open", "LGTM, thanks!\n<!-- draft:\n/orchestrate approve"],
     ["an indented code block", "Example of usage:\n\n    /orchestrate approve"],
   ])("a command in %s is not run and gets no reply", async (_name, body) => {
     const { ports } = serveRepo(gh);

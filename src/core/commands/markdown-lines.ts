@@ -17,6 +17,8 @@ export interface MarkdownLine {
 
 const FENCE = /^ {0,3}(`{3,}|~{3,})(.*)$/;
 const HEADING = /^ {0,3}#{1,6}(?:[ \t]|$)/;
+/** A setext heading's underline or a thematic break: the line after it is no paragraph text. */
+const BREAK = /^ {0,3}(?:=+|-{2,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,}|(?:-[ \t]*){3,})[ \t]*$/;
 const COMMENT_OPEN = "<!--";
 const COMMENT_CLOSE = "-->";
 
@@ -38,7 +40,14 @@ export function readMarkdownLines(lines: readonly string[]): MarkdownLine[] {
   // Whether the line before is paragraph text, which an indented line continues rather than
   // starting code.
   let paragraph = false;
-  for (const raw of lines) {
+  // Whether a `-->` comes after each line (a `<!--` within a line opens a comment only then).
+  const closedLater: boolean[] = [];
+  let seen = false;
+  for (let i = lines.length - 1; i >= 0; i--) {
+    closedLater[i] = seen;
+    seen ||= lines[i]!.includes(COMMENT_CLOSE);
+  }
+  for (const [index, raw] of lines.entries()) {
     if (fence) {
       const marker = FENCE.exec(raw);
       if (marker?.[1]?.[0] === fence.char && marker[1].length >= fence.length && !marker[2]!.trim())
@@ -60,7 +69,7 @@ export function readMarkdownLines(lines: readonly string[]): MarkdownLine[] {
       }
     }
     const startsInComment = inComment;
-    const shown = outsideComments(raw, inComment);
+    const shown = outsideComments(raw, inComment, closedLater[index]!);
     inComment = shown.inComment;
     const blank = shown.text.trim() === "";
     out.push({
@@ -68,7 +77,7 @@ export function readMarkdownLines(lines: readonly string[]): MarkdownLine[] {
       open: !startsInComment,
       hidden: blank && (startsInComment || raw.trim() !== ""),
     });
-    paragraph = !blank && !HEADING.test(shown.text);
+    paragraph = !blank && !HEADING.test(shown.text) && !BREAK.test(shown.text);
   }
   return out;
 }
@@ -95,9 +104,15 @@ function indentation(text: string): number {
 /**
  * The part of one line outside HTML comments, given whether it starts inside one, and whether it
  * ends inside one. A `<!--` inside a code span (`` `<!--` ``) opens nothing. `<!-->` and `<!--->`
- * are whole comments, as in CommonMark.
+ * are whole comments, as in CommonMark. A `<!--` that does not start the line, with no `-->`
+ * after it (on this line or a later one), is text, as GitHub shows it; one that starts the line
+ * opens an HTML block, which an unclosed comment runs to the end of.
  */
-function outsideComments(text: string, inComment: boolean): { text: string; inComment: boolean } {
+function outsideComments(
+  text: string,
+  inComment: boolean,
+  closedLater: boolean,
+): { text: string; inComment: boolean } {
   const spans = codeSpans(text);
   let out = "";
   let at = 0;
@@ -124,6 +139,12 @@ function outsideComments(text: string, inComment: boolean): { text: string; inCo
         at = code.end;
         continue;
       }
+    }
+    const startsLine = text.slice(0, open).trim() === "" && indentation(text) < 4;
+    if (!startsLine && !closedLater && !text.includes(COMMENT_CLOSE, open + 2)) {
+      // Never closed and not at the line's start: shown as written.
+      out += text.slice(at);
+      break;
     }
     out += text.slice(at, open);
     // From the second dash: `<!-->` closes at once.

@@ -250,6 +250,13 @@ describe("parseCommands: where a command may be", () => {
       [],
     ],
     [
+      "an unclosed `<!--` within a line is text, as GitHub shows it",
+      "Don't use <!-- in titles\n/orchestrate approve",
+      ["approve"],
+    ],
+    ["not in an indented block after a setext heading", "Example\n-------\n    /orchestrate approve", []],
+    ["not in an indented block after a thematic break", "Intro\n\n***\n    /orchestrate cancel", []],
+    [
       "`<!-->` is a whole comment",
       "<!-->\n/orchestrate status\n<!--->\n/orchestrate help",
       ["status", "help"],
