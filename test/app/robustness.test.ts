@@ -89,6 +89,31 @@ function events(repo: ReturnType<typeof fakeRepo>): { type: string; task?: strin
     .map((l) => JSON.parse(l));
 }
 
+/**
+ * Two modules with a five-minute task limit and one retry, over the fake issue side; `cancelled`
+ * lists the workflow runs GitHub was asked to cancel.
+ */
+function timedOutModules() {
+  fakeRepo(gh, {
+    files: {
+      ".github/orchestrate.yml": `version: 1
+policy: { max_concurrency: 2, timeout: { task: 5m }, retry: { max_attempts: 2, initial_interval: 0s, jitter: false } }
+agents:
+  dev: { run: ./dev.sh }
+phases:
+  - { id: build, agents: [dev], matrix: { module: [m0, m1] } }
+`,
+    },
+  });
+  const side = fakeIssueSide(gh);
+  const cancelled: number[] = [];
+  gh.on("POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel", ({ params }) => {
+    cancelled.push(Number(params.run_id));
+    return [202, {}];
+  });
+  return { side, cancelled };
+}
+
 describe("GitHub orchestration under load and failure", () => {
   it("records 100 parallel result deliveries exactly once each, with duplicates and reordering", async () => {
     const repo = fakeRepo(gh, { files: { ".github/orchestrate.yml": plan(100) } });
@@ -572,23 +597,7 @@ phases:
   });
 
   it("a timed-out attempt's run is cancelled once no other task's attempt works in it", async () => {
-    fakeRepo(gh, {
-      files: {
-        ".github/orchestrate.yml": `version: 1
-policy: { max_concurrency: 2, timeout: { task: 5m }, retry: { max_attempts: 2, initial_interval: 0s, jitter: false } }
-agents:
-  dev: { run: ./dev.sh }
-phases:
-  - { id: build, agents: [dev], matrix: { module: [m0, m1] } }
-`,
-      },
-    });
-    const side = fakeIssueSide(gh);
-    const cancelled: number[] = [];
-    gh.on("POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel", ({ params }) => {
-      cancelled.push(Number(params.run_id));
-      return [202, {}];
-    });
+    const { side, cancelled } = timedOutModules();
     const clock = new VirtualClock(1_800_000_000_000);
     const o = orchestrator(githubPorts(createTestOctokit()), clock);
     await o.handle(ref, [label]);
@@ -655,23 +664,7 @@ phases:
   });
 
   it("a stopped attempt's run is left alone while another task whose run is not known is in flight", async () => {
-    fakeRepo(gh, {
-      files: {
-        ".github/orchestrate.yml": `version: 1
-policy: { max_concurrency: 2, timeout: { task: 5m }, retry: { max_attempts: 2, initial_interval: 0s, jitter: false } }
-agents:
-  dev: { run: ./dev.sh }
-phases:
-  - { id: build, agents: [dev], matrix: { module: [m0, m1] } }
-`,
-      },
-    });
-    const side = fakeIssueSide(gh);
-    const cancelled: number[] = [];
-    gh.on("POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel", ({ params }) => {
-      cancelled.push(Number(params.run_id));
-      return [202, {}];
-    });
+    const { side, cancelled } = timedOutModules();
     const clock = new VirtualClock(1_800_000_000_000);
     // The dispatch record is lost in a restart: the run is learnt from m0's job only.
     await orchestrator(githubPorts(createTestOctokit()), clock).handle(ref, [label]);
