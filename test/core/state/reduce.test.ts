@@ -240,7 +240,8 @@ describe("reduce", () => {
     d.finish("s");
     const reason = "use\u200b Postgres\u{E0049}\u{E0047}\u{E004E}\n\u2062- add\u034F rate\u2028 limits\ufe0f";
     const again = d.send({ type: "gate_rejected", phase: "spec", by: "lead", reason, via: "cli" });
-    const clean = "use Postgres\n- add rate limits";
+    // A line separator is a line break to a reader: kept as one.
+    const clean = "use Postgres\n- add rate\n limits";
     expect(again).toContainEqual({
       type: "dispatch",
       tasks: [{ id: "s", agent: "w", phase: "spec", attempt: 2, feedback: clean }],
