@@ -31,7 +31,7 @@ import {
   workingBranch,
 } from "./ports.ts";
 import { type ResultDispatch, ResultRecordSchema, resultPath, taskBranch } from "./result-record.ts";
-import { executionId, prepareExecution } from "./start-execution.ts";
+import { deleteLeftTaskBranches, executionId, prepareExecution } from "./start-execution.ts";
 import { JOB_NAME } from "./webhook-triggers.ts";
 
 /** The workflow run a task's attempt was dispatched in, from the reference its dispatch recorded. */
@@ -253,7 +253,22 @@ export class GitHubOrchestrator {
       this.#records.delete(key);
       const result = await this.#commit(ref, [...records, ...pending], fanIn);
       if (!result) break;
-      if (created && round === 0) this.#startedAt.set(key, result.state.seq);
+      if (created && round === 0) {
+        this.#startedAt.set(key, result.state.seq);
+        // This process's start landed (a second one creating the same execution lost the save).
+        if (result.applied.some((e) => e.type === "execution_started")) {
+          try {
+            const note = await deleteLeftTaskBranches(this.#ports, ref);
+            if (note) await this.#ports.comments.reply(ref, note);
+          } catch (error) {
+            // Its tasks are dispatched all the same: say it in the log rather than strand them.
+            this.#o.log?.("could not delete the task branches an earlier execution left", {
+              execution: key,
+              error: error instanceof Error ? error.message : String(error),
+            });
+          }
+        }
+      }
       state = result.state;
       const follow = await this.#carryOut(ref, result.state, result.effects, result.applied);
       pending = follow.filter((e) => !RECORD_ONLY.has(e.type));

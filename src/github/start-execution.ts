@@ -70,14 +70,6 @@ export async function prepareExecution(
     const list = built.problems.map((p) => `- ${formatProblem(p)}`).join("\n");
     return { refused: `The plan's task graph is invalid, so nothing was started:\n\n${list}` };
   }
-  // Task branches an earlier execution of this issue left (its state was removed, say) hold
-  // result records of the same tasks and attempts: this execution must not take them for its own.
-  const left = await ports.branches.named(ref, taskBranchPrefix(ref.issue));
-  for (const name of left) await ports.delivery.deleteBranch(ref, name);
-  if (left.length > 0)
-    notes.push(
-      `Deleted ${left.length} task branch${left.length === 1 ? "" : "es"} an earlier execution of this issue left (\`${taskBranchPrefix(ref.issue)}…\`), so that its results are not taken for this execution's. The working branch \`${workingBranch(ref.issue)}\` is kept as it is, with the work that joined it.`,
-    );
   const branch = workingBranch(ref.issue);
   const head = await ports.branches.ensure(ref, branch, base.sha);
   const start = startEventOf(built.graph, plan.policy, {
@@ -100,4 +92,21 @@ export async function prepareExecution(
     },
   });
   return { start: { ...start, id: `start:${ref.issue}`, by: input.sender }, notes };
+}
+
+/**
+ * Deletes the task branches an earlier execution of the issue left (its state was removed, say):
+ * they hold result records of the same tasks and attempts, which the new execution must not take
+ * for its own. Called once the new execution's first save landed (a second process creating the
+ * same execution loses that save, and deletes nothing) and before its tasks are dispatched.
+ * Returns the note that says so, if any were deleted.
+ */
+export async function deleteLeftTaskBranches(
+  ports: GitHubPorts,
+  ref: ExecutionRef,
+): Promise<string | undefined> {
+  const left = await ports.branches.named(ref, taskBranchPrefix(ref.issue));
+  for (const name of left) await ports.delivery.deleteBranch(ref, name);
+  if (left.length === 0) return undefined;
+  return `Deleted ${left.length} task branch${left.length === 1 ? "" : "es"} an earlier execution of this issue left (\`${taskBranchPrefix(ref.issue)}…\`), so that its results are not taken for this execution's. The working branch \`${workingBranch(ref.issue)}\` is kept as it is, with the work that joined it.`;
 }

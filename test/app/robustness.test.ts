@@ -1128,6 +1128,25 @@ phases:
     expect(Object.values(ticked.tasks).map((t) => t.status)).toEqual(["queued", "queued"]);
   });
 
+  it("a second process that read no state before the first one's start landed deletes no task branch", async () => {
+    const repo = fakeRepo(gh, { files: { ".github/orchestrate.yml": plan(2) } });
+    issueSide();
+    await orchestrator(githubPorts(createTestOctokit())).handle(ref, [label]);
+    // The first execution's task job has committed its result.
+    finishTask(repo, "build/dev@m0");
+    // Another process read "no state" just before that start landed, and goes on creating it.
+    const ports = githubPorts(createTestOctokit());
+    const load = ports.store.load.bind(ports.store);
+    let stale = true;
+    ports.store.load = async (r, known) => {
+      if (!stale) return load(r, known);
+      stale = false;
+      return undefined;
+    };
+    await orchestrator(ports).handle(ref, [label]);
+    expect(repo.git.head(taskBranch(5, "build/dev@m0"))).toBeDefined();
+  });
+
   it("a dashboard GitHub refused is written again at the next tick, though nothing changed", async () => {
     fakeRepo(gh, { files: { ".github/orchestrate.yml": plan(1) } });
     const side = issueSide();
