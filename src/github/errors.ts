@@ -57,6 +57,15 @@ export function isRateLimited(error: unknown): boolean {
   return headerOf(error, "x-ratelimit-remaining") === "0" || /rate limit/i.test(messageOf(error));
 }
 
+/**
+ * True when a failure says nothing of whether GitHub did the work: no answer, a 5xx, or a rate
+ * limit (429, `RateLimitError`). The request may have landed; trying again later may go through.
+ */
+export function isUnclear(error: unknown): boolean {
+  const status = statusOf(error);
+  return status === undefined || status >= 500 || status === 429 || error instanceof RateLimitError;
+}
+
 /** An unexpected failure of a GitHub call, with what to check. */
 export class GitHubError extends Error {
   /** HTTP status, when GitHub answered (500 for network failures). */

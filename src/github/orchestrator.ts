@@ -16,7 +16,7 @@ import type { Clock, Random } from "../ports/clock.ts";
 import type { NewEvent } from "../ports/engine-ports.ts";
 import { type CommandOptions, type CommandTrigger, commandOutcome } from "./commands.ts";
 import { ciEvents, deliverStep, draftForGate, finishExecution, reconcileDelivery } from "./deliver.ts";
-import { RateLimitError, statusOf } from "./errors.ts";
+import { isUnclear, RateLimitError } from "./errors.ts";
 import { ESCALATED_LABEL, escalatedPhases } from "./labels.ts";
 import { LruCache } from "./lru-cache.ts";
 import { checkOf } from "./phase-checks.ts";
@@ -230,9 +230,7 @@ export class GitHubOrchestrator {
         seed: Math.floor(this.#o.random() * 2 ** 31),
       });
       // Said once per label event: one handled again (its batch failed) does not say it twice.
-      const said = `${executionId(ref)}:${labeled.delivery}`;
-      const first = !this.#answered.get(said);
-      this.#answered.set(said, true);
+      const first = this.#firstAnswer(ref, labeled.delivery);
       if ("refused" in prepared) {
         if (first) await this.#ports.comments.reply(ref, prepared.refused);
         return undefined;
@@ -330,14 +328,15 @@ export class GitHubOrchestrator {
     labeled: Extract<Trigger, { kind: "labeled" }>,
   ): Promise<boolean> {
     if (labeled.label === undefined) return true;
-    const now = await this.#ports.labels.current(ref);
-    if (now.open && now.labels.includes(labeled.label)) return true;
-    this.#o.log?.("label event out of date: nothing started", {
-      execution: executionId(ref),
-      open: now.open,
-      labels: now.labels,
-    });
+    if (await this.#openAndLabeled(ref, labeled.label)) return true;
+    this.#o.log?.("label event out of date: nothing started", { execution: executionId(ref) });
     return false;
+  }
+
+  /** Whether the issue is open and carries `label` now, as GitHub says. */
+  async #openAndLabeled(ref: ExecutionRef, label: string): Promise<boolean> {
+    const now = await this.#ports.labels.current(ref);
+    return now.open && now.labels.includes(label);
   }
 
   /**
@@ -395,14 +394,11 @@ export class GitHubOrchestrator {
         if (!state || state.finished_at !== undefined) return [];
         // Handled late (handled again after a failure, redelivered): reopened or labeled again
         // since, the issue does not stop its execution.
-        if (t.label !== undefined) {
-          const now = await this.#ports.labels.current(ref);
-          if (now.open && now.labels.includes(t.label)) {
-            this.#o.log?.("close or unlabel out of date: the issue is open and labeled", {
-              execution: executionId(ref),
-            });
-            return [];
-          }
+        if (t.label !== undefined && (await this.#openAndLabeled(ref, t.label))) {
+          this.#o.log?.("close or unlabel out of date: the issue is open and labeled", {
+            execution: executionId(ref),
+          });
+          return [];
         }
         // Merging the pull request closes the issue ("Closes #N"): that close is not a cancel.
         // Once merged (deploying, done) every close is taken for it.
@@ -459,10 +455,8 @@ export class GitHubOrchestrator {
         // The reaction and replies say what was done; GitHub refusing them (a deleted comment, an
         // error) must not cost the batch its events. Said once: a trigger handled again (its
         // batch failed) does not say it twice.
-        const said = `${executionId(ref)}:${t.delivery}`;
         try {
-          if (!this.#answered.get(said)) {
-            this.#answered.set(said, true);
+          if (this.#firstAnswer(ref, t.delivery)) {
             if (out.react && t.kind === "comment") await this.#ports.comments.react(ref, t.commentId, "eyes");
             for (const reply of out.replies) await this.#ports.comments.reply(ref, reply);
           }
@@ -1162,11 +1156,9 @@ export class GitHubOrchestrator {
         else joined = { kind: "merged" };
       }
     } catch (error) {
-      const status = statusOf(error);
       const why = error instanceof Error ? error.message : String(error);
       // Not memoised: a later try may go through.
-      if (status === undefined || status >= 500 || status === 429 || error instanceof RateLimitError)
-        return { kind: "later", why };
+      if (isUnclear(error)) return { kind: "later", why };
       joined = { kind: "refused", why };
     }
     // Known only while this process moved the branch itself; otherwise merge from now on.
@@ -1363,6 +1355,14 @@ export class GitHubOrchestrator {
   /** Triggers (by execution and delivery) whose replies were posted: never posted twice. */
   readonly #answered = new LruCache<string, true>(4096);
 
+  /** True the first time a trigger's replies are due (a trigger handled again says nothing). */
+  #firstAnswer(ref: ExecutionRef, delivery: string): boolean {
+    const key = `${executionId(ref)}:${delivery}`;
+    if (this.#answered.get(key)) return false;
+    this.#answered.set(key, true);
+    return true;
+  }
+
   /** Where each attempt a `cancel` effect stops was running (`<execution>:<task>#<attempt>` → its ref). */
   readonly #stoppedRefs = new LruCache<string, string>(4096);
 
@@ -1407,11 +1407,10 @@ export class GitHubOrchestrator {
       }));
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      const status = statusOf(error);
       // An unclear answer (5xx, no answer, a rate limit) may hide a run GitHub started: the
       // attempts stay queued, and the tick finds their run, or after LOST_DISPATCH_MS that none
       // ran them (a failed attempt then, the agent's circuit not counted). Not sent again blindly.
-      if (status === undefined || status >= 500 || status === 429 || error instanceof RateLimitError) {
+      if (isUnclear(error)) {
         this.#o.log?.("the dispatch of the agents workflow got no clear answer; the tick looks for its run", {
           execution: executionId(ref),
           error: message,
