@@ -7,7 +7,7 @@ import { TaskFailure } from "../core/errors.ts";
 import { IN_FLIGHT } from "../core/state/types.ts";
 import { githubPorts } from "../github/index.ts";
 import { type ExecutionRef, workingBranch } from "../github/ports.ts";
-import { type ResultRecord, taskBranch } from "../github/result-record.ts";
+import { type ResultRecord, sameExecution, taskBranch } from "../github/result-record.ts";
 import { artifactsFolder, downloadArtifacts } from "../github/task-artifacts.ts";
 import { publishedAttempt, type TaskFile } from "../github/task-commit.ts";
 import { agentEnvironment } from "./agent-environment.ts";
@@ -36,6 +36,11 @@ export interface TaskTarget {
   ended?: string;
   /** The attempt whose result the task branch holds, when it is this one or a later one. */
   published?: number;
+  /**
+   * Set when the entry was dispatched by an earlier execution of the issue (its `created_at`):
+   * the issue has a new execution, whose ids and attempt numbers repeat.
+   */
+  earlier?: number;
 }
 
 /**
@@ -49,6 +54,9 @@ export async function taskTarget(ctx: ModeContext): Promise<TaskTarget> {
   const resolved = await resolveTask(githubPorts(ctx.client), ref, entry, ctx.inputs.config);
   const task = resolved.state.tasks[entry.id];
   const current = task?.attempt ?? 0;
+  const created = resolved.state.created_at;
+  if (!sameExecution(entry.execution_created_at, created))
+    return { entry, issue, ref, resolved, staleAt: current, earlier: entry.execution_created_at! };
   // The execution already recorded how this attempt ended (a re-run of its job): nothing to add.
   const ended = task !== undefined && current === entry.attempt && !IN_FLIGHT.has(task.status);
   const target: TaskTarget = {
@@ -61,7 +69,7 @@ export async function taskTarget(ctx: ModeContext): Promise<TaskTarget> {
   };
   if (target.staleAt !== undefined) return target;
   // Its result published already, not yet applied (a job run again right away): not run twice.
-  const published = await publishedAttempt(ctx.client, ref, taskBranch(issue, entry.id), entry.id);
+  const published = await publishedAttempt(ctx.client, ref, taskBranch(issue, entry.id), entry.id, created);
   return published !== undefined && published >= entry.attempt
     ? { ...target, staleAt: published, published }
     : target;
@@ -69,7 +77,9 @@ export async function taskTarget(ctx: ModeContext): Promise<TaskTarget> {
 
 /** The notice for a stale attempt. */
 export function staleNotice(target: TaskTarget): string {
-  const { entry, staleAt, ended, published } = target;
+  const { entry, staleAt, ended, published, earlier } = target;
+  if (earlier !== undefined)
+    return `attempt ${entry.attempt} of ${entry.id} was dispatched by an earlier execution of issue #${target.issue} (created ${new Date(earlier).toISOString()}); the issue has a new one (created ${new Date(target.resolved.state.created_at).toISOString()}): nothing to run`;
   if (published !== undefined)
     return published === entry.attempt
       ? `attempt ${entry.attempt} of ${entry.id} was published already (a job run again): nothing to run`
@@ -196,6 +206,7 @@ export async function runTaskAttempt(ctx: ModeContext): Promise<TaskAttempt | un
 
   const record: ResultRecord = {
     execution: state.id,
+    execution_created_at: state.created_at,
     task: entry.id,
     attempt: entry.attempt,
     status: result.ok ? "succeeded" : "failed",

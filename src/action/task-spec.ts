@@ -10,6 +10,8 @@ export const TaskEntrySchema = z.object({
   feedback: z.string().optional(),
   /** The task branch the orchestrator expects the result on. */
   branch: z.string().optional(),
+  /** `created_at` of the execution that dispatched it: a later execution of the issue is another. */
+  execution_created_at: z.number().int().optional(),
 });
 
 export type TaskEntry = z.output<typeof TaskEntrySchema>;

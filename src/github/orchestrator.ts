@@ -30,7 +30,13 @@ import {
   type WorkflowRunFacts,
   workingBranch,
 } from "./ports.ts";
-import { type ResultDispatch, ResultRecordSchema, resultPath, taskBranch } from "./result-record.ts";
+import {
+  type ResultDispatch,
+  ResultRecordSchema,
+  resultPath,
+  sameExecution,
+  taskBranch,
+} from "./result-record.ts";
 import { deleteLeftTaskBranches, executionId, prepareExecution } from "./start-execution.ts";
 import { JOB_NAME } from "./webhook-triggers.ts";
 
@@ -142,6 +148,8 @@ const FINISH_TRIES = 10;
 const MAX_ROUNDS = 4;
 /** How long an attempt may stay queued with no known run before the tick looks for one. */
 const LOST_DISPATCH_MS = 10 * 60_000;
+/** How far this process's clock and GitHub's may disagree when their times are compared. */
+const CLOCK_SKEW_MS = 60_000;
 
 /**
  * Runs executions on GitHub: turns triggers into core events, applies them with the pure reducer,
@@ -444,7 +452,7 @@ export class GitHubOrchestrator {
         ];
       case "job_completed":
         if (!state || !(await this.#ourRun(ref, state, t.task, t.run))) return [];
-        return [...this.#runHeard(ref, state, t), ...(await this.#jobCompleted(ref, t))];
+        return [...this.#runHeard(ref, state, t), ...(await this.#jobCompleted(ref, state, t))];
       case "run_completed":
         return state ? this.#runEnded(ref, state, t.run, t.conclusion) : [];
       case "comment":
@@ -473,7 +481,14 @@ export class GitHubOrchestrator {
           : out.events;
       }
       case "result": {
-        const record = await this.#readResult(ref, t.result.task, t.result.attempt, t.result.sha, prefetched);
+        const record = await this.#readResult(
+          ref,
+          state?.created_at,
+          t.result.task,
+          t.result.attempt,
+          t.result.sha,
+          prefetched,
+        );
         return record ? [record] : [];
       }
     }
@@ -499,12 +514,13 @@ export class GitHubOrchestrator {
   /** A task's job completed: its result record, a wait for its publish job, or a failed attempt. */
   async #jobCompleted(
     ref: ExecutionRef,
+    state: ExecutionState,
     t: Extract<Trigger, { kind: "job_completed" }>,
   ): Promise<NewEvent[]> {
     // The agent's job succeeded: its result is committed by now (one job), or by the publish
     // job that follows (split); without a record yet, that job or the run's end decides.
     if (!t.publish && t.conclusion === "success") {
-      const record = await this.#readResult(ref, t.task, t.attempt);
+      const record = await this.#readResult(ref, state.created_at, t.task, t.attempt);
       if (record) return [record];
       // The agent is done: its time limit no longer applies while the publish job (which
       // starts once the batch's other agents are done) commits the result.
@@ -521,7 +537,13 @@ export class GitHubOrchestrator {
     }
     // Otherwise a job that ended without a result record failed (the commit is the source of truth).
     return [
-      await this.#ended(ref, t.task, t.attempt, `the job ended (${t.conclusion}) without a result record`),
+      await this.#ended(
+        ref,
+        state,
+        t.task,
+        t.attempt,
+        `the job ended (${t.conclusion}) without a result record`,
+      ),
     ];
   }
 
@@ -558,7 +580,7 @@ export class GitHubOrchestrator {
     for (const [id, t] of Object.entries(state.tasks)) {
       if (!IN_FLIGHT.has(t.status) || !prefetched.has(`${taskBranch(ref.issue, id)}:${resultPath(id)}`))
         continue;
-      const record = await this.#readResult(ref, id, t.attempt, undefined, prefetched);
+      const record = await this.#readResult(ref, state.created_at, id, t.attempt, undefined, prefetched);
       if (record) out.push(record);
     }
     return out;
@@ -567,6 +589,7 @@ export class GitHubOrchestrator {
   /** The task's result record as an event, read from its branch (at `sha` when known; maybe read already). */
   async #readResult(
     ref: ExecutionRef,
+    createdAt: number | undefined,
     task: string,
     attempt: number,
     sha?: string,
@@ -602,7 +625,8 @@ export class GitHubOrchestrator {
       };
     }
     const r = parsed.data;
-    if (r.attempt !== attempt) return undefined;
+    // Another attempt's, or a job of an earlier execution of the issue (its ids repeat).
+    if (r.attempt !== attempt || !sameExecution(r.execution_created_at, createdAt)) return undefined;
     if (r.status === "failed") {
       return {
         id,
@@ -632,12 +656,13 @@ export class GitHubOrchestrator {
    */
   async #ended(
     ref: ExecutionRef,
+    state: ExecutionState,
     task: string,
     attempt: number,
     why: string,
     kind: "no_result" | "not_run" = "no_result",
   ): Promise<NewEvent> {
-    const record = await this.#readResult(ref, task, attempt);
+    const record = await this.#readResult(ref, state.created_at, task, attempt);
     return (
       record ?? {
         id: `job:${task}:${attempt}`,
@@ -671,17 +696,24 @@ export class GitHubOrchestrator {
     if (!state.tasks[task]) return false;
     const recorded = this.#runOf(ref, state, task);
     if (recorded !== undefined) return recorded === run;
-    return this.#agentsRun(ref, run, task);
+    return this.#agentsRun(ref, state, run, task);
   }
 
-  /** Whether `run` is a run of the agents workflow started by `workflow_dispatch` in this repository. */
-  async #agentsRun(ref: ExecutionRef, run: number, task?: string): Promise<boolean> {
-    const key = `${executionId(ref)}:run:${run}`;
+  /**
+   * Whether `run` is a run of the agents workflow started by `workflow_dispatch` in this repository
+   * for this execution: one created before it (less a minute for clocks that disagree) is an
+   * earlier execution's of the same issue, whose task names and attempt numbers repeat.
+   */
+  async #agentsRun(ref: ExecutionRef, state: ExecutionState, run: number, task?: string): Promise<boolean> {
+    const key = `${executionId(ref)}@${state.created_at}:run:${run}`;
     const known = this.#trusted.get(key);
     if (known !== undefined) return known;
     let ours: boolean;
     try {
-      ours = this.#ofAgentsWorkflow(ref, await this.#ports.runs.run(ref, run));
+      const facts = await this.#ports.runs.run(ref, run);
+      ours =
+        this.#ofAgentsWorkflow(ref, facts) &&
+        (facts.createdAt === undefined || facts.createdAt >= state.created_at - CLOCK_SKEW_MS);
     } catch (error) {
       // Unknown for now: the run's end or the tick reads it again.
       this.#o.log?.("could not read the workflow run of a task's job", {
@@ -732,7 +764,7 @@ export class GitHubOrchestrator {
         this.#runOf(ref, state, id) === undefined,
     );
     if (lost.length === 0) return [];
-    const since = Math.min(...lost.map(([, t]) => t.queued_at!)) - 60_000;
+    const since = Math.min(...lost.map(([, t]) => t.queued_at!)) - CLOCK_SKEW_MS;
     let runs: Awaited<ReturnType<GitHubPorts["runs"]["dispatched"]>>;
     const jobs = new Map<string, string>();
     try {
@@ -754,9 +786,10 @@ export class GitHubOrchestrator {
       const ended = jobs.get(`${id}#${t.attempt}`);
       out.push(
         ended !== undefined
-          ? await this.#ended(ref, id, t.attempt, `the job ended (${ended}) without a result record`)
+          ? await this.#ended(ref, state, id, t.attempt, `the job ended (${ended}) without a result record`)
           : await this.#ended(
               ref,
+              state,
               id,
               t.attempt,
               `no run of the agents workflow ran it (queued ${Math.round((now - t.queued_at!) / 60_000)} minutes ago)`,
@@ -789,7 +822,7 @@ export class GitHubOrchestrator {
     // Tasks whose run is not recorded count only if this is a run of the agents workflow.
     if (
       candidates.some(([id]) => this.#runOf(ref, state, id) === undefined) &&
-      !(await this.#agentsRun(ref, run))
+      !(await this.#agentsRun(ref, state, run))
     )
       candidates = candidates.filter(([id]) => this.#runOf(ref, state, id) === run);
     if (candidates.length === 0) return [];
@@ -811,11 +844,14 @@ export class GitHubOrchestrator {
     for (const [id, t] of candidates) {
       const ended = jobs.get(`${id}#${t.attempt}`);
       if (ended !== undefined)
-        out.push(await this.#ended(ref, id, t.attempt, `the job ended (${ended}) without a result record`));
+        out.push(
+          await this.#ended(ref, state, id, t.attempt, `the job ended (${ended}) without a result record`),
+        );
       else if (this.#runOf(ref, state, id) === run)
         out.push(
           await this.#ended(
             ref,
+            state,
             id,
             t.attempt,
             `its workflow run ${run} ended (${conclusion}) without running its job`,
@@ -836,7 +872,7 @@ export class GitHubOrchestrator {
     const missing = new Set<string>();
     for (const [id, t] of Object.entries(state.tasks)) {
       if (!IN_FLIGHT.has(t.status)) continue;
-      const record = await this.#readResult(ref, id, t.attempt);
+      const record = await this.#readResult(ref, state.created_at, id, t.attempt);
       if (record) out.push(record);
       else missing.add(id);
     }
@@ -1391,6 +1427,8 @@ export class GitHubOrchestrator {
       // The feedback is not sent: the task job reads it from the state (a long review would
       // take the inputs past GitHub's 65,535 characters, once per task of the batch).
       branch: taskBranch(ref.issue, t.id),
+      // Marks the attempt as this execution's: its ids and attempt numbers repeat in a later one.
+      execution_created_at: state.created_at,
     }));
     try {
       const run = await this.#ports.dispatch.dispatch(ref, this.#o.workflow, workingBranch(ref.issue), {

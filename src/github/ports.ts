@@ -207,13 +207,15 @@ export interface WorkflowRunFacts {
   path?: string;
   workflowId?: number;
   repository?: string;
+  /** When it was created (epoch ms). */
+  createdAt?: number;
 }
 
 export interface RunsPort {
   /**
    * `status` is GitHub's (queued, in_progress, completed…); `conclusion` once completed; `event`
    * what started it; `path` its workflow file; `repository` its head repository (`owner/name`,
-   * lower case; a fork's for a fork's pull request).
+   * lower case; a fork's for a fork's pull request); `createdAt` when it was created.
    */
   run(ref: RepoRef, id: number): Promise<WorkflowRunFacts>;
   jobs(ref: RepoRef, id: number): Promise<{ name: string; status: string; conclusion: string | null }[]>;

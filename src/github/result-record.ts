@@ -8,6 +8,12 @@ import { CostFields } from "../core/state/events.ts";
  */
 export const ResultRecordSchema = z.object({
   execution: z.string(),
+  /**
+   * When the execution the attempt was dispatched for was created (`created_at` of its state, ms):
+   * tells apart executions of one issue, whose ids and attempt numbers repeat. Absent in records
+   * of jobs that did not know it; such a record counts for any execution of its issue.
+   */
+  execution_created_at: z.number().int().optional(),
   task: z.string(),
   attempt: z.number().int().min(1),
   status: z.enum(["succeeded", "failed"]),
@@ -28,6 +34,15 @@ export const ResultRecordSchema = z.object({
 });
 
 export type ResultRecord = z.output<typeof ResultRecordSchema>;
+
+/**
+ * Whether a record (or a dispatched task entry) marked with `marked` may belong to the execution
+ * created at `createdAt`: it does unless both are known and differ (a job of an earlier execution
+ * of the same issue, still running when a new one started).
+ */
+export function sameExecution(marked: number | undefined, createdAt: number | undefined): boolean {
+  return marked === undefined || createdAt === undefined || marked === createdAt;
+}
 
 /** The branch a task's work is committed to. */
 export function taskBranch(issue: number, taskId: string): string {

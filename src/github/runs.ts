@@ -2,6 +2,12 @@ import { failure, statusOf } from "./errors.ts";
 import type { GitHubClient } from "./octokit.ts";
 import type { RepoRef, RunsPort, WorkflowRunFacts } from "./ports.ts";
 
+/** `createdAt` from GitHub's timestamp, left out when it does not parse. */
+function createdAtOf(text: string | undefined): { createdAt?: number } {
+  const at = text === undefined ? Number.NaN : Date.parse(text);
+  return Number.isNaN(at) ? {} : { createdAt: at };
+}
+
 /** Reads workflow runs and their jobs (what a task's lost job webhook would have said). */
 export class Runs implements RunsPort {
   readonly #client: GitHubClient;
@@ -23,6 +29,7 @@ export class Runs implements RunsPort {
         event: data.event,
         path: data.path,
         workflowId: data.workflow_id,
+        ...createdAtOf(data.created_at),
         ...(data.head_repository?.full_name
           ? { repository: data.head_repository.full_name.toLowerCase() }
           : {}),
@@ -56,6 +63,7 @@ export class Runs implements RunsPort {
         event: r.event,
         path: r.path,
         workflowId: r.workflow_id,
+        ...createdAtOf(r.created_at),
         ...(r.head_repository?.full_name ? { repository: r.head_repository.full_name.toLowerCase() } : {}),
       }));
     } catch (error) {

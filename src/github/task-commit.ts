@@ -2,7 +2,13 @@ import { failure, messageOf, statusOf } from "./errors.ts";
 import type { GitHubClient } from "./octokit.ts";
 import type { RepoRef } from "./ports.ts";
 import { readFile } from "./read-file.ts";
-import { type ResultRecord, ResultRecordSchema, resultPath, taskBranch } from "./result-record.ts";
+import {
+  type ResultRecord,
+  ResultRecordSchema,
+  resultPath,
+  sameExecution,
+  taskBranch,
+} from "./result-record.ts";
 
 /** A file of a task's commit: new content (with its git mode), or `null` to delete it. */
 export interface TaskFile {
@@ -192,7 +198,7 @@ async function branchHead(client: GitHubClient, repo: RepoRef, branch: string): 
 
 /** Throws when the record at `head` is of this attempt of the same task or a later one. */
 async function assertNotStale(client: GitHubClient, repo: RepoRef, head: string, record: ResultRecord) {
-  const current = await recordedAttempt(client, repo, head, record.task);
+  const current = await recordedAttempt(client, repo, head, record.task, record.execution_created_at);
   // The same attempt's result already there: a job run again (its first run committed; the
   // first delivery of an attempt is the one applied). Our own landed commit never gets here: a
   // move that landed returns before the branch is read again.
@@ -201,12 +207,16 @@ async function assertNotStale(client: GitHubClient, repo: RepoRef, head: string,
   }
 }
 
-/** The attempt of `task` whose result record `head` holds, if a readable one. */
+/**
+ * The attempt of `task` whose result record `head` holds, if a readable one of the execution
+ * created at `createdAt` (a record an earlier execution of the issue left is replaced).
+ */
 async function recordedAttempt(
   client: GitHubClient,
   repo: RepoRef,
   head: string,
   task: string,
+  createdAt: number | undefined,
 ): Promise<number | undefined> {
   let text: string | undefined;
   try {
@@ -217,19 +227,27 @@ async function recordedAttempt(
   if (text === undefined) return undefined;
   try {
     const parsed = ResultRecordSchema.safeParse(JSON.parse(text));
-    return parsed.success && parsed.data.task === task ? parsed.data.attempt : undefined;
+    return parsed.success &&
+      parsed.data.task === task &&
+      sameExecution(parsed.data.execution_created_at, createdAt)
+      ? parsed.data.attempt
+      : undefined;
   } catch {
     return undefined; // an unreadable record is replaced
   }
 }
 
-/** The attempt of `task` whose result its task branch holds now, if any (before running it again). */
+/**
+ * The attempt of `task` whose result its task branch holds now, if any (before running it again);
+ * a result of another execution than the one created at `createdAt` does not count.
+ */
 export async function publishedAttempt(
   client: GitHubClient,
   repo: RepoRef,
   branch: string,
   task: string,
+  createdAt?: number,
 ): Promise<number | undefined> {
   const head = await branchHead(client, repo, branch);
-  return head === undefined ? undefined : recordedAttempt(client, repo, head, task);
+  return head === undefined ? undefined : recordedAttempt(client, repo, head, task, createdAt);
 }

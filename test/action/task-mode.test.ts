@@ -65,6 +65,7 @@ describe("mode task", () => {
         attempt: 1,
         phase: "design",
         branch: taskBranch(1, "design/architect"),
+        execution_created_at: expect.any(Number),
       },
     ]);
 
@@ -90,6 +91,7 @@ describe("mode task", () => {
       task: "design/architect",
       attempt: 1,
       status: "succeeded",
+      execution_created_at: tasks[0]!.execution_created_at,
     });
     expect(record.artifacts).toEqual([
       expect.objectContaining({ name: "design", path: "design.md", bytes: 9 }),
@@ -336,5 +338,38 @@ describe("mode task", () => {
     expect(stale.lines).toContain(
       "::notice::attempt 1 of design/architect is stale: its task branch already holds attempt 2",
     );
+  });
+
+  it("does nothing for an attempt an earlier execution of the issue dispatched", async () => {
+    const { side, tasks } = await started();
+    const created = tasks[0]!.execution_created_at as number;
+    const earlier = await runIn(taskEnv({ ...tasks[0], execution_created_at: created - 60_000 }));
+    expect(earlier.code).toBe(0);
+    expect(earlier.outputs.status).toBe("stale");
+    expect(earlier.lines).toContain(
+      `::notice::attempt 1 of design/architect was dispatched by an earlier execution of issue #1 (created ${new Date(created - 60_000).toISOString()}); the issue has a new one (created ${new Date(created).toISOString()}): nothing to run`,
+    );
+    expect(side.resultDispatches).toEqual([]);
+  });
+
+  it("a task branch holding an earlier execution's result of the same attempt does not hold this one back", async () => {
+    const { repo, side, tasks } = await started();
+    const branch = taskBranch(1, "design/architect");
+    repo.git.branch(branch, "orchestrate/issue-1");
+    const earlier = {
+      execution: `${OWNER}/${REPO}#1`,
+      task: "design/architect",
+      attempt: 1,
+      status: "succeeded",
+    };
+    repo.git.commitFiles(branch, {
+      [resultPath("design/architect")]: JSON.stringify({ ...earlier, execution_created_at: 1 }),
+    });
+    const run = await runIn(taskEnv(tasks[0]));
+    expect(run.errors).toEqual([]);
+    expect(run.outputs.status).toBe("succeeded");
+    const record = JSON.parse(repo.git.readFile(branch, resultPath("design/architect"))!);
+    expect(record.execution_created_at).toBe(tasks[0]!.execution_created_at);
+    expect(side.resultDispatches).toHaveLength(1);
   });
 });

@@ -1147,6 +1147,70 @@ phases:
     expect(repo.git.head(taskBranch(5, "build/dev@m0"))).toBeDefined();
   });
 
+  it("a result an earlier execution's job commits after a new one started is not the new one's", async () => {
+    const repo = fakeRepo(gh, { files: { ".github/orchestrate.yml": plan(2) } });
+    const side = issueSide();
+    const o = orchestrator(githubPorts(createTestOctokit()));
+    const state = (await o.handle(ref, [label]))!;
+    // Each task of the batch is marked as this execution's.
+    expect(
+      side.dispatches[0]!.map((t) => (t as { execution_created_at?: number }).execution_created_at),
+    ).toEqual([state.created_at, state.created_at]);
+    const commit = (task: string, created: number | undefined) => {
+      const branch = taskBranch(5, task);
+      if (!repo.git.head(branch)) repo.git.branch(branch, "orchestrate/issue-5");
+      const record = {
+        execution: "o/r#5",
+        task,
+        attempt: 1,
+        status: "succeeded",
+        execution_created_at: created,
+      };
+      return repo.git.commitFiles(branch, { [resultPath(task)]: JSON.stringify(record) }).sha;
+    };
+    const result = (task: string, sha: string) =>
+      o.handle(ref, [{ kind: "result", delivery: `r-${sha}`, result: { issue: 5, task, attempt: 1, sha } }]);
+    // A job of the issue's earlier execution (same task, same attempt number) ends now.
+    let now = (await result("build/dev@m0", commit("build/dev@m0", state.created_at - 3_600_000)))!;
+    expect(now.tasks["build/dev@m0"]!.status).toBe("queued");
+    // The tick reads the branch: the record there is still the earlier execution's.
+    now = (await o.handle(ref, [{ kind: "tick" }]))!;
+    expect(now.tasks["build/dev@m0"]!.status).toBe("queued");
+    // This execution's own, and one of a job that did not mark it, count.
+    now = (await result("build/dev@m0", commit("build/dev@m0", state.created_at)))!;
+    now = (await result("build/dev@m1", commit("build/dev@m1", undefined)))!;
+    expect(now.status).toBe("succeeded");
+  });
+
+  it("a job of a run created before the execution is an earlier execution's: its end changes nothing", async () => {
+    fakeRepo(gh, { files: { ".github/orchestrate.yml": plan(1) } });
+    issueSide();
+    const o = orchestrator(githubPorts(createTestOctokit()));
+    const state = (await o.handle(ref, [label]))!;
+    gh.on("GET /repos/{owner}/{repo}/actions/runs/{run_id}", ({ params }) => [
+      200,
+      {
+        id: Number(params.run_id),
+        status: "completed",
+        conclusion: "failure",
+        event: "workflow_dispatch",
+        path: ".github/workflows/orchestrate-agents.yml",
+        workflow_id: 1,
+        head_repository: { full_name: "o/r" },
+        created_at: new Date(state.created_at - 3_600_000).toISOString(),
+      },
+    ]);
+    const job = {
+      kind: "job_completed" as const,
+      task: "build/dev@m0",
+      attempt: 1,
+      publish: false,
+      conclusion: "failure",
+    };
+    const after = (await o.handle(ref, [{ ...job, delivery: "j1", run: 77 }]))!;
+    expect(after.tasks["build/dev@m0"]).toMatchObject({ status: "queued", errors: [] });
+  });
+
   it("a dashboard GitHub refused is written again at the next tick, though nothing changed", async () => {
     fakeRepo(gh, { files: { ".github/orchestrate.yml": plan(1) } });
     const side = issueSide();

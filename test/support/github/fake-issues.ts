@@ -262,6 +262,7 @@ export function fakeIssueSide(
         path: `.github/workflows/${run.workflow ?? "orchestrate-agents.yml"}`,
         workflow_id: 161335,
         head_repository: { full_name: run.repository ?? "Codertocat/Hello-World" },
+        created_at: run.created_at ?? "2030-01-01T00:00:00Z",
       },
     ];
   });
