@@ -1,5 +1,6 @@
 import type { ExecutionEvent, ExecutionState } from "../core/state/index.ts";
-import { failure } from "./errors.ts";
+import { own } from "../core/state/own.ts";
+import { failure, statusOf } from "./errors.ts";
 import type { GitHubClient } from "./octokit.ts";
 import type { ExecutionRef, LabelsPort } from "./ports.ts";
 
@@ -24,6 +25,21 @@ export class Labels implements LabelsPort {
       });
     } catch (error) {
       throw failure(`label ${ref.owner}/${ref.repo}#${ref.issue}`, error, "issues: write");
+    }
+  }
+
+  async remove(ref: ExecutionRef, label: string): Promise<void> {
+    try {
+      await this.#client.rest.issues.removeLabel({
+        owner: ref.owner,
+        repo: ref.repo,
+        issue_number: ref.issue,
+        name: label,
+      });
+    } catch (error) {
+      // Not on the issue (a person removed it already): nothing to do.
+      if (statusOf(error) === 404) return;
+      throw failure(`unlabel ${ref.owner}/${ref.repo}#${ref.issue}`, error, "issues: write");
     }
   }
 
@@ -57,4 +73,20 @@ export function escalatedPhases(state: ExecutionState, applied: readonly Executi
     if (state.audit.some((a) => a.at === e.at && a.what === what)) out.add(phase);
   }
   return [...out];
+}
+
+/**
+ * Whether a running execution waits on its approvers: a gate escalated (past its revision limit)
+ * or open past its SLA (said in the audit since it opened). An ended execution waits on no one.
+ */
+export function escalatedNow(state: ExecutionState): boolean {
+  if (state.finished_at !== undefined) return false;
+  for (const phase of state.phases) {
+    const gate = own(state.phase_state, phase.id)?.gate;
+    if (gate?.status === "escalated") return true;
+    if (gate?.status !== "open" || gate.opened_at === undefined) continue;
+    const what = `escalated the gate of phase ${phase.id}: past its SLA`;
+    if (state.audit.some((a) => a.at >= gate.opened_at! && a.what === what)) return true;
+  }
+  return false;
 }

@@ -17,7 +17,7 @@ import type { NewEvent } from "../ports/engine-ports.ts";
 import { type CommandOptions, type CommandTrigger, commandOutcome } from "./commands.ts";
 import { ciEvents, deliverStep, draftForGate, finishExecution, reconcileDelivery } from "./deliver.ts";
 import { isUnclear, RateLimitError } from "./errors.ts";
-import { ESCALATED_LABEL, escalatedPhases } from "./labels.ts";
+import { ESCALATED_LABEL, escalatedNow, escalatedPhases } from "./labels.ts";
 import { LruCache } from "./lru-cache.ts";
 import { checkOf } from "./phase-checks.ts";
 import {
@@ -134,6 +134,42 @@ function endedJobs(
     const key = `${m.task}#${m.attempt}`;
     if (m.publish || !into.has(key)) into.set(key, job.conclusion ?? "unknown");
   }
+}
+
+/** A batch of events saved: the state before and after, and what the host is to carry out. */
+interface Committed {
+  state: ExecutionState;
+  effects: Effect[];
+  applied: ExecutionEvent[];
+  /** The state the batch was applied to (undefined when it started the execution). */
+  before: ExecutionState | undefined;
+}
+
+/** GitHub's limit on the jobs of one matrix. */
+export const MATRIX_JOBS = 256;
+/** Characters of the `tasks` input per run: GitHub refuses inputs past 65,535 (the others are short). */
+export const TASKS_INPUT_CHARS = 60_000;
+
+/**
+ * Splits a batch into runs of at most MATRIX_JOBS tasks whose `tasks` input (each entry `size`
+ * characters with its separator) stays within TASKS_INPUT_CHARS, in dispatch order.
+ */
+export function dispatchParts<T>(tasks: readonly T[], size: (t: T) => number): T[][] {
+  const parts: T[][] = [];
+  let part: T[] = [];
+  let chars = 2;
+  for (const t of tasks) {
+    const n = size(t);
+    if (part.length > 0 && (part.length === MATRIX_JOBS || chars + n > TASKS_INPUT_CHARS)) {
+      parts.push(part);
+      part = [];
+      chars = 2;
+    }
+    part.push(t);
+    chars += n;
+  }
+  if (part.length > 0) parts.push(part);
+  return parts;
 }
 
 /**
@@ -276,7 +312,7 @@ export class GitHubOrchestrator {
         }
       }
       state = result.state;
-      const follow = await this.#carryOut(ref, result.state, result.effects, result.applied);
+      const follow = await this.#carryOut(ref, result);
       pending = follow.filter((e) => !RECORD_ONLY.has(e.type));
       const later = follow.filter((e) => RECORD_ONLY.has(e.type));
       if (later.length > 0) this.#records.set(key, later);
@@ -863,6 +899,42 @@ export class GitHubOrchestrator {
   }
 
   /**
+   * Attempts still queued in a run that is going: those whose job a runner took have started
+   * (their time limit counts from the job's start). Their `workflow_job` webhook was lost, or never
+   * comes: a workflow (the Action's orchestrate mode) cannot be started by `workflow_job`, so there
+   * only the tick tells an attempt started. One list of the run's jobs, only while such attempts exist.
+   */
+  async #jobsStarted(
+    ref: ExecutionRef,
+    state: ExecutionState,
+    run: number,
+    missing: ReadonlySet<string>,
+  ): Promise<NewEvent[]> {
+    const queued = [...missing].filter(
+      (id) => state.tasks[id]!.status === "queued" && this.#runOf(ref, state, id) === run,
+    );
+    if (queued.length === 0) return [];
+    const started = new Map<string, number | undefined>();
+    for (const job of await this.#ports.runs.jobs(ref, run)) {
+      const m = JOB_NAME.exec(job.name)?.groups;
+      if (!m || m.publish || Number(m.issue) !== ref.issue || job.status === "queued") continue;
+      if (job.status === "waiting" || job.status === "pending" || job.status === "requested") continue;
+      started.set(`${m.task}#${m.attempt}`, job.startedAt);
+    }
+    const now = this.#o.clock.now();
+    const out: NewEvent[] = [];
+    for (const id of queued) {
+      const t = state.tasks[id]!;
+      const key = `${id}#${t.attempt}`;
+      if (!started.has(key)) continue;
+      // GitHub's time of the start, kept between the dispatch and now (clocks may disagree).
+      const at = Math.min(now, Math.max(started.get(key) ?? now, t.queued_at ?? 0));
+      out.push({ id: `started:${id}:${t.attempt}`, type: "task_started", task: id, attempt: t.attempt, at });
+    }
+    return out;
+  }
+
+  /**
    * Facts GitHub knows that events may have missed: result records of running tasks, and how the
    * workflow runs of those without one ended (a lost job webhook, a run that never started its
    * jobs). Due timers are fired by the commit.
@@ -885,7 +957,11 @@ export class GitHubOrchestrator {
     for (const run of runs) {
       try {
         const now = await this.#ports.runs.run(ref, run);
-        if (now.status !== "completed") continue;
+        if (now.status !== "completed") {
+          // A run still queued has started no job.
+          if (now.status === "in_progress") out.push(...(await this.#jobsStarted(ref, state, run, missing)));
+          continue;
+        }
         // The records are read again: a job may have pushed its result since they were read.
         out.push(...(await this.#runEnded(ref, state, run, now.conclusion ?? "unknown")));
       } catch (error) {
@@ -1004,7 +1080,7 @@ export class GitHubOrchestrator {
     events: readonly NewEvent[],
     fanIn: FanIn,
     fireTimers = true,
-  ): Promise<{ state: ExecutionState; effects: Effect[]; applied: ExecutionEvent[] } | undefined> {
+  ): Promise<Committed | undefined> {
     // Every execution of a repository writes the same state branch: saves from this process take
     // turns, so they never conflict with each other (only with another process's).
     const repo = `${ref.owner}/${ref.repo}`.toLowerCase();
@@ -1031,7 +1107,7 @@ export class GitHubOrchestrator {
     events: readonly NewEvent[],
     fanIn: FanIn,
     fireTimers: boolean,
-  ): Promise<{ state: ExecutionState; effects: Effect[]; applied: ExecutionEvent[] } | undefined> {
+  ): Promise<Committed | undefined> {
     for (let attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
       if (attempt > 1) {
         // Another process keeps winning the race: step aside for a random moment.
@@ -1124,7 +1200,8 @@ export class GitHubOrchestrator {
         applied.push(event);
         effects.push(...out.effects);
       }
-      if (applied.length === 0 || !state) return state ? { state, effects, applied } : undefined;
+      if (applied.length === 0 || !state)
+        return state ? { state, effects, applied, before: stored?.state } : undefined;
       try {
         const sha = await this.#ports.store.save(ref, {
           state,
@@ -1132,7 +1209,7 @@ export class GitHubOrchestrator {
           version: stored?.version,
         });
         this.#headOf.set(repo, sha);
-        return { state, effects, applied };
+        return { state, effects, applied, before: stored?.state };
       } catch (error) {
         if (!(error instanceof ConflictError)) throw error;
         this.#o.log?.("state conflict; reloading", { execution: executionId(ref), attempt });
@@ -1243,12 +1320,8 @@ export class GitHubOrchestrator {
    * first (a refused one fails its tasks, to be retried by policy), and every other effect is
    * tried on its own — what fails is logged; the tick re-runs unfinished delivery steps.
    */
-  async #carryOut(
-    ref: ExecutionRef,
-    state: ExecutionState,
-    effects: readonly Effect[],
-    applied: readonly ExecutionEvent[],
-  ): Promise<NewEvent[]> {
+  async #carryOut(ref: ExecutionRef, committed: Committed): Promise<NewEvent[]> {
+    const { state, effects, applied, before } = committed;
     const follow: NewEvent[] = [];
     for (const effect of effects)
       if (effect.type === "dispatch") follow.push(...(await this.#dispatch(ref, state, effect.tasks)));
@@ -1326,6 +1399,9 @@ export class GitHubOrchestrator {
     const escalated = escalatedPhases(state, applied);
     if (escalated.length > 0)
       await attempt("add the escalation label", () => this.#ports.labels.add(ref, [ESCALATED_LABEL]));
+    else if (before && escalatedNow(before) && !escalatedNow(state))
+      // Decided, retried, or the execution ended: the issue no longer waits for its approvers.
+      await attempt("remove the escalation label", () => this.#ports.labels.remove(ref, ESCALATED_LABEL));
     const done = effects.find((e) => e.type === "complete");
     if (done) {
       await attempt("post the report", () => this.#ports.comments.reply(ref, reportMarkdown(state)));
@@ -1413,13 +1489,30 @@ export class GitHubOrchestrator {
     return this.#unfinished.has(executionId(ref));
   }
 
-  /** Starts the agents workflow for a batch; confirms each task, or fails it when GitHub refused. */
+  /**
+   * Starts the agents workflow for a batch, in as many runs as GitHub's limits need (a matrix of
+   * at most MATRIX_JOBS jobs; inputs of at most 65,535 characters): each run's tasks are confirmed,
+   * or failed when GitHub refused that run.
+   */
   async #dispatch(
     ref: ExecutionRef,
     state: ExecutionState,
     tasks: Extract<Effect, { type: "dispatch" }>["tasks"],
   ): Promise<NewEvent[]> {
-    const batch = tasks.map((t) => ({
+    const entries = tasks.map((task) => ({ task, text: JSON.stringify(this.#entryOf(ref, state, task)) }));
+    const out: NewEvent[] = [];
+    for (const part of dispatchParts(entries, (e) => e.text.length + 1))
+      out.push(...(await this.#dispatchRun(ref, state, part)));
+    return out;
+  }
+
+  /** A task's entry in the `tasks` input: one job of the agents workflow's matrix. */
+  #entryOf(
+    ref: ExecutionRef,
+    state: ExecutionState,
+    t: Extract<Effect, { type: "dispatch" }>["tasks"][number],
+  ) {
+    return {
       id: t.id,
       agent: t.agent,
       attempt: t.attempt,
@@ -1429,12 +1522,21 @@ export class GitHubOrchestrator {
       branch: taskBranch(ref.issue, t.id),
       // Marks the attempt as this execution's: its ids and attempt numbers repeat in a later one.
       execution_created_at: state.created_at,
-    }));
+    };
+  }
+
+  /** Starts one run of the agents workflow for a part of a batch (its tasks and their entries' JSON). */
+  async #dispatchRun(
+    ref: ExecutionRef,
+    state: ExecutionState,
+    part: readonly { task: Extract<Effect, { type: "dispatch" }>["tasks"][number]; text: string }[],
+  ): Promise<NewEvent[]> {
+    const tasks = part.map((p) => p.task);
     try {
       const run = await this.#ports.dispatch.dispatch(ref, this.#o.workflow, workingBranch(ref.issue), {
         execution: state.id,
         issue: String(ref.issue),
-        tasks: JSON.stringify(batch),
+        tasks: `[${part.map((p) => p.text).join(",")}]`,
       });
       return tasks.map((t) => ({
         id: `dispatched:${t.id}:${t.attempt}`,

@@ -211,6 +211,14 @@ export interface WorkflowRunFacts {
   createdAt?: number;
 }
 
+/** A job of a workflow run's latest attempt: `startedAt` (epoch ms) once a runner took it. */
+export interface RunJob {
+  name: string;
+  status: string;
+  conclusion: string | null;
+  startedAt?: number;
+}
+
 export interface RunsPort {
   /**
    * `status` is GitHub's (queued, in_progress, completed…); `conclusion` once completed; `event`
@@ -218,7 +226,7 @@ export interface RunsPort {
    * lower case; a fork's for a fork's pull request); `createdAt` when it was created.
    */
   run(ref: RepoRef, id: number): Promise<WorkflowRunFacts>;
-  jobs(ref: RepoRef, id: number): Promise<{ name: string; status: string; conclusion: string | null }[]>;
+  jobs(ref: RepoRef, id: number): Promise<RunJob[]>;
   /** Runs started by `workflow_dispatch` on `branch` since `since` (epoch ms), newest first. */
   dispatched(ref: RepoRef, branch: string, since: number): Promise<(WorkflowRunFacts & { id: number })[]>;
   /** Asks GitHub to cancel run `id`; false when it had ended already (nothing to cancel). */
@@ -259,6 +267,8 @@ export interface PermissionsPort {
 export interface LabelsPort {
   /** Adds labels to the issue, creating them in the repository when missing; existing ones stay. */
   add(ref: ExecutionRef, labels: string[]): Promise<void>;
+  /** Removes a label from the issue; one it does not carry is no error. */
+  remove(ref: ExecutionRef, label: string): Promise<void>;
   /** Whether the issue is open now, and its labels now. */
   current(ref: ExecutionRef): Promise<{ open: boolean; labels: string[] }>;
 }

@@ -1,6 +1,6 @@
 import { failure, statusOf } from "./errors.ts";
 import type { GitHubClient } from "./octokit.ts";
-import type { RepoRef, RunsPort, WorkflowRunFacts } from "./ports.ts";
+import type { RepoRef, RunJob, RunsPort, WorkflowRunFacts } from "./ports.ts";
 
 /** `createdAt` from GitHub's timestamp, left out when it does not parse. */
 function createdAtOf(text: string | undefined): { createdAt?: number } {
@@ -86,10 +86,7 @@ export class Runs implements RunsPort {
     }
   }
 
-  async jobs(
-    ref: RepoRef,
-    id: number,
-  ): Promise<{ name: string; status: string; conclusion: string | null }[]> {
+  async jobs(ref: RepoRef, id: number): Promise<RunJob[]> {
     try {
       const jobs = await this.#client.paginate(this.#client.rest.actions.listJobsForWorkflowRun, {
         owner: ref.owner,
@@ -98,7 +95,15 @@ export class Runs implements RunsPort {
         filter: "latest",
         per_page: 100,
       });
-      return jobs.map((j) => ({ name: j.name, status: j.status, conclusion: j.conclusion ?? null }));
+      return jobs.map((j) => {
+        const started = j.started_at ? Date.parse(j.started_at) : Number.NaN;
+        return {
+          name: j.name,
+          status: j.status,
+          conclusion: j.conclusion ?? null,
+          ...(Number.isNaN(started) ? {} : { startedAt: started }),
+        };
+      });
     } catch (error) {
       throw failure(
         `list the jobs of workflow run ${id} of ${ref.owner}/${ref.repo}`,

@@ -165,6 +165,8 @@ describe("GitHub App: a gate is rejected with feedback, revised, and approved", 
       approvals: [{ by: "Codertocat", sha: head, via: "review" }],
     });
     expect(dispatched(2)).toMatchObject([{ id: "build/dev", attempt: 1 }]);
+    // Decided: the issue no longer waits for its approvers.
+    expect(side.labels).toEqual([]);
     const dashboard = side.comments.find((c) => c.body.startsWith("<!-- orchestrate:dashboard -->"))!;
     expect(dashboard.body).not.toContain("Waiting for approval");
   });

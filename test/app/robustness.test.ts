@@ -3,7 +3,13 @@ import { seededRandom } from "../../src/engine/seeded-random.ts";
 import { VirtualClock } from "../../src/engine/virtual-clock.ts";
 import { ExecutionQueue } from "../../src/github/execution-queue.ts";
 import { createOctokit, createTestOctokit, githubPorts } from "../../src/github/index.ts";
-import { GitHubOrchestrator, type Trigger } from "../../src/github/orchestrator.ts";
+import {
+  dispatchParts,
+  GitHubOrchestrator,
+  MATRIX_JOBS,
+  TASKS_INPUT_CHARS,
+  type Trigger,
+} from "../../src/github/orchestrator.ts";
 import type { ExecutionRef, GitHubPorts } from "../../src/github/ports.ts";
 import { resultPath, taskBranch } from "../../src/github/result-record.ts";
 import { triggersOf } from "../../src/github/webhook-triggers.ts";
@@ -469,11 +475,15 @@ describe("GitHub orchestration under load and failure", () => {
       ]);
       return { state: state!, routes: gh.requests.slice(before).map((r) => r.route) };
     };
-    // Still running: the run is read, its jobs are not.
+    // Still queued: the run is read, its jobs are not (none started).
+    Object.assign(run!, { status: "queued" });
+    const queued = await tick();
+    expect(queued.routes).toContain("GET /repos/{owner}/{repo}/actions/runs/{run_id}");
+    expect(queued.routes).not.toContain("GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs");
+    // Running: its jobs say whether m1's (still queued here) started; none did.
     Object.assign(run!, { status: "in_progress" });
     const running = await tick();
-    expect(running.routes).toContain("GET /repos/{owner}/{repo}/actions/runs/{run_id}");
-    expect(running.routes).not.toContain("GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs");
+    expect(running.routes).toContain("GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs");
     expect(running.state.tasks["build/dev@m1"]!.status).toBe("queued");
     Object.assign(run!, {
       status: "completed",
@@ -1145,6 +1155,64 @@ phases:
     };
     await orchestrator(ports).handle(ref, [label]);
     expect(repo.git.head(taskBranch(5, "build/dev@m0"))).toBeDefined();
+  });
+
+  it("a batch larger than one matrix takes several runs of the agents workflow, each within GitHub's limits", async () => {
+    fakeRepo(gh, { files: { ".github/orchestrate.yml": plan(300) } });
+    const side = issueSide();
+    const state = (await orchestrator(githubPorts(createTestOctokit())).handle(ref, [label]))!;
+    expect(side.dispatches.map((d) => d.length)).toEqual([MATRIX_JOBS, 300 - MATRIX_JOBS]);
+    expect(side.dispatches.flat().map((t) => t.id)).toEqual(Object.keys(state.tasks));
+    expect(Object.values(state.tasks).every((t) => t.status === "queued")).toBe(true);
+    // Long task names: the input's size decides.
+    const long = (n: number) => ({ text: "x".repeat(n) });
+    const parts = dispatchParts(
+      Array.from({ length: 10 }, () => long(9_999)),
+      (e) => e.text.length + 1,
+    );
+    expect(parts.map((p) => p.length)).toEqual([5, 5]);
+    expect(parts.every((p) => 2 + p.length * 10_000 <= TASKS_INPUT_CHARS)).toBe(true);
+  });
+
+  it("the tick finds attempts whose job started (no workflow_job webhook): their time limit counts from the job's start", async () => {
+    fakeRepo(gh, {
+      files: {
+        ".github/orchestrate.yml": plan(2).replace(
+          "jitter: false }",
+          "jitter: false }, timeout: { task: 5m }",
+        ),
+      },
+    });
+    const side = fakeIssueSide(gh);
+    const clock = new VirtualClock(1_800_000_000_000);
+    const o = orchestrator(githubPorts(createTestOctokit()), clock);
+    await o.handle(ref, [label]);
+    const [run] = [...side.runs.values()];
+    await clock.sleep(60_000);
+    // A runner took m0's job a minute after the dispatch; m1's still waits for one.
+    Object.assign(run!, {
+      status: "in_progress",
+      jobs: [
+        {
+          name: "build/dev@m0#1 (issue 5)",
+          status: "in_progress",
+          conclusion: null,
+          started_at: new Date(clock.now() - 30_000).toISOString(),
+        },
+        { name: "build/dev@m1#1 (issue 5)", status: "queued", conclusion: null },
+      ],
+    });
+    const ticked = (await o.handle(ref, [{ kind: "tick" }]))!;
+    expect(ticked.tasks["build/dev@m0"]).toMatchObject({
+      status: "in_progress",
+      started_at: clock.now() - 30_000,
+    });
+    expect(ticked.tasks["build/dev@m1"]!.status).toBe("queued");
+    expect(Object.keys(ticked.timers)).toContain("timeout:build/dev@m0:1");
+    // Five minutes after the job's start, the tick stops the attempt.
+    await clock.sleep(5 * 60_000);
+    const late = (await o.handle(ref, [{ kind: "tick" }]))!;
+    expect(late.tasks["build/dev@m0"]!.errors.map((e) => e.kind)).toEqual(["timeout"]);
   });
 
   it("a result an earlier execution's job commits after a new one started is not the new one's", async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { EventSchema, type ExecutionEvent, reduce } from "../../src/core/state/index.ts";
-import { ESCALATED_LABEL, escalatedPhases, Labels } from "../../src/github/labels.ts";
+import { ESCALATED_LABEL, escalatedNow, escalatedPhases, Labels } from "../../src/github/labels.ts";
 import { createTestOctokit } from "../../src/github/octokit.ts";
 import { Permissions } from "../../src/github/permissions.ts";
 import { triggersOf } from "../../src/github/webhook-triggers.ts";
@@ -161,5 +161,31 @@ describe("escalation label", () => {
     } as const;
     expect(escalatedPhases(rejected.state, [event])).toEqual(["design"]);
     expect(escalatedPhases(state, [])).toEqual([]);
+    // Waiting on its approvers while escalated or past the SLA; not before, nor once retried.
+    expect([escalatedNow(state), escalatedNow(after), escalatedNow(rejected.state)]).toEqual([
+      false,
+      true,
+      true,
+    ]);
+    const retried = applyEvents(rejected.state, [
+      { id: "rt", type: "retry_requested", by: "will", target: "design" },
+    ]);
+    expect(escalatedNow(retried.state)).toBe(false);
+  });
+
+  it("Labels.remove takes the label off, and a label the issue does not carry is no error", async () => {
+    let answer: [number, unknown] = [200, []];
+    gh.on("DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}", () => answer);
+    const labels = new Labels(createTestOctokit());
+    await labels.remove({ owner: "o", repo: "r", issue: 12 }, ESCALATED_LABEL);
+    answer = [404, { message: "Label does not exist" }];
+    await labels.remove({ owner: "o", repo: "r", issue: 12 }, ESCALATED_LABEL);
+    answer = [403, { message: "Resource not accessible by integration" }];
+    await expect(labels.remove({ owner: "o", repo: "r", issue: 12 }, ESCALATED_LABEL)).rejects.toThrow(
+      /issues: write/,
+    );
+    expect(gh.requests.map((r) => r.path)).toEqual(
+      Array(3).fill("/repos/o/r/issues/12/labels/orchestrate%3Aescalated"),
+    );
   });
 });

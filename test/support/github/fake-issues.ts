@@ -60,7 +60,13 @@ export interface FakeRun {
   created_at?: string;
   status: "queued" | "in_progress" | "completed";
   conclusion: string | null;
-  jobs: { name: string; status: "queued" | "in_progress" | "completed"; conclusion: string | null }[];
+  jobs: {
+    name: string;
+    status: "queued" | "in_progress" | "completed";
+    conclusion: string | null;
+    /** ISO time a runner took it. */
+    started_at?: string;
+  }[];
 }
 
 /**
@@ -163,6 +169,12 @@ export function fakeIssueSide(
   });
   gh.on("POST /repos/{owner}/{repo}/issues/{issue_number}/labels", ({ body }) => {
     side.labels.push(...(body as { labels: string[] }).labels);
+    return [200, side.labels.map((name, id) => ({ id, name }))];
+  });
+  gh.on("DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}", ({ params }) => {
+    const at = side.labels.indexOf(decodeURIComponent(params.name!));
+    if (at < 0) return [404, { message: "Label does not exist" }];
+    side.labels.splice(at, 1);
     return [200, side.labels.map((name, id) => ({ id, name }))];
   });
   gh.on("GET /repos/{owner}/{repo}/issues/{issue_number}", ({ params }) => {
