@@ -79,7 +79,7 @@ export class Engine {
   send = (input: NewEvent): void => {
     // Object.assign, not a spread: V8 copies events of many shapes far faster this way.
     const event = Object.assign({}, input) as ExecutionEvent;
-    event.id = input.id ?? `${this.#prefix}-${++this.#counter}`;
+    event.id = input.id ?? this.#nextId();
     event.at = input.at ?? this.#options.clock.now();
     this.#queue.push(event);
     if (this.#busy) return;
@@ -95,6 +95,18 @@ export class Engine {
     }
     if (this.#options.onIdle && this.#state) this.#options.onIdle(this.#state);
   };
+
+  /**
+   * A new event id: `<prefix>-<n>`, skipping ids the state has applied. An engine restarted on a
+   * saved state with the same random source makes the same prefix again, and an event under a
+   * used id would be dropped as a duplicate.
+   */
+  #nextId(): string {
+    const applied = this.#state?.applied;
+    let id = `${this.#prefix}-${++this.#counter}`;
+    while (applied !== undefined && Object.hasOwn(applied, id)) id = `${this.#prefix}-${++this.#counter}`;
+    return id;
+  }
 
   /** Stops the engine's timers: for a host that stops waiting before the execution completes. */
   stop(): void {

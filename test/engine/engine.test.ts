@@ -70,4 +70,28 @@ describe("Engine", () => {
     again.send({ type: "resume_requested", workers_lost: true });
     await expect(again.done).resolves.toMatchObject({ status: "succeeded" });
   });
+
+  it("restarted on a saved state with the same random source, does not reuse the ids it stamped", () => {
+    const runner = { start: () => {}, cancel: () => {} };
+    const clock = new VirtualClock();
+    const first = new Engine({ clock, random: seededRandom(7), runner });
+    first.send({
+      type: "execution_started",
+      execution: "x",
+      tasks: [{ id: "a", agent: "w", needs: [] }],
+      phases: [],
+      policy: defaultPolicy(),
+      agent_limits: {},
+      seed: 1,
+      context: {},
+      meta: {},
+    });
+    const saved = structuredClone(first.state!);
+    // The engine owns (and changes) the state it is given.
+    const again = new Engine({ clock, random: seededRandom(7), runner }, structuredClone(saved));
+    again.send({ type: "cancel_requested", reason: "stop" });
+    expect(again.state!.seq).toBe(saved.seq + 1);
+    expect(again.state!.status).toBe("cancelled");
+    expect(Object.keys(again.state!.applied)).toHaveLength(Object.keys(saved.applied).length + 1);
+  });
 });
