@@ -36,9 +36,28 @@ export type TaskFunction = (task: TaskNode, ctx: RunContext) => Promise<TaskOutp
 
 /** Error kind of a thrown value: `TaskFailure.kind`, a `kind` property, else `error`. */
 export function errorKind(error: unknown): string {
-  if (error instanceof TaskFailure) return error.kind;
-  const kind = (error as { kind?: unknown } | null)?.kind;
-  return typeof kind === "string" ? kind : "error";
+  try {
+    if (error instanceof TaskFailure) return error.kind;
+    const kind = (error as { kind?: unknown } | null)?.kind;
+    return typeof kind === "string" ? kind : "error";
+  } catch {
+    // A `kind` getter (or a proxy) that throws: the value says nothing more.
+    return "error";
+  }
+}
+
+/**
+ * The message of a thrown value: an error's message, else the value as text. A value that cannot
+ * become text (an object without a prototype, a `toString` that throws) gets a message that says so.
+ */
+export function errorMessage(error: unknown): string {
+  try {
+    const message = error instanceof Error ? error.message : error;
+    if (typeof message === "string") return message;
+    return String(message);
+  } catch {
+    return "the task threw a value that cannot be shown as text";
+  }
 }
 
 /**
@@ -115,6 +134,11 @@ export function inProcessRunner(run: TaskFunction, getState: () => ExecutionStat
     const batch = starting;
     starting = [];
     for (const s of batch) {
+      // Cancelled in the turn that started it (a cascade, a cancel): its result would be ignored.
+      if (Attempt.cancelled(s.attempt)) {
+        if (running.get(s.id) === s.attempt) running.delete(s.id);
+        continue;
+      }
       let result: Promise<TaskOutput | undefined>;
       try {
         result = Promise.resolve(run(s.node, s.attempt));
@@ -150,12 +174,11 @@ export function inProcessRunner(run: TaskFunction, getState: () => ExecutionStat
   function failed({ id, attempt, send }: Starting, error: unknown): void {
     if (running.get(id) === attempt) running.delete(id);
     if (Attempt.cancelled(attempt)) return;
-    const message = error instanceof Error ? error.message : String(error);
     send({
       type: "task_failed",
       task: id,
       attempt: attempt.attempt,
-      error: { kind: errorKind(error), message },
+      error: { kind: errorKind(error), message: errorMessage(error) },
     });
   }
 
