@@ -2,6 +2,7 @@ import { TaskFailure } from "../core/errors.ts";
 import type { TaskNode } from "../core/graph/types.ts";
 import type { Artifact, Cost, ExecutionState } from "../core/state/index.ts";
 import type { NewEvent, TaskRunner } from "../ports/engine-ports.ts";
+import { type CheckedOutput, checkOutput } from "./task-output.ts";
 
 /** Key/value context shared by all tasks of an execution and persisted with its state. */
 export interface SharedContext {
@@ -152,20 +153,41 @@ export function inProcessRunner(run: TaskFunction, getState: () => ExecutionStat
     }
   };
 
-  /** Reports a successful attempt, unless it was cancelled. */
-  function succeeded({ id, attempt, send }: Starting, out: TaskOutput | undefined): void {
+  /**
+   * Reports a successful attempt, unless it was cancelled. An output of the wrong shape fails the
+   * attempt (kind `output_invalid`): a cost that is not a number would pass the budget by.
+   */
+  function succeeded(s: Starting, out: TaskOutput | undefined): void {
+    const { id, attempt, send } = s;
     if (running.get(id) === attempt) running.delete(id);
     if (Attempt.cancelled(attempt)) return;
     const event: NewEvent & { type: "task_succeeded" } = {
       type: "task_succeeded",
       task: id,
       attempt: attempt.attempt,
-      artifacts: out?.artifacts ?? [],
+      artifacts: [],
     };
-    if (out) {
-      if (out.cost) event.cost = { usd: out.cost.usd ?? 0, tokens: out.cost.tokens ?? 0 };
-      if (out.summary !== undefined) event.summary = out.summary;
-      if (out.context) event.context = out.context;
+    if (out !== undefined) {
+      let checked: CheckedOutput;
+      try {
+        checked = checkOutput(out);
+      } catch (error) {
+        // A getter or proxy that throws while its fields are read.
+        checked = { ok: false, message: `invalid task output: reading it threw: ${errorMessage(error)}` };
+      }
+      if (!checked.ok) {
+        send({
+          type: "task_failed",
+          task: id,
+          attempt: attempt.attempt,
+          error: { kind: "output_invalid", message: checked.message },
+        });
+        return;
+      }
+      if (checked.artifacts) event.artifacts = checked.artifacts;
+      if (checked.cost) event.cost = checked.cost;
+      if (checked.summary !== undefined) event.summary = checked.summary;
+      if (checked.context) event.context = checked.context;
     }
     send(event);
   }
