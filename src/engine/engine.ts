@@ -9,6 +9,7 @@ import type {
   TaskRunner,
   Telemetry,
 } from "../ports/engine-ports.ts";
+import { errorMessage } from "./in-process-runner.ts";
 import { telemetryOf } from "./telemetry.ts";
 import { TimerQueue } from "./timer-queue.ts";
 
@@ -47,6 +48,7 @@ export class Engine {
   readonly #prefix: string;
   #counter = 0;
   #busy = false;
+  #telemetryWarned = false;
   #done: Promise<ExecutionState>;
   #resolve!: (state: ExecutionState) => void;
   #reject!: (error: unknown) => void;
@@ -166,10 +168,30 @@ export class Engine {
     }
   }
 
+  /**
+   * Hands the event's records to the telemetry sink. A sink that throws loses that record and
+   * nothing else: the event is applied already, and its effects (tasks to start or cancel) must
+   * still run. The first such error of an engine is reported as a process warning
+   * (`ORCHESTRATE_TELEMETRY_FAILED`); later ones are dropped silently.
+   */
   #emitTelemetry(event: ExecutionEvent, effects: readonly Effect[]): void {
     const sink = this.#options.telemetry;
     if (!sink || !this.#state) return;
-    for (const record of telemetryOf(this.#state.id, event, effects, this.#options.secrets ?? []))
-      sink(record);
+    for (const record of telemetryOf(this.#state.id, event, effects, this.#options.secrets ?? [])) {
+      try {
+        sink(record);
+      } catch (error) {
+        this.#telemetryFailed(error);
+      }
+    }
+  }
+
+  #telemetryFailed(error: unknown): void {
+    if (this.#telemetryWarned) return;
+    this.#telemetryWarned = true;
+    process.emitWarning(
+      `the telemetry sink threw (${errorMessage(error)}); its records are dropped, the execution goes on`,
+      { code: "ORCHESTRATE_TELEMETRY_FAILED" },
+    );
   }
 }

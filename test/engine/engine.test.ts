@@ -1,7 +1,8 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { defaultPolicy } from "../../src/core/plan/schema.ts";
 import type { ExecutionEvent } from "../../src/core/state/index.ts";
 import { Engine } from "../../src/engine/engine.ts";
+import { executeParallel } from "../../src/engine/execute-graph.ts";
 import { seededRandom } from "../../src/engine/seeded-random.ts";
 import { VirtualClock } from "../../src/engine/virtual-clock.ts";
 
@@ -93,5 +94,44 @@ describe("Engine", () => {
     expect(again.state!.seq).toBe(saved.seq + 1);
     expect(again.state!.status).toBe("cancelled");
     expect(Object.keys(again.state!.applied)).toHaveLength(Object.keys(saved.applied).length + 1);
+  });
+
+  it("keeps going when the telemetry sink throws, and warns once", async () => {
+    const warn = vi.spyOn(process, "emitWarning").mockImplementation(() => {});
+    try {
+      const clock = new VirtualClock();
+      const aborted: string[] = [];
+      const finished: string[] = [];
+      const result = await executeParallel(
+        [
+          { id: "x", agent: "a", prompt: "" },
+          { id: "y", agent: "b", prompt: "" },
+          { id: "z", agent: "b", prompt: "" },
+        ],
+        { max_concurrency: 2 },
+        {
+          clock,
+          onEvent: (e) => {
+            if (e.name === "task_succeeded") throw new Error("sink down");
+          },
+          run: async (task, ctx) => {
+            ctx.signal.addEventListener("abort", () => aborted.push(task.id));
+            await clock.sleep(task.id === "x" ? 10 : 1000, ctx.signal);
+            finished.push(task.id);
+            return {};
+          },
+        },
+      );
+      expect(result.status).toBe("succeeded");
+      expect(finished).toEqual(["x", "y", "z"]);
+      expect(aborted).toEqual([]);
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(warn).toHaveBeenCalledWith(
+        "the telemetry sink threw (sink down); its records are dropped, the execution goes on",
+        { code: "ORCHESTRATE_TELEMETRY_FAILED" },
+      );
+    } finally {
+      warn.mockRestore();
+    }
   });
 });
