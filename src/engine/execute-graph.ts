@@ -66,18 +66,24 @@ function stuck(state: ExecutionState): boolean {
   return true;
 }
 
-/** The result with secrets and known token formats masked in its free text. */
+/**
+ * The result with secrets and known token formats masked in its free text: error kinds and
+ * messages, artifact names and paths, summaries, reasons, and context keys and values.
+ */
 function scrubbed(result: OrchestrationResult, secrets: readonly string[]): OrchestrationResult {
   const scrub = createScrubber(secrets);
   const deep = (value: unknown): unknown => {
     if (typeof value === "string") return scrub(value);
     if (Array.isArray(value)) return value.map(deep);
     if (value && typeof value === "object")
-      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, deep(v)]));
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [scrub(k), deep(v)]));
     return value;
   };
   for (const task of result.tasks) {
-    if (task.errors.length > 0) task.errors = task.errors.map((e) => ({ ...e, message: scrub(e.message) }));
+    if (task.errors.length > 0)
+      task.errors = task.errors.map((e) => ({ ...e, kind: scrub(e.kind), message: scrub(e.message) }));
+    if (task.artifacts.length > 0)
+      task.artifacts = task.artifacts.map((a) => ({ ...a, name: scrub(a.name), path: scrub(a.path) }));
     if (task.summary !== undefined) task.summary = scrub(task.summary);
     if (task.reason !== undefined) task.reason = scrub(task.reason);
   }
@@ -94,9 +100,9 @@ function scrubbed(result: OrchestrationResult, secrets: readonly string[]): Orch
  * policy's concurrency, retry, timeout, cancellation, circuit-breaker and budget rules.
  * Resolves when every task is final, or with status `blocked` (and its reason) when nothing in
  * this process can move it on (a gate rejected past `max_revisions`, a merge conflict); never
- * rejects for task failures (see `status`). Free text in the result (errors, summaries, reasons,
- * context) is scrubbed of `secrets` and known token formats, as telemetry is. While it runs it
- * keeps the Node.js process alive (engine timers alone do not).
+ * rejects for task failures (see `status`). Free text in the result (errors, artifacts,
+ * summaries, reasons, context) is scrubbed of `secrets` and known token formats, as telemetry is.
+ * While it runs it keeps the Node.js process alive (engine timers alone do not).
  */
 export async function executeGraph(
   graph: TaskGraph | { tasks: TaskNode[] },

@@ -393,6 +393,30 @@ describe("executeGraph: settling and what it returns", () => {
     expect(result.tasks.find((t) => t.id === "bad")!.errors[0]!.message).toBe("could not log in with ***");
   });
 
+  it("masks secrets in error kinds, context keys and artifact names and paths too", async () => {
+    const secret = "S3cr3t-Value-1234";
+    const result = await executeParallel(
+      [
+        { id: "bad", agent: "a", prompt: "" },
+        { id: "good", agent: "a", prompt: "" },
+      ],
+      noRetry,
+      {
+        clock: new VirtualClock(),
+        secrets: [secret],
+        run: async (task, ctx) => {
+          ctx.context.set(`key-${secret}`, { [`inner-${secret}`]: secret });
+          if (task.id === "bad") throw new TaskFailure(`k-${secret}`, "no");
+          return { artifacts: [{ name: `report-${secret}`, path: `out/${secret}/report.md` }] };
+        },
+      },
+    );
+    expect(JSON.stringify(result)).not.toContain(secret);
+    expect(result.tasks[0]!.errors[0]!.kind).toBe("k-***");
+    expect(result.tasks[1]!.artifacts).toEqual([{ name: "report-***", path: "out/***/report.md" }]);
+    expect(result.context).toEqual({ "key-***": { "inner-***": "***" } });
+  });
+
   it("keeps the process alive while it waits on a retry backoff (engine timers alone do not)", async () => {
     const { execFileSync } = await import("node:child_process");
     const { fileURLToPath } = await import("node:url");
