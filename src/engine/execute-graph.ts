@@ -8,12 +8,22 @@ import { createScrubber } from "../core/scrub/index.ts";
 import { startEventOf } from "../core/state/from-plan.ts";
 import type { ExecutionState } from "../core/state/index.ts";
 import { type Clock, type Random, systemClock } from "../ports/clock.ts";
-import type { Telemetry } from "../ports/engine-ports.ts";
+import type { NewEvent, Telemetry } from "../ports/engine-ports.ts";
 import { Engine } from "./engine.ts";
-import { inProcessRunner, type TaskFunction } from "./in-process-runner.ts";
+import { errorMessage, inProcessRunner, type TaskFunction } from "./in-process-runner.ts";
 
 /** A gate decision for library use. */
 export type GateDecision = { approved: true; by?: string } | { approved: false; by?: string; reason: string };
+
+/** What `approve` is asked about, besides the phase and the state. */
+export interface GateRequest {
+  /** Who has approved the gate since it opened: a gate with `min_approvals` above 1 asks again. */
+  approved_by: readonly string[];
+  /** Approvals the gate needs, each from a different `by`. */
+  min_approvals: number;
+  /** Times the phase was sent back by a rejection so far. */
+  revision: number;
+}
 
 export interface ExecuteOptions {
   /** Runs one task attempt. Throw to fail it (a `TaskFailure` sets the error kind). */
@@ -30,8 +40,13 @@ export interface ExecuteOptions {
   context?: Record<string, unknown>;
   /** Execution id (default `exec-<random>`). */
   id?: string;
-  /** Decides gated phases; default: approve at once (`by: "auto"`). */
-  approve?: (phase: string, state: ExecutionState) => GateDecision | Promise<GateDecision>;
+  /**
+   * Decides gated phases; default: approve at once (`by: "auto"`, then `auto-2`, … for a gate with
+   * `min_approvals` above 1). It is asked again while the gate is open after an approval, until the
+   * gate has `min_approvals` approvals from different `by`s; an approval by someone who approved
+   * already cancels the execution (it would never open the gate). A throw or rejection cancels it.
+   */
+  approve?: (phase: string, state: ExecutionState, gate: GateRequest) => GateDecision | Promise<GateDecision>;
 }
 
 /** A task for `executeParallel`. */
@@ -139,17 +154,8 @@ export async function executeGraph(
     ...(options.onEvent ? { telemetry: options.onEvent } : {}),
     ...(options.secrets ? { secrets: options.secrets } : {}),
     gatekeeper: {
-      open(gate, state, send) {
-        Promise.resolve(
-          options.approve ? options.approve(gate.phase, state) : { approved: true as const, by: "auto" },
-        ).then(
-          (d) => {
-            if (d.approved) send({ type: "gate_approved", phase: gate.phase, by: d.by ?? "auto" });
-            else send({ type: "gate_rejected", phase: gate.phase, by: d.by ?? "auto", reason: d.reason });
-          },
-          (error: unknown) =>
-            send({ type: "cancel_requested", reason: `gate decision failed: ${String(error)}` }),
-        );
+      open(gate, _state, send) {
+        decideGate(gate.phase, gate.revision, options.approve, () => engine.state!, send);
       },
     },
   });
@@ -174,6 +180,81 @@ export async function executeGraph(
     clearInterval(keepAlive);
     options.signal?.removeEventListener("abort", onAbort);
   }
+}
+
+/**
+ * Asks `approve` about an open gate and sends its decision; while the gate stays open after an
+ * approval (it needs more than one), asks again, telling who approved so far. Stops once the
+ * gate is decided or is no longer the one opened (a revision, a cancel). A decision the gate
+ * cannot take (the same approver twice, not a decision at all), a throw or a rejection cancels
+ * the execution with the reason: nothing in this process would decide the gate otherwise.
+ */
+function decideGate(
+  phase: string,
+  revision: number,
+  approve: ExecuteOptions["approve"],
+  stateOf: () => ExecutionState,
+  send: (event: NewEvent) => void,
+): void {
+  const gate = openGate(stateOf(), phase, revision);
+  if (!gate) return;
+  const approvedBy = gate.approvals.map((a) => a.by);
+  const request: GateRequest = { approved_by: approvedBy, min_approvals: gate.needed, revision };
+  const fail = (why: string) =>
+    send({ type: "cancel_requested", reason: `gate decision for phase ${phase} failed: ${why}` });
+  const ask = async (): Promise<GateDecision> =>
+    approve
+      ? approve(phase, stateOf(), request)
+      : { approved: true, by: approvedBy.length === 0 ? "auto" : `auto-${approvedBy.length + 1}` };
+  ask()
+    .then((decision) => {
+      // The gate may have been decided or reopened while the decision was awaited.
+      const now = openGate(stateOf(), phase, revision);
+      if (!now) return;
+      const problem = decisionProblem(decision);
+      if (problem) return fail(problem);
+      const by = decision.by ?? "auto";
+      if (!decision.approved) return send({ type: "gate_rejected", phase, by, reason: decision.reason });
+      if (now.approvals.some((a) => a.by === by))
+        return fail(
+          `the gate needs ${now.needed} approvals from different approvers, and "${by}" has approved it already (when asked again, return another \`by\`)`,
+        );
+      const given = now.approvals.length;
+      send({ type: "gate_approved", phase, by });
+      // Asked again only once this approval is recorded and the gate still waits for more.
+      const after = openGate(stateOf(), phase, revision);
+      if (after && after.approvals.length > given) decideGate(phase, revision, approve, stateOf, send);
+    })
+    .catch((error: unknown) => fail(errorMessage(error)));
+}
+
+/**
+ * The gate of `phase` when it is open at `revision` in an execution still going: its approvals so
+ * far and how many it needs.
+ */
+function openGate(
+  state: ExecutionState,
+  phase: string,
+  revision: number,
+): { approvals: readonly { by: string }[]; needed: number } | undefined {
+  if (state.finished_at !== undefined) return undefined;
+  const gate = Object.hasOwn(state.phase_state, phase) ? state.phase_state[phase]!.gate : undefined;
+  if (gate?.status !== "open" || gate.revisions !== revision) return undefined;
+  const needed = state.phases.find((p) => p.id === phase)?.gate?.min_approvals ?? 1;
+  return { approvals: gate.approvals, needed };
+}
+
+/** Why a value `approve` resolved with is not a `GateDecision`, or undefined. */
+function decisionProblem(decision: unknown): string | undefined {
+  const shape = "return { approved: true, by } or { approved: false, by, reason }";
+  if (decision === null || typeof decision !== "object")
+    return `approve returned ${String(decision)}; ${shape}`;
+  const d = decision as Record<string, unknown>;
+  if (typeof d.approved !== "boolean") return `approve returned no boolean \`approved\`; ${shape}`;
+  if (d.by !== undefined && (typeof d.by !== "string" || d.by === ""))
+    return `\`by\` must be a non-empty string; ${shape}`;
+  if (!d.approved && typeof d.reason !== "string") return `a rejection needs a \`reason\` string; ${shape}`;
+  return undefined;
 }
 
 /** Runs independent tasks in parallel under the policy. Ids default to `<agent>-<n>`. */
