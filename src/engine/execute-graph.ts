@@ -2,7 +2,7 @@ import { OrchestrateError } from "../core/errors.ts";
 import { graphProblems } from "../core/graph/index.ts";
 import type { TaskGraph, TaskNode } from "../core/graph/types.ts";
 import { formatProblem } from "../core/plan/problem.ts";
-import { Policy, type PolicyConfig, type PolicyInput } from "../core/plan/schema.ts";
+import { type Plan, Policy, type PolicyConfig, type PolicyInput } from "../core/plan/schema.ts";
 import { type OrchestrationResult, summarize } from "../core/report/summarize.ts";
 import { createScrubber } from "../core/scrub/index.ts";
 import { startEventOf } from "../core/state/from-plan.ts";
@@ -47,6 +47,12 @@ export interface ExecuteOptions {
    * already cancels the execution (it would never open the gate). A throw or rejection cancels it.
    */
   approve?: (phase: string, state: ExecutionState, gate: GateRequest) => GateDecision | Promise<GateDecision>;
+  /**
+   * The plan the graph was built from (`buildGraph(plan, …)`): its agents' `max_concurrency` and
+   * its phases' `policy` apply, and its `policy` when the `policy` argument is undefined. Its
+   * `delivery` does not (nothing is delivered here).
+   */
+  plan?: Plan;
 }
 
 /** A task for `executeParallel`. */
@@ -124,18 +130,9 @@ export async function executeGraph(
   policy: PolicyInput | undefined,
   options: ExecuteOptions,
 ): Promise<OrchestrationResult> {
-  const resolved = resolvePolicy(policy);
-  let full: Pick<TaskGraph, "tasks" | "phases">;
-  if ("phases" in graph && graph.phases.length > 0) full = graph as TaskGraph;
-  else {
-    // Checked as `validateGraph` checks it; the run needs no levels or critical path.
-    const problems = graphProblems(graph.tasks);
-    if (problems.length > 0) {
-      const details = problems.map(formatProblem);
-      throw new OrchestrateError("graph_invalid", `invalid task graph: ${details.join("; ")}`, { details });
-    }
-    full = { tasks: graph.tasks, phases: [] };
-  }
+  const resolved = resolvePolicy(policy ?? options.plan?.policy);
+  const full = checkedGraph(graph);
+  const plan = options.plan ? limitsOf(options.plan, full) : undefined;
   const clock = options.clock ?? systemClock;
   const random = options.random ?? Math.random;
   let engine!: Engine;
@@ -170,6 +167,7 @@ export async function executeGraph(
       startEventOf(full, resolved, {
         execution,
         seed: Math.floor(random() * 2 ** 31),
+        ...(plan ? { plan } : {}),
         ...(options.context ? { context: options.context } : {}),
       }),
     );
@@ -180,6 +178,42 @@ export async function executeGraph(
     clearInterval(keepAlive);
     options.signal?.removeEventListener("abort", onAbort);
   }
+}
+
+/**
+ * The graph's tasks and phases, its tasks checked as `validateGraph` checks them (shapes, unique
+ * ids, known needs, no cycle): a graph given to the library may come from anywhere. The run needs
+ * no levels or critical path.
+ */
+function checkedGraph(graph: TaskGraph | { tasks: TaskNode[] }): Pick<TaskGraph, "tasks" | "phases"> {
+  if (graph === null || typeof graph !== "object" || !Array.isArray(graph.tasks))
+    throw new OrchestrateError("graph_invalid", "invalid task graph: expected { tasks: [...] }", {
+      hint: "pass { tasks } (each task { id, agent, needs }) or a graph from buildGraph",
+    });
+  const problems = graphProblems(graph.tasks);
+  if (problems.length > 0) {
+    const details = problems.map(formatProblem);
+    throw new OrchestrateError("graph_invalid", `invalid task graph: ${details.join("; ")}`, { details });
+  }
+  const phases = "phases" in graph && Array.isArray(graph.phases) ? graph.phases : [];
+  return { tasks: graph.tasks, phases };
+}
+
+/**
+ * The plan's per-agent and per-phase limits for this graph: the plan without its delivery. Each
+ * phase of the graph must be one of the plan's, or its limits would be silently lost.
+ */
+function limitsOf(plan: Plan, graph: Pick<TaskGraph, "phases">): Plan {
+  const known = new Set((plan.phases ?? []).map((p) => p.id));
+  const missing = graph.phases.filter((p) => !known.has(p.id)).map((p) => p.id);
+  if (missing.length > 0)
+    throw new OrchestrateError(
+      "plan_mismatch",
+      `options.plan has no phase ${missing.map((id) => `"${id}"`).join(", ")} of the graph`,
+      { hint: "pass the plan the graph was built from (buildGraph(plan, …))" },
+    );
+  const { delivery: _, ...limits } = plan;
+  return limits;
 }
 
 /**

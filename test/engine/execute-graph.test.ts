@@ -317,6 +317,41 @@ describe("executeGraph in virtual time", () => {
     );
   });
 
+  it("rejects tasks of the wrong shape with the field named, instead of throwing a TypeError or hanging", async () => {
+    const { executeGraph } = await import("../../src/engine/execute-graph.ts");
+    const run = async () => undefined;
+    const cases: [unknown, string][] = [
+      [
+        { tasks: [{ id: "a", agent: "x" }] },
+        "invalid task graph: tasks[0].needs: expected a list of task ids, got nothing",
+      ],
+      [
+        { tasks: [{ agent: "x", needs: [] }] },
+        "invalid task graph: tasks[0].id: expected a non-empty string, got nothing",
+      ],
+      [
+        { tasks: [{ id: "a", needs: [] }] },
+        "invalid task graph: tasks[0].agent: expected a non-empty string, got nothing",
+      ],
+      [
+        { tasks: [{ id: "__proto__", agent: "x", needs: [] }] },
+        'invalid task graph: tasks[0].id: "__proto__" cannot be a task id',
+      ],
+      [{ tasks: "a" }, "invalid task graph: expected { tasks: [...] }"],
+    ];
+    for (const [graph, message] of cases) {
+      const error = await executeGraph(graph as never, {}, { clock: new VirtualClock(), run }).catch(
+        (e: unknown) => e,
+      );
+      expect(error).toMatchObject({ code: "graph_invalid" });
+      expect((error as Error).message.startsWith(message)).toBe(true);
+    }
+    const unknown = Array.from({ length: 3000 }, (_, i) => node(`u${i}`, [`nope${i}`]));
+    const long = (await executeGraph({ tasks: unknown }, {}, { run }).catch((e: unknown) => e)) as Error;
+    expect(long.message.length).toBeLessThan(2000);
+    expect(long.message).toMatch(/2980 more problem\(s\) not listed/);
+  });
+
   it("executeParallel reaches the expected speedup", async () => {
     const clock = new VirtualClock();
     const tasks = Array.from({ length: 40 }, (_, i) => ({ agent: "w", prompt: `job ${i}` }));

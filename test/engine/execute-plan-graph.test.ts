@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { buildGraph } from "../../src/core/graph/build-graph.ts";
 import { EMPTY_REPO, factsOf } from "../../src/core/plan/facts.ts";
-import { PlanSchema } from "../../src/core/plan/schema.ts";
+import { type Plan, PlanSchema } from "../../src/core/plan/schema.ts";
 import { parseRequest } from "../../src/core/request/parse-request.ts";
 import { type ExecuteOptions, executeGraph, type GateRequest } from "../../src/engine/execute-graph.ts";
 import { VirtualClock } from "../../src/engine/virtual-clock.ts";
@@ -120,5 +120,64 @@ describe("executeGraph: gates", () => {
       "gate decision for phase spec failed: approve returned undefined; return { approved: true, by } or { approved: false, by, reason }",
     );
     expect(clock.now()).toBe(0);
+  });
+});
+
+describe("executeGraph: the plan's limits (options.plan)", () => {
+  const limited = () =>
+    planGraph({
+      agents: { a: { run: "x", max_concurrency: 1 }, b: { run: "x" } },
+      phases: [
+        { id: "p", agents: ["a"], matrix: { m: ["1", "2", "3"] } },
+        { id: "q", agents: ["b"], matrix: { m: ["1", "2", "3", "4"] }, policy: { max_concurrency: 2 } },
+      ],
+    });
+
+  /** Runs the graph (each task 1 s) and returns the most tasks of each phase that ran at once. */
+  async function peaks(graph: ReturnType<typeof limited>["graph"], plan: Plan | undefined) {
+    const clock = new VirtualClock();
+    const running = { p: 0, q: 0 };
+    const peak = { p: 0, q: 0 };
+    const result = await executeGraph(graph, undefined, {
+      clock,
+      ...(plan ? { plan } : {}),
+      run: async (task, ctx) => {
+        const phase = task.phase as "p" | "q";
+        running[phase]++;
+        peak[phase] = Math.max(peak[phase], running[phase]);
+        try {
+          await clock.sleep(1000, ctx.signal);
+        } finally {
+          running[phase]--;
+        }
+        return {};
+      },
+    });
+    return { result, peak, wall: clock.now() };
+  }
+
+  it("applies agents.*.max_concurrency and phases[].policy.max_concurrency", async () => {
+    const { plan, graph } = limited();
+    const { result, peak, wall } = await peaks(graph, plan);
+    expect(result.status).toBe("succeeded");
+    expect(peak).toEqual({ p: 1, q: 2 });
+    expect(wall).toBe(3000);
+  });
+
+  it("uses the plan's policy when the policy argument is undefined", async () => {
+    const { plan, graph } = limited();
+    const { peak, wall } = await peaks(graph, { ...plan, policy: { ...plan.policy, max_concurrency: 1 } });
+    expect(peak).toEqual({ p: 1, q: 1 });
+    expect(wall).toBe(7000);
+  });
+
+  it("refuses a plan that is not the graph's, naming the phases it lacks", async () => {
+    const { graph } = limited();
+    const other = planGraph({ agents: { a: { run: "x" } }, phases: [{ id: "p", agents: ["a"] }] }).plan;
+    await expect(executeGraph(graph, {}, { plan: other, run: async () => ({}) })).rejects.toMatchObject({
+      code: "plan_mismatch",
+      message: 'options.plan has no phase "q" of the graph',
+      hint: "pass the plan the graph was built from (buildGraph(plan, …))",
+    });
   });
 });
