@@ -292,18 +292,27 @@ function decisionProblem(decision: unknown): string | undefined {
 }
 
 /** Runs independent tasks in parallel under the policy. Ids default to `<agent>-<n>`. */
-export function executeParallel(
+export async function executeParallel(
   tasks: readonly TaskSpecInput[],
   policy: PolicyInput | undefined,
   options: ExecuteOptions,
 ): Promise<OrchestrationResult> {
-  const nodes: TaskNode[] = tasks.map((t, i) => ({
-    id: t.id ?? `${t.agent}-${i + 1}`,
-    agent: t.agent,
-    needs: [],
-    prompt: t.prompt,
-    ...(t.params ? { params: t.params } : {}),
-    ...(t.estimate_ms !== undefined ? { estimate_ms: t.estimate_ms } : {}),
-  }));
+  if (!Array.isArray(tasks))
+    throw new OrchestrateError("graph_invalid", "invalid tasks: expected a list", {
+      hint: 'pass [{ agent, prompt }, …], e.g. [{ agent: "reviewer", prompt: "review A" }]',
+    });
+  const nodes: TaskNode[] = tasks.map((t: TaskSpecInput | null, i) =>
+    // Not a task: left as it is, for the graph check to name it.
+    t === null || typeof t !== "object"
+      ? (t as unknown as TaskNode)
+      : {
+          id: t.id ?? `${t.agent}-${i + 1}`,
+          agent: t.agent,
+          needs: [],
+          prompt: t.prompt,
+          ...(t.params ? { params: t.params } : {}),
+          ...(t.estimate_ms !== undefined ? { estimate_ms: t.estimate_ms } : {}),
+        },
+  );
   return executeGraph({ tasks: nodes }, policy, options);
 }

@@ -346,6 +346,16 @@ describe("executeGraph in virtual time", () => {
       expect(error).toMatchObject({ code: "graph_invalid" });
       expect((error as Error).message.startsWith(message)).toBe(true);
     }
+    const parallel: [unknown, string][] = [
+      [[{ agent: "x", prompt: "" }, null], "invalid task graph: tasks[1]: expected a task object, got null"],
+      [[{ prompt: "" }], "invalid task graph: tasks[0].agent: expected a non-empty string, got nothing"],
+      [{ agent: "x" }, "invalid tasks: expected a list"],
+    ];
+    for (const [tasks, message] of parallel) {
+      const error = await executeParallel(tasks as never, {}, { run }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: "graph_invalid" });
+      expect((error as Error).message.startsWith(message)).toBe(true);
+    }
     const unknown = Array.from({ length: 3000 }, (_, i) => node(`u${i}`, [`nope${i}`]));
     const long = (await executeGraph({ tasks: unknown }, {}, { run }).catch((e: unknown) => e)) as Error;
     expect(long.message.length).toBeLessThan(2000);
