@@ -27,6 +27,7 @@ export {
   executeGraph,
   executeParallel,
   type GateDecision,
+  type GateRequest,
   type TaskSpecInput,
 } from "./engine/execute-graph.ts";
 export type { RunContext, SharedContext, TaskOutput } from "./engine/in-process-runner.ts";

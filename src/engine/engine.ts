@@ -9,6 +9,7 @@ import type {
   TaskRunner,
   Telemetry,
 } from "../ports/engine-ports.ts";
+import { errorMessage } from "./in-process-runner.ts";
 import { telemetryOf } from "./telemetry.ts";
 import { TimerQueue } from "./timer-queue.ts";
 
@@ -47,6 +48,7 @@ export class Engine {
   readonly #prefix: string;
   #counter = 0;
   #busy = false;
+  #telemetryWarned = false;
   #done: Promise<ExecutionState>;
   #resolve!: (state: ExecutionState) => void;
   #reject!: (error: unknown) => void;
@@ -79,7 +81,7 @@ export class Engine {
   send = (input: NewEvent): void => {
     // Object.assign, not a spread: V8 copies events of many shapes far faster this way.
     const event = Object.assign({}, input) as ExecutionEvent;
-    event.id = input.id ?? `${this.#prefix}-${++this.#counter}`;
+    event.id = input.id ?? this.#nextId();
     event.at = input.at ?? this.#options.clock.now();
     this.#queue.push(event);
     if (this.#busy) return;
@@ -95,6 +97,18 @@ export class Engine {
     }
     if (this.#options.onIdle && this.#state) this.#options.onIdle(this.#state);
   };
+
+  /**
+   * A new event id: `<prefix>-<n>`, skipping ids the state has applied. An engine restarted on a
+   * saved state with the same random source makes the same prefix again, and an event under a
+   * used id would be dropped as a duplicate.
+   */
+  #nextId(): string {
+    const applied = this.#state?.applied;
+    let id = `${this.#prefix}-${++this.#counter}`;
+    while (applied !== undefined && Object.hasOwn(applied, id)) id = `${this.#prefix}-${++this.#counter}`;
+    return id;
+  }
 
   /** Stops the engine's timers: for a host that stops waiting before the execution completes. */
   stop(): void {
@@ -154,10 +168,30 @@ export class Engine {
     }
   }
 
+  /**
+   * Hands the event's records to the telemetry sink. A sink that throws loses that record and
+   * nothing else: the event is applied already, and its effects (tasks to start or cancel) must
+   * still run. The first such error of an engine is reported as a process warning
+   * (`ORCHESTRATE_TELEMETRY_FAILED`); later ones are dropped silently.
+   */
   #emitTelemetry(event: ExecutionEvent, effects: readonly Effect[]): void {
     const sink = this.#options.telemetry;
     if (!sink || !this.#state) return;
-    for (const record of telemetryOf(this.#state.id, event, effects, this.#options.secrets ?? []))
-      sink(record);
+    for (const record of telemetryOf(this.#state.id, event, effects, this.#options.secrets ?? [])) {
+      try {
+        sink(record);
+      } catch (error) {
+        this.#telemetryFailed(error);
+      }
+    }
+  }
+
+  #telemetryFailed(error: unknown): void {
+    if (this.#telemetryWarned) return;
+    this.#telemetryWarned = true;
+    process.emitWarning(
+      `the telemetry sink threw (${errorMessage(error)}); its records are dropped, the execution goes on`,
+      { code: "ORCHESTRATE_TELEMETRY_FAILED" },
+    );
   }
 }

@@ -2,18 +2,28 @@ import { OrchestrateError } from "../core/errors.ts";
 import { graphProblems } from "../core/graph/index.ts";
 import type { TaskGraph, TaskNode } from "../core/graph/types.ts";
 import { formatProblem } from "../core/plan/problem.ts";
-import { Policy, type PolicyConfig, type PolicyInput } from "../core/plan/schema.ts";
+import { type Plan, Policy, type PolicyConfig, type PolicyInput } from "../core/plan/schema.ts";
 import { type OrchestrationResult, summarize } from "../core/report/summarize.ts";
 import { createScrubber } from "../core/scrub/index.ts";
 import { startEventOf } from "../core/state/from-plan.ts";
 import type { ExecutionState } from "../core/state/index.ts";
 import { type Clock, type Random, systemClock } from "../ports/clock.ts";
-import type { Telemetry } from "../ports/engine-ports.ts";
+import type { NewEvent, Telemetry } from "../ports/engine-ports.ts";
 import { Engine } from "./engine.ts";
-import { inProcessRunner, type TaskFunction } from "./in-process-runner.ts";
+import { errorMessage, inProcessRunner, type TaskFunction } from "./in-process-runner.ts";
 
 /** A gate decision for library use. */
 export type GateDecision = { approved: true; by?: string } | { approved: false; by?: string; reason: string };
+
+/** What `approve` is asked about, besides the phase and the state. */
+export interface GateRequest {
+  /** Who has approved the gate since it opened: a gate with `min_approvals` above 1 asks again. */
+  approved_by: readonly string[];
+  /** Approvals the gate needs, each from a different `by`. */
+  min_approvals: number;
+  /** Times the phase was sent back by a rejection so far. */
+  revision: number;
+}
 
 export interface ExecuteOptions {
   /** Runs one task attempt. Throw to fail it (a `TaskFailure` sets the error kind). */
@@ -30,8 +40,19 @@ export interface ExecuteOptions {
   context?: Record<string, unknown>;
   /** Execution id (default `exec-<random>`). */
   id?: string;
-  /** Decides gated phases; default: approve at once (`by: "auto"`). */
-  approve?: (phase: string, state: ExecutionState) => GateDecision | Promise<GateDecision>;
+  /**
+   * Decides gated phases; default: approve at once (`by: "auto"`, then `auto-2`, … for a gate with
+   * `min_approvals` above 1). It is asked again while the gate is open after an approval, until the
+   * gate has `min_approvals` approvals from different `by`s; an approval by someone who approved
+   * already cancels the execution (it would never open the gate). A throw or rejection cancels it.
+   */
+  approve?: (phase: string, state: ExecutionState, gate: GateRequest) => GateDecision | Promise<GateDecision>;
+  /**
+   * The plan the graph was built from (`buildGraph(plan, …)`): its agents' `max_concurrency` and
+   * its phases' `policy` apply, and its `policy` when the `policy` argument is undefined. Its
+   * `delivery` does not (nothing is delivered here).
+   */
+  plan?: Plan;
 }
 
 /** A task for `executeParallel`. */
@@ -66,18 +87,24 @@ function stuck(state: ExecutionState): boolean {
   return true;
 }
 
-/** The result with secrets and known token formats masked in its free text. */
+/**
+ * The result with secrets and known token formats masked in its free text: error kinds and
+ * messages, artifact names and paths, summaries, reasons, and context keys and values.
+ */
 function scrubbed(result: OrchestrationResult, secrets: readonly string[]): OrchestrationResult {
   const scrub = createScrubber(secrets);
   const deep = (value: unknown): unknown => {
     if (typeof value === "string") return scrub(value);
     if (Array.isArray(value)) return value.map(deep);
     if (value && typeof value === "object")
-      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, deep(v)]));
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [scrub(k), deep(v)]));
     return value;
   };
   for (const task of result.tasks) {
-    if (task.errors.length > 0) task.errors = task.errors.map((e) => ({ ...e, message: scrub(e.message) }));
+    if (task.errors.length > 0)
+      task.errors = task.errors.map((e) => ({ ...e, kind: scrub(e.kind), message: scrub(e.message) }));
+    if (task.artifacts.length > 0)
+      task.artifacts = task.artifacts.map((a) => ({ ...a, name: scrub(a.name), path: scrub(a.path) }));
     if (task.summary !== undefined) task.summary = scrub(task.summary);
     if (task.reason !== undefined) task.reason = scrub(task.reason);
   }
@@ -94,27 +121,18 @@ function scrubbed(result: OrchestrationResult, secrets: readonly string[]): Orch
  * policy's concurrency, retry, timeout, cancellation, circuit-breaker and budget rules.
  * Resolves when every task is final, or with status `blocked` (and its reason) when nothing in
  * this process can move it on (a gate rejected past `max_revisions`, a merge conflict); never
- * rejects for task failures (see `status`). Free text in the result (errors, summaries, reasons,
- * context) is scrubbed of `secrets` and known token formats, as telemetry is. While it runs it
- * keeps the Node.js process alive (engine timers alone do not).
+ * rejects for task failures (see `status`). Free text in the result (errors, artifacts,
+ * summaries, reasons, context) is scrubbed of `secrets` and known token formats, as telemetry is.
+ * While it runs it keeps the Node.js process alive (engine timers alone do not).
  */
 export async function executeGraph(
   graph: TaskGraph | { tasks: TaskNode[] },
   policy: PolicyInput | undefined,
   options: ExecuteOptions,
 ): Promise<OrchestrationResult> {
-  const resolved = resolvePolicy(policy);
-  let full: Pick<TaskGraph, "tasks" | "phases">;
-  if ("phases" in graph && graph.phases.length > 0) full = graph as TaskGraph;
-  else {
-    // Checked as `validateGraph` checks it; the run needs no levels or critical path.
-    const problems = graphProblems(graph.tasks);
-    if (problems.length > 0) {
-      const details = problems.map(formatProblem);
-      throw new OrchestrateError("graph_invalid", `invalid task graph: ${details.join("; ")}`, { details });
-    }
-    full = { tasks: graph.tasks, phases: [] };
-  }
+  const resolved = resolvePolicy(policy ?? options.plan?.policy);
+  const full = checkedGraph(graph);
+  const plan = options.plan ? limitsOf(options.plan, full) : undefined;
   const clock = options.clock ?? systemClock;
   const random = options.random ?? Math.random;
   let engine!: Engine;
@@ -133,17 +151,8 @@ export async function executeGraph(
     ...(options.onEvent ? { telemetry: options.onEvent } : {}),
     ...(options.secrets ? { secrets: options.secrets } : {}),
     gatekeeper: {
-      open(gate, state, send) {
-        Promise.resolve(
-          options.approve ? options.approve(gate.phase, state) : { approved: true as const, by: "auto" },
-        ).then(
-          (d) => {
-            if (d.approved) send({ type: "gate_approved", phase: gate.phase, by: d.by ?? "auto" });
-            else send({ type: "gate_rejected", phase: gate.phase, by: d.by ?? "auto", reason: d.reason });
-          },
-          (error: unknown) =>
-            send({ type: "cancel_requested", reason: `gate decision failed: ${String(error)}` }),
-        );
+      open(gate, _state, send) {
+        decideGate(gate.phase, gate.revision, options.approve, () => engine.state!, send);
       },
     },
   });
@@ -158,6 +167,7 @@ export async function executeGraph(
       startEventOf(full, resolved, {
         execution,
         seed: Math.floor(random() * 2 ** 31),
+        ...(plan ? { plan } : {}),
         ...(options.context ? { context: options.context } : {}),
       }),
     );
@@ -170,19 +180,139 @@ export async function executeGraph(
   }
 }
 
+/**
+ * The graph's tasks and phases, its tasks checked as `validateGraph` checks them (shapes, unique
+ * ids, known needs, no cycle): a graph given to the library may come from anywhere. The run needs
+ * no levels or critical path.
+ */
+function checkedGraph(graph: TaskGraph | { tasks: TaskNode[] }): Pick<TaskGraph, "tasks" | "phases"> {
+  if (graph === null || typeof graph !== "object" || !Array.isArray(graph.tasks))
+    throw new OrchestrateError("graph_invalid", "invalid task graph: expected { tasks: [...] }", {
+      hint: "pass { tasks } (each task { id, agent, needs }) or a graph from buildGraph",
+    });
+  const problems = graphProblems(graph.tasks);
+  if (problems.length > 0) {
+    const details = problems.map(formatProblem);
+    throw new OrchestrateError("graph_invalid", `invalid task graph: ${details.join("; ")}`, { details });
+  }
+  const phases = "phases" in graph && Array.isArray(graph.phases) ? graph.phases : [];
+  return { tasks: graph.tasks, phases };
+}
+
+/**
+ * The plan's per-agent and per-phase limits for this graph: the plan without its delivery. Each
+ * phase of the graph must be one of the plan's, or its limits would be silently lost.
+ */
+function limitsOf(plan: Plan, graph: Pick<TaskGraph, "phases">): Plan {
+  const known = new Set((plan.phases ?? []).map((p) => p.id));
+  const missing = graph.phases.filter((p) => !known.has(p.id)).map((p) => p.id);
+  if (missing.length > 0)
+    throw new OrchestrateError(
+      "plan_mismatch",
+      `options.plan has no phase ${missing.map((id) => `"${id}"`).join(", ")} of the graph`,
+      { hint: "pass the plan the graph was built from (buildGraph(plan, …))" },
+    );
+  const { delivery: _, ...limits } = plan;
+  return limits;
+}
+
+/**
+ * Asks `approve` about an open gate and sends its decision; while the gate stays open after an
+ * approval (it needs more than one), asks again, telling who approved so far. Stops once the
+ * gate is decided or is no longer the one opened (a revision, a cancel). A decision the gate
+ * cannot take (the same approver twice, not a decision at all), a throw or a rejection cancels
+ * the execution with the reason: nothing in this process would decide the gate otherwise.
+ */
+function decideGate(
+  phase: string,
+  revision: number,
+  approve: ExecuteOptions["approve"],
+  stateOf: () => ExecutionState,
+  send: (event: NewEvent) => void,
+): void {
+  const gate = openGate(stateOf(), phase, revision);
+  if (!gate) return;
+  const approvedBy = gate.approvals.map((a) => a.by);
+  const request: GateRequest = { approved_by: approvedBy, min_approvals: gate.needed, revision };
+  const fail = (why: string) =>
+    send({ type: "cancel_requested", reason: `gate decision for phase ${phase} failed: ${why}` });
+  const ask = async (): Promise<GateDecision> =>
+    approve
+      ? approve(phase, stateOf(), request)
+      : { approved: true, by: approvedBy.length === 0 ? "auto" : `auto-${approvedBy.length + 1}` };
+  ask()
+    .then((decision) => {
+      // The gate may have been decided or reopened while the decision was awaited.
+      const now = openGate(stateOf(), phase, revision);
+      if (!now) return;
+      const problem = decisionProblem(decision);
+      if (problem) return fail(problem);
+      const by = decision.by ?? "auto";
+      if (!decision.approved) return send({ type: "gate_rejected", phase, by, reason: decision.reason });
+      if (now.approvals.some((a) => a.by === by))
+        return fail(
+          `the gate needs ${now.needed} approvals from different approvers, and "${by}" has approved it already (when asked again, return another \`by\`)`,
+        );
+      const given = now.approvals.length;
+      send({ type: "gate_approved", phase, by });
+      // Asked again only once this approval is recorded and the gate still waits for more.
+      const after = openGate(stateOf(), phase, revision);
+      if (after && after.approvals.length > given) decideGate(phase, revision, approve, stateOf, send);
+    })
+    .catch((error: unknown) => fail(errorMessage(error)));
+}
+
+/**
+ * The gate of `phase` when it is open at `revision` in an execution still going: its approvals so
+ * far and how many it needs.
+ */
+function openGate(
+  state: ExecutionState,
+  phase: string,
+  revision: number,
+): { approvals: readonly { by: string }[]; needed: number } | undefined {
+  if (state.finished_at !== undefined) return undefined;
+  const gate = Object.hasOwn(state.phase_state, phase) ? state.phase_state[phase]!.gate : undefined;
+  if (gate?.status !== "open" || gate.revisions !== revision) return undefined;
+  const needed = state.phases.find((p) => p.id === phase)?.gate?.min_approvals ?? 1;
+  return { approvals: gate.approvals, needed };
+}
+
+/** Why a value `approve` resolved with is not a `GateDecision`, or undefined. */
+function decisionProblem(decision: unknown): string | undefined {
+  const shape = "return { approved: true, by } or { approved: false, by, reason }";
+  if (decision === null || typeof decision !== "object")
+    return `approve returned ${String(decision)}; ${shape}`;
+  const d = decision as Record<string, unknown>;
+  if (typeof d.approved !== "boolean") return `approve returned no boolean \`approved\`; ${shape}`;
+  if (d.by !== undefined && (typeof d.by !== "string" || d.by === ""))
+    return `\`by\` must be a non-empty string; ${shape}`;
+  if (!d.approved && typeof d.reason !== "string") return `a rejection needs a \`reason\` string; ${shape}`;
+  return undefined;
+}
+
 /** Runs independent tasks in parallel under the policy. Ids default to `<agent>-<n>`. */
-export function executeParallel(
+export async function executeParallel(
   tasks: readonly TaskSpecInput[],
   policy: PolicyInput | undefined,
   options: ExecuteOptions,
 ): Promise<OrchestrationResult> {
-  const nodes: TaskNode[] = tasks.map((t, i) => ({
-    id: t.id ?? `${t.agent}-${i + 1}`,
-    agent: t.agent,
-    needs: [],
-    prompt: t.prompt,
-    ...(t.params ? { params: t.params } : {}),
-    ...(t.estimate_ms !== undefined ? { estimate_ms: t.estimate_ms } : {}),
-  }));
+  if (!Array.isArray(tasks))
+    throw new OrchestrateError("graph_invalid", "invalid tasks: expected a list", {
+      hint: 'pass [{ agent, prompt }, …], e.g. [{ agent: "reviewer", prompt: "review A" }]',
+    });
+  const nodes: TaskNode[] = tasks.map((t: TaskSpecInput | null, i) =>
+    // Not a task: left as it is, for the graph check to name it.
+    t === null || typeof t !== "object"
+      ? (t as unknown as TaskNode)
+      : {
+          id: t.id ?? `${t.agent}-${i + 1}`,
+          agent: t.agent,
+          needs: [],
+          prompt: t.prompt,
+          ...(t.params ? { params: t.params } : {}),
+          ...(t.estimate_ms !== undefined ? { estimate_ms: t.estimate_ms } : {}),
+        },
+  );
   return executeGraph({ tasks: nodes }, policy, options);
 }

@@ -2,6 +2,7 @@ import { TaskFailure } from "../core/errors.ts";
 import type { TaskNode } from "../core/graph/types.ts";
 import type { Artifact, Cost, ExecutionState } from "../core/state/index.ts";
 import type { NewEvent, TaskRunner } from "../ports/engine-ports.ts";
+import { type CheckedOutput, checkOutput } from "./task-output.ts";
 
 /** Key/value context shared by all tasks of an execution and persisted with its state. */
 export interface SharedContext {
@@ -36,9 +37,28 @@ export type TaskFunction = (task: TaskNode, ctx: RunContext) => Promise<TaskOutp
 
 /** Error kind of a thrown value: `TaskFailure.kind`, a `kind` property, else `error`. */
 export function errorKind(error: unknown): string {
-  if (error instanceof TaskFailure) return error.kind;
-  const kind = (error as { kind?: unknown } | null)?.kind;
-  return typeof kind === "string" ? kind : "error";
+  try {
+    if (error instanceof TaskFailure) return error.kind;
+    const kind = (error as { kind?: unknown } | null)?.kind;
+    return typeof kind === "string" ? kind : "error";
+  } catch {
+    // A `kind` getter (or a proxy) that throws: the value says nothing more.
+    return "error";
+  }
+}
+
+/**
+ * The message of a thrown value: an error's message, else the value as text. A value that cannot
+ * become text (an object without a prototype, a `toString` that throws) gets a message that says so.
+ */
+export function errorMessage(error: unknown): string {
+  try {
+    const message = error instanceof Error ? error.message : error;
+    if (typeof message === "string") return message;
+    return String(message);
+  } catch {
+    return "the task threw a value that cannot be shown as text";
+  }
 }
 
 /**
@@ -115,6 +135,11 @@ export function inProcessRunner(run: TaskFunction, getState: () => ExecutionStat
     const batch = starting;
     starting = [];
     for (const s of batch) {
+      // Cancelled in the turn that started it (a cascade, a cancel): its result would be ignored.
+      if (Attempt.cancelled(s.attempt)) {
+        if (running.get(s.id) === s.attempt) running.delete(s.id);
+        continue;
+      }
       let result: Promise<TaskOutput | undefined>;
       try {
         result = Promise.resolve(run(s.node, s.attempt));
@@ -128,20 +153,41 @@ export function inProcessRunner(run: TaskFunction, getState: () => ExecutionStat
     }
   };
 
-  /** Reports a successful attempt, unless it was cancelled. */
-  function succeeded({ id, attempt, send }: Starting, out: TaskOutput | undefined): void {
+  /**
+   * Reports a successful attempt, unless it was cancelled. An output of the wrong shape fails the
+   * attempt (kind `output_invalid`): a cost that is not a number would pass the budget by.
+   */
+  function succeeded(s: Starting, out: TaskOutput | undefined): void {
+    const { id, attempt, send } = s;
     if (running.get(id) === attempt) running.delete(id);
     if (Attempt.cancelled(attempt)) return;
     const event: NewEvent & { type: "task_succeeded" } = {
       type: "task_succeeded",
       task: id,
       attempt: attempt.attempt,
-      artifacts: out?.artifacts ?? [],
+      artifacts: [],
     };
-    if (out) {
-      if (out.cost) event.cost = { usd: out.cost.usd ?? 0, tokens: out.cost.tokens ?? 0 };
-      if (out.summary !== undefined) event.summary = out.summary;
-      if (out.context) event.context = out.context;
+    if (out !== undefined) {
+      let checked: CheckedOutput;
+      try {
+        checked = checkOutput(out);
+      } catch (error) {
+        // A getter or proxy that throws while its fields are read.
+        checked = { ok: false, message: `invalid task output: reading it threw: ${errorMessage(error)}` };
+      }
+      if (!checked.ok) {
+        send({
+          type: "task_failed",
+          task: id,
+          attempt: attempt.attempt,
+          error: { kind: "output_invalid", message: checked.message },
+        });
+        return;
+      }
+      if (checked.artifacts) event.artifacts = checked.artifacts;
+      if (checked.cost) event.cost = checked.cost;
+      if (checked.summary !== undefined) event.summary = checked.summary;
+      if (checked.context) event.context = checked.context;
     }
     send(event);
   }
@@ -150,12 +196,11 @@ export function inProcessRunner(run: TaskFunction, getState: () => ExecutionStat
   function failed({ id, attempt, send }: Starting, error: unknown): void {
     if (running.get(id) === attempt) running.delete(id);
     if (Attempt.cancelled(attempt)) return;
-    const message = error instanceof Error ? error.message : String(error);
     send({
       type: "task_failed",
       task: id,
       attempt: attempt.attempt,
-      error: { kind: errorKind(error), message },
+      error: { kind: errorKind(error), message: errorMessage(error) },
     });
   }
 

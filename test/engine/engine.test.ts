@@ -1,7 +1,8 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { defaultPolicy } from "../../src/core/plan/schema.ts";
 import type { ExecutionEvent } from "../../src/core/state/index.ts";
 import { Engine } from "../../src/engine/engine.ts";
+import { executeParallel } from "../../src/engine/execute-graph.ts";
 import { seededRandom } from "../../src/engine/seeded-random.ts";
 import { VirtualClock } from "../../src/engine/virtual-clock.ts";
 
@@ -69,5 +70,68 @@ describe("Engine", () => {
     );
     again.send({ type: "resume_requested", workers_lost: true });
     await expect(again.done).resolves.toMatchObject({ status: "succeeded" });
+  });
+
+  it("restarted on a saved state with the same random source, does not reuse the ids it stamped", () => {
+    const runner = { start: () => {}, cancel: () => {} };
+    const clock = new VirtualClock();
+    const first = new Engine({ clock, random: seededRandom(7), runner });
+    first.send({
+      type: "execution_started",
+      execution: "x",
+      tasks: [{ id: "a", agent: "w", needs: [] }],
+      phases: [],
+      policy: defaultPolicy(),
+      agent_limits: {},
+      seed: 1,
+      context: {},
+      meta: {},
+    });
+    const saved = structuredClone(first.state!);
+    // The engine owns (and changes) the state it is given.
+    const again = new Engine({ clock, random: seededRandom(7), runner }, structuredClone(saved));
+    again.send({ type: "cancel_requested", reason: "stop" });
+    expect(again.state!.seq).toBe(saved.seq + 1);
+    expect(again.state!.status).toBe("cancelled");
+    expect(Object.keys(again.state!.applied)).toHaveLength(Object.keys(saved.applied).length + 1);
+  });
+
+  it("keeps going when the telemetry sink throws, and warns once", async () => {
+    const warn = vi.spyOn(process, "emitWarning").mockImplementation(() => {});
+    try {
+      const clock = new VirtualClock();
+      const aborted: string[] = [];
+      const finished: string[] = [];
+      const result = await executeParallel(
+        [
+          { id: "x", agent: "a", prompt: "" },
+          { id: "y", agent: "b", prompt: "" },
+          { id: "z", agent: "b", prompt: "" },
+        ],
+        { max_concurrency: 2 },
+        {
+          clock,
+          onEvent: (e) => {
+            if (e.name === "task_succeeded") throw new Error("sink down");
+          },
+          run: async (task, ctx) => {
+            ctx.signal.addEventListener("abort", () => aborted.push(task.id));
+            await clock.sleep(task.id === "x" ? 10 : 1000, ctx.signal);
+            finished.push(task.id);
+            return {};
+          },
+        },
+      );
+      expect(result.status).toBe("succeeded");
+      expect(finished).toEqual(["x", "y", "z"]);
+      expect(aborted).toEqual([]);
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(warn).toHaveBeenCalledWith(
+        "the telemetry sink threw (sink down); its records are dropped, the execution goes on",
+        { code: "ORCHESTRATE_TELEMETRY_FAILED" },
+      );
+    } finally {
+      warn.mockRestore();
+    }
   });
 });

@@ -317,6 +317,51 @@ describe("executeGraph in virtual time", () => {
     );
   });
 
+  it("rejects tasks of the wrong shape with the field named, instead of throwing a TypeError or hanging", async () => {
+    const { executeGraph } = await import("../../src/engine/execute-graph.ts");
+    const run = async () => undefined;
+    const cases: [unknown, string][] = [
+      [
+        { tasks: [{ id: "a", agent: "x" }] },
+        "invalid task graph: tasks[0].needs: expected a list of task ids, got nothing",
+      ],
+      [
+        { tasks: [{ agent: "x", needs: [] }] },
+        "invalid task graph: tasks[0].id: expected a non-empty string, got nothing",
+      ],
+      [
+        { tasks: [{ id: "a", needs: [] }] },
+        "invalid task graph: tasks[0].agent: expected a non-empty string, got nothing",
+      ],
+      [
+        { tasks: [{ id: "__proto__", agent: "x", needs: [] }] },
+        'invalid task graph: tasks[0].id: "__proto__" cannot be a task id',
+      ],
+      [{ tasks: "a" }, "invalid task graph: expected { tasks: [...] }"],
+    ];
+    for (const [graph, message] of cases) {
+      const error = await executeGraph(graph as never, {}, { clock: new VirtualClock(), run }).catch(
+        (e: unknown) => e,
+      );
+      expect(error).toMatchObject({ code: "graph_invalid" });
+      expect((error as Error).message.startsWith(message)).toBe(true);
+    }
+    const parallel: [unknown, string][] = [
+      [[{ agent: "x", prompt: "" }, null], "invalid task graph: tasks[1]: expected a task object, got null"],
+      [[{ prompt: "" }], "invalid task graph: tasks[0].agent: expected a non-empty string, got nothing"],
+      [{ agent: "x" }, "invalid tasks: expected a list"],
+    ];
+    for (const [tasks, message] of parallel) {
+      const error = await executeParallel(tasks as never, {}, { run }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: "graph_invalid" });
+      expect((error as Error).message.startsWith(message)).toBe(true);
+    }
+    const unknown = Array.from({ length: 3000 }, (_, i) => node(`u${i}`, [`nope${i}`]));
+    const long = (await executeGraph({ tasks: unknown }, {}, { run }).catch((e: unknown) => e)) as Error;
+    expect(long.message.length).toBeLessThan(2000);
+    expect(long.message).toMatch(/2980 more problem\(s\) not listed/);
+  });
+
   it("executeParallel reaches the expected speedup", async () => {
     const clock = new VirtualClock();
     const tasks = Array.from({ length: 40 }, (_, i) => ({ agent: "w", prompt: `job ${i}` }));
@@ -391,6 +436,30 @@ describe("executeGraph: settling and what it returns", () => {
     expect(text).not.toContain(secret);
     expect(text).not.toContain(token);
     expect(result.tasks.find((t) => t.id === "bad")!.errors[0]!.message).toBe("could not log in with ***");
+  });
+
+  it("masks secrets in error kinds, context keys and artifact names and paths too", async () => {
+    const secret = "S3cr3t-Value-1234";
+    const result = await executeParallel(
+      [
+        { id: "bad", agent: "a", prompt: "" },
+        { id: "good", agent: "a", prompt: "" },
+      ],
+      noRetry,
+      {
+        clock: new VirtualClock(),
+        secrets: [secret],
+        run: async (task, ctx) => {
+          ctx.context.set(`key-${secret}`, { [`inner-${secret}`]: secret });
+          if (task.id === "bad") throw new TaskFailure(`k-${secret}`, "no");
+          return { artifacts: [{ name: `report-${secret}`, path: `out/${secret}/report.md` }] };
+        },
+      },
+    );
+    expect(JSON.stringify(result)).not.toContain(secret);
+    expect(result.tasks[0]!.errors[0]!.kind).toBe("k-***");
+    expect(result.tasks[1]!.artifacts).toEqual([{ name: "report-***", path: "out/***/report.md" }]);
+    expect(result.context).toEqual({ "key-***": { "inner-***": "***" } });
   });
 
   it("keeps the process alive while it waits on a retry backoff (engine timers alone do not)", async () => {
