@@ -12,7 +12,7 @@ export { parseRequest, type Request } from "./core/request/index.js";
 export { createScrubber, scrub } from "./core/scrub/index.js";
 export { type ExecutionEvent, type ExecutionState, reduce, replay } from "./core/state/index.js";
 export { Engine, type EngineOptions } from "./engine/engine.js";
-export { type ExecuteOptions, executeGraph, executeParallel, type GateDecision, type TaskSpecInput, } from "./engine/execute-graph.js";
+export { type ExecuteOptions, executeGraph, executeParallel, type GateDecision, type GateRequest, type TaskSpecInput, } from "./engine/execute-graph.js";
 export type { RunContext, SharedContext, TaskOutput } from "./engine/in-process-runner.js";
 export { seededRandom } from "./engine/seeded-random.js";
 export { VirtualClock } from "./engine/virtual-clock.js";

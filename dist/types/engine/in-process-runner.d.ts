@@ -30,5 +30,10 @@ export interface TaskOutput {
 export type TaskFunction = (task: TaskNode, ctx: RunContext) => Promise<TaskOutput | undefined>;
 /** Error kind of a thrown value: `TaskFailure.kind`, a `kind` property, else `error`. */
 export declare function errorKind(error: unknown): string;
+/**
+ * The message of a thrown value: an error's message, else the value as text. A value that cannot
+ * become text (an object without a prototype, a `toString` that throws) gets a message that says so.
+ */
+export declare function errorMessage(error: unknown): string;
 /** Runs tasks as async functions in this process. */
 export declare function inProcessRunner(run: TaskFunction, getState: () => ExecutionState | undefined): TaskRunner;

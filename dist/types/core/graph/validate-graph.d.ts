@@ -10,9 +10,9 @@ export type GraphResult = {
     problems: Problem[];
 };
 /**
- * Validates an arbitrary task list (unique ids, every `needs` id known, no cycle) and computes its
- * topological `levels` and `critical_path`. Used for graphs given directly to the engine, which have
- * no phases. O(V+E).
+ * Validates an arbitrary task list (each task's shape, unique ids, every `needs` id known, no
+ * cycle) and computes its topological `levels` and `critical_path`. Used for graphs given directly
+ * to the engine, which have no phases. O(V+E). At most `PROBLEM_LIMIT` problems are listed.
  */
 export declare function validateGraph(tasks: TaskNode[]): GraphResult;
 /**
@@ -21,7 +21,9 @@ export declare function validateGraph(tasks: TaskNode[]): GraphResult;
  */
 export declare function completeGraph(tasks: TaskNode[], phases: PhaseNode[], pathOf: (index: number) => string): GraphResult;
 /**
- * The problems of an arbitrary task list (duplicate ids, unknown needs, cycles), as
+ * The problems of an arbitrary task list (wrong shapes, duplicate ids, unknown needs, cycles), as
  * `validateGraph` reports them, without computing levels and critical path.
  */
 export declare function graphProblems(tasks: TaskNode[]): Problem[];
+/** At most this many problems are listed; the rest are counted in one last problem. */
+export declare const PROBLEM_LIMIT = 20;
