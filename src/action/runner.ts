@@ -68,21 +68,20 @@ export async function runAction(
   for (const secret of all) io.mask(secret);
   const scrub = createScrubber(all);
 
-  if (!parsed.ok) {
-    io.error(scrub(parsed.message));
+  // Every failure sets `status`, so a later step's `if:` can read it whichever way the step failed.
+  const fail = (message: string) => {
+    io.error(scrub(message));
+    io.setOutput("status", "failed");
     return 1;
-  }
+  };
+  if (!parsed.ok) return fail(parsed.message);
   const env = parseEnv(processEnv);
-  if (!env.ok) {
-    io.error(scrub(env.message));
-    return 1;
-  }
+  if (!env.ok) return fail(env.message);
   const { inputs } = parsed;
   if (inputs.githubToken === "") {
-    io.error(
+    return fail(
       `input \`github-token\` is required in ${inputs.mode} mode: pass \`github-token: \${{ secrets.GITHUB_TOKEN }}\` or an app token (actions/create-github-app-token)`,
     );
-    return 1;
   }
   const ctx: ModeContext = {
     inputs,
@@ -105,8 +104,6 @@ export async function runAction(
     return await MODES[inputs.mode](ctx);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    io.error(scrub(error instanceof ActionInputError ? message : `${inputs.mode} mode failed: ${message}`));
-    io.setOutput("status", "failed");
-    return 1;
+    return fail(error instanceof ActionInputError ? message : `${inputs.mode} mode failed: ${message}`);
   }
 }

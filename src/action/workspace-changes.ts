@@ -56,24 +56,35 @@ export interface WorkspaceChanges {
   leftOut: { path: string; why: string }[];
 }
 
+/** Why a submodule's path is left out. */
+const SUBMODULE =
+  "a submodule: what changed inside it belongs to its own repository, and the commit keeps it as it was";
+/** Why a git repository the agent created or cloned into the checkout is left out. */
+const NESTED_REPOSITORY = "a git repository inside the checkout: nested repositories are not committed";
+
 /**
  * What changed in the checkout since HEAD: tracked files modified or deleted, and new files not
  * ignored by `.gitignore`, with their git modes (executable bit, symlinks). Paths under
- * `LEFT_OUT` are not taken. Too many files or one too large fail the attempt (`output_invalid`).
+ * `LEFT_OUT`, submodules (a gitlink is never changed or deleted by an attempt) and git
+ * repositories inside the checkout are not taken. Too many files or one too large fail the
+ * attempt (`output_invalid`).
  */
 export async function workspaceChanges(cwd: string): Promise<WorkspaceChanges> {
-  const tracked = (await git(cwd, ["diff", "HEAD", "--name-only", "--no-renames", "-z"])).split("\0");
+  const { paths: tracked, gitlinks } = trackedChanges(
+    await git(cwd, ["diff", "HEAD", "--raw", "--no-renames", "-z"]),
+  );
   const untracked = (await git(cwd, ["ls-files", "--others", "--exclude-standard", "-z"])).split("\0");
   const paths = [...new Set([...tracked, ...untracked].filter((p) => p !== ""))].sort();
   const files: TaskFile[] = [];
   const leftOut: WorkspaceChanges["leftOut"] = [];
   for (const path of paths) {
     const rule = LEFT_OUT.find((r) => path.startsWith(r.prefix));
-    if (rule) {
-      leftOut.push({ path, why: rule.why });
-      continue;
-    }
-    files.push(await fileAt(cwd, path));
+    // Untracked files are listed one by one; a folder only when it holds a repository of its own.
+    const why =
+      rule?.why ?? (gitlinks.has(path) ? SUBMODULE : path.endsWith("/") ? NESTED_REPOSITORY : undefined);
+    const file = why === undefined ? await fileAt(cwd, path) : why;
+    if (typeof file === "string") leftOut.push({ path, why: file });
+    else files.push(file);
   }
   if (files.length > MAX_FILES) {
     throw new TaskFailure(
@@ -84,7 +95,25 @@ export async function workspaceChanges(cwd: string): Promise<WorkspaceChanges> {
   return { files, leftOut };
 }
 
-async function fileAt(cwd: string, path: string): Promise<TaskFile> {
+/**
+ * The paths of `git diff --raw -z` output, and those that are or were a submodule (mode 160000
+ * on either side: changed inside, moved to another commit, removed, or added as one).
+ */
+function trackedChanges(raw: string): { paths: string[]; gitlinks: Set<string> } {
+  const fields = raw.split("\0");
+  const paths: string[] = [];
+  const gitlinks = new Set<string>();
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    const [oldMode, newMode] = fields[i]!.replace(/^:/, "").split(" ");
+    const path = fields[i + 1]!;
+    paths.push(path);
+    if (oldMode === "160000" || newMode === "160000") gitlinks.add(path);
+  }
+  return { paths, gitlinks };
+}
+
+/** The file at `path` to commit (`content: null` when it is gone), or why it is left out. */
+async function fileAt(cwd: string, path: string): Promise<TaskFile | string> {
   const full = join(cwd, path);
   let stats: Awaited<ReturnType<typeof lstat>>;
   try {
@@ -93,7 +122,9 @@ async function fileAt(cwd: string, path: string): Promise<TaskFile> {
     return { path, content: null };
   }
   if (stats.isSymbolicLink()) return { path, content: Buffer.from(await readlink(full)), mode: "120000" };
-  if (!stats.isFile()) return { path, content: null };
+  // A tracked file replaced by a folder: the file is deleted (the folder's files are listed apart).
+  if (stats.isDirectory()) return { path, content: null };
+  if (!stats.isFile()) return "not a regular file, folder or symlink";
   if (stats.size > MAX_FILE_BYTES) {
     throw new TaskFailure(
       "output_invalid",

@@ -50,6 +50,20 @@ export interface TaskCommitOptions {
   concurrency?: number;
 }
 
+/**
+ * Largest file, as a JSON string, sent inline in a tree request. A file that is not UTF-8 text, or
+ * larger, is uploaded as a blob of its own: one write request each, which GitHub asks to space
+ * about a second apart (and counts towards its 80 a minute, 500 an hour content-creation limits).
+ */
+export const INLINE_MAX_BYTES = 256 * 1024;
+/**
+ * Bounds on one tree request: its entries' JSON size, and their number. GitHub documents no limit
+ * for creating a tree, but requests of a few MB have been seen to fail (502, 422 timeouts); an
+ * attempt's entries are sent over as many requests as these allow, each on top of the last tree.
+ */
+export const TREE_REQUEST_BYTES = 1024 * 1024;
+export const TREE_REQUEST_ENTRIES = 1000;
+
 const PERMISSION = "contents: write" as const;
 
 /**
@@ -59,6 +73,10 @@ const PERMISSION = "contents: write" as const;
  * history while the tree is exactly `base` plus this attempt's files. A branch that moved meanwhile
  * is re-read and the commit made again (up to `tries`); a branch already holding a later attempt
  * stops with a StaleAttemptError. Returns the commit sha.
+ *
+ * Writes are few, since GitHub spaces them about a second apart: text files travel inline in the
+ * tree requests (a few thousand small files take a handful of requests), and only binary or large
+ * files are uploaded as blobs, one request each.
  */
 export async function commitTaskResult(
   client: GitHubClient,
@@ -77,32 +95,38 @@ export async function commitTaskResult(
     }
   };
 
-  const blobs = await uploadBlobs(client, repo, commit.files, options.concurrency ?? 6, write);
+  // Text files go inline in the tree requests; only the others are uploaded, one request each.
+  const inline = new Map<string, string>();
+  for (const file of commit.files) {
+    const text = inlineText(file.content);
+    if (text !== undefined) inline.set(file.path, text);
+  }
+  const uploads = commit.files.filter((file) => file.content !== null && !inline.has(file.path));
+  const blobs = await uploadBlobs(client, repo, uploads, options.concurrency ?? 6, write);
   const baseCommit = await write(`read commit ${commit.base}`, () =>
     client.rest.git.getCommit({ owner: repo.owner, repo: repo.repo, commit_sha: commit.base }),
   );
-  const entries = [
-    ...commit.files.map((file, i) => ({
-      path: file.path,
-      mode: file.mode ?? ("100644" as const),
-      type: "blob" as const,
-      sha: blobs[i] ?? null,
-    })),
+  const entries: TreeEntry[] = [
+    ...commit.files.map((file): TreeEntry => {
+      const entry = { path: file.path, mode: file.mode ?? ("100644" as const), type: "blob" as const };
+      const content = inline.get(file.path);
+      return content !== undefined ? { ...entry, content } : { ...entry, sha: blobs.get(file.path) ?? null };
+    }),
     {
       path: resultPath(record.task),
-      mode: "100644" as const,
-      type: "blob" as const,
+      mode: "100644",
+      type: "blob",
       content: `${JSON.stringify(record, null, 2)}\n`,
     },
   ];
-  const tree = await write(`create the tree of ${record.task}`, () =>
-    client.rest.git.createTree({
-      owner: repo.owner,
-      repo: repo.repo,
-      base_tree: baseCommit.data.tree.sha,
-      tree: entries,
-    }),
-  );
+  let tree = baseCommit.data.tree.sha;
+  for (const batch of treeBatches(entries)) {
+    const base_tree = tree;
+    const made = await write(`create the tree of ${record.task}`, () =>
+      client.rest.git.createTree({ owner: repo.owner, repo: repo.repo, base_tree, tree: batch }),
+    );
+    tree = made.data.sha;
+  }
 
   const tries = options.tries ?? 5;
   for (let attempt = 1; attempt <= tries; attempt++) {
@@ -114,7 +138,7 @@ export async function commitTaskResult(
         owner: repo.owner,
         repo: repo.repo,
         message: commit.message,
-        tree: tree.data.sha,
+        tree,
         parents,
       }),
     );
@@ -157,25 +181,69 @@ export async function commitTaskResult(
   );
 }
 
+/** One entry of a tree request: its content inline, a blob's sha, or `sha: null` to delete. */
+type TreeEntry = { path: string; mode: NonNullable<TaskFile["mode"]>; type: "blob" } & (
+  | { content: string }
+  | { sha: string | null }
+);
+
+/**
+ * The file's content as a string to send inline, when that string is exactly its bytes: UTF-8
+ * text without NUL (binary) or carriage returns (left to the blob API, which takes bytes as
+ * given), of at most `INLINE_MAX_BYTES` as JSON. Otherwise undefined: the file becomes a blob.
+ */
+function inlineText(content: Buffer | null): string | undefined {
+  if (content === null || content.length > INLINE_MAX_BYTES) return undefined;
+  if (content.includes(0) || content.includes(13)) return undefined;
+  const text = content.toString("utf8");
+  if (!Buffer.from(text, "utf8").equals(content)) return undefined; // not valid UTF-8
+  return Buffer.byteLength(JSON.stringify(text)) <= INLINE_MAX_BYTES ? text : undefined;
+}
+
+/**
+ * The tree entries split into requests within `TREE_REQUEST_BYTES` and `TREE_REQUEST_ENTRIES`,
+ * deletions first: each request builds on the tree the one before made, so a file that replaces
+ * a deleted folder (or a folder that replaces a deleted file) must come after the deletion.
+ */
+function treeBatches(entries: readonly TreeEntry[]): TreeEntry[][] {
+  const deletions = entries.filter((e) => "sha" in e && e.sha === null);
+  const ordered = [...deletions, ...entries.filter((e) => !deletions.includes(e))];
+  const batches: TreeEntry[][] = [];
+  let current: TreeEntry[] = [];
+  let bytes = 0;
+  for (const entry of ordered) {
+    const size = Buffer.byteLength(JSON.stringify(entry)) + 1;
+    if (current.length > 0 && (bytes + size > TREE_REQUEST_BYTES || current.length >= TREE_REQUEST_ENTRIES)) {
+      batches.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(entry);
+    bytes += size;
+  }
+  batches.push(current);
+  return batches;
+}
+
+/** Uploads the files' contents as blobs (`concurrency` at once); their shas by path. */
 async function uploadBlobs(
   client: GitHubClient,
   repo: RepoRef,
   files: readonly TaskFile[],
   concurrency: number,
   write: <T>(what: string, fn: () => Promise<T>) => Promise<T>,
-): Promise<(string | undefined)[]> {
-  const shas: (string | undefined)[] = new Array(files.length).fill(undefined);
+): Promise<Map<string, string>> {
+  const shas = new Map<string, string>();
   let next = 0;
   const worker = async () => {
     while (next < files.length) {
-      const i = next++;
-      const file = files[i]!;
+      const file = files[next++]!;
       if (file.content === null) continue;
       const content = file.content.toString("base64");
       const blob = await write(`upload ${file.path}`, () =>
         client.rest.git.createBlob({ owner: repo.owner, repo: repo.repo, content, encoding: "base64" }),
       );
-      shas[i] = blob.data.sha;
+      shas.set(file.path, blob.data.sha);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, files.length)) }, worker));

@@ -169,7 +169,7 @@ describe("the Action when things go wrong", () => {
 
   it("a step that fails on GitHub still sets its status output", async () => {
     const { tasks } = await started();
-    gh.on("POST /repos/{owner}/{repo}/git/blobs", () => [
+    gh.on("POST /repos/{owner}/{repo}/git/trees", () => [
       403,
       {
         message: "Resource not accessible by integration",

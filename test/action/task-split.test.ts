@@ -154,8 +154,8 @@ describe("mode task-publish", () => {
       tokens: "0",
     });
 
+    // The design (text) travels inline in the tree request: no blob upload.
     expect(taskWrites.map((r) => r.route)).toEqual([
-      "POST /repos/{owner}/{repo}/git/blobs",
       "POST /repos/{owner}/{repo}/git/trees",
       "POST /repos/{owner}/{repo}/git/commits",
       "POST /repos/{owner}/{repo}/git/refs",

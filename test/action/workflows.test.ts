@@ -3,7 +3,10 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { JOB_NAME } from "../../src/github/webhook-triggers.ts";
+import { JOB_NAME, triggersOf } from "../../src/github/webhook-triggers.ts";
+import { examplePayload, withPatch } from "../support/github/payloads.ts";
+import { condition, evaluate, expand } from "./expressions.ts";
+import { OWNER, REPO, resultPayload } from "./helpers.ts";
 
 type Step = {
   uses?: string;
@@ -145,7 +148,7 @@ describe("workflows", () => {
     expect(wf.jobs.publish!.steps!.filter((s) => s.uses?.startsWith("actions/checkout@"))).toEqual([]);
   });
 
-  it("the orchestrator workflow hears the events that carry results; a person's act is never dropped as pending", () => {
+  it("the orchestrator workflow hears the events that carry results", () => {
     const wf = load("examples/workflows/orchestrate.yml");
     expect(Object.keys(wf.on)).toEqual([
       "issues",
@@ -162,59 +165,160 @@ describe("workflows", () => {
       "workflow_dispatch",
     ]);
     const job = wf.jobs.orchestrate!;
-    // GitHub keeps one pending run per concurrency group and cancels the older: runs of events that
-    // are read again later share the repository's group; those of a person's act get their own.
-    const group = (job.concurrency as { group: string }).group;
-    const evaluate = (event: string, runId: number) => {
-      const inner = /^\$\{\{(.*)\}\}$/s.exec(group.trim())![1]!;
-      const people = JSON.parse(/fromJSON\('(.*?)'\)/.exec(inner)![1]!) as string[];
-      return people.includes(event) ? `orchestrate-o/r-${runId}` : "orchestrate-o/r";
-    };
-    expect(group).toContain("github.event_name");
-    for (const event of ["issues", "issue_comment", "pull_request_review", "check_run"])
-      expect(evaluate(event, 7)).not.toBe(evaluate(event, 8));
-    for (const event of ["repository_dispatch", "workflow_run", "check_suite", "status", "schedule"])
-      expect(evaluate(event, 7)).toBe(evaluate(event, 8));
-    expect((job.concurrency as Record<string, unknown>)["cancel-in-progress"]).toBe(false);
-    expect(job.steps!.at(-1)?.with).toMatchObject({ mode: "orchestrate" });
+    expect(job.concurrency?.["cancel-in-progress"]).toBe(false);
+    expect(job.steps!.at(-1)?.with).toMatchObject({ mode: "orchestrate", label: "orchestrate" });
   });
 
-  it("the orchestrator's job skips only agent runs that all succeeded and comments without a command", () => {
+  describe("the orchestrator's job, read against real webhook payloads", () => {
     const job = load("examples/workflows/orchestrate.yml").jobs.orchestrate!;
-    const condition = String(job.if);
-    /** The job's `if:` for one event: its few expression forms read as JavaScript. */
-    const runs = (
-      event: string,
-      context: { body?: string; name?: string; conclusion?: string; branch?: string },
-    ) => {
-      const js = condition
-        .replace(/github\.event_name/g, JSON.stringify(event))
-        .replace(/github\.event\.comment\.body/g, JSON.stringify(context.body ?? ""))
-        .replace(/github\.event\.workflow_run\.name/g, JSON.stringify(context.name ?? ""))
-        .replace(/github\.event\.workflow_run\.conclusion/g, JSON.stringify(context.conclusion ?? ""))
-        .replace(/github\.event\.workflow_run\.head_branch/g, JSON.stringify(context.branch ?? ""))
-        .replace(/contains\(/g, "((a, b) => a.includes(b))(")
-        .replace(/startsWith\(/g, "((a, b) => a.startsWith(b))(")
-        .replace(/'/g, '"')
-        .replace(/!=/g, "!==")
-        .replace(/([^!=])==([^=])/g, "$1===$2");
-      expect(js, "an expression form this reading does not know").not.toMatch(/github\./);
-      return new Function(`return ${js};`)() as boolean;
+    const github = (event: string, payload: object, runId = 7) => ({
+      github: { event_name: event, event: payload, repository: `${OWNER}/${REPO}`, run_id: String(runId) },
+    });
+    /** Whether the job's `if:` lets the event start it. */
+    const runs = (event: string, payload: object) => condition(String(job.if), github(event, payload));
+    /** The job's concurrency group for the event, in the run `runId`. */
+    const group = (event: string, payload: object, runId = 7) =>
+      expand(job.concurrency!.group, github(event, payload, runId));
+    /** Whether the orchestrator finds anything in the event (the mapping the Action applies). */
+    const concerns = (event: string, payload: object) =>
+      triggersOf(event, payload as never, "delivery", { label: "orchestrate" }).length > 0;
+
+    const WORKING = "orchestrate/issue-7";
+    const TASK_BRANCH = "orchestrate/tasks/issue-7/build__dev";
+    const labeled = (name: string) => {
+      const p = examplePayload("issues", "labeled");
+      return withPatch(p, { label: { name } });
     };
-    expect(runs("workflow_run", { name: "orchestrate-agents", conclusion: "success" })).toBe(false);
-    expect(runs("workflow_run", { name: "orchestrate-agents", conclusion: "failure" })).toBe(true);
-    // A CI workflow a user added to `workflows:`: its green runs are what delivery waits for.
-    expect(runs("workflow_run", { name: "ci", conclusion: "success", branch: "orchestrate/issue-7" })).toBe(
-      true,
-    );
-    expect(runs("workflow_run", { name: "ci", conclusion: "failure", branch: "orchestrate/issue-7" })).toBe(
-      true,
-    );
-    // CI of other branches concerns no execution.
-    expect(runs("workflow_run", { name: "ci", conclusion: "success", branch: "main" })).toBe(false);
-    expect(runs("issue_comment", { body: "thanks!" })).toBe(false);
-    expect(runs("issue_comment", { body: "/orchestrate approve" })).toBe(true);
-    expect(runs("check_suite", {})).toBe(true);
+    const unlabeled = (name: string) => withPatch(examplePayload("issues", "unlabeled"), { label: { name } });
+    /** `issues.closed` (no example of its own): the labeled example, closed, with these labels on the issue. */
+    const closed = (labels: string[]) => {
+      const p = examplePayload("issues", "labeled");
+      const label = p.issue.labels![0]!;
+      return withPatch(p, {
+        action: "closed",
+        label: undefined,
+        issue: { state: "closed", labels: labels.map((name) => ({ ...label, name })) },
+      } as never);
+    };
+    const comment = (body: string) =>
+      withPatch(examplePayload("issue_comment", "created"), { comment: { body } });
+    const review = (ref: string) =>
+      withPatch(examplePayload("pull_request_review", "submitted"), { pull_request: { head: { ref } } });
+    const suite = (branch: string) =>
+      withPatch(examplePayload("check_suite", "completed"), { check_suite: { head_branch: branch } });
+    const status = (state: string, branches: string[]) => {
+      const p = examplePayload("status");
+      return withPatch(p, {
+        state,
+        branches: branches.map((name) => ({ ...p.branches[0]!, name })),
+      } as never);
+    };
+    const merged = (ref: string, isMerged = true) =>
+      withPatch(examplePayload("pull_request", "closed"), {
+        pull_request: { head: { ref }, merged: isMerged, merge_commit_sha: "c".repeat(40) },
+      } as never);
+    const deployment = (payload: object) =>
+      withPatch(examplePayload("deployment_status"), { deployment: { payload } } as never);
+    const run = (name: string, branch: string, conclusion: string) =>
+      withPatch(examplePayload("workflow_run", "completed"), {
+        workflow_run: { name, head_branch: branch, conclusion, event: "workflow_dispatch" },
+      } as never);
+    const result = (issue: number) =>
+      resultPayload({ issue, task: "build/dev", attempt: 1, sha: "a".repeat(40) });
+    const tick = { schedule: "*/10 * * * *" };
+
+    const CASES: [string, string, boolean, object][] = [
+      ["the orchestrate label added", "issues", true, labeled("orchestrate")],
+      ["another label added", "issues", false, labeled("bug")],
+      ["the orchestrate label removed", "issues", true, unlabeled("orchestrate")],
+      ["another label removed", "issues", false, unlabeled("bug")],
+      ["an issue with the label closed", "issues", true, closed(["bug", "orchestrate"])],
+      ["an issue without the label closed", "issues", false, closed(["bug"])],
+      ["a comment with a command", "issue_comment", true, comment("/orchestrate approve")],
+      ["a comment without one", "issue_comment", false, comment("thanks!")],
+      ["a review of the delivery pull request", "pull_request_review", true, review(WORKING)],
+      ["a review of another pull request", "pull_request_review", false, review("changes")],
+      ["CI of a working branch", "check_suite", true, suite(WORKING)],
+      ["CI of another branch", "check_suite", false, suite("changes")],
+      ["CI of a task branch", "check_suite", false, suite(TASK_BRANCH)],
+      ["a status on a working branch", "status", true, status("success", ["main", WORKING])],
+      ["a pending status there", "status", false, status("pending", [WORKING])],
+      ["a status on other branches", "status", false, examplePayload("status")],
+      ["the delivery pull request merged", "pull_request", true, merged(WORKING)],
+      ["it closed unmerged", "pull_request", false, merged(WORKING, false)],
+      ["another pull request merged", "pull_request", false, merged("changes")],
+      [
+        "a deployment Orchestrate made",
+        "deployment_status",
+        true,
+        deployment({ orchestrate: { issue: 7, started: 1 } }),
+      ],
+      ["another deployment", "deployment_status", false, examplePayload("deployment_status")],
+      ["an agents run that failed", "workflow_run", true, run("orchestrate-agents", WORKING, "failure")],
+      ["CI run on a working branch", "workflow_run", true, run("ci", WORKING, "success")],
+      ["CI run on another branch", "workflow_run", false, run("ci", "main", "success")],
+      ["CI run on a task branch", "workflow_run", false, run("ci", TASK_BRANCH, "success")],
+      ["a result", "repository_dispatch", true, result(7)],
+    ];
+
+    it.each(CASES)("%s (%s) starts the job: %s", (_name, event, expected, payload) => {
+      expect(runs(event, payload)).toBe(expected);
+    });
+
+    it("starts no job for what the orchestrator ignores, and drops nothing it acts on but two", () => {
+      // Dropped though the orchestrator would act: an issue closed without the label (its
+      // execution stopped when the label was removed), and an agents run that all succeeded
+      // (its results come as dispatches).
+      const closedUnlabeled = "an issue without the label closed";
+      for (const [name, event, expected, payload] of CASES)
+        expect(expected, name).toBe(name === closedUnlabeled ? false : concerns(event, payload));
+      expect(concerns("issues", closed(["bug"]))).toBe(true);
+      expect(runs("workflow_run", run("orchestrate-agents", WORKING, "success"))).toBe(false);
+      expect(concerns("workflow_run", run("orchestrate-agents", WORKING, "success"))).toBe(true);
+      expect(runs("schedule", tick)).toBe(true);
+      expect(runs("workflow_dispatch", examplePayload("workflow_dispatch"))).toBe(true);
+    });
+
+    it("a person's act has a group of its own, so it is never dropped as pending", () => {
+      for (const [event, payload] of [
+        ["issues", labeled("orchestrate")],
+        ["issue_comment", comment("/orchestrate approve")],
+        ["pull_request_review", review(WORKING)],
+        ["check_run", examplePayload("check_run", "requested_action")],
+      ] as const)
+        expect(group(event, payload, 7), event).not.toBe(group(event, payload, 8));
+    });
+
+    it("one execution's events share its working branch's group; ticks have their own", () => {
+      const seven = `orchestrate-${OWNER}/${REPO}-${WORKING}`;
+      expect(group("repository_dispatch", result(7))).toBe(seven);
+      expect(group("check_suite", suite(WORKING))).toBe(seven);
+      expect(group("workflow_run", run("orchestrate-agents", WORKING, "failure"))).toBe(seven);
+      expect(group("workflow_run", run("ci", WORKING, "success"))).toBe(seven);
+      expect(group("pull_request", merged(WORKING))).toBe(seven);
+      expect(group("deployment_status", deployment({ orchestrate: { issue: 7, started: 1 } }))).toBe(seven);
+      expect(group("status", status("success", [WORKING]))).toBe(seven);
+      // Runs of other executions, or ticks, never replace a pending result of this one.
+      expect(group("repository_dispatch", result(5))).toBe(
+        `orchestrate-${OWNER}/${REPO}-orchestrate/issue-5`,
+      );
+      expect(group("check_suite", suite("orchestrate/issue-5"))).not.toBe(seven);
+      const tickGroup = `orchestrate-${OWNER}/${REPO}-tick`;
+      expect(group("schedule", tick)).toBe(tickGroup);
+      expect(group("workflow_dispatch", examplePayload("workflow_dispatch"))).toBe(tickGroup);
+    });
+  });
+
+  it("the expression reading follows GitHub's rules", () => {
+    const ctx = { github: { event: { a: { b: "Main" }, list: [{ name: "x" }, { name: "y" }] } } };
+    expect(evaluate("github.event.a.b == 'main'", ctx)).toBe(true);
+    expect(evaluate("github.event.missing.deeper", ctx)).toBe(null);
+    expect(evaluate("contains(github.event.list.*.name, 'Y')", ctx)).toBe(true);
+    expect(evaluate("join(github.event.list.*.name, ' ')", ctx)).toBe("x y");
+    expect(evaluate("github.event.missing && 'a' || 'b'", ctx)).toBe("b");
+    expect(evaluate("startsWith(github.event.a.b, 'MA') && !contains('abc', 'd')", ctx)).toBe(true);
+    expect(evaluate("format('{0}-{1}', 'a', 7)", ctx)).toBe("a-7");
+    expect(() => evaluate("hashFiles('x')", ctx)).toThrow(/not read here/);
   });
 });
 
