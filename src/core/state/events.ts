@@ -50,7 +50,13 @@ const PhaseInput = z.strictObject({
   gate: z.any().optional(),
   level: z.number().optional(),
   max_concurrency: z.number().optional(),
+  /** Limit of the whole phase (its own `timeout.phase`); the policy's when absent. */
   timeout_ms: z.number().optional(),
+  /**
+   * Limit of one attempt of each of its tasks (its own `timeout.task`); the policy's when absent,
+   * as in logs written before the phase could set it.
+   */
+  task_timeout_ms: z.number().optional(),
   max_attempts: z.number().optional(),
   non_retryable: z.array(z.string()).optional(),
 });

@@ -68,6 +68,7 @@ export function startEventOf(
         ...(p.gate ? { gate: p.gate } : {}),
         ...(config?.max_concurrency !== undefined ? { max_concurrency: config.max_concurrency } : {}),
         ...(config?.timeout?.phase !== undefined ? { timeout_ms: config.timeout.phase } : {}),
+        ...(config?.timeout?.task !== undefined ? { task_timeout_ms: config.timeout.task } : {}),
         ...(config?.retry?.max_attempts !== undefined ? { max_attempts: config.retry.max_attempts } : {}),
         ...(config?.retry?.non_retryable ? { non_retryable: config.retry.non_retryable } : {}),
       };

@@ -57,7 +57,8 @@ export function buildSpecs(
     const estimate = t.estimate_ms ?? DEFAULT_ESTIMATE_MS;
     const priority = priorities[before.length + i]!;
     const maxAttempts = phase?.max_attempts ?? policy.retry.max_attempts;
-    const timeout = phase?.timeout_ms ?? policyTimeout;
+    // The phase's own limit of an attempt; its `timeout_ms` bounds the whole phase, not a task.
+    const timeout = phase?.task_timeout_ms ?? policyTimeout;
     let spec: TaskSpec;
     if (!t.phase && !t.matrix && t.prompt === undefined && !t.params) {
       // The usual task, made in one literal (its fields in-object, no shape changes), keys in
@@ -146,6 +147,7 @@ export function initialState(event: EventOf<"execution_started">): ExecutionStat
     ...(p.gate ? { gate: p.gate } : {}),
     ...(p.max_concurrency !== undefined ? { max_concurrency: p.max_concurrency } : {}),
     ...(p.timeout_ms !== undefined ? { timeout_ms: p.timeout_ms } : {}),
+    ...(p.task_timeout_ms !== undefined ? { task_timeout_ms: p.task_timeout_ms } : {}),
   }));
   const tasks: Record<string, TaskState> = {};
   const ordered = specsInOrder(specs);

@@ -170,6 +170,8 @@ const PhaseSpecShape = z.object({
   gate: GateShape.optional(),
   max_concurrency: Count.optional(),
   timeout_ms: Ms.optional(),
+  // Absent in states saved before a phase could set it.
+  task_timeout_ms: Ms.optional(),
 });
 
 const GateStateShape = z.object({
