@@ -39,6 +39,7 @@ export declare const EventSchema: z.ZodDiscriminatedUnion<[z.ZodObject<{
         level: z.ZodOptional<z.ZodNumber>;
         max_concurrency: z.ZodOptional<z.ZodNumber>;
         timeout_ms: z.ZodOptional<z.ZodNumber>;
+        task_timeout_ms: z.ZodOptional<z.ZodNumber>;
         max_attempts: z.ZodOptional<z.ZodNumber>;
         non_retryable: z.ZodOptional<z.ZodArray<z.ZodString>>;
     }, z.core.$strict>>>;

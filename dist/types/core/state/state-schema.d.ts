@@ -91,6 +91,7 @@ export declare const ExecutionStateSchema: z.ZodObject<{
         }, z.core.$strip>>;
         max_concurrency: z.ZodOptional<z.ZodNumber>;
         timeout_ms: z.ZodOptional<z.ZodNumber>;
+        task_timeout_ms: z.ZodOptional<z.ZodNumber>;
     }, z.core.$strip>>;
     tasks: z.ZodRecord<z.ZodString, z.ZodObject<{
         status: z.ZodEnum<{

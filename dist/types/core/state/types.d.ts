@@ -118,7 +118,10 @@ export interface PhaseSpec {
     parallel: boolean;
     gate?: GateConfig;
     max_concurrency?: number;
+    /** Limit of the whole phase; the policy's `timeout.phase` when absent. */
     timeout_ms?: number;
+    /** Limit of one attempt of each of its tasks (already in their specs); the policy's when absent. */
+    task_timeout_ms?: number;
 }
 export interface PhaseState {
     gate?: GateState;
