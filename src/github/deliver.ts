@@ -1,6 +1,8 @@
+import { inert } from "../core/render/markdown.ts";
 import { pullRequestBody, pullRequestTitle } from "../core/render/pull-request.ts";
 import type { DeliveryState, EffectOf, ExecutionState } from "../core/state/index.ts";
 import type { NewEvent } from "../ports/engine-ports.ts";
+import { mayPass } from "./delivery.ts";
 import { summaryCheck } from "./phase-checks.ts";
 import { type CiVerdict, type ExecutionRef, type GitHubPorts, type PullNow, workingBranch } from "./ports.ts";
 import { taskBranch } from "./result-record.ts";
@@ -9,8 +11,29 @@ function base(state: ExecutionState): string {
   return (state.meta.default_branch as string | undefined) ?? "main";
 }
 
-/** Carries out one delivery step; returns what happened as events (ids derived from the step). */
+/**
+ * Carries out the delivery step an effect asks for; returns what happened as events (ids derived
+ * from the step). An effect asks once per step (the tick's tries of a step that failed go through
+ * `runStep`): GitHub refusing the step for good is said here, once.
+ */
 export async function deliverStep(
+  ports: GitHubPorts,
+  ref: ExecutionRef,
+  state: ExecutionState,
+  effect: EffectOf<"deliver">,
+): Promise<NewEvent[]> {
+  try {
+    return await runStep(ports, ref, state, effect);
+  } catch (error) {
+    const notice = stepRefusal(effect, error);
+    // A notice GitHub refuses too is not worth more than the step's own failure, thrown below.
+    if (notice !== undefined) await ports.comments.reply(ref, notice).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Carries out one delivery step; returns what happened as events (ids derived from the step). */
+async function runStep(
   ports: GitHubPorts,
   ref: ExecutionRef,
   state: ExecutionState,
@@ -55,30 +78,16 @@ export async function deliverStep(
         const ended = endedEvents(d, await ports.delivery.merged(ref, d.pr));
         if (ended.length > 0) return ended;
       }
-      // Auto-merge where the repository allows it (GitHub merges, through a merge queue if any);
-      // the merge arrives as a pull_request.closed webhook (or the reconcile reads it).
-      const pull = await ports.delivery.ensurePull(ref, {
-        head: workingBranch(ref.issue),
-        base: base(state),
-        title: pullRequestTitle(state),
-        body: pullRequestBody(state, ref.issue),
-        draft: false,
-      });
-      // Recorded, so that the tick watches auto-merge instead of enabling it again; the state's
-      // sequence number keeps each enabling distinct (a closed pull request reopened enables it anew).
-      if (await ports.delivery.autoMerge(ref, pull.nodeId, spec.merge_method))
-        return [{ id: `auto-merge:${d!.sha}:${state.seq}`, type: "auto_merge_enabled", sha: d!.sha! }];
-      const merged = await ports.delivery.merge(ref, d!.pr!, d!.sha!, spec.merge_method);
-      if (merged.merged) return [{ id: `merged:${merged.sha}`, type: "pr_merged", sha: merged.sha }];
-      return [
-        {
-          id: `not-mergeable:${d!.sha}:${merged.moved ? "moved" : merged.conflict}`,
-          type: "pr_not_mergeable",
-          reason: merged.reason,
-          conflict: merged.conflict,
-          ...(merged.moved ? { moved: true } : {}),
-        },
-      ];
+      try {
+        return await mergeStep(ports, ref, state);
+      } catch (error) {
+        // GitHub refusing the merge itself (a missing permission, a repository rule) refuses it
+        // again at each tick, which tries again: said once per head, then only logged.
+        const id = `not-mergeable:${d!.sha}:refused`;
+        if (mayPass(error) || state.applied[id]) throw error;
+        const reason = error instanceof Error ? error.message : String(error);
+        return [{ id, type: "pr_not_mergeable", reason, conflict: false }];
+      }
     }
     case "deploy": {
       const environment = effect.environment!;
@@ -94,6 +103,55 @@ export async function deliverStep(
       ];
     }
   }
+}
+
+/**
+ * What the issue is told when GitHub refuses a delivery step for good (a missing permission, a
+ * repository setting), undefined for a failure that may pass by itself (the tick tries the step
+ * again until it goes through, either way).
+ */
+function stepRefusal(effect: EffectOf<"deliver">, error: unknown): string | undefined {
+  if (mayPass(error)) return undefined;
+  const what =
+    effect.step === "open_pr"
+      ? "open the pull request"
+      : effect.step === "merge"
+        ? "merge the pull request"
+        : `deploy to ${effect.environment}`;
+  const why = inert(error instanceof Error ? error.message : String(error));
+  return `Delivery could not ${what}: ${why} Orchestrate tries again at each tick, so delivery goes on once this is fixed; or comment \`/orchestrate cancel\` to stop.`;
+}
+
+/**
+ * Merges the pull request: with GitHub auto-merge where the repository allows it (GitHub merges,
+ * through a merge queue if any; the merge arrives as a pull_request.closed webhook, or the
+ * reconcile reads it), else directly.
+ */
+async function mergeStep(ports: GitHubPorts, ref: ExecutionRef, state: ExecutionState): Promise<NewEvent[]> {
+  const spec = state.delivery_spec!;
+  const d = state.delivery!;
+  const pull = await ports.delivery.ensurePull(ref, {
+    head: workingBranch(ref.issue),
+    base: base(state),
+    title: pullRequestTitle(state),
+    body: pullRequestBody(state, ref.issue),
+    draft: false,
+  });
+  // Recorded, so that the tick watches auto-merge instead of enabling it again; the state's
+  // sequence number keeps each enabling distinct (a closed pull request reopened enables it anew).
+  if (await ports.delivery.autoMerge(ref, pull.nodeId, spec.merge_method))
+    return [{ id: `auto-merge:${d.sha}:${state.seq}`, type: "auto_merge_enabled", sha: d.sha! }];
+  const merged = await ports.delivery.merge(ref, d.pr!, d.sha!, spec.merge_method);
+  if (merged.merged) return [{ id: `merged:${merged.sha}`, type: "pr_merged", sha: merged.sha }];
+  return [
+    {
+      id: `not-mergeable:${d.sha}:${merged.moved ? "moved" : merged.conflict}`,
+      type: "pr_not_mergeable",
+      reason: merged.reason,
+      conflict: merged.conflict,
+      ...(merged.moved ? { moved: true } : {}),
+    },
+  ];
 }
 
 /**
@@ -148,7 +206,7 @@ export async function reconcileDelivery(
   if (!d) return [];
   switch (d.status) {
     case "opening_pr":
-      return deliverStep(ports, ref, state, { type: "deliver", step: "open_pr" });
+      return runStep(ports, ref, state, { type: "deliver", step: "open_pr" });
     case "awaiting_checks":
     case "conflict": {
       // In conflict a person may have resolved it and merged: the pull request says.
@@ -181,7 +239,7 @@ export async function reconcileDelivery(
     case "merging": {
       if (d.auto_merge !== undefined && d.pr !== undefined) return autoMergeEvents(ports, ref, state, d.pr);
       const merged = await mergeEvents(ports, ref, state);
-      return merged.length > 0 ? merged : deliverStep(ports, ref, state, { type: "deliver", step: "merge" });
+      return merged.length > 0 ? merged : runStep(ports, ref, state, { type: "deliver", step: "merge" });
     }
     case "awaiting_merge":
       return mergeEvents(ports, ref, state);
@@ -189,7 +247,7 @@ export async function reconcileDelivery(
       const environment = state.delivery_spec!.environments[d.environment ?? 0]!;
       const deployment = d.deployments[environment];
       if (deployment?.id === undefined)
-        return deliverStep(ports, ref, state, { type: "deliver", step: "deploy", environment });
+        return runStep(ports, ref, state, { type: "deliver", step: "deploy", environment });
       const latest = await ports.delivery.deploymentState(ref, deployment.id);
       if (!latest) {
         // No status at all long after it was created: nothing acts on it. Said once.

@@ -761,6 +761,8 @@ delivery: { merge: auto }
     expect(s.w.deployments).toEqual([]);
     expect(waiting!.delivery?.status).toBe("deploying");
     const retried = await s.o.handle(ref, [{ kind: "tick" }]);
+    // GitHub failing for a moment is not worth a notice.
+    expect(s.w.comments.some((c) => c.includes("Delivery could not"))).toBe(false);
     expect(s.w.deployments.map((d) => d.environment)).toEqual(["staging"]);
     expect(retried!.delivery?.deployments.staging).toMatchObject({ id: 900 });
     // The deployment succeeds, but its webhook is lost: the next tick reads the status.
@@ -1045,6 +1047,95 @@ describe("auto-merge across closes", () => {
       expect(reopened!.delivery?.auto_merge, `round ${round}`).toBe("on");
       expect(s.w.autoMerged, `round ${round}`).toBe(true);
     }
+  });
+});
+
+/** A GraphQL error as GitHub answers a refused mutation, of `type`. */
+function graphqlError(message: string, type: string): Error {
+  return Object.assign(new Error(message), { type });
+}
+
+describe("delivery GitHub refuses", () => {
+  it("a check branch protection does not require is red: auto-merge is refused (unstable status), so the pull request is merged directly", async () => {
+    const s = await setup("{ environments: [] }");
+    s.w.required = ["unit tests"];
+    let merges = 0;
+    s.w.mergeAnswer = () => {
+      merges++;
+      return [200, { sha: "e".repeat(40), merged: true, message: "Merged" }];
+    };
+    gh.onGraphQL("enablePullRequestAutoMerge", () => {
+      throw graphqlError("Pull request Pull request is in unstable status", "UNPROCESSABLE");
+    });
+    await s.runBatch();
+    await s.runBatch();
+    const head = s.w.repo.git.head("orchestrate/issue-5")!;
+    s.w.ci[head] = [
+      { name: "unit tests", conclusion: "success" },
+      { name: "lint", conclusion: "failure" },
+    ];
+    const done = await s.o.handle(ref, [{ kind: "checks", delivery: "cs1", sha: head }]);
+    expect(merges).toBe(1);
+    expect(done!.status).toBe("succeeded");
+    expect(done!.delivery).toMatchObject({ status: "done", merged_sha: "e".repeat(40) });
+  });
+
+  it("a merge GitHub refuses for want of a permission is said once; the tick tries again and merges once it is granted", async () => {
+    const s = await setup("{ environments: [] }");
+    s.w.mergeAnswer = () => [200, { sha: "e".repeat(40), merged: true, message: "Merged" }];
+    let granted = false;
+    let enablings = 0;
+    gh.onGraphQL("enablePullRequestAutoMerge", () => {
+      enablings++;
+      throw granted
+        ? graphqlError("Pull request Auto merge is not allowed for this repository", "UNPROCESSABLE")
+        : graphqlError("Resource not accessible by integration", "FORBIDDEN");
+    });
+    const notices = () => s.w.comments.filter((c) => c.includes("#40 cannot be merged yet"));
+    await s.runBatch();
+    await s.runBatch();
+    const held = await s.ci("success");
+    expect(held.delivery?.status).toBe("merging");
+    expect(notices()).toHaveLength(1);
+    expect(notices()[0]).toContain(
+      "Resource not accessible by integration. The app needs pull_requests: write: add it to the app manifest",
+    );
+    await s.o.handle(ref, [{ kind: "tick" }]);
+    expect(enablings).toBe(2);
+    expect(notices()).toHaveLength(1);
+    granted = true;
+    const done = await s.o.handle(ref, [{ kind: "tick" }]);
+    expect(done!.status).toBe("succeeded");
+  });
+
+  it("a pull request GitHub refuses to open is said once; the tick tries again without saying it again", async () => {
+    const s = await setup("{ merge: manual }");
+    let refused = true;
+    gh.on("POST /repos/{owner}/{repo}/pulls", ({ body }) => {
+      if (refused)
+        return [403, { message: "GitHub Actions is not permitted to create or approve pull requests." }];
+      const b = body as { head: string; draft: boolean; body: string };
+      const pull = { number: 40 + s.w.pulls.length, head: b.head, draft: b.draft, body: b.body };
+      s.w.pulls.push(pull);
+      return [201, pullJson(s.w, pull)];
+    });
+    const notices = () => s.w.comments.filter((c) => c.includes("Delivery could not open the pull request"));
+    await s.runBatch();
+    await s.runBatch();
+    expect(s.state().delivery?.status).toBe("opening_pr");
+    expect(notices()).toHaveLength(1);
+    for (const said of [
+      "failed (HTTP 403): GitHub Actions is not permitted to create or approve pull requests.",
+      'Turn on Settings → Actions → General → Workflow permissions → "Allow GitHub Actions to create and approve pull requests"',
+      "Orchestrate tries again at each tick, so delivery goes on once this is fixed",
+    ])
+      expect(notices()[0]).toContain(said);
+    await s.o.handle(ref, [{ kind: "tick" }]);
+    expect(notices()).toHaveLength(1);
+    refused = false;
+    const opened = await s.o.handle(ref, [{ kind: "tick" }]);
+    expect(opened!.delivery).toMatchObject({ status: "awaiting_checks", pr: 40 });
+    expect(notices()).toHaveLength(1);
   });
 });
 
