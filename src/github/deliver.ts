@@ -1,6 +1,7 @@
 import { inert } from "../core/render/markdown.ts";
 import { pullRequestBody, pullRequestTitle } from "../core/render/pull-request.ts";
-import type { DeliveryState, EffectOf, ExecutionState } from "../core/state/index.ts";
+import { deliveryRound, deliveryStarted } from "../core/state/delivery.ts";
+import type { EffectOf, ExecutionState } from "../core/state/index.ts";
 import type { NewEvent } from "../ports/engine-ports.ts";
 import { mayPass } from "./delivery.ts";
 import { summaryCheck } from "./phase-checks.ts";
@@ -9,6 +10,15 @@ import { taskBranch } from "./result-record.ts";
 
 function base(state: ExecutionState): string {
   return (state.meta.default_branch as string | undefined) ?? "main";
+}
+
+/**
+ * What ends the ids of events delivery reads from GitHub once a retry resumed it (nothing
+ * before): the same head, verdict or refusal read again then is news, not a duplicate.
+ */
+function round(state: ExecutionState): string {
+  const n = deliveryRound(state);
+  return n > 0 ? `:r${n}` : "";
 }
 
 /**
@@ -62,20 +72,20 @@ async function runStep(
       const sha = (await ports.branches.head(ref, workingBranch(ref.issue))) ?? pull.sha;
       await showSummary(ports, ref, state, sha);
       const opened: NewEvent = {
-        id: `pr:${pull.number}:${sha}:${d?.revisions ?? 0}`,
+        id: `pr:${pull.number}:${sha}:${d?.revisions ?? 0}${round(state)}`,
         type: "pr_opened",
         number: pull.number,
         sha,
       };
       // Checks that already finished on this head count at once.
       const verdict = await ports.delivery.ci(ref, sha, base(state));
-      return verdict.state === "pending" ? [opened] : [opened, checksEvent(sha, verdict)];
+      return verdict.state === "pending" ? [opened] : [opened, checksEvent(sha, verdict, state)];
     }
     case "merge": {
       // A pull request a person closed without merging is not replaced by a new one: delivery
       // waits for it to be reopened (said once per head), or for a cancel.
       if (d?.pr !== undefined) {
-        const ended = endedEvents(d, await ports.delivery.merged(ref, d.pr));
+        const ended = endedEvents(state, await ports.delivery.merged(ref, d.pr));
         if (ended.length > 0) return ended;
       }
       try {
@@ -83,7 +93,7 @@ async function runStep(
       } catch (error) {
         // GitHub refusing the merge itself (a missing permission, a repository rule) refuses it
         // again at each tick, which tries again: said once per head, then only logged.
-        const id = `not-mergeable:${d!.sha}:refused`;
+        const id = `not-mergeable:${d!.sha}:refused${round(state)}`;
         if (mayPass(error) || state.applied[id]) throw error;
         const reason = error instanceof Error ? error.message : String(error);
         return [{ id, type: "pr_not_mergeable", reason, conflict: false }];
@@ -96,7 +106,7 @@ async function runStep(
         sha: d!.merged_sha ?? d!.sha!,
         environment,
         production: last,
-        started: state.created_at,
+        started: deliveryStarted(state),
       });
       return [
         { id: `deployment:${environment}:${id}`, type: "deployment_created", environment, deployment: id },
@@ -145,7 +155,7 @@ async function mergeStep(ports: GitHubPorts, ref: ExecutionRef, state: Execution
   if (merged.merged) return [{ id: `merged:${merged.sha}`, type: "pr_merged", sha: merged.sha }];
   return [
     {
-      id: `not-mergeable:${d.sha}:${merged.moved ? "moved" : merged.conflict}`,
+      id: `not-mergeable:${d.sha}:${merged.moved ? "moved" : merged.conflict}${round(state)}`,
       type: "pr_not_mergeable",
       reason: merged.reason,
       conflict: merged.conflict,
@@ -167,12 +177,13 @@ async function showSummary(ports: GitHubPorts, ref: ExecutionRef, state: Executi
 }
 
 /** The CI verdict on the pull request's head as an event. */
-export function checksEvent(
+function checksEvent(
   sha: string,
   verdict: { state: "success" | "failure" | "pending"; failing: { name: string; summary: string }[] },
+  state: ExecutionState,
 ): NewEvent {
   return {
-    id: `checks:${sha}:${verdict.state}:${verdict.failing.map((f) => f.name).join(",")}`,
+    id: `checks:${sha}:${verdict.state}:${verdict.failing.map((f) => f.name).join(",")}${round(state)}`,
     type: "checks_completed",
     sha,
     conclusion: verdict.state === "failure" ? "failure" : "success",
@@ -220,7 +231,7 @@ export async function reconcileDelivery(
       const read = await readCi(ports, ref, state, undefined, true, waited >= NO_CHECKS_GRACE_MS);
       if (!read) return [];
       const { head, verdict } = read;
-      if (verdict.state !== "pending") return [checksEvent(head, verdict)];
+      if (verdict.state !== "pending") return [checksEvent(head, verdict, state)];
       // Required checks that never reported (no workflow runs them on the pull request, a name that
       // does not match), or checks whose jobs no runner took: said once per head.
       const { missing, queued } = verdict;
@@ -228,7 +239,7 @@ export async function reconcileDelivery(
       if (missing.length === 0 && queued.length === 0) return [];
       return [
         {
-          id: `checks-missing:${head}`,
+          id: `checks-missing:${head}${round(state)}`,
           type: "checks_missing",
           sha: head,
           checks: missing,
@@ -285,7 +296,7 @@ async function autoMergeEvents(
 ): Promise<NewEvent[]> {
   const d = state.delivery!;
   const pull = await ports.delivery.merged(ref, pr);
-  const ended = endedEvents(d, pull);
+  const ended = endedEvents(state, pull);
   if (ended.length > 0) return ended;
   if (pull.head !== undefined && pull.head !== d.sha) {
     const ci = await ciEvents(ports, ref, state);
@@ -294,7 +305,7 @@ async function autoMergeEvents(
   if (d.auto_merge !== "on" || pull.autoMerge !== false) return [];
   // REST reads no auto-merge for a pull request in a merge queue too: GraphQL tells them apart.
   if (pull.nodeId !== undefined && (await ports.delivery.autoMergeWaits(ref, pull.nodeId))) return [];
-  return [{ id: `auto-merge-off:${d.sha}`, type: "auto_merge_disabled", sha: d.sha! }];
+  return [{ id: `auto-merge-off:${d.sha}${round(state)}`, type: "auto_merge_disabled", sha: d.sha! }];
 }
 
 /** The pull request's merge as an event, when GitHub says it merged (auto-merge, a person), whatever the webhooks said. */
@@ -303,12 +314,13 @@ function mergedEvents(pull: PullNow): NewEvent[] {
 }
 
 /** The pull request merged, or closed without merging (said once per head), as an event. */
-function endedEvents(d: DeliveryState, pull: PullNow): NewEvent[] {
+function endedEvents(state: ExecutionState, pull: PullNow): NewEvent[] {
   if (!pull.closed) return mergedEvents(pull);
+  const d = state.delivery!;
   return [
     {
       // Once per head and auto-merge round: closed again after a reopen is said again.
-      id: `not-mergeable:${d.sha}:closed${d.auto_merge_rounds ? `:${d.auto_merge_rounds}` : ""}`,
+      id: `not-mergeable:${d.sha}:closed${d.auto_merge_rounds ? `:${d.auto_merge_rounds}` : ""}${round(state)}`,
       type: "pr_not_mergeable",
       reason: "it was closed without merging; reopen it to deliver, or comment `/orchestrate cancel`",
       conflict: false,
@@ -362,7 +374,7 @@ export async function ciEvents(
   const d = state!.delivery!;
   if (d.status === "merging" && read.verdict.state === "failure" && d.pr !== undefined)
     await ports.delivery.disableAutoMerge(ref, d.pr);
-  return [checksEvent(read.head, read.verdict)];
+  return [checksEvent(read.head, read.verdict, state!)];
 }
 
 /**

@@ -61,7 +61,10 @@ function repoOf(ref: RepoRef) {
   return { owner: ref.owner, repo: ref.repo };
 }
 
-/** Whether a deployment's payload carries the mark Orchestrate gives the deployments of one execution. */
+/**
+ * Whether a deployment's payload carries the mark Orchestrate gives the deployments of one
+ * execution (`started`: when it started, or when a retry last resumed its delivery).
+ */
 function isMarked(payload: unknown, mark: { issue: number; started: number }): boolean {
   const ours = (payload as { orchestrate?: { issue?: unknown; started?: unknown } } | null)?.orchestrate;
   return ours?.issue === mark.issue && ours.started === mark.started;

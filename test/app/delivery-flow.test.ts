@@ -1139,6 +1139,112 @@ describe("delivery GitHub refuses", () => {
   });
 });
 
+describe("resuming a delivery that stopped", () => {
+  /** `/orchestrate retry`, commented by octocat. */
+  async function retry(s: Awaited<ReturnType<typeof setup>>, delivery: string) {
+    gh.on("POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions", () => [
+      201,
+      { id: 1, content: "eyes" },
+    ]);
+    // A person retries a while after it stopped.
+    await s.clock.sleep(60_000);
+    const state = await s.o.handle(ref, [
+      {
+        kind: "comment",
+        delivery,
+        commentId: 90,
+        user: "octocat",
+        userType: "User",
+        body: "/orchestrate retry",
+      },
+    ]);
+    return state!;
+  }
+
+  it("a failed staging deployment: `/orchestrate retry` deploys staging again, and delivery goes on to production", async () => {
+    const s = await setup("{ environments: [staging, production] }");
+    s.w.mergeAnswer = () => [200, { sha: "d".repeat(40), merged: true, message: "Merged" }];
+    await s.runBatch();
+    await s.runBatch();
+    await s.ci("success");
+    expect((await s.deployment("staging", "failure")).status).toBe("failed");
+    const resumed = await retry(s, "c1");
+    expect(resumed.status).toBe("delivering");
+    expect(s.w.comments.at(-1)).toContain(
+      "Delivery resumed by octocat (it stopped: deployment to staging failed: staging failure): staging is deployed again.",
+    );
+    // A new deployment, not the one that failed.
+    expect(s.w.deployments.map((d) => [d.id, d.environment])).toEqual([
+      [900, "staging"],
+      [901, "staging"],
+    ]);
+    expect(resumed.delivery?.deployments.staging).toMatchObject({ id: 901, state: "created" });
+    await s.deployment("staging", "success", 901);
+    expect(s.w.deployments.map((d) => d.environment)).toEqual(["staging", "staging", "production"]);
+    const done = await s.deployment("production", "success");
+    expect(done.status).toBe("succeeded");
+    expect(s.w.closed).toBe(true);
+  });
+
+  it("CI still red past max_revisions: `/orchestrate retry` reads the checks again, with a new budget of revisions", async () => {
+    const s = await setup("{ environments: [], max_revisions: 1 }");
+    s.w.mergeAnswer = () => [200, { sha: "e".repeat(40), merged: true, message: "Merged" }];
+    await s.runBatch();
+    await s.runBatch();
+    await s.ci("failure");
+    await s.runBatch();
+    const failed = await s.ci("failure");
+    expect(failed.status).toBe("failed");
+    expect(failed.reason).toBe("CI failed (unit tests) after 1 revision(s)");
+    // The same head, still red: the testing phase runs again, as it did on the first red.
+    const resumed = await retry(s, "c1");
+    expect(
+      s.w.comments.some((c) => c.includes("the checks of #40 are read again on its branch's head")),
+    ).toBe(true);
+    expect(resumed.status).toBe("running");
+    expect(resumed.delivery).toMatchObject({ status: "revising", revisions: 1 });
+    expect(s.w.dispatches.at(-1)).toEqual([expect.objectContaining({ id: "testing/qa", attempt: 3 })]);
+    await s.runBatch();
+    const done = await s.ci("success");
+    expect(done.status).toBe("succeeded");
+    expect(s.w.pulls).toHaveLength(1);
+  });
+
+  it("the label removed while CI runs: `/orchestrate retry` updates the pull request and reads its checks again", async () => {
+    const s = await setup("{ environments: [] }");
+    s.w.mergeAnswer = () => [200, { sha: "e".repeat(40), merged: true, message: "Merged" }];
+    await s.runBatch();
+    await s.runBatch();
+    const cancelled = await s.o.handle(ref, [
+      { kind: "stop", delivery: "u1", by: "octocat", reason: "the label was removed by octocat" },
+    ]);
+    expect(cancelled!.status).toBe("cancelled");
+    const resumed = await retry(s, "c1");
+    expect(resumed.status).toBe("delivering");
+    expect(resumed.delivery?.status).toBe("awaiting_checks");
+    expect(s.w.comments.at(-1)).toContain(
+      "Delivery resumed by octocat (it stopped: the label was removed by octocat): the checks of #40 are read again on its branch's head.",
+    );
+    const done = await s.ci("success");
+    expect(done.status).toBe("succeeded");
+    expect(s.w.pulls).toHaveLength(1);
+  });
+
+  it("a cancel while auto-merge waits turns it off; `/orchestrate retry` turns it on again", async () => {
+    const s = await autoMergeWaiting();
+    const cancelled = await s.o.handle(ref, [
+      { kind: "stop", delivery: "u1", by: "octocat", reason: "the label was removed by octocat" },
+    ]);
+    expect(cancelled!.status).toBe("cancelled");
+    expect(s.w.autoMerged).toBe(false);
+    const resumed = await retry(s, "c1");
+    expect(resumed.delivery).toMatchObject({ status: "merging", auto_merge: "on" });
+    expect(s.w.autoMerged).toBe(true);
+    s.w.mergedBy = "c".repeat(40);
+    expect((await s.o.handle(ref, [{ kind: "tick" }]))!.status).toBe("succeeded");
+  });
+});
+
 describe("task start on GitHub", () => {
   it("a job in progress starts its task's attempt (arming its time limit); a fork's merged PR is not ours", () => {
     const job = (name: string) =>
