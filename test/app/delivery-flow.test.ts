@@ -1137,6 +1137,38 @@ describe("delivery GitHub refuses", () => {
     expect(opened!.delivery).toMatchObject({ status: "awaiting_checks", pr: 40 });
     expect(notices()).toHaveLength(1);
   });
+
+  it("a deployment GitHub refuses to create is said once; the tick tries again and deploys once it may", async () => {
+    const s = await setup("{ environments: [staging] }");
+    s.w.mergeAnswer = () => [200, { sha: "d".repeat(40), merged: true, message: "Merged" }];
+    let refused = true;
+    gh.on("POST /repos/{owner}/{repo}/deployments", ({ body }) => {
+      if (refused) return [403, { message: "Resource not accessible by integration" }];
+      const b = body as { environment: string; ref: string; payload: unknown };
+      const d = {
+        id: 900 + s.w.deployments.length,
+        environment: b.environment,
+        sha: b.ref,
+        payload: b.payload,
+      };
+      s.w.deployments.push(d);
+      return [201, { id: d.id, environment: d.environment }];
+    });
+    const notices = () => s.w.comments.filter((c) => c.includes("Delivery could not deploy to staging"));
+    await s.runBatch();
+    await s.runBatch();
+    expect((await s.ci("success")).delivery?.status).toBe("deploying");
+    expect(notices()).toHaveLength(1);
+    expect(notices()[0]).toContain(
+      "Resource not accessible by integration. The app needs deployments: write",
+    );
+    await s.o.handle(ref, [{ kind: "tick" }]);
+    expect(notices()).toHaveLength(1);
+    refused = false;
+    const deploying = await s.o.handle(ref, [{ kind: "tick" }]);
+    expect(deploying!.delivery?.deployments.staging).toMatchObject({ id: 900 });
+    expect((await s.deployment("staging", "success")).status).toBe("succeeded");
+  });
 });
 
 describe("resuming a delivery that stopped", () => {
