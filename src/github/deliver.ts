@@ -121,13 +121,9 @@ async function runStep(
  * again until it goes through, either way).
  */
 function stepRefusal(effect: EffectOf<"deliver">, error: unknown): string | undefined {
-  if (mayPass(error)) return undefined;
-  const what =
-    effect.step === "open_pr"
-      ? "open the pull request"
-      : effect.step === "merge"
-        ? "merge the pull request"
-        : `deploy to ${effect.environment}`;
+  // The merge's refusals are said by the merge step itself, once per head (`pr_not_mergeable`).
+  if (effect.step === "merge" || mayPass(error)) return undefined;
+  const what = effect.step === "open_pr" ? "open the pull request" : `deploy to ${effect.environment}`;
   const why = inert(error instanceof Error ? error.message : String(error));
   return `Delivery could not ${what}: ${why} Orchestrate tries again at each tick, so delivery goes on once this is fixed; or comment \`/orchestrate cancel\` to stop.`;
 }
