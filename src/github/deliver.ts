@@ -1,6 +1,9 @@
+import { inert } from "../core/render/markdown.ts";
 import { pullRequestBody, pullRequestTitle } from "../core/render/pull-request.ts";
-import type { DeliveryState, EffectOf, ExecutionState } from "../core/state/index.ts";
+import { deliveryRound, deliveryStarted } from "../core/state/delivery.ts";
+import type { EffectOf, ExecutionState } from "../core/state/index.ts";
 import type { NewEvent } from "../ports/engine-ports.ts";
+import { mayPass } from "./delivery.ts";
 import { summaryCheck } from "./phase-checks.ts";
 import { type CiVerdict, type ExecutionRef, type GitHubPorts, type PullNow, workingBranch } from "./ports.ts";
 import { taskBranch } from "./result-record.ts";
@@ -9,8 +12,38 @@ function base(state: ExecutionState): string {
   return (state.meta.default_branch as string | undefined) ?? "main";
 }
 
-/** Carries out one delivery step; returns what happened as events (ids derived from the step). */
+/**
+ * What ends the ids of events delivery reads from GitHub once a retry resumed it (nothing
+ * before): the same head, verdict or refusal read again then is news, not a duplicate.
+ */
+function round(state: ExecutionState): string {
+  const n = deliveryRound(state);
+  return n > 0 ? `:r${n}` : "";
+}
+
+/**
+ * Carries out the delivery step an effect asks for; returns what happened as events (ids derived
+ * from the step). An effect asks once per step (the tick's tries of a step that failed go through
+ * `runStep`): GitHub refusing the step for good is said here, once.
+ */
 export async function deliverStep(
+  ports: GitHubPorts,
+  ref: ExecutionRef,
+  state: ExecutionState,
+  effect: EffectOf<"deliver">,
+): Promise<NewEvent[]> {
+  try {
+    return await runStep(ports, ref, state, effect);
+  } catch (error) {
+    const notice = stepRefusal(effect, error);
+    // A notice GitHub refuses too is not worth more than the step's own failure, thrown below.
+    if (notice !== undefined) await ports.comments.reply(ref, notice).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Carries out one delivery step; returns what happened as events (ids derived from the step). */
+async function runStep(
   ports: GitHubPorts,
   ref: ExecutionRef,
   state: ExecutionState,
@@ -39,46 +72,32 @@ export async function deliverStep(
       const sha = (await ports.branches.head(ref, workingBranch(ref.issue))) ?? pull.sha;
       await showSummary(ports, ref, state, sha);
       const opened: NewEvent = {
-        id: `pr:${pull.number}:${sha}:${d?.revisions ?? 0}`,
+        id: `pr:${pull.number}:${sha}:${d?.revisions ?? 0}${round(state)}`,
         type: "pr_opened",
         number: pull.number,
         sha,
       };
       // Checks that already finished on this head count at once.
       const verdict = await ports.delivery.ci(ref, sha, base(state));
-      return verdict.state === "pending" ? [opened] : [opened, checksEvent(sha, verdict)];
+      return verdict.state === "pending" ? [opened] : [opened, checksEvent(sha, verdict, state)];
     }
     case "merge": {
       // A pull request a person closed without merging is not replaced by a new one: delivery
       // waits for it to be reopened (said once per head), or for a cancel.
       if (d?.pr !== undefined) {
-        const ended = endedEvents(d, await ports.delivery.merged(ref, d.pr));
+        const ended = endedEvents(state, await ports.delivery.merged(ref, d.pr));
         if (ended.length > 0) return ended;
       }
-      // Auto-merge where the repository allows it (GitHub merges, through a merge queue if any);
-      // the merge arrives as a pull_request.closed webhook (or the reconcile reads it).
-      const pull = await ports.delivery.ensurePull(ref, {
-        head: workingBranch(ref.issue),
-        base: base(state),
-        title: pullRequestTitle(state),
-        body: pullRequestBody(state, ref.issue),
-        draft: false,
-      });
-      // Recorded, so that the tick watches auto-merge instead of enabling it again; the state's
-      // sequence number keeps each enabling distinct (a closed pull request reopened enables it anew).
-      if (await ports.delivery.autoMerge(ref, pull.nodeId, spec.merge_method))
-        return [{ id: `auto-merge:${d!.sha}:${state.seq}`, type: "auto_merge_enabled", sha: d!.sha! }];
-      const merged = await ports.delivery.merge(ref, d!.pr!, d!.sha!, spec.merge_method);
-      if (merged.merged) return [{ id: `merged:${merged.sha}`, type: "pr_merged", sha: merged.sha }];
-      return [
-        {
-          id: `not-mergeable:${d!.sha}:${merged.moved ? "moved" : merged.conflict}`,
-          type: "pr_not_mergeable",
-          reason: merged.reason,
-          conflict: merged.conflict,
-          ...(merged.moved ? { moved: true } : {}),
-        },
-      ];
+      try {
+        return await mergeStep(ports, ref, state);
+      } catch (error) {
+        // GitHub refusing the merge itself (a missing permission, a repository rule) refuses it
+        // again at each tick, which tries again: said once per head, then only logged.
+        const id = `not-mergeable:${d!.sha}:refused${round(state)}`;
+        if (mayPass(error) || state.applied[id]) throw error;
+        const reason = error instanceof Error ? error.message : String(error);
+        return [{ id, type: "pr_not_mergeable", reason, conflict: false }];
+      }
     }
     case "deploy": {
       const environment = effect.environment!;
@@ -87,13 +106,58 @@ export async function deliverStep(
         sha: d!.merged_sha ?? d!.sha!,
         environment,
         production: last,
-        started: state.created_at,
+        started: deliveryStarted(state),
       });
       return [
         { id: `deployment:${environment}:${id}`, type: "deployment_created", environment, deployment: id },
       ];
     }
   }
+}
+
+/**
+ * What the issue is told when GitHub refuses a delivery step for good (a missing permission, a
+ * repository setting), undefined for a failure that may pass by itself (the tick tries the step
+ * again until it goes through, either way).
+ */
+function stepRefusal(effect: EffectOf<"deliver">, error: unknown): string | undefined {
+  // The merge's refusals are said by the merge step itself, once per head (`pr_not_mergeable`).
+  if (effect.step === "merge" || mayPass(error)) return undefined;
+  const what = effect.step === "open_pr" ? "open the pull request" : `deploy to ${effect.environment}`;
+  const why = inert(error instanceof Error ? error.message : String(error));
+  return `Delivery could not ${what}: ${why} Orchestrate tries again at each tick, so delivery goes on once this is fixed; or comment \`/orchestrate cancel\` to stop.`;
+}
+
+/**
+ * Merges the pull request: with GitHub auto-merge where the repository allows it (GitHub merges,
+ * through a merge queue if any; the merge arrives as a pull_request.closed webhook, or the
+ * reconcile reads it), else directly.
+ */
+async function mergeStep(ports: GitHubPorts, ref: ExecutionRef, state: ExecutionState): Promise<NewEvent[]> {
+  const spec = state.delivery_spec!;
+  const d = state.delivery!;
+  const pull = await ports.delivery.ensurePull(ref, {
+    head: workingBranch(ref.issue),
+    base: base(state),
+    title: pullRequestTitle(state),
+    body: pullRequestBody(state, ref.issue),
+    draft: false,
+  });
+  // Recorded, so that the tick watches auto-merge instead of enabling it again; the state's
+  // sequence number keeps each enabling distinct (a closed pull request reopened enables it anew).
+  if (await ports.delivery.autoMerge(ref, pull.nodeId, spec.merge_method))
+    return [{ id: `auto-merge:${d.sha}:${state.seq}`, type: "auto_merge_enabled", sha: d.sha! }];
+  const merged = await ports.delivery.merge(ref, d.pr!, d.sha!, spec.merge_method);
+  if (merged.merged) return [{ id: `merged:${merged.sha}`, type: "pr_merged", sha: merged.sha }];
+  return [
+    {
+      id: `not-mergeable:${d.sha}:${merged.moved ? "moved" : merged.conflict}${round(state)}`,
+      type: "pr_not_mergeable",
+      reason: merged.reason,
+      conflict: merged.conflict,
+      ...(merged.moved ? { moved: true } : {}),
+    },
+  ];
 }
 
 /**
@@ -109,12 +173,13 @@ async function showSummary(ports: GitHubPorts, ref: ExecutionRef, state: Executi
 }
 
 /** The CI verdict on the pull request's head as an event. */
-export function checksEvent(
+function checksEvent(
   sha: string,
   verdict: { state: "success" | "failure" | "pending"; failing: { name: string; summary: string }[] },
+  state: ExecutionState,
 ): NewEvent {
   return {
-    id: `checks:${sha}:${verdict.state}:${verdict.failing.map((f) => f.name).join(",")}`,
+    id: `checks:${sha}:${verdict.state}:${verdict.failing.map((f) => f.name).join(",")}${round(state)}`,
     type: "checks_completed",
     sha,
     conclusion: verdict.state === "failure" ? "failure" : "success",
@@ -148,7 +213,7 @@ export async function reconcileDelivery(
   if (!d) return [];
   switch (d.status) {
     case "opening_pr":
-      return deliverStep(ports, ref, state, { type: "deliver", step: "open_pr" });
+      return runStep(ports, ref, state, { type: "deliver", step: "open_pr" });
     case "awaiting_checks":
     case "conflict": {
       // In conflict a person may have resolved it and merged: the pull request says.
@@ -162,7 +227,7 @@ export async function reconcileDelivery(
       const read = await readCi(ports, ref, state, undefined, true, waited >= NO_CHECKS_GRACE_MS);
       if (!read) return [];
       const { head, verdict } = read;
-      if (verdict.state !== "pending") return [checksEvent(head, verdict)];
+      if (verdict.state !== "pending") return [checksEvent(head, verdict, state)];
       // Required checks that never reported (no workflow runs them on the pull request, a name that
       // does not match), or checks whose jobs no runner took: said once per head.
       const { missing, queued } = verdict;
@@ -170,7 +235,7 @@ export async function reconcileDelivery(
       if (missing.length === 0 && queued.length === 0) return [];
       return [
         {
-          id: `checks-missing:${head}`,
+          id: `checks-missing:${head}${round(state)}`,
           type: "checks_missing",
           sha: head,
           checks: missing,
@@ -181,7 +246,7 @@ export async function reconcileDelivery(
     case "merging": {
       if (d.auto_merge !== undefined && d.pr !== undefined) return autoMergeEvents(ports, ref, state, d.pr);
       const merged = await mergeEvents(ports, ref, state);
-      return merged.length > 0 ? merged : deliverStep(ports, ref, state, { type: "deliver", step: "merge" });
+      return merged.length > 0 ? merged : runStep(ports, ref, state, { type: "deliver", step: "merge" });
     }
     case "awaiting_merge":
       return mergeEvents(ports, ref, state);
@@ -189,7 +254,7 @@ export async function reconcileDelivery(
       const environment = state.delivery_spec!.environments[d.environment ?? 0]!;
       const deployment = d.deployments[environment];
       if (deployment?.id === undefined)
-        return deliverStep(ports, ref, state, { type: "deliver", step: "deploy", environment });
+        return runStep(ports, ref, state, { type: "deliver", step: "deploy", environment });
       const latest = await ports.delivery.deploymentState(ref, deployment.id);
       if (!latest) {
         // No status at all long after it was created: nothing acts on it. Said once.
@@ -227,7 +292,7 @@ async function autoMergeEvents(
 ): Promise<NewEvent[]> {
   const d = state.delivery!;
   const pull = await ports.delivery.merged(ref, pr);
-  const ended = endedEvents(d, pull);
+  const ended = endedEvents(state, pull);
   if (ended.length > 0) return ended;
   if (pull.head !== undefined && pull.head !== d.sha) {
     const ci = await ciEvents(ports, ref, state);
@@ -236,7 +301,7 @@ async function autoMergeEvents(
   if (d.auto_merge !== "on" || pull.autoMerge !== false) return [];
   // REST reads no auto-merge for a pull request in a merge queue too: GraphQL tells them apart.
   if (pull.nodeId !== undefined && (await ports.delivery.autoMergeWaits(ref, pull.nodeId))) return [];
-  return [{ id: `auto-merge-off:${d.sha}`, type: "auto_merge_disabled", sha: d.sha! }];
+  return [{ id: `auto-merge-off:${d.sha}${round(state)}`, type: "auto_merge_disabled", sha: d.sha! }];
 }
 
 /** The pull request's merge as an event, when GitHub says it merged (auto-merge, a person), whatever the webhooks said. */
@@ -245,12 +310,13 @@ function mergedEvents(pull: PullNow): NewEvent[] {
 }
 
 /** The pull request merged, or closed without merging (said once per head), as an event. */
-function endedEvents(d: DeliveryState, pull: PullNow): NewEvent[] {
+function endedEvents(state: ExecutionState, pull: PullNow): NewEvent[] {
   if (!pull.closed) return mergedEvents(pull);
+  const d = state.delivery!;
   return [
     {
       // Once per head and auto-merge round: closed again after a reopen is said again.
-      id: `not-mergeable:${d.sha}:closed${d.auto_merge_rounds ? `:${d.auto_merge_rounds}` : ""}`,
+      id: `not-mergeable:${d.sha}:closed${d.auto_merge_rounds ? `:${d.auto_merge_rounds}` : ""}${round(state)}`,
       type: "pr_not_mergeable",
       reason: "it was closed without merging; reopen it to deliver, or comment `/orchestrate cancel`",
       conflict: false,
@@ -304,7 +370,7 @@ export async function ciEvents(
   const d = state!.delivery!;
   if (d.status === "merging" && read.verdict.state === "failure" && d.pr !== undefined)
     await ports.delivery.disableAutoMerge(ref, d.pr);
-  return [checksEvent(read.head, read.verdict)];
+  return [checksEvent(read.head, read.verdict, state!)];
 }
 
 /**

@@ -1,4 +1,13 @@
-import { failure, GitHubError, guarded, messageOf, statusOf } from "./errors.ts";
+import {
+  failure,
+  GitHubError,
+  graphqlErrors,
+  guarded,
+  isRateLimited,
+  isUnclear,
+  messageOf,
+  statusOf,
+} from "./errors.ts";
 import type { GitHubClient } from "./octokit.ts";
 import type { CiVerdict, DeliveryPort, ExecutionRef, PullNow, RepoRef } from "./ports.ts";
 
@@ -14,6 +23,37 @@ const FAILED = new Set([
   "error",
 ]);
 
+/**
+ * GitHub's answers to enabling auto-merge where it has nothing to wait for: the repository does
+ * not allow it, or the pull request can be merged right now.
+ */
+const MERGE_DIRECTLY = /auto.?merge is not allowed|is in (clean|unstable|has_hooks) status/i;
+
+/**
+ * Whether a failure may pass by itself: no answer, GitHub failing, a rate limit. Anything else is
+ * GitHub refusing what was asked, which it does again until a person changes something.
+ */
+export function mayPass(error: unknown): boolean {
+  const cause = error instanceof GitHubError && error.cause !== undefined ? error.cause : error;
+  const graphql = graphqlErrors(cause);
+  if (graphql.length > 0)
+    return graphql.some(
+      (e) => e.type === "RATE_LIMITED" || /rate limit|something went wrong|timed? ?out/i.test(e.message),
+    );
+  return isUnclear(cause) || isRateLimited(cause);
+}
+
+/** Whether GitHub refused a request for want of a permission. */
+function forbidden(error: unknown): boolean {
+  const graphql = graphqlErrors(error);
+  if (graphql.length > 0)
+    return graphql.some(
+      (e) => e.type === "FORBIDDEN" || /not accessible by integration|permission|forbidden/i.test(e.message),
+    );
+  const status = statusOf(error);
+  return (status === 401 || status === 403) && !isRateLimited(error);
+}
+
 /** GitHub's answers to turning auto-merge off when it is no longer on: not enabled, merged, closed. */
 const NOTHING_TO_DISABLE = /auto-?merge is not enabled|already merged|is closed/i;
 
@@ -21,7 +61,10 @@ function repoOf(ref: RepoRef) {
   return { owner: ref.owner, repo: ref.repo };
 }
 
-/** Whether a deployment's payload carries the mark Orchestrate gives the deployments of one execution. */
+/**
+ * Whether a deployment's payload carries the mark Orchestrate gives the deployments of one
+ * execution (`started`: when it started, or when a retry last resumed its delivery).
+ */
 function isMarked(payload: unknown, mark: { issue: number; started: number }): boolean {
   const ours = (payload as { orchestrate?: { issue?: unknown; started?: unknown } } | null)?.orchestrate;
   return ours?.issue === mark.issue && ours.started === mark.started;
@@ -192,8 +235,12 @@ export class Delivery implements DeliveryPort {
       );
       return true;
     } catch (error) {
-      // Not allowed in this repository, or mergeable right away ("clean status"): merge directly.
-      if (/auto.?merge|clean status|not allowed/i.test(messageOf(error))) return false;
+      // GitHub refuses it when the repository does not allow auto-merge, and when the pull request
+      // can be merged right now ("Pull request is in clean status"; `unstable`: a check branch
+      // protection does not require failed; `has_hooks`): it is merged directly then. Any other
+      // refusal is left to the merge, which merges or says why not (405: not mergeable yet); a
+      // missing permission, a rate limit or GitHub failing would refuse the merge too.
+      if (MERGE_DIRECTLY.test(messageOf(error)) || !(forbidden(error) || mayPass(error))) return false;
       throw failure(`enable auto-merge in ${ref.owner}/${ref.repo}`, error, "pull_requests: write");
     }
   }

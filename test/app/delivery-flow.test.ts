@@ -761,6 +761,8 @@ delivery: { merge: auto }
     expect(s.w.deployments).toEqual([]);
     expect(waiting!.delivery?.status).toBe("deploying");
     const retried = await s.o.handle(ref, [{ kind: "tick" }]);
+    // GitHub failing for a moment is not worth a notice.
+    expect(s.w.comments.some((c) => c.includes("Delivery could not"))).toBe(false);
     expect(s.w.deployments.map((d) => d.environment)).toEqual(["staging"]);
     expect(retried!.delivery?.deployments.staging).toMatchObject({ id: 900 });
     // The deployment succeeds, but its webhook is lost: the next tick reads the status.
@@ -1045,6 +1047,233 @@ describe("auto-merge across closes", () => {
       expect(reopened!.delivery?.auto_merge, `round ${round}`).toBe("on");
       expect(s.w.autoMerged, `round ${round}`).toBe(true);
     }
+  });
+});
+
+/** A GraphQL error as GitHub answers a refused mutation, of `type`. */
+function graphqlError(message: string, type: string): Error {
+  return Object.assign(new Error(message), { type });
+}
+
+describe("delivery GitHub refuses", () => {
+  it("a check branch protection does not require is red: auto-merge is refused (unstable status), so the pull request is merged directly", async () => {
+    const s = await setup("{ environments: [] }");
+    s.w.required = ["unit tests"];
+    let merges = 0;
+    s.w.mergeAnswer = () => {
+      merges++;
+      return [200, { sha: "e".repeat(40), merged: true, message: "Merged" }];
+    };
+    gh.onGraphQL("enablePullRequestAutoMerge", () => {
+      throw graphqlError("Pull request Pull request is in unstable status", "UNPROCESSABLE");
+    });
+    await s.runBatch();
+    await s.runBatch();
+    const head = s.w.repo.git.head("orchestrate/issue-5")!;
+    s.w.ci[head] = [
+      { name: "unit tests", conclusion: "success" },
+      { name: "lint", conclusion: "failure" },
+    ];
+    const done = await s.o.handle(ref, [{ kind: "checks", delivery: "cs1", sha: head }]);
+    expect(merges).toBe(1);
+    expect(done!.status).toBe("succeeded");
+    expect(done!.delivery).toMatchObject({ status: "done", merged_sha: "e".repeat(40) });
+  });
+
+  it("a merge GitHub refuses for want of a permission is said once; the tick tries again and merges once it is granted", async () => {
+    const s = await setup("{ environments: [] }");
+    s.w.mergeAnswer = () => [200, { sha: "e".repeat(40), merged: true, message: "Merged" }];
+    let granted = false;
+    let enablings = 0;
+    gh.onGraphQL("enablePullRequestAutoMerge", () => {
+      enablings++;
+      throw granted
+        ? graphqlError("Pull request Auto merge is not allowed for this repository", "UNPROCESSABLE")
+        : graphqlError("Resource not accessible by integration", "FORBIDDEN");
+    });
+    const notices = () => s.w.comments.filter((c) => c.includes("#40 cannot be merged yet"));
+    await s.runBatch();
+    await s.runBatch();
+    const held = await s.ci("success");
+    expect(held.delivery?.status).toBe("merging");
+    expect(notices()).toHaveLength(1);
+    expect(notices()[0]).toContain(
+      "Resource not accessible by integration. The app needs pull_requests: write: add it to the app manifest",
+    );
+    await s.o.handle(ref, [{ kind: "tick" }]);
+    expect(enablings).toBe(2);
+    expect(notices()).toHaveLength(1);
+    granted = true;
+    const done = await s.o.handle(ref, [{ kind: "tick" }]);
+    expect(done!.status).toBe("succeeded");
+  });
+
+  it("a pull request GitHub refuses to open is said once; the tick tries again without saying it again", async () => {
+    const s = await setup("{ merge: manual }");
+    let refused = true;
+    gh.on("POST /repos/{owner}/{repo}/pulls", ({ body }) => {
+      if (refused)
+        return [403, { message: "GitHub Actions is not permitted to create or approve pull requests." }];
+      const b = body as { head: string; draft: boolean; body: string };
+      const pull = { number: 40 + s.w.pulls.length, head: b.head, draft: b.draft, body: b.body };
+      s.w.pulls.push(pull);
+      return [201, pullJson(s.w, pull)];
+    });
+    const notices = () => s.w.comments.filter((c) => c.includes("Delivery could not open the pull request"));
+    await s.runBatch();
+    await s.runBatch();
+    expect(s.state().delivery?.status).toBe("opening_pr");
+    expect(notices()).toHaveLength(1);
+    for (const said of [
+      "failed (HTTP 403): GitHub Actions is not permitted to create or approve pull requests.",
+      'Turn on Settings → Actions → General → Workflow permissions → "Allow GitHub Actions to create and approve pull requests"',
+      "Orchestrate tries again at each tick, so delivery goes on once this is fixed",
+    ])
+      expect(notices()[0]).toContain(said);
+    await s.o.handle(ref, [{ kind: "tick" }]);
+    expect(notices()).toHaveLength(1);
+    refused = false;
+    const opened = await s.o.handle(ref, [{ kind: "tick" }]);
+    expect(opened!.delivery).toMatchObject({ status: "awaiting_checks", pr: 40 });
+    expect(notices()).toHaveLength(1);
+  });
+
+  it("a deployment GitHub refuses to create is said once; the tick tries again and deploys once it may", async () => {
+    const s = await setup("{ environments: [staging] }");
+    s.w.mergeAnswer = () => [200, { sha: "d".repeat(40), merged: true, message: "Merged" }];
+    let refused = true;
+    gh.on("POST /repos/{owner}/{repo}/deployments", ({ body }) => {
+      if (refused) return [403, { message: "Resource not accessible by integration" }];
+      const b = body as { environment: string; ref: string; payload: unknown };
+      const d = {
+        id: 900 + s.w.deployments.length,
+        environment: b.environment,
+        sha: b.ref,
+        payload: b.payload,
+      };
+      s.w.deployments.push(d);
+      return [201, { id: d.id, environment: d.environment }];
+    });
+    const notices = () => s.w.comments.filter((c) => c.includes("Delivery could not deploy to staging"));
+    await s.runBatch();
+    await s.runBatch();
+    expect((await s.ci("success")).delivery?.status).toBe("deploying");
+    expect(notices()).toHaveLength(1);
+    expect(notices()[0]).toContain(
+      "Resource not accessible by integration. The app needs deployments: write",
+    );
+    await s.o.handle(ref, [{ kind: "tick" }]);
+    expect(notices()).toHaveLength(1);
+    refused = false;
+    const deploying = await s.o.handle(ref, [{ kind: "tick" }]);
+    expect(deploying!.delivery?.deployments.staging).toMatchObject({ id: 900 });
+    expect((await s.deployment("staging", "success")).status).toBe("succeeded");
+  });
+});
+
+describe("resuming a delivery that stopped", () => {
+  /** `/orchestrate retry`, commented by octocat. */
+  async function retry(s: Awaited<ReturnType<typeof setup>>, delivery: string) {
+    gh.on("POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions", () => [
+      201,
+      { id: 1, content: "eyes" },
+    ]);
+    // A person retries a while after it stopped.
+    await s.clock.sleep(60_000);
+    const state = await s.o.handle(ref, [
+      {
+        kind: "comment",
+        delivery,
+        commentId: 90,
+        user: "octocat",
+        userType: "User",
+        body: "/orchestrate retry",
+      },
+    ]);
+    return state!;
+  }
+
+  it("a failed staging deployment: `/orchestrate retry` deploys staging again, and delivery goes on to production", async () => {
+    const s = await setup("{ environments: [staging, production] }");
+    s.w.mergeAnswer = () => [200, { sha: "d".repeat(40), merged: true, message: "Merged" }];
+    await s.runBatch();
+    await s.runBatch();
+    await s.ci("success");
+    expect((await s.deployment("staging", "failure")).status).toBe("failed");
+    const resumed = await retry(s, "c1");
+    expect(resumed.status).toBe("delivering");
+    expect(s.w.comments.at(-1)).toContain(
+      "Delivery resumed by octocat (it stopped: deployment to staging failed: staging failure): staging is deployed again.",
+    );
+    // A new deployment, not the one that failed.
+    expect(s.w.deployments.map((d) => [d.id, d.environment])).toEqual([
+      [900, "staging"],
+      [901, "staging"],
+    ]);
+    expect(resumed.delivery?.deployments.staging).toMatchObject({ id: 901, state: "created" });
+    await s.deployment("staging", "success", 901);
+    expect(s.w.deployments.map((d) => d.environment)).toEqual(["staging", "staging", "production"]);
+    const done = await s.deployment("production", "success");
+    expect(done.status).toBe("succeeded");
+    expect(s.w.closed).toBe(true);
+  });
+
+  it("CI still red past max_revisions: `/orchestrate retry` reads the checks again, with a new budget of revisions", async () => {
+    const s = await setup("{ environments: [], max_revisions: 1 }");
+    s.w.mergeAnswer = () => [200, { sha: "e".repeat(40), merged: true, message: "Merged" }];
+    await s.runBatch();
+    await s.runBatch();
+    await s.ci("failure");
+    await s.runBatch();
+    const failed = await s.ci("failure");
+    expect(failed.status).toBe("failed");
+    expect(failed.reason).toBe("CI failed (unit tests) after 1 revision(s)");
+    // The same head, still red: the testing phase runs again, as it did on the first red.
+    const resumed = await retry(s, "c1");
+    expect(
+      s.w.comments.some((c) => c.includes("the checks of #40 are read again on its branch's head")),
+    ).toBe(true);
+    expect(resumed.status).toBe("running");
+    expect(resumed.delivery).toMatchObject({ status: "revising", revisions: 1 });
+    expect(s.w.dispatches.at(-1)).toEqual([expect.objectContaining({ id: "testing/qa", attempt: 3 })]);
+    await s.runBatch();
+    const done = await s.ci("success");
+    expect(done.status).toBe("succeeded");
+    expect(s.w.pulls).toHaveLength(1);
+  });
+
+  it("the label removed while CI runs: `/orchestrate retry` updates the pull request and reads its checks again", async () => {
+    const s = await setup("{ environments: [] }");
+    s.w.mergeAnswer = () => [200, { sha: "e".repeat(40), merged: true, message: "Merged" }];
+    await s.runBatch();
+    await s.runBatch();
+    const cancelled = await s.o.handle(ref, [
+      { kind: "stop", delivery: "u1", by: "octocat", reason: "the label was removed by octocat" },
+    ]);
+    expect(cancelled!.status).toBe("cancelled");
+    const resumed = await retry(s, "c1");
+    expect(resumed.status).toBe("delivering");
+    expect(resumed.delivery?.status).toBe("awaiting_checks");
+    expect(s.w.comments.at(-1)).toContain(
+      "Delivery resumed by octocat (it stopped: the label was removed by octocat): the checks of #40 are read again on its branch's head.",
+    );
+    const done = await s.ci("success");
+    expect(done.status).toBe("succeeded");
+    expect(s.w.pulls).toHaveLength(1);
+  });
+
+  it("a cancel while auto-merge waits turns it off; `/orchestrate retry` turns it on again", async () => {
+    const s = await autoMergeWaiting();
+    const cancelled = await s.o.handle(ref, [
+      { kind: "stop", delivery: "u1", by: "octocat", reason: "the label was removed by octocat" },
+    ]);
+    expect(cancelled!.status).toBe("cancelled");
+    expect(s.w.autoMerged).toBe(false);
+    const resumed = await retry(s, "c1");
+    expect(resumed.delivery).toMatchObject({ status: "merging", auto_merge: "on" });
+    expect(s.w.autoMerged).toBe(true);
+    s.w.mergedBy = "c".repeat(40);
+    expect((await s.o.handle(ref, [{ kind: "tick" }]))!.status).toBe("succeeded");
   });
 });
 

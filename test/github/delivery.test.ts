@@ -205,3 +205,50 @@ describe("Delivery.disableAutoMerge", () => {
     );
   });
 });
+
+describe("Delivery.autoMerge", () => {
+  /** Enabling auto-merge answered with a GraphQL error saying `message` (of `type`, when given). */
+  function refused(message: string, type?: string) {
+    gh.onGraphQL("enablePullRequestAutoMerge", () => {
+      throw Object.assign(new Error(message), type ? { type } : {});
+    });
+  }
+
+  it("enables auto-merge", async () => {
+    gh.onGraphQL("enablePullRequestAutoMerge", () => ({
+      enablePullRequestAutoMerge: {
+        pullRequest: { autoMergeRequest: { enabledAt: "2026-11-22T00:00:00Z" } },
+      },
+    }));
+    expect(await new Delivery(createTestOctokit()).autoMerge(repo, "PR_40", "squash")).toBe(true);
+  });
+
+  it("a pull request GitHub can merge right now, or a repository without auto-merge: merged directly", async () => {
+    for (const said of [
+      "Pull request Pull request is in clean status",
+      // A check branch protection does not require failed: the required ones passed.
+      "Pull request Pull request is in unstable status",
+      "Pull request Pull request is in has_hooks status",
+      "Pull request Auto merge is not allowed for this repository",
+    ]) {
+      refused(said, "UNPROCESSABLE");
+      expect(await new Delivery(createTestOctokit()).autoMerge(repo, "PR_40", "squash"), said).toBe(false);
+    }
+  });
+
+  it("any other refusal of the pull request is left to the merge, which says why it cannot merge", async () => {
+    refused("Pull request is in draft state");
+    expect(await new Delivery(createTestOctokit()).autoMerge(repo, "PR_40", "merge")).toBe(false);
+  });
+
+  it("a missing permission or a rate limit is an error: the merge would meet it too", async () => {
+    refused("Resource not accessible by integration", "FORBIDDEN");
+    await expect(new Delivery(createTestOctokit()).autoMerge(repo, "PR_40", "squash")).rejects.toThrow(
+      /enable auto-merge in o\/r failed \(GraphQL\): Resource not accessible by integration\. The app needs pull_requests: write/,
+    );
+    refused("API rate limit exceeded for installation", "RATE_LIMITED");
+    await expect(new Delivery(createTestOctokit()).autoMerge(repo, "PR_40", "squash")).rejects.toThrow(
+      /rate limit/,
+    );
+  });
+});

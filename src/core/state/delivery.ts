@@ -1,10 +1,20 @@
 import { inert } from "../render/markdown.ts";
 import { stripHidden } from "../request/sanitize.ts";
 import type { Ctx } from "./context.ts";
-import { clearTaskTimers, clearTimer, dependentsOf, markChanged, promote, setTask } from "./context.ts";
+import {
+  BUDGET_HINT,
+  clearTaskTimers,
+  clearTimer,
+  dependentsOf,
+  markChanged,
+  promote,
+  setTask,
+  startTimer,
+} from "./context.ts";
 import type { EventOf } from "./events.ts";
 import { own } from "./own.ts";
-import { type DeliveryState, IN_FLIGHT } from "./types.ts";
+import { DEFAULT_EXECUTION_TIMEOUT_MS } from "./start.ts";
+import { type DeliveryState, type ExecutionState, IN_FLIGHT } from "./types.ts";
 
 type Handler<
   T extends
@@ -381,3 +391,126 @@ export const deliveryHandlers: {
     return undefined;
   },
 };
+
+/** What `/orchestrate retry delivery` names, when no task or phase of the execution is called so. */
+export const DELIVERY_TARGET = "delivery";
+
+/** How the audit trail starts an entry for a retry that resumed delivery. */
+const RESUMED = "resumed delivery";
+
+/** Statuses of a deployment that will not succeed: a retry deploys again. */
+const DEPLOYMENT_ENDED = new Set(["failure", "error", "inactive"]);
+
+/**
+ * How many times a retry resumed this execution's delivery (0 before any). What delivery reads
+ * from GitHub is keyed by it: the same head, verdict or refusal read again after a resume counts
+ * anew, where before it would be a duplicate of what the stopped delivery read.
+ */
+export function deliveryRound(s: ExecutionState): number {
+  let rounds = 0;
+  for (const a of s.audit) if (a.what.startsWith(RESUMED)) rounds++;
+  return rounds;
+}
+
+/**
+ * When this round of delivery started: the execution's start, or the last retry that resumed
+ * delivery. Deployments carry it in their mark, so a resumed delivery deploys anew rather than
+ * finding the deployment that failed.
+ */
+export function deliveryStarted(s: ExecutionState): number {
+  let started = s.created_at;
+  for (const a of s.audit) if (a.what.startsWith(RESUMED)) started = a.at;
+  return started;
+}
+
+/**
+ * Whether a retry of `target` (everything when undefined) is for delivery: it names
+ * `delivery` when no task or phase is called so, or nothing in its scope can run again
+ * (`retryable` task statuses) while the execution stopped during delivery.
+ */
+export function resumesDelivery(
+  s: ExecutionState,
+  target: string | undefined,
+  retryable: ReadonlySet<string>,
+): boolean {
+  if (target !== undefined && target !== DELIVERY_TARGET) return false;
+  const named =
+    target !== undefined && (own(s.specs, target) !== undefined || s.phases.some((p) => p.id === target));
+  if (target !== undefined && !named) return true;
+  if (stopped(s) === undefined || s.halt) return false;
+  const inScope = (id: string) => target === undefined || id === target || s.specs[id]!.phase === target;
+  return !Object.keys(s.tasks).some((id) => inScope(id) && retryable.has(s.tasks[id]!.status));
+}
+
+/** The delivery of an execution that failed or was cancelled before delivery was done. */
+function stopped(s: ExecutionState): DeliveryState | undefined {
+  const ended = s.finished_at !== undefined && (s.status === "failed" || s.status === "cancelled");
+  return ended && s.delivery_spec && s.delivery && s.delivery.status !== "done" ? s.delivery : undefined;
+}
+
+/**
+ * A person's retry of a delivery that stopped (a deployment failed, CI stayed red past its
+ * revisions, a cancel, the time limit): the execution runs again from where delivery stopped,
+ * under a new time limit. Returns why it cannot, or undefined.
+ */
+export function resumeDelivery(ctx: Ctx, by: string): string | undefined {
+  const { s } = ctx;
+  if (!s.delivery_spec) return "nothing to retry: the execution has no delivery settings";
+  if (!s.delivery) return "nothing to retry: delivery has not started";
+  if (s.delivery.status === "done") return "nothing to retry: delivery is done";
+  if (s.finished_at === undefined) return `nothing to retry: delivery is under way (${s.delivery.status})`;
+  if (s.halt) return `${s.halt}; a retry would exceed it: raise the budget first (${BUDGET_HINT})`;
+  const stoppedBy = s.reason;
+  const what = resumeStep(ctx, s.delivery);
+  s.audit.push({ at: ctx.at, by, what: `${RESUMED}: ${what}` });
+  s.status = "delivering";
+  s.finished_at = undefined;
+  s.reason = undefined;
+  // The execution's time limit was cleared when it ended (or fired): a new one bounds the resume.
+  if (!s.timers.execution) {
+    const limit = s.policy.timeout.execution ?? DEFAULT_EXECUTION_TIMEOUT_MS;
+    startTimer(ctx, { id: "execution", at: ctx.at + limit, kind: "execution_timeout" });
+  }
+  markChanged(ctx, "");
+  ctx.effects.push({
+    type: "notify",
+    level: "info",
+    // The reason may quote a deployment's description: it must not mention or close anything.
+    message: `Delivery resumed by ${by}${stoppedBy ? ` (it stopped: ${inert(stoppedBy)})` : ""}: ${what}.`,
+    mention: [],
+  });
+  return undefined;
+}
+
+/** Sets delivery back to the step it stopped at, with that step's effect; says what happens. */
+function resumeStep(ctx: Ctx, d: DeliveryState): string {
+  const spec = ctx.s.delivery_spec!;
+  const pr = d.pr !== undefined ? `#${d.pr}` : "the pull request";
+  // Red CI past its revisions, or stopped before CI's verdict or before the pull request opened:
+  // the pull request is opened or updated from the branch's head (a person may have pushed a
+  // fix) and its checks are read again, with a new budget of revisions.
+  const red = (d.failing?.length ?? 0) > 0;
+  if ((d.status === "merging" && red) || !["merging", "awaiting_merge", "deploying"].includes(d.status)) {
+    setDelivery(ctx, { status: "opening_pr", revisions: 0, failing: [], auto_merge: undefined });
+    ctx.effects.push({ type: "deliver", step: "open_pr" });
+    if (d.pr === undefined) return "the pull request is opened";
+    const revisions = red ? `, with ${spec.max_revisions} new revision(s) if they fail again` : "";
+    return `the checks of ${pr} are read again on its branch's head${revisions}`;
+  }
+  if (d.status === "merging") {
+    // Auto-merge was turned off when the execution stopped: the merge step enables it again.
+    setDelivery(ctx, { auto_merge: undefined });
+    ctx.effects.push({ type: "deliver", step: "merge" });
+    return `${pr} is merged`;
+  }
+  if (d.status === "awaiting_merge") return `${pr} waits to be merged`;
+  const environment = spec.environments[d.environment ?? 0]!;
+  const current = own(d.deployments, environment);
+  if (current?.id !== undefined && !DEPLOYMENT_ENDED.has(current.state))
+    return `deployment ${current.id} to ${environment} is followed again`;
+  const deployments = { ...d.deployments };
+  delete deployments[environment];
+  setDelivery(ctx, { deployments });
+  ctx.effects.push({ type: "deliver", step: "deploy", environment });
+  return `${environment} is deployed again`;
+}

@@ -17,7 +17,7 @@ import {
   startTimer,
   timeoutTimerId,
 } from "./context.ts";
-import { deliveryHandlers } from "./delivery.ts";
+import { deliveryHandlers, resumeDelivery, resumesDelivery } from "./delivery.ts";
 import type { EventOf, ExecutionEvent } from "./events.ts";
 import { approve, gateMismatch, maybeOpenGate, reject } from "./gates.ts";
 import { own } from "./own.ts";
@@ -172,7 +172,11 @@ const HANDLERS: Handlers = {
     return undefined;
   },
 
-  retry_requested: (ctx, e) => retry(ctx, e.target, e.by ?? "someone", e.at),
+  // With nothing to run again, a retry resumes a delivery that stopped, where it stopped.
+  retry_requested: (ctx, e) =>
+    resumesDelivery(ctx.s, e.target, RETRYABLE)
+      ? resumeDelivery(ctx, e.by ?? "someone")
+      : retry(ctx, e.target, e.by ?? "someone", e.at),
 
   cancel_requested(ctx, e) {
     if (ended(ctx)) return ENDED;

@@ -7,6 +7,7 @@ import {
   type ExecutionEvent,
   type ExecutionState,
   reduce,
+  replay,
 } from "../../../src/core/state/index.ts";
 import type { DeliverySpec } from "../../../src/core/state/types.ts";
 
@@ -20,13 +21,16 @@ const SPEC: DeliverySpec = {
   max_revisions: 1,
 };
 
-function run(spec: Partial<DeliverySpec> = {}) {
+/** An execution of three phases (the last one `last`), its events applied as they are sent. */
+function run(spec: Partial<DeliverySpec> = {}, last = "delivery") {
   let n = 0;
   let state: ExecutionState | undefined;
+  const log: ExecutionEvent[] = [];
   const send = (input: Record<string, unknown>): Effect[] => {
     const event = EventSchema.parse({ id: `e${++n}`, at: n * 10, ...input } as EventInput) as ExecutionEvent;
     const out = reduce(state, event);
     state = out.state;
+    log.push(event);
     return out.effects;
   };
   send({
@@ -35,9 +39,9 @@ function run(spec: Partial<DeliverySpec> = {}) {
     tasks: [
       { id: "build/dev", agent: "dev", phase: "build" },
       { id: "testing/qa", agent: "qa", phase: "testing", needs: ["build/dev"] },
-      { id: "delivery/ops", agent: "ops", phase: "delivery", needs: ["testing/qa"] },
+      { id: `${last}/ops`, agent: "ops", phase: last, needs: ["testing/qa"] },
     ],
-    phases: ["build", "testing", "delivery"].map((id, i, all) => ({
+    phases: ["build", "testing", last].map((id, i, all) => ({
       id,
       name: id,
       needs: i ? [all[i - 1]!] : [],
@@ -52,11 +56,12 @@ function run(spec: Partial<DeliverySpec> = {}) {
     send({ type: "task_started", task: id, attempt });
     return send({ type: "task_succeeded", task: id, attempt });
   };
-  const finishAll = () => ["build/dev", "testing/qa", "delivery/ops"].map((id) => finish(id)).at(-1)!;
+  const finishAll = () => ["build/dev", "testing/qa", `${last}/ops`].map((id) => finish(id)).at(-1)!;
   return {
     send,
     finishAll,
     finish,
+    log,
     get state() {
       return state!;
     },
@@ -327,5 +332,147 @@ describe("delivery", () => {
         environment: "staging",
       },
     );
+  });
+});
+
+describe("a retry of a delivery that stopped", () => {
+  const notice = (effects: Effect[]) =>
+    (effects.find((e) => e.type === "notify") as { message: string } | undefined)?.message;
+
+  it("a failed deployment: the environment is deployed again, under a new time limit, and delivery goes on", () => {
+    const r = run();
+    r.finishAll();
+    r.send({ type: "pr_opened", number: 12, sha: "a".repeat(40) });
+    r.send({ type: "checks_completed", sha: "a".repeat(40), conclusion: "success" });
+    r.send({ type: "pr_merged", sha: "m".repeat(40) });
+    r.send({ type: "deployment_created", environment: "staging", deployment: 1 });
+    r.send({ type: "deployment_status", environment: "staging", deployment: 1, state: "failure" });
+    expect(r.state).toMatchObject({ status: "failed", timers: {} });
+    const resumed = r.send({ type: "retry_requested", by: "alice" });
+    expect(rejected(resumed)).toBeUndefined();
+    expect(resumed).toContainEqual({ type: "deliver", step: "deploy", environment: "staging" });
+    expect(resumed).toContainEqual(expect.objectContaining({ type: "start_timer", id: "execution" }));
+    expect(notice(resumed)).toBe(
+      "Delivery resumed by alice (it stopped: deployment to staging failed): staging is deployed again.",
+    );
+    expect(r.state.status).toBe("delivering");
+    expect(r.state.finished_at).toBeUndefined();
+    expect(r.state.reason).toBeUndefined();
+    expect(r.state.delivery).toMatchObject({ status: "deploying", environment: 0, deployments: {} });
+    expect(r.state.audit.at(-1)).toMatchObject({
+      by: "alice",
+      what: "resumed delivery: staging is deployed again",
+    });
+    // The failed deployment's late statuses no longer count; the new one's do.
+    expect(
+      rejected(
+        r.send({ type: "deployment_status", environment: "staging", deployment: 1, state: "success" }),
+      ),
+    ).toBeDefined();
+    r.send({ type: "deployment_created", environment: "staging", deployment: 2 });
+    expect(
+      r.send({ type: "deployment_status", environment: "staging", deployment: 2, state: "success" }),
+    ).toContainEqual({ type: "deliver", step: "deploy", environment: "production" });
+    r.send({ type: "deployment_created", environment: "production", deployment: 3 });
+    const done = r.send({
+      type: "deployment_status",
+      environment: "production",
+      deployment: 3,
+      state: "success",
+    });
+    expect(done).toContainEqual({ type: "complete", status: "succeeded" });
+    expect(replay(r.log)).toEqual(r.state);
+  });
+
+  it("CI red past its revisions: the checks are read again with a new budget of revisions", () => {
+    const r = run({ max_revisions: 1, environments: [] });
+    r.finishAll();
+    const red = (sha: string) =>
+      r.send({
+        type: "checks_completed",
+        sha,
+        conclusion: "failure",
+        failing: [{ name: "lint", summary: "" }],
+      });
+    r.send({ type: "pr_opened", number: 12, sha: "a".repeat(40) });
+    red("a".repeat(40));
+    r.finish("testing/qa");
+    r.finish("delivery/ops");
+    r.send({ type: "pr_opened", number: 12, sha: "b".repeat(40) });
+    expect(red("b".repeat(40))).toContainEqual({
+      type: "complete",
+      status: "failed",
+      reason: "CI failed (lint) after 1 revision(s)",
+    });
+    const resumed = r.send({ type: "retry_requested", by: "alice" });
+    expect(resumed).toContainEqual({ type: "deliver", step: "open_pr" });
+    expect(notice(resumed)).toBe(
+      "Delivery resumed by alice (it stopped: CI failed (lint) after 1 revision(s)): the checks of #12 are read again on its branch's head, with 1 new revision(s) if they fail again.",
+    );
+    expect(r.state.delivery).toMatchObject({ status: "opening_pr", revisions: 0, failing: [] });
+    // Still red: the testing phase runs again, as on the first red.
+    r.send({ type: "pr_opened", number: 12, sha: "b".repeat(40) });
+    expect(red("b".repeat(40)).find((e) => e.type === "dispatch")).toMatchObject({
+      tasks: [expect.objectContaining({ id: "testing/qa" })],
+    });
+    expect(r.state.status).toBe("running");
+    expect(replay(r.log)).toEqual(r.state);
+  });
+
+  it("a cancel while the merge waits: the merge step runs again, auto-merge enabled anew", () => {
+    const r = run({ environments: [] });
+    r.finishAll();
+    r.send({ type: "pr_opened", number: 12, sha: "a".repeat(40) });
+    r.send({ type: "checks_completed", sha: "a".repeat(40), conclusion: "success" });
+    r.send({ type: "auto_merge_enabled", sha: "a".repeat(40) });
+    r.send({ type: "cancel_requested", by: "bob" });
+    expect(r.state.status).toBe("cancelled");
+    const resumed = r.send({ type: "retry_requested", by: "alice" });
+    expect(resumed).toContainEqual({ type: "deliver", step: "merge" });
+    expect(notice(resumed)).toBe("Delivery resumed by alice (it stopped: cancelled by bob): #12 is merged.");
+    expect(r.state.delivery).toMatchObject({ status: "merging", auto_merge: undefined });
+    expect(r.send({ type: "pr_merged", sha: "m".repeat(40) })).toContainEqual({
+      type: "complete",
+      status: "succeeded",
+    });
+  });
+
+  it("tasks that can run again are retried as before; `retry delivery` names delivery unless a phase is called so", () => {
+    const r = run({ environments: [] }, "ship");
+    r.finish("build/dev");
+    r.send({ type: "cancel_requested", by: "bob" });
+    // Cancelled tasks: a retry runs them again, delivery not started yet.
+    expect(rejected(r.send({ type: "retry_requested", target: "delivery" }))?.reason).toBe(
+      "nothing to retry: delivery has not started",
+    );
+    expect(r.send({ type: "retry_requested" }).find((e) => e.type === "dispatch")).toBeDefined();
+    r.finish("testing/qa");
+    r.finish("ship/ops");
+    r.send({ type: "pr_opened", number: 12, sha: "a".repeat(40) });
+    expect(rejected(r.send({ type: "retry_requested" }))?.reason).toBe(
+      "nothing to retry: no failed, cancelled or blocked task",
+    );
+    expect(rejected(r.send({ type: "retry_requested", target: "delivery" }))?.reason).toBe(
+      "nothing to retry: delivery is under way (awaiting_checks)",
+    );
+    r.send({ type: "cancel_requested", by: "bob" });
+    expect(rejected(r.send({ type: "retry_requested", target: "ship" }))?.reason).toBe(
+      "nothing to retry in ship: no failed, cancelled or blocked task",
+    );
+    expect(r.send({ type: "retry_requested", target: "delivery", by: "alice" })).toContainEqual({
+      type: "deliver",
+      step: "open_pr",
+    });
+    expect(r.state.status).toBe("delivering");
+    // Where a phase is called `delivery`, `retry delivery` is that phase's: with nothing to run
+    // again in it, it resumes a delivery that stopped all the same.
+    const named = run({ environments: [] });
+    named.finishAll();
+    named.send({ type: "pr_opened", number: 12, sha: "a".repeat(40) });
+    named.send({ type: "cancel_requested", by: "bob" });
+    expect(named.send({ type: "retry_requested", target: "delivery" })).toContainEqual({
+      type: "deliver",
+      step: "open_pr",
+    });
   });
 });
