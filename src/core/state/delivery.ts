@@ -315,7 +315,7 @@ export const deliveryHandlers: {
     const said: string[] = [];
     if (e.checks.length > 0)
       said.push(
-        `#${d.pr} still waits for required checks that have not reported at all on ${head} after ${minutes} minutes: ${names(e.checks)}. Check that a workflow runs them on this pull request (a pull request opened or pushed with \`GITHUB_TOKEN\` starts none) and that their names match the branch protection's required checks.`,
+        `#${d.pr} still waits for required checks that have not reported at all on ${head} after ${minutes} minutes: ${names(e.checks)}. Check that a workflow runs them on this pull request (the runs of a pull request opened or pushed with \`GITHUB_TOKEN\` wait for someone with write access to approve them) and that their names match the branch protection's required checks.`,
       );
     if (queued.length > 0)
       said.push(
