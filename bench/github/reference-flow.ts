@@ -81,7 +81,7 @@ async function runExecution(
       const branch = taskBranch(issue, t.id);
       if (!repo.git.head(branch)) repo.git.branch(branch, `orchestrate/issue-${issue}`);
       const sha = repo.git.commitFiles(branch, {
-        [resultPath(t.id)]: JSON.stringify({
+        [resultPath(issue, t.id)]: JSON.stringify({
           execution: `o/r#${issue}`,
           task: t.id,
           attempt: t.attempt,

@@ -69,7 +69,7 @@ export async function taskTarget(ctx: ModeContext): Promise<TaskTarget> {
   };
   if (target.staleAt !== undefined) return target;
   // Its result published already, not yet applied (a job run again right away): not run twice.
-  const published = await publishedAttempt(ctx.client, ref, taskBranch(issue, entry.id), entry.id, created);
+  const published = await publishedAttempt(ctx.client, ref, issue, entry.id, created);
   return published !== undefined && published >= entry.attempt
     ? { ...target, staleAt: published, published }
     : target;
@@ -103,7 +103,7 @@ export interface TaskAttempt extends TaskOutcome {
  * Runs one attempt of one task in this job, up to what is to be committed: checks the attempt is
  * not stale, fetches the upstream artifacts, runs the agent in the checkout with no GitHub
  * credentials in its environment, then collects the checkout's changes and the declared outputs
- * (under `.orchestrate/artifacts/<task dir>/`) and builds the result record. Files that break the
+ * (under `.orchestrate/issue-<n>/artifacts/<task dir>/`) and builds the result record. Files that break the
  * commit rules (`taskFileProblems`) fail the attempt (`output_invalid`), files holding a configured
  * secret fail it (`secret_in_output`), and files holding what looks like a token are committed
  * with a warning (`tokenWarnings`). Either failure leaves no file to commit. Returns undefined for a
@@ -186,12 +186,12 @@ export async function runTaskAttempt(ctx: ModeContext): Promise<TaskAttempt | un
         cwd,
         head,
         join(workDir, ATTEMPT_LAYOUT.artifacts),
-        artifactsFolder(taskDirName(entry.id)),
+        artifactsFolder(issue, entry.id),
         result.artifacts,
       );
       files = [...changes.files, ...outputs];
       leftOut = changes.leftOut;
-      const problems = taskFileProblems(files, entry.id);
+      const problems = taskFileProblems(files, issue, entry.id);
       if (problems.length > 0) throw new TaskFailure("output_invalid", problemList(problems));
       const leaked = filesWithSecrets(files, ctx.secrets.all);
       if (leaked.length > 0) throw secretInOutput(leaked);

@@ -5,7 +5,6 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { z } from "zod";
 import { scrubDeep } from "../agents/command-agent.ts";
-import { taskDirName } from "../agents/layout.ts";
 import { isMissing } from "../agents/resolve-inside.ts";
 import { checkOutputPath, normalizeOutputPath } from "../core/plan/output-path.ts";
 import type { OutputConfig } from "../core/plan/schema.ts";
@@ -97,6 +96,8 @@ export async function writeBundle(dir: string, outcome: TaskOutcome): Promise<vo
 /** What the bundle must be the result of. */
 export interface BundleExpectation {
   execution: string;
+  /** The execution's issue (its artifacts folder is under it). */
+  issue: number;
   task: string;
   attempt: number;
   /** The agent's declared outputs in the plan (none: any output file is recorded). */
@@ -167,6 +168,7 @@ export async function readBundle(
   }
   const pathProblems = taskFileProblems(
     manifest.files.map((f) => ({ path: f.path, content: null })),
+    expected.issue,
     expected.task,
   );
   if (pathProblems.length > 0) return invalid(problemList(pathProblems));
@@ -189,7 +191,10 @@ export async function readBundle(
     }
     files.push({ path: entry.path, content, ...(entry.mode ? { mode: entry.mode } : {}) });
   }
-  const problems = [...taskFileProblems(files, expected.task), ...artifactProblems(record, files, expected)];
+  const problems = [
+    ...taskFileProblems(files, expected.issue, expected.task),
+    ...artifactProblems(record, files, expected),
+  ];
   if (problems.length > 0) return invalid(problemList(problems));
 
   const scrubbed: ResultRecord = {
@@ -228,7 +233,7 @@ function artifactProblems(
     if (record.artifacts.length > 0) problems.push("a failed record lists artifacts");
     return problems;
   }
-  const folder = `${artifactsFolder(taskDirName(expected.task))}/`;
+  const folder = `${artifactsFolder(expected.issue, expected.task)}/`;
   const written = new Map<string, Buffer>();
   for (const f of files)
     if (f.path.startsWith(folder) && f.content !== null) written.set(f.path.slice(folder.length), f.content);

@@ -1,4 +1,3 @@
-import { taskDirName } from "../agents/layout.ts";
 import { checkOutputPath } from "../core/plan/output-path.ts";
 import { artifactsFolder } from "../github/task-artifacts.ts";
 import type { TaskFile } from "../github/task-commit.ts";
@@ -10,7 +9,7 @@ import { LEFT_OUT, MAX_FILE_BYTES, MAX_FILES } from "./workspace-changes.ts";
  * segment, nothing inside `.git`), outside the places agents never write (`LEFT_OUT`) except the
  * task's own artifacts folder, where it must be a valid output path.
  */
-export function commitPathProblem(path: string, taskId: string): string | undefined {
+export function commitPathProblem(path: string, issue: number, taskId: string): string | undefined {
   const shown = JSON.stringify(path);
   if (path === "") return "an empty path";
   if (path.includes("\0")) return `${shown} contains a NUL character`;
@@ -21,7 +20,7 @@ export function commitPathProblem(path: string, taskId: string): string | undefi
   if (segments.some((s) => s === "" || s === "."))
     return `${shown} is not a plain path (empty or '.' segment)`;
   if (segments.some((s) => s.toLowerCase() === ".git")) return `${shown} is inside .git`;
-  const own = `${artifactsFolder(taskDirName(taskId))}/`;
+  const own = `${artifactsFolder(issue, taskId)}/`;
   if (path.startsWith(own)) {
     const problem = checkOutputPath(path.slice(own.length));
     return problem ? `${shown}: ${problem}` : undefined;
@@ -38,14 +37,14 @@ export function commitPathProblem(path: string, taskId: string): string | undefi
  * the path rules of `commitPathProblem`, one entry per path, files of at most `MAX_FILE_BYTES`,
  * and at most `MAX_FILES` changed files besides at most `MAX_FILES` output files.
  */
-export function taskFileProblems(files: readonly TaskFile[], taskId: string): string[] {
+export function taskFileProblems(files: readonly TaskFile[], issue: number, taskId: string): string[] {
   const problems: string[] = [];
   const seen = new Set<string>();
-  const own = `${artifactsFolder(taskDirName(taskId))}/`;
+  const own = `${artifactsFolder(issue, taskId)}/`;
   let changed = 0;
   let outputs = 0;
   for (const file of files) {
-    const problem = commitPathProblem(file.path, taskId);
+    const problem = commitPathProblem(file.path, issue, taskId);
     if (problem) problems.push(problem);
     if (seen.has(file.path)) problems.push(`${JSON.stringify(file.path)} appears more than once`);
     seen.add(file.path);

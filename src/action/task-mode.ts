@@ -6,7 +6,7 @@ import { failureLine, publishTaskResult, reportTaskResult } from "./task-result.
  * Mode `task`: runs one attempt of one task in this job. The agent gets the request, context,
  * feedback and upstream artifacts as files (the command agent contract) and runs in the checkout
  * with no GitHub credentials in its environment. Afterwards this runner — not the agent — commits
- * the checkout's changes, the declared outputs (under `.orchestrate/artifacts/<task dir>/`) and the
+ * the checkout's changes, the declared outputs (under `.orchestrate/issue-<n>/artifacts/<task dir>/`) and the
  * result record to the task branch (no file at all when one holds a configured secret:
  * `secret_in_output`), then wakes the orchestrator with `orchestrate-result`.
  *

@@ -34,7 +34,13 @@ export async function runTaskPublishMode(ctx: ModeContext): Promise<number> {
   const dir = bundleFolder(ctx.inputs.bundle, ctx.env.RUNNER_TEMP);
   const read = await readBundle(
     dir,
-    { execution: resolved.state.id, task: entry.id, attempt: entry.attempt, outputs: resolved.agent.outputs },
+    {
+      execution: resolved.state.id,
+      issue: target.issue,
+      task: entry.id,
+      attempt: entry.attempt,
+      outputs: resolved.agent.outputs,
+    },
     ctx.scrub,
   );
   let outcome: TaskOutcome;

@@ -35,7 +35,7 @@ export type InputSource = { task: string; from: "checkout" | "task branch" };
 
 /**
  * The artifacts of every succeeded upstream task, as the command agent takes them. Each task's
- * files are taken from the checkout (`.orchestrate/artifacts/<task dir>/`, present once the
+ * files are taken from the checkout (`.orchestrate/issue-<n>/artifacts/<task dir>/`, present once the
  * orchestrator merged the task's branch into the working branch) when every recorded file is
  * there with its recorded sha256; otherwise they are downloaded from the task's own branch, which
  * holds exactly what its result record lists even when the fan-in merge has not happened yet (a
@@ -60,7 +60,7 @@ export async function upstreamInputs(options: {
     const t = state.tasks[up];
     const spec = state.specs[up];
     if (!t || !spec || t.status !== "succeeded") continue;
-    const folder = artifactsFolder(taskDirName(up));
+    const folder = artifactsFolder(options.issue, up);
     const local = join(options.cwd, folder);
     let dir = local;
     let from: InputSource["from"] = "checkout";

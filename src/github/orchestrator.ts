@@ -221,8 +221,11 @@ export class GitHubOrchestrator {
         const named = new Set(results.map((r) => r.task));
         const others = Object.entries(this.#lastState.get(executionId(ref))?.tasks ?? {})
           .filter(([id, t]) => IN_FLIGHT.has(t.status) && !named.has(id))
-          .map(([id]) => ({ path: resultPath(id), at: taskBranch(ref.issue, id) }));
-        const files = [...results.map((r) => ({ path: resultPath(r.task), at: r.sha })), ...others];
+          .map(([id]) => ({ path: resultPath(ref.issue, id), at: taskBranch(ref.issue, id) }));
+        const files = [
+          ...results.map((r) => ({ path: resultPath(ref.issue, r.task), at: r.sha })),
+          ...others,
+        ];
         const snap = await this.#ports.contents.snapshot(ref, {
           branches: [STATE_BRANCH, workingBranch(ref.issue)],
           files,
@@ -233,7 +236,7 @@ export class GitHubOrchestrator {
         known = { head: snap.heads[0] ?? null };
         if (snap.heads[1]) fanIn.head = snap.heads[1];
         for (const [i, r] of results.entries()) {
-          prefetched.set(`${r.sha}:${resultPath(r.task)}`, snap.files[i]);
+          prefetched.set(`${r.sha}:${resultPath(ref.issue, r.task)}`, snap.files[i]);
           // The first delivery of a task attempt is the one applied (later ones repeat its event id).
           const key = `${r.task}#${r.attempt}`;
           if (!fanIn.commits.has(key)) fanIn.commits.set(key, { sha: r.sha, parents: snap.parents[i] ?? [] });
@@ -614,7 +617,10 @@ export class GitHubOrchestrator {
   ): Promise<NewEvent[]> {
     const out: NewEvent[] = [];
     for (const [id, t] of Object.entries(state.tasks)) {
-      if (!IN_FLIGHT.has(t.status) || !prefetched.has(`${taskBranch(ref.issue, id)}:${resultPath(id)}`))
+      if (
+        !IN_FLIGHT.has(t.status) ||
+        !prefetched.has(`${taskBranch(ref.issue, id)}:${resultPath(ref.issue, id)}`)
+      )
         continue;
       const record = await this.#readResult(ref, state.created_at, id, t.attempt, undefined, prefetched);
       if (record) out.push(record);
@@ -632,10 +638,9 @@ export class GitHubOrchestrator {
     prefetched?: ReadonlyMap<string, string | undefined>,
   ): Promise<NewEvent | undefined> {
     const at = sha ?? taskBranch(ref.issue, task);
-    const key = `${at}:${resultPath(task)}`;
-    const text = prefetched?.has(key)
-      ? prefetched.get(key)
-      : await this.#ports.contents.read(ref, resultPath(task), at);
+    const path = resultPath(ref.issue, task);
+    const key = `${at}:${path}`;
+    const text = prefetched?.has(key) ? prefetched.get(key) : await this.#ports.contents.read(ref, path, at);
     if (text === undefined) return undefined;
     let parsed: ReturnType<typeof ResultRecordSchema.safeParse> | undefined;
     let problem = "";
@@ -656,7 +661,7 @@ export class GitHubOrchestrator {
         attempt,
         error: {
           kind: "result_invalid",
-          message: `${resultPath(task)} is not a valid result record: ${problem}`,
+          message: `${path} is not a valid result record: ${problem}`,
         },
       };
     }
@@ -1294,7 +1299,7 @@ export class GitHubOrchestrator {
         this.#ports.branches.changedFiles(ref, working, head),
         this.#ports.branches.changedFiles(ref, head, working),
       ]);
-      const byRecord = new Map(Object.keys(state.tasks).map((id) => [resultPath(id), id]));
+      const byRecord = new Map(Object.keys(state.tasks).map((id) => [resultPath(ref.issue, id), id]));
       const mine = new Set(theirs.filter((f) => !byRecord.has(f)));
       return {
         tasks: ours.flatMap((f) => {

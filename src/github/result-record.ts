@@ -54,9 +54,13 @@ export function taskBranchPrefix(issue: number): string {
   return `orchestrate/tasks/issue-${issue}/`;
 }
 
-/** Where the result record lives on its task branch. */
-export function resultPath(taskId: string): string {
-  return `.orchestrate/results/${taskDirName(taskId)}.json`;
+/**
+ * Where the result record lives on its task branch (and, after fan-in, on the working branch): under
+ * the issue, so the records of two issues' executions with the same task names never collide when
+ * both are merged.
+ */
+export function resultPath(issue: number, taskId: string): string {
+  return `.orchestrate/issue-${issue}/results/${taskDirName(taskId)}.json`;
 }
 
 /** The `orchestrate-result` repository_dispatch payload: which record to read. */

@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { taskDirName } from "../agents/layout.ts";
 import { TaskFailure } from "../core/errors.ts";
 import { checkOutputPath, normalizeOutputPath } from "../core/plan/output-path.ts";
 import type { Artifact } from "../core/state/types.ts";
@@ -7,9 +8,12 @@ import { failure } from "./errors.ts";
 import type { GitHubClient } from "./octokit.ts";
 import type { RepoRef } from "./ports.ts";
 
-/** The folder of a task's artifacts in the repository (on its task branch, and after fan-in). */
-export function artifactsFolder(taskDir: string): string {
-  return `.orchestrate/artifacts/${taskDir}`;
+/**
+ * The folder of a task's artifacts in the repository (on its task branch, and after fan-in): under
+ * the issue, so two issues' executions with the same task names never write the same files.
+ */
+export function artifactsFolder(issue: number, taskId: string): string {
+  return `.orchestrate/issue-${issue}/artifacts/${taskDirName(taskId)}`;
 }
 
 /**

@@ -113,7 +113,7 @@ export async function commitTaskResult(
       return content !== undefined ? { ...entry, content } : { ...entry, sha: blobs.get(file.path) ?? null };
     }),
     {
-      path: resultPath(record.task),
+      path: resultPath(commit.issue, record.task),
       mode: "100644",
       type: "blob",
       content: `${JSON.stringify(record, null, 2)}\n`,
@@ -131,7 +131,7 @@ export async function commitTaskResult(
   const tries = options.tries ?? 5;
   for (let attempt = 1; attempt <= tries; attempt++) {
     const head = await branchHead(client, repo, branch);
-    if (head !== undefined) await assertNotStale(client, repo, head, record);
+    if (head !== undefined) await assertNotStale(client, repo, head, commit.issue, record);
     const parents = head === undefined || head === commit.base ? [commit.base] : [commit.base, head];
     const created = await write(`create the commit of ${record.task}`, () =>
       client.rest.git.createCommit({
@@ -265,8 +265,14 @@ async function branchHead(client: GitHubClient, repo: RepoRef, branch: string): 
 }
 
 /** Throws when the record at `head` is of this attempt of the same task or a later one. */
-async function assertNotStale(client: GitHubClient, repo: RepoRef, head: string, record: ResultRecord) {
-  const current = await recordedAttempt(client, repo, head, record.task, record.execution_created_at);
+async function assertNotStale(
+  client: GitHubClient,
+  repo: RepoRef,
+  head: string,
+  issue: number,
+  record: ResultRecord,
+) {
+  const current = await recordedAttempt(client, repo, head, issue, record.task, record.execution_created_at);
   // The same attempt's result already there: a job run again (its first run committed; the
   // first delivery of an attempt is the one applied). Our own landed commit never gets here: a
   // move that landed returns before the branch is read again.
@@ -283,14 +289,15 @@ async function recordedAttempt(
   client: GitHubClient,
   repo: RepoRef,
   head: string,
+  issue: number,
   task: string,
   createdAt: number | undefined,
 ): Promise<number | undefined> {
   let text: string | undefined;
   try {
-    text = (await readFile(client, repo, resultPath(task), head))?.text;
+    text = (await readFile(client, repo, resultPath(issue, task), head))?.text;
   } catch (error) {
-    throw failure(`read ${resultPath(task)} at ${head}`, error, "contents: read");
+    throw failure(`read ${resultPath(issue, task)} at ${head}`, error, "contents: read");
   }
   if (text === undefined) return undefined;
   try {
@@ -312,10 +319,10 @@ async function recordedAttempt(
 export async function publishedAttempt(
   client: GitHubClient,
   repo: RepoRef,
-  branch: string,
+  issue: number,
   task: string,
   createdAt?: number,
 ): Promise<number | undefined> {
-  const head = await branchHead(client, repo, branch);
-  return head === undefined ? undefined : recordedAttempt(client, repo, head, task, createdAt);
+  const head = await branchHead(client, repo, taskBranch(issue, task));
+  return head === undefined ? undefined : recordedAttempt(client, repo, head, issue, task, createdAt);
 }

@@ -129,7 +129,7 @@ describe("the Action when things go wrong", () => {
     cpSync(join(root, "bundle"), join(downloaded, "orchestrate-bundle-0"), { recursive: true });
     const run = await runIn(env("task-publish", downloaded, { "agent-result": "success" }));
     expect(run.code).toBe(1);
-    const record = JSON.parse(repo.git.readFile(BRANCH, resultPath("design/architect"))!);
+    const record = JSON.parse(repo.git.readFile(BRANCH, resultPath(1, "design/architect"))!);
     expect(record.status).toBe("failed");
     expect(record.error.message).toContain(
       "the agent job succeeded but its bundle is not where this step reads it",
@@ -149,7 +149,7 @@ describe("the Action when things go wrong", () => {
     const run = await runIn(taskEnv(tasks[0]));
     expect(run.errors).toEqual([]);
     expect(run.code).toBe(0);
-    expect(repo.git.readFile(BRANCH, resultPath("design/architect"))).toBeDefined();
+    expect(repo.git.readFile(BRANCH, resultPath(1, "design/architect"))).toBeDefined();
     expect(side.resultDispatches).toHaveLength(1);
   });
 

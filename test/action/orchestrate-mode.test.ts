@@ -133,8 +133,8 @@ describe("mode orchestrate", () => {
     const branch = taskBranch(1, "design/architect");
     repo.git.branch(branch, "orchestrate/issue-1");
     repo.git.commitFiles(branch, {
-      ".orchestrate/artifacts/design__architect/design.md": "# Design\n",
-      [resultPath("design/architect")]: JSON.stringify({
+      ".orchestrate/issue-1/artifacts/design__architect/design.md": "# Design\n",
+      [resultPath(1, "design/architect")]: JSON.stringify({
         execution: `${OWNER}/${REPO}#1`,
         task: "design/architect",
         attempt: 1,

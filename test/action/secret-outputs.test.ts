@@ -24,8 +24,8 @@ const noise = (n: number, alphabet = "aB3xY7qZ9mK2"): string =>
 /** A model key as a workflow hands it to the agent: in its environment, and in `secrets-to-mask`. */
 const MODEL_KEY = `model/key+${noise(24)}`;
 const BRANCH = taskBranch(1, "design/architect");
-const RECORD = resultPath("design/architect");
-const OUTPUT = ".orchestrate/artifacts/design__architect/design.md";
+const RECORD = resultPath(1, "design/architect");
+const OUTPUT = ".orchestrate/issue-1/artifacts/design__architect/design.md";
 const ARCHITECT = `run: 'printf "# Design\\n" > "$ORCHESTRATE_ARTIFACTS/design.md"; echo "design done"'`;
 
 /** The plan with the architect's command replaced by `run`. */

@@ -150,7 +150,7 @@ describe.each(runtimes)("the built Action under %s", (_name, node) => {
     expect(run.outputs.status).toBe("succeeded");
     const branch = taskBranch(1, "design/architect");
     expect(run.outputs["result-sha"]).toBe(repo.git.head(branch));
-    expect(repo.git.readFile(branch, resultPath("design/architect"))).toContain('"status": "succeeded"');
+    expect(repo.git.readFile(branch, resultPath(1, "design/architect"))).toContain('"status": "succeeded"');
     expect(side.resultDispatches).toHaveLength(1);
   }, 60_000);
 
@@ -196,7 +196,7 @@ describe.each(runtimes)("the built Action under %s", (_name, node) => {
       expect(published.code).toBe(0);
       const branch = taskBranch(1, "design/architect");
       expect(published.outputs["result-sha"]).toBe(repo.git.head(branch));
-      expect(repo.git.readFile(branch, ".orchestrate/artifacts/design__architect/design.md")).toBe(
+      expect(repo.git.readFile(branch, ".orchestrate/issue-1/artifacts/design__architect/design.md")).toBe(
         "# Design\n",
       );
       expect(side.resultDispatches).toHaveLength(1);

@@ -3,7 +3,7 @@ import { commitPathProblem, problemList, taskFileProblems } from "../../src/acti
 import { MAX_FILE_BYTES, MAX_FILES } from "../../src/action/workspace-changes.ts";
 
 const TASK = "build/dev";
-const OWN = ".orchestrate/artifacts/build__dev";
+const OWN = ".orchestrate/issue-1/artifacts/build__dev";
 
 describe("commitPathProblem", () => {
   it.each([
@@ -15,7 +15,7 @@ describe("commitPathProblem", () => {
     "a/.gitignore",
     "docs/.github/workflows/x.yml",
   ])("lets %s through", (path) => {
-    expect(commitPathProblem(path, TASK)).toBeUndefined();
+    expect(commitPathProblem(path, 1, TASK)).toBeUndefined();
   });
 
   it.each([
@@ -33,12 +33,14 @@ describe("commitPathProblem", () => {
     [".git/hooks/pre-commit", /inside \.git/],
     ["sub/.GIT/config", /inside \.git/],
     [".github/workflows/ci.yml", /agents do not change workflows/],
-    [".orchestrate/results/build__dev.json", /reserved for result records/],
-    [".orchestrate/artifacts/design__architect/design.md", /reserved for result records/],
+    [".orchestrate/issue-1/results/build__dev.json", /reserved for result records/],
+    [".orchestrate/issue-1/artifacts/design__architect/design.md", /reserved for result records/],
+    // Another issue's folder of the same task.
+    [".orchestrate/issue-2/artifacts/build__dev/notes.md", /reserved for result records/],
     [`${OWN}`, /reserved for result records/],
     ["a\0b", /NUL/],
   ])("refuses %j", (path, expected) => {
-    expect(commitPathProblem(path, TASK)).toMatch(expected);
+    expect(commitPathProblem(path, 1, TASK)).toMatch(expected);
   });
 });
 
@@ -53,6 +55,7 @@ describe("taskFileProblems", () => {
           { path: "old.ts", content: null },
           { path: `${OWN}/notes.md`, content: Buffer.from("# notes\n") },
         ],
+        1,
         TASK,
       ),
     ).toEqual([]);
@@ -67,6 +70,7 @@ describe("taskFileProblems", () => {
           { path: "lib", content: null },
           { path: "lib/index.ts", content: Buffer.from("export {};\n") },
         ],
+        1,
         TASK,
       ),
     ).toEqual(['"docs" is both a file and the folder of "docs/a.md"']);
@@ -81,6 +85,7 @@ describe("taskFileProblems", () => {
         { path: "a.ts", content: Buffer.from("2") },
         { path: `${OWN}/big.bin`, content: big },
       ],
+      1,
       TASK,
     );
     expect(problems).toEqual([
@@ -89,7 +94,7 @@ describe("taskFileProblems", () => {
       `"${OWN}/big.bin" is ${MAX_FILE_BYTES + 1} bytes; files over ${MAX_FILE_BYTES} bytes are not committed`,
     ]);
     const many = Array.from({ length: MAX_FILES + 1 }, (_, i) => ({ path: `f${i}`, content: null }));
-    expect(taskFileProblems(many, TASK)).toEqual([
+    expect(taskFileProblems(many, 1, TASK)).toEqual([
       `${MAX_FILES + 1} changed files; at most ${MAX_FILES} are committed`,
     ]);
   });

@@ -80,11 +80,11 @@ describe("mode task", () => {
       "cost-usd": "0",
       tokens: "0",
     });
-    expect(repo.git.readFile(branch, ".orchestrate/artifacts/design__architect/design.md")).toBe(
+    expect(repo.git.readFile(branch, ".orchestrate/issue-1/artifacts/design__architect/design.md")).toBe(
       "# Design\n",
     );
     const record = ResultRecordSchema.parse(
-      JSON.parse(repo.git.readFile(branch, resultPath("design/architect"))!),
+      JSON.parse(repo.git.readFile(branch, resultPath(1, "design/architect"))!),
     );
     expect(record).toMatchObject({
       execution: `${OWNER}/${REPO}#1`,
@@ -125,7 +125,7 @@ describe("mode task", () => {
     );
     expect(next.errors).toEqual([]);
     expect(
-      repo.git.readFile("orchestrate/issue-1", ".orchestrate/artifacts/design__architect/design.md"),
+      repo.git.readFile("orchestrate/issue-1", ".orchestrate/issue-1/artifacts/design__architect/design.md"),
     ).toBe("# Design\n");
     expect(JSON.parse(side.workflowDispatches.at(-1)!.inputs.tasks!)).toEqual([
       expect.objectContaining({ id: "build/dev", attempt: 1 }),
@@ -150,7 +150,7 @@ describe("mode task", () => {
     expect(
       repo.git.readFile(
         taskBranch(1, "design/architect"),
-        ".orchestrate/artifacts/design__architect/design.md",
+        ".orchestrate/issue-1/artifacts/design__architect/design.md",
       ),
     ).toBe("use Postgres, not SQLite\n- add rate limits");
   });
@@ -216,7 +216,9 @@ describe("mode task", () => {
     expect(run.lines).toContain(
       "::warning::left out of the commit: .github/workflows/new.yml (agents do not change workflows)",
     );
-    expect(repo.git.readFile(branch, ".orchestrate/artifacts/build__dev/notes.md")).toBe("# Design\n");
+    expect(repo.git.readFile(branch, ".orchestrate/issue-1/artifacts/build__dev/notes.md")).toBe(
+      "# Design\n",
+    );
     expect(run.summary).toContain("`design/architect` (task branch)");
     expect(run.summary).toContain("1 file(s) changed in the checkout were committed.");
     expect(run.lines).toContain(
@@ -253,7 +255,7 @@ describe("mode task", () => {
     expect(run.lines).toContain("hidden ***");
     expect(run.lines.join("\n")).not.toContain("sk-ant-api03");
     const record = JSON.parse(
-      repo.git.readFile(taskBranch(1, "design/architect"), resultPath("design/architect"))!,
+      repo.git.readFile(taskBranch(1, "design/architect"), resultPath(1, "design/architect"))!,
     );
     expect(record).toMatchObject({ status: "failed", error: { kind: "exit" }, artifacts: [] });
     expect(run.outputs.status).toBe("failed");
@@ -272,11 +274,13 @@ describe("mode task", () => {
     const run = await runIn(taskEnv(tasks[0]));
     expect(run.code).toBe(1);
     expect(run.errors).toEqual([
-      `::error::design/architect attempt 1 failed (output_invalid): ".orchestrate/artifacts/design__architect/design.md" is ${MAX_FILE_BYTES + 1} bytes; files over ${MAX_FILE_BYTES} bytes are not committed`,
+      `::error::design/architect attempt 1 failed (output_invalid): ".orchestrate/issue-1/artifacts/design__architect/design.md" is ${MAX_FILE_BYTES + 1} bytes; files over ${MAX_FILE_BYTES} bytes are not committed`,
     ]);
     const branch = taskBranch(1, "design/architect");
-    expect(repo.git.readFile(branch, ".orchestrate/artifacts/design__architect/design.md")).toBeUndefined();
-    expect(JSON.parse(repo.git.readFile(branch, resultPath("design/architect"))!)).toMatchObject({
+    expect(
+      repo.git.readFile(branch, ".orchestrate/issue-1/artifacts/design__architect/design.md"),
+    ).toBeUndefined();
+    expect(JSON.parse(repo.git.readFile(branch, resultPath(1, "design/architect"))!)).toMatchObject({
       status: "failed",
       error: { kind: "output_invalid" },
     });
@@ -328,9 +332,9 @@ describe("mode task", () => {
     expect((await runIn(taskEnv(tasks[0]))).code).toBe(0);
     // A re-run of attempt 1 after attempt 2 was committed is refused by the task branch.
     const branch = taskBranch(1, "design/architect");
-    const record = JSON.parse(repo.git.readFile(branch, resultPath("design/architect"))!);
+    const record = JSON.parse(repo.git.readFile(branch, resultPath(1, "design/architect"))!);
     repo.git.commitFiles(branch, {
-      [resultPath("design/architect")]: JSON.stringify({ ...record, attempt: 2 }),
+      [resultPath(1, "design/architect")]: JSON.stringify({ ...record, attempt: 2 }),
     });
     const stale = await runIn(taskEnv(tasks[0]));
     expect(stale.code).toBe(0);
@@ -363,12 +367,12 @@ describe("mode task", () => {
       status: "succeeded",
     };
     repo.git.commitFiles(branch, {
-      [resultPath("design/architect")]: JSON.stringify({ ...earlier, execution_created_at: 1 }),
+      [resultPath(1, "design/architect")]: JSON.stringify({ ...earlier, execution_created_at: 1 }),
     });
     const run = await runIn(taskEnv(tasks[0]));
     expect(run.errors).toEqual([]);
     expect(run.outputs.status).toBe("succeeded");
-    const record = JSON.parse(repo.git.readFile(branch, resultPath("design/architect"))!);
+    const record = JSON.parse(repo.git.readFile(branch, resultPath(1, "design/architect"))!);
     expect(record.execution_created_at).toBe(tasks[0]!.execution_created_at);
     expect(side.resultDispatches).toHaveLength(1);
   });

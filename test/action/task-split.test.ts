@@ -25,7 +25,7 @@ const gh = useGitHubMock();
 
 const READ_TOKEN = "ghs_readOnlyJobToken00000000000000000000";
 const BRANCH = taskBranch(1, "design/architect");
-const RECORD = resultPath("design/architect");
+const RECORD = resultPath(1, "design/architect");
 
 function env(
   mode: string,
@@ -88,7 +88,7 @@ describe("mode task-run", () => {
     });
     expect(manifest.files).toEqual([
       {
-        path: ".orchestrate/artifacts/design__architect/design.md",
+        path: ".orchestrate/issue-1/artifacts/design__architect/design.md",
         content: { bytes: 9, sha256: manifest.record.artifacts[0]!.sha256 },
       },
     ]);
@@ -164,9 +164,9 @@ describe("mode task-publish", () => {
     const shape = (r: (typeof taskWrites)[number]) => ({ route: r.route, body: r.body });
     expect(publishWrites.map(shape)).toEqual(taskWrites.map(shape));
     expect(split.repo.git.commits.get(sha)!.tree).toBe(taskTree);
-    expect(split.repo.git.readFile(BRANCH, ".orchestrate/artifacts/design__architect/design.md")).toBe(
-      "# Design\n",
-    );
+    expect(
+      split.repo.git.readFile(BRANCH, ".orchestrate/issue-1/artifacts/design__architect/design.md"),
+    ).toBe("# Design\n");
     expect(split.side.resultDispatches).toEqual([
       {
         event_type: "orchestrate-result",
@@ -209,7 +209,8 @@ describe("mode task-publish", () => {
     ],
     [
       "another task's artifacts folder",
-      (b) => editManifest(b, (m) => (m.files[0]!.path = ".orchestrate/artifacts/build__dev/notes.md")),
+      (b) =>
+        editManifest(b, (m) => (m.files[0]!.path = ".orchestrate/issue-1/artifacts/build__dev/notes.md")),
       /is not written by agents \(reserved for result records and artifacts\)/,
     ],
     [
@@ -228,7 +229,7 @@ describe("mode task-publish", () => {
     [
       "content that is not what the manifest lists",
       (b) => writeFileSync(join(b, "files", "0"), "# Other\n"),
-      /files\/0 \("\.orchestrate\/artifacts\/design__architect\/design\.md"\) is not the content the manifest lists/,
+      /files\/0 \("\.orchestrate\/issue-1\/artifacts\/design__architect\/design\.md"\) is not the content the manifest lists/,
     ],
     [
       "a content file that is a symlink",
@@ -296,7 +297,9 @@ describe("mode task-publish", () => {
       });
       // Nothing but the record: the commit sits on the working branch's head.
       expect(repo.git.commits.get(sha)!.parents).toEqual([repo.git.head("orchestrate/issue-1")]);
-      expect(repo.git.readFile(BRANCH, ".orchestrate/artifacts/design__architect/design.md")).toBeUndefined();
+      expect(
+        repo.git.readFile(BRANCH, ".orchestrate/issue-1/artifacts/design__architect/design.md"),
+      ).toBeUndefined();
       expect(side.resultDispatches.at(-1)?.client_payload).toEqual({
         issue: 1,
         task: "design/architect",

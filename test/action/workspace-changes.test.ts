@@ -58,7 +58,7 @@ describe("workspaceChanges", () => {
         why: "a submodule: what changed inside it belongs to its own repository, and the commit keeps it as it was",
       },
     ]);
-    expect(taskFileProblems(changes.files, "build/dev")).toEqual([]);
+    expect(taskFileProblems(changes.files, 1, "build/dev")).toEqual([]);
   });
 
   it("never deletes a submodule: one committed to, or removed, is left out", async () => {
@@ -92,7 +92,7 @@ describe("workspaceChanges", () => {
       { path: "vendor-y/", why },
     ]);
     // The attempt does not fail on a path that is a folder.
-    expect(taskFileProblems(changes.files, "build/dev")).toEqual([]);
+    expect(taskFileProblems(changes.files, 1, "build/dev")).toEqual([]);
   });
 
   it("a tracked file replaced by a folder is deleted, the folder's files added", async () => {

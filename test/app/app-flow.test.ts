@@ -88,7 +88,7 @@ describe("GitHub App: a labeled issue becomes an execution", () => {
       const branch = taskBranch(7, task);
       repo.git.branch(branch, "orchestrate/issue-7");
       const commit = repo.git.commitFiles(branch, {
-        [resultPath(task)]: JSON.stringify({
+        [resultPath(7, task)]: JSON.stringify({
           execution: "Codertocat/Hello-World#7",
           task,
           attempt,
@@ -326,7 +326,7 @@ describe("GitHub App: a labeled issue becomes an execution", () => {
     const branch = taskBranch(7, "design/architect");
     repo.git.branch(branch, "orchestrate/issue-7");
     repo.git.commitFiles(branch, {
-      [resultPath("design/architect")]: JSON.stringify({
+      [resultPath(7, "design/architect")]: JSON.stringify({
         execution: "Codertocat/Hello-World#7",
         task: "design/architect",
         attempt: 1,
@@ -368,7 +368,7 @@ describe("app start", () => {
     const branch = taskBranch(7, "design/architect");
     repo.git.branch(branch, "orchestrate/issue-7");
     repo.git.commitFiles(branch, {
-      [resultPath("design/architect")]: JSON.stringify({
+      [resultPath(7, "design/architect")]: JSON.stringify({
         execution: "Codertocat/Hello-World#7",
         task: "design/architect",
         attempt: 1,
@@ -414,7 +414,7 @@ describe("app start", () => {
     const task = "design/architect";
     repo.git.branch(taskBranch(7, task), "orchestrate/issue-7");
     const sha = repo.git.commitFiles(taskBranch(7, task), {
-      [resultPath(task)]: JSON.stringify({
+      [resultPath(7, task)]: JSON.stringify({
         execution: "Codertocat/Hello-World#7",
         task,
         attempt: 1,

@@ -280,7 +280,7 @@ async function setup(delivery: string) {
       const branch = taskBranch(5, t.id);
       if (!w.repo.git.head(branch)) w.repo.git.branch(branch, "orchestrate/issue-5");
       const sha = w.repo.git.commitFiles(branch, {
-        [resultPath(t.id)]: JSON.stringify({
+        [resultPath(5, t.id)]: JSON.stringify({
           execution: "o/r#5",
           task: t.id,
           attempt: t.attempt,
@@ -644,7 +644,7 @@ delivery: { merge: auto }
       const branch = taskBranch(5, task);
       w.repo.git.branch(branch, "orchestrate/issue-5");
       const sha = w.repo.git.commitFiles(branch, {
-        [resultPath(task)]: JSON.stringify({ execution: "o/r#5", task, attempt: 1, status: "succeeded" }),
+        [resultPath(5, task)]: JSON.stringify({ execution: "o/r#5", task, attempt: 1, status: "succeeded" }),
       }).sha;
       return o.handle(ref, [{ kind: "result", delivery: task, result: { issue: 5, task, attempt: 1, sha } }]);
     };

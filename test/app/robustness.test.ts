@@ -83,7 +83,7 @@ function finishTask(repo: ReturnType<typeof fakeRepo>, task: string, attempt = 1
   const branch = taskBranch(5, task);
   if (!repo.git.head(branch)) repo.git.branch(branch, "orchestrate/issue-5");
   return repo.git.commitFiles(branch, {
-    [resultPath(task)]: JSON.stringify({ execution: "o/r#5", task, attempt, status: "succeeded" }),
+    [resultPath(5, task)]: JSON.stringify({ execution: "o/r#5", task, attempt, status: "succeeded" }),
   }).sha;
 }
 
@@ -240,7 +240,7 @@ describe("GitHub orchestration under load and failure", () => {
     const head = repo.git.head("orchestrate/issue-5")!;
     expect(repo.git.commits.get(head)!.parents[1]).toBe(a);
     expect(repo.git.readFile(head, "NOTES.md")).toBe("pushed by hand\n");
-    expect(repo.git.readFile(head, resultPath("build/dev@m0"))).toBeDefined();
+    expect(repo.git.readFile(head, resultPath(5, "build/dev@m0"))).toBeDefined();
     expect(JSON.parse(repo.git.readFile("orchestrate-state", "executions/5/state.json")!).status).toBe(
       "succeeded",
     );
@@ -281,7 +281,7 @@ describe("GitHub orchestration under load and failure", () => {
       const branch = taskBranch(issue, "build/dev@m0");
       repo.git.branch(branch, `orchestrate/issue-${issue}`);
       const sha = repo.git.commitFiles(branch, {
-        [resultPath("build/dev@m0")]: JSON.stringify({
+        [resultPath(issue, "build/dev@m0")]: JSON.stringify({
           execution: `o/r#${issue}`,
           task: "build/dev@m0",
           attempt: 1,
@@ -727,7 +727,7 @@ phases:
     const triggers = ["build/dev@m0", "build/dev@m1"].map((task, i): Trigger => {
       repo.git.branch(taskBranch(5, task), "orchestrate/issue-5");
       const sha = repo.git.commitFiles(taskBranch(5, task), {
-        [resultPath(task)]:
+        [resultPath(5, task)]:
           i === 0 ? JSON.stringify({ ...record(task), cost: { usd: 1e308 } }) : "{ not json",
       }).sha;
       return { kind: "result", delivery: `r${i}`, result: { issue: 5, task, attempt: 1, sha } };
@@ -783,7 +783,7 @@ phases:
       const branch = taskBranch(5, "a/dev");
       repo.git.branch(branch, "orchestrate/issue-5");
       return repo.git.commitFiles(branch, {
-        [resultPath("a/dev")]: JSON.stringify({
+        [resultPath(5, "a/dev")]: JSON.stringify({
           execution: "o/r#5",
           task: "a/dev",
           attempt: 1,
@@ -1010,7 +1010,7 @@ phases:
       repo.git.branch(branch, "orchestrate/issue-5");
       return repo.git.commitFiles(branch, {
         "src/app.ts": `export const v = ${v};\n`,
-        [resultPath(task)]: JSON.stringify({ execution: "o/r#5", task, attempt: 1, status: "succeeded" }),
+        [resultPath(5, task)]: JSON.stringify({ execution: "o/r#5", task, attempt: 1, status: "succeeded" }),
       }).sha;
     };
     const a = commit("build/dev@m0", 1);
@@ -1038,7 +1038,7 @@ phases:
     repo.git.refs.set(`refs/heads/${taskBranch(5, "build/dev@m1")}`, repo.git.head("orchestrate/issue-5")!);
     const again = repo.git.commitFiles(taskBranch(5, "build/dev@m1"), {
       "src/app.ts": "export const v = 3;\n",
-      [resultPath("build/dev@m1")]: JSON.stringify({
+      [resultPath(5, "build/dev@m1")]: JSON.stringify({
         execution: "o/r#5",
         task: "build/dev@m1",
         attempt: 2,
@@ -1234,7 +1234,7 @@ phases:
         status: "succeeded",
         execution_created_at: created,
       };
-      return repo.git.commitFiles(branch, { [resultPath(task)]: JSON.stringify(record) }).sha;
+      return repo.git.commitFiles(branch, { [resultPath(5, task)]: JSON.stringify(record) }).sha;
     };
     const result = (task: string, sha: string) =>
       o.handle(ref, [{ kind: "result", delivery: `r-${sha}`, result: { issue: 5, task, attempt: 1, sha } }]);

@@ -96,7 +96,7 @@ describe("commitTaskResult", () => {
     expect(tree.get("windows.txt")?.toString()).toBe("a\r\nb\r\n");
     expect(tree.get("big.txt")?.toString()).toBe(large);
     expect(tree.has("README.md")).toBe(false);
-    expect(JSON.parse(tree.get(resultPath("build/dev"))!.toString())).toEqual(record);
+    expect(JSON.parse(tree.get(resultPath(1, "build/dev"))!.toString())).toEqual(record);
   });
 
   it("spreads 4,000 text files over a few tree requests of bounded size, each on the tree before", async () => {
