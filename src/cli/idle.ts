@@ -55,7 +55,12 @@ export function printIdle(stderr: NodeJS.WritableStream, state: ExecutionState, 
   const idle = idleOf(state);
   if (idle === "gate") {
     writeLine(stderr, `\nExecution ${state.id} is waiting for approval of: ${openGates(state).join(", ")}`);
-    for (const phase of openGates(state)) writeLine(stderr, `  approve:  orchestrate approve ${id} ${phase}`);
+    for (const phase of openGates(state)) {
+      const given = state.phase_state[phase]?.gate?.approvals.length ?? 0;
+      const needed = state.phases.find((p) => p.id === phase)?.gate?.min_approvals ?? 1;
+      if (given > 0) writeLine(stderr, `  ${phase}: ${given} of ${needed} approvals given`);
+      writeLine(stderr, `  approve:  orchestrate approve ${id} ${phase}`);
+    }
     writeLine(stderr, `  then:     orchestrate resume ${id}`);
     return EXIT.gate;
   }

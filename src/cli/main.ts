@@ -43,10 +43,12 @@ export const EXIT_CODES_HELP = `
 Exit codes:
   0  the execution succeeded, or the command did what it was asked
   1  the execution failed or was cancelled, is blocked and needs a decision, or no process runs it
-     (status --watch); replay found a difference
+     and it waits for no gate (status --watch); replay found a difference
   2  usage error, invalid plan, unknown execution, corrupt state, refused command, or a file or
      folder that cannot be used: one line with the path and the fix
-  3  stopped at a gate waiting for approval (no terminal to ask and no --yes)`;
+  3  stopped at a gate waiting for approval (no terminal to ask and no --yes, "stop here" or
+     Ctrl-C at the prompt, or more approvals needed); status --watch of an execution that no
+     process runs and that waits at a gate`;
 
 /** Runs the CLI; resolves with the exit code. Never throws. */
 export async function main(argv: readonly string[], io: CliIO): Promise<number> {

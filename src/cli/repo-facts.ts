@@ -51,10 +51,24 @@ function walk(root: string): string[] {
   return out;
 }
 
-/** What the working directory holds: from `git ls-files` in a repository, else a bounded walk. */
+/** Whether `path` is inside a dependency, build or state folder (never the project's own files). */
+function skipped(path: string): boolean {
+  return path.split("/").some((segment) => SKIP_DIRS.has(segment));
+}
+
+/**
+ * What the working directory holds: in a repository, the files `git ls-files` lists, tracked or
+ * not (a project not committed yet has code too) but not ignored; else a bounded walk.
+ */
 export function localRepoFacts(cwd: string): RepoFacts {
-  const listed = git(["ls-files", "-z"], cwd);
-  const paths = listed !== undefined ? listed.split("\0").filter(Boolean).slice(0, MAX_FILES) : walk(cwd);
+  const listed = git(["ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd);
+  const paths =
+    listed !== undefined
+      ? listed
+          .split("\0")
+          .filter((path) => path !== "" && !skipped(path))
+          .slice(0, MAX_FILES)
+      : walk(cwd);
   const branch =
     git(["symbolic-ref", "--short", "refs/remotes/origin/HEAD"], cwd)
       ?.trim()

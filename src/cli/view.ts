@@ -46,9 +46,10 @@ export function liveLines(state: ExecutionState, now: number, status: string = s
     const status = phaseStatus(state, p);
     const note = p.skipped !== undefined ? `skipped: ${p.skipped}` : `${finished}/${p.tasks.length}`;
     lines.push(
-      `  ${p.id.padEnd(16)} ${progressBar(finished, p.tasks.length, 16, "█", "░")} ${status.padEnd(9)} ${note}`,
+      `  ${p.id.padEnd(16)} ${progressBar(finished, p.tasks.length, 16, "█", "░")} ${status.padEnd(9)} ${note}${approvalNote(state, p)}`,
     );
   }
+  lines.push(...circuitLines(state));
   const running = Object.entries(state.tasks).filter(
     ([, t]) => t.status === "in_progress" || t.status === "queued",
   );
@@ -61,6 +62,43 @@ export function liveLines(state: ExecutionState, now: number, status: string = s
   }
   if (running.length > 12) lines.push(`  … and ${running.length - 12} more running`);
   return lines;
+}
+
+/**
+ * How far an open gate that needs several approvals has come (`  1 of 2 approvals`): a gate with
+ * one approval given still waits, and nothing else says why.
+ */
+function approvalNote(state: ExecutionState, phase: ExecutionState["phases"][number]): string {
+  const gate = state.phase_state[phase.id]?.gate;
+  const needed = phase.gate?.min_approvals ?? 1;
+  if (gate?.status !== "open" || needed < 2) return "";
+  return `  ${gate.approvals.length} of ${needed} approvals`;
+}
+
+/**
+ * The agents whose circuit is open in an unfinished execution, and until when: their tasks stay
+ * `ready` with nothing running (or fail, with `on_open: fail`) until the cooldown ends.
+ */
+function circuitLines(state: ExecutionState): string[] {
+  if (state.finished_at !== undefined) return [];
+  const cooldown = state.policy.circuit_breaker.cooldown;
+  return Object.entries(state.circuits)
+    .filter(([, c]) => c.state === "open")
+    .map(([agent, c]) => {
+      const until = state.timers[`circuit:${agent}`]?.at ?? (c.opened_at ?? state.created_at) + cooldown;
+      return `  agent ${agent}: circuit open until ${clock(until)} (${c.consecutive_failures} failures in a row)`;
+    });
+}
+
+/**
+ * The notice that an agent's circuit opened, which tells of a cooldown before its next task: once
+ * the execution has ended (the same failure ended it), no task waits for that cooldown.
+ */
+const CIRCUIT_NOTICE = /\bits circuit is open for\b/;
+
+/** Whether `e` is a notice that says nothing true any more of `state`. */
+function staleNotice(e: TelemetryEvent, state: ExecutionState | undefined): boolean {
+  return e.name === "notice" && state?.finished_at !== undefined && CIRCUIT_NOTICE.test(e.message ?? "");
 }
 
 /** Plain, timestamped lines: one per notable event. */
@@ -130,6 +168,7 @@ export function createView(
   }
   return {
     telemetry(e) {
+      if (staleNotice(e, getState())) return;
       if (render) {
         // Failures and notices stay on screen above the live block.
         if (e.name === "task_failed" || e.name === "task_timed_out" || e.name === "notice") {

@@ -1,9 +1,9 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { BUILTIN_TEMPLATES } from "../../src/core/plan/index.ts";
-import { cli, tempDir } from "./cli-helpers.ts";
+import { cli, ROOT, tempDir } from "./cli-helpers.ts";
 
 /** The files each agent's comment in a generated plan says it writes, and whether it must. */
 function listedOutputs(plan: string): Map<string, { path: string; optional: boolean }[]> {
@@ -12,7 +12,7 @@ function listedOutputs(plan: string): Map<string, { path: string; optional: bool
   for (const line of plan.split("\n")) {
     const head = /^ {2}([a-z-]+):/.exec(line);
     if (head) agent = head[1]!;
-    const listed = /^ {4}# writes into \$ORCHESTRATE_ARTIFACTS \(templates\/[a-z-]+\.yml\): (.*)$/.exec(line);
+    const listed = /^ {4}# writes into \$ORCHESTRATE_ARTIFACTS \(template [a-z-]+\): (.*)$/.exec(line);
     if (!listed) continue;
     out.set(
       agent,
@@ -30,7 +30,8 @@ describe("orchestrate init", () => {
     "%s: each agent's comment lists the outputs its template declares",
     async (template) => {
       const dir = tempDir();
-      expect((await cli(["init", "--template", template], { cwd: dir })).code).toBe(0);
+      const init = await cli(["init", "--template", template], { cwd: dir });
+      expect(init.code).toBe(0);
       const plan = readFileSync(join(dir, ".github/orchestrate.yml"), "utf8");
       const declared = (
         parse(BUILTIN_TEMPLATES[template]!) as {
@@ -44,7 +45,14 @@ describe("orchestrate init", () => {
           outputs.map((o) => ({ path: o.path, optional: o.required === false })),
         );
       }
-      expect(plan).toContain(`They are declared\n# in templates/${template}.yml`);
+      // The template's file is in Orchestrate's package, not in the repository the plan is in.
+      expect(plan).toContain(
+        `They are declared\n# in the built-in template ${template}: templates/${template}.yml of Orchestrate's package or\n# checkout, not of this repository.`,
+      );
+      expect(init.stdout).toContain(
+        `the template it extends: ${join(ROOT, "templates", `${template}.yml`)}\n`,
+      );
+      expect(existsSync(join(dir, "templates"))).toBe(false);
     },
   );
 

@@ -90,6 +90,45 @@ describe("messages that name the cause and the fix", () => {
     expect(none.stderr).toContain("no phase is waiting for approval");
   });
 
+  it("a second approval under the same name is refused with how another person approves; status counts the approvals", async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "plan.yml"), PLAN.replace("gate: {}", "gate: { min_approvals: 2 }"));
+    const run = await cli(["run", "plan.yml", "--request", "x", "--id", "a1", "--state-dir", "sd"], {
+      cwd: dir,
+    });
+    expect(run.code).toBe(3);
+    const sd = ["--state-dir", "sd", "a1"];
+    const first = await cli(["approve", ...sd, "one"], { cwd: dir, env: { USER: "ann" } });
+    expect(first.stdout).toBe("approved one of a1: 1 of 2 approvals; the gate stays open for the others\n");
+    expect(first.stderr).toBe(
+      '  another person approves under their own name: USER=<their name> orchestrate approve --state-dir "sd" a1 one\n',
+    );
+    const status = await cli(["status", ...sd], { cwd: dir });
+    expect(status.stdout).toMatch(/^ {2}one +░+ waiting +0\/1 {2}1 of 2 approvals$/m);
+    expect(status.stderr).toContain("  one: 1 of 2 approvals given\n");
+    const again = await cli(["approve", ...sd, "one"], { cwd: dir, env: { USER: "ann" } });
+    expect(again.code).toBe(2);
+    expect(again.stderr).toBe(
+      [
+        "orchestrate: refused: ann already approved phase one",
+        "  1 of 2 approvals given, one per user name; you approve as ann (the name in $USER, else your system account)",
+        '  another person approves under their own name: USER=<their name> orchestrate approve --state-dir "sd" a1 one',
+        "",
+      ].join("\n"),
+    );
+    const other = await cli(["approve", ...sd, "one"], { cwd: dir, env: { USER: "bob" } });
+    expect(other.stdout).toBe("approved one of a1\n");
+  });
+
+  it("retry says which tasks run again, cancelled ones too", async () => {
+    const dir = await stopped();
+    expect((await cli(["cancel", "--state-dir", "sd", "m1"], { cwd: dir })).code).toBe(0);
+    const retry = await cli(["retry", "--state-dir", "sd", "m1"], { cwd: dir });
+    expect(retry.code).toBe(0);
+    expect(retry.stdout).toBe("m1: 2 tasks will run again (2 cancelled)\n");
+    expect(retry.stderr).toBe('  continue with: orchestrate resume --state-dir "sd" m1\n');
+  });
+
   it("an execution whose state file cannot be opened is listed as unreadable, not corrupt", async () => {
     const dir = await stopped();
     const state = join(dir, "sd/m1/state.json");
@@ -129,5 +168,21 @@ describe("messages that name the cause and the fix", () => {
     expect(top.stdout).toContain("Exit codes:");
     for (const code of ["0", "1", "2", "3"])
       expect(top.stdout).toMatch(new RegExp(`^ {2}${code} {2}\\S`, "m"));
+    // status --watch of an execution nobody runs exits 3 at a gate, 1 otherwise: both say so.
+    const codes = top.stdout.slice(top.stdout.indexOf("Exit codes:")).replace(/\s+/g, " ");
+    expect(codes).toContain("or no process runs it and it waits for no gate (status --watch);");
+    expect(codes).toContain(
+      '3 stopped at a gate waiting for approval (no terminal to ask and no --yes, "stop here" or Ctrl-C at the prompt, or more approvals needed); status --watch of an execution that no process runs and that waits at a gate',
+    );
+  });
+
+  it("reject --help shows --reason as required, in its synopsis and its description", async () => {
+    const help = await cli(["reject", "--help"]);
+    expect(help.stdout.split("\n")[0]).toBe(
+      "Usage: orchestrate reject [options] <id> <phase> --reason <text>",
+    );
+    expect(help.stdout).toMatch(
+      /^ {2}--reason <text> +what should change, given to the agents \(required\)$/m,
+    );
   });
 });

@@ -65,6 +65,45 @@ describe("status of an execution no process runs", () => {
   });
 });
 
+describe("status of an execution whose agent keeps failing", () => {
+  it("names the agent whose circuit is open, until when, and after how many failures", async () => {
+    const dir = tempDir();
+    writeFileSync(
+      join(dir, "plan.yml"),
+      [
+        "version: 1",
+        "policy: { retry: { max_attempts: 3, initial_interval: 0 } }",
+        "agents:",
+        "  broken: { run: 'exit 1' }",
+        "phases: [{ id: build, agents: [broken], matrix: { m: [a, b] } }]",
+        "",
+      ].join("\n"),
+    );
+    const run = startCli(["run", "plan.yml", "--request", "x", "--id", "b1", "--yes", "--plain"], dir);
+    const statePath = join(dir, ".orchestrate/b1/state.json");
+    const circuit = () =>
+      existsSync(statePath)
+        ? (JSON.parse(readFileSync(statePath, "utf8")) as { circuits: Record<string, { state: string }> })
+            .circuits["broken"]
+        : undefined;
+    try {
+      // Three failures in a row open it; its tasks then wait out the 10-minute cooldown.
+      await waitFor(() => circuit()?.state === "open", 15_000, "the circuit to open");
+      const status = await cli(["status", "b1"], { cwd: dir });
+      expect(status.stdout.split("\n")[0]).toMatch(/^b1 {2}running {2}0\/2 tasks/);
+      expect(status.stdout).toMatch(
+        /^ {2}agent broken: circuit open until \d\d:\d\d:\d\d \([34] failures in a row\)$/m,
+      );
+    } finally {
+      run.child.kill("SIGINT");
+      await run.exited;
+    }
+    const ended = await cli(["status", "b1"], { cwd: dir });
+    expect(ended.stdout.split("\n")[0]).toMatch(/^b1 {2}cancelled /);
+    expect(ended.stdout).not.toContain("circuit");
+  }, 30_000);
+});
+
 describe("status --watch exit codes", () => {
   it("1 when the execution ended failed or cancelled, 0 when it succeeded", async () => {
     const dir = project();

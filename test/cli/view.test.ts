@@ -4,8 +4,22 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { CliIO } from "../../src/cli/io.ts";
 import { createView, liveLines } from "../../src/cli/view.ts";
+import type { ExecutionState } from "../../src/core/state/index.ts";
+import type { TelemetryEvent } from "../../src/ports/engine-ports.ts";
 import { startExecution } from "../github/executions.ts";
-import { BIN, tempDir } from "./cli-helpers.ts";
+import { BIN, cli, tempDir } from "./cli-helpers.ts";
+
+/** `state` with agent `dev`'s circuit open since `at`, after `failures` failures in a row. */
+function withOpenCircuit(state: ExecutionState, at: number, failures: number): ExecutionState {
+  return { ...state, circuits: { dev: { state: "open", consecutive_failures: failures, opened_at: at } } };
+}
+
+/** A view writing plain lines into `lines`, showing `state`. */
+function plainView(state: () => ExecutionState, lines: string[]) {
+  const stderr = { write: (text: string) => lines.push(text) > 0 };
+  const io = { stderr, stdout: stderr, stdin: {}, env: {}, cwd: "/" } as unknown as CliIO;
+  return createView(io, state, () => state().created_at, true);
+}
 
 describe("the live view", () => {
   it("its first line shows cost against the budget where there is one", () => {
@@ -16,6 +30,70 @@ describe("the live view", () => {
     expect(liveLines(limited, x.state.created_at)[0]).toMatch(
       / {2}cost \$3\.20 of \$25\.00 · 41,000 tokens$/,
     );
+  });
+
+  it("names an agent whose circuit is open, until when and after how many failures; not once the execution ended", () => {
+    const x = startExecution(7);
+    const opened = Date.UTC(2026, 0, 5, 9, 15, 30);
+    const open = withOpenCircuit(x.state, opened, 4);
+    // The default cooldown is 10 minutes.
+    expect(liveLines(open, opened)).toContain(
+      "  agent dev: circuit open until 09:25:30 (4 failures in a row)",
+    );
+    const halfOpen = { ...open, circuits: { dev: { ...open.circuits.dev!, state: "half_open" as const } } };
+    expect(liveLines(halfOpen, opened).join("\n")).not.toContain("circuit");
+    const ended = { ...open, status: "failed" as const, finished_at: opened + 1000 };
+    expect(liveLines(ended, opened).join("\n")).not.toContain("circuit");
+  });
+
+  it("shows how many approvals a waiting gate that needs several has", () => {
+    const x = startExecution(8);
+    const phase = { id: "spec", tasks: ["a"], gate: { min_approvals: 2 } };
+    const gate = { status: "open", approvals: [{ by: "ann", at: 1 }], revisions: 0, rejections: [] };
+    const waiting = {
+      ...x.state,
+      phases: [phase],
+      phase_state: { spec: { gate } },
+    } as unknown as ExecutionState;
+    expect(liveLines(waiting, x.state.created_at)[1]).toMatch(/ 0\/1 {2}1 of 2 approvals$/);
+    const single = { ...waiting, phases: [{ ...phase, gate: { min_approvals: 1 } }] } as ExecutionState;
+    expect(liveLines(single, x.state.created_at)[1]).not.toContain("approvals");
+  });
+
+  it("leaves out the notice that a circuit opened once the execution has ended, not before", () => {
+    const x = startExecution(9);
+    const notice: TelemetryEvent = {
+      type: "lifecycle",
+      name: "notice",
+      at: x.state.created_at,
+      execution: x.state.id,
+      message: "agent dev failed 3 times in a row; its circuit is open for 600s",
+    };
+    const running: string[] = [];
+    plainView(() => x.state, running).telemetry(notice);
+    expect(running.join("")).toContain("its circuit is open for 600s");
+    const ended = { ...x.state, status: "failed" as const, finished_at: x.state.created_at };
+    const after: string[] = [];
+    const view = plainView(() => ended, after);
+    view.telemetry(notice);
+    view.telemetry({ ...notice, message: "the budget of $1.00 is reached; nothing new is dispatched" });
+    expect(after.join("")).not.toContain("circuit");
+    expect(after.join("")).toContain("the budget of $1.00 is reached");
+  });
+
+  it("run: the failure that opens a circuit and ends the execution prints no circuit notice", async () => {
+    const dir = tempDir();
+    writeFileSync(
+      join(dir, "plan.yml"),
+      "version: 1\npolicy: { retry: { max_attempts: 3, initial_interval: 0 } }\nagents:\n  a: { run: 'exit 1' }\nphases: [{ id: build, agents: [a] }]\n",
+    );
+    const r = await cli(["run", "plan.yml", "--request", "x", "--id", "c1", "--yes", "--plain"], {
+      cwd: dir,
+      timeoutMs: 20_000,
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("failed   build/a (attempt 3)");
+    expect(r.stderr).not.toContain("circuit");
   });
 
   it.each([

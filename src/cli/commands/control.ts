@@ -33,12 +33,14 @@ function newEvent(input: Record<string, unknown>): ExecutionEvent {
 
 /**
  * Records one event on a stored execution (under its lock); refused events change nothing.
- * Returns the event and the state after it.
+ * Returns the event, the state before it and the state after it. `prefix` is how printed commands
+ * name the execution's folder (`--state-dir DIR ` when not the default).
  */
 export function applyStored(
   store: ExecutionStore,
   input: Record<string, unknown>,
-): { event: ExecutionEvent; state: ExecutionState } {
+  prefix = "",
+): { event: ExecutionEvent; state: ExecutionState; before: ExecutionState } {
   let lock: ReturnType<ExecutionStore["lock"]>;
   try {
     lock = store.lock();
@@ -57,9 +59,10 @@ export function applyStored(
     const event = newEvent(input);
     const { state: next, effects } = reduce(state, event);
     const refused = effects.find((e) => e.type === "rejected");
-    if (refused) throw new CliError(`refused: ${refused.reason}`, EXIT.usage, refusalHelp(state, input));
+    if (refused)
+      throw new CliError(`refused: ${refused.reason}`, EXIT.usage, refusalHelp(state, input, prefix));
     store.append(event, next);
-    return { event, state: next };
+    return { event, state: next, before: state };
   } catch (error) {
     if (error instanceof CliError) throw error;
     asCliError(error);
@@ -71,9 +74,10 @@ export function applyStored(
 /**
  * What to say after a refused command, so the next try names something that exists: the phases
  * whose gate is open (approve, reject), the tasks (skip), the tasks and phases (retry), with the
- * closest name to a misspelt one.
+ * closest name to a misspelt one; for a second approval under one name, how another person gives
+ * theirs (`prefix` as printed commands name the execution's folder).
  */
-function refusalHelp(state: ExecutionState, input: Record<string, unknown>): string[] {
+function refusalHelp(state: ExecutionState, input: Record<string, unknown>, prefix: string): string[] {
   const own = (ids: string[], id: unknown) => typeof id === "string" && ids.includes(id);
   const near = (id: unknown, ids: string[]) => {
     const close = typeof id === "string" && !own(ids, id) ? didYouMean(id, ids) : undefined;
@@ -83,15 +87,11 @@ function refusalHelp(state: ExecutionState, input: Record<string, unknown>): str
   const tasks = Object.keys(state.tasks);
   switch (input.type) {
     case "gate_approved":
-    case "gate_rejected": {
-      const open = openGates(state);
-      return [
-        ...near(input.phase, phases),
-        open.length > 0
-          ? `phases waiting for approval: ${open.join(", ")}`
-          : "no phase is waiting for approval",
-      ];
-    }
+      if (approvedAlready(state, input))
+        return anotherApprover(state, String(input.phase), String(input.by), prefix);
+      return gateHelp(state, near(input.phase, phases));
+    case "gate_rejected":
+      return gateHelp(state, near(input.phase, phases));
     case "skip_requested":
       return own(tasks, input.task) ? [] : [...near(input.task, tasks), taskList(state)];
     case "retry_requested":
@@ -101,6 +101,61 @@ function refusalHelp(state: ExecutionState, input: Record<string, unknown>): str
     default:
       return [];
   }
+}
+
+/** The phases waiting for approval, after a close name to a misspelt phase (`near`). */
+function gateHelp(state: ExecutionState, near: string[]): string[] {
+  const open = openGates(state);
+  return [
+    ...near,
+    open.length > 0 ? `phases waiting for approval: ${open.join(", ")}` : "no phase is waiting for approval",
+  ];
+}
+
+/** Whether `input` is an approval of an open gate by someone who approved it already. */
+function approvedAlready(state: ExecutionState, input: Record<string, unknown>): boolean {
+  const gate = typeof input.phase === "string" ? state.phase_state[input.phase]?.gate : undefined;
+  return gate?.status === "open" && gate.approvals.some((a) => a.by === input.by);
+}
+
+/**
+ * How a gate that needs more approvals gets the next one here: approvals are recorded under the
+ * user name (`$USER`, else the system account), one per name, so another person approves under
+ * their own.
+ */
+function anotherApprover(state: ExecutionState, phase: string, by: string, prefix: string): string[] {
+  const given = state.phase_state[phase]?.gate?.approvals.length ?? 0;
+  const needed = state.phases.find((p) => p.id === phase)?.gate?.min_approvals ?? 1;
+  return [
+    `${given} of ${needed} approvals given, one per user name; you approve as ${by} (the name in $USER, else your system account)`,
+    anotherApproverLine(`${prefix}${state.id}`, phase),
+  ];
+}
+
+/** How another person approves `phase` of execution `id` (as printed commands name it) here. */
+function anotherApproverLine(id: string, phase: string): string {
+  return `another person approves under their own name: USER=<their name> orchestrate approve ${id} ${phase}`;
+}
+
+/** The statuses a retry takes tasks from: its own, and `skipped` for the dependents it reopens. */
+const TAKEN_UP: ReadonlySet<string> = new Set(["failed", "cancelled", "blocked", "escalated", "skipped"]);
+
+/**
+ * What a retry took up, by the status each task had: `2 tasks`, `1 failed, 1 cancelled`. A retry
+ * takes up cancelled and blocked tasks as well as failed ones, and the dependents skipped for them.
+ */
+function retried(before: ExecutionState, after: ExecutionState): { count: string; statuses: string } {
+  const counts = new Map<string, number>();
+  let total = 0;
+  for (const [id, t] of Object.entries(before.tasks)) {
+    if (!TAKEN_UP.has(t.status) || after.tasks[id]?.status === t.status) continue;
+    counts.set(t.status, (counts.get(t.status) ?? 0) + 1);
+    total++;
+  }
+  return {
+    count: `${total} task${total === 1 ? "" : "s"}`,
+    statuses: [...counts].map(([status, n]) => `${n} ${status}`).join(", "),
+  };
 }
 
 /** Whether `orchestrate retry` would find something to run again in `state`. */
@@ -156,12 +211,11 @@ export function controlCommands(program: Command, io: CliIO): void {
       .argument("<id>", "execution id")
       .argument("<phase>", "the gated phase"),
   ).action((id: string, phase: string, options: StateOptions) => {
-    const { state } = applyStored(openStore(io, options, id), {
-      type: "gate_approved",
-      phase,
-      by: by(),
-      via: "cli",
-    });
+    const { state } = applyStored(
+      openStore(io, options, id),
+      { type: "gate_approved", phase, by: by(), via: "cli" },
+      commandPrefix(options),
+    );
     const gate = state.phase_state[phase]?.gate;
     const needed = state.phases.find((p) => p.id === phase)?.gate?.min_approvals ?? 1;
     if (gate?.status === "open") {
@@ -169,6 +223,7 @@ export function controlCommands(program: Command, io: CliIO): void {
         io.stdout,
         `approved ${phase} of ${id}: ${gate.approvals.length} of ${needed} approvals; the gate stays open for the others`,
       );
+      writeLine(io.stderr, `  ${anotherApproverLine(`${commandPrefix(options)}${id}`, phase)}`);
       return;
     }
     writeLine(io.stdout, `approved ${phase} of ${id}`);
@@ -179,9 +234,11 @@ export function controlCommands(program: Command, io: CliIO): void {
     program
       .command("reject")
       .description("reject a phase's gate: it runs again with your reason as feedback")
+      // The reason is required: the synopsis says so, as the README's does.
+      .usage("[options] <id> <phase> --reason <text>")
       .argument("<id>", "execution id")
       .argument("<phase>", "the gated phase")
-      .requiredOption("--reason <text>", "what should change (given to the agents)"),
+      .requiredOption("--reason <text>", "what should change, given to the agents (required)"),
   ).action((id: string, phase: string, options: StateOptions & { reason: string }) => {
     const { state } = applyStored(openStore(io, options, id), {
       type: "gate_rejected",
@@ -213,12 +270,13 @@ export function controlCommands(program: Command, io: CliIO): void {
       .argument("<id>", "execution id")
       .argument("[target]", "a task id or a phase id"),
   ).action((id: string, target: string | undefined, options: StateOptions) => {
-    applyStored(openStore(io, options, id), {
+    const { before, state } = applyStored(openStore(io, options, id), {
       type: "retry_requested",
       by: by(),
       ...(target ? { target } : {}),
     });
-    writeLine(io.stdout, `${target ?? "failed tasks"} of ${id} will run again`);
+    const { count, statuses } = retried(before, state);
+    writeLine(io.stdout, `${target ? `${target} of ${id}` : id}: ${count} will run again (${statuses})`);
     resumeHint(io, options, id);
   });
 

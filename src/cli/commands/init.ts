@@ -39,7 +39,7 @@ function outputComment(template: string, agent: TemplateAgent): string[] {
   const files = outputs.map(
     ([name, o]) => `${o.path} (output ${name}${o.required === false ? ", optional" : ""})`,
   );
-  return [`    # writes into $ORCHESTRATE_ARTIFACTS (templates/${template}.yml): ${files.join(", ")}`];
+  return [`    # writes into $ORCHESTRATE_ARTIFACTS (template ${template}): ${files.join(", ")}`];
 }
 
 /** A starter plan: the template by reference, with each agent's command to fill in and the files it must write. */
@@ -54,7 +54,9 @@ export function starterPlan(template: string): string {
     "# Every agent of the template runs a placeholder that exits 78 until you give it a command.",
     "# Each command writes the files listed above it into the folder named by $ORCHESTRATE_ARTIFACTS:",
     "# one that is missing (and not optional) fails the task with output_missing. They are declared",
-    `# in templates/${template}.yml; to change them, set the agent's \`outputs:\` here (it replaces the template's).`,
+    `# in the built-in template ${template}: templates/${template}.yml of Orchestrate's package or`,
+    "# checkout, not of this repository. To change them, set the agent's `outputs:` here (it replaces",
+    "# the template's).",
     "agents:",
   ];
   for (const [id, agent] of Object.entries(parsed.agents ?? {})) {
@@ -107,6 +109,11 @@ export function initCommand(program: Command, io: CliIO): void {
         }
         writeLine(io.stdout, `wrote ${path}`);
       }
+      // The plan names its template only: where that file is on this machine is said here.
+      writeLine(
+        io.stdout,
+        `the template it extends: ${join(packageRoot(), "templates", `${options.template}.yml`)}`,
+      );
       writeLine(
         io.stdout,
         "next: set each agent's run command, then: orchestrate validate && orchestrate graph",

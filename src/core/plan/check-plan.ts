@@ -1,3 +1,4 @@
+import { matrixCombinations } from "../graph/expand-phase.ts";
 import { findCycles } from "../graph/find-cycles.ts";
 import { parseCondition } from "./condition.ts";
 import { didYouMean } from "./did-you-mean.ts";
@@ -6,7 +7,11 @@ import { checkOutputPath } from "./output-path.ts";
 import { formatPath, type Problem } from "./problem.ts";
 import { type Key, locate, type Origin, pathInFile, position } from "./yaml-origins.ts";
 
-type Report = (path: Key[], message: string, hint?: string, offset?: number) => void;
+/**
+ * Records a problem at the value at `path`: at `offset` into its text when given, at its key for
+ * `"key"`.
+ */
+type Report = (path: Key[], message: string, hint?: string, offset?: number | "key") => void;
 
 /**
  * Names `path` in a problem reported at `from`: its path in the file that wrote it, and that file
@@ -31,7 +36,12 @@ export function checkPlan(data: unknown, root: Origin, options: CheckPlanOptions
   const problems: Problem[] = [];
   const report: Report = (path, message, hint, offset) => {
     const origin = locate(root, path);
-    const at = offset !== undefined && origin.textAt !== undefined ? origin.textAt + offset : origin.at;
+    const at =
+      offset === "key"
+        ? (origin.keyAt ?? origin.at)
+        : offset !== undefined && origin.textAt !== undefined
+          ? origin.textAt + offset
+          : origin.at;
     const problem: Problem = {
       ...position(origin.source, at),
       path: formatPath(pathInFile(root, path)),
@@ -126,6 +136,7 @@ function checkPhases(
           if (seen) report(["phases", i, "matrix", key, j], `matrix value "${value}" is listed twice`);
         });
       }
+      checkMatrixIds(phase, ["phases", i, "matrix"], report);
     }
   });
   for (const cycle of findCycles(edges)) {
@@ -138,6 +149,56 @@ function checkPhases(
       "each phase needs the next one; remove one of these needs",
     );
   }
+}
+
+/** Most task ids one matrix's problems name: past them, the first ones say how to fix the rest. */
+const MAX_ID_COLLISIONS = 5;
+
+/** Most combinations of one matrix compared here; a larger one is left to the graph's own check. */
+const MAX_COMBINATIONS = 100_000;
+
+/**
+ * Two combinations of a phase's matrix that give one task id: ids join the values with `-`
+ * (`phase/agent@v1-v2`, as `expandPhase` builds them), so `{a: x-y, b: z}` and `{a: x, b: y-z}`
+ * are both `@x-y-z`. Ids do not depend on the request or the repository, so this is known before
+ * any run. A value listed twice is reported on its own, not here.
+ */
+function checkMatrixIds(phase: Record<string, unknown>, path: Key[], report: Report): void {
+  const matrix: Record<string, string[]> = {};
+  for (const [key, values] of Object.entries(phase.matrix as Record<string, unknown>)) {
+    if (!Array.isArray(values) || values.length === 0) return;
+    if (!values.every((value): value is string => typeof value === "string")) return;
+    matrix[key] = [...new Set(values)];
+  }
+  // Without a "-" inside a value, the values are read back from an id: no two combinations meet.
+  const lists = Object.values(matrix);
+  if (!lists.some((values) => values.some((value) => value.includes("-")))) return;
+  if (lists.reduce((n, values) => n * values.length, 1) > MAX_COMBINATIONS) return;
+  const agent = Array.isArray(phase.agents) ? phase.agents.find((a) => typeof a === "string") : undefined;
+  const prefix = `${typeof phase.id === "string" ? phase.id : "<phase>"}/${agent ?? "<agent>"}`;
+  const first = new Map<string, Record<string, string>>();
+  let reported = 0;
+  for (const combination of matrixCombinations(matrix)) {
+    const id = `${prefix}@${Object.values(combination).join("-")}`;
+    const earlier = first.get(id);
+    if (earlier === undefined) {
+      first.set(id, combination);
+      continue;
+    }
+    report(
+      path,
+      `matrix combinations ${showCombination(earlier)} and ${showCombination(combination)} make the same task id "${id}"`,
+      'task ids join matrix values with "-", so a "-" inside a value can make two combinations one id; use "_" or "." inside values instead',
+      "key",
+    );
+    if (++reported === MAX_ID_COLLISIONS) return;
+  }
+}
+
+function showCombination(combination: Record<string, string>): string {
+  return `{ ${Object.entries(combination)
+    .map(([key, value]) => `${key}: ${value}`)
+    .join(", ")} }`;
 }
 
 function checkCondition(source: unknown, path: Key[], report: Report): void {

@@ -9,16 +9,61 @@ import { parseDuration } from "./duration.ts";
 
 const DURATION_PATTERN = "^\\s*\\d+(\\.\\d+)?\\s*(ms|s|m|h|d)?\\s*$";
 
-/** `500ms`, `30s`, `10m`, `2h`, `1d` or a plain number of seconds; parsed to milliseconds. */
+/** A duration written as text. */
+const DurationText = z.string().regex(new RegExp(DURATION_PATTERN), {
+  message: 'expected a duration such as "500ms", "30s", "10m", "2h", "1d" or a number of seconds',
+});
+
+/**
+ * `500ms`, `30s`, `10m`, `2h`, `1d` or a plain number of seconds; parsed to milliseconds. 0 is
+ * allowed: a retry delay or an estimate may be nothing.
+ */
 export const Duration = z
-  .union([
-    z.string().regex(new RegExp(DURATION_PATTERN), {
-      message: 'expected a duration such as "500ms", "30s", "10m", "2h", "1d" or a number of seconds',
-    }),
-    z.number().nonnegative(),
-  ])
+  .union([DurationText, z.number().nonnegative()])
   .transform((value) => parseDuration(value) ?? 0)
   .meta({ description: 'A duration: "500ms", "30s", "10m", "2h", "1d", or a number of seconds.' });
+
+/**
+ * Why a duration of 0 is refused where it is, and what to write instead, by message (the problem's
+ * hint). A time limit of 0 is not "no limit": it runs out at once (every task attempt would fail
+ * "exceeded its time limit", an execution would fail as it starts). A cooldown of 0 would let an
+ * agent that keeps failing run again at once.
+ */
+export const ZERO_DURATION_HINTS: ReadonlyMap<string, string> = new Map([
+  [
+    'must be longer than 0: a time limit of 0 runs out at once, it does not mean "no limit"',
+    'to allow a long time, write a long duration such as "7d"; leave the key out for its default',
+  ],
+  [
+    "must be longer than 0: a cooldown of 0 would let an agent that keeps failing run again at once",
+    "to fail its tasks at once instead, set on_open: fail; to open the circuit later, raise failures",
+  ],
+]);
+
+const [ZERO_LIMIT, ZERO_COOLDOWN] = [...ZERO_DURATION_HINTS.keys()] as [string, string];
+
+/** Text that reads as a duration of 0 (`0`, `0s`, `0.0m`). */
+const ZERO_PATTERN = "^(?!\\s*0*(\\.0*)?\\s*(ms|s|m|h|d)?\\s*$)";
+
+/**
+ * A duration longer than 0, refused with `message` when it is 0 (a text that rounds to 0 ms, such
+ * as `0.1ms`, too): a time limit (`timeout.*`, a gate's `sla`) or a circuit's `cooldown`.
+ */
+function positiveDuration(message: string) {
+  return z
+    .union([
+      DurationText.regex(new RegExp(ZERO_PATTERN), { message }),
+      z.number().nonnegative({ abort: true }).positive({ message }),
+    ])
+    .transform((value) => parseDuration(value) ?? 0)
+    .refine((ms) => ms > 0, { message })
+    .meta({
+      description: 'A duration longer than 0: "500ms", "30s", "10m", "2h", "1d", or a number of seconds.',
+    });
+}
+
+/** A time limit: longer than 0. */
+const Limit = positiveDuration(ZERO_LIMIT);
 
 const Id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, {
   message: "ids use letters, digits, '-' and '_', and start with a letter or digit",
@@ -68,9 +113,9 @@ export const RetryPolicy = z
   });
 
 export const TimeoutPolicy = z.strictObject({
-  task: Duration.optional().describe("Limit of one task attempt. Default 60m."),
-  phase: Duration.optional().describe("Limit of one phase, from its first dispatch to its last result."),
-  execution: Duration.optional().describe("Limit of the whole execution. Default 24h."),
+  task: Limit.optional().describe("Limit of one task attempt. Default 60m."),
+  phase: Limit.optional().describe("Limit of one phase, from its first dispatch to its last result."),
+  execution: Limit.optional().describe("Limit of the whole execution. Default 24h."),
 });
 
 export const BudgetPolicy = z.strictObject({
@@ -84,9 +129,9 @@ export const BudgetPolicy = z.strictObject({
 
 export const CircuitBreakerPolicy = z.strictObject({
   failures: z.int().min(1).default(3).describe("Consecutive failures of one agent that open its circuit."),
-  cooldown: Duration.prefault("10m").describe(
-    "How long an open circuit stays open before one trial (half-open).",
-  ),
+  cooldown: positiveDuration(ZERO_COOLDOWN)
+    .prefault("10m")
+    .describe("How long an open circuit stays open before one trial (half-open)."),
   on_open: z
     .enum(["wait", "fail"])
     .default("wait")
@@ -139,8 +184,8 @@ export const PhasePolicy = z.strictObject({
     .describe("Overrides of policy.retry for this phase."),
   timeout: z
     .strictObject({
-      task: Duration.optional().describe("Limit of one task attempt in this phase."),
-      phase: Duration.optional().describe("Limit of this phase."),
+      task: Limit.optional().describe("Limit of one task attempt in this phase."),
+      phase: Limit.optional().describe("Limit of this phase."),
     })
     .optional()
     .describe("Overrides of policy.timeout for this phase."),
@@ -188,7 +233,7 @@ export const Gate = z.strictObject({
   min_approvals: z.int().min(1).default(1).describe("Approvals needed to open the gate."),
   via: z.enum(["review", "comment", "both"]).default("both").describe("How approvals are given on GitHub."),
   max_revisions: z.int().min(0).default(3).describe("Rejections before the phase is blocked and escalated."),
-  sla: Duration.optional().describe("Escalate once when the gate waits longer than this."),
+  sla: Limit.optional().describe("Escalate once when the gate waits longer than this."),
   allow_requester: z.boolean().default(true).describe("The issue's author may approve."),
 });
 

@@ -3,6 +3,7 @@ import { allowedKeys } from "./allowed-keys.ts";
 import { didYouMean } from "./did-you-mean.ts";
 import { isRecord } from "./merge-template.ts";
 import { formatPath, type Problem } from "./problem.ts";
+import { ZERO_DURATION_HINTS } from "./schema.ts";
 import { type Key, locate, type Origin, pathInFile, position } from "./yaml-origins.ts";
 
 type Issue = z.core.$ZodIssue;
@@ -42,6 +43,8 @@ function describeIssue(
     return problem;
   };
   const name = path[path.length - 1];
+  const zero = ZERO_DURATION_HINTS.get(issue.message);
+  if (zero !== undefined) return [at(`${issue.message}; got ${show(value)}`, zero)];
   if (
     (issue.code === "invalid_type" || issue.code === "invalid_value") &&
     value === undefined &&

@@ -9,6 +9,15 @@ export const MAX_ENTRY_LENGTH = 500;
 
 /** Slash compounds that stay whole (`CI/CD`, `I/O`, `TCP/IP`, `UI/UX`, `A/B`). */
 const SLASH_WORDS = /\b(ci|i|tcp|ui|a)\/(cd|o|ip|ux|b)\b/gi;
+/**
+ * Verbs of record keeping: a run of two or more joined by `/` (`create/read/update/delete notes`,
+ * `add/edit/remove users`, `생성/조회/수정/삭제`) is one requirement, the CRUD of one thing.
+ */
+const CRUD_VERBS = "create|read|update|delete|list|view|edit|add|remove|생성|조회|수정|삭제|등록";
+const CRUD_RUN = new RegExp(
+  `(?<![\\p{L}\\p{N}_])(?:${CRUD_VERBS})(?:[ \\t]*/[ \\t]*(?:${CRUD_VERBS}))+(?![\\p{L}\\p{N}_])`,
+  "giu",
+);
 const WORD_SEPARATORS = [" and ", " & ", " 및 "];
 const BULLET = /^(?:[-*+•]|\d{1,3}[.)])[ \t]+/;
 const CHECKBOX = /^\[[ xX]\][ \t]+/;
@@ -24,7 +33,8 @@ export interface SplitListOptions {
  * Splits a requirement or stack value into entries. Entries are separated by new lines (bullets
  * `- x`, `* x`, `1. x` and task boxes `[ ] x` are dropped), `+`, `,`, `;`, `/` and the words ` and `,
  * ` & `, ` 및 `. A `+` next to another `+` stays (`C++`), a comma between digits stays (`10,000`),
- * a slash inside a URL or a known compound (`CI/CD`) stays, and nothing inside a `code span` splits.
+ * a slash inside a URL, a known compound (`CI/CD`) or a run of CRUD verbs
+ * (`create/read/update/delete`) stays, and nothing inside a `code span` splits.
  * With `linePerEntry`, a value of several lines is split on new lines only. Only the first
  * {@link MAX_LIST_LINES} lines are read. Entries are trimmed, a trailing period is dropped, empty
  * entries are skipped and repeats (ignoring case) are kept once.
@@ -50,6 +60,7 @@ export function splitList(value: string, options: SplitListOptions = {}): string
     }
     if (line.includes("://")) line = line.split(" ").map(protectUrl).join(" ");
     line = line.replace(SLASH_WORDS, `$1${PROTECTED_SLASH}$2`);
+    line = line.replace(CRUD_RUN, (run) => run.replaceAll("/", PROTECTED_SLASH));
     for (const piece of splitSymbols(line)) add(piece);
   }
   return entries;

@@ -146,6 +146,19 @@ describe("the published JSON Schema", () => {
     expect(schemaErrors(unversioned)).toContain(" must have required property 'version'");
   });
 
+  it("rejects a time limit of 0, as validate does, and allows a retry delay of 0", () => {
+    for (const value of ["0", '"0s"', '"0.0m"']) {
+      const text = yaml("version: 1", "extends: pipeline", "policy:", `  timeout: { task: ${value} }`);
+      expect(validates(text), value).toBe(false);
+      expect(schemaErrors(text).join("\n"), value).toMatch(/\/policy\/timeout\/task must/);
+    }
+    const long = yaml("version: 1", "extends: pipeline", "policy:", '  timeout: { task: "7d" }');
+    expect(schemaErrors(long)).toEqual([]);
+    const retry = yaml("version: 1", "extends: pipeline", "policy:", "  retry: { initial_interval: 0 }");
+    expect(validates(retry)).toBe(true);
+    expect(schemaErrors(retry)).toEqual([]);
+  });
+
   it("rejects an unquoted true as a condition, as validate does", () => {
     const text = yaml("version: 1", "extends: pipeline", "phases:", "  - { id: review, when: true }");
     expect(validates(text)).toBe(false);

@@ -84,6 +84,45 @@ describe("loadPlan: references between phases and agents", () => {
   });
 });
 
+describe("loadPlan: matrix task ids", () => {
+  it("reports combinations whose values join into one task id, at the matrix, as graph and run would refuse them", () => {
+    const problems = loadProblems(
+      yaml(
+        "version: 1", // 1
+        ...AGENT_A, // 2-4
+        "phases:", // 5
+        "  - id: p", // 6
+        "    agents: [a]", // 7
+        "    matrix:", // 8
+        "      m: [x-y, x]", // 9
+        "      n: [z, y-z]", // 10
+      ),
+    );
+    expect(problems).toHaveLength(1);
+    expect(problemAt(problems, "phases[0].matrix")).toMatchObject({
+      line: 8,
+      column: 5,
+      message: 'matrix combinations { m: x-y, n: z } and { m: x, n: y-z } make the same task id "p/a@x-y-z"',
+      hint: 'task ids join matrix values with "-", so a "-" inside a value can make two combinations one id; use "_" or "." inside values instead',
+    });
+  });
+
+  it("accepts values with '-' that give distinct ids, and leaves a value listed twice to its own problem", () => {
+    loadOk(
+      yaml(
+        "version: 1",
+        ...AGENT_A,
+        "phases:",
+        "  - { id: p, agents: [a], matrix: { m: [x-y, x], n: [z, w] } }",
+      ),
+    );
+    const problems = loadProblems(
+      yaml("version: 1", ...AGENT_A, "phases:", "  - { id: p, agents: [a], matrix: { m: [x-y, x-y] } }"),
+    );
+    expect(problems.map((p) => p.message)).toEqual(['matrix value "x-y" is listed twice']);
+  });
+});
+
 describe("loadPlan: output paths", () => {
   const withOutput = (path: string): string =>
     yaml("version: 1", ...AGENT_A, "    outputs:", `      report: { path: ${JSON.stringify(path)} }`);

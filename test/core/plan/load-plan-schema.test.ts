@@ -207,6 +207,62 @@ describe("loadPlan: types and ranges", () => {
     );
   });
 
+  it("refuses time limits, gate SLAs and circuit cooldowns of 0: 0 is not 'no limit'", () => {
+    const problems = loadProblems(
+      yaml(
+        "version: 1", // 1
+        "policy:", // 2
+        '  timeout: { task: 0, phase: "0s", execution: 0.0001 }', // 3
+        "  circuit_breaker: { cooldown: 0m }", // 4
+        ...AGENT_A, // 5-7
+        "phases:", // 8
+        "  - id: p", // 9
+        "    agents: [a]", // 10
+        '    gate: { sla: "0.0h" }', // 11
+        "    policy: { timeout: { task: 0ms } }", // 12
+      ),
+    );
+    const limit = {
+      message: expect.stringMatching(
+        /^must be longer than 0: a time limit of 0 runs out at once, it does not mean "no limit"; got /,
+      ),
+      hint: 'to allow a long time, write a long duration such as "7d"; leave the key out for its default',
+    };
+    expect(problemAt(problems, "policy.timeout.task")).toMatchObject({ line: 3, column: 20, ...limit });
+    expect(problemAt(problems, "policy.timeout.task").message).toMatch(/; got 0$/);
+    expect(problemAt(problems, "policy.timeout.phase")).toMatchObject({ line: 3, column: 30, ...limit });
+    // A number of seconds that rounds to 0 ms is 0 too.
+    expect(problemAt(problems, "policy.timeout.execution")).toMatchObject({ line: 3, column: 47, ...limit });
+    expect(problemAt(problems, "policy.circuit_breaker.cooldown")).toMatchObject({
+      line: 4,
+      message:
+        'must be longer than 0: a cooldown of 0 would let an agent that keeps failing run again at once; got "0m"',
+      hint: "to fail its tasks at once instead, set on_open: fail; to open the circuit later, raise failures",
+    });
+    expect(problemAt(problems, "phases[0].gate.sla")).toMatchObject({ line: 11, ...limit });
+    expect(problemAt(problems, "phases[0].policy.timeout.task")).toMatchObject({ line: 12, ...limit });
+    expect(problems).toHaveLength(6);
+  });
+
+  it("allows a retry delay and an estimate of 0, and limits just above 0", () => {
+    const plan = loadOk(
+      yaml(
+        "version: 1",
+        "policy:",
+        "  retry: { initial_interval: 0, max_interval: 0s }",
+        "  timeout: { task: 1ms, execution: 0.5 }",
+        ...AGENT_A,
+        "    estimate: 0",
+        "phases:",
+        "  - { id: p, agents: [a], gate: { sla: 0.5s } }",
+      ),
+    );
+    expect(plan.policy.retry).toMatchObject({ initial_interval: 0, max_interval: 0 });
+    expect(plan.policy.timeout).toEqual({ task: 1, execution: 500 });
+    expect(plan.agents["a"]!.estimate).toBe(0);
+    expect(plan.phases[0]!.gate!.sla).toBe(500);
+  });
+
   it("puts a missing key at the position of the mapping that lacks it", () => {
     const problems = loadProblems(
       yaml(

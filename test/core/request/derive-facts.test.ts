@@ -49,6 +49,9 @@ describe("facts", () => {
     expect(facts("Project: Notes\nRequirements: CRUD for notes").simple_crud).toBe(true);
     expect(facts("A create-read-update-delete app for books").simple_crud).toBe(true);
     expect(facts("Create/read/update/delete books").simple_crud).toBe(true);
+    // The README's example: the slashes join one requirement, not four.
+    expect(facts("Project: notes. Requirements: create/read/update/delete notes").simple_crud).toBe(true);
+    expect(facts("Requirements: Create / Read / Update / Delete notes, search").simple_crud).toBe(true);
     expect(facts("Requirements: CRUD + login").simple_crud).toBe(false);
     expect(facts("Requirements: CRUD, search, export, import").simple_crud).toBe(false);
     expect(facts("Requirements: search").simple_crud).toBe(false);

@@ -29,6 +29,19 @@ describe("splitList", () => {
     expect(splitList("a AND b and  c")).toEqual(["a", "b", "c"]);
   });
 
+  it("keeps a run of CRUD verbs joined by slashes whole: the CRUD of one thing is one requirement", () => {
+    expect(splitList("create/read/update/delete notes")).toEqual(["create/read/update/delete notes"]);
+    expect(splitList("Add / Edit / Remove users + login/logout")).toEqual([
+      "Add / Edit / Remove users",
+      "login",
+      "logout",
+    ]);
+    expect(splitList("게시글 생성/조회/수정/삭제, 검색")).toEqual(["게시글 생성/조회/수정/삭제", "검색"]);
+    // A verb inside a longer word is not one: "readme" and "update" do not make a run.
+    expect(splitList("readme/update")).toEqual(["readme", "update"]);
+    expect(splitList("create/search")).toEqual(["create", "search"]);
+  });
+
   it("trims, drops a trailing period, empties and repeats", () => {
     expect(splitList("  Search.  ,, search , , Export")).toEqual(["Search", "Export"]);
   });
