@@ -1,6 +1,16 @@
 import { z } from "zod";
-/** `500ms`, `30s`, `10m`, `2h`, `1d` or a plain number of seconds; parsed to milliseconds. */
+/**
+ * `500ms`, `30s`, `10m`, `2h`, `1d` or a plain number of seconds; parsed to milliseconds. 0 is
+ * allowed: a retry delay or an estimate may be nothing.
+ */
 export declare const Duration: z.ZodPipe<z.ZodUnion<readonly [z.ZodString, z.ZodNumber]>, z.ZodTransform<number, string | number>>;
+/**
+ * Why a duration of 0 is refused where it is, and what to write instead, by message (the problem's
+ * hint). A time limit of 0 is not "no limit": it runs out at once (every task attempt would fail
+ * "exceeded its time limit", an execution would fail as it starts). A cooldown of 0 would let an
+ * agent that keeps failing run again at once.
+ */
+export declare const ZERO_DURATION_HINTS: ReadonlyMap<string, string>;
 export declare const RetryPolicy: z.ZodObject<{
     max_attempts: z.ZodDefault<z.ZodInt>;
     backoff: z.ZodDefault<z.ZodEnum<{
