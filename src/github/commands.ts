@@ -230,10 +230,13 @@ async function decide(s: CommandSession, c: ParsedCommand, via: string, now: num
       return accept({ type: "retry_requested", by, ...(c.target ? { target: c.target } : {}) });
     case "cancel":
       return accept({ type: "cancel_requested", by, ...(c.reason ? { reason: c.reason } : {}) });
-    case "skip":
+    case "skip": {
       if (!own(state.specs, c.task))
         return refuse(s, `there is no task ${code(c.task)}. Usage: \`${USAGE.skip}\`.`);
+      const why = await s.skipRefusal(c.task);
+      if (why) return refuse(s, `${why}.`);
       return accept({ type: "skip_requested", task: c.task, by, ...(c.reason ? { reason: c.reason } : {}) });
+    }
     case "resume":
       // Actions jobs keep running on their own: nothing is re-run, the orchestrator reconciles.
       return accept({ type: "resume_requested", by, workers_lost: false });

@@ -282,11 +282,23 @@ const HANDLERS: Handlers = {
   },
 };
 
+/**
+ * Skips a task: a running attempt is cancelled, and what needs the task goes on without it.
+ * Skipping one that has not run yet may open its phase's gate on the others.
+ *
+ * A task under review is never skipped: its work is done and waits for its phase's gate, and a
+ * skip would count as done for what needs it, which would then start with no approval. Its gate
+ * decides it: approved, or rejected with what should change.
+ */
 function skipTask(ctx: Ctx, id: string, reason: string, by: string | undefined): string | undefined {
   if (ended(ctx)) return ENDED;
   const t = own(ctx.s.tasks, id);
   if (!t) return `unknown task "${id}"`;
   if (TERMINAL.has(t.status)) return `task ${id} is already ${t.status}`;
+  if (t.status === "under_review") {
+    const phase = ctx.s.specs[id]!.phase;
+    return `task ${id} is under review: the gate of phase ${phase} decides it (approve the phase, or reject it with what should change)`;
+  }
   if (IN_FLIGHT.has(t.status)) {
     ctx.effects.push({ type: "cancel", tasks: [{ id, attempt: t.attempt }], reason });
   }

@@ -1,0 +1,38 @@
+import { describe, expect, it } from "vitest";
+import { useGitHubMock } from "../support/github/index.ts";
+import { gatedApp } from "./gated-app.ts";
+
+const gh = useGitHubMock();
+
+const plan = (design: string, build = "{ id: build, needs: [design], agents: [dev] }") => `version: 1
+agents:
+  architect: { run: ./architect.sh }
+  dev: { run: ./dev.sh }
+phases:
+  - ${design}
+  - ${build}
+`;
+
+describe("GitHub App: who passes a gate", () => {
+  it("a writer who may not approve a gate may not skip past it either", async () => {
+    const app = await gatedApp(gh, plan("{ id: design, agents: [architect], gate: { approvers: [boss] } }"));
+    await app.label();
+    await app.complete("design/architect", 1);
+    expect(app.state().phase_state.design.gate.status).toBe("open");
+    expect((await app.say("Codertocat", "/orchestrate approve")).replies).toEqual([
+      "@Codertocat only the approvers of phase `design` may approve it: @boss. Nothing was changed.",
+    ]);
+    expect((await app.say("Codertocat", "/orchestrate skip design/architect")).replies).toEqual([
+      "@Codertocat only the approvers of phase `design` may skip its tasks before its gate is approved: @boss. Nothing was changed.",
+    ]);
+    // An approver is told to decide the gate instead: work under review is not skipped.
+    expect((await app.say("boss", "/orchestrate skip design/architect")).replies).toEqual([
+      "Not done: task design/architect is under review: the gate of phase design decides it (approve the phase, or reject it with what should change).",
+    ]);
+    expect(app.state().phase_state.design.gate).toMatchObject({ status: "open", approvals: [] });
+    expect(app.state().tasks["build/dev"].status).toBe("pending");
+    expect(app.dispatched()).toEqual(["design/architect#1"]);
+    await app.say("boss", "/orchestrate approve");
+    expect(app.dispatched()).toEqual(["design/architect#1", "build/dev#1"]);
+  });
+});

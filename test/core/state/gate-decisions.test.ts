@@ -1,0 +1,52 @@
+import { describe, expect, it } from "vitest";
+import type { Effect } from "../../../src/core/state/index.ts";
+import { drive } from "./driver.ts";
+
+const GATE = { approvers: [], min_approvals: 1, via: "both", max_revisions: 2, allow_requester: true };
+
+/** design (gated: one task, or `designers` of them) → build. */
+const gated = (designers = ["a"]) =>
+  drive({
+    tasks: [
+      ...designers.map((a) => ({ id: `design/${a}`, agent: a, phase: "design" })),
+      { id: "build/b", agent: "b", phase: "build", needs: designers.map((a) => `design/${a}`) },
+    ],
+    phase: { design: { gate: GATE } },
+  });
+
+const refusal = (effects: Effect[]) => effects.flatMap((e) => (e.type === "rejected" ? [e.reason] : []));
+const dispatched = (effects: Effect[]) =>
+  effects.flatMap((e) => (e.type === "dispatch" ? e.tasks.map((t) => `${t.id}#${t.attempt}`) : []));
+
+describe("what a person may do to work waiting at a gate", () => {
+  it("a task under review is not skipped: its gate decides it, and what needs it does not start", () => {
+    const r = gated();
+    r.finish("design/a");
+    expect(r.state.phase_state.design!.gate!.status).toBe("open");
+    const skipped = r.send({ type: "skip_requested", task: "design/a", by: "will" });
+    expect(refusal(skipped)).toEqual([
+      "task design/a is under review: the gate of phase design decides it (approve the phase, or reject it with what should change)",
+    ]);
+    expect(dispatched(skipped)).toEqual([]);
+    expect(r.state.tasks["design/a"]!.status).toBe("under_review");
+    expect(r.state.tasks["build/b"]!.status).toBe("pending");
+    // The same for a skip recorded by a host, and for a task under review before its gate opens.
+    expect(refusal(r.send({ type: "task_skipped", task: "design/a", by: "host" }))).toHaveLength(1);
+    const sequential = gated(["a", "c"]);
+    sequential.finish("design/a");
+    expect(sequential.state.phase_state.design?.gate?.status ?? "closed").toBe("closed");
+    expect(refusal(sequential.send({ type: "skip_requested", task: "design/a", by: "will" }))).toHaveLength(
+      1,
+    );
+    // Approved, the phase's work goes on.
+    expect(dispatched(r.send({ type: "gate_approved", phase: "design", by: "lead" }))).toEqual(["build/b#1"]);
+  });
+
+  it("a task of a gated phase skipped before it runs opens the gate on the others", () => {
+    const r = gated(["a", "c"]);
+    r.finish("design/a");
+    expect(refusal(r.send({ type: "skip_requested", task: "design/c", by: "lead" }))).toEqual([]);
+    expect(r.state.phase_state.design!.gate!.status).toBe("open");
+    expect(r.state.tasks["build/b"]!.status).toBe("pending");
+  });
+});

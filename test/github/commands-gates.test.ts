@@ -1,0 +1,114 @@
+import { describe, expect, it } from "vitest";
+import type { z } from "zod";
+import type { Gate } from "../../src/core/plan/schema.ts";
+import { useGitHubMock } from "../support/github/mock-github.ts";
+import {
+  applyEvents,
+  comment,
+  gatedExecution,
+  gateView,
+  outcomeOfWebhook,
+  serveRepo,
+  WAITING,
+} from "./commands-fixtures.ts";
+
+const gh = useGitHubMock();
+
+const UNDER_REVIEW =
+  "task design/architect is under review: the gate of phase design decides it (approve the phase, or reject it with what should change)";
+
+describe("skipping a task of a gated phase before its gate is approved", () => {
+  it.each<[string, string, z.input<typeof Gate>, string | undefined]>([
+    [
+      "a writer who is not an approver",
+      "will",
+      { approvers: ["lead"] },
+      "@will only the approvers of phase `design` may skip its tasks before its gate is approved: @lead. Nothing was changed.",
+    ],
+    [
+      "a writer outside the approving team",
+      "will",
+      { approvers: ["@org/leads"] },
+      "@will only the approvers of phase `design` may skip its tasks before its gate is approved: @org/leads. Nothing was changed.",
+    ],
+    [
+      "the requester, allow_requester: false",
+      "rita",
+      { allow_requester: false },
+      "@rita whoever requested this execution may not skip tasks of phase `design` before its gate is approved (`allow_requester: false`); anyone else with write permission may. Nothing was changed.",
+    ],
+    [
+      "the requester, allow_requester: false, with approvers",
+      "rita",
+      { allow_requester: false, approvers: ["rita", "lead"] },
+      "@rita whoever requested this execution may not skip tasks of phase `design` before its gate is approved (`allow_requester: false`); its approvers may: @rita, @lead. Nothing was changed.",
+    ],
+    ["an approver", "lead", { approvers: ["lead"] }, undefined],
+    ["a member of the approving team", "lead", { approvers: ["@org/leads"] }, undefined],
+    ["the requester, allow_requester: true", "rita", {}, undefined],
+  ])("%s: refused as approving would be, or left to the execution", async (_name, user, gate, reply) => {
+    const { ports } = serveRepo(gh);
+    const out = await outcomeOfWebhook(
+      ports,
+      gatedExecution(gate),
+      "issue_comment",
+      comment(user, "/orchestrate skip design/architect"),
+    );
+    expect(gateView(out.state)).toEqual(WAITING);
+    if (reply !== undefined) {
+      expect({ events: out.events, replies: out.replies }).toEqual({ events: [], replies: [reply] });
+      return;
+    }
+    // Accepted here; the execution does not skip work under review either: its gate decides it.
+    expect(out.events).toMatchObject([{ type: "skip_requested", task: "design/architect", by: user }]);
+    expect(out.refused).toEqual([UNDER_REVIEW]);
+  });
+
+  it("before the phase has run again, only an approver may skip it; what needs it then starts", async () => {
+    const { ports } = serveRepo(gh);
+    const revising = applyEvents(gatedExecution({ approvers: ["lead"] }), [
+      { id: "r", type: "gate_rejected", phase: "design", by: "lead", reason: "more" },
+    ]).state;
+    expect(gateView(revising)).toMatchObject({ gate: "closed", design: "queued", build: "pending" });
+    const refused = await outcomeOfWebhook(
+      ports,
+      revising,
+      "issue_comment",
+      comment("will", "/orchestrate skip design/architect"),
+    );
+    expect(refused.events).toEqual([]);
+    expect(refused.replies).toHaveLength(1);
+    const skipped = await outcomeOfWebhook(
+      ports,
+      revising,
+      "issue_comment",
+      comment("lead", "/orchestrate skip design/architect"),
+    );
+    expect(skipped.refused).toEqual([]);
+    expect(gateView(skipped.state)).toMatchObject({ design: "skipped", build: "queued" });
+  });
+
+  it("tasks of a phase without a gate, or whose gate was approved, need no approver", async () => {
+    const { ports } = serveRepo(gh);
+    const state = gatedExecution({ approvers: ["lead"] });
+    const build = await outcomeOfWebhook(
+      ports,
+      state,
+      "issue_comment",
+      comment("will", "/orchestrate skip build/dev"),
+    );
+    expect(build.replies).toEqual([]);
+    expect(gateView(build.state)).toMatchObject({ build: "skipped" });
+    const approved = applyEvents(state, [
+      { id: "a", type: "gate_approved", phase: "design", by: "lead" },
+    ]).state;
+    const design = await outcomeOfWebhook(
+      ports,
+      approved,
+      "issue_comment",
+      comment("will", "/orchestrate skip design/architect"),
+    );
+    expect(design.replies).toEqual([]);
+    expect(design.refused).toEqual(["task design/architect is already succeeded"]);
+  });
+});
