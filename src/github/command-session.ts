@@ -1,8 +1,10 @@
 import { createHash } from "node:crypto";
 import { commandLevels, type PermissionLevel, type Verb } from "../core/commands/index.ts";
 import type { GateConfig } from "../core/plan/schema.ts";
-import { code } from "../core/render/markdown.ts";
+import { fullTextAt, REASON_LIMIT, shortened } from "../core/render/excerpt.ts";
+import { code, inert } from "../core/render/markdown.ts";
 import { type ExecutionState, type GateState, own } from "../core/state/index.ts";
+import { retryTakes } from "../core/state/retry-takes.ts";
 import type { NewEvent } from "../ports/engine-ports.ts";
 import { type ExecutionRef, type GitHubPorts, type Permission, workingBranch } from "./ports.ts";
 
@@ -58,14 +60,16 @@ export class CommandSession {
 
   /**
    * Why the actor may not approve (or reject) `phase` through `channel`, or undefined. Checks, in
-   * order: the phase and its open gate, the gate's `via`, then who may decide it
-   * (`#deciderRefusal`). Repository permission is checked by the caller.
+   * order: the phase and its gate, the execution still runs, the gate is open, its `via`, then who
+   * may decide it (`#deciderRefusal`). Repository permission is checked by the caller.
    */
   async gateRefusal(phase: string, channel: Channel, approving: boolean): Promise<string | undefined> {
     const spec = this.state?.phases.find((p) => p.id === phase);
     if (!spec) return `there is no phase ${code(phase)}`;
     const gate = spec.gate;
     if (!gate) return `phase ${code(phase)} has no gate`;
+    const ended = this.endedNote();
+    if (ended) return ended;
     const status = this.gateStatus(phase);
     if (status === "escalated")
       return `the gate of phase ${code(phase)} is escalated (revision limit reached): ${code(`/orchestrate retry ${phase}`)} runs it again`;
@@ -95,6 +99,18 @@ export class CommandSession {
   /** The status of `phase`'s gate ("closed" until it first opens). */
   gateStatus(phase: string): GateState["status"] {
     return (this.state && own(this.state.phase_state, phase)?.gate?.status) ?? "closed";
+  }
+
+  /**
+   * Why no gate of an execution that ended takes a decision, and how to go on, or undefined while
+   * it runs: "this execution has ended (cancelled: …), so no gate waits for a decision; …".
+   */
+  endedNote(): string | undefined {
+    const s = this.state;
+    if (s?.finished_at === undefined) return undefined;
+    const why = s.reason ? `: ${shortened(s.reason, REASON_LIMIT, fullTextAt(s), inert)}` : "";
+    const next = retryTakes(s) ? `; ${code("/orchestrate retry")} takes it up again` : "";
+    return `this execution has ended (${s.status}${why}), so no gate waits for a decision${next}`;
   }
 
   /**

@@ -255,6 +255,8 @@ function soleOpenGate(
   s: CommandSession,
   verb: "approve" | "reject",
 ): { phase: string } | { problem: string } {
+  const ended = s.endedNote();
+  if (ended) return { problem: `${ended}.` };
   const open = s.openGates();
   if (open.length === 1) return { phase: open[0]! };
   if (open.length === 0) return { problem: "no gate is waiting for a decision." };

@@ -36,3 +36,24 @@ describe("GitHub App: who passes a gate", () => {
     expect(app.dispatched()).toEqual(["design/architect#1", "build/dev#1"]);
   });
 });
+
+describe("GitHub App: a gate of an execution that ended", () => {
+  it("takes no approval once the execution is cancelled, and says so", async () => {
+    const app = await gatedApp(gh, plan("{ id: design, agents: [architect], gate: {} }"));
+    await app.label();
+    await app.complete("design/architect", 1);
+    await app.say("Codertocat", "/orchestrate cancel");
+    expect(app.state().phase_state.design.gate.status).toBe("closed");
+    const { id, replies } = await app.say("Codertocat", "/orchestrate approve");
+    expect(replies).toEqual([
+      "@Codertocat this execution has ended (cancelled: cancelled by Codertocat), so no gate waits for a decision; `/orchestrate retry` takes it up again. Nothing was changed.",
+    ]);
+    expect(app.side.reactions.filter((r) => r.comment === id)).toEqual([]);
+    expect(
+      app
+        .state()
+        .audit.map((a: { what: string }) => a.what)
+        .at(-1),
+    ).toBe("cancelled the execution");
+  });
+});

@@ -133,6 +133,42 @@ export function gatedExecution(gate: z.input<typeof Gate> = {}): ExecutionState 
   return state!;
 }
 
+/**
+ * An execution of `o/r#12` with one gated phase per entry of `gates` (its gate configured so; one
+ * task `<phase>/agent` each, none needing another), every task done: all the gates are open.
+ */
+export function openGatesExecution(gates: Record<string, z.input<typeof Gate>>): ExecutionState {
+  const phases = Object.keys(gates);
+  const inputs: Record<string, unknown>[] = [
+    {
+      type: "execution_started",
+      execution: "o/r#12",
+      tasks: phases.map((p) => ({ id: `${p}/agent`, agent: "agent", phase: p })),
+      phases: phases.map((p) => ({
+        id: p,
+        name: p,
+        needs: [],
+        tasks: [`${p}/agent`],
+        parallel: true,
+        gate: Gate.parse(gates[p]),
+      })),
+      policy: defaultPolicy(),
+      meta: { requester: "rita" },
+    },
+    ...phases.flatMap((p) => [
+      { type: "task_started", task: `${p}/agent`, attempt: 1 },
+      { type: "task_succeeded", task: `${p}/agent`, attempt: 1 },
+    ]),
+  ];
+  let state: ExecutionState | undefined;
+  for (const [n, input] of inputs.entries())
+    state = reduce(
+      state,
+      EventSchema.parse({ id: `setup${n}`, at: 1000 * (n + 1), ...input } as EventInput),
+    ).state;
+  return state!;
+}
+
 /** Applies the outcome's events to `state` with the real reducer; returns the state and the reasons of refused events. */
 export function applyEvents(state: ExecutionState, events: readonly NewEvent[]) {
   const refused: string[] = [];

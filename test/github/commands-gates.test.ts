@@ -1,18 +1,24 @@
 import { describe, expect, it } from "vitest";
 import type { z } from "zod";
 import type { Gate } from "../../src/core/plan/schema.ts";
+import { commandOutcome } from "../../src/github/commands.ts";
 import { useGitHubMock } from "../support/github/mock-github.ts";
 import {
   applyEvents,
   comment,
   gatedExecution,
   gateView,
+  openGatesExecution,
   outcomeOfWebhook,
+  REF,
   serveRepo,
   WAITING,
 } from "./commands-fixtures.ts";
 
 const gh = useGitHubMock();
+
+const button = (user: string, identifier: string, phase: string) =>
+  ({ kind: "check_action", delivery: "d9", user, userType: "User", identifier, phase }) as const;
 
 const UNDER_REVIEW =
   "task design/architect is under review: the gate of phase design decides it (approve the phase, or reject it with what should change)";
@@ -110,5 +116,40 @@ describe("skipping a task of a gated phase before its gate is approved", () => {
     );
     expect(design.replies).toEqual([]);
     expect(design.refused).toEqual(["task design/architect is already succeeded"]);
+  });
+});
+
+describe("gates of an execution that ended", () => {
+  const ENDED_CANCELLED =
+    "@will this execution has ended (cancelled: cancelled by max), so no gate waits for a decision; `/orchestrate retry` takes it up again. Nothing was changed.";
+
+  it("after a cancel, approve, reject and the buttons say the execution has ended", async () => {
+    const { ports } = serveRepo(gh);
+    const cancelled = applyEvents(gatedExecution(), [{ id: "c", type: "cancel_requested", by: "max" }]).state;
+    for (const body of [
+      "/orchestrate approve",
+      "/orchestrate approve design",
+      "/orchestrate reject design no",
+    ]) {
+      const out = await outcomeOfWebhook(ports, cancelled, "issue_comment", comment("will", body));
+      expect({ events: out.events, replies: out.replies }).toEqual({
+        events: [],
+        replies: [ENDED_CANCELLED],
+      });
+    }
+    const clicked = await commandOutcome(ports, REF, cancelled, button("will", "approve", "design"), {});
+    expect(clicked.replies).toEqual([ENDED_CANCELLED]);
+  });
+
+  it("that succeeded, approve says it has ended, with no advice to retry", async () => {
+    const { ports } = serveRepo(gh);
+    const done = applyEvents(openGatesExecution({ a: {} }), [
+      { id: "a", type: "gate_approved", phase: "a", by: "lead" },
+    ]).state;
+    expect(done.status).toBe("succeeded");
+    const out = await outcomeOfWebhook(ports, done, "issue_comment", comment("will", "/orchestrate approve"));
+    expect(out.replies).toEqual([
+      "@will this execution has ended (succeeded), so no gate waits for a decision. Nothing was changed.",
+    ]);
   });
 });

@@ -153,7 +153,9 @@ const HANDLERS: Handlers = {
   task_skipped: (ctx, e) => skipTask(ctx, e.task, e.reason, e.by),
   skip_requested: (ctx, e) => skipTask(ctx, e.task, e.reason ?? "skipped on request", e.by),
 
+  // A gate of an execution that ended decides nothing: what it would let through does not run.
   gate_approved(ctx, e) {
+    if (ended(ctx)) return ENDED;
     const why = gateMismatch(ctx, e.phase);
     if (why) return why;
     return approve(ctx, e.phase, {
@@ -166,6 +168,7 @@ const HANDLERS: Handlers = {
   },
 
   gate_rejected(ctx, e) {
+    if (ended(ctx)) return ENDED;
     const why = gateMismatch(ctx, e.phase);
     if (why) return why;
     reject(ctx, e.phase, e.by, e.reason);

@@ -5,12 +5,14 @@ import type { Ctx } from "./context.ts";
 import {
   clearTaskTimers,
   clearTimer,
+  markChanged,
   promoteDependents,
   setTask,
   skipDependents,
   startTimer,
 } from "./context.ts";
 import { maybeOpenGate } from "./gates.ts";
+import { own } from "./own.ts";
 import type { Artifact } from "./types.ts";
 import { IN_FLIGHT } from "./types.ts";
 
@@ -157,7 +159,11 @@ export function cascade(ctx: Ctx, why: string): void {
   ctx.s.reason = why;
 }
 
-/** Cancels every task that has not finished: running attempts get a `cancel` effect. */
+/**
+ * Cancels every task that has not finished: running attempts get a `cancel` effect. Work under
+ * review is cancelled too, and the gates it waited at close: the execution stops, so nothing
+ * waits for their decision.
+ */
 export function cancelAll(ctx: Ctx, why: string): void {
   const { s } = ctx;
   const running: { id: string; attempt: number }[] = [];
@@ -179,6 +185,13 @@ export function cancelAll(ctx: Ctx, why: string): void {
     });
   }
   if (running.length > 0) ctx.effects.push({ type: "cancel", tasks: running, reason: why });
+  for (const phase of s.phases) {
+    const state = own(s.phase_state, phase.id);
+    if (state?.gate?.status !== "open") continue;
+    s.phase_state[phase.id] = { ...state, gate: { ...state.gate, status: "closed" } };
+    clearTimer(ctx, `gate_sla:${phase.id}:${state.gate.revisions}`);
+    markChanged(ctx, phase.id);
+  }
 }
 
 /** Counts a failure against the agent's circuit breaker; opens it at the threshold. */

@@ -50,3 +50,22 @@ describe("what a person may do to work waiting at a gate", () => {
     expect(r.state.tasks["build/b"]!.status).toBe("pending");
   });
 });
+
+describe("a gate of an execution that ended", () => {
+  it("closes when the execution is cancelled, and takes no approval or rejection after", () => {
+    const r = gated();
+    r.finish("design/a");
+    r.send({ type: "cancel_requested", by: "lead" });
+    expect(r.state.status).toBe("cancelled");
+    expect(r.state.phase_state.design!.gate!.status).toBe("closed");
+    const audit = [...r.state.audit];
+    expect(refusal(r.send({ type: "gate_approved", phase: "design", by: "lead" }))).toEqual([
+      "the execution has ended",
+    ]);
+    expect(refusal(r.send({ type: "gate_rejected", phase: "design", by: "lead", reason: "no" }))).toEqual([
+      "the execution has ended",
+    ]);
+    expect(r.state.audit).toEqual(audit);
+    expect(r.state.status).toBe("cancelled");
+  });
+});
