@@ -3,6 +3,7 @@ import { commandLevels, type PermissionLevel, type Verb } from "../core/commands
 import type { GateConfig } from "../core/plan/schema.ts";
 import { fullTextAt, REASON_LIMIT, shortened } from "../core/render/excerpt.ts";
 import { code, inert } from "../core/render/markdown.ts";
+import { commandDecides, openGates, openReviewGates } from "../core/state/gate-channels.ts";
 import { type ExecutionState, type GateState, own } from "../core/state/index.ts";
 import { retryTakes } from "../core/state/retry-takes.ts";
 import type { NewEvent } from "../ports/engine-ports.ts";
@@ -52,16 +53,19 @@ export class CommandSession {
 
   /** Phases whose gate waits for a decision. */
   openGates(): string[] {
-    const s = this.state;
-    return s
-      ? s.phases.filter((p) => own(s.phase_state, p.id)?.gate?.status === "open").map((p) => p.id)
-      : [];
+    return this.state ? openGates(this.state) : [];
+  }
+
+  /** Open gates a pull request review may decide. */
+  openReviewGates(): string[] {
+    return this.state ? openReviewGates(this.state) : [];
   }
 
   /**
    * Why the actor may not approve (or reject) `phase` through `channel`, or undefined. Checks, in
-   * order: the phase and its gate, the execution still runs, the gate is open, its `via`, then who
-   * may decide it (`#deciderRefusal`). Repository permission is checked by the caller.
+   * order: the phase and its gate, the execution still runs, the gate is open, the channel decides
+   * it (its `via`, see `gate-channels.ts`), then who may decide it (`#deciderRefusal`). Repository
+   * permission is checked by the caller.
    */
   async gateRefusal(phase: string, channel: Channel, approving: boolean): Promise<string | undefined> {
     const spec = this.state?.phases.find((p) => p.id === phase);
@@ -75,7 +79,7 @@ export class CommandSession {
       return `the gate of phase ${code(phase)} is escalated (revision limit reached): ${code(`/orchestrate retry ${phase}`)} runs it again`;
     if (status !== "open")
       return `the gate of phase ${code(phase)} is not waiting for a decision (it is ${status})`;
-    if (channel === "comment" && gate.via === "review")
+    if (channel === "comment" && !commandDecides(this.state!, phase))
       return `phase ${code(phase)} is decided by pull request review only: review the working branch's pull request at its current head`;
     if (channel === "review" && gate.via === "comment")
       return `phase ${code(phase)} is decided by comment only: comment ${code(`/orchestrate approve ${phase}`)} or ${code(`/orchestrate reject ${phase} <what should change>`)}`;

@@ -37,6 +37,39 @@ describe("GitHub App: who passes a gate", () => {
   });
 });
 
+describe("GitHub App: gates that take reviews only", () => {
+  it("two open at once are decided by commands naming them; the last one by a review", async () => {
+    const app = await gatedApp(
+      gh,
+      plan(
+        "{ id: a, agents: [architect], gate: { via: review } }",
+        "{ id: b, agents: [dev], gate: { via: review } }",
+      ),
+    );
+    await app.label();
+    await app.complete("a/architect", 1);
+    await app.complete("b/dev", 1);
+    expect([app.state().phase_state.a.gate.status, app.state().phase_state.b.gate.status]).toEqual([
+      "open",
+      "open",
+    ]);
+    expect(await app.review("Codertocat", "approved", app.head(), 11)).toEqual([
+      "@Codertocat several gates that take reviews are waiting (a, b), and a review cannot say which one it decides: comment `/orchestrate approve a` naming the phase instead. Nothing was changed.",
+    ]);
+    expect(app.check("a").actions).toEqual(["approve", "reject"]);
+    expect((await app.say("Codertocat", "/orchestrate approve a")).replies).toEqual([]);
+    expect(app.state().phase_state.a.gate.status).toBe("approved");
+    // b is now the only gate a review can be for: its check run drops the buttons, a review decides it.
+    expect(app.check("b").actions).toEqual([]);
+    expect(await app.button("Codertocat", "approve", "b")).toEqual([
+      "@Codertocat phase `b` is decided by pull request review only: review the working branch's pull request at its current head. Nothing was changed.",
+    ]);
+    await app.review("Codertocat", "approved", app.head(), 12);
+    expect(app.state().phase_state.b.gate.status).toBe("approved");
+    expect(app.state().status).toBe("succeeded");
+  });
+});
+
 describe("GitHub App: a gate of an execution that ended", () => {
   it("takes no approval once the execution is cancelled, and says so", async () => {
     const app = await gatedApp(gh, plan("{ id: design, agents: [architect], gate: {} }"));

@@ -3,8 +3,10 @@ import type { z } from "zod";
 import type { Gate } from "../../src/core/plan/schema.ts";
 import { commandOutcome } from "../../src/github/commands.ts";
 import { useGitHubMock } from "../support/github/mock-github.ts";
+import { examplePayload, withPatch } from "../support/github/payloads.ts";
 import {
   applyEvents,
+  BRANCH,
   comment,
   gatedExecution,
   gateView,
@@ -16,6 +18,16 @@ import {
 } from "./commands-fixtures.ts";
 
 const gh = useGitHubMock();
+
+/** A real `pull_request_review.submitted` payload on the working branch's pull request. */
+function review(user: string, state: string, commitId: string) {
+  return withPatch(examplePayload("pull_request_review", "submitted"), {
+    review: { state, commit_id: commitId, body: "", user: { login: user, type: "User" } },
+    pull_request: { number: 40, head: { ref: BRANCH, repo: { full_name: "o/r" } } },
+    sender: { login: user, type: "User" },
+    repository: { name: "r", owner: { login: "o" } },
+  } as never);
+}
 
 const button = (user: string, identifier: string, phase: string) =>
   ({ kind: "check_action", delivery: "d9", user, userType: "User", identifier, phase }) as const;
@@ -116,6 +128,89 @@ describe("skipping a task of a gated phase before its gate is approved", () => {
     );
     expect(design.replies).toEqual([]);
     expect(design.refused).toEqual(["task design/architect is already succeeded"]);
+  });
+});
+
+describe("several open gates that take reviews", () => {
+  const both = () => openGatesExecution({ a: { via: "review" }, b: { via: "review" } });
+
+  it("a review decides none of them and says how to decide each; a command naming the phase does", async () => {
+    const { ports, head } = serveRepo(gh);
+    const state = both();
+    expect(["a", "b"].map((p) => state.phase_state[p]!.gate!.status)).toEqual(["open", "open"]);
+    const reviewed = await outcomeOfWebhook(
+      ports,
+      state,
+      "pull_request_review",
+      review("will", "approved", head()),
+    );
+    expect({ events: reviewed.events, replies: reviewed.replies }).toEqual({
+      events: [],
+      replies: [
+        "@will several gates that take reviews are waiting (a, b), and a review cannot say which one it decides: comment `/orchestrate approve a` naming the phase instead. Nothing was changed.",
+      ],
+    });
+    const requested = await outcomeOfWebhook(
+      ports,
+      state,
+      "pull_request_review",
+      review("will", "changes_requested", head()),
+    );
+    expect(requested.replies[0]).toContain(
+      "comment `/orchestrate reject a <reason>` naming the phase instead",
+    );
+    const approvedA = await outcomeOfWebhook(
+      ports,
+      state,
+      "issue_comment",
+      comment("will", "/orchestrate approve a"),
+    );
+    expect(approvedA.replies).toEqual([]);
+    expect(approvedA.state.phase_state.a!.gate!.status).toBe("approved");
+    // A check run's button decides them too.
+    const clicked = await commandOutcome(ports, REF, state, button("will", "approve", "b"), {});
+    expect(clicked.events).toMatchObject([{ type: "gate_approved", phase: "b", via: "check_run" }]);
+    // With one left, a review decides it again, and only a review.
+    const onlyB = approvedA.state;
+    const commented = await outcomeOfWebhook(
+      ports,
+      onlyB,
+      "issue_comment",
+      withPatch(comment("will", "/orchestrate approve b"), { comment: { id: 78 } }),
+    );
+    expect(commented.replies).toEqual([
+      "@will phase `b` is decided by pull request review only: review the working branch's pull request at its current head. Nothing was changed.",
+    ]);
+    const last = await outcomeOfWebhook(
+      ports,
+      onlyB,
+      "pull_request_review",
+      review("will", "approved", head()),
+    );
+    expect(last.replies).toEqual([]);
+    expect(last.state.phase_state.b!.gate!.status).toBe("approved");
+  });
+
+  it("a review decides the one open gate that takes reviews, whatever gates take only comments", async () => {
+    const { ports, head } = serveRepo(gh);
+    const state = openGatesExecution({ a: { via: "comment" }, b: { via: "review" } });
+    const reviewed = await outcomeOfWebhook(
+      ports,
+      state,
+      "pull_request_review",
+      review("will", "approved", head()),
+    );
+    expect(reviewed.replies).toEqual([]);
+    expect(reviewed.events).toMatchObject([{ type: "gate_approved", phase: "b", via: "review" }]);
+    const commented = await outcomeOfWebhook(
+      ports,
+      state,
+      "issue_comment",
+      comment("will", "/orchestrate approve b"),
+    );
+    expect(commented.replies).toEqual([
+      "@will phase `b` is decided by pull request review only: review the working branch's pull request at its current head. Nothing was changed.",
+    ]);
   });
 });
 
