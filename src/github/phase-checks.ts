@@ -5,6 +5,7 @@ import { phaseStatus } from "../core/render/mermaid.ts";
 import { reportMarkdown } from "../core/render/report-markdown.ts";
 import { commandDecides, reviewDecides } from "../core/state/gate-channels.ts";
 import { type ExecutionState, own, type PhaseSpec } from "../core/state/index.ts";
+import { retryTakes } from "../core/state/retry-takes.ts";
 import type { PhaseCheck } from "./ports.ts";
 
 /** Requested-action buttons of a phase's check run: a waiting gate's decision, or a retry of what failed. */
@@ -89,13 +90,22 @@ export function checkOf(state: ExecutionState, phase: PhaseSpec): PhaseCheck {
 /**
  * A phase whose work waits at its gate: how that gate is decided (its `via`, see
  * `gate-channels.ts`), with the Approve and Reject buttons where a command decides it. No Retry:
- * work under review has nothing to run again (a rejection sends it back).
+ * work under review has nothing to run again (a rejection sends it back). Once the execution has
+ * ended, nothing is decided here: the work is kept for a retry to take up.
  */
 function waitingCheck(
   state: ExecutionState,
   phase: PhaseSpec,
   base: { phase: string; summary: string },
 ): PhaseCheck {
+  if (state.finished_at !== undefined)
+    return {
+      ...base,
+      status: "completed",
+      conclusion: "cancelled",
+      title: "Stopped while waiting for approval",
+      summary: `${base.summary}\n\nThe execution ended before this phase's gate was decided; its work is kept.${retryTakes(state) ? ` Comment ${code("/orchestrate retry")} to take it up again.` : ""}`,
+    };
   const open = own(state.phase_state, phase.id)?.gate?.status === "open";
   const byCommand = open && commandDecides(state, phase.id);
   const byReview = open && reviewDecides(state, phase.id);

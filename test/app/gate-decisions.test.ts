@@ -89,4 +89,31 @@ describe("GitHub App: a gate of an execution that ended", () => {
         .at(-1),
     ).toBe("cancelled the execution");
   });
+
+  it("waiting past the execution's time limit keeps its work: a retry waits for the decision again", async () => {
+    const app = await gatedApp(gh, plan("{ id: design, agents: [architect], gate: {} }"));
+    await app.label();
+    app.time.now += 3_600_000;
+    await app.complete("design/architect", 1);
+    app.time.now += 24 * 3_600_000;
+    await app.tick();
+    expect(app.state()).toMatchObject({ status: "failed", reason: "the execution exceeded its time limit" });
+    expect(app.state().tasks["design/architect"].status).toBe("under_review");
+    expect(app.check("design")).toMatchObject({ title: "Stopped while waiting for approval" });
+    expect(app.check("design").actions).toEqual([]);
+    expect(app.dashboard()).toContain("**design was waiting for approval when the execution ended**");
+    expect((await app.say("Codertocat", "/orchestrate approve")).replies).toEqual([
+      "@Codertocat this execution has ended (failed: the execution exceeded its time limit), so no gate waits for a decision; `/orchestrate retry` takes it up again. Nothing was changed.",
+    ]);
+    await app.say("Codertocat", "/orchestrate retry");
+    expect(app.state()).toMatchObject({ status: "waiting" });
+    expect(app.state().phase_state.design.gate.status).toBe("open");
+    expect(app.dispatched()).toEqual(["design/architect#1"]);
+    expect(app.check("design")).toMatchObject({
+      title: "Waiting for approval",
+      actions: ["approve", "reject"],
+    });
+    await app.say("Codertocat", "/orchestrate approve");
+    expect(app.dispatched()).toEqual(["design/architect#1", "build/dev#1"]);
+  });
 });

@@ -217,6 +217,8 @@ describe("several open gates that take reviews", () => {
 describe("gates of an execution that ended", () => {
   const ENDED_CANCELLED =
     "@will this execution has ended (cancelled: cancelled by max), so no gate waits for a decision; `/orchestrate retry` takes it up again. Nothing was changed.";
+  const ENDED_TIMED_OUT =
+    "@will this execution has ended (failed: the execution exceeded its time limit), so no gate waits for a decision; `/orchestrate retry` takes it up again. Nothing was changed.";
 
   it("after a cancel, approve, reject and the buttons say the execution has ended", async () => {
     const { ports } = serveRepo(gh);
@@ -246,5 +248,34 @@ describe("gates of an execution that ended", () => {
     expect(out.replies).toEqual([
       "@will this execution has ended (succeeded), so no gate waits for a decision. Nothing was changed.",
     ]);
+  });
+
+  it("after its time limit, approving by comment or review says the execution has ended", async () => {
+    const { ports, head } = serveRepo(gh);
+    const state = gatedExecution();
+    const timedOut = applyEvents(state, [
+      { id: "t", type: "timer_fired", timer: "execution", at: state.timers.execution!.at },
+    ]).state;
+    expect(gateView(timedOut)).toMatchObject({ gate: "open", design: "under_review", status: "failed" });
+    const commented = await outcomeOfWebhook(
+      ports,
+      timedOut,
+      "issue_comment",
+      comment("will", "/orchestrate approve"),
+    );
+    expect({ events: commented.events, replies: commented.replies }).toEqual({
+      events: [],
+      replies: [ENDED_TIMED_OUT],
+    });
+    const reviewed = await outcomeOfWebhook(
+      ports,
+      timedOut,
+      "pull_request_review",
+      review("will", "approved", head()),
+    );
+    expect({ events: reviewed.events, replies: reviewed.replies }).toEqual({
+      events: [],
+      replies: [ENDED_TIMED_OUT],
+    });
   });
 });

@@ -3,6 +3,7 @@ import type { z } from "zod";
 import type { Gate } from "../../src/core/plan/schema.ts";
 import { dashboardMarkdown } from "../../src/core/render/dashboard.ts";
 import { EventSchema, type ExecutionState, reduce } from "../../src/core/state/index.ts";
+import { retryTakes } from "../../src/core/state/retry-takes.ts";
 import { checkOf } from "../../src/github/phase-checks.ts";
 import { applyEvents, gatedExecution, openGatesExecution } from "./commands-fixtures.ts";
 
@@ -83,7 +84,28 @@ describe("a waiting gate's check run and dashboard say how its `via` decides it"
     expect(check(next, "b")).toMatchObject({ actions: [] });
   });
 
-  it("a failed phase offers Retry", () => {
+  it("a failed phase offers Retry; once the execution ended, a waiting gate offers nothing", () => {
+    const state = gatedExecution();
+    const timedOut = applyEvents(state, [
+      { id: "t", type: "timer_fired", timer: "execution", at: state.timers.execution!.at },
+    ]).state;
+    expect(check(timedOut, "design")).toEqual({
+      conclusion: "cancelled",
+      title: "Stopped while waiting for approval",
+      actions: [],
+      how: "The execution ended before this phase's gate was decided; its work is kept. Comment `/orchestrate retry` to take it up again.",
+    });
+    expect(gateLines(timedOut)).toEqual([
+      "**design was waiting for approval when the execution ended** — its work is kept: comment `/orchestrate retry` to take it up again.",
+    ]);
+    // Advice to retry only where a retry takes something up.
+    const last = openGatesExecution({ a: {} });
+    const lastTimedOut = applyEvents(last, [
+      { id: "t", type: "timer_fired", timer: "execution", at: last.timers.execution!.at },
+    ]).state;
+    const advice = retryTakes(lastTimedOut);
+    expect(check(lastTimedOut, "a").how.includes("/orchestrate retry")).toBe(advice);
+    expect(gateLines(lastTimedOut)[0]!.includes("/orchestrate retry")).toBe(advice);
     const failed = applyEvents(gatedExecution(), [
       { id: "r", type: "gate_rejected", phase: "design", by: "lead", reason: "more" },
       { id: "s", type: "task_started", task: "design/architect", attempt: 2 },

@@ -2,6 +2,7 @@ import { formatDuration } from "../plan/duration.ts";
 import { estimateRemaining, statusCounts } from "../report/eta.ts";
 import { formatUsd } from "../report/money.ts";
 import { commandDecides, reviewDecides } from "../state/gate-channels.ts";
+import { retryTakes } from "../state/retry-takes.ts";
 import type { ExecutionState } from "../state/types.ts";
 import { IN_FLIGHT } from "../state/types.ts";
 import { fullTextAt, REASON_LIMIT, shortened } from "./excerpt.ts";
@@ -90,8 +91,13 @@ export function dashboardMarkdown(state: ExecutionState, now: number): string {
   return lines.join("\n");
 }
 
-/** How an open gate is decided, as its `via` says (see `gate-channels.ts`), and by whom. */
+/**
+ * How an open gate is decided, as its `via` says (see `gate-channels.ts`), and by whom; once the
+ * execution has ended, that its work is kept for a retry instead.
+ */
 function gateLine(state: ExecutionState, p: ExecutionState["phases"][number]): string {
+  if (state.finished_at !== undefined)
+    return `**${inert(p.name)} was waiting for approval when the execution ended** — its work is kept${retryTakes(state) ? `: comment ${code("/orchestrate retry")} to take it up again` : ""}.`;
   const who = p.gate?.approvers.length ? p.gate.approvers.join(", ") : "anyone with write access";
   const approve = code(`/orchestrate approve ${p.id}`);
   const reject = code(`/orchestrate reject ${p.id} <what should change>`);

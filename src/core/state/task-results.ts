@@ -162,9 +162,10 @@ export function cascade(ctx: Ctx, why: string): void {
 /**
  * Cancels every task that has not finished: running attempts get a `cancel` effect. Work under
  * review is cancelled too, and the gates it waited at close: the execution stops, so nothing
- * waits for their decision.
+ * waits for their decision. With `keepReviews`, work under review stays as it is, its gate still
+ * open, for a retry to take up again without running it anew.
  */
-export function cancelAll(ctx: Ctx, why: string): void {
+export function cancelAll(ctx: Ctx, why: string, options: { keepReviews?: boolean } = {}): void {
   const { s } = ctx;
   const running: { id: string; attempt: number }[] = [];
   for (const [id, t] of Object.entries(s.tasks)) {
@@ -172,7 +173,8 @@ export function cancelAll(ctx: Ctx, why: string): void {
       t.status === "succeeded" ||
       t.status === "failed" ||
       t.status === "skipped" ||
-      t.status === "cancelled"
+      t.status === "cancelled" ||
+      (t.status === "under_review" && options.keepReviews)
     )
       continue;
     if (IN_FLIGHT.has(t.status)) running.push({ id, attempt: t.attempt });
@@ -185,6 +187,7 @@ export function cancelAll(ctx: Ctx, why: string): void {
     });
   }
   if (running.length > 0) ctx.effects.push({ type: "cancel", tasks: running, reason: why });
+  if (options.keepReviews) return;
   for (const phase of s.phases) {
     const state = own(s.phase_state, phase.id);
     if (state?.gate?.status !== "open") continue;

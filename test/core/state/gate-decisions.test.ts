@@ -68,4 +68,26 @@ describe("a gate of an execution that ended", () => {
     expect(r.state.audit).toEqual(audit);
     expect(r.state.status).toBe("cancelled");
   });
+
+  it("stopped by the execution's time limit keeps the work under review; a retry waits for the decision again", () => {
+    const r = gated();
+    r.finish("design/a");
+    const limit = r.state.timers.execution!;
+    const fired = r.send({ type: "timer_fired", timer: "execution", at: limit.at });
+    expect(fired.some((e) => e.type === "complete")).toBe(true);
+    expect(r.state).toMatchObject({ status: "failed", reason: "the execution exceeded its time limit" });
+    expect(r.state.tasks["design/a"]!.status).toBe("under_review");
+    expect(r.state.tasks["build/b"]!.status).toBe("cancelled");
+    expect(refusal(r.send({ type: "gate_approved", phase: "design", by: "lead" }))).toEqual([
+      "the execution has ended",
+    ]);
+    // The retry runs nothing of the reviewed work: the gate waits, and its approval goes on.
+    const retried = r.send({ type: "retry_requested", by: "lead" });
+    expect(refusal(retried)).toEqual([]);
+    expect(dispatched(retried)).toEqual([]);
+    expect(r.state).toMatchObject({ status: "waiting", finished_at: undefined });
+    expect(r.state.tasks["design/a"]).toMatchObject({ status: "under_review", attempt: 1 });
+    expect(r.state.phase_state.design!.gate!.status).toBe("open");
+    expect(dispatched(r.send({ type: "gate_approved", phase: "design", by: "lead" }))).toEqual(["build/b#1"]);
+  });
 });
