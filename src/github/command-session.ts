@@ -1,7 +1,11 @@
 import { createHash } from "node:crypto";
 import { commandLevels, type PermissionLevel, type Verb } from "../core/commands/index.ts";
-import { code } from "../core/render/markdown.ts";
-import { type ExecutionState, own } from "../core/state/index.ts";
+import type { GateConfig } from "../core/plan/schema.ts";
+import { fullTextAt, REASON_LIMIT, shortened } from "../core/render/excerpt.ts";
+import { code, inert } from "../core/render/markdown.ts";
+import { commandDecides, openGates, openReviewGates } from "../core/state/gate-channels.ts";
+import { type ExecutionState, type GateState, own } from "../core/state/index.ts";
+import { retryTakes } from "../core/state/retry-takes.ts";
 import type { NewEvent } from "../ports/engine-ports.ts";
 import { type ExecutionRef, type GitHubPorts, type Permission, workingBranch } from "./ports.ts";
 
@@ -49,40 +53,93 @@ export class CommandSession {
 
   /** Phases whose gate waits for a decision. */
   openGates(): string[] {
-    const s = this.state;
-    return s
-      ? s.phases.filter((p) => own(s.phase_state, p.id)?.gate?.status === "open").map((p) => p.id)
-      : [];
+    return this.state ? openGates(this.state) : [];
+  }
+
+  /** Open gates a pull request review may decide. */
+  openReviewGates(): string[] {
+    return this.state ? openReviewGates(this.state) : [];
   }
 
   /**
    * Why the actor may not approve (or reject) `phase` through `channel`, or undefined. Checks, in
-   * order: the phase and its open gate, the gate's `via`, `allow_requester` (approvals only), and
-   * the gate's `approvers` (users, or `@org/team` by team membership). Repository permission is
-   * checked by the caller.
+   * order: the phase and its gate, the execution still runs, the gate is open, the channel decides
+   * it (its `via`, see `gate-channels.ts`), then who may decide it (`#deciderRefusal`). Repository
+   * permission is checked by the caller.
    */
   async gateRefusal(phase: string, channel: Channel, approving: boolean): Promise<string | undefined> {
     const spec = this.state?.phases.find((p) => p.id === phase);
     if (!spec) return `there is no phase ${code(phase)}`;
     const gate = spec.gate;
     if (!gate) return `phase ${code(phase)} has no gate`;
-    const status = (this.state && own(this.state.phase_state, phase)?.gate?.status) ?? "closed";
+    const ended = this.endedNote();
+    if (ended) return ended;
+    const status = this.gateStatus(phase);
     if (status === "escalated")
       return `the gate of phase ${code(phase)} is escalated (revision limit reached): ${code(`/orchestrate retry ${phase}`)} runs it again`;
     if (status !== "open")
       return `the gate of phase ${code(phase)} is not waiting for a decision (it is ${status})`;
-    if (channel === "comment" && gate.via === "review")
+    if (channel === "comment" && !commandDecides(this.state!, phase))
       return `phase ${code(phase)} is decided by pull request review only: review the working branch's pull request at its current head`;
     if (channel === "review" && gate.via === "comment")
       return `phase ${code(phase)} is decided by comment only: comment ${code(`/orchestrate approve ${phase}`)} or ${code(`/orchestrate reject ${phase} <what should change>`)}`;
-    if (approving && !gate.allow_requester && sameLogin(this.requester(), this.user))
-      return `whoever requested this execution may not approve its gates (\`allow_requester: false\` on phase ${code(phase)})`;
+    return this.#deciderRefusal(phase, gate, approving ? "approve" : "reject");
+  }
+
+  /**
+   * Why the actor may not skip `task`, or undefined. A task of a gated phase whose gate has not
+   * been approved yet (it is open, escalated, or will open once the phase has run) is skipped only
+   * by whoever may approve that gate: what needs the task would otherwise start with no approval.
+   * Repository permission is checked by the caller; whether the task can be skipped now, by the
+   * execution.
+   */
+  async skipRefusal(task: string): Promise<string | undefined> {
+    const phase = this.state ? own(this.state.specs, task)?.phase : undefined;
+    const gate = phase === undefined ? undefined : this.state?.phases.find((p) => p.id === phase)?.gate;
+    if (phase === undefined || !gate || this.gateStatus(phase) === "approved") return undefined;
+    return this.#deciderRefusal(phase, gate, "skip");
+  }
+
+  /** The status of `phase`'s gate ("closed" until it first opens). */
+  gateStatus(phase: string): GateState["status"] {
+    return (this.state && own(this.state.phase_state, phase)?.gate?.status) ?? "closed";
+  }
+
+  /**
+   * Why no gate of an execution that ended takes a decision, and how to go on, or undefined while
+   * it runs: "this execution has ended (cancelled: …), so no gate waits for a decision; …".
+   */
+  endedNote(): string | undefined {
+    const s = this.state;
+    if (s?.finished_at === undefined) return undefined;
+    const why = s.reason ? `: ${shortened(s.reason, REASON_LIMIT, fullTextAt(s), inert)}` : "";
+    const next = retryTakes(s) ? `; ${code("/orchestrate retry")} takes it up again` : "";
+    return `this execution has ended (${s.status}${why}), so no gate waits for a decision${next}`;
+  }
+
+  /**
+   * Why the actor may not approve, reject or skip tasks of `phase`, or undefined: `allow_requester`
+   * (approving and skipping, which both let the phase's work through), then the gate's `approvers`
+   * (users, or `@org/team` by team membership). A refusal to skip says who may.
+   */
+  async #deciderRefusal(
+    phase: string,
+    gate: GateConfig,
+    verb: "approve" | "reject" | "skip",
+  ): Promise<string | undefined> {
+    const list = gate.approvers.map((a) => (a.startsWith("@") ? a : `@${a}`)).join(", ");
+    const what = verb === "skip" ? "skip its tasks before its gate is approved" : `${verb} it`;
+    if (verb !== "reject" && !gate.allow_requester && sameLogin(this.requester(), this.user)) {
+      if (verb === "approve")
+        return `whoever requested this execution may not approve its gates (\`allow_requester: false\` on phase ${code(phase)})`;
+      const who = list ? `its approvers may: ${list}` : `anyone else with ${this.levels.skip} permission may`;
+      return `whoever requested this execution may not skip tasks of phase ${code(phase)} before its gate is approved (\`allow_requester: false\`); ${who}`;
+    }
     if (gate.approvers.length === 0) return undefined;
     const verdict = await this.#isApprover(gate.approvers);
     if (verdict === true) return undefined;
-    const list = gate.approvers.map((a) => (a.startsWith("@") ? a : `@${a}`)).join(", ");
     const problem = verdict === false ? "" : ` (${verdict})`;
-    return `only the approvers of phase ${code(phase)} may ${approving ? "approve" : "reject"} it: ${list}${problem}`;
+    return `only the approvers of phase ${code(phase)} may ${what}: ${list}${problem}`;
   }
 
   /** A `gate_approved` event for `phase`: head sha, digest of the phase's artifacts, channel. */

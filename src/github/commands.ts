@@ -230,10 +230,13 @@ async function decide(s: CommandSession, c: ParsedCommand, via: string, now: num
       return accept({ type: "retry_requested", by, ...(c.target ? { target: c.target } : {}) });
     case "cancel":
       return accept({ type: "cancel_requested", by, ...(c.reason ? { reason: c.reason } : {}) });
-    case "skip":
+    case "skip": {
       if (!own(state.specs, c.task))
         return refuse(s, `there is no task ${code(c.task)}. Usage: \`${USAGE.skip}\`.`);
+      const why = await s.skipRefusal(c.task);
+      if (why) return refuse(s, `${why}.`);
       return accept({ type: "skip_requested", task: c.task, by, ...(c.reason ? { reason: c.reason } : {}) });
+    }
     case "resume":
       // Actions jobs keep running on their own: nothing is re-run, the orchestrator reconciles.
       return accept({ type: "resume_requested", by, workers_lost: false });
@@ -252,13 +255,34 @@ function soleOpenGate(
   s: CommandSession,
   verb: "approve" | "reject",
 ): { phase: string } | { problem: string } {
+  const ended = s.endedNote();
+  if (ended) return { problem: `${ended}.` };
   const open = s.openGates();
   if (open.length === 1) return { phase: open[0]! };
   if (open.length === 0) return { problem: "no gate is waiting for a decision." };
-  const example =
-    verb === "approve" ? `/orchestrate approve ${open[0]}` : `/orchestrate reject ${open[0]} <reason>`;
   return {
-    problem: `several gates are waiting (${open.join(", ")}): name the phase, e.g. ${code(example)}.`,
+    problem: `several gates are waiting (${open.join(", ")}): name the phase, e.g. ${code(example(verb, open[0]!))}.`,
+  };
+}
+
+function example(verb: "approve" | "reject", phase: string): string {
+  return verb === "approve" ? `/orchestrate approve ${phase}` : `/orchestrate reject ${phase} <reason>`;
+}
+
+/**
+ * The gate a review decides: the only open one that takes reviews (see `gate-channels.ts`). With
+ * none (or once the execution ended), as a command naming no phase would pick, so that the reply
+ * says why; with several, none: a review names no phase, so those gates take a command naming it.
+ */
+function reviewedGate(
+  s: CommandSession,
+  verb: "approve" | "reject",
+): { phase: string } | { problem: string } {
+  const gates = s.openReviewGates();
+  if (gates.length === 0 || s.endedNote()) return soleOpenGate(s, verb);
+  if (gates.length === 1) return { phase: gates[0]! };
+  return {
+    problem: `several gates that take reviews are waiting (${gates.join(", ")}), and a review cannot say which one it decides: comment ${code(example(verb, gates[0]!))} naming the phase instead.`,
   };
 }
 
@@ -269,7 +293,7 @@ async function fromReview(
   approving: boolean,
 ): Promise<Decision> {
   if (s.openGates().length === 0) return { accepted: false };
-  const gate = soleOpenGate(s, approving ? "approve" : "reject");
+  const gate = reviewedGate(s, approving ? "approve" : "reject");
   if ("problem" in gate) return refuse(s, gate.problem);
   const phase = gate.phase;
   const head = await s.head();

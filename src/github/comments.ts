@@ -129,11 +129,13 @@ export class Comments implements CommentsPort {
         review_id: review,
         per_page: 100,
       });
-      return comments.map((c) => ({
-        path: c.path,
-        ...(c.position ? { line: c.position } : {}),
-        body: c.body,
-      }));
+      // `line` is the file's line the comment is on (`original_line` once later commits moved
+      // it out of the diff); `position` only counts lines of the diff hunk, which no reader of
+      // the file can find.
+      return comments.map((c) => {
+        const line = c.line ?? c.original_line;
+        return { path: c.path, ...(line ? { line } : {}), body: c.body };
+      });
     } catch (error) {
       throw failure(
         `read the comments of review ${review} in ${ref.owner}/${ref.repo}`,

@@ -3,10 +3,12 @@ import { cutAt, fullTextAt, shortened, summaryLimit } from "../core/render/excer
 import { code, inert } from "../core/render/markdown.ts";
 import { phaseStatus } from "../core/render/mermaid.ts";
 import { reportMarkdown } from "../core/render/report-markdown.ts";
-import type { ExecutionState, PhaseSpec } from "../core/state/index.ts";
+import { commandDecides, reviewDecides } from "../core/state/gate-channels.ts";
+import { type ExecutionState, own, type PhaseSpec } from "../core/state/index.ts";
+import { retryTakes } from "../core/state/retry-takes.ts";
 import type { PhaseCheck } from "./ports.ts";
 
-/** Requested-action buttons on a gate's check run. */
+/** Requested-action buttons of a phase's check run: a waiting gate's decision, or a retry of what failed. */
 export const GATE_ACTIONS = [
   { label: "Approve", identifier: "approve", description: "Approve this phase" },
   { label: "Reject", identifier: "reject", description: "Run this phase again" },
@@ -72,14 +74,7 @@ export function checkOf(state: ExecutionState, phase: PhaseSpec): PhaseCheck {
     case "cancelled":
       return { ...base, status: "completed", conclusion: "cancelled", title: "Cancelled" };
     case "waiting":
-      return {
-        ...base,
-        status: "completed",
-        conclusion: "action_required",
-        title: "Waiting for approval",
-        summary: `${summary}\n\nApprove the pull request, comment ${code(`/orchestrate approve ${phase.id}`)}, or use the buttons above.`,
-        actions: GATE_ACTIONS,
-      };
+      return waitingCheck(state, phase, base);
     case "running":
       return { ...base, status: "in_progress", title: "Running" };
     default:
@@ -90,6 +85,45 @@ export function checkOf(state: ExecutionState, phase: PhaseSpec): PhaseCheck {
         title: "Not started",
       };
   }
+}
+
+/**
+ * A phase whose work waits at its gate: how that gate is decided (its `via`, see
+ * `gate-channels.ts`), with the Approve and Reject buttons where a command decides it. No Retry:
+ * work under review has nothing to run again (a rejection sends it back). Once the execution has
+ * ended, nothing is decided here: the work is kept for a retry to take up.
+ */
+function waitingCheck(
+  state: ExecutionState,
+  phase: PhaseSpec,
+  base: { phase: string; summary: string },
+): PhaseCheck {
+  if (state.finished_at !== undefined)
+    return {
+      ...base,
+      status: "completed",
+      conclusion: "cancelled",
+      title: "Stopped while waiting for approval",
+      summary: `${base.summary}\n\nThe execution ended before this phase's gate was decided; its work is kept.${retryTakes(state) ? ` Comment ${code("/orchestrate retry")} to take it up again.` : ""}`,
+    };
+  const open = own(state.phase_state, phase.id)?.gate?.status === "open";
+  const byCommand = open && commandDecides(state, phase.id);
+  const byReview = open && reviewDecides(state, phase.id);
+  const approve = code(`/orchestrate approve ${phase.id}`);
+  const reject = code(`/orchestrate reject ${phase.id} <what should change>`);
+  const how = byCommand
+    ? `${byReview ? "Approve the pull request, comment" : "Comment"} ${approve} (${reject} to revise), or use the buttons above.`
+    : byReview
+      ? "Approve the working branch's pull request at its current head, or request changes to revise."
+      : "";
+  return {
+    ...base,
+    status: "completed",
+    conclusion: "action_required",
+    title: "Waiting for approval",
+    ...(how ? { summary: `${base.summary}\n\n${how}` } : {}),
+    ...(byCommand ? { actions: GATE_ACTIONS.slice(0, 2) } : {}),
+  };
 }
 
 /**

@@ -86,7 +86,8 @@ describe("GitHub App: a gate is rejected with feedback, revised, and approved", 
     expect(dispatched(0)).toMatchObject([{ id: "design/architect", attempt: 1 }]);
     expect(dispatched(0)[0]).not.toHaveProperty("feedback");
 
-    // The design phase ends: its gate opens; the check run asks for action with buttons.
+    // The design phase ends: its gate opens; the check run asks for action with buttons (no
+    // Retry: work under review has nothing to run again).
     await complete("design/architect", 1);
     expect(state().phase_state.design.gate.status).toBe("open");
     const designCheck = [...side.checks.values()].find((c) => c.name === "orchestrate / design")!;
@@ -94,7 +95,6 @@ describe("GitHub App: a gate is rejected with feedback, revised, and approved", 
     expect((designCheck.actions as { identifier: string }[]).map((a) => a.identifier)).toEqual([
       "approve",
       "reject",
-      "retry",
     ]);
 
     // A reader may not reject: one reply, nothing changes.

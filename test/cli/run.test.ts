@@ -153,7 +153,7 @@ describe("orchestrate run", () => {
     expect(state(dir, "f1").tasks["build/builder@web"]!.status).toBe("succeeded");
   });
 
-  it("approving the last gate, or skipping the last task, finishes the execution: said at once, and resume shows the report", async () => {
+  it("approving the last gate finishes the execution: said at once, and resume shows the report; its work is not skipped past the gate", async () => {
     const dir = tempDir();
     writeFileSync(
       join(dir, "plan.yml"),
@@ -173,11 +173,14 @@ describe("orchestrate run", () => {
     expect(resume.stderr).toContain("Execution e1 already succeeded");
     expect(resume.stderr).not.toContain("retry");
 
+    // Work under review is not skipped: its gate decides it.
     expect((await cli(["run", "plan.yml", "--request", "x", "--id", "s1"], { cwd: dir })).code).toBe(3);
     const skip = await cli(["skip", "s1", "q/a"], { cwd: dir });
-    expect(skip.code).toBe(0);
-    expect(skip.stderr).toContain("execution s1 is finished: succeeded");
-    expect(skip.stderr).not.toContain("resume");
+    expect(skip.code).toBe(2);
+    expect(skip.stderr).toContain(
+      "refused: task q/a is under review: the gate of phase q decides it (approve the phase, or reject it with what should change)",
+    );
+    expect(state(dir, "s1").tasks["q/a"]!.status).toBe("under_review");
   });
 
   it("a rejection past max_revisions says the phase is escalated and the execution blocked", async () => {

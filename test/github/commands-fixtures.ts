@@ -41,19 +41,31 @@ export const PEOPLE: Readonly<Record<string, Permission>> = {
 /** Members of the team `org/leads` (`invited` has a pending invitation). */
 const LEADS: Readonly<Record<string, string>> = { lead: "active", invited: "pending" };
 
+/**
+ * An inline review comment as GitHub lists it: `line` is the file's line (`original_line` the line
+ * in the commit it was written on, the only one left once the diff moved on); the deprecated
+ * `position` counts lines of the diff hunk, and is left as GitHub's own example has it (1).
+ */
+export interface ServedReviewComment {
+  path: string;
+  body: string;
+  line?: number | null;
+  original_line?: number;
+}
+
 /** Serves `o/r` with its working branch, permissions and team memberships; returns real GitHub ports. */
-export function serveRepo(
-  gh: GitHubMock,
-  options: { reviewComments?: { path: string; position: number; body: string }[] } = {},
-) {
+export function serveRepo(gh: GitHubMock, options: { reviewComments?: ServedReviewComment[] } = {}) {
   const repo = fakeRepo(gh);
+  const example = examplePayload("pull_request_review_comment", "created", 1).comment;
   gh.on("GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/comments", () => [
     200,
     (options.reviewComments ?? []).map((c, i) => ({
+      ...example,
       id: i + 1,
-      ...c,
-      diff_hunk: "",
-      commit_id: "0".repeat(40),
+      line: c.line === undefined ? c.original_line : c.line,
+      original_line: c.original_line ?? c.line,
+      path: c.path,
+      body: c.body,
     })),
   ]);
   repo.git.branch(BRANCH, "main");
@@ -118,6 +130,42 @@ export function gatedExecution(gate: z.input<typeof Gate> = {}): ExecutionState 
       EventSchema.parse({ id: `setup${n}`, at: 1000 * (n + 1), ...input } as EventInput),
     ).state;
   }
+  return state!;
+}
+
+/**
+ * An execution of `o/r#12` with one gated phase per entry of `gates` (its gate configured so; one
+ * task `<phase>/agent` each, none needing another), every task done: all the gates are open.
+ */
+export function openGatesExecution(gates: Record<string, z.input<typeof Gate>>): ExecutionState {
+  const phases = Object.keys(gates);
+  const inputs: Record<string, unknown>[] = [
+    {
+      type: "execution_started",
+      execution: "o/r#12",
+      tasks: phases.map((p) => ({ id: `${p}/agent`, agent: "agent", phase: p })),
+      phases: phases.map((p) => ({
+        id: p,
+        name: p,
+        needs: [],
+        tasks: [`${p}/agent`],
+        parallel: true,
+        gate: Gate.parse(gates[p]),
+      })),
+      policy: defaultPolicy(),
+      meta: { requester: "rita" },
+    },
+    ...phases.flatMap((p) => [
+      { type: "task_started", task: `${p}/agent`, attempt: 1 },
+      { type: "task_succeeded", task: `${p}/agent`, attempt: 1 },
+    ]),
+  ];
+  let state: ExecutionState | undefined;
+  for (const [n, input] of inputs.entries())
+    state = reduce(
+      state,
+      EventSchema.parse({ id: `setup${n}`, at: 1000 * (n + 1), ...input } as EventInput),
+    ).state;
   return state!;
 }
 

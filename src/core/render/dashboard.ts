@@ -1,6 +1,8 @@
 import { formatDuration } from "../plan/duration.ts";
 import { estimateRemaining, statusCounts } from "../report/eta.ts";
 import { formatUsd } from "../report/money.ts";
+import { commandDecides, reviewDecides } from "../state/gate-channels.ts";
+import { retryTakes } from "../state/retry-takes.ts";
 import type { ExecutionState } from "../state/types.ts";
 import { IN_FLIGHT } from "../state/types.ts";
 import { fullTextAt, REASON_LIMIT, shortened } from "./excerpt.ts";
@@ -46,13 +48,7 @@ export function dashboardMarkdown(state: ExecutionState, now: number): string {
     );
   }
   const waiting = state.phases.filter((p) => state.phase_state[p.id]?.gate?.status === "open");
-  for (const p of waiting) {
-    const who = p.gate?.approvers.length ? p.gate.approvers.join(", ") : "anyone with write access";
-    lines.push(
-      "",
-      `**Waiting for approval of ${inert(p.name)}** — ${who}: approve the pull request, or comment ${code(`/orchestrate approve ${p.id}`)} (${code(`/orchestrate reject ${p.id} <what should change>`)} to revise).`,
-    );
-  }
+  for (const p of waiting) lines.push("", gateLine(state, p));
   const running = Object.entries(state.tasks).filter(([, t]) => IN_FLIGHT.has(t.status));
   if (running.length > 0) {
     lines.push("", "**Running:**");
@@ -93,6 +89,25 @@ export function dashboardMarkdown(state: ExecutionState, now: number): string {
   };
   lines.push("", `<!-- orchestrate:checkpoint ${JSON.stringify(checkpoint)} -->`);
   return lines.join("\n");
+}
+
+/**
+ * How an open gate is decided, as its `via` says (see `gate-channels.ts`), and by whom; once the
+ * execution has ended, that its work is kept for a retry instead.
+ */
+function gateLine(state: ExecutionState, p: ExecutionState["phases"][number]): string {
+  if (state.finished_at !== undefined)
+    return `**${inert(p.name)} was waiting for approval when the execution ended** — its work is kept${retryTakes(state) ? `: comment ${code("/orchestrate retry")} to take it up again` : ""}.`;
+  const who = p.gate?.approvers.length ? p.gate.approvers.join(", ") : "anyone with write access";
+  const approve = code(`/orchestrate approve ${p.id}`);
+  const reject = code(`/orchestrate reject ${p.id} <what should change>`);
+  const byReview = reviewDecides(state, p.id);
+  // An open gate is decided by one of the two: `commandDecides` is false only for the one open
+  // gate that takes reviews.
+  const how = commandDecides(state, p.id)
+    ? `${byReview ? "approve the pull request, or comment" : "comment"} ${approve} (${reject} to revise)`
+    : "approve the pull request at its current head (request changes to revise)";
+  return `**Waiting for approval of ${inert(p.name)}** — ${who}: ${how}.`;
 }
 
 /** Most characters of the problem the "state unreadable" dashboard shows. */

@@ -1,6 +1,7 @@
 import { stripHidden } from "../request/sanitize.ts";
 import type { Ctx } from "./context.ts";
 import { clearTimer, markChanged, promote, promoteDependents, setTask, startTimer } from "./context.ts";
+import { openReviewGates } from "./gate-channels.ts";
 import { own } from "./own.ts";
 import type { GateState, PhaseSpec } from "./types.ts";
 
@@ -15,8 +16,13 @@ function gateOf(ctx: Ctx, phase: string): GateState {
 }
 
 function setGate(ctx: Ctx, phase: string, gate: GateState): void {
+  const was = own(ctx.s.phase_state, phase)?.gate?.status;
   ctx.s.phase_state[phase] = { ...own(ctx.s.phase_state, phase), gate };
   markChanged(ctx, phase);
+  // Whether a review decides an open gate, or a command naming it, depends on how many open
+  // gates take reviews (`gate-channels.ts`): the others' check runs say it anew.
+  if ((was === "open") !== (gate.status === "open") && phaseSpec(ctx, phase)?.gate?.via !== "comment")
+    for (const other of openReviewGates(ctx.s)) markChanged(ctx, other);
 }
 
 /** Opens the phase's gate once all its tasks are under review (or skipped by a person). */

@@ -153,7 +153,9 @@ const HANDLERS: Handlers = {
   task_skipped: (ctx, e) => skipTask(ctx, e.task, e.reason, e.by),
   skip_requested: (ctx, e) => skipTask(ctx, e.task, e.reason ?? "skipped on request", e.by),
 
+  // A gate of an execution that ended decides nothing: what it would let through does not run.
   gate_approved(ctx, e) {
+    if (ended(ctx)) return ENDED;
     const why = gateMismatch(ctx, e.phase);
     if (why) return why;
     return approve(ctx, e.phase, {
@@ -166,6 +168,7 @@ const HANDLERS: Handlers = {
   },
 
   gate_rejected(ctx, e) {
+    if (ended(ctx)) return ENDED;
     const why = gateMismatch(ctx, e.phase);
     if (why) return why;
     reject(ctx, e.phase, e.by, e.reason);
@@ -286,11 +289,23 @@ const HANDLERS: Handlers = {
   },
 };
 
+/**
+ * Skips a task: a running attempt is cancelled, and what needs the task goes on without it.
+ * Skipping one that has not run yet may open its phase's gate on the others.
+ *
+ * A task under review is never skipped: its work is done and waits for its phase's gate, and a
+ * skip would count as done for what needs it, which would then start with no approval. Its gate
+ * decides it: approved, or rejected with what should change.
+ */
 function skipTask(ctx: Ctx, id: string, reason: string, by: string | undefined): string | undefined {
   if (ended(ctx)) return ENDED;
   const t = own(ctx.s.tasks, id);
   if (!t) return `unknown task "${id}"`;
   if (TERMINAL.has(t.status)) return `task ${id} is already ${t.status}`;
+  if (t.status === "under_review") {
+    const phase = ctx.s.specs[id]!.phase;
+    return `task ${id} is under review: the gate of phase ${phase} decides it (approve the phase, or reject it with what should change)`;
+  }
   if (IN_FLIGHT.has(t.status)) {
     ctx.effects.push({ type: "cancel", tasks: [{ id, attempt: t.attempt }], reason });
   }

@@ -5,12 +5,14 @@ import type { Ctx } from "./context.ts";
 import {
   clearTaskTimers,
   clearTimer,
+  markChanged,
   promoteDependents,
   setTask,
   skipDependents,
   startTimer,
 } from "./context.ts";
 import { maybeOpenGate } from "./gates.ts";
+import { own } from "./own.ts";
 import type { Artifact } from "./types.ts";
 import { IN_FLIGHT } from "./types.ts";
 
@@ -157,8 +159,13 @@ export function cascade(ctx: Ctx, why: string): void {
   ctx.s.reason = why;
 }
 
-/** Cancels every task that has not finished: running attempts get a `cancel` effect. */
-export function cancelAll(ctx: Ctx, why: string): void {
+/**
+ * Cancels every task that has not finished: running attempts get a `cancel` effect. Work under
+ * review is cancelled too, and the gates it waited at close: the execution stops, so nothing
+ * waits for their decision. With `keepReviews`, work under review stays as it is, its gate still
+ * open, for a retry to take up again without running it anew.
+ */
+export function cancelAll(ctx: Ctx, why: string, options: { keepReviews?: boolean } = {}): void {
   const { s } = ctx;
   const running: { id: string; attempt: number }[] = [];
   for (const [id, t] of Object.entries(s.tasks)) {
@@ -166,7 +173,8 @@ export function cancelAll(ctx: Ctx, why: string): void {
       t.status === "succeeded" ||
       t.status === "failed" ||
       t.status === "skipped" ||
-      t.status === "cancelled"
+      t.status === "cancelled" ||
+      (t.status === "under_review" && options.keepReviews)
     )
       continue;
     if (IN_FLIGHT.has(t.status)) running.push({ id, attempt: t.attempt });
@@ -179,6 +187,14 @@ export function cancelAll(ctx: Ctx, why: string): void {
     });
   }
   if (running.length > 0) ctx.effects.push({ type: "cancel", tasks: running, reason: why });
+  if (options.keepReviews) return;
+  for (const phase of s.phases) {
+    const state = own(s.phase_state, phase.id);
+    if (state?.gate?.status !== "open") continue;
+    s.phase_state[phase.id] = { ...state, gate: { ...state.gate, status: "closed" } };
+    clearTimer(ctx, `gate_sla:${phase.id}:${state.gate.revisions}`);
+    markChanged(ctx, phase.id);
+  }
 }
 
 /** Counts a failure against the agent's circuit breaker; opens it at the threshold. */

@@ -48,8 +48,10 @@ export function onTimer(ctx: Ctx, timer: Timer): void {
       return;
     }
     case "execution_timeout": {
+      // Work waiting at a gate is kept, its gate open: a retry waits for the decision again
+      // rather than running the reviewed work anew.
       const why = "the execution exceeded its time limit";
-      cancelAll(ctx, why);
+      cancelAll(ctx, why, { keepReviews: true });
       s.status = "failed";
       s.reason = why;
       return;
