@@ -11,6 +11,7 @@ import {
 import { DASHBOARD_MARKER, dashboardMarkdown } from "../core/render/dashboard.ts";
 import { code } from "../core/render/markdown.ts";
 import { stripHidden } from "../core/request/index.ts";
+import { DELIVERY_TARGET } from "../core/state/delivery.ts";
 import { type ExecutionState, own } from "../core/state/index.ts";
 import type { NewEvent } from "../ports/engine-ports.ts";
 import { CommandSession } from "./command-session.ts";
@@ -224,7 +225,9 @@ async function decide(s: CommandSession, c: ParsedCommand, via: string, now: num
       if (
         c.target !== undefined &&
         !own(state.specs, c.target) &&
-        !state.phases.some((p) => p.id === c.target)
+        !state.phases.some((p) => p.id === c.target) &&
+        // `delivery` names the execution's delivery when no task or phase is called so.
+        !(c.target === DELIVERY_TARGET && state.delivery_spec !== undefined)
       )
         return refuse(s, `there is no task or phase ${code(c.target)}. Usage: \`${USAGE.retry}\`.`);
       return accept({ type: "retry_requested", by, ...(c.target ? { target: c.target } : {}) });

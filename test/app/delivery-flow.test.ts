@@ -1173,7 +1173,7 @@ describe("delivery GitHub refuses", () => {
 
 describe("resuming a delivery that stopped", () => {
   /** `/orchestrate retry`, commented by octocat. */
-  async function retry(s: Awaited<ReturnType<typeof setup>>, delivery: string) {
+  async function retry(s: Awaited<ReturnType<typeof setup>>, delivery: string, target?: string) {
     gh.on("POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions", () => [
       201,
       { id: 1, content: "eyes" },
@@ -1187,7 +1187,7 @@ describe("resuming a delivery that stopped", () => {
         commentId: 90,
         user: "octocat",
         userType: "User",
-        body: "/orchestrate retry",
+        body: target ? `/orchestrate retry ${target}` : "/orchestrate retry",
       },
     ]);
     return state!;
@@ -1251,7 +1251,7 @@ describe("resuming a delivery that stopped", () => {
       { kind: "stop", delivery: "u1", by: "octocat", reason: "the label was removed by octocat" },
     ]);
     expect(cancelled!.status).toBe("cancelled");
-    const resumed = await retry(s, "c1");
+    const resumed = await retry(s, "c1", "delivery");
     expect(resumed.status).toBe("delivering");
     expect(resumed.delivery?.status).toBe("awaiting_checks");
     expect(s.w.comments.at(-1)).toContain(

@@ -36,7 +36,7 @@ export async function gatedApp(gh: GitHubMock, plan: string) {
     const branch = taskBranch(7, task);
     if (!repo.git.head(branch)) repo.git.branch(branch, "orchestrate/issue-7");
     const commit = repo.git.commitFiles(branch, {
-      [resultPath(task)]: JSON.stringify({
+      [resultPath(7, task)]: JSON.stringify({
         execution: "Codertocat/Hello-World#7",
         task,
         attempt,

@@ -33,5 +33,12 @@ export declare function fail(ctx: Ctx, task: string, error: {
 }): void;
 /** Cascading cancellation: stop everything still running or waiting; the execution fails. */
 export declare function cascade(ctx: Ctx, why: string): void;
-/** Cancels every task that has not finished: running attempts get a `cancel` effect. */
-export declare function cancelAll(ctx: Ctx, why: string): void;
+/**
+ * Cancels every task that has not finished: running attempts get a `cancel` effect. Work under
+ * review is cancelled too, and the gates it waited at close: the execution stops, so nothing
+ * waits for their decision. With `keepReviews`, work under review stays as it is, its gate still
+ * open, for a retry to take up again without running it anew.
+ */
+export declare function cancelAll(ctx: Ctx, why: string, options?: {
+    keepReviews?: boolean;
+}): void;
