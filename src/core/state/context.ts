@@ -149,7 +149,7 @@ export function skipDependents(ctx: Ctx, id: string, why: string): void {
         setTask(ctx, d, "skipped", {
           reason:
             source === current
-              ? `needs ${current}, which ${why}`
+              ? `needs ${current}, which ${current === id ? why : "was skipped"}`
               : `needs ${source}, whose phase ${phase!.id} cannot pass its gate`,
           skip_cause: "dependency",
           retry_at: undefined,

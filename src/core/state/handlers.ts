@@ -8,6 +8,7 @@ import {
   clearTimer,
   countStatus,
   dependentsOf,
+  markChanged,
   overBudget,
   promote,
   promoteDependents,
@@ -328,9 +329,31 @@ function retry(ctx: Ctx, target: string | undefined, by: string, at: number): st
   if (target && !own(s.specs, target) && !s.phases.some((p) => p.id === target))
     return `no task or phase "${target}"`;
   const picked = Object.keys(s.tasks).filter((id) => inScope(id) && RETRYABLE.has(s.tasks[id]!.status));
-  if (picked.length === 0)
+  // Work an ended execution kept at an open gate (its time limit fired there): taken up again, the
+  // gate waits for its decision on that work, which is not run anew.
+  const waiting =
+    s.finished_at === undefined
+      ? []
+      : s.phases.filter(
+          (p) =>
+            own(s.phase_state, p.id)?.gate?.status === "open" &&
+            p.tasks.some((id) => inScope(id) && s.tasks[id]!.status === "under_review"),
+        );
+  if (picked.length === 0 && waiting.length === 0)
     return `nothing to retry${target ? ` in ${target}` : ""}: no failed, cancelled or blocked task`;
   s.audit.push({ at, by, what: `retried ${target ?? "the execution"}` });
+  for (const phase of waiting) {
+    const gate = s.phase_state[phase.id]!.gate!;
+    // Its time to a decision counts again from now (the SLA timer went with the execution's end).
+    if (phase.gate?.sla !== undefined)
+      startTimer(ctx, {
+        id: `gate_sla:${phase.id}:${gate.revisions}`,
+        at: at + phase.gate.sla,
+        kind: "gate_sla",
+        phase: phase.id,
+      });
+    markChanged(ctx, phase.id);
+  }
   const reopened = new Set<string>();
   for (const id of picked) {
     const phase = s.specs[id]!.phase;

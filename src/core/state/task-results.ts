@@ -109,11 +109,12 @@ export function blockUnmerged(
 const HOST_FAILURES: ReadonlySet<string> = new Set(["circuit_open", "interrupted", "dispatch", "not_run"]);
 
 /** Records a failed attempt: retried after a backoff while the policy allows, else final. */
-export function fail(ctx: Ctx, task: string, error: { kind: string; message: string }): void {
+export function fail(ctx: Ctx, task: string, error: { kind: string; message: string }, ran = true): void {
   const { s } = ctx;
   const spec = s.specs[task]!;
   const t = s.tasks[task]!;
-  const wasInFlight = IN_FLIGHT.has(t.status);
+  // `ran` false: the attempt is failed before it started (its phase ran out of time first).
+  const wasInFlight = ran && IN_FLIGHT.has(t.status);
   clearTaskTimers(ctx, task);
   const failures = t.failures + 1;
   const errors = [...t.errors, { attempt: t.attempt, kind: error.kind, message: error.message, at: ctx.at }];

@@ -41,8 +41,10 @@ export function onTimer(ctx: Ctx, timer: Timer): void {
       for (const id of phase.tasks) {
         const t = s.tasks[id]!;
         if (IN_FLIGHT.has(t.status) || t.status === "pending" || t.status === "ready") {
-          if (!IN_FLIGHT.has(t.status)) setTask(ctx, id, "queued", { attempt: t.attempt + 1 });
-          fail(ctx, id, { kind: "phase_timeout", message: `phase ${phase.id} exceeded its time limit` });
+          const ran = IN_FLIGHT.has(t.status);
+          if (!ran) setTask(ctx, id, "queued", { attempt: t.attempt + 1 });
+          // A task that never started says nothing of its agent: its circuit is not counted.
+          fail(ctx, id, { kind: "phase_timeout", message: `phase ${phase.id} exceeded its time limit` }, ran);
         }
       }
       return;

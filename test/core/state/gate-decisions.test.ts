@@ -90,4 +90,25 @@ describe("a gate of an execution that ended", () => {
     expect(r.state.phase_state.design!.gate!.status).toBe("open");
     expect(dispatched(r.send({ type: "gate_approved", phase: "design", by: "lead" }))).toEqual(["build/b#1"]);
   });
+
+  it("a retry takes up an ended execution whose only work left waits at a gate, with the gate's SLA counting again", () => {
+    const r = drive({
+      tasks: [{ id: "design/a", agent: "a", phase: "design" }],
+      phase: { design: { gate: { ...GATE, sla: 3_600_000 } } },
+    });
+    r.finish("design/a");
+    const limit = r.state.timers.execution!;
+    r.send({ type: "timer_fired", timer: "execution", at: limit.at });
+    expect(r.state).toMatchObject({ status: "failed" });
+    expect(r.state.timers).toEqual({});
+    const retried = r.send({ type: "retry_requested", by: "lead", at: limit.at + 60_000 });
+    expect(refusal(retried)).toEqual([]);
+    expect(r.state).toMatchObject({ status: "waiting", finished_at: undefined });
+    expect(r.state.timers["gate_sla:design:0"]).toMatchObject({ at: limit.at + 60_000 + 3_600_000 });
+    expect(r.state.timers.execution).toBeDefined();
+    r.send({ type: "gate_approved", phase: "design", by: "lead" });
+    expect(r.state.status).toBe("succeeded");
+    // Nothing is left to take up once it succeeded.
+    expect(refusal(r.send({ type: "retry_requested", by: "lead" }))).toHaveLength(1);
+  });
 });

@@ -135,3 +135,46 @@ describe("time limits and budgets across revisions, retries and cancels", () => 
     expect(state().timers["phase_timeout:build"]).toBeDefined();
   });
 });
+
+describe("a phase's time limit and the circuit breaker", () => {
+  it("counts only tasks that ran against their agent's circuit, not the ones it fails before they start", () => {
+    const tasks = ["a", "b", "c", "d"].map((m) => ({ id: `build/x@${m}`, agent: "x", phase: "build" }));
+    const r = drive({
+      tasks,
+      policy: {
+        max_concurrency: 1,
+        timeout: { ...defaultPolicy().timeout, phase: 60_000 },
+        retry: { ...defaultPolicy().retry, max_attempts: 1 },
+        circuit_breaker: { failures: 2, cooldown: 600_000, on_open: "wait" },
+      },
+    });
+    r.send({ type: "task_started", task: "build/x@a", attempt: 1 });
+    const limit = r.state.timers["phase_timeout:build"]!;
+    const fired = r.send({ type: "timer_fired", timer: "phase_timeout:build", at: limit.at });
+    expect(Object.values(r.state.tasks).map((t) => t.status)).toEqual([
+      "failed",
+      "failed",
+      "failed",
+      "failed",
+    ]);
+    // One of the agent's attempts ran and failed: below the two that open its circuit.
+    expect(r.state.circuits.x).toMatchObject({ state: "closed", consecutive_failures: 1 });
+    expect(fired.some((e) => e.type === "notify" && e.message.includes("circuit"))).toBe(false);
+  });
+});
+
+describe("why tasks are skipped", () => {
+  it("names the task that failed for its dependents, and a skipped one for theirs", () => {
+    const r = drive({
+      tasks: [
+        { id: "a", agent: "x", phase: "p" },
+        { id: "b", agent: "x", phase: "p", needs: ["a"] },
+        { id: "c", agent: "x", phase: "p", needs: ["b"] },
+      ],
+      policy: { cancellation: "isolated", retry: { ...defaultPolicy().retry, max_attempts: 1 } },
+    });
+    r.finish("a", false);
+    expect(r.state.tasks.b!.reason).toBe("needs a, which failed");
+    expect(r.state.tasks.c!.reason).toBe("needs b, which was skipped");
+  });
+});

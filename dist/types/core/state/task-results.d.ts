@@ -30,7 +30,7 @@ export declare function blockUnmerged(ctx: Ctx, task: string, result: {
 export declare function fail(ctx: Ctx, task: string, error: {
     kind: string;
     message: string;
-}): void;
+}, ran?: boolean): void;
 /** Cascading cancellation: stop everything still running or waiting; the execution fails. */
 export declare function cascade(ctx: Ctx, why: string): void;
 /**
