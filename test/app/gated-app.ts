@@ -14,23 +14,39 @@ const DASHBOARD = "<!-- orchestrate:dashboard -->";
  * Starts the app with `plan` at a clock the test moves. Issue 7 is labeled by its author,
  * `Codertocat` (who, like everyone but `reader`, has write permission).
  */
-export async function gatedApp(gh: GitHubMock, plan: string) {
+export async function gatedApp(
+  gh: GitHubMock,
+  plan: string,
+  options: { seed?: number; allowBots?: string[] } = {},
+) {
   const time = { now: Date.parse("2026-11-22T00:00:00Z") };
   const clock: Clock = { now: () => time.now, setTimeout: () => 0, clearTimeout: () => {} };
   const { repo, side, host, receive } = await appOn(
     gh,
     { ".github/orchestrate.yml": plan },
-    { clock, random: seededRandom(1) },
+    {
+      clock,
+      random: seededRandom(options.seed ?? 1),
+      ...(options.allowBots ? { allowBots: options.allowBots } : {}),
+    },
   );
-  const label = () =>
+  /** Labels issue 7 (with `issue` fields patched in). */
+  const label = (issue: Record<string, unknown> = {}) =>
     receive(
       "issues",
       withPatch(examplePayload("issues", "labeled"), {
         label: { name: "orchestrate" },
-        issue: { number: 7 },
+        issue: { number: 7, ...issue },
         repository: REPOSITORY,
       }),
     );
+  /** The payload of a new comment on issue 7. */
+  const comment = (login: string, body: string, id: number, type: "User" | "Bot" = "User") =>
+    withPatch(examplePayload("issue_comment", "created"), {
+      issue: { number: 7 },
+      comment: { id, body, user: { login, type } },
+      repository: REPOSITORY,
+    });
   /** The task's job: commits its result and work to its branch, then sends orchestrate-result. */
   const complete = async (task: string, attempt: number) => {
     const branch = taskBranch(7, task);
@@ -58,14 +74,7 @@ export async function gatedApp(gh: GitHubMock, plan: string) {
   const say = async (login: string, body: string) => {
     const before = side.comments.length;
     const id = ++comments;
-    await receive(
-      "issue_comment",
-      withPatch(examplePayload("issue_comment", "created"), {
-        issue: { number: 7 },
-        comment: { id, body, user: { login, type: "User" } },
-        repository: REPOSITORY,
-      }),
-    );
+    await receive("issue_comment", comment(login, body, id));
     return { id, replies: replies(before) };
   };
   /** A review by `login` of the working branch's pull request at `commit`; its reply is returned. */
@@ -134,6 +143,9 @@ export async function gatedApp(gh: GitHubMock, plan: string) {
   return {
     repo,
     side,
+    host,
+    receive,
+    comment,
     time,
     label,
     complete,

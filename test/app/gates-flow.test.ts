@@ -1,10 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { seededRandom } from "../../src/engine/seeded-random.ts";
-import { resultPath, taskBranch } from "../../src/github/result-record.ts";
-import type { Clock } from "../../src/ports/clock.ts";
-import { appOn, REPOSITORY } from "../support/github/app.ts";
+import { REPOSITORY } from "../support/github/app.ts";
 import { useGitHubMock } from "../support/github/index.ts";
 import { examplePayload, withPatch } from "../support/github/payloads.ts";
+import { gatedApp } from "./gated-app.ts";
 
 const PLAN = `version: 1
 agents:
@@ -19,68 +17,13 @@ const HOUR = 3_600_000;
 
 const gh = useGitHubMock();
 
-/** The app over a served repository with `plan`, a clock the test moves, and ways to drive issue 7. */
-async function gatedApp(plan = PLAN, options: { seed?: number; allowBots?: string[] } = {}) {
-  const time = { now: Date.parse("2026-11-22T00:00:00Z") };
-  const clock: Clock = { now: () => time.now, setTimeout: () => 0, clearTimeout: () => {} };
-  const { repo, side, host, receive } = await appOn(
-    gh,
-    { ".github/orchestrate.yml": plan },
-    {
-      clock,
-      random: seededRandom(options.seed ?? 1),
-      ...(options.allowBots ? { allowBots: options.allowBots } : {}),
-    },
-  );
-  /** Labels issue 7 (with `issue` fields patched in). */
-  const label = (issue: Record<string, unknown> = {}) =>
-    receive(
-      "issues",
-      withPatch(examplePayload("issues", "labeled"), {
-        label: { name: "orchestrate" },
-        issue: { number: 7, ...issue },
-        repository: REPOSITORY,
-      }),
-    );
-  /** The task's job: commits its result and work to its branch, then sends orchestrate-result. */
-  const complete = async (task: string, attempt: number) => {
-    const branch = taskBranch(7, task);
-    if (!repo.git.head(branch)) repo.git.branch(branch, "orchestrate/issue-7");
-    const commit = repo.git.commitFiles(branch, {
-      [resultPath(7, task)]: JSON.stringify({
-        execution: "Codertocat/Hello-World#7",
-        task,
-        attempt,
-        status: "succeeded",
-      }),
-      "design/spec.md": `# spec, revision ${attempt}\n`,
-    });
-    await receive(
-      "repository_dispatch",
-      withPatch(examplePayload("repository_dispatch"), {
-        action: "orchestrate-result",
-        client_payload: { issue: 7, task, attempt, sha: commit.sha },
-        repository: REPOSITORY,
-      } as never),
-    );
-  };
-  const comment = (login: string, body: string, id: number, type: "User" | "Bot" = "User") =>
-    withPatch(examplePayload("issue_comment", "created"), {
-      issue: { number: 7 },
-      comment: { id, body, user: { login, type } },
-      repository: REPOSITORY,
-    });
-  const tick = async () => {
-    await host().tick();
-    await host().queue.idle();
-  };
-  const state = () => JSON.parse(repo.git.readFile("orchestrate-state", "executions/7/state.json")!);
-  return { repo, side, host, time, receive, label, complete, comment, tick, state };
-}
+/** The app over a served repository with `plan` (see `gatedApp`), driving issue 7. */
+const gated = (plan = PLAN, options: { seed?: number; allowBots?: string[] } = {}) =>
+  gatedApp(gh, plan, options);
 
 describe("GitHub App: a gate is rejected with feedback, revised, and approved", () => {
   it("reject → the phase runs again with the feedback → SLA escalation → approving review → next phase", async () => {
-    const { repo, side, host, time, receive, label, complete, comment, state } = await gatedApp();
+    const { repo, side, host, time, receive, label, complete, comment, state } = await gated();
     const dispatched = (n: number) => JSON.parse(side.dispatches[n]!.tasks!) as Record<string, unknown>[];
     await label({ title: "Signup", body: "Project: signup\nRequirements: OAuth" });
     expect(dispatched(0)).toMatchObject([{ id: "design/architect", attempt: 1 }]);
@@ -172,7 +115,7 @@ describe("GitHub App: a gate is rejected with feedback, revised, and approved", 
   });
 
   it("`/orchestrate approve` opens the gate and dispatches the next phase", async () => {
-    const { repo, side, receive, label, complete, comment, state } = await gatedApp(PLAN, { seed: 2 });
+    const { repo, side, receive, label, complete, comment, state } = await gated(PLAN, { seed: 2 });
     await label();
     await complete("design/architect", 1);
     await receive("issue_comment", comment("Codertocat", "/orchestrate approve", 600));
@@ -186,7 +129,7 @@ describe("GitHub App: a gate is rejected with feedback, revised, and approved", 
     );
   });
   it("approving reviews whose webhooks were lost count at the next tick, each once", async () => {
-    const { repo, side, time, receive, label, complete, tick, state } = await gatedApp(
+    const { repo, side, time, receive, label, complete, tick, state } = await gated(
       PLAN.replace("max_revisions: 2 }", "max_revisions: 2, min_approvals: 2 }"),
       { seed: 2 },
     );
@@ -311,7 +254,7 @@ describe("GitHub App: a gate is rejected with feedback, revised, and approved", 
   });
 
   it("hears bots named in allowBots (ORCHESTRATE_ALLOW_BOTS) and ignores the others", async () => {
-    const { side, receive, label, comment } = await gatedApp(PLAN, { allowBots: ["renovate"] });
+    const { side, receive, label, comment } = await gated(PLAN, { allowBots: ["renovate"] });
     await label({ title: "Signup", body: "Project: signup" });
     const byBot = (login: string, id: number) => comment(login, "/orchestrate status", id, "Bot");
     const before = side.comments.length;
