@@ -408,9 +408,10 @@ export class Delivery implements DeliveryPort {
   }
 
   /**
-   * Every run is tried: a run that ended between the listing and its cancelling (409) is not an
-   * error, and one refused does not keep the others running; the refusals are thrown together
-   * at the end.
+   * Only runs started by `workflow_dispatch`, as the agents workflow's are: CI the repository runs
+   * on the pull request is its own (a delivery taken up again reads its verdict). Every run is
+   * tried: a run that ended between the listing and its cancelling (409) is not an error, and one
+   * refused does not keep the others running; the refusals are thrown together at the end.
    */
   async cancelRuns(ref: RepoRef, branch: string): Promise<number> {
     let cancelled = 0;
@@ -422,6 +423,7 @@ export class Delivery implements DeliveryPort {
           ...repoOf(ref),
           branch,
           status,
+          event: "workflow_dispatch",
           per_page: 100,
         });
         runs = data.workflow_runs;

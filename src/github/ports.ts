@@ -357,7 +357,10 @@ export interface DeliveryPort {
   closeIssue(ref: ExecutionRef): Promise<void>;
   /** Deletes a branch; a missing one is fine. */
   deleteBranch(ref: RepoRef, branch: string): Promise<void>;
-  /** Cancels workflow runs still queued or running on `branch`; returns how many. */
+  /**
+   * Cancels the `workflow_dispatch` runs (the agents' jobs Orchestrate started) still queued or
+   * running on `branch`; the repository's own CI there is left alone. Returns how many.
+   */
   cancelRuns(ref: RepoRef, branch: string): Promise<number>;
 }
 

@@ -100,6 +100,8 @@ describe("Delivery.cancelRuns", () => {
   function runs(listed: Record<string, number[]>, cancel: (id: number) => HandlerResult) {
     const asked: number[] = [];
     gh.on("GET /repos/{owner}/{repo}/actions/runs", ({ query }) => {
+      // Only the runs Orchestrate dispatched: the repository's CI on the branch is left running.
+      expect(query.event).toBe("workflow_dispatch");
       const ids = listed[String(query.status)] ?? [];
       return [200, { total_count: ids.length, workflow_runs: ids.map((id) => ({ id })) }];
     });
