@@ -5,6 +5,20 @@ import { Engine } from "../../src/engine/engine.ts";
 import { executeParallel } from "../../src/engine/execute-graph.ts";
 import { seededRandom } from "../../src/engine/seeded-random.ts";
 import { VirtualClock } from "../../src/engine/virtual-clock.ts";
+import type { NewEvent } from "../../src/ports/engine-ports.ts";
+
+/** One task, `a` of agent `w`, with the default policy. */
+const START: NewEvent = {
+  type: "execution_started",
+  execution: "x",
+  tasks: [{ id: "a", agent: "w", needs: [] }],
+  phases: [],
+  policy: defaultPolicy(),
+  agent_limits: {},
+  seed: 1,
+  context: {},
+  meta: {},
+};
 
 function engine(mode: "copy" | "in-place") {
   const stored: string[] = [];
@@ -23,18 +37,7 @@ describe("Engine", () => {
   for (const mode of ["copy", "in-place"] as const) {
     it(`applies and stores an event id once (${mode})`, () => {
       const { e, stored, started } = engine(mode);
-      e.send({
-        id: "start",
-        type: "execution_started",
-        execution: "x",
-        tasks: [{ id: "a", agent: "w", needs: [] }],
-        phases: [],
-        policy: defaultPolicy(),
-        agent_limits: {},
-        seed: 1,
-        context: {},
-        meta: {},
-      });
+      e.send({ id: "start", ...START });
       e.send({ id: "s1", type: "task_started", task: "a", attempt: 1 });
       e.send({ id: "s1", type: "task_started", task: "a", attempt: 1 });
       e.send({ id: "start", type: "cancel_requested" });
@@ -50,18 +53,7 @@ describe("Engine", () => {
 
   it("given a final state (a host replayed a finished execution), is done at once", async () => {
     const { e } = engine("in-place");
-    e.send({
-      id: "start",
-      type: "execution_started",
-      execution: "x",
-      tasks: [{ id: "a", agent: "w", needs: [] }],
-      phases: [],
-      policy: defaultPolicy(),
-      agent_limits: {},
-      seed: 1,
-      context: {},
-      meta: {},
-    });
+    e.send({ id: "start", ...START });
     e.send({ type: "task_succeeded", task: "a", attempt: 1, artifacts: [] });
     const final = e.state!;
     const again = new Engine(
@@ -76,17 +68,7 @@ describe("Engine", () => {
     const runner = { start: () => {}, cancel: () => {} };
     const clock = new VirtualClock();
     const first = new Engine({ clock, random: seededRandom(7), runner });
-    first.send({
-      type: "execution_started",
-      execution: "x",
-      tasks: [{ id: "a", agent: "w", needs: [] }],
-      phases: [],
-      policy: defaultPolicy(),
-      agent_limits: {},
-      seed: 1,
-      context: {},
-      meta: {},
-    });
+    first.send(START);
     const saved = structuredClone(first.state!);
     // The engine owns (and changes) the state it is given.
     const again = new Engine({ clock, random: seededRandom(7), runner }, structuredClone(saved));
