@@ -91,14 +91,12 @@ function circuitLines(state: ExecutionState): string[] {
 }
 
 /**
- * The notice that an agent's circuit opened, which tells of a cooldown before its next task: once
- * the execution has ended (the same failure ended it), no task waits for that cooldown.
+ * Whether `e` is a notice that says nothing true any more of `state`: that an agent's circuit
+ * opened tells of a cooldown before its next task, but once the execution has ended (the same
+ * failure ended it), no task waits for that cooldown.
  */
-const CIRCUIT_NOTICE = /\bits circuit is open for\b/;
-
-/** Whether `e` is a notice that says nothing true any more of `state`. */
 function staleNotice(e: TelemetryEvent, state: ExecutionState | undefined): boolean {
-  return e.name === "notice" && state?.finished_at !== undefined && CIRCUIT_NOTICE.test(e.message ?? "");
+  return e.name === "notice" && state?.finished_at !== undefined && e.topic === "circuit_open";
 }
 
 /** Plain, timestamped lines: one per notable event. */

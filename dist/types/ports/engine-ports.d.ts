@@ -38,6 +38,8 @@ export interface TelemetryEvent {
     task?: string;
     attempt?: number;
     message?: string;
+    /** On a `notice`: what it is about, when it is one a reader may act on (see the `notify` effect). */
+    topic?: string;
 }
 export type Telemetry = (event: TelemetryEvent) => void;
 export {};

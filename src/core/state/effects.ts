@@ -40,6 +40,8 @@ export const EffectSchema = z.discriminatedUnion("type", [
     level: z.enum(["info", "warning", "error"]),
     message: z.string(),
     mention: z.array(z.string()).default([]),
+    /** What the notice is about, for readers that act on it: `circuit_open` — an agent's circuit opened. */
+    topic: z.enum(["circuit_open"]).optional(),
   }),
   /** Carry out a delivery step: open (or update) the pull request, merge it, or deploy. */
   z.object({

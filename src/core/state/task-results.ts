@@ -212,6 +212,7 @@ function tripCircuit(ctx: Ctx, agent: string): void {
       level: "warning",
       message: `agent ${agent} failed ${consecutive} times in a row; its circuit is open for ${Math.round(policy.cooldown / 1000)}s`,
       mention: [],
+      topic: "circuit_open",
     });
     return;
   }

@@ -502,13 +502,15 @@ describe("reduce", () => {
         circuit_breaker: { ...defaultPolicy().circuit_breaker, failures: 3 },
       },
     });
+    const notices: unknown[] = [];
     for (let attempt = 1; attempt <= 3; attempt++) {
-      d.finish("a", false);
+      notices.push(...d.finish("a", false).filter((e) => e.type === "notify"));
       for (const [id] of Object.entries(d.state.timers))
         if (id.startsWith("retry")) d.send({ type: "timer_fired", timer: id });
     }
     expect(d.state.status).toBe("failed");
     expect(d.state.circuits.w?.state).toBe("open");
+    expect(notices).toContainEqual(expect.objectContaining({ topic: "circuit_open", level: "warning" }));
     // The execution ended: the cooldown timer is gone, and only a person's retry can go on.
     expect(Object.keys(d.state.timers)).toEqual([]);
     const effects = d.send({ type: "retry_requested", by: "ann" });

@@ -39,6 +39,9 @@ export declare const EffectSchema: z.ZodDiscriminatedUnion<[z.ZodObject<{
     }>;
     message: z.ZodString;
     mention: z.ZodDefault<z.ZodArray<z.ZodString>>;
+    topic: z.ZodOptional<z.ZodEnum<{
+        circuit_open: "circuit_open";
+    }>>;
 }, z.core.$strip>, z.ZodObject<{
     type: z.ZodLiteral<"deliver">;
     step: z.ZodEnum<{
