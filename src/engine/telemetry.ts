@@ -97,7 +97,13 @@ export function telemetryOf(
     } else if (effect.type === "open_gate") {
       out.push({ at, execution, type: "lifecycle", name: "gate_opened", message: effect.phase });
     } else if (effect.type === "notify") {
-      const notice: TelemetryEvent = { at, execution, type: "lifecycle", name: "notice", message: scrub(effect.message) };
+      const notice: TelemetryEvent = {
+        at,
+        execution,
+        type: "lifecycle",
+        name: "notice",
+        message: scrub(effect.message),
+      };
       if (effect.topic) notice.topic = effect.topic;
       out.push(notice);
     }

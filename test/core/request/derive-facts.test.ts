@@ -52,6 +52,7 @@ describe("facts", () => {
     // The README's example: the slashes join one requirement, not four.
     expect(facts("Project: notes. Requirements: create/read/update/delete notes").simple_crud).toBe(true);
     expect(facts("Requirements: Create / Read / Update / Delete notes, search").simple_crud).toBe(true);
+    expect(facts("Requirements: create, read, update and delete notes").simple_crud).toBe(true);
     expect(facts("Requirements: CRUD + login").simple_crud).toBe(false);
     expect(facts("Requirements: CRUD, search, export, import").simple_crud).toBe(false);
     expect(facts("Requirements: search").simple_crud).toBe(false);

@@ -42,6 +42,27 @@ describe("splitList", () => {
     expect(splitList("create/search")).toEqual(["create", "search"]);
   });
 
+  it("keeps a run of CRUD verbs joined by commas, & or and whole, as written", () => {
+    expect(splitList("create, read, update and delete notes")).toEqual([
+      "create, read, update and delete notes",
+    ]);
+    expect(splitList("Create, Read, Update, and Delete notes, OAuth")).toEqual([
+      "Create, Read, Update, and Delete notes",
+      "OAuth",
+    ]);
+    expect(splitList("create & delete posts + 2FA")).toEqual(["create & delete posts", "2FA"]);
+    expect(splitList("게시글 생성, 조회, 수정 및 삭제; 검색")).toEqual([
+      "게시글 생성, 조회, 수정 및 삭제",
+      "검색",
+    ]);
+    // Verbs with their own objects stay apart; so do lists without verbs.
+    expect(splitList("add users and remove users")).toEqual(["add users", "remove users"]);
+    expect(splitList("read the docs, update deps")).toEqual(["read the docs", "update deps"]);
+    expect(splitList("OAuth, 2FA and email verification")).toEqual(["OAuth", "2FA", "email verification"]);
+    // "android" is not "and": the run ends at "create".
+    expect(splitList("create android app, delete")).toEqual(["create android app", "delete"]);
+  });
+
   it("trims, drops a trailing period, empties and repeats", () => {
     expect(splitList("  Search.  ,, search , , Export")).toEqual(["Search", "Export"]);
   });

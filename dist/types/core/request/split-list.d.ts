@@ -14,7 +14,8 @@ export interface SplitListOptions {
  * `- x`, `* x`, `1. x` and task boxes `[ ] x` are dropped), `+`, `,`, `;`, `/` and the words ` and `,
  * ` & `, ` 및 `. A `+` next to another `+` stays (`C++`), a comma between digits stays (`10,000`),
  * a slash inside a URL, a known compound (`CI/CD`) or a run of CRUD verbs
- * (`create/read/update/delete`) stays, and nothing inside a `code span` splits.
+ * (`create/read/update/delete`, `create, read, update and delete`) stays, and nothing inside a
+ * `code span` splits.
  * With `linePerEntry`, a value of several lines is split on new lines only. Only the first
  * {@link MAX_LIST_LINES} lines are read. Entries are trimmed, a trailing period is dropped, empty
  * entries are skipped and repeats (ignoring case) are kept once.
