@@ -22,10 +22,10 @@ import { deliveryHandlers, resumeDelivery, resumesDelivery } from "./delivery.ts
 import type { EventOf, ExecutionEvent } from "./events.ts";
 import { approve, gateMismatch, maybeOpenGate, reject } from "./gates.ts";
 import { own } from "./own.ts";
-import { buildSpecs, DEFAULT_EXECUTION_TIMEOUT_MS, newTaskState } from "./start.ts";
+import { buildSpecs, DEFAULT_EXECUTION_TIMEOUT_MS, newTaskState, type PhaseLimits } from "./start.ts";
 import { blockUnmerged, cancelAll, conflictReason, fail, resultMismatch, succeed } from "./task-results.ts";
 import { onTimer } from "./timers.ts";
-import { IN_FLIGHT, TERMINAL } from "./types.ts";
+import { type ExecutionState, IN_FLIGHT, TERMINAL } from "./types.ts";
 
 type Handler<T extends ExecutionEvent["type"]> = (ctx: Ctx, event: EventOf<T>) => string | undefined;
 type Handlers = { [T in ExecutionEvent["type"]]: Handler<T> };
@@ -60,7 +60,16 @@ const HANDLERS: Handlers = {
     }
     for (const t of e.tasks)
       for (const n of t.needs) if (!known.has(n)) return `task ${t.id} needs unknown task ${n}`;
-    ctx.s.specs = buildSpecs(e.tasks, [], ctx.s.policy, ctx.s.specs);
+    const why = joinsPhases(ctx.s, e.tasks);
+    if (why) return why;
+    ctx.s.specs = buildSpecs(e.tasks, phaseLimits(ctx.s, e.tasks), ctx.s.policy, ctx.s.specs);
+    const joining = new Map<string, string[]>();
+    for (const t of e.tasks) if (t.phase) joining.set(t.phase, [...(joining.get(t.phase) ?? []), t.id]);
+    if (joining.size > 0)
+      ctx.s.phases = ctx.s.phases.map((p) => {
+        const ids = joining.get(p.id);
+        return ids ? { ...p, tasks: [...p.tasks, ...ids] } : p;
+      });
     for (const t of e.tasks) {
       countStatus(ctx.s, undefined, "pending");
       ctx.s.tasks[t.id] = newTaskState();
@@ -422,4 +431,41 @@ function retry(ctx: Ctx, target: string | undefined, by: string, at: number): st
   }
   for (const id of Object.keys(s.tasks)) promote(ctx, id);
   return undefined;
+}
+
+/**
+ * Why tasks added to a running execution cannot join the phases they name: the phase must exist,
+ * run (not skipped) and not be finished or at its gate — its gate decides on the work it holds.
+ */
+function joinsPhases(s: ExecutionState, tasks: EventOf<"tasks_added">["tasks"]): string | undefined {
+  for (const t of tasks) {
+    if (!t.phase) continue;
+    const phase = s.phases.find((p) => p.id === t.phase);
+    if (!phase) return `task ${t.id} names unknown phase ${t.phase}`;
+    if (phase.skipped !== undefined) return `task ${t.id} cannot join phase ${t.phase}: it was skipped`;
+    const round = own(s.phase_state, phase.id);
+    if (round?.finished_at !== undefined || round?.gate !== undefined)
+      return `task ${t.id} cannot join phase ${t.phase}: it has finished or waits at its gate`;
+  }
+  return undefined;
+}
+
+/**
+ * The limits a phase set for its tasks (attempts, error kinds not retried, an attempt's time
+ * limit), read from a task it already has: added tasks get what their phase's tasks got.
+ */
+function phaseLimits(s: ExecutionState, tasks: EventOf<"tasks_added">["tasks"]): PhaseLimits[] {
+  const limits: PhaseLimits[] = [];
+  for (const id of new Set(tasks.map((t) => t.phase).filter((p) => p !== undefined))) {
+    const sample = s.phases.find((p) => p.id === id)?.tasks.find((task) => own(s.specs, task));
+    const spec = sample ? s.specs[sample]! : undefined;
+    if (!spec) continue;
+    limits.push({
+      id,
+      max_attempts: spec.max_attempts,
+      non_retryable: spec.non_retryable.slice(s.policy.retry.non_retryable.length),
+      task_timeout_ms: spec.timeout_ms,
+    });
+  }
+  return limits;
 }

@@ -14,10 +14,16 @@ export { DEFAULT_ESTIMATE_MS };
 
 type TaskInput = EventOf<"execution_started">["tasks"][number];
 
+/** What a phase may override for each of its tasks. */
+export type PhaseLimits = Pick<
+  EventOf<"execution_started">["phases"][number],
+  "id" | "max_attempts" | "non_retryable" | "task_timeout_ms"
+>;
+
 /** Builds task specs: limits from the policy and phase overrides, critical-path priorities. */
 export function buildSpecs(
   inputs: readonly TaskInput[],
-  phases: readonly EventOf<"execution_started">["phases"][number][],
+  phases: readonly PhaseLimits[],
   policy: PolicyConfig,
   existing: Record<string, TaskSpec> = {},
 ): Record<string, TaskSpec> {

@@ -8,8 +8,10 @@ export declare const DEFAULT_TASK_TIMEOUT_MS: number;
 export declare const DEFAULT_EXECUTION_TIMEOUT_MS: number;
 export { DEFAULT_ESTIMATE_MS };
 type TaskInput = EventOf<"execution_started">["tasks"][number];
+/** What a phase may override for each of its tasks. */
+export type PhaseLimits = Pick<EventOf<"execution_started">["phases"][number], "id" | "max_attempts" | "non_retryable" | "task_timeout_ms">;
 /** Builds task specs: limits from the policy and phase overrides, critical-path priorities. */
-export declare function buildSpecs(inputs: readonly TaskInput[], phases: readonly EventOf<"execution_started">["phases"][number][], policy: PolicyConfig, existing?: Record<string, TaskSpec>): Record<string, TaskSpec>;
+export declare function buildSpecs(inputs: readonly TaskInput[], phases: readonly PhaseLimits[], policy: PolicyConfig, existing?: Record<string, TaskSpec>): Record<string, TaskSpec>;
 export declare function newTaskState(): TaskState;
 /**
  * The policy an `execution_started` event carries is already resolved (durations in ms);
