@@ -1,6 +1,6 @@
 import { checkOutputPath } from "../core/plan/output-path.ts";
 import { artifactsFolder } from "../github/task-artifacts.ts";
-import type { TaskFile } from "../github/task-commit.ts";
+import { INLINE_MAX_BYTES, MAX_BLOB_FILES, needsBlob, type TaskFile } from "../github/task-commit.ts";
 import { LEFT_OUT, MAX_FILE_BYTES, MAX_FILES } from "./workspace-changes.ts";
 
 /**
@@ -35,7 +35,8 @@ export function commitPathProblem(path: string, issue: number, taskId: string): 
 /**
  * Every reason the files of an attempt of `taskId` may not be committed (empty when they may):
  * the path rules of `commitPathProblem`, one entry per path, files of at most `MAX_FILE_BYTES`,
- * and at most `MAX_FILES` changed files besides at most `MAX_FILES` output files.
+ * at most `MAX_FILES` changed files besides at most `MAX_FILES` output files, and at most
+ * `MAX_BLOB_FILES` files that are not small text (each uploaded with a request of its own).
  */
 export function taskFileProblems(files: readonly TaskFile[], issue: number, taskId: string): string[] {
   const problems: string[] = [];
@@ -43,7 +44,9 @@ export function taskFileProblems(files: readonly TaskFile[], issue: number, task
   const own = `${artifactsFolder(issue, taskId)}/`;
   let changed = 0;
   let outputs = 0;
+  let blobs = 0;
   for (const file of files) {
+    if (needsBlob(file.content)) blobs++;
     const problem = commitPathProblem(file.path, issue, taskId);
     if (problem) problems.push(problem);
     if (seen.has(file.path)) problems.push(`${JSON.stringify(file.path)} appears more than once`);
@@ -67,6 +70,10 @@ export function taskFileProblems(files: readonly TaskFile[], issue: number, task
   }
   if (changed > MAX_FILES) problems.push(`${changed} changed files; at most ${MAX_FILES} are committed`);
   if (outputs > MAX_FILES) problems.push(`${outputs} output files; at most ${MAX_FILES} are committed`);
+  if (blobs > MAX_BLOB_FILES)
+    problems.push(
+      `${blobs} files are binary, hold carriage returns or are over ${INLINE_MAX_BYTES / 1024} KB; at most ${MAX_BLOB_FILES} such files are committed (each is a write request of its own, and GitHub allows about 500 an hour): keep build output and binaries out with .gitignore`,
+    );
   return problems;
 }
 

@@ -62,6 +62,13 @@ export const INLINE_MAX_BYTES = 256 * 1024;
  * attempt's entries are sent over as many requests as these allow, each on top of the last tree.
  */
 export const TREE_REQUEST_BYTES = 1024 * 1024;
+/**
+ * Most files of one attempt uploaded as blobs (binary, with carriage returns, or over
+ * `INLINE_MAX_BYTES`). Each is a write request GitHub spaces about a second apart, within 500
+ * content-creating requests an hour: more would not publish within the publish job's time, so
+ * the attempt fails at once, saying so, rather than at the job's time limit.
+ */
+export const MAX_BLOB_FILES = 300;
 export const TREE_REQUEST_ENTRIES = 1000;
 
 const PERMISSION = "contents: write" as const;
@@ -186,6 +193,11 @@ type TreeEntry = { path: string; mode: NonNullable<TaskFile["mode"]>; type: "blo
   | { content: string }
   | { sha: string | null }
 );
+
+/** Whether committing `content` takes a blob upload of its own (see `inlineText`). */
+export function needsBlob(content: Buffer | null): boolean {
+  return content !== null && inlineText(content) === undefined;
+}
 
 /**
  * The file's content as a string to send inline, when that string is exactly its bytes: UTF-8

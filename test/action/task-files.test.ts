@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { commitPathProblem, problemList, taskFileProblems } from "../../src/action/task-files.ts";
 import { MAX_FILE_BYTES, MAX_FILES } from "../../src/action/workspace-changes.ts";
+import { MAX_BLOB_FILES } from "../../src/github/task-commit.ts";
 
 const TASK = "build/dev";
 const OWN = ".orchestrate/issue-1/artifacts/build__dev";
@@ -97,6 +98,19 @@ describe("taskFileProblems", () => {
     expect(taskFileProblems(many, 1, TASK)).toEqual([
       `${MAX_FILES + 1} changed files; at most ${MAX_FILES} are committed`,
     ]);
+  });
+
+  it("refuses more files that each need an upload of their own than publish in time; small text files are not counted", () => {
+    const binary = (i: number) => ({ path: `img/${i}.png`, content: Buffer.from([0x89, 0x50, 0, i % 256]) });
+    const text = (i: number) => ({ path: `src/${i}.ts`, content: Buffer.from(`export const n = ${i};\n`) });
+    const crlf = { path: "win.txt", content: Buffer.from("a\r\nb\r\n") };
+    const fine = [...Array.from({ length: MAX_BLOB_FILES - 1 }, (_, i) => binary(i)), crlf];
+    expect(taskFileProblems([...fine, ...Array.from({ length: 1500 }, (_, i) => text(i))], 1, TASK)).toEqual(
+      [],
+    );
+    const problems = taskFileProblems([...fine, binary(9999)], 1, TASK);
+    expect(problems).toEqual([expect.stringContaining(`${MAX_BLOB_FILES + 1} files are binary`)]);
+    expect(problems[0]).toContain(".gitignore");
   });
 
   it("lists a few problems and counts the rest", () => {
