@@ -264,19 +264,26 @@ describe("executeGraph in virtual time", () => {
     ]);
   });
 
-  it("scrubs secrets from telemetry", async () => {
+  it("scrubs secrets from telemetry: failure messages, heartbeats and the execution's reason", async () => {
     const secret = "hunter2-super-secret";
-    const { trace } = await simulate([node("x")], noRetry, () => ({ ms: 1, fail: "error" }), {
-      secrets: [secret],
-      run: async () => {
-        throw new TaskFailure("error", `could not log in with ${secret} and ghp_${"a".repeat(36)}`);
+    const token = `ghp_${"a".repeat(36)}`;
+    const { trace } = await simulate(
+      [node("x")],
+      noRetry,
+      (_id, _attempt, ctx) => {
+        ctx.heartbeat(`using ${secret}`);
+        return { ms: 1, fail: "error", message: `could not log in with ${secret} and ${token}` };
       },
-    });
+      { secrets: [secret] },
+    );
     const failed = trace.telemetry.find((e) => e.name === "task_failed");
-    expect(failed?.message).toBeDefined();
-    expect(failed!.message).not.toContain(secret);
-    expect(failed!.message).not.toContain("ghp_");
-    expect(trace.telemetry.map((e) => e.name)).toContain("execution_failed");
+    expect(failed!.message).toBe("error: could not log in with *** and ***");
+    const beat = trace.telemetry.find((e) => e.type === "heartbeat");
+    expect(beat!.message).toBe("using ***");
+    const ended = trace.telemetry.find((e) => e.name === "execution_failed");
+    expect(ended).toBeDefined();
+    expect(JSON.stringify(trace.telemetry)).not.toContain(secret);
+    expect(JSON.stringify(trace.telemetry)).not.toContain(token);
   });
 
   it("cancels everything when the caller aborts", async () => {

@@ -28,8 +28,8 @@ export async function simulate(
     id: string,
     attempt: number,
     ctx: RunContext,
-  ) => { ms: number; fail?: string; out?: TaskOutput },
-  extra: Partial<ExecuteOptions> = {},
+  ) => { ms: number; fail?: string; message?: string; out?: TaskOutput },
+  extra: Partial<Omit<ExecuteOptions, "run">> = {},
 ) {
   const clock = new VirtualClock();
   const trace: Trace = { starts: [], ends: [], maxRunning: 0, telemetry: [] };
@@ -50,7 +50,7 @@ export async function simulate(
         running--;
       }
       trace.ends.push({ id: task.id, at: clock.now(), ok: !b.fail });
-      if (b.fail) throw Object.assign(new Error(`${task.id} failed`), { kind: b.fail });
+      if (b.fail) throw Object.assign(new Error(b.message ?? `${task.id} failed`), { kind: b.fail });
       return b.out;
     },
   });

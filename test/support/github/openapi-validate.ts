@@ -82,6 +82,26 @@ export function bundleSchema(schema: JsonSchema): JsonSchema {
   return { ...root, definitions };
 }
 
+/**
+ * The schema with its objects closed: an object that lists its `properties` and says nothing of
+ * others takes no others. GitHub's request schemas rarely say, and GitHub ignores fields it does
+ * not know, so a misspelled field (`bdoy`, `input` for `inputs`) would silently lose its effect.
+ * Objects combined with `allOf`/`anyOf`/`oneOf` stay open: their properties may be listed elsewhere.
+ */
+export function closedObjects(schema: JsonSchema): JsonSchema {
+  const visit = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(visit);
+    if (!node || typeof node !== "object") return node;
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(node)) out[key] = visit(value);
+    const combined = "allOf" in out || "anyOf" in out || "oneOf" in out;
+    if (out.properties && typeof out.properties === "object" && !("additionalProperties" in out) && !combined)
+      out.additionalProperties = false;
+    return out;
+  };
+  return visit(schema) as JsonSchema;
+}
+
 function describe(error: ErrorObject, where: string): string {
   const at = `${where}${error.instancePath}`;
   const p = error.params as Record<string, unknown>;
@@ -170,7 +190,7 @@ function checkBody(found: FoundOperation, request: RequestToValidate): string[] 
   const schema = spec.content?.["application/json"]?.schema;
   if (!schema || (type && type !== "application/json")) return [];
   if (typeof body === "string" || Buffer.isBuffer(body)) return ["request body is not JSON"];
-  const validate = cached(bodyValidators, found.route, () => bundleSchema(schema));
+  const validate = cached(bodyValidators, found.route, () => closedObjects(bundleSchema(schema)));
   return validate(body) ? [] : describeAll(validate.errors, "body");
 }
 

@@ -108,6 +108,41 @@ describe("validateRequest fails", () => {
     );
   });
 
+  it("a body with a field the operation does not take (a misspelling GitHub would ignore)", () => {
+    expect(
+      validateRequest({
+        method: "POST",
+        url: "/repos/o/r/issues/1/comments",
+        body: { body: "x", bdoy: "y" },
+      }),
+    ).toEqual([
+      'POST /repos/{owner}/{repo}/issues/{issue_number}/comments: body has unknown property "bdoy"',
+    ]);
+    const dispatch = { ref: "main", input: { a: "1" } };
+    expect(
+      validateRequest({
+        method: "POST",
+        url: "/repos/o/r/actions/workflows/w.yml/dispatches",
+        body: dispatch,
+      }),
+    ).toEqual([
+      'POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches: body has unknown property "input"',
+    ]);
+    const merge = { commit_mesage: "m" };
+    expect(validateRequest({ method: "PUT", url: "/repos/o/r/pulls/1/merge", body: merge })).toEqual([
+      'PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge: body has unknown property "commit_mesage"',
+    ]);
+    // Nested objects are closed too; free-form maps (inputs) stay open.
+    const check = { name: "x", head_sha: "abc", output: { title: "t", summary: "s", sumary: "s" } };
+    expect(validateRequest({ method: "POST", url: "/repos/o/r/check-runs", body: check })).toEqual([
+      'POST /repos/{owner}/{repo}/check-runs: body/output has unknown property "sumary"',
+    ]);
+    const inputs = { ref: "main", inputs: { anything: "1" } };
+    expect(
+      validateRequest({ method: "POST", url: "/repos/o/r/actions/workflows/w.yml/dispatches", body: inputs }),
+    ).toEqual([]);
+  });
+
   it("a body failing the requestBody schema", () => {
     const url = "/repos/o/r/check-runs";
     expect(validateRequest({ method: "POST", url, body: { head_sha: "abc" } })).toEqual([
