@@ -64,6 +64,13 @@ interface Work {
   failed?: boolean;
 }
 
+const isTick = (work: Work) => work.trigger.kind === "tick";
+
+/** The queue key of an execution. */
+function executionKey(ref: ExecutionRef): string {
+  return `${ref.owner}/${ref.repo}#${ref.issue}`;
+}
+
 /**
  * The app's state between webhooks: GitHub ports per installation (their caches make reads
  * cheap), an orchestrator per installation, and one queue per execution so each execution has
@@ -122,8 +129,19 @@ export class AppHost {
    * Asks GitHub to deliver again the webhooks it failed to deliver (this app was down or
    * restarting: GitHub does not retry them). Runs at start and on every tick; errors are logged.
    */
-  async redeliver(): Promise<RedeliveryReport | undefined> {
-    if (this.#options.redeliverHours <= 0) return undefined;
+  redeliver(): Promise<RedeliveryReport | undefined> {
+    if (this.#options.redeliverHours <= 0) return Promise.resolve(undefined);
+    // One look at a time: a slow one (a long delivery log, a rate limit waited out) is not
+    // joined by the next tick's, which would ask for the same deliveries again.
+    this.#redelivering ??= this.#lookForFailed().finally(() => {
+      this.#redelivering = undefined;
+    });
+    return this.#redelivering;
+  }
+
+  #redelivering: Promise<RedeliveryReport | undefined> | undefined;
+
+  async #lookForFailed(): Promise<RedeliveryReport | undefined> {
     const now = this.#options.clock.now();
     // A delivery is listed once GitHub has its outcome: look a little behind the last look.
     const since = this.#deliveriesSince ?? now - this.#options.redeliverHours * 3_600_000;
@@ -223,7 +241,7 @@ export class AppHost {
 
   async #push(work: Work): Promise<void> {
     const { installation, ref } = work;
-    const key = `${ref.owner}/${ref.repo}#${ref.issue}`;
+    const key = executionKey(ref);
     const repo = `${installation}:${ref.owner}/${ref.repo}`;
     if (!this.#repos.has(repo)) {
       this.#repos.add(repo);
@@ -262,8 +280,7 @@ export class AppHost {
       for (const issue of await ports.store.list(ref)) {
         if (issue === ref.issue) continue;
         const other = { owner: ref.owner, repo: ref.repo, issue };
-        const key = `${ref.owner}/${ref.repo}#${issue}`;
-        if (!this.#open.has(key)) void this.enqueue(installation, other, { kind: "tick" });
+        if (!this.#open.has(executionKey(other))) void this.enqueue(installation, other, { kind: "tick" });
       }
     } catch (error) {
       this.#app.log.warn({ err: error }, "could not list executions");
@@ -295,10 +312,15 @@ export class AppHost {
     }
   }
 
-  /** Reconciles every execution this process has seen (lost webhooks, due timers). */
+  /**
+   * Reconciles every execution this process has seen (lost webhooks, due timers); one whose tick
+   * still waits in its queue (a slow batch ran through the period) gets no second one.
+   */
   tick(): Promise<void[]> {
     return Promise.all(
-      [...this.#open.values()].map((w) => this.enqueue(w.installation, w.ref, { kind: "tick" })),
+      [...this.#open]
+        .filter(([key]) => !this.queue.waiting(key, isTick))
+        .map(([, w]) => this.enqueue(w.installation, w.ref, { kind: "tick" })),
     );
   }
 
@@ -321,7 +343,7 @@ export class AppHost {
     );
     // An ended execution is dropped once its finishing steps on GitHub are done (ticks retry them).
     if (!state || (state.finished_at !== undefined && !orchestrator.finishing(first.ref))) {
-      this.#open.delete(`${first.ref.owner}/${first.ref.repo}#${first.ref.issue}`);
+      this.#open.delete(executionKey(first.ref));
       orchestrator.forget(first.ref);
     }
   }

@@ -205,8 +205,11 @@ export class GitHubOrchestrator {
   }
 
   /** Handles a batch of triggers for one execution; returns its state afterwards (if any). */
-  async handle(ref: ExecutionRef, triggers: readonly Trigger[]): Promise<ExecutionState | undefined> {
+  async handle(ref: ExecutionRef, batch: readonly Trigger[]): Promise<ExecutionState | undefined> {
     this.#quiet.delete(executionId(ref));
+    // Ticks queued together (periods that came round while a slow batch ran) read GitHub back once.
+    const firstTick = batch.findIndex((t) => t.kind === "tick");
+    const triggers = batch.filter((t, i) => t.kind !== "tick" || i === firstTick);
     let stored: StoredExecution | undefined;
     // The result records the triggers name, their commits' parents, and the heads of the state
     // and working branches: one read for all.
