@@ -64,6 +64,14 @@ interface Work {
   failed?: boolean;
 }
 
+/** A trigger waiting to be handled again, and how to give up that wait (at the stop). */
+interface Retry {
+  key: string;
+  work: Work;
+  timer: unknown;
+  drop: () => void;
+}
+
 const isTick = (work: Work) => work.trigger.kind === "tick";
 
 /** The queue key of an execution. */
@@ -87,6 +95,11 @@ export class AppHost {
     Promise<{ ports: GitHubPorts; orchestrator: GitHubOrchestrator }>
   >();
   readonly #open = new Map<string, Work>();
+  /** Triggers waiting to be handled again after a failure (outside the queue until then). */
+  readonly #retries = new Set<Retry>();
+  /** Executions whose triggers the stop dropped before they were handled. */
+  readonly #dropped = new Set<string>();
+  #stopped = false;
   readonly queue: ExecutionQueue<Work>;
   #timer: NodeJS.Timeout | undefined;
 
@@ -252,6 +265,14 @@ export class AppHost {
       work.failed = false;
       await this.queue.push(key, work);
       if (!work.failed || !HANDLED_AGAIN.has(work.trigger.kind)) return;
+      if (this.#stopped) {
+        this.#dropped.add(key);
+        this.#app.log.warn(
+          { execution: key, trigger: work.trigger.kind },
+          `a ${work.trigger.kind} that failed while stopping was not handled again: ${this.#whereDropped()}`,
+        );
+        return;
+      }
       const wait = RETRY_DELAYS_MS[tries];
       if (wait === undefined) {
         this.#app.log.error(
@@ -264,8 +285,31 @@ export class AppHost {
         { execution: key, trigger: work.trigger.kind },
         `handling a ${work.trigger.kind} again in ${wait / 1000} s`,
       );
-      await new Promise<void>((resolve) => this.#options.clock.setTimeout(resolve, wait));
+      if (!(await this.#retryAfter(key, work, wait))) return;
     }
+  }
+
+  /** Waits `ms` before a trigger is handled again: true when due, false when the stop dropped it. */
+  #retryAfter(key: string, work: Work, ms: number): Promise<boolean> {
+    return new Promise<boolean>((resolve) => {
+      const retry: Retry = {
+        key,
+        work,
+        timer: this.#options.clock.setTimeout(() => {
+          this.#retries.delete(retry);
+          resolve(true);
+        }, ms),
+        drop: () => resolve(false),
+      };
+      this.#retries.add(retry);
+    });
+  }
+
+  /** What becomes of a trigger the stop drops: kept in the journal, or lost. */
+  #whereDropped(): string {
+    return this.#journal
+      ? `it stays in the journal ${this.#journal.path} for the next start`
+      : "it is lost (set ORCHESTRATE_JOURNAL to keep such triggers for the next start)";
   }
 
   readonly #repos = new Set<string>();
@@ -324,9 +368,39 @@ export class AppHost {
     );
   }
 
-  /** Stops the tick (queued work goes on). */
+  /**
+   * Stops the tick and the triggers waiting to be handled again after a failure (queued work goes
+   * on): those are dropped — kept in the journal for the next start when there is one — and
+   * named by `dropped`, as are those that fail from now on.
+   */
   stop(): void {
     if (this.#timer) clearInterval(this.#timer);
+    this.#stopped = true;
+    const waiting = [...this.#retries];
+    this.#retries.clear();
+    for (const retry of waiting) {
+      this.#options.clock.clearTimeout(retry.timer);
+      this.#dropped.add(retry.key);
+      retry.drop();
+    }
+    if (waiting.length > 0)
+      this.#app.log.warn(
+        {
+          executions: [...new Set(waiting.map((r) => r.key))],
+          triggers: waiting.map((r) => r.work.trigger.kind),
+        },
+        `${waiting.length} triggers waiting to be handled again after a failure were not: ${this.#whereDropped()}`,
+      );
+  }
+
+  /** Executions whose triggers waiting to be handled again were dropped by the stop. */
+  get dropped(): string[] {
+    return [...this.#dropped];
+  }
+
+  /** Executions with a trigger waiting to be handled again after a failure (outside the queue). */
+  get retrying(): string[] {
+    return [...new Set([...this.#retries].map((r) => r.key))];
   }
 
   /** Logs through the app's logger. */

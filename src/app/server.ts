@@ -106,7 +106,9 @@ export interface RunningApp {
    * Stops taking webhooks (answered 503, so GitHub records them as failed and the next start asks
    * for them again) and the tick, then waits up to ORCHESTRATE_SHUTDOWN_SECONDS (default 25) for
    * queued work to finish. Resolves with the executions whose work was cut off (empty when all
-   * finished); with ORCHESTRATE_JOURNAL, their webhooks are taken up again at the next start.
+   * finished): work still queued when the time ran out, and triggers that were to be handled
+   * again after a failure (dropped: logged); with ORCHESTRATE_JOURNAL, their webhooks are taken up
+   * again at the next start.
    */
   shutdown(): Promise<string[]>;
 }
@@ -121,7 +123,7 @@ async function shutdown(server: Server, host: AppHost, graceMs: number): Promise
   await Promise.race([Promise.all([closed, host.queue.idle()]), deadline]);
   clearTimeout(timer);
   server.closeAllConnections();
-  const busy = host.queue.busy;
+  const busy = [...new Set([...host.queue.busy, ...host.dropped])];
   await host.closeJournal();
   return busy;
 }

@@ -1,14 +1,22 @@
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
+import { orchestrateApp } from "../../src/app/app.ts";
 import { seededRandom } from "../../src/engine/seeded-random.ts";
 import { VirtualClock } from "../../src/engine/virtual-clock.ts";
 import { GitHubOrchestrator, type Trigger } from "../../src/github/orchestrator.ts";
+import type { Clock } from "../../src/ports/clock.ts";
 import { appOn, REPOSITORY } from "../support/github/app.ts";
 import { useGitHubMock } from "../support/github/index.ts";
-import { examplePayload, TEST_INSTALLATION_ID, withPatch } from "../support/github/payloads.ts";
+import { examplePayload, TEST_INSTALLATION_ID, webhookEvent, withPatch } from "../support/github/payloads.ts";
+import { testProbot } from "../support/github/probot.ts";
 
 const gh = useGitHubMock();
 const NOW = Date.parse("2026-11-22T00:00:00Z");
 const REF = { owner: "Codertocat", repo: "Hello-World", issue: 7 };
+const KEY = "Codertocat/Hello-World#7";
+const TOKEN = "POST /app/installations/{installation_id}/access_tokens";
 
 /** One phase of three parallel tasks: its tick reads each task's branch and its run. */
 const PLAN = `version: 1
@@ -24,6 +32,23 @@ const labeled = () =>
     issue: { number: 7 },
     repository: REPOSITORY,
   });
+
+/** A clock whose timers never fire by themselves: they are kept to be looked at. */
+function heldClock() {
+  const timers = new Map<number, { ms: number; fn: () => void }>();
+  let next = 0;
+  const clock: Clock = {
+    now: () => NOW,
+    setTimeout: (fn, ms) => {
+      timers.set(++next, { fn, ms });
+      return next;
+    },
+    clearTimeout: (handle) => {
+      timers.delete(handle as number);
+    },
+  };
+  return { clock, timers };
+}
 
 describe("the host's tick", () => {
   it("ticks queued together read GitHub back once", async () => {
@@ -62,6 +87,51 @@ describe("the host's tick", () => {
       expect(batches).toEqual([["tick"]]);
     } finally {
       handle.mockRestore();
+    }
+  });
+});
+
+describe("triggers waiting to be handled again when the host stops", () => {
+  it("are named, dropped and logged as lost without a journal", async () => {
+    const { clock, timers } = heldClock();
+    const { host, receive } = await appOn(
+      gh,
+      { ".github/orchestrate.yml": "version: 1\nextends: full-delivery\n" },
+      { clock },
+    );
+    // GitHub refuses the state branch for a moment: the label's batch fails.
+    gh.on("GET /repos/{owner}/{repo}/git/ref/{ref}", () => [502, { message: "Bad gateway" }]);
+    await receive("issues", labeled());
+    // The queue is idle, but the label waits outside it to be handled again.
+    expect(host().queue.busy).toEqual([]);
+    expect([...timers.values()].map((t) => t.ms)).toEqual([30_000]);
+    expect(host().retrying).toEqual([KEY]);
+
+    host().stop();
+    expect(host().retrying).toEqual([]);
+    expect(host().dropped).toEqual([KEY]);
+    // Its timer is cleared: nothing is handled after the stop.
+    expect(timers.size).toBe(0);
+  });
+
+  it("say what became of them: lost, or kept in the journal", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "orchestrate-host-"));
+    for (const path of [undefined, join(dir, "journal.jsonl")]) {
+      const { clock } = heldClock();
+      const { app, host } = orchestrateApp({ tickMs: 0, clock, ...(path ? { journalPath: path } : {}) });
+      const probot = testProbot();
+      await probot.load(app);
+      const warn = vi.spyOn(probot.log, "warn");
+      gh.on(TOKEN, () => [503, { message: "Service unavailable" }]);
+      await probot.receive(webhookEvent("issues", labeled()));
+      await host().queue.idle();
+      host().stop();
+      const said = warn.mock.calls.map((call) => String(call.at(-1)));
+      const line = said.find((s) => s.includes("waiting to be handled again"));
+      expect(line).toBeDefined();
+      if (path) expect(line).toContain(`stays in the journal ${path}`);
+      else expect(line).toContain("lost (set ORCHESTRATE_JOURNAL");
+      await host().closeJournal();
     }
   });
 });

@@ -67,6 +67,25 @@ describe("npm start: the webhook server", () => {
     );
   });
 
+  it("names at the stop the executions whose label waits to be handled again after a failure", async () => {
+    // GitHub refuses the installation token (an answer the app's Octokit does not retry): the
+    // label is to be handled again in 30 s.
+    gh.on("POST /app/installations/{installation_id}/access_tokens", () => [
+      401,
+      { message: "A JSON web token could not be decoded" },
+    ]);
+    const base = await start();
+    const labeled = withPatch(examplePayload("issues", "labeled"), { label: { name: "orchestrate" } });
+    expect((await send(base, "issues", labeled)).status).toBe(200);
+    for (let i = 0; i < 100 && running!.host.retrying.length === 0; i++)
+      await new Promise((r) => setTimeout(r, 20));
+    // Nothing is queued: the label waits outside the queue.
+    expect(running!.host.queue.busy).toEqual([]);
+    expect(running!.host.retrying).toEqual(["Codertocat/Hello-World#1"]);
+    expect(await running!.shutdown()).toEqual(["Codertocat/Hello-World#1"]);
+    expect(running!.host.retrying).toEqual([]);
+  });
+
   it("shuts down gracefully: no new webhooks, queued work finishes first (or is named when the grace runs out)", async () => {
     let release!: () => void;
     const held = new Promise<void>((resolve) => {
@@ -96,7 +115,9 @@ describe("npm start: the webhook server", () => {
     );
     expect([503, "refused"]).toContain(late);
     release();
-    expect(await stopping).toEqual([]);
+    // The label's handling failed (GitHub refused the token) while stopping: it is not handled
+    // again later, and the stop names its execution.
+    expect(await stopping).toEqual(["Codertocat/Hello-World#1"]);
 
     // With work that does not finish within the grace, the executions left are named.
     gh.on("POST /app/installations/{installation_id}/access_tokens", () => new Promise(() => {}));
