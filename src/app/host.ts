@@ -1,4 +1,5 @@
 import type { Probot } from "probot";
+import { statusOf } from "../github/errors.ts";
 import { ExecutionQueue } from "../github/execution-queue.ts";
 import { type GitHubClient, githubPorts } from "../github/index.ts";
 import { GitHubOrchestrator, type Trigger } from "../github/orchestrator.ts";
@@ -6,7 +7,7 @@ import type { ExecutionRef, GitHubPorts } from "../github/ports.ts";
 import type { RoutedTrigger } from "../github/webhook-triggers.ts";
 import type { Clock, Random } from "../ports/clock.ts";
 import { systemClock } from "../ports/clock.ts";
-import { handlesEvent } from "./events.ts";
+import { handlesEvent, INSTALLATION_GONE_EVENTS } from "./events.ts";
 import { Journal } from "./journal.ts";
 import { type RedeliveryReport, redeliverFailed } from "./redeliver.ts";
 
@@ -41,6 +42,12 @@ export interface AppOptions {
  * it is given up (logged, and kept in the journal for the next start when there is one).
  */
 export const RETRY_DELAYS_MS = [30_000, 120_000, 600_000, 1_800_000] as const;
+
+/**
+ * An installation's GitHub ports and orchestrator (their caches) unused for this long, with no
+ * execution open and no work for it, are dropped at the next tick (made again when needed).
+ */
+export const INSTALLATION_IDLE_MS = 60 * 60_000;
 
 /**
  * Triggers handled again when their batch failed (GitHub refused for now, a rate limit): a
@@ -80,6 +87,25 @@ function executionKey(ref: ExecutionRef): string {
 }
 
 /**
+ * Whether a failure says the installation is gone for this app: its token refused (401: revoked
+ * when the app is uninstalled, or the app's own credentials refused), or no token issued for it
+ * (403 or 404 from the installation token request: suspended, uninstalled).
+ */
+export function installationRefused(error: unknown): boolean {
+  let e: unknown = error;
+  for (let depth = 0; typeof e === "object" && e !== null && depth < 5; depth++) {
+    const status = statusOf(e);
+    if (status === 401) return true;
+    const url = (e as { request?: { url?: unknown } }).request?.url;
+    if ((status === 403 || status === 404) && typeof url === "string" && TOKEN_REQUEST.test(url)) return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+const TOKEN_REQUEST = /\/app\/installations\/\d+\/access_tokens(?:$|\?)/;
+
+/**
  * The app's state between webhooks: GitHub ports per installation (their caches make reads
  * cheap), an orchestrator per installation, and one queue per execution so each execution has
  * one writer in this process. Handlers only enqueue; the work runs after the webhook is answered.
@@ -94,6 +120,9 @@ export class AppHost {
     number,
     Promise<{ ports: GitHubPorts; orchestrator: GitHubOrchestrator }>
   >();
+  /** When each installation's ports were last used, and how much work for it is under way. */
+  readonly #used = new Map<number, number>();
+  readonly #holds = new Map<number, number>();
   readonly #open = new Map<string, Work>();
   /** Triggers waiting to be handled again after a failure (outside the queue until then). */
   readonly #retries = new Set<Retry>();
@@ -123,8 +152,14 @@ export class AppHost {
       (key, error, batch) => {
         for (const work of batch) work.failed = true;
         app.log.error({ err: error, execution: key }, "execution work failed");
+        if (installationRefused(error)) this.#closeRefused(key, batch[0]!.installation);
       },
     );
+    // Every app gets these, subscribed or not: an installation removed or suspended is not ticked.
+    app.on([...INSTALLATION_GONE_EVENTS], async (context) => {
+      const id = (context.payload as { installation?: { id?: number } }).installation?.id;
+      if (id !== undefined) this.#installationGone(id, context.payload.action);
+    });
     if (this.#options.tickMs > 0) {
       this.#timer = setInterval(() => {
         void this.tick();
@@ -260,32 +295,37 @@ export class AppHost {
       this.#repos.add(repo);
       void this.#discover(installation, ref);
     }
-    for (let tries = 0; ; tries++) {
-      this.#open.set(key, work);
-      work.failed = false;
-      await this.queue.push(key, work);
-      if (!work.failed || !HANDLED_AGAIN.has(work.trigger.kind)) return;
-      if (this.#stopped) {
-        this.#dropped.add(key);
+    this.#hold(installation, 1);
+    try {
+      for (let tries = 0; ; tries++) {
+        this.#open.set(key, work);
+        work.failed = false;
+        await this.queue.push(key, work);
+        if (!work.failed || !HANDLED_AGAIN.has(work.trigger.kind)) return;
+        if (this.#stopped) {
+          this.#dropped.add(key);
+          this.#app.log.warn(
+            { execution: key, trigger: work.trigger.kind },
+            `a ${work.trigger.kind} that failed while stopping was not handled again: ${this.#whereDropped()}`,
+          );
+          return;
+        }
+        const wait = RETRY_DELAYS_MS[tries];
+        if (wait === undefined) {
+          this.#app.log.error(
+            { execution: key, trigger: work.trigger.kind },
+            `gave up handling a ${work.trigger.kind} after ${tries + 1} tries`,
+          );
+          return;
+        }
         this.#app.log.warn(
           { execution: key, trigger: work.trigger.kind },
-          `a ${work.trigger.kind} that failed while stopping was not handled again: ${this.#whereDropped()}`,
+          `handling a ${work.trigger.kind} again in ${wait / 1000} s`,
         );
-        return;
+        if (!(await this.#retryAfter(key, work, wait))) return;
       }
-      const wait = RETRY_DELAYS_MS[tries];
-      if (wait === undefined) {
-        this.#app.log.error(
-          { execution: key, trigger: work.trigger.kind },
-          `gave up handling a ${work.trigger.kind} after ${tries + 1} tries`,
-        );
-        return;
-      }
-      this.#app.log.warn(
-        { execution: key, trigger: work.trigger.kind },
-        `handling a ${work.trigger.kind} again in ${wait / 1000} s`,
-      );
-      if (!(await this.#retryAfter(key, work, wait))) return;
+    } finally {
+      this.#hold(installation, -1);
     }
   }
 
@@ -310,6 +350,12 @@ export class AppHost {
     return this.#journal
       ? `it stays in the journal ${this.#journal.path} for the next start`
       : "it is lost (set ORCHESTRATE_JOURNAL to keep such triggers for the next start)";
+  }
+
+  #hold(installation: number, by: 1 | -1): void {
+    const n = (this.#holds.get(installation) ?? 0) + by;
+    if (n > 0) this.#holds.set(installation, n);
+    else this.#holds.delete(installation);
   }
 
   readonly #repos = new Set<string>();
@@ -358,9 +404,11 @@ export class AppHost {
 
   /**
    * Reconciles every execution this process has seen (lost webhooks, due timers); one whose tick
-   * still waits in its queue (a slow batch ran through the period) gets no second one.
+   * still waits in its queue (a slow batch ran through the period) gets no second one. Drops the
+   * ports of installations idle for INSTALLATION_IDLE_MS.
    */
   tick(): Promise<void[]> {
+    this.#dropIdle();
     return Promise.all(
       [...this.#open]
         .filter(([key]) => !this.queue.waiting(key, isTick))
@@ -403,6 +451,11 @@ export class AppHost {
     return [...new Set([...this.#retries].map((r) => r.key))];
   }
 
+  /** Installations whose GitHub ports and orchestrator are kept. */
+  get installations(): number[] {
+    return [...this.#installations.keys()];
+  }
+
   /** Logs through the app's logger. */
   log(message: string): void {
     this.#app.log.info(message);
@@ -423,12 +476,56 @@ export class AppHost {
   }
 
   /**
-   * Ports and orchestrator of an installation, made once and kept: the installation's Octokit
-   * renews its token when it expires, and what the orchestrator remembers (dispatch records not
-   * written yet, dashboard and check run ids) stays valid. A failed authentication is tried again
+   * GitHub refused the installation (uninstalled, suspended, credentials refused): the execution
+   * is no longer ticked — every tick would fail the same way. Its next webhook takes it up again.
+   */
+  #closeRefused(key: string, installation: number): void {
+    const work = this.#open.get(key);
+    if (!work) return;
+    this.#open.delete(key);
+    void this.#installations.get(installation)?.then(({ orchestrator }) => orchestrator.forget(work.ref));
+    this.#app.log.warn(
+      { execution: key, installation },
+      `GitHub refused installation ${installation} (the app uninstalled or suspended, or its credentials refused): ${key} is no longer reconciled until its next webhook`,
+    );
+  }
+
+  /** An installation was removed or suspended: its executions are no longer ticked, its ports dropped. */
+  #installationGone(installation: number, action: string): void {
+    const gone = [...this.#open].filter(([, w]) => w.installation === installation).map(([key]) => key);
+    for (const key of gone) this.#open.delete(key);
+    this.#installations.delete(installation);
+    this.#used.delete(installation);
+    // Heard from again (unsuspended), its repositories' executions are looked for again.
+    for (const repo of this.#repos) if (repo.startsWith(`${installation}:`)) this.#repos.delete(repo);
+    this.#app.log.info(
+      { installation, executions: gone },
+      `installation ${installation} ${action === "suspend" ? "suspended" : "removed"}: ${gone.length} executions no longer reconciled`,
+    );
+  }
+
+  /** Drops the ports of installations unused for INSTALLATION_IDLE_MS with nothing open or under way. */
+  #dropIdle(): void {
+    const now = this.#options.clock.now();
+    const busy = new Set([...this.#open.values()].map((w) => w.installation));
+    for (const installation of [...this.#installations.keys()]) {
+      if (busy.has(installation) || this.#holds.has(installation)) continue;
+      if (now - (this.#used.get(installation) ?? now) < INSTALLATION_IDLE_MS) continue;
+      this.#installations.delete(installation);
+      this.#used.delete(installation);
+    }
+  }
+
+  /**
+   * Ports and orchestrator of an installation, made once and kept while in use: the
+   * installation's Octokit renews its token when it expires, and what the orchestrator remembers
+   * (dispatch records not written yet, dashboard and check run ids) stays valid. Dropped after
+   * INSTALLATION_IDLE_MS without use, none of its executions open (what it remembered of
+   * finished ones is looked up again should they go on). A failed authentication is tried again
    * on the next use.
    */
   #for(installation: number): Promise<{ ports: GitHubPorts; orchestrator: GitHubOrchestrator }> {
+    this.#used.set(installation, this.#options.clock.now());
     const cached = this.#installations.get(installation);
     if (cached) return cached;
     const made = (async () => {
@@ -444,7 +541,9 @@ export class AppHost {
       return { ports, orchestrator };
     })();
     this.#installations.set(installation, made);
-    made.catch(() => this.#installations.delete(installation));
+    made.catch(() => {
+      if (this.#installations.get(installation) === made) this.#installations.delete(installation);
+    });
     return made;
   }
 }

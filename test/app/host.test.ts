@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
 import { orchestrateApp } from "../../src/app/app.ts";
+import { INSTALLATION_IDLE_MS } from "../../src/app/host.ts";
 import { seededRandom } from "../../src/engine/seeded-random.ts";
 import { VirtualClock } from "../../src/engine/virtual-clock.ts";
 import { GitHubOrchestrator, type Trigger } from "../../src/github/orchestrator.ts";
@@ -133,5 +134,76 @@ describe("triggers waiting to be handled again when the host stops", () => {
       else expect(line).toContain("lost (set ORCHESTRATE_JOURNAL");
       await host().closeJournal();
     }
+  });
+});
+
+describe("an installation GitHub refuses", () => {
+  it("(suspended: no token) leaves its executions unticked after one failure, said once", async () => {
+    const { receive } = await appOn(gh, { ".github/orchestrate.yml": PLAN }, { random: seededRandom(1) });
+    await receive("issues", labeled());
+    // Another process (a restart) finds the execution; the installation is suspended by now.
+    gh.on(TOKEN, () => [403, { message: "This installation has been suspended" }]);
+    const { app, host } = orchestrateApp({ tickMs: 0 });
+    const probot = testProbot();
+    await probot.load(app);
+    const warn = vi.spyOn(probot.log, "warn");
+    await host().enqueue(TEST_INSTALLATION_ID, REF, { kind: "tick" });
+    expect(gh.requests.at(-1)!.route).toBe(TOKEN);
+    const before = gh.requests.length;
+    for (let i = 0; i < 3; i++) {
+      await host().tick();
+      await host().queue.idle();
+    }
+    expect(gh.requests.length).toBe(before);
+    const said = warn.mock.calls
+      .map((call) => String(call.at(-1)))
+      .filter((s) => s.includes("refused installation"));
+    expect(said).toEqual([expect.stringContaining(`${KEY} is no longer reconciled until its next webhook`)]);
+  });
+
+  it("(uninstalled: installation.deleted) has its executions no longer ticked", async () => {
+    const { host, receive } = await appOn(
+      gh,
+      { ".github/orchestrate.yml": PLAN },
+      { random: seededRandom(1) },
+    );
+    await receive("issues", labeled());
+    expect(host().installations).toEqual([TEST_INSTALLATION_ID]);
+    await receive("installation", examplePayload("installation", "deleted"));
+    expect(host().installations).toEqual([]);
+    const before = gh.requests.length;
+    await host().tick();
+    await host().queue.idle();
+    expect(gh.requests.length).toBe(before);
+  });
+});
+
+describe("an installation's ports", () => {
+  it("are dropped after an idle hour with nothing open, and kept while an execution is", async () => {
+    const clock = new VirtualClock(NOW);
+    const { host, receive } = await appOn(gh, { ".github/orchestrate.yml": "nonsense: [" }, { clock });
+    // An invalid plan: the label starts nothing, so nothing stays open.
+    await receive("issues", labeled());
+    expect(host().installations).toEqual([TEST_INSTALLATION_ID]);
+    await clock.sleep(INSTALLATION_IDLE_MS - 60_000);
+    await host().tick();
+    expect(host().installations).toEqual([TEST_INSTALLATION_ID]);
+    await clock.sleep(60_000);
+    await host().tick();
+    expect(host().installations).toEqual([]);
+  });
+
+  it("are kept while one of its executions is open, however long", async () => {
+    const clock = new VirtualClock(NOW);
+    const { host, receive } = await appOn(
+      gh,
+      { ".github/orchestrate.yml": PLAN },
+      { clock, random: seededRandom(1) },
+    );
+    await receive("issues", labeled());
+    await clock.sleep(2 * INSTALLATION_IDLE_MS);
+    await host().tick();
+    await host().queue.idle();
+    expect(host().installations).toEqual([TEST_INSTALLATION_ID]);
   });
 });
