@@ -19,6 +19,8 @@ export interface AppOptions {
   workflow?: string;
   /** Period of the reconcile tick in ms (0: none). */
   tickMs?: number;
+  /** The app's id: its check runs are told from other apps' of the same name by it. */
+  appId?: number;
   /** The app's slug (its own `<slug>[bot]` comments are never commands). */
   appSlug?: string;
   /** Bots whose `/orchestrate` commands are heard (others are ignored). */
@@ -113,7 +115,8 @@ const TOKEN_REQUEST = /\/app\/installations\/\d+\/access_tokens(?:$|\?)/;
 export class AppHost {
   readonly label: string;
   readonly #app: Probot;
-  readonly #options: Required<Omit<AppOptions, "label" | "appSlug" | "allowBots" | "journalPath">>;
+  readonly #options: Required<Omit<AppOptions, "label" | "appSlug" | "allowBots" | "journalPath" | "appId">>;
+  readonly #appId: number | undefined;
   readonly #journal: Journal | undefined;
   readonly #commands: { appSlug?: string; allowBots?: string[] };
   readonly #installations = new Map<
@@ -139,6 +142,7 @@ export class AppHost {
       ...(options.appSlug ? { appSlug: options.appSlug } : {}),
       ...(options.allowBots ? { allowBots: options.allowBots } : {}),
     };
+    this.#appId = options.appId;
     this.#options = {
       workflow: options.workflow ?? "orchestrate-agents.yml",
       tickMs: options.tickMs ?? 5 * 60_000,
@@ -530,7 +534,7 @@ export class AppHost {
     if (cached) return cached;
     const made = (async () => {
       const octokit = (await this.#app.auth(installation)) as unknown as GitHubClient;
-      const ports = githubPorts(octokit);
+      const ports = githubPorts(octokit, this.#appId === undefined ? {} : { checks: { appId: this.#appId } });
       const orchestrator = new GitHubOrchestrator(ports, {
         clock: this.#options.clock,
         random: this.#options.random,
