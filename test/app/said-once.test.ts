@@ -3,7 +3,7 @@ import { orchestrateApp } from "../../src/app/app.ts";
 import { REPOSITORY } from "../support/github/app.ts";
 import { fakeIssueSide, fakeRepo, useGitHubMock } from "../support/github/index.ts";
 import { examplePayload, webhookEvent, withPatch } from "../support/github/payloads.ts";
-import { mockInstallationTokens, testProbot } from "../support/github/probot.ts";
+import { mockInstallationTokens, TEST_APP_ID, testProbot } from "../support/github/probot.ts";
 
 const gh = useGitHubMock();
 
@@ -51,7 +51,7 @@ describe("made once", () => {
       );
       return [200, { total_count: runs.length, check_runs: runs }];
     });
-    const { app, host } = orchestrateApp({ tickMs: 0 });
+    const { app, host } = orchestrateApp({ tickMs: 0, appId: TEST_APP_ID });
     const probot = testProbot();
     await probot.load(app);
     await probot.receive(webhookEvent("issues", labeled()));
@@ -61,6 +61,12 @@ describe("made once", () => {
     await host().queue.idle();
     const names = [...side.checks.values()].map((c) => c.name);
     expect(names.filter((n) => n === "orchestrate / test")).toHaveLength(1);
+    // The lookups ask for this app's check runs only.
+    const lookups = gh.requests.filter(
+      (r) => r.route === "GET /repos/{owner}/{repo}/commits/{ref}/check-runs",
+    );
+    expect(lookups.map((r) => r.query.app_id)).toEqual(lookups.map(() => String(TEST_APP_ID)));
+    expect(lookups.length).toBeGreaterThan(0);
   });
 });
 
