@@ -16,7 +16,13 @@ export const APP_EVENTS = [
   "deployment_status",
 ] as const;
 
-const HANDLED = new Set<string>(APP_EVENTS);
+/**
+ * An installation removed or suspended: its executions are no longer reconciled. GitHub sends
+ * `installation` events to every app, whatever it subscribes to.
+ */
+export const INSTALLATION_GONE_EVENTS = ["installation.deleted", "installation.suspend"] as const;
+
+const HANDLED = new Set<string>([...APP_EVENTS, ...INSTALLATION_GONE_EVENTS]);
 
 /** Whether the app handles a webhook (`issues` with action `labeled`, say). */
 export function handlesEvent(event: string, action: string | undefined): boolean {

@@ -1,4 +1,5 @@
 import type { Probot } from "probot";
+import { statusOf } from "../github/errors.ts";
 import { ExecutionQueue } from "../github/execution-queue.ts";
 import { type GitHubClient, githubPorts } from "../github/index.ts";
 import { GitHubOrchestrator, type Trigger } from "../github/orchestrator.ts";
@@ -6,7 +7,7 @@ import type { ExecutionRef, GitHubPorts } from "../github/ports.ts";
 import type { RoutedTrigger } from "../github/webhook-triggers.ts";
 import type { Clock, Random } from "../ports/clock.ts";
 import { systemClock } from "../ports/clock.ts";
-import { handlesEvent } from "./events.ts";
+import { handlesEvent, INSTALLATION_GONE_EVENTS } from "./events.ts";
 import { Journal } from "./journal.ts";
 import { type RedeliveryReport, redeliverFailed } from "./redeliver.ts";
 
@@ -18,6 +19,8 @@ export interface AppOptions {
   workflow?: string;
   /** Period of the reconcile tick in ms (0: none). */
   tickMs?: number;
+  /** The app's id: its check runs are told from other apps' of the same name by it. */
+  appId?: number;
   /** The app's slug (its own `<slug>[bot]` comments are never commands). */
   appSlug?: string;
   /** Bots whose `/orchestrate` commands are heard (others are ignored). */
@@ -43,6 +46,12 @@ export interface AppOptions {
 export const RETRY_DELAYS_MS = [30_000, 120_000, 600_000, 1_800_000] as const;
 
 /**
+ * An installation's GitHub ports and orchestrator (their caches) unused for this long, with no
+ * execution open and no work for it, are dropped at the next tick (made again when needed).
+ */
+export const INSTALLATION_IDLE_MS = 60 * 60_000;
+
+/**
  * Triggers handled again when their batch failed (GitHub refused for now, a rate limit): a
  * person's act is said once. Results, job and run outcomes and CI are not: the next tick reads
  * them back from GitHub, as it does the tick itself.
@@ -64,6 +73,40 @@ interface Work {
   failed?: boolean;
 }
 
+/** A trigger waiting to be handled again, and how to give up that wait (at the stop). */
+interface Retry {
+  key: string;
+  work: Work;
+  timer: unknown;
+  drop: () => void;
+}
+
+const isTick = (work: Work) => work.trigger.kind === "tick";
+
+/** The queue key of an execution. */
+function executionKey(ref: ExecutionRef): string {
+  return `${ref.owner}/${ref.repo}#${ref.issue}`;
+}
+
+/**
+ * Whether a failure says the installation is gone for this app: its token refused (401: revoked
+ * when the app is uninstalled, or the app's own credentials refused), or no token issued for it
+ * (403 or 404 from the installation token request: suspended, uninstalled).
+ */
+export function installationRefused(error: unknown): boolean {
+  let e: unknown = error;
+  for (let depth = 0; typeof e === "object" && e !== null && depth < 5; depth++) {
+    const status = statusOf(e);
+    if (status === 401) return true;
+    const url = (e as { request?: { url?: unknown } }).request?.url;
+    if ((status === 403 || status === 404) && typeof url === "string" && TOKEN_REQUEST.test(url)) return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+const TOKEN_REQUEST = /\/app\/installations\/\d+\/access_tokens(?:$|\?)/;
+
 /**
  * The app's state between webhooks: GitHub ports per installation (their caches make reads
  * cheap), an orchestrator per installation, and one queue per execution so each execution has
@@ -72,14 +115,23 @@ interface Work {
 export class AppHost {
   readonly label: string;
   readonly #app: Probot;
-  readonly #options: Required<Omit<AppOptions, "label" | "appSlug" | "allowBots" | "journalPath">>;
+  readonly #options: Required<Omit<AppOptions, "label" | "appSlug" | "allowBots" | "journalPath" | "appId">>;
+  readonly #appId: number | undefined;
   readonly #journal: Journal | undefined;
   readonly #commands: { appSlug?: string; allowBots?: string[] };
   readonly #installations = new Map<
     number,
     Promise<{ ports: GitHubPorts; orchestrator: GitHubOrchestrator }>
   >();
+  /** When each installation's ports were last used, and how much work for it is under way. */
+  readonly #used = new Map<number, number>();
+  readonly #holds = new Map<number, number>();
   readonly #open = new Map<string, Work>();
+  /** Triggers waiting to be handled again after a failure (outside the queue until then). */
+  readonly #retries = new Set<Retry>();
+  /** Executions whose triggers the stop dropped before they were handled. */
+  readonly #dropped = new Set<string>();
+  #stopped = false;
   readonly queue: ExecutionQueue<Work>;
   #timer: NodeJS.Timeout | undefined;
 
@@ -90,6 +142,7 @@ export class AppHost {
       ...(options.appSlug ? { appSlug: options.appSlug } : {}),
       ...(options.allowBots ? { allowBots: options.allowBots } : {}),
     };
+    this.#appId = options.appId;
     this.#options = {
       workflow: options.workflow ?? "orchestrate-agents.yml",
       tickMs: options.tickMs ?? 5 * 60_000,
@@ -103,8 +156,14 @@ export class AppHost {
       (key, error, batch) => {
         for (const work of batch) work.failed = true;
         app.log.error({ err: error, execution: key }, "execution work failed");
+        if (installationRefused(error)) this.#closeRefused(key, batch[0]!.installation);
       },
     );
+    // Every app gets these, subscribed or not: an installation removed or suspended is not ticked.
+    app.on([...INSTALLATION_GONE_EVENTS], async (context) => {
+      const id = (context.payload as { installation?: { id?: number } }).installation?.id;
+      if (id !== undefined) this.#installationGone(id, context.payload.action);
+    });
     if (this.#options.tickMs > 0) {
       this.#timer = setInterval(() => {
         void this.tick();
@@ -122,8 +181,19 @@ export class AppHost {
    * Asks GitHub to deliver again the webhooks it failed to deliver (this app was down or
    * restarting: GitHub does not retry them). Runs at start and on every tick; errors are logged.
    */
-  async redeliver(): Promise<RedeliveryReport | undefined> {
-    if (this.#options.redeliverHours <= 0) return undefined;
+  redeliver(): Promise<RedeliveryReport | undefined> {
+    if (this.#options.redeliverHours <= 0) return Promise.resolve(undefined);
+    // One look at a time: a slow one (a long delivery log, a rate limit waited out) is not
+    // joined by the next tick's, which would ask for the same deliveries again.
+    this.#redelivering ??= this.#lookForFailed().finally(() => {
+      this.#redelivering = undefined;
+    });
+    return this.#redelivering;
+  }
+
+  #redelivering: Promise<RedeliveryReport | undefined> | undefined;
+
+  async #lookForFailed(): Promise<RedeliveryReport | undefined> {
     const now = this.#options.clock.now();
     // A delivery is listed once GitHub has its outcome: look a little behind the last look.
     const since = this.#deliveriesSince ?? now - this.#options.redeliverHours * 3_600_000;
@@ -223,31 +293,73 @@ export class AppHost {
 
   async #push(work: Work): Promise<void> {
     const { installation, ref } = work;
-    const key = `${ref.owner}/${ref.repo}#${ref.issue}`;
+    const key = executionKey(ref);
     const repo = `${installation}:${ref.owner}/${ref.repo}`;
     if (!this.#repos.has(repo)) {
       this.#repos.add(repo);
       void this.#discover(installation, ref);
     }
-    for (let tries = 0; ; tries++) {
-      this.#open.set(key, work);
-      work.failed = false;
-      await this.queue.push(key, work);
-      if (!work.failed || !HANDLED_AGAIN.has(work.trigger.kind)) return;
-      const wait = RETRY_DELAYS_MS[tries];
-      if (wait === undefined) {
-        this.#app.log.error(
+    this.#hold(installation, 1);
+    try {
+      for (let tries = 0; ; tries++) {
+        this.#open.set(key, work);
+        work.failed = false;
+        await this.queue.push(key, work);
+        if (!work.failed || !HANDLED_AGAIN.has(work.trigger.kind)) return;
+        if (this.#stopped) {
+          this.#dropped.add(key);
+          this.#app.log.warn(
+            { execution: key, trigger: work.trigger.kind },
+            `a ${work.trigger.kind} that failed while stopping was not handled again: ${this.#whereDropped()}`,
+          );
+          return;
+        }
+        const wait = RETRY_DELAYS_MS[tries];
+        if (wait === undefined) {
+          this.#app.log.error(
+            { execution: key, trigger: work.trigger.kind },
+            `gave up handling a ${work.trigger.kind} after ${tries + 1} tries`,
+          );
+          return;
+        }
+        this.#app.log.warn(
           { execution: key, trigger: work.trigger.kind },
-          `gave up handling a ${work.trigger.kind} after ${tries + 1} tries`,
+          `handling a ${work.trigger.kind} again in ${wait / 1000} s`,
         );
-        return;
+        if (!(await this.#retryAfter(key, work, wait))) return;
       }
-      this.#app.log.warn(
-        { execution: key, trigger: work.trigger.kind },
-        `handling a ${work.trigger.kind} again in ${wait / 1000} s`,
-      );
-      await new Promise<void>((resolve) => this.#options.clock.setTimeout(resolve, wait));
+    } finally {
+      this.#hold(installation, -1);
     }
+  }
+
+  /** Waits `ms` before a trigger is handled again: true when due, false when the stop dropped it. */
+  #retryAfter(key: string, work: Work, ms: number): Promise<boolean> {
+    return new Promise<boolean>((resolve) => {
+      const retry: Retry = {
+        key,
+        work,
+        timer: this.#options.clock.setTimeout(() => {
+          this.#retries.delete(retry);
+          resolve(true);
+        }, ms),
+        drop: () => resolve(false),
+      };
+      this.#retries.add(retry);
+    });
+  }
+
+  /** What becomes of a trigger the stop drops: kept in the journal, or lost. */
+  #whereDropped(): string {
+    return this.#journal
+      ? `it stays in the journal ${this.#journal.path} for the next start`
+      : "it is lost (set ORCHESTRATE_JOURNAL to keep such triggers for the next start)";
+  }
+
+  #hold(installation: number, by: 1 | -1): void {
+    const n = (this.#holds.get(installation) ?? 0) + by;
+    if (n > 0) this.#holds.set(installation, n);
+    else this.#holds.delete(installation);
   }
 
   readonly #repos = new Set<string>();
@@ -262,8 +374,7 @@ export class AppHost {
       for (const issue of await ports.store.list(ref)) {
         if (issue === ref.issue) continue;
         const other = { owner: ref.owner, repo: ref.repo, issue };
-        const key = `${ref.owner}/${ref.repo}#${issue}`;
-        if (!this.#open.has(key)) void this.enqueue(installation, other, { kind: "tick" });
+        if (!this.#open.has(executionKey(other))) void this.enqueue(installation, other, { kind: "tick" });
       }
     } catch (error) {
       this.#app.log.warn({ err: error }, "could not list executions");
@@ -295,16 +406,58 @@ export class AppHost {
     }
   }
 
-  /** Reconciles every execution this process has seen (lost webhooks, due timers). */
+  /**
+   * Reconciles every execution this process has seen (lost webhooks, due timers); one whose tick
+   * still waits in its queue (a slow batch ran through the period) gets no second one. Drops the
+   * ports of installations idle for INSTALLATION_IDLE_MS.
+   */
   tick(): Promise<void[]> {
+    this.#dropIdle();
     return Promise.all(
-      [...this.#open.values()].map((w) => this.enqueue(w.installation, w.ref, { kind: "tick" })),
+      [...this.#open]
+        .filter(([key]) => !this.queue.waiting(key, isTick))
+        .map(([, w]) => this.enqueue(w.installation, w.ref, { kind: "tick" })),
     );
   }
 
-  /** Stops the tick (queued work goes on). */
+  /**
+   * Stops the tick and the triggers waiting to be handled again after a failure (queued work goes
+   * on): those are dropped — kept in the journal for the next start when there is one — and
+   * named by `dropped`, as are those that fail from now on.
+   */
   stop(): void {
     if (this.#timer) clearInterval(this.#timer);
+    this.#stopped = true;
+    const waiting = [...this.#retries];
+    this.#retries.clear();
+    for (const retry of waiting) {
+      this.#options.clock.clearTimeout(retry.timer);
+      this.#dropped.add(retry.key);
+      retry.drop();
+    }
+    if (waiting.length > 0)
+      this.#app.log.warn(
+        {
+          executions: [...new Set(waiting.map((r) => r.key))],
+          triggers: waiting.map((r) => r.work.trigger.kind),
+        },
+        `${waiting.length} triggers waiting to be handled again after a failure were not: ${this.#whereDropped()}`,
+      );
+  }
+
+  /** Executions whose triggers waiting to be handled again were dropped by the stop. */
+  get dropped(): string[] {
+    return [...this.#dropped];
+  }
+
+  /** Executions with a trigger waiting to be handled again after a failure (outside the queue). */
+  get retrying(): string[] {
+    return [...new Set([...this.#retries].map((r) => r.key))];
+  }
+
+  /** Installations whose GitHub ports and orchestrator are kept. */
+  get installations(): number[] {
+    return [...this.#installations.keys()];
   }
 
   /** Logs through the app's logger. */
@@ -321,23 +474,67 @@ export class AppHost {
     );
     // An ended execution is dropped once its finishing steps on GitHub are done (ticks retry them).
     if (!state || (state.finished_at !== undefined && !orchestrator.finishing(first.ref))) {
-      this.#open.delete(`${first.ref.owner}/${first.ref.repo}#${first.ref.issue}`);
+      this.#open.delete(executionKey(first.ref));
       orchestrator.forget(first.ref);
     }
   }
 
   /**
-   * Ports and orchestrator of an installation, made once and kept: the installation's Octokit
-   * renews its token when it expires, and what the orchestrator remembers (dispatch records not
-   * written yet, dashboard and check run ids) stays valid. A failed authentication is tried again
+   * GitHub refused the installation (uninstalled, suspended, credentials refused): the execution
+   * is no longer ticked — every tick would fail the same way. Its next webhook takes it up again.
+   */
+  #closeRefused(key: string, installation: number): void {
+    const work = this.#open.get(key);
+    if (!work) return;
+    this.#open.delete(key);
+    void this.#installations.get(installation)?.then(({ orchestrator }) => orchestrator.forget(work.ref));
+    this.#app.log.warn(
+      { execution: key, installation },
+      `GitHub refused installation ${installation} (the app uninstalled or suspended, or its credentials refused): ${key} is no longer reconciled until its next webhook`,
+    );
+  }
+
+  /** An installation was removed or suspended: its executions are no longer ticked, its ports dropped. */
+  #installationGone(installation: number, action: string): void {
+    const gone = [...this.#open].filter(([, w]) => w.installation === installation).map(([key]) => key);
+    for (const key of gone) this.#open.delete(key);
+    this.#installations.delete(installation);
+    this.#used.delete(installation);
+    // Heard from again (unsuspended), its repositories' executions are looked for again.
+    for (const repo of this.#repos) if (repo.startsWith(`${installation}:`)) this.#repos.delete(repo);
+    this.#app.log.info(
+      { installation, executions: gone },
+      `installation ${installation} ${action === "suspend" ? "suspended" : "removed"}: ${gone.length} executions no longer reconciled`,
+    );
+  }
+
+  /** Drops the ports of installations unused for INSTALLATION_IDLE_MS with nothing open or under way. */
+  #dropIdle(): void {
+    const now = this.#options.clock.now();
+    const busy = new Set([...this.#open.values()].map((w) => w.installation));
+    for (const installation of [...this.#installations.keys()]) {
+      if (busy.has(installation) || this.#holds.has(installation)) continue;
+      if (now - (this.#used.get(installation) ?? now) < INSTALLATION_IDLE_MS) continue;
+      this.#installations.delete(installation);
+      this.#used.delete(installation);
+    }
+  }
+
+  /**
+   * Ports and orchestrator of an installation, made once and kept while in use: the
+   * installation's Octokit renews its token when it expires, and what the orchestrator remembers
+   * (dispatch records not written yet, dashboard and check run ids) stays valid. Dropped after
+   * INSTALLATION_IDLE_MS without use, none of its executions open (what it remembered of
+   * finished ones is looked up again should they go on). A failed authentication is tried again
    * on the next use.
    */
   #for(installation: number): Promise<{ ports: GitHubPorts; orchestrator: GitHubOrchestrator }> {
+    this.#used.set(installation, this.#options.clock.now());
     const cached = this.#installations.get(installation);
     if (cached) return cached;
     const made = (async () => {
       const octokit = (await this.#app.auth(installation)) as unknown as GitHubClient;
-      const ports = githubPorts(octokit);
+      const ports = githubPorts(octokit, this.#appId === undefined ? {} : { checks: { appId: this.#appId } });
       const orchestrator = new GitHubOrchestrator(ports, {
         clock: this.#options.clock,
         random: this.#options.random,
@@ -348,7 +545,9 @@ export class AppHost {
       return { ports, orchestrator };
     })();
     this.#installations.set(installation, made);
-    made.catch(() => this.#installations.delete(installation));
+    made.catch(() => {
+      if (this.#installations.get(installation) === made) this.#installations.delete(installation);
+    });
     return made;
   }
 }

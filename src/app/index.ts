@@ -7,7 +7,9 @@ const stop = async (signal: string, app: RunningApp) => {
   app.host.log(`${signal}: finishing queued work, taking no new webhooks`);
   const cut = await app.shutdown();
   if (cut.length > 0)
-    app.host.log(`stopped with work left for ${cut.join(", ")}; the next start reconciles it`);
+    app.host.log(
+      `stopped with work left for ${cut.join(", ")}: the next start reconciles their executions (and handles their webhooks again with ORCHESTRATE_JOURNAL)`,
+    );
   process.exit(0);
 };
 const onSignal = (signal: string) => {

@@ -1,4 +1,6 @@
+import { existsSync } from "node:fs";
 import { createServer, type Server } from "node:http";
+import { resolve } from "node:path";
 import { createNodeMiddleware, createProbot, ProbotOctokit } from "probot";
 import { botList } from "../github/commands.ts";
 import { DO_NOT_RETRY, rateLimitHandlers, requestGuardrails } from "../github/octokit.ts";
@@ -18,21 +20,44 @@ export const AppOctokit = ProbotOctokit.plugin(requestGuardrails).defaults(
   }),
 );
 
-/** A number from the environment; unset, empty or not a number: undefined (the default applies). */
-function numberSetting(text: string | undefined): number | undefined {
+/** Node's longest timer (ms): a longer one fires after 1 ms instead. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+/**
+ * A number of `unit` from the environment, from 0 to `max`; unset or empty: undefined (the
+ * default applies). Anything else stops the start with a message naming the variable and the range.
+ */
+function numberSetting(env: NodeJS.ProcessEnv, name: string, unit: string, max?: number): number | undefined {
+  const text = env[name];
   if (text === undefined || text.trim() === "") return undefined;
   const n = Number(text);
-  return Number.isFinite(n) ? n : undefined;
+  if (Number.isFinite(n) && n >= 0 && (max === undefined || n <= max)) return n;
+  const range =
+    max === undefined
+      ? "0 or more"
+      : `from 0 to ${max} (Node cannot wait longer: a longer timer fires at once)`;
+  throw new Error(`${name} is ${JSON.stringify(text)}: set it to a number of ${unit}, ${range}`);
 }
 
-/** Reads the app's own settings from the environment (Probot reads APP_ID, PRIVATE_KEY, …). */
+/** The app's id, when APP_ID is one. */
+function appIdSetting(text: string | undefined): number | undefined {
+  const id = Number(text);
+  return text !== undefined && Number.isSafeInteger(id) && id > 0 ? id : undefined;
+}
+
+/**
+ * Reads the app's own settings from the environment (Probot reads APP_ID, PRIVATE_KEY, …; the
+ * app id also tells this app's check runs from others'). A period out of range is refused.
+ */
 export function appOptionsFromEnv(env: NodeJS.ProcessEnv): AppOptions {
-  const tick = numberSetting(env.ORCHESTRATE_TICK_MINUTES);
-  const hours = numberSetting(env.ORCHESTRATE_REDELIVER_HOURS);
+  const tick = numberSetting(env, "ORCHESTRATE_TICK_MINUTES", "minutes", Math.floor(MAX_TIMER_MS / 60_000));
+  const hours = numberSetting(env, "ORCHESTRATE_REDELIVER_HOURS", "hours");
   const bots = botList(env.ORCHESTRATE_ALLOW_BOTS);
+  const appId = appIdSetting(env.APP_ID);
   return {
     ...(env.ORCHESTRATE_LABEL ? { label: env.ORCHESTRATE_LABEL } : {}),
     ...(env.ORCHESTRATE_WORKFLOW ? { workflow: env.ORCHESTRATE_WORKFLOW } : {}),
+    ...(appId !== undefined ? { appId } : {}),
     ...(tick !== undefined ? { tickMs: tick * 60_000 } : {}),
     ...(hours !== undefined ? { redeliverHours: hours } : {}),
     ...(env.ORCHESTRATE_JOURNAL ? { journalPath: env.ORCHESTRATE_JOURNAL } : {}),
@@ -47,15 +72,13 @@ export function appOptionsFromEnv(env: NodeJS.ProcessEnv): AppOptions {
  * answered as soon as they are verified and queued.
  */
 export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise<RunningApp> {
-  for (const name of ["APP_ID", "WEBHOOK_SECRET"]) {
-    if (!env[name])
-      throw new Error(
-        `${name} is not set: register the app from app.yml and set APP_ID, PRIVATE_KEY (or PRIVATE_KEY_PATH) and WEBHOOK_SECRET`,
-      );
-  }
+  checkCredentials(env);
+  const options = appOptionsFromEnv(env);
+  const grace =
+    numberSetting(env, "ORCHESTRATE_SHUTDOWN_SECONDS", "seconds", Math.floor(MAX_TIMER_MS / 1000)) ?? 25;
   // Info by default (Probot's is warn): a server that started says where it listens.
   const probot = createProbot({ env: { LOG_LEVEL: "info", ...env }, overrides: { Octokit: AppOctokit } });
-  const { app, host: appHost } = orchestrateApp(appOptionsFromEnv(env));
+  const { app, host: appHost } = orchestrateApp(options);
   const middleware = await createNodeMiddleware(app, {
     probot,
     webhooksPath: env.WEBHOOK_PATH ?? "/api/github/webhooks",
@@ -87,7 +110,6 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
   if (env.ORCHESTRATE_DISCOVER !== "0") void appHost().discoverAll();
   // Webhooks GitHub could not deliver while the app was down are asked for again.
   void appHost().redeliver();
-  const grace = numberSetting(env.ORCHESTRATE_SHUTDOWN_SECONDS) ?? 25;
   return {
     server,
     host: appHost(),
@@ -98,6 +120,25 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
   };
 }
 
+/**
+ * The app's credentials are set: APP_ID, WEBHOOK_SECRET, and the private key as PRIVATE_KEY or a
+ * file PRIVATE_KEY_PATH names (Probot's own message would not say which variables).
+ */
+function checkCredentials(env: NodeJS.ProcessEnv): void {
+  const all =
+    "register the app from app.yml and set APP_ID, PRIVATE_KEY (or PRIVATE_KEY_PATH) and WEBHOOK_SECRET";
+  if (!env.APP_ID) throw new Error(`APP_ID is not set: ${all}`);
+  if (!env.PRIVATE_KEY && !env.PRIVATE_KEY_PATH)
+    throw new Error(
+      `Neither PRIVATE_KEY nor PRIVATE_KEY_PATH is set: set PRIVATE_KEY to the app's private key (the text of the .pem file GitHub generated for it) or PRIVATE_KEY_PATH to that file's path`,
+    );
+  if (!env.PRIVATE_KEY && env.PRIVATE_KEY_PATH && !existsSync(resolve(env.PRIVATE_KEY_PATH)))
+    throw new Error(
+      `PRIVATE_KEY_PATH is ${JSON.stringify(env.PRIVATE_KEY_PATH)}, which does not exist: set it to the path of the app's private key (.pem), or set PRIVATE_KEY to its text`,
+    );
+  if (!env.WEBHOOK_SECRET) throw new Error(`WEBHOOK_SECRET is not set: ${all}`);
+}
+
 /** The running app: its HTTP server, its host (queues), and a graceful stop. */
 export interface RunningApp {
   server: Server;
@@ -106,7 +147,9 @@ export interface RunningApp {
    * Stops taking webhooks (answered 503, so GitHub records them as failed and the next start asks
    * for them again) and the tick, then waits up to ORCHESTRATE_SHUTDOWN_SECONDS (default 25) for
    * queued work to finish. Resolves with the executions whose work was cut off (empty when all
-   * finished); with ORCHESTRATE_JOURNAL, their webhooks are taken up again at the next start.
+   * finished): work still queued when the time ran out, and triggers that were to be handled
+   * again after a failure (dropped: logged); with ORCHESTRATE_JOURNAL, their webhooks are taken up
+   * again at the next start.
    */
   shutdown(): Promise<string[]>;
 }
@@ -121,7 +164,7 @@ async function shutdown(server: Server, host: AppHost, graceMs: number): Promise
   await Promise.race([Promise.all([closed, host.queue.idle()]), deadline]);
   clearTimeout(timer);
   server.closeAllConnections();
-  const busy = host.queue.busy;
+  const busy = [...new Set([...host.queue.busy, ...host.dropped])];
   await host.closeJournal();
   return busy;
 }

@@ -1,4 +1,4 @@
-import { failure, statusOf } from "./errors.ts";
+import { failure, isRateLimited, isUnclear, messageOf, statusOf } from "./errors.ts";
 import { NodeIds } from "./node-ids.ts";
 import type { GitHubClient } from "./octokit.ts";
 import type { ChecksPort, ExecutionRef, PhaseCheck } from "./ports.ts";
@@ -21,6 +21,9 @@ export const CHECK_LIMITS = {
 
 const PERMISSION = "checks: write" as const;
 
+/** GitHub's answer when the token lacks a permission (not when a run is another app's). */
+const NO_PERMISSION = /not accessible by|permission/i;
+
 /** The check run name of a phase. */
 export function checkName(phase: string): string {
   return `orchestrate / ${phase}`;
@@ -36,6 +39,12 @@ export interface ChecksOptions {
   now?: () => Date;
   /** Where the check runs' GraphQL node ids are kept (shared with the status port). */
   ids?: NodeIds;
+  /**
+   * The id of the app these check runs belong to: the lookup asks only for its runs. Unknown, it
+   * is learnt from the first run created; a run of the same name another app made (a workflow's
+   * token, say) is told by GitHub refusing its update, and one of ours is created beside it.
+   */
+  appId?: number;
 }
 
 /** The fields of a check run create/update request for `check`. */
@@ -62,19 +71,25 @@ export function checkFields(ref: ExecutionRef, check: PhaseCheck, now: Date) {
 
 /**
  * One check run per phase on the working branch head (`orchestrate / <phase>`, external id
- * `<issue>:<phase>`): with a known id it is PATCHed (a 404 falls back to the lookup); otherwise the
- * runs of the head sha with that name and external id are listed and the newest reused, or one is
- * created. Creation is sent once, never retried blindly.
+ * `<issue>:<phase>`): with a known id it is PATCHed (a 404, or a 403 for a run another app made,
+ * falls back to the lookup); otherwise this app's runs of the head sha with that name and
+ * external id are listed and the newest reused, or one is created. Creation is sent once, never
+ * retried blindly: when its answer is lost (5xx, no answer) the runs are listed again, and one
+ * found there is the one it created.
  */
 export class Checks implements ChecksPort {
   readonly #client: GitHubClient;
   readonly #now: () => Date;
   readonly #ids: NodeIds;
+  #appId: number | undefined;
+  /** Runs whose update GitHub refused (403): another app's of the same name, never reused. */
+  readonly #foreign = new Set<number>();
 
   constructor(client: GitHubClient, options: ChecksOptions = {}) {
     this.#client = client;
     this.#now = options.now ?? (() => new Date());
     this.#ids = options.ids ?? new NodeIds();
+    this.#appId = options.appId;
   }
 
   async upsert(
@@ -103,10 +118,27 @@ export class Checks implements ChecksPort {
         ...fields,
         request: { retries: 0 },
       });
+      this.#appId ??= data.app?.id;
       this.#ids.rememberCheckRun(ref, Number(data.id), data.node_id);
       return Number(data.id);
     } catch (error) {
-      throw failure(`create ${what} on ${headSha}`, error, PERMISSION);
+      const landed = isUnclear(error) ? await this.#landed(ref, headSha, check.phase) : undefined;
+      if (landed === undefined) throw failure(`create ${what} on ${headSha}`, error, PERMISSION);
+      const updated = await this.#update(ref, landed, fields, what);
+      if (updated === undefined) throw failure(`create ${what} on ${headSha}`, error, PERMISSION);
+      return updated;
+    }
+  }
+
+  /**
+   * After a creation whose answer was lost: the run it made, if it landed (the newest of the
+   * phase's runs; none listed, or the list refused too: undefined).
+   */
+  async #landed(ref: ExecutionRef, headSha: string, phase: string): Promise<number | undefined> {
+    try {
+      return await this.find(ref, headSha, phase);
+    } catch {
+      return undefined;
     }
   }
 
@@ -120,9 +152,15 @@ export class Checks implements ChecksPort {
         ref: headSha,
         check_name: checkName(phase),
         filter: "all",
+        ...(this.#appId === undefined ? {} : { app_id: this.#appId }),
         per_page: 100,
       });
-      const mine = runs.filter((run) => run.external_id === externalId);
+      const mine = runs.filter(
+        (run) =>
+          run.external_id === externalId &&
+          !this.#foreign.has(Number(run.id)) &&
+          (this.#appId === undefined || !run.app || run.app.id === this.#appId),
+      );
       for (const run of mine) this.#ids.rememberCheckRun(ref, Number(run.id), run.node_id);
       return mine.length === 0 ? undefined : Math.max(...mine.map((run) => Number(run.id)));
     } catch (error) {
@@ -147,6 +185,12 @@ export class Checks implements ChecksPort {
       return id;
     } catch (error) {
       if (statusOf(error) === 404) return undefined;
+      // Another app's run of the same name ("Invalid app_id … can only be modified by the GitHub
+      // App that created it"): ours is made beside it. A missing permission is said as it is.
+      if (statusOf(error) === 403 && !isRateLimited(error) && !NO_PERMISSION.test(messageOf(error))) {
+        this.#foreign.add(id);
+        return undefined;
+      }
       throw failure(`update ${what} (${id})`, error, PERMISSION);
     }
   }

@@ -25,6 +25,11 @@ export class ExecutionQueue<T> {
     return this.#drain(key);
   }
 
+  /** Whether an item waiting for `key` (queued, not yet handed to a batch) satisfies `test`. */
+  waiting(key: string, test: (item: T) => boolean): boolean {
+    return this.#pending.get(key)?.some(test) ?? false;
+  }
+
   /** Keys with work queued or running. */
   get busy(): string[] {
     return [...new Set([...this.#running.keys(), ...this.#pending.keys()])];

@@ -30,6 +30,11 @@ export class LruCache<K, V> {
     }
   }
 
+  /** The entries, oldest first (their order is left as it is). */
+  entries(): IterableIterator<[K, V]> {
+    return this.#map.entries();
+  }
+
   delete(key: K): void {
     this.#map.delete(key);
   }

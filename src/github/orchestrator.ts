@@ -205,8 +205,11 @@ export class GitHubOrchestrator {
   }
 
   /** Handles a batch of triggers for one execution; returns its state afterwards (if any). */
-  async handle(ref: ExecutionRef, triggers: readonly Trigger[]): Promise<ExecutionState | undefined> {
+  async handle(ref: ExecutionRef, batch: readonly Trigger[]): Promise<ExecutionState | undefined> {
     this.#quiet.delete(executionId(ref));
+    // Ticks queued together (periods that came round while a slow batch ran) read GitHub back once.
+    const firstTick = batch.findIndex((t) => t.kind === "tick");
+    const triggers = batch.filter((t, i) => t.kind !== "tick" || i === firstTick);
     let stored: StoredExecution | undefined;
     // The result records the triggers name, their commits' parents, and the heads of the state
     // and working branches: one read for all.
@@ -262,6 +265,8 @@ export class GitHubOrchestrator {
       await this.#finish(ref, stored.state);
     let pending: NewEvent[] = [];
     let created = false;
+    /** What the start has to say (no plan, say): posted once its save landed. */
+    let startNotes: { delivery: string; notes: readonly string[] } | undefined;
     const labeled = triggers.find((t) => t.kind === "labeled");
     if (stored && labeled?.kind === "labeled") await this.#relabeled(ref, stored.state, labeled);
     if (!stored) {
@@ -276,13 +281,12 @@ export class GitHubOrchestrator {
         now: this.#o.clock.now(),
         seed: Math.floor(this.#o.random() * 2 ** 31),
       });
-      // Said once per label event: one handled again (its batch failed) does not say it twice.
-      const first = this.#firstAnswer(ref, labeled.delivery);
       if ("refused" in prepared) {
-        if (first) await this.#ports.comments.reply(ref, prepared.refused);
+        // Said once per label event: one handled again (its batch failed) does not say it twice.
+        if (this.#firstAnswer(ref, labeled.delivery)) await this.#ports.comments.reply(ref, prepared.refused);
         return undefined;
       }
-      if (first) for (const note of prepared.notes) await this.#ports.comments.reply(ref, note);
+      startNotes = { delivery: labeled.delivery, notes: prepared.notes };
       pending.push(prepared.start);
       created = true;
     }
@@ -302,6 +306,17 @@ export class GitHubOrchestrator {
         this.#startedAt.set(key, result.state.seq);
         // This process's start landed (a second one creating the same execution lost the save).
         if (result.applied.some((e) => e.type === "execution_started")) {
+          // Said once per label event, by the process whose start landed. GitHub refusing a note
+          // must not cost the start its dispatch: logged instead.
+          if (startNotes && this.#firstAnswer(ref, startNotes.delivery))
+            try {
+              for (const note of startNotes.notes) await this.#ports.comments.reply(ref, note);
+            } catch (error) {
+              this.#o.log?.("could not post the start's notes", {
+                execution: key,
+                error: error instanceof Error ? error.message : String(error),
+              });
+            }
           try {
             const note = await deleteLeftTaskBranches(this.#ports, ref);
             if (note) await this.#ports.comments.reply(ref, note);
@@ -1395,6 +1410,8 @@ export class GitHubOrchestrator {
         await this.#show(ref, state, shown);
       } catch (error) {
         this.#staleView.add(key);
+        // A check run whose creation got no answer may exist after all: look before creating again.
+        this.#startedAt.delete(key);
         this.#o.log?.("could not update the dashboard or check runs", {
           execution: key,
           error: error instanceof Error ? error.message : String(error),

@@ -86,8 +86,7 @@ export class StateStore implements ExecutionStateStore {
     let files = entry.issues.get(ref.issue);
     if (files === undefined) {
       files = await this.#readIssue(ref, head);
-      entry.issues.set(ref.issue, files);
-      this.#cache.set(key, entry);
+      this.#keep(ref, key, entry, files);
     }
     if (files === null) {
       this.#absentAt.set(issueKey(ref), head);
@@ -127,17 +126,36 @@ export class StateStore implements ExecutionStateStore {
 
     // Cache what the files now hold (through JSON, exactly as a fresh load would read them); the
     // other executions' files are unchanged by this commit, so what is known of them carries over.
-    const issues = new Map(base?.issues ?? []);
-    issues.set(ref.issue, {
-      eventsText,
-      state: JSON.parse(state) as ExecutionState,
-      events: [
-        ...(prior?.events ?? []),
-        ...(JSON.parse(JSON.stringify(update.newEvents)) as ExecutionEvent[]),
-      ],
-    });
-    this.#cache.set(cacheKey(ref, sha), { tree, issues });
+    this.#keep(
+      ref,
+      cacheKey(ref, sha),
+      { tree, issues: new Map(base?.issues ?? []) },
+      {
+        eventsText,
+        state: JSON.parse(state) as ExecutionState,
+        events: [
+          ...(prior?.events ?? []),
+          ...(JSON.parse(JSON.stringify(update.newEvents)) as ExecutionEvent[]),
+        ],
+      },
+    );
     return sha;
+  }
+
+  /**
+   * Caches an execution's files at a commit. Its files at other commits are dropped: an event
+   * log grows with every save, and a copy per cached commit would hold the cache's size times
+   * the log. Loads and saves go on from the newest commit, so none needs an older one.
+   */
+  #keep(ref: ExecutionRef, key: string, entry: CommitEntry, files: IssueFiles | null): void {
+    entry.issues.set(ref.issue, files);
+    const repo = cacheKey(ref, "");
+    for (const [other, commit] of this.#cache.entries()) {
+      if (other === key || !other.startsWith(repo)) continue;
+      const held = commit.issues.get(ref.issue);
+      if (held && held !== files) commit.issues.delete(ref.issue);
+    }
+    this.#cache.set(key, entry);
   }
 
   /**

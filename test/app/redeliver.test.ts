@@ -106,6 +106,18 @@ describe("redelivery of failed webhook deliveries", () => {
     expect(asked).toEqual([8, 11]);
   });
 
+  it("one look at a time: a look asked for while one runs (a tick during a slow look) reads nothing more", async () => {
+    const asked = serveDeliveries([delivery(8, "g-lost", 10, 0)], 100);
+    const { host: h } = await host();
+    const [first, second] = await Promise.all([h.redeliver(), h.redeliver()]);
+    expect(second).toBe(first);
+    expect(gh.requests.filter((r) => r.route === LIST)).toHaveLength(1);
+    expect(asked).toEqual([8]);
+    // Once it is done, the next look runs.
+    await h.redeliver();
+    expect(gh.requests.filter((r) => r.route === LIST)).toHaveLength(2);
+  });
+
   it("reports GitHub's refusals and goes on; a failed listing is logged, not thrown; 0 hours turns it off", async () => {
     serveDeliveries([delivery(8, "g-a", 10, 0), delivery(7, "g-b", 11, 0)], 100);
     gh.on(REDELIVER, ({ params }) =>

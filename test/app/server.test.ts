@@ -67,6 +67,25 @@ describe("npm start: the webhook server", () => {
     );
   });
 
+  it("names at the stop the executions whose label waits to be handled again after a failure", async () => {
+    // GitHub refuses the installation token (an answer the app's Octokit does not retry): the
+    // label is to be handled again in 30 s.
+    gh.on("POST /app/installations/{installation_id}/access_tokens", () => [
+      401,
+      { message: "A JSON web token could not be decoded" },
+    ]);
+    const base = await start();
+    const labeled = withPatch(examplePayload("issues", "labeled"), { label: { name: "orchestrate" } });
+    expect((await send(base, "issues", labeled)).status).toBe(200);
+    for (let i = 0; i < 100 && running!.host.retrying.length === 0; i++)
+      await new Promise((r) => setTimeout(r, 20));
+    // Nothing is queued: the label waits outside the queue.
+    expect(running!.host.queue.busy).toEqual([]);
+    expect(running!.host.retrying).toEqual(["Codertocat/Hello-World#1"]);
+    expect(await running!.shutdown()).toEqual(["Codertocat/Hello-World#1"]);
+    expect(running!.host.retrying).toEqual([]);
+  });
+
   it("shuts down gracefully: no new webhooks, queued work finishes first (or is named when the grace runs out)", async () => {
     let release!: () => void;
     const held = new Promise<void>((resolve) => {
@@ -96,7 +115,9 @@ describe("npm start: the webhook server", () => {
     );
     expect([503, "refused"]).toContain(late);
     release();
-    expect(await stopping).toEqual([]);
+    // The label's handling failed (GitHub refused the token) while stopping: it is not handled
+    // again later, and the stop names its execution.
+    expect(await stopping).toEqual(["Codertocat/Hello-World#1"]);
 
     // With work that does not finish within the grace, the executions left are named.
     gh.on("POST /app/installations/{installation_id}/access_tokens", () => new Promise(() => {}));
@@ -165,6 +186,27 @@ describe("npm start: the webhook server", () => {
 
   it("refuses to start without its settings, naming them", async () => {
     await expect(startServer({ PORT: "0" })).rejects.toThrow(/APP_ID is not set.*PRIVATE_KEY/);
+    // Without a private key, both ways to give it are named (not Probot's "privateKey option is required").
+    await expect(startServer({ APP_ID: "1", WEBHOOK_SECRET: "s", PORT: "0" })).rejects.toThrow(
+      /Neither PRIVATE_KEY nor PRIVATE_KEY_PATH is set/,
+    );
+    await expect(
+      startServer({ APP_ID: "1", WEBHOOK_SECRET: "s", PORT: "0", PRIVATE_KEY_PATH: "/nowhere/app.pem" }),
+    ).rejects.toThrow(/PRIVATE_KEY_PATH is "\/nowhere\/app.pem", which does not exist/);
+    await expect(start({ ORCHESTRATE_SHUTDOWN_SECONDS: "3000000" })).rejects.toThrow(
+      /ORCHESTRATE_SHUTDOWN_SECONDS is "3000000": set it to a number of seconds, from 0 to 2147483 /,
+    );
+  });
+
+  it("refuses a period longer than Node can wait (it would tick every millisecond), or not a number", () => {
+    expect(appOptionsFromEnv({ ORCHESTRATE_TICK_MINUTES: "35791" }).tickMs).toBe(35_791 * 60_000);
+    expect(() => appOptionsFromEnv({ ORCHESTRATE_TICK_MINUTES: "40000" })).toThrow(
+      /ORCHESTRATE_TICK_MINUTES is "40000": set it to a number of minutes, from 0 to 35791 /,
+    );
+    expect(() => appOptionsFromEnv({ ORCHESTRATE_TICK_MINUTES: "-1" })).toThrow(/ORCHESTRATE_TICK_MINUTES/);
+    expect(() => appOptionsFromEnv({ ORCHESTRATE_REDELIVER_HOURS: "a day" })).toThrow(
+      /ORCHESTRATE_REDELIVER_HOURS is "a day": set it to a number of hours, 0 or more/,
+    );
   });
 
   it("reads its own settings from the environment", () => {
@@ -176,8 +218,10 @@ describe("npm start: the webhook server", () => {
         ORCHESTRATE_APP_SLUG: "my-orchestrate",
         ORCHESTRATE_ALLOW_BOTS: "renovate[bot], dependabot ",
         ORCHESTRATE_REDELIVER_HOURS: "6",
+        APP_ID: "123",
       }),
     ).toEqual({
+      appId: 123,
       label: "go",
       workflow: "a.yml",
       tickMs: 120_000,

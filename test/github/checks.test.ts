@@ -123,6 +123,65 @@ describe("Checks.upsert", () => {
     expect(gh.requests.map((r) => r.route)).toEqual([UPDATE, LIST, CREATE]);
   });
 
+  it("looks only at this app's runs when its id is known", async () => {
+    serveRuns([runJson(40, "orchestrate / design", "12:design")]);
+    const mine = new Checks(createTestOctokit(), { now: () => NOW, appId: 42 });
+    expect(await mine.upsert(ref, SHA, queued)).toBe(40);
+    expect(gh.requests[0]!.query).toMatchObject({ check_name: "orchestrate / design", app_id: "42" });
+  });
+
+  it("leaves another app's run of the same name (GitHub refuses its update) and makes its own", async () => {
+    const bodies = serveRuns([runJson(40, "orchestrate / design", "12:design")]);
+    gh.on(UPDATE, (req) => {
+      bodies.push(req.body);
+      return req.params.check_run_id === "40"
+        ? [
+            403,
+            {
+              message:
+                "Invalid app_id `15368` - check run can only be modified by the GitHub App that created it.",
+            },
+          ]
+        : [200, runJson(500, "orchestrate / design", "12:design")];
+    });
+    const port = checks();
+    expect(await port.upsert(ref, SHA, queued)).toBe(500);
+    expect(gh.requests.map((r) => r.route)).toEqual([LIST, UPDATE, CREATE]);
+    // Looked up again (a restart of the view), the other app's run is not taken for ours.
+    gh.requests.length = 0;
+    expect(await port.upsert(ref, SHA, queued)).toBe(500);
+    expect(gh.requests.map((r) => r.route)).toEqual([LIST, CREATE]);
+  });
+
+  it("a creation whose answer was lost is looked up, not made twice", async () => {
+    const runs: ReturnType<typeof runJson>[] = [];
+    serveRuns(runs);
+    gh.on(CREATE, (req) => {
+      // It lands, but the answer is lost.
+      runs.push(
+        runJson(77, (req.body as { name: string }).name, (req.body as { external_id: string }).external_id),
+      );
+      return [502, { message: "Server Error" }];
+    });
+    expect(await checks().upsert(ref, SHA, queued, undefined, true)).toBe(77);
+    expect(gh.requests.map((r) => r.route)).toEqual([CREATE, LIST, UPDATE]);
+    expect(runs).toHaveLength(1);
+  });
+
+  it("a creation that failed and left no run fails", async () => {
+    serveRuns([]);
+    gh.on(CREATE, () => [502, { message: "Server Error" }]);
+    await expect(checks().upsert(ref, SHA, queued, undefined, true)).rejects.toThrow(/HTTP 502/);
+    expect(gh.requests.map((r) => r.route)).toEqual([CREATE, LIST]);
+  });
+
+  it("a run whose update the permission forbids is not taken for another app's", async () => {
+    serveRuns([runJson(40, "orchestrate / design", "12:design")]);
+    gh.on(UPDATE, () => [403, { message: "Resource not accessible by integration" }]);
+    await expect(checks().upsert(ref, SHA, queued, 40)).rejects.toThrow(/The app needs checks: write/);
+    expect(gh.requests.map((r) => r.route)).toEqual([UPDATE]);
+  });
+
   it("names checks: write on a 403", async () => {
     gh.on(LIST, () => [200, { total_count: 0, check_runs: [] }]);
     gh.on(CREATE, () => [403, { message: "Resource not accessible by integration" }]);

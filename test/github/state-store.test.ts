@@ -1,3 +1,5 @@
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { describe, expect, it } from "vitest";
 import { createTestOctokit } from "../../src/github/octokit.ts";
 import { ConflictError, CorruptStateError, STATE_BRANCH } from "../../src/github/ports.ts";
@@ -574,4 +576,56 @@ describe("StateStore.save", () => {
     expect(loadedA.result).toEqual({ state: a.state, events: a.events, version: v2 });
     expect((await store.load({ ...ref, issue: 13 }))?.state).toEqual(b.state);
   });
+});
+
+describe("StateStore memory", () => {
+  /** The heap in use after a full collection. */
+  function heapUsed(): number {
+    setFlagsFromString("--expose-gc");
+    const gc = runInNewContext("gc") as () => void;
+    gc();
+    gc();
+    return process.memoryUsage().heapUsed;
+  }
+
+  it("keeps one copy of an execution's log, not one per cached commit, with no more requests", async () => {
+    const x = startExecution(12);
+    const y = startExecution(13);
+    // A long execution: about 480 KB of events (within the inline limit: one GraphQL commit a save).
+    for (let i = 0; i < 1200; i++)
+      x.send({ type: "task_dispatched", task: "a", attempt: 1, ref: `actions/runs/${i}${"x".repeat(300)}` });
+    const log = x.events.map((e) => `${JSON.stringify(e)}\n`).join("");
+    const repo = fakeRepo(gh);
+    repo.git.commitFiles(STATE_BRANCH, { [STATE]: `${JSON.stringify(x.state, null, 2)}\n`, [EVENTS]: log });
+    const before = heapUsed();
+    let store: StateStore | undefined = new StateStore(createTestOctokit());
+    let loaded = await store.load(ref);
+    let version = await store.save(
+      { ...ref, issue: 13 },
+      { state: y.state, newEvents: y.events, version: loaded!.version },
+    );
+    const cycles = await counted(async () => {
+      for (let i = 0; i < 24; i++) {
+        // Saves of another execution in between carry this one's files over from commit to commit.
+        const added = x.send({ type: "task_dispatched", task: "a", attempt: 1, ref: `actions/runs/z${i}` });
+        loaded = await store!.load(ref);
+        version = await store!.save(ref, { state: x.state, newEvents: added, version: loaded!.version });
+        if (i % 4 === 0) {
+          const other = y.send({ type: "task_dispatched", task: "b", attempt: 1, ref: `actions/runs/y${i}` });
+          version = await store!.save({ ...ref, issue: 13 }, { state: y.state, newEvents: other, version });
+        }
+      }
+    });
+    // Each load reads the ref alone, each save is one GraphQL commit: no file is read again.
+    expect(cycles.counts).toEqual({ [GET_REF]: 24, [COMMIT_ON_BRANCH]: 30 });
+    expect((await store.load(ref))!.events).toEqual(x.events);
+    loaded = undefined;
+    const kept = heapUsed();
+    store = undefined;
+    const held = kept - heapUsed();
+    // One parsed copy of a 480 KB log is a few MB; a copy per cached commit was about 10 MB.
+    expect(log.length).toBeGreaterThan(450_000);
+    expect(held).toBeLessThan(6_000_000);
+    expect(kept).toBeGreaterThan(before);
+  }, 60_000);
 });
