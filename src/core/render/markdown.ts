@@ -57,6 +57,16 @@ export function inert(text: string | number | undefined): string {
   return unlinked(oneLine(text).replace(/[&<`[\\]/g, (c) => MARKUP[c]!));
 }
 
+/**
+ * Free text where GitHub reads plain text and acts on it (a pull request title, which GitHub puts
+ * in the merge or squash commit, where a closing keyword closes the issue it names on the default
+ * branch): on one line, with mentions and closing references broken by a zero-width space, and
+ * nothing else changed (it is not markdown: `&lt;` would show as written).
+ */
+export function defused(text: string | number | undefined): string {
+  return unlinked(oneLine(text));
+}
+
 /** Escapes text for one markdown table cell: made inert (one line), pipes escaped. */
 export function cell(text: string | number | undefined): string {
   return inert(text).replace(/\|/g, "\\|");

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { dashboardMarkdown } from "../../../src/core/render/dashboard.ts";
 import { cell, code, codeCell, inert, oneLine } from "../../../src/core/render/markdown.ts";
-import { pullRequestBody } from "../../../src/core/render/pull-request.ts";
+import { mergeCommit, pullRequestBody, pullRequestTitle } from "../../../src/core/render/pull-request.ts";
 import { reportMarkdown } from "../../../src/core/render/report-markdown.ts";
 import { startExecution } from "../../github/executions.ts";
 
@@ -137,6 +137,20 @@ describe("inert free text in the markdown Orchestrate writes", () => {
     const body = pullRequestBody(x.state, 5);
     expect(body.match(CLOSES)).toEqual(["Closes #5"]);
     expect(body).not.toContain("<!--");
+  });
+
+  it("a pull request's title, which GitHub puts in the merge commit, closes and mentions nothing", () => {
+    const x = startExecution(5);
+    x.state.meta.request = { title: "Fix #45 login crash, resolves o/r#46, cc @octo-org/everyone & <b>" };
+    const title = pullRequestTitle(x.state);
+    expect(title).toBe(
+      `Orchestrate: F${ZWSP}ix #45 login crash, r${ZWSP}esolves o/r#46, cc @${ZWSP}octo-org/everyone & <b>`,
+    );
+    expect(title.match(CLOSES)).toBeNull();
+    // The merge commit says its title and message: only the execution's own issue is closed.
+    const commit = mergeCommit(x.state, 5, 40);
+    expect(commit.title).toBe(`${title} (#40)`);
+    expect(`${commit.title}\n\n${commit.message}`.match(CLOSES)).toEqual(["Closes #5"]);
   });
 
   it("links a running task to its workflow run, and nothing else a reference could say", () => {
