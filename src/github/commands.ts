@@ -157,7 +157,8 @@ function nothing(): CommandOutcome {
 
 /**
  * The outcome of a trigger's decisions. A command whose id the execution already applied (its
- * webhook came again, or came after the reconcile read it back) says and does nothing: it was
+ * webhook came again, or came after the reconcile read it back) says and does nothing, no 👀
+ * either (whoever decided it answered it; the id does not say whether it was accepted): it was
  * decided then, and the state it would be decided against now is its own result. That holds for
  * a refused gate decision too, through its `command_refused` event: decided again later, an
  * `/orchestrate approve` refused as ambiguous, early (the phase still ran) or too late (the
@@ -167,10 +168,7 @@ function collect(s: CommandSession, delivery: string, decisions: Decision[], rea
   const out = nothing();
   for (const [n, d] of decisions.entries()) {
     const id = `cmd:${delivery}:${n}`;
-    if (s.state?.applied[id]) {
-      if (react) out.react = true;
-      continue;
-    }
+    if (s.state?.applied[id]) continue;
     if (d.reply !== undefined) out.replies.push(d.reply);
     if (d.event) out.events.push({ ...d.event, id });
     else if (d.refused && s.state) out.events.push({ id, type: "command_refused", by: s.user, ...d.refused });

@@ -116,12 +116,27 @@ describe("commenters: verbs", () => {
     );
     expect(again.events).toEqual([]);
     expect(again.replies).toEqual([]);
+    // Refused and on record, the same: no reply again, and no 👀 for what was refused.
+    const refused = await outcomeOfWebhook(
+      ports,
+      first.state,
+      "issue_comment",
+      withPatch(comment("will", "/orchestrate approve"), { comment: { id: 78 } }),
+    );
+    expect(refused.events.map((e) => e.type)).toEqual(["command_refused"]);
+    const redelivered = await outcomeOfWebhook(
+      ports,
+      refused.state,
+      "issue_comment",
+      withPatch(comment("will", "/orchestrate approve"), { comment: { id: 78 } }),
+    );
+    expect(redelivered).toMatchObject({ events: [], replies: [], react: false });
     // The same text in another comment is another command: decided against the state now.
     const other = await outcomeOfWebhook(
       ports,
       first.state,
       "issue_comment",
-      withPatch(comment("will", "/orchestrate approve"), { comment: { id: 78 } }),
+      withPatch(comment("will", "/orchestrate approve"), { comment: { id: 79 } }),
     );
     expect(other.replies).toEqual(["@will no gate is waiting for a decision. Nothing was changed."]);
   });
