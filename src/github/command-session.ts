@@ -22,6 +22,12 @@ export class CommandSession {
   readonly state: ExecutionState | undefined;
   readonly user: string;
   readonly levels: Record<Verb, PermissionLevel>;
+  /**
+   * When the command was written (a comment's creation, a review's submission), when known: it
+   * decides only a gate that was open then. Read back late (its webhook was lost), a command
+   * written before the gate opened was refused then, or would have been.
+   */
+  readonly writtenAt: number | undefined;
   #level: Promise<Permission> | undefined;
   #head: Promise<string | undefined> | undefined;
 
@@ -31,12 +37,14 @@ export class CommandSession {
     state: ExecutionState | undefined,
     user: string,
     levels: Partial<Record<Verb, PermissionLevel>> = {},
+    writtenAt?: number,
   ) {
     this.ports = ports;
     this.ref = ref;
     this.state = state;
     this.user = user;
     this.levels = commandLevels(levels);
+    this.writtenAt = writtenAt;
   }
 
   /** The actor's repository permission, read now (not from any cache older than this trigger). */
@@ -63,9 +71,9 @@ export class CommandSession {
 
   /**
    * Why the actor may not approve (or reject) `phase` through `channel`, or undefined. Checks, in
-   * order: the phase and its gate, the execution still runs, the gate is open, the channel decides
-   * it (its `via`, see `gate-channels.ts`), then who may decide it (`#deciderRefusal`). Repository
-   * permission is checked by the caller.
+   * order: the phase and its gate, the execution still runs, the gate is open and was when the
+   * command was written (`writtenAt`), the channel decides it (its `via`, see `gate-channels.ts`),
+   * then who may decide it (`#deciderRefusal`). Repository permission is checked by the caller.
    */
   async gateRefusal(phase: string, channel: Channel, approving: boolean): Promise<string | undefined> {
     const spec = this.state?.phases.find((p) => p.id === phase);
@@ -79,6 +87,9 @@ export class CommandSession {
       return `the gate of phase ${code(phase)} is escalated (revision limit reached): ${code(`/orchestrate retry ${phase}`)} runs it again`;
     if (status !== "open")
       return `the gate of phase ${code(phase)} is not waiting for a decision (it is ${status})`;
+    const opened = own(this.state!.phase_state, phase)?.gate?.opened_at;
+    if (this.writtenAt !== undefined && opened !== undefined && this.writtenAt < opened)
+      return `the gate of phase ${code(phase)} opened after this was written (${new Date(opened).toISOString()}), so it does not decide it: decide it again now`;
     if (channel === "comment" && !commandDecides(this.state!, phase))
       return `phase ${code(phase)} is decided by pull request review only: review the working branch's pull request at its current head`;
     if (channel === "review" && gate.via === "comment")

@@ -20,7 +20,16 @@ import { type ExecutionRef, type GitHubPorts, workingBranch } from "./ports.ts";
 
 /** A person (or an allow-listed bot) steering an execution: a comment, a pull request review, or a check run button. */
 export type CommandTrigger =
-  | { kind: "comment"; delivery: string; commentId: number; user: string; userType: string; body: string }
+  | {
+      kind: "comment";
+      delivery: string;
+      commentId: number;
+      user: string;
+      userType: string;
+      body: string;
+      /** When it was written (ms since the epoch), when known: see `CommandSession.writtenAt`. */
+      at?: number;
+    }
   | {
       kind: "review";
       delivery: string;
@@ -33,6 +42,8 @@ export type CommandTrigger =
       pull: number;
       /** The review's id, to read its inline comments. */
       reviewId?: number;
+      /** When it was submitted (ms since the epoch), when known: see `CommandSession.writtenAt`. */
+      at?: number;
     }
   | {
       kind: "check_action";
@@ -54,6 +65,12 @@ export interface CommandOptions {
   levels?: Partial<Record<Verb, PermissionLevel>>;
   /** The time shown by `status` (epoch ms). */
   now?: number;
+  /**
+   * Decide only gate decisions (`approve`, `reject`, a review's verdict); other commands yield
+   * nothing. How the reconcile reads back the comments of a waiting gate: its outcome's replies
+   * then answer only those.
+   */
+  gateDecisionsOnly?: boolean;
 }
 
 /** What a trigger leads to: events to apply, replies to post, and whether to react 👀 to the comment. */
@@ -67,6 +84,8 @@ interface Decision {
   event?: NewEvent;
   reply?: string;
   accepted: boolean;
+  /** A refused gate decision: recorded as `command_refused` (see `collect`). */
+  refused?: { command: "approve" | "reject"; phase?: string; reason: string };
 }
 
 /** A check run's Reject button carries no text; this is the feedback its agents get. */
@@ -75,10 +94,11 @@ export const BUTTON_REJECT_REASON = "Rejected with the check run's Reject button
 /**
  * Decides what a command trigger does, reading the actor's permission now. Bots are ignored
  * unless allow-listed (the app itself always), and so are comments Orchestrate wrote
- * (`isOwnComment`). A refused or malformed command yields exactly one
- * reply saying why and how, and no event; an accepted one yields its events (ids
+ * (`isOwnComment`). A refused or malformed command yields exactly one reply saying why and how;
+ * an accepted one yields its events and a 👀 reaction for comments. Event ids are
  * `cmd:comment-<id>:<n>` for a comment's n-th command, `cmd:review-<id>:0` for a review's verdict,
- * else `cmd:<delivery>:<n>`, so a redelivery is a no-op) and a 👀 reaction for comments.
+ * else `cmd:<delivery>:<n>`, so a redelivery is a no-op. A refused gate decision yields a
+ * `command_refused` event under its id: once refused, a command never decides a gate later.
  */
 export async function commandOutcome(
   ports: GitHubPorts,
@@ -92,24 +112,27 @@ export async function commandOutcome(
   // token) carry its hidden marker; what they quote is never a command. A person who copies the
   // marker into their own comment only silences their own commands.
   if (trigger.kind === "comment" && isOwnComment(trigger.body)) return nothing();
-  const s = new CommandSession(ports, ref, state, trigger.user, options.levels);
+  const at = trigger.kind === "check_action" ? undefined : trigger.at;
+  const s = new CommandSession(ports, ref, state, trigger.user, options.levels, at);
   const now = options.now ?? state?.created_at ?? 0;
+  const only = options.gateDecisionsOnly ?? false;
   switch (trigger.kind) {
     case "comment":
       // Keyed by the comment, so its webhook and the reconcile that reads it back apply it once.
-      return fromText(s, trigger.body, `comment-${trigger.commentId}`, now, true);
+      return fromText(s, trigger.body, `comment-${trigger.commentId}`, now, true, only);
     case "review": {
       const review = trigger.state.toLowerCase();
-      if (review === "commented") return fromText(s, trigger.body, trigger.delivery, now, false);
+      if (review === "commented")
+        return only ? nothing() : fromText(s, trigger.body, trigger.delivery, now, false, false);
       if (review !== "approved" && review !== "changes_requested") return nothing();
       // Keyed by the review, so its webhook and the reconcile that reads it back apply it once.
       const key = trigger.reviewId !== undefined ? `review-${trigger.reviewId}` : trigger.delivery;
-      return collect(key, [await fromReview(s, trigger, review === "approved")], false, state);
+      return collect(s, key, [await fromReview(s, trigger, review === "approved")], false);
     }
     case "check_action": {
       const command = buttonCommand(trigger.identifier, trigger.phase);
-      if (!command || !state) return nothing();
-      return collect(trigger.delivery, [await decide(s, command, "check_run", now)], false, state);
+      if (!command || !state || only) return nothing();
+      return collect(s, trigger.delivery, [await decide(s, command, "check_run", now)], false);
     }
   }
 }
@@ -133,24 +156,22 @@ function nothing(): CommandOutcome {
 }
 
 /**
- * The outcome of a trigger's decisions. A command whose event the execution already applied (its
- * webhook came again, or came after the reconcile read it back) says and does nothing: it was
- * decided then, and the state it would be decided against now is its own result.
+ * The outcome of a trigger's decisions. A command whose id the execution already applied (its
+ * webhook came again, or came after the reconcile read it back) says and does nothing, no 👀
+ * either (whoever decided it answered it; the id does not say whether it was accepted): it was
+ * decided then, and the state it would be decided against now is its own result. That holds for
+ * a refused gate decision too, through its `command_refused` event: decided again later, an
+ * `/orchestrate approve` refused as ambiguous, early (the phase still ran) or too late (the
+ * execution had ended) would pass a gate its author was told it did not pass.
  */
-function collect(
-  delivery: string,
-  decisions: Decision[],
-  react: boolean,
-  state: ExecutionState | undefined,
-): CommandOutcome {
+function collect(s: CommandSession, delivery: string, decisions: Decision[], react: boolean): CommandOutcome {
   const out = nothing();
   for (const [n, d] of decisions.entries()) {
-    if (state?.applied[`cmd:${delivery}:${n}`]) {
-      if (react) out.react = true;
-      continue;
-    }
+    const id = `cmd:${delivery}:${n}`;
+    if (s.state?.applied[id]) continue;
     if (d.reply !== undefined) out.replies.push(d.reply);
-    if (d.event) out.events.push({ ...d.event, id: `cmd:${delivery}:${n}` });
+    if (d.event) out.events.push({ ...d.event, id });
+    else if (d.refused && s.state) out.events.push({ id, type: "command_refused", by: s.user, ...d.refused });
     if (d.accepted && react) out.react = true;
   }
   // One comment answers one comment, whatever it holds (ten `/orchestrate status` lines, ten
@@ -165,28 +186,58 @@ async function fromText(
   delivery: string,
   now: number,
   react: boolean,
+  gateDecisionsOnly: boolean,
 ): Promise<CommandOutcome> {
   const commands = parseCommands(body, { phases: s.state?.phases.map((p) => p.id) ?? [] });
-  if (commands.length === 0) return nothing();
+  if (commands.length === 0 || (gateDecisionsOnly && !commands.some(isGateDecision))) return nothing();
   if (!s.state) {
     const reply = `@${s.user} there is no Orchestrate execution on this issue: label it to start one. Nothing was changed.`;
     return { events: [], replies: [reply], react: false };
   }
   const decisions: Decision[] = [];
-  for (const command of commands) decisions.push(await decide(s, command, "comment", now));
-  return collect(delivery, decisions, react, s.state);
+  for (const command of commands)
+    decisions.push(
+      // Left out, its place kept: each command's id is its position in the text.
+      gateDecisionsOnly && !isGateDecision(command)
+        ? { accepted: false }
+        : await decide(s, command, "comment", now),
+    );
+  return collect(s, delivery, decisions, react);
+}
+
+/** A well-formed `approve` or `reject` (a malformed one decides nothing, whenever it is read). */
+function isGateDecision(c: ParsedCommand): boolean {
+  return c.kind === "approve" || c.kind === "reject";
 }
 
 function refuse(s: CommandSession, why: string): Decision {
   return { accepted: false, reply: `@${s.user} ${why} Nothing was changed.` };
 }
 
+/**
+ * A refused gate decision, recorded (see `collect`) with why, unless nothing was said: a review
+ * while no gate waits is not a command to Orchestrate.
+ */
+function refusedGate(d: Decision, command: "approve" | "reject", phase: string | undefined): Decision {
+  if (d.accepted || d.reply === undefined) return d;
+  const reason = d.reply.replace(/^@\S+ /, "").replace(/ Nothing was changed\.$/, "");
+  return { ...d, refused: { command, ...(phase !== undefined ? { phase } : {}), reason } };
+}
+
 function accept(event: NewEvent): Decision {
   return { accepted: true, event };
 }
 
-/** One parsed command (from a comment, a commented review or a button) → a decision. */
+/**
+ * One parsed command (from a comment, a commented review or a button) → a decision. A refused
+ * `approve` or `reject` is recorded (`refusedGate`); a malformed one is not: it never decides anything.
+ */
 async function decide(s: CommandSession, c: ParsedCommand, via: string, now: number): Promise<Decision> {
+  const d = await decision(s, c, via, now);
+  return c.kind === "approve" || c.kind === "reject" ? refusedGate(d, c.kind, c.phase) : d;
+}
+
+async function decision(s: CommandSession, c: ParsedCommand, via: string, now: number): Promise<Decision> {
   if (c.kind === "unknown") {
     const what = c.verb
       ? `${code(c.verb)} is not an Orchestrate command`
@@ -289,7 +340,10 @@ function reviewedGate(
   };
 }
 
-/** An approving or changes-requesting review of the working branch's pull request. */
+/**
+ * An approving or changes-requesting review of the working branch's pull request; refused, it is
+ * recorded (`refusedGate`), except while no gate waits (then it is no command to Orchestrate).
+ */
 async function fromReview(
   s: CommandSession,
   review: Extract<CommandTrigger, { kind: "review" }>,
@@ -297,6 +351,20 @@ async function fromReview(
 ): Promise<Decision> {
   if (s.openGates().length === 0) return { accepted: false };
   const gate = reviewedGate(s, approving ? "approve" : "reject");
+  const phase = "phase" in gate ? gate.phase : undefined;
+  return refusedGate(
+    await reviewDecision(s, review, approving, gate),
+    approving ? "approve" : "reject",
+    phase,
+  );
+}
+
+async function reviewDecision(
+  s: CommandSession,
+  review: Extract<CommandTrigger, { kind: "review" }>,
+  approving: boolean,
+  gate: { phase: string } | { problem: string },
+): Promise<Decision> {
   if ("problem" in gate) return refuse(s, gate.problem);
   const phase = gate.phase;
   const head = await s.head();

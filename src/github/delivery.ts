@@ -1,3 +1,4 @@
+import type { MergeCommit } from "../core/render/pull-request.ts";
 import {
   failure,
   GitHubError,
@@ -181,13 +182,27 @@ export class Delivery implements DeliveryPort {
     }
   }
 
-  async merge(ref: RepoRef, pull: number, sha: string, method: "squash" | "merge" | "rebase") {
+  /**
+   * Merges `pull` at `sha`. `commit`: the merge (or squash) commit's title and message; without
+   * it, GitHub picks them (the pull request's title and body, or the branch's commit messages). A
+   * rebase makes no commit of its own: it is not sent then.
+   */
+  async merge(
+    ref: RepoRef,
+    pull: number,
+    sha: string,
+    method: "squash" | "merge" | "rebase",
+    commit?: MergeCommit,
+  ) {
     try {
       const { data } = await this.#client.rest.pulls.merge({
         ...repoOf(ref),
         pull_number: pull,
         sha,
         merge_method: method,
+        ...(commit && method !== "rebase"
+          ? { commit_title: commit.title, commit_message: commit.message }
+          : {}),
         request: { retries: 0 },
       });
       return { merged: true as const, sha: data.sha };
@@ -227,11 +242,24 @@ export class Delivery implements DeliveryPort {
     }
   }
 
-  async autoMerge(ref: RepoRef, nodeId: string, method: "squash" | "merge" | "rebase"): Promise<boolean> {
+  /** Turns auto-merge on; `commit` as for `merge` (GitHub's merge queue, when there is one, ignores it). */
+  async autoMerge(
+    ref: RepoRef,
+    nodeId: string,
+    method: "squash" | "merge" | "rebase",
+    commit?: MergeCommit,
+  ): Promise<boolean> {
+    const said = commit && method !== "rebase";
     try {
       await this.#client.graphql(
-        "mutation($id: ID!, $mergeMethod: PullRequestMergeMethod!) { enablePullRequestAutoMerge(input: { pullRequestId: $id, mergeMethod: $mergeMethod }) { pullRequest { autoMergeRequest { enabledAt } } } }",
-        { id: nodeId, mergeMethod: method.toUpperCase() },
+        said
+          ? "mutation($id: ID!, $mergeMethod: PullRequestMergeMethod!, $headline: String!, $body: String!) { enablePullRequestAutoMerge(input: { pullRequestId: $id, mergeMethod: $mergeMethod, commitHeadline: $headline, commitBody: $body }) { pullRequest { autoMergeRequest { enabledAt } } } }"
+          : "mutation($id: ID!, $mergeMethod: PullRequestMergeMethod!) { enablePullRequestAutoMerge(input: { pullRequestId: $id, mergeMethod: $mergeMethod }) { pullRequest { autoMergeRequest { enabledAt } } } }",
+        {
+          id: nodeId,
+          mergeMethod: method.toUpperCase(),
+          ...(said ? { headline: commit.title, body: commit.message } : {}),
+        },
       );
       return true;
     } catch (error) {

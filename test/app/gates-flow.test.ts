@@ -86,9 +86,11 @@ describe("GitHub App: a gate is rejected with feedback, revised, and approved", 
 
     // An approving review of a stale head is refused; one of the current head opens the gate.
     const head = repo.git.head("orchestrate/issue-7")!;
-    const review = (commit: string) =>
+    // Each review is its own (its id keys its decision: a refused one stays refused).
+    const review = (commit: string, id: number) =>
       withPatch(examplePayload("pull_request_review", "submitted"), {
         review: {
+          id,
           state: "approved",
           commit_id: commit,
           body: "",
@@ -97,12 +99,12 @@ describe("GitHub App: a gate is rejected with feedback, revised, and approved", 
         pull_request: { head: { ref: "orchestrate/issue-7" } },
         repository: REPOSITORY,
       } as never);
-    await receive("pull_request_review", review("ec26c3e57ca3a959ca5aad62de7213c562f8c821"));
+    await receive("pull_request_review", review("ec26c3e57ca3a959ca5aad62de7213c562f8c821", 901));
     expect(side.comments.at(-1)!.body).toBe(
       `<!-- orchestrate:comment -->\n@Codertocat your review is of ec26c3e, but \`orchestrate/issue-7\` is now at ${head.slice(0, 7)}: review the current head. Nothing was changed.`,
     );
     expect(side.dispatches).toHaveLength(2);
-    await receive("pull_request_review", review(head));
+    await receive("pull_request_review", review(head, 902));
     expect(state().phase_state.design.gate).toMatchObject({
       status: "approved",
       approvals: [{ by: "Codertocat", sha: head, via: "review" }],

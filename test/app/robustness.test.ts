@@ -1158,11 +1158,24 @@ phases:
   });
 
   it("a batch larger than one matrix takes several runs of the agents workflow, each within GitHub's limits", async () => {
-    fakeRepo(gh, { files: { ".github/orchestrate.yml": plan(300) } });
+    // Two phases of 150 (a phase has at most 256 tasks), ready together: one batch of 300.
+    const two = plan(150).replace(
+      / {2}- \{ id: build, (.*)\n/,
+      (line, rest: string) => `${line}  - { id: check, ${rest}\n`,
+    );
+    fakeRepo(gh, {
+      files: { ".github/orchestrate.yml": two.replace("max_concurrency: 150", "max_concurrency: 300") },
+    });
     const side = issueSide();
     const state = (await orchestrator(githubPorts(createTestOctokit())).handle(ref, [label]))!;
     expect(side.dispatches.map((d) => d.length)).toEqual([MATRIX_JOBS, 300 - MATRIX_JOBS]);
-    expect(side.dispatches.flat().map((t) => t.id)).toEqual(Object.keys(state.tasks));
+    // Every task once (the phases' tasks interleaved, each phase getting its turn).
+    expect(
+      side.dispatches
+        .flat()
+        .map((t) => t.id)
+        .sort(),
+    ).toEqual(Object.keys(state.tasks).sort());
     expect(Object.values(state.tasks).every((t) => t.status === "queued")).toBe(true);
     // Long task names: the input's size decides.
     const long = (n: number) => ({ text: "x".repeat(n) });

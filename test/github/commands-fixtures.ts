@@ -234,6 +234,15 @@ export async function outcomeOfWebhook(
 /** The view when nothing changed, with no event. */
 export const NO_CHANGE = { events: [], state: WAITING };
 
+/**
+ * The `command_refused` event that records a refused gate decision under `id`, from its reply
+ * (`@<login> <why> Nothing was changed.`).
+ */
+export function refusal(id: string, reply: string, command: "approve" | "reject", phase?: string): NewEvent {
+  const [, by, reason] = /^@(\S+) (.*) Nothing was changed\.$/s.exec(reply)!;
+  return { id, type: "command_refused", by: by!, command, ...(phase ? { phase } : {}), reason: reason! };
+}
+
 /** A real `issue_comment` payload on issue 12 of o/r. */
 export function comment(
   user: string,

@@ -13,6 +13,7 @@ import {
   openGatesExecution,
   outcomeOfWebhook,
   REF,
+  refusal,
   serveRepo,
   WAITING,
 } from "./commands-fixtures.ts";
@@ -28,6 +29,9 @@ function review(user: string, state: string, commitId: string) {
     repository: { name: "r", owner: { login: "o" } },
   } as never);
 }
+
+/** The id of the events a verdict of `review(…)` yields (keyed by the example's review id). */
+const REVIEW_ID = `cmd:review-${examplePayload("pull_request_review", "submitted").review.id}:0`;
 
 const button = (user: string, identifier: string, phase: string) =>
   ({ kind: "check_action", delivery: "d9", user, userType: "User", identifier, phase }) as const;
@@ -144,11 +148,11 @@ describe("several open gates that take reviews", () => {
       "pull_request_review",
       review("will", "approved", head()),
     );
+    const ambiguous =
+      "@will several gates that take reviews are waiting (a, b), and a review cannot say which one it decides: comment `/orchestrate approve a` naming the phase instead. Nothing was changed.";
     expect({ events: reviewed.events, replies: reviewed.replies }).toEqual({
-      events: [],
-      replies: [
-        "@will several gates that take reviews are waiting (a, b), and a review cannot say which one it decides: comment `/orchestrate approve a` naming the phase instead. Nothing was changed.",
-      ],
+      events: [refusal(REVIEW_ID, ambiguous, "approve")],
+      replies: [ambiguous],
     });
     const requested = await outcomeOfWebhook(
       ports,
@@ -223,14 +227,14 @@ describe("gates of an execution that ended", () => {
   it("after a cancel, approve, reject and the buttons say the execution has ended", async () => {
     const { ports } = serveRepo(gh);
     const cancelled = applyEvents(gatedExecution(), [{ id: "c", type: "cancel_requested", by: "max" }]).state;
-    for (const body of [
-      "/orchestrate approve",
-      "/orchestrate approve design",
-      "/orchestrate reject design no",
-    ]) {
+    for (const [body, verb, phase] of [
+      ["/orchestrate approve", "approve", undefined],
+      ["/orchestrate approve design", "approve", "design"],
+      ["/orchestrate reject design no", "reject", "design"],
+    ] as const) {
       const out = await outcomeOfWebhook(ports, cancelled, "issue_comment", comment("will", body));
       expect({ events: out.events, replies: out.replies }).toEqual({
-        events: [],
+        events: [refusal("cmd:comment-77:0", ENDED_CANCELLED, verb, phase)],
         replies: [ENDED_CANCELLED],
       });
     }
@@ -264,7 +268,7 @@ describe("gates of an execution that ended", () => {
       comment("will", "/orchestrate approve"),
     );
     expect({ events: commented.events, replies: commented.replies }).toEqual({
-      events: [],
+      events: [refusal("cmd:comment-77:0", ENDED_TIMED_OUT, "approve")],
       replies: [ENDED_TIMED_OUT],
     });
     const reviewed = await outcomeOfWebhook(
@@ -274,8 +278,81 @@ describe("gates of an execution that ended", () => {
       review("will", "approved", head()),
     );
     expect({ events: reviewed.events, replies: reviewed.replies }).toEqual({
-      events: [],
+      events: [refusal(REVIEW_ID, ENDED_TIMED_OUT, "approve")],
       replies: [ENDED_TIMED_OUT],
+    });
+  });
+});
+
+describe("a gate decision read back late", () => {
+  const said = (body: string, at?: number) =>
+    ({
+      kind: "comment",
+      delivery: "comment-77",
+      commentId: 77,
+      user: "will",
+      userType: "User",
+      body,
+      ...(at !== undefined ? { at } : {}),
+    }) as const;
+
+  it("decides only a gate that was open when it was written, and says so otherwise", async () => {
+    const { ports, head } = serveRepo(gh);
+    const state = gatedExecution();
+    const opened = state.phase_state.design!.gate!.opened_at!;
+    const early = await commandOutcome(ports, REF, state, said("/orchestrate approve", opened - 1));
+    const reply = `@will the gate of phase \`design\` opened after this was written (${new Date(opened).toISOString()}), so it does not decide it: decide it again now. Nothing was changed.`;
+    expect(early).toEqual({
+      events: [refusal("cmd:comment-77:0", reply, "approve")],
+      replies: [reply],
+      react: false,
+    });
+    const inTime = await commandOutcome(ports, REF, state, said("/orchestrate approve", opened));
+    expect(inTime.events).toMatchObject([{ id: "cmd:comment-77:0", type: "gate_approved", phase: "design" }]);
+    // A review submitted before the gate opened, the same.
+    const reviewed = await commandOutcome(ports, REF, state, {
+      kind: "review",
+      delivery: "d2",
+      user: "will",
+      userType: "User",
+      state: "approved",
+      commitId: head(),
+      body: "",
+      pull: 40,
+      reviewId: 5,
+      at: opened - 1,
+    });
+    expect(reviewed.events).toEqual([refusal("cmd:review-5:0", reply, "approve", "design")]);
+  });
+
+  it("gate decisions only: other commands of the comment are left out, their places kept", async () => {
+    const { ports } = serveRepo(gh);
+    const state = gatedExecution();
+    const options = { gateDecisionsOnly: true };
+    const both = await commandOutcome(
+      ports,
+      REF,
+      state,
+      said("/orchestrate status\n/orchestrate approve"),
+      options,
+    );
+    expect(both.replies).toEqual([]);
+    expect(both.events).toMatchObject([{ id: "cmd:comment-77:1", type: "gate_approved", phase: "design" }]);
+    for (const body of [
+      "/orchestrate status",
+      "/orchestrate retry",
+      "/orchestrate reject",
+      "/orchestrate deploy",
+    ])
+      expect(await commandOutcome(ports, REF, state, said(body), options)).toEqual({
+        events: [],
+        replies: [],
+        react: false,
+      });
+    expect(await commandOutcome(ports, REF, state, button("will", "approve", "design"), options)).toEqual({
+      events: [],
+      replies: [],
+      react: false,
     });
   });
 });

@@ -8,6 +8,7 @@ import {
   gatedExecution,
   gateView,
   outcomeOfWebhook,
+  refusal,
   serveRepo,
   WAITING,
 } from "./commands-fixtures.ts";
@@ -207,9 +208,15 @@ describe("reviewers of the working branch's pull request", () => {
           audit: [`${row.user} rejected phase design: ${row.body}`],
         });
         break;
-      default:
-        expect({ events: out.events, state: gateView(out.state) }).toEqual({ events: [], state: WAITING });
-        expect(out.replies).toEqual(row.reply ? [row.reply.replace("HEAD7", head().slice(0, 7))] : []);
+      default: {
+        const reply = row.reply?.replace("HEAD7", head().slice(0, 7));
+        // A refused verdict is on record under the review's id: read back, it decides nothing.
+        const id = `cmd:review-${examplePayload("pull_request_review", "submitted").review.id}:0`;
+        const verb = row.state === "approved" ? "approve" : "reject";
+        const events = reply ? [refusal(id, reply, verb, "design")] : [];
+        expect({ events: out.events, state: gateView(out.state) }).toEqual({ events, state: WAITING });
+        expect(out.replies).toEqual(reply ? [reply] : []);
+      }
     }
   });
 

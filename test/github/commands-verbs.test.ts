@@ -11,6 +11,7 @@ import {
   NO_CHANGE,
   outcomeOfWebhook,
   REF,
+  refusal,
   serveRepo,
   WAITING,
 } from "./commands-fixtures.ts";
@@ -83,11 +84,17 @@ describe("commenters: verbs", () => {
       "/orchestrate approve ``@acme/everyone",
       "@will ``` ``@\u200bacme/everyone ``` is not a phase of this execution. Usage: `/orchestrate approve [PHASE]`. Nothing was changed.",
     ],
-  ])("%s: one reply, nothing changes", async (_name, body, reply) => {
+  ])("%s: one reply, nothing changes", async (name, body, reply) => {
     const { ports } = serveRepo(gh);
     const state = gatedExecution();
     const out = await outcomeOfWebhook(ports, state, "issue_comment", comment("will", body));
-    expect({ events: out.events, state: gateView(out.state) }).toEqual(NO_CHANGE);
+    // A well-formed approve, refused, is on record (it never decides a gate later); a malformed
+    // command decides nothing whenever it is read.
+    const events =
+      name === "approve of a phase without a gate"
+        ? [refusal("cmd:comment-77:0", reply, "approve", "build")]
+        : [];
+    expect({ events: out.events, state: gateView(out.state) }).toEqual({ ...NO_CHANGE, events });
     expect(out.replies).toEqual([reply]);
     expect(out.react).toBe(false);
   });
@@ -109,12 +116,27 @@ describe("commenters: verbs", () => {
     );
     expect(again.events).toEqual([]);
     expect(again.replies).toEqual([]);
+    // Refused and on record, the same: no reply again, and no 👀 for what was refused.
+    const refused = await outcomeOfWebhook(
+      ports,
+      first.state,
+      "issue_comment",
+      withPatch(comment("will", "/orchestrate approve"), { comment: { id: 78 } }),
+    );
+    expect(refused.events.map((e) => e.type)).toEqual(["command_refused"]);
+    const redelivered = await outcomeOfWebhook(
+      ports,
+      refused.state,
+      "issue_comment",
+      withPatch(comment("will", "/orchestrate approve"), { comment: { id: 78 } }),
+    );
+    expect(redelivered).toMatchObject({ events: [], replies: [], react: false });
     // The same text in another comment is another command: decided against the state now.
     const other = await outcomeOfWebhook(
       ports,
       first.state,
       "issue_comment",
-      withPatch(comment("will", "/orchestrate approve"), { comment: { id: 78 } }),
+      withPatch(comment("will", "/orchestrate approve"), { comment: { id: 79 } }),
     );
     expect(other.replies).toEqual(["@will no gate is waiting for a decision. Nothing was changed."]);
   });
@@ -291,8 +313,14 @@ describe("commenters: verbs", () => {
       "issue_comment",
       comment("will", "/orchestrate approve"),
     );
-    expect(out.replies).toEqual(["@will no gate is waiting for a decision. Nothing was changed."]);
-    expect(out.events).toEqual([]);
+    const reply = "@will no gate is waiting for a decision. Nothing was changed.";
+    expect(out.replies).toEqual([reply]);
+    // On record: read back once a gate opens, it decides nothing.
+    expect(out.events).toEqual([refusal("cmd:comment-77:0", reply, "approve")]);
+    expect(applyEvents(state, out.events)).toEqual({
+      state: { ...state, applied: { ...state.applied, "cmd:comment-77:0": true }, seq: state.seq + 1 },
+      refused: [],
+    });
   });
 
   it("past the revision limit the gate is escalated, and approve says how to go on", async () => {
@@ -347,11 +375,11 @@ describe("check run buttons", () => {
     ]);
     expect(gateView(applyEvents(state, ok.events).state).gate).toBe("approved");
     const refused = await commandOutcome(ports, REF, state, button("rea", "approve"), {});
+    const reply =
+      "@rea `/orchestrate approve` needs write permission on this repository; yours is read. Nothing was changed.";
     expect(refused).toEqual({
-      events: [],
-      replies: [
-        "@rea `/orchestrate approve` needs write permission on this repository; yours is read. Nothing was changed.",
-      ],
+      events: [refusal("cmd:d9:0", reply, "approve", "design")],
+      replies: [reply],
       react: false,
     });
   });

@@ -11,6 +11,7 @@ import {
   gateView,
   NO_CHANGE,
   outcomeOfWebhook,
+  refusal,
   serveRepo,
   WAITING,
 } from "./commands-fixtures.ts";
@@ -155,7 +156,9 @@ describe("commenters: `/orchestrate approve` on the issue", () => {
         },
       ]);
     } else {
-      expect({ events: out.events, state: gateView(out.state) }).toEqual(NO_CHANGE);
+      // A refusal is recorded under the command's id: it never decides the gate later.
+      const events = row.reply ? [refusal("cmd:comment-77:0", row.reply, "approve")] : [];
+      expect({ events: out.events, state: gateView(out.state) }).toEqual({ ...NO_CHANGE, events });
       expect(out.replies).toEqual(row.reply ? [row.reply] : []);
       expect(out.react).toBe(false);
     }

@@ -254,3 +254,48 @@ describe("Delivery.autoMerge", () => {
     );
   });
 });
+
+describe("the merge commit", () => {
+  const commit = { title: "Orchestrate: login (#40)", message: "Closes #12" };
+
+  it("a merge or squash says its commit's title and message; a rebase, which makes none, does not", async () => {
+    const sent: unknown[] = [];
+    gh.on("PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge", ({ body }) => {
+      sent.push(body);
+      return [200, { sha: "b".repeat(40), merged: true, message: "Pull Request successfully merged" }];
+    });
+    const delivery = new Delivery(createTestOctokit());
+    for (const method of ["squash", "merge", "rebase"] as const)
+      expect(await delivery.merge(repo, 40, SHA, method, commit)).toEqual({
+        merged: true,
+        sha: "b".repeat(40),
+      });
+    expect(sent).toEqual([
+      { sha: SHA, merge_method: "squash", commit_title: commit.title, commit_message: commit.message },
+      { sha: SHA, merge_method: "merge", commit_title: commit.title, commit_message: commit.message },
+      { sha: SHA, merge_method: "rebase" },
+    ]);
+    expect(gh.requests.every((r) => r.problems.length === 0)).toBe(true);
+  });
+
+  it("auto-merge is enabled with the same title and message", async () => {
+    const inputs: unknown[] = [];
+    gh.onGraphQL("enablePullRequestAutoMerge", (variables) => {
+      inputs.push(variables);
+      return {
+        enablePullRequestAutoMerge: {
+          pullRequest: { autoMergeRequest: { enabledAt: "2026-11-22T00:00:00Z" } },
+        },
+      };
+    });
+    const delivery = new Delivery(createTestOctokit());
+    expect(await delivery.autoMerge(repo, "PR_40", "squash", commit)).toBe(true);
+    expect(await delivery.autoMerge(repo, "PR_40", "rebase", commit)).toBe(true);
+    expect(inputs).toEqual([
+      { id: "PR_40", mergeMethod: "SQUASH", headline: commit.title, body: commit.message },
+      { id: "PR_40", mergeMethod: "REBASE" },
+    ]);
+    // Both documents are valid against GitHub's GraphQL schema.
+    expect(gh.requests.every((r) => r.problems.length === 0)).toBe(true);
+  });
+});

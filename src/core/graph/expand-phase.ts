@@ -22,7 +22,8 @@ export function expandPhase(
   const result: ExpandedPhase = { tasks: [], skipped: {} };
   const combinations = matrixCombinations(phase.matrix ?? {});
   for (const agentId of phase.agents) {
-    const agent = agents[agentId];
+    // Looked up as an own property: `__proto__` or `constructor` names no agent of the plan.
+    const agent = Object.hasOwn(agents, agentId) ? agents[agentId] : undefined;
     const reason = agentSkip(agentId);
     for (const combination of combinations) {
       const values = Object.values(combination);

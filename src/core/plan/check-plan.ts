@@ -139,6 +139,7 @@ function checkPhases(
       checkMatrixIds(phase, ["phases", i, "matrix"], report);
     }
   });
+  checkTaskCounts(phases, report);
   for (const cycle of findCycles(edges)) {
     const names = [...cycle, cycle[0]!].map((index) => String((phases[index] as { id: unknown }).id));
     const from = phases[cycle[0]!] as { needs: unknown[] };
@@ -149,6 +150,62 @@ function checkPhases(
       "each phase needs the next one; remove one of these needs",
     );
   }
+}
+
+/**
+ * Most tasks one phase may expand to: GitHub Actions runs at most 256 jobs in one workflow run's
+ * matrix, which is what a phase's batch is dispatched as, and the phase's check run lists each.
+ */
+export const MAX_PHASE_TASKS = 256;
+
+/**
+ * Most tasks a plan may expand to. Every task of a phase needs every task of the phases it needs,
+ * so the state an execution saves on every event grows with their product: a plan at this limit
+ * saves at most about 6 MB (two halves of 500 tasks, each of one half needing all of the other);
+ * ten times as many tasks, a hundred times that. (A task graph given to the engine directly,
+ * without a plan, has no such limit.)
+ */
+export const MAX_PLAN_TASKS = 1_000;
+
+/**
+ * How many tasks each phase expands to (agents × matrix combinations, before `when` conditions,
+ * which depend on the request) must stay within `MAX_PHASE_TASKS`, and all of them within
+ * `MAX_PLAN_TASKS`: matrices multiply, so a few lines of plan can make thousands of tasks.
+ */
+function checkTaskCounts(phases: unknown[], report: Report): void {
+  let total = 0;
+  let within = 0;
+  phases.forEach((phase, i) => {
+    if (!isRecord(phase)) return;
+    const agents = Array.isArray(phase.agents)
+      ? new Set(phase.agents.filter((a) => typeof a === "string")).size
+      : 0;
+    const sizes = isRecord(phase.matrix)
+      ? Object.values(phase.matrix).map((values) =>
+          Array.isArray(values) ? new Set(values.filter((v) => typeof v === "string")).size : 1,
+        )
+      : [];
+    const count = sizes.reduce((n, size) => n * size, agents);
+    total += count;
+    within += Math.min(count, MAX_PHASE_TASKS);
+    if (count <= MAX_PHASE_TASKS) return;
+    const name = typeof phase.id === "string" ? `phase "${phase.id}"` : "this phase";
+    const of = `${agents} agent${agents === 1 ? "" : "s"}${sizes.length > 0 ? ` × ${sizes.join(" × ")} matrix values` : ""}`;
+    report(
+      sizes.length > 0 ? ["phases", i, "matrix"] : ["phases", i, "agents"],
+      `${name} expands to ${count.toLocaleString("en-US")} tasks (${of}), more than the ${MAX_PHASE_TASKS} a phase may have`,
+      "each task is one job: list fewer matrix values or agents, or split the phase into several phases",
+      "key",
+    );
+  });
+  // Only when the phases, each brought within its own limit, would still be too many together.
+  if (within > MAX_PLAN_TASKS)
+    report(
+      ["phases"],
+      `the plan expands to ${total.toLocaleString("en-US")} tasks, more than the ${MAX_PLAN_TASKS.toLocaleString("en-US")} a plan may have`,
+      "each task is one job and its results are kept in the execution's state: run fewer agents or matrix values, or split the work into several executions",
+      "key",
+    );
 }
 
 /** Most task ids one matrix's problems name: past them, the first ones say how to fix the rest. */

@@ -1,5 +1,5 @@
 export { BUILTIN_TEMPLATES } from "./builtin-templates.ts";
-export { checkPlan } from "./check-plan.ts";
+export { checkPlan, MAX_PHASE_TASKS, MAX_PLAN_TASKS } from "./check-plan.ts";
 export {
   type Condition,
   type ConditionResult,
@@ -19,7 +19,7 @@ export {
   factsOf,
   type RepoFacts,
 } from "./facts.ts";
-export { type LoadPlanOptions, type LoadPlanResult, loadPlan } from "./load-plan.ts";
+export { type LoadPlanOptions, type LoadPlanResult, loadPlan, MAX_PLAN_BYTES } from "./load-plan.ts";
 export { checkOutputPath, normalizeOutputPath } from "./output-path.ts";
 export { formatPath, formatProblem, type Problem } from "./problem.ts";
 export * from "./schema.ts";

@@ -18,6 +18,12 @@ export interface LoadPlanOptions {
 export type LoadPlanResult = { ok: true; plan: Plan } | { ok: false; problems: Problem[] };
 
 /**
+ * The largest plan file read, in bytes (UTF-8). A plan describes agents and phases in a few KB
+ * (the built-in templates are under 7 KB); past this, the text is not parsed at all.
+ */
+export const MAX_PLAN_BYTES = 256 * 1024;
+
+/**
  * Loads a plan from YAML text: parses it, merges it over the template it `extends`, validates it
  * against the schema and checks references, cycles, output paths and conditions. Reports every
  * problem found, each with its file, line, column and field path. Never throws.
@@ -35,6 +41,17 @@ export function loadPlan(text: string, options: LoadPlanOptions): LoadPlanResult
 }
 
 function load(text: string, options: LoadPlanOptions): LoadPlanResult {
+  const bytes = text.length > MAX_PLAN_BYTES ? text.length : new TextEncoder().encode(text).byteLength;
+  if (bytes > MAX_PLAN_BYTES) {
+    const size = `${Math.ceil(bytes / 1024).toLocaleString("en-US")} KB`;
+    const problem = {
+      file: options.file,
+      path: "",
+      message: `the plan is ${text.length > MAX_PLAN_BYTES ? "over " : ""}${size}, more than the ${MAX_PLAN_BYTES / 1024} KB a plan may be`,
+      hint: "a plan names agents and phases: keep long prompts in files the agents read, and let a matrix stand for repeated phases",
+    };
+    return { ok: false, problems: [problem] };
+  }
   const user = parseYaml(text, options.file);
   if (user.data === undefined && user.problems.length > 0) return { ok: false, problems: user.problems };
   if (user.data === undefined || user.data === null) {

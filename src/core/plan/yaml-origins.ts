@@ -64,11 +64,36 @@ export function parseYaml(text: string, name: string): ParsedYaml {
     message: `YAML syntax: ${firstLine(error.message)}`,
   }));
   const tagged: Tagged[] = [];
-  const origin = originOf(doc.contents, source, 0, [], tagged);
+  const reserved: Reserved[] = [];
+  const origin = originOf(doc.contents, source, 0, [], tagged, reserved);
   if (problems.length > 0) return { data: undefined, origin, problems };
   const warnings = doc.warnings.filter((warning) => !HARMLESS_WARNINGS.has(warning.code));
   const data = doc.toJS({ maxAliasCount: 100 });
-  return { data, origin, problems: warnings.map((warning) => warningProblem(warning, source, tagged)) };
+  return {
+    data,
+    origin,
+    problems: [
+      ...warnings.map((warning) => warningProblem(warning, source, tagged)),
+      ...reserved.map(({ path, at }) => ({
+        ...position(source, at),
+        path: formatPath(path),
+        message: `a key may not be named "${RESERVED_KEY}"`,
+        hint: `JavaScript takes "${RESERVED_KEY}" for an object's prototype, not for a name: rename it`,
+      })),
+    ],
+  };
+}
+
+/**
+ * The one map key a plan may not use: read into an object, `__proto__` names its prototype, so
+ * an agent, output or matrix key of that name is lost or finds what every object inherits.
+ */
+const RESERVED_KEY = "__proto__";
+
+/** A map key named `RESERVED_KEY`: its path and where the key is written. */
+interface Reserved {
+  path: Key[];
+  at: number;
 }
 
 /** The file, line and column of an offset in a source. */
@@ -94,6 +119,7 @@ function originOf(
   fallback: number,
   path: Key[],
   tagged: Tagged[],
+  reserved: Reserved[],
   keyAt?: number,
 ): Origin {
   const range = hasRange(node) ? node.range : undefined;
@@ -109,11 +135,15 @@ function originOf(
       if (!isScalar(keyNode)) continue;
       const key = String(keyNode.value);
       const keyStart = keyNode.range?.[0] ?? origin.at;
-      origin.children.set(key, originOf(pair.value, source, keyStart, [...path, key], tagged, keyStart));
+      if (key === RESERVED_KEY) reserved.push({ path: [...path, key], at: keyStart });
+      origin.children.set(
+        key,
+        originOf(pair.value, source, keyStart, [...path, key], tagged, reserved, keyStart),
+      );
     }
   } else if (isSeq(node)) {
     node.items.forEach((item, index) => {
-      origin.children.set(index, originOf(item, source, origin.at, [...path, index], tagged));
+      origin.children.set(index, originOf(item, source, origin.at, [...path, index], tagged, reserved));
     });
   } else if (isScalar(node) && range) {
     if (typeof node.value === "string") {

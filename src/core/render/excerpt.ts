@@ -53,7 +53,7 @@ export function fullTextAt(state: ExecutionState): string {
  * `text` escaped by `render` (as a table cell by default), at most `limit` characters of it shown;
  * when cut, a note says the full text is at `where`. The cut is made after escaping, so the
  * escaped text (which may be longer than the text) is what is bounded; an escape cut in half
- * (`&lt;`, `\|`) is dropped.
+ * (`&lt;`, `&#96;`, `\|`) is dropped: every `&` of escaped text starts a character reference.
  */
 export function shortened(
   text: string,
@@ -65,6 +65,6 @@ export function shortened(
   // `limit` and to know whether there is more.
   const escaped = render(cutAt(text, 2 * limit + 2));
   if (escaped.length <= limit) return escaped;
-  const shown = cutAt(escaped, limit).replace(/(?:&(?:lt?)?|\\)$/, "");
+  const shown = cutAt(escaped, limit).replace(/(?:&[#\w]*|\\)$/, "");
   return `${shown}… _(shortened: the full text is in ${where})_`;
 }

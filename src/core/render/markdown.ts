@@ -17,13 +17,10 @@ export function oneLine(text: string | number | undefined): string {
   return String(text ?? "").replace(LINE_BREAKS, " ");
 }
 
-/**
- * Breaks @-mentions and closing references with a zero-width space; leaves the rest alone. Prose
- * keeps `` `@name` `` (a code span shows it as written); `anyMention` breaks that too.
- */
-function unlinked(text: string, anyMention = false): string {
+/** Breaks @-mentions and closing references with a zero-width space; leaves the rest alone. */
+function unlinked(text: string): string {
   return text
-    .replace(anyMention ? /(^|\W)@(?=[A-Za-z0-9])/g : /(^|[^\w`])@(?=[A-Za-z0-9])/g, `$1@${ZWSP}`)
+    .replace(/(^|\W)@(?=[A-Za-z0-9])/g, `$1@${ZWSP}`)
     .replace(CLOSING, (keyword: string, offset: number, whole: string) =>
       REFERENCE_AHEAD.test(whole.slice(offset + keyword.length))
         ? `${keyword[0]}${ZWSP}${keyword.slice(1)}`
@@ -32,15 +29,42 @@ function unlinked(text: string, anyMention = false): string {
 }
 
 /**
- * Makes free text (issue text, reasons, summaries an agent wrote) inert where Orchestrate writes
- * markdown: it cannot open an HTML comment or tag that hides what follows, cannot @-mention people
- * or teams, and cannot add a closing reference ("fixes #3") that merging would act on. It is
- * flattened to one line, so it cannot start a line of its own (a `/orchestrate` command, a
- * heading, a table row). The text reads the same; a zero-width space breaks mentions and closing
- * keywords.
+ * Characters free text may not use as markdown, and the character references that show them as
+ * written: `&` (an entity such as `&#64;` would decode to a mention), `<` (HTML), a backtick (a
+ * code span, whose text a mention check skips, or one left open that swallows what follows), `[`
+ * (a link or an image whose text hides where it points), and a backslash (which would escape the
+ * character after it, one of these references included).
+ */
+const MARKUP: Readonly<Record<string, string>> = {
+  "&": "&amp;",
+  "<": "&lt;",
+  "`": "&#96;",
+  "[": "&#91;",
+  "\\": "&#92;",
+};
+
+/**
+ * Makes free text (issue text, reasons, summaries and messages an agent wrote) inert where
+ * Orchestrate writes markdown: it cannot open an HTML comment or tag that hides what follows,
+ * cannot form a code span, an entity, a link or an image, cannot @-mention people or teams, and
+ * cannot add a closing reference ("fixes #3") that merging would act on. It is flattened to one
+ * line, so it cannot start a line of its own (a `/orchestrate` command, a heading, a table row).
+ * The text reads the same: its markup characters are written as character references, and a
+ * zero-width space breaks mentions and closing keywords. What Orchestrate formats itself (code
+ * spans from `code`, links) is added around inert text, never passed through it.
  */
 export function inert(text: string | number | undefined): string {
-  return unlinked(oneLine(text).replace(/</g, "&lt;"));
+  return unlinked(oneLine(text).replace(/[&<`[\\]/g, (c) => MARKUP[c]!));
+}
+
+/**
+ * Free text where GitHub reads plain text and acts on it (a pull request title, which GitHub puts
+ * in the merge or squash commit, where a closing keyword closes the issue it names on the default
+ * branch): on one line, with mentions and closing references broken by a zero-width space, and
+ * nothing else changed (it is not markdown: `&lt;` would show as written).
+ */
+export function defused(text: string | number | undefined): string {
+  return unlinked(oneLine(text));
 }
 
 /** Escapes text for one markdown table cell: made inert (one line), pipes escaped. */
@@ -57,7 +81,7 @@ export function cell(text: string | number | undefined): string {
  * renderer reads the span otherwise. Empty text gives an empty string.
  */
 export function code(text: string | number | undefined): string {
-  const flat = unlinked(oneLine(text), true).replace(/#(?=\d)/g, `#${ZWSP}`);
+  const flat = unlinked(oneLine(text)).replace(/#(?=\d)/g, `#${ZWSP}`);
   if (flat === "") return "";
   const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
   const fence = "`".repeat(longest + 1);

@@ -3,17 +3,39 @@ import { formatUsd } from "../report/money.ts";
 import { summarize } from "../report/summarize.ts";
 import type { ExecutionState } from "../state/types.ts";
 import { cutAt, fullTextAt, REASON_LIMIT, SUMMARY_LIMIT, shortened, summaryLimit } from "./excerpt.ts";
-import { code, codeCell, inert } from "./markdown.ts";
+import { code, codeCell, defused, inert } from "./markdown.ts";
 
 /** GitHub's limit on a pull request's description, in characters. */
 export const PULL_REQUEST_BODY_LIMIT = 65_536;
 
 const TRUNCATED = "\n\n… _(truncated: longer than GitHub allows in a pull request description)_\n";
 
-/** The pull request's title: the project, else the request's title. */
+/**
+ * The pull request's title: the project, else the request's title. Issue text, so defused: GitHub
+ * puts the title in the merge or squash commit, where "Fix #45" would close issue 45.
+ */
 export function pullRequestTitle(state: ExecutionState): string {
   const request = state.meta.request as { project?: string; title?: string } | undefined;
-  return cutAt(`Orchestrate: ${request?.project || request?.title || state.id}`, 250);
+  return cutAt(`Orchestrate: ${defused(request?.project || request?.title || state.id)}`, 250);
+}
+
+/** The title and message of the commit that merges (or squashes) a pull request. */
+export interface MergeCommit {
+  title: string;
+  message: string;
+}
+
+/**
+ * The merge commit of the execution's pull request `pull`, said explicitly rather than left to
+ * GitHub (which may take the pull request's title and body, or the messages of every commit of the
+ * branch, agents' included): the title with the pull request's number, and a message that closes
+ * the execution's issue, and nothing else.
+ */
+export function mergeCommit(state: ExecutionState, issue: number, pull: number): MergeCommit {
+  return {
+    title: `${pullRequestTitle(state)} (#${pull})`,
+    message: `Closes #${issue}\n\nDelivered by Orchestrate (execution ${defused(state.id)}).`,
+  };
 }
 
 /**

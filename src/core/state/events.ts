@@ -152,6 +152,21 @@ export const EventSchema = z.discriminatedUnion("type", [
     reason: z.string(),
     via: z.string().optional(),
   }),
+  /**
+   * A person's gate decision (a `/orchestrate approve|reject` comment, a review's verdict) that was
+   * refused, and why (as its reply said). It changes nothing: recorded under the command's own id
+   * (`cmd:<comment or review>:<n>`), it marks that command decided, so reading the comment or
+   * review back later (a lost webhook) never decides it again against a state it was not written for.
+   */
+  z.object({
+    ...Base,
+    type: z.literal("command_refused"),
+    /** `approve` or `reject`. */
+    command: z.string(),
+    /** The phase it named, if any. */
+    phase: z.string().optional(),
+    reason: z.string(),
+  }),
   z.object({ ...Base, type: z.literal("retry_requested"), target: z.string().optional() }),
   z.object({ ...Base, type: z.literal("cancel_requested"), reason: z.string().optional() }),
   z.object({

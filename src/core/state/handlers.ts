@@ -185,6 +185,9 @@ const HANDLERS: Handlers = {
     return undefined;
   },
 
+  // Only its id counts (it is applied): the command it names is decided, whatever the execution's state.
+  command_refused: () => undefined,
+
   // With nothing to run again, a retry resumes a delivery that stopped, where it stopped.
   retry_requested: (ctx, e) =>
     resumesDelivery(ctx.s, e.target, RETRYABLE)

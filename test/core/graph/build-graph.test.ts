@@ -216,6 +216,18 @@ describe("buildGraph: problems", () => {
     }
   });
 
+  it("reports an agent named as a property every object has as unknown, without throwing", () => {
+    for (const name of ["__proto__", "constructor", "toString"]) {
+      const plan = PlanSchema.parse({ version: 1, agents: AGENTS, phases: [{ id: "p", agents: ["a"] }] });
+      plan.phases[0]!.agents = [name];
+      const result = buildGraph(plan, FACTS);
+      expect(result).toEqual({
+        ok: false,
+        problems: [{ file: "", path: "phases[0].agents", message: `unknown agent "${name}"` }],
+      });
+    }
+  });
+
   it("reports unknown agents, unknown phases and invalid conditions of a plan that was not loaded", () => {
     const plan = PlanSchema.parse({
       version: 1,

@@ -139,3 +139,41 @@ describe("loadPlan: text YAML reads as something else", () => {
     expect(plan.phases[0]).toMatchObject({ when: "!request.simple_crud", agents: ["a"] });
   });
 });
+
+describe("loadPlan: a key named __proto__", () => {
+  it("is a problem wherever it is, at its line, with a hint to rename it", () => {
+    const problems = loadProblems(
+      yaml(
+        "version: 1", // 1
+        "agents:", // 2
+        "  __proto__: { run: ./deploy.sh }", // 3
+        "  a:", // 4
+        "    run: ./a.sh", // 5
+        "    outputs: { __proto__: { path: x.md } }", // 6
+        "    params: { __proto__: 1 }", // 7
+        "phases:", // 8
+        "  - { id: p, agents: [__proto__, a], matrix: { __proto__: [x] } }", // 9
+      ),
+    );
+    const hint = 'JavaScript takes "__proto__" for an object\'s prototype, not for a name: rename it';
+    const message = 'a key may not be named "__proto__"';
+    expect(problems).toEqual([
+      { file: FILE, line: 3, column: 3, path: "agents.__proto__", message, hint },
+      { file: FILE, line: 6, column: 16, path: "agents.a.outputs.__proto__", message, hint },
+      { file: FILE, line: 7, column: 15, path: "agents.a.params.__proto__", message, hint },
+      { file: FILE, line: 9, column: 48, path: "phases[0].matrix.__proto__", message, hint },
+    ]);
+  });
+
+  it("as a value, is a name like any other", () => {
+    loadOk(
+      yaml(
+        "version: 1",
+        "agents:",
+        "  a: { run: __proto__, params: { x: __proto__ } }",
+        "phases:",
+        "  - { id: p, agents: [a] }",
+      ),
+    );
+  });
+});

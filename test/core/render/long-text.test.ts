@@ -166,12 +166,21 @@ describe("shortened", () => {
     expect(shortened("😀".repeat(10), 5, "X")).toBe("😀😀… _(shortened: the full text is in X)_");
     expect(shortened("short", 10, "X")).toBe("short");
     expect(shortened("a\r\n".repeat(5), 10, "X")).toBe("a a a a a ");
+    // Every character reference inert text uses is dropped whole when cut.
+    expect(shortened("`".repeat(10), 12, "X", inert)).toBe(
+      "&#96;&#96;… _(shortened: the full text is in X)_",
+    );
+    expect(shortened("&&&", 7, "X", inert)).toBe("&amp;… _(shortened: the full text is in X)_");
+    expect(shortened("\\[x", 8, "X", inert)).toBe("&#92;… _(shortened: the full text is in X)_");
   });
 
   it("is the escaped text, or a prefix of it within the limit, whatever the text", () => {
     fc.assert(
       fc.property(
-        fc.string({ unit: "binary", maxLength: 300 }),
+        fc.oneof(
+          fc.string({ unit: "binary", maxLength: 300 }),
+          fc.string({ unit: fc.constantFrom("&", "<", "`", "[", "\\", "|", "a", "#"), maxLength: 300 }),
+        ),
         fc.integer({ min: 1, max: 200 }),
         (text, limit) => {
           for (const render of [cell, inert]) {
@@ -182,7 +191,7 @@ describe("shortened", () => {
               const shown = out.slice(0, out.indexOf("… _(shortened"));
               expect(shown.length).toBeLessThanOrEqual(limit);
               expect(whole.startsWith(shown)).toBe(true);
-              expect(shown).not.toMatch(/&l?t?$|\\$|[\ud800-\udbff]$/);
+              expect(shown).not.toMatch(/&[#\w]*$|\\$|[\ud800-\udbff]$/);
             }
           }
         },

@@ -1,15 +1,114 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { dashboardMarkdown } from "../../../src/core/render/dashboard.ts";
-import { cell, code, codeCell, inert } from "../../../src/core/render/markdown.ts";
-import { pullRequestBody } from "../../../src/core/render/pull-request.ts";
+import { cell, code, codeCell, inert, oneLine } from "../../../src/core/render/markdown.ts";
+import { mergeCommit, pullRequestBody, pullRequestTitle } from "../../../src/core/render/pull-request.ts";
+import { reportMarkdown } from "../../../src/core/render/report-markdown.ts";
 import { startExecution } from "../../github/executions.ts";
 
 const ZWSP = "\u200b";
 /** GitHub's closing references, as its merge acts on them. */
 const CLOSES = /\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?)\b\s*:?\s*(?:[\w.-]+\/[\w.-]+)?#\d+/gi;
 
+/** The character references inert text is written with, and the characters they show. */
+const REFERENCES: Readonly<Record<string, string>> = {
+  "&amp;": "&",
+  "&lt;": "<",
+  "&#96;": "`",
+  "&#91;": "[",
+  "&#92;": "\\",
+};
+
+/** Text as GitHub checks it for mentions: character references decoded (as in the HTML). */
+const decoded = (markdown: string) => markdown.replace(/&(?:amp|lt|#96|#91|#92);/g, (r) => REFERENCES[r]!);
+
+/** Mentions GitHub would link: `@login` or `@org/team` after a non-word character. */
+const LIVE_MENTION = /(?:^|\W)@[A-Za-z0-9]/;
+
 describe("inert free text in the markdown Orchestrate writes", () => {
+  it("cannot form a code span, an entity, a link or an image, so no mention hides in one", () => {
+    // A lone backtick opened a code span that GitHub closed later, or none: the mention after it was live.
+    expect(inert("`@alice hi")).toBe(`&#96;@${ZWSP}alice hi`);
+    expect(inert("thanks `@acme/everyone` for reviewing")).toBe(
+      `thanks &#96;@${ZWSP}acme/everyone&#96; for reviewing`,
+    );
+    // An entity decodes to `@`: written as text, it stays text.
+    expect(inert("please fix &#64;bob &commat;carol")).toBe("please fix &amp;#64;bob &amp;commat;carol");
+    expect(inert("[docs](https://evil.example) ![x](https://evil.example/i.png)")).toBe(
+      "&#91;docs](https://evil.example) !&#91;x](https://evil.example/i.png)",
+    );
+    // A backslash escapes nothing of what follows it, a reference included.
+    expect(inert("\\`@alice")).toBe(`&#92;&#96;@${ZWSP}alice`);
+    expect(cell("a\\|b")).toBe("a&#92;\\|b");
+  });
+
+  it("shows any text as written (references decoded, zero-width spaces aside), with no markup of its own", () => {
+    const text = fc.string({
+      unit: fc.constantFrom(
+        "`",
+        "&",
+        "#",
+        "6",
+        "4",
+        ";",
+        "@",
+        "a",
+        "[",
+        "]",
+        "(",
+        ")",
+        "!",
+        "\\",
+        "<",
+        " ",
+        "_",
+      ),
+    });
+    fc.assert(
+      fc.property(fc.oneof(text, fc.string()), (raw) => {
+        const out = inert(raw);
+        expect(out).not.toMatch(/[`[\\<]/);
+        // Every `&` starts one of the references above.
+        expect(out.replace(/&(?:amp|lt|#96|#91|#92);/g, "")).not.toContain("&");
+        expect(decoded(out).replace(ZW, "")).toBe(oneLine(raw).replace(ZW, ""));
+        expect(decoded(out)).not.toMatch(LIVE_MENTION);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("an agent's summary and failure message mention no one in the dashboard, report or pull request", () => {
+    const x = startExecution(5);
+    x.send(
+      { type: "task_started", task: "a", attempt: 1 },
+      {
+        type: "task_succeeded",
+        task: "a",
+        attempt: 1,
+        summary: "done ` thanks `@octo-org/everyone` for reviewing, see [the spec](https://evil.example)",
+      },
+      { type: "task_started", task: "b", attempt: 1 },
+      {
+        type: "task_failed",
+        task: "b",
+        attempt: 1,
+        error: { kind: "exit", message: "`@alice please fix &#64;bob" },
+      },
+      { type: "cancel_requested", by: "ann", reason: "`@carol said so, [see](https://evil.example)" },
+    );
+    for (const markdown of [
+      dashboardMarkdown(x.state, 1_700_000_100_000),
+      reportMarkdown(x.state),
+      pullRequestBody(x.state, 5),
+    ]) {
+      // Shown as written: the reason everywhere, the summary and the error where each is shown.
+      expect(decoded(markdown).replace(ZW, "")).toContain("`@carol said so, [see](https://evil.example)");
+      expect(decoded(markdown)).not.toMatch(LIVE_MENTION);
+      // No link: its `[` is a character reference.
+      expect(markdown).not.toMatch(/\[[^\]]*\]\(https:\/\/evil/);
+    }
+  });
+
   it("breaks closing references, mentions and HTML, and reads the same otherwise", () => {
     expect(inert("OAuth, fix #3 login")).toBe(`OAuth, f${ZWSP}ix #3 login`);
     expect(inert("Closes: o/r#5 and resolved https://github.com/o/r/issues/9")).toBe(
@@ -38,6 +137,20 @@ describe("inert free text in the markdown Orchestrate writes", () => {
     const body = pullRequestBody(x.state, 5);
     expect(body.match(CLOSES)).toEqual(["Closes #5"]);
     expect(body).not.toContain("<!--");
+  });
+
+  it("a pull request's title, which GitHub puts in the merge commit, closes and mentions nothing", () => {
+    const x = startExecution(5);
+    x.state.meta.request = { title: "Fix #45 login crash, resolves o/r#46, cc @octo-org/everyone & <b>" };
+    const title = pullRequestTitle(x.state);
+    expect(title).toBe(
+      `Orchestrate: F${ZWSP}ix #45 login crash, r${ZWSP}esolves o/r#46, cc @${ZWSP}octo-org/everyone & <b>`,
+    );
+    expect(title.match(CLOSES)).toBeNull();
+    // The merge commit says its title and message: only the execution's own issue is closed.
+    const commit = mergeCommit(x.state, 5, 40);
+    expect(commit.title).toBe(`${title} (#40)`);
+    expect(`${commit.title}\n\n${commit.message}`.match(CLOSES)).toEqual(["Closes #5"]);
   });
 
   it("links a running task to its workflow run, and nothing else a reference could say", () => {

@@ -82,12 +82,22 @@ function run(sc: Scenario, chaos = true) {
   let cancelled = false;
   // Accepted retries: each may run a task's attempts again.
   let retries = 0;
+  // Ids of refused commands on record: a decision under one of them later is a no-op.
+  const refusedIds: string[] = [];
 
   const apply = (event: ExecutionEvent) => {
     const before = state ? structuredClone(state) : undefined;
     const out = reduce(state, event);
     if (before && state && JSON.stringify(before) !== JSON.stringify(state))
       violations.push("reduce changed its input");
+    if (event.type === "command_refused" && before && !out.duplicate) {
+      // On record, and nothing else: no effect, the state as it was but for the id and the count.
+      const expected = { ...before, applied: { ...before.applied, [event.id]: true }, seq: before.seq + 1 };
+      if (out.effects.length > 0 || JSON.stringify(out.state) !== JSON.stringify(expected))
+        violations.push(`command_refused ${event.id} changed the execution`);
+    }
+    if (event.type !== "command_refused" && refusedIds.includes(event.id) && !out.duplicate)
+      violations.push(`${event.type} ${event.id} took effect after its refusal was recorded`);
     log.push(event);
     effects.push(out.effects);
     state = out.state;
@@ -194,8 +204,17 @@ function run(sc: Scenario, chaos = true) {
     const open = Object.entries(state.phase_state).filter(([, p]) => p.gate?.status === "open");
     if (open.length > 0 && roll < 0.4) {
       const [phase, p] = pick(open);
+      const choice = rand();
+      if (choice < 0.1) {
+        // A refused decision, recorded; then read back (a lost webhook), under its id.
+        const id = `g${++n}`;
+        refusedIds.push(id);
+        apply({ id, at, type: "command_refused", by: "reviewer", command: "approve", phase, reason: "no" });
+      } else if (choice < 0.2 && refusedIds.length > 0) {
+        apply({ id: pick(refusedIds), at, type: "gate_approved", phase, by: `approver${n}` });
+      }
       // Reject sometimes, but not past the revision limit, so every run can finish.
-      if (p.gate!.revisions < 2 && rand() < 0.3) {
+      else if (p.gate!.revisions < 2 && choice < 0.45) {
         apply({ id: `g${++n}`, at, type: "gate_rejected", phase, by: "reviewer", reason: "again" });
       } else apply({ id: `g${++n}`, at, type: "gate_approved", phase, by: `approver${n}` });
       continue;
@@ -207,7 +226,12 @@ function run(sc: Scenario, chaos = true) {
     else if (roll < 0.15)
       apply({ id: `b${++n}`, at, type: "budget_set", usd: state.cost.usd + 1 + rand() * 3 });
     else if (chaos && roll < 0.17) apply({ id: `y${++n}`, at, type: "retry_requested" });
-    else if (roll < 0.35 && timers.length > 0)
+    else if (roll < 0.18) {
+      // Refused while no gate waited (or the phase had none).
+      const id = `q${++n}`;
+      refusedIds.push(id);
+      apply({ id, at, type: "command_refused", by: "reviewer", command: "reject", reason: "no gate waits" });
+    } else if (roll < 0.35 && timers.length > 0)
       apply({ id: `f${++n}`, at, type: "timer_fired", timer: pick(timers) });
     else if (pool.length > 0) {
       const index = Math.floor(rand() * pool.length);
