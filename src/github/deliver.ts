@@ -1,5 +1,5 @@
 import { inert } from "../core/render/markdown.ts";
-import { pullRequestBody, pullRequestTitle } from "../core/render/pull-request.ts";
+import { mergeCommit, pullRequestBody, pullRequestTitle } from "../core/render/pull-request.ts";
 import { deliveryRound, deliveryStarted } from "../core/state/delivery.ts";
 import type { EffectOf, ExecutionState } from "../core/state/index.ts";
 import type { NewEvent } from "../ports/engine-ports.ts";
@@ -145,9 +145,11 @@ async function mergeStep(ports: GitHubPorts, ref: ExecutionRef, state: Execution
   });
   // Recorded, so that the tick watches auto-merge instead of enabling it again; the state's
   // sequence number keeps each enabling distinct (a closed pull request reopened enables it anew).
-  if (await ports.delivery.autoMerge(ref, pull.nodeId, spec.merge_method))
+  // The merge commit says what it is, not what the pull request's title or the agents' commits say.
+  const commit = mergeCommit(state, ref.issue, pull.number);
+  if (await ports.delivery.autoMerge(ref, pull.nodeId, spec.merge_method, commit))
     return [{ id: `auto-merge:${d.sha}:${state.seq}`, type: "auto_merge_enabled", sha: d.sha! }];
-  const merged = await ports.delivery.merge(ref, d.pr!, d.sha!, spec.merge_method);
+  const merged = await ports.delivery.merge(ref, d.pr!, d.sha!, spec.merge_method, commit);
   if (merged.merged) return [{ id: `merged:${merged.sha}`, type: "pr_merged", sha: merged.sha }];
   return [
     {

@@ -1010,9 +1010,9 @@ export class GitHubOrchestrator {
       return gate?.status === "open" ? [gate.opened_at ?? 0] : [];
     });
     if (opened.length === 0) return [];
-    // Only what was said after the gate opened: a command refused before (no gate waited then)
-    // was answered so, and must not pass the gate later unseen. (A review of an older head is
-    // refused anyway.)
+    // What was said since the first open gate opened; a command written before the gate it
+    // would decide opened is refused (`at`), and a refusal is recorded, so it never passes a
+    // gate later unseen. (A review of an older head is refused anyway.)
     const since = Math.min(...opened);
     let found: Awaited<ReturnType<GitHubPorts["comments"]["reviewsOf"]>>;
     let comments: Awaited<ReturnType<GitHubPorts["comments"]["commentsSince"]>>;
@@ -1029,27 +1029,39 @@ export class GitHubOrchestrator {
       });
       return [];
     }
-    const options = { ...this.#o.commands, now: this.#o.clock.now() };
+    const options = { ...this.#o.commands, now: this.#o.clock.now(), gateDecisionsOnly: true };
     const key = executionId(ref);
     const out: NewEvent[] = [];
     /**
-     * Decides one comment or review as its webhook would have, keeping only gate decisions not
-     * applied yet; one that decides nothing new is not read again.
+     * Decides one comment or review as its webhook would have, keeping the gate decisions and
+     * refusals not recorded yet (a refusal is recorded too, so the command is decided once);
+     * one that decides nothing new is not read again. What it applies or refuses here was never
+     * answered (its webhook was lost, or has not come yet): it is answered once.
      */
     const readBack = async (what: string, trigger: CommandTrigger) => {
       if (this.#decided.get(`${key}:${what}`)) return;
       const decided = await commandOutcome(this.#ports, ref, state, trigger, options);
       const fresh = decided.events.filter(
         (e) =>
-          (e.type === "gate_approved" || e.type === "gate_rejected") &&
+          (e.type === "gate_approved" || e.type === "gate_rejected" || e.type === "command_refused") &&
           (e.id === undefined || !state.applied[e.id]),
       );
       for (const e of fresh) {
-        if (e.id === undefined) continue;
+        if (e.id === undefined || e.type === "command_refused") continue;
         const quiet = this.#quiet.get(key) ?? new Set<string>();
         this.#quiet.set(key, quiet.add(e.id));
       }
       if (fresh.length === 0) this.#decided.set(`${key}:${what}`, true);
+      else if (this.#firstAnswer(ref, what)) {
+        const log = (error: unknown) =>
+          this.#o.log?.("could not answer a command read back", {
+            execution: key,
+            error: error instanceof Error ? error.message : String(error),
+          });
+        if (decided.react && trigger.kind === "comment")
+          await this.#ports.comments.react(ref, trigger.commentId, "eyes").catch(log);
+        for (const reply of decided.replies) await this.#ports.comments.reply(ref, reply).catch(log);
+      }
       out.push(...fresh);
     };
     for (const c of comments) {
@@ -1061,6 +1073,7 @@ export class GitHubOrchestrator {
         user,
         userType,
         body,
+        at: c.createdAt,
       });
     }
     for (const r of found?.reviews ?? []) {
@@ -1075,6 +1088,7 @@ export class GitHubOrchestrator {
         body: r.body,
         pull: found!.pull,
         reviewId: r.id,
+        at: r.submittedAt,
       });
     }
     return out;

@@ -1,3 +1,4 @@
+import type { MergeCommit } from "../core/render/pull-request.ts";
 import type { Effect } from "../core/state/effects.ts";
 import type { ExecutionEvent } from "../core/state/events.ts";
 import type { ExecutionState } from "../core/state/types.ts";
@@ -310,7 +311,12 @@ export interface DeliveryPort {
    * where there is one). False when the repository does not allow it or the pull request can be
    * merged right away: merge it directly then.
    */
-  autoMerge(ref: RepoRef, nodeId: string, method: "squash" | "merge" | "rebase"): Promise<boolean>;
+  autoMerge(
+    ref: RepoRef,
+    nodeId: string,
+    method: "squash" | "merge" | "rebase",
+    commit?: MergeCommit,
+  ): Promise<boolean>;
   /** Whether the pull request was merged (for reconciling a missed webhook), or closed without; if open, its head and auto-merge. */
   merged(ref: RepoRef, pull: number): Promise<PullNow>;
   /**
@@ -334,12 +340,14 @@ export interface DeliveryPort {
   /**
    * Merges the pull request at `sha`. Not merged: `conflict` when it conflicts with its base,
    * `moved` when its head is no longer `sha`, neither when it may merge later (checks, reviews).
+   * `commit`: the merge commit's title and message (GitHub picks them without it).
    */
   merge(
     ref: RepoRef,
     pull: number,
     sha: string,
     method: "squash" | "merge" | "rebase",
+    commit?: MergeCommit,
   ): Promise<
     { merged: true; sha: string } | { merged: false; conflict: boolean; moved?: boolean; reason: string }
   >;

@@ -364,6 +364,13 @@ describe("delivery on GitHub", () => {
       `heads/${taskBranch(5, "testing/qa")}`,
     ]);
     expect(s.w.comments.at(-1)).toContain("# Orchestrate report: o/r#5");
+    // The merge commit says what it is: the pull request's title and number, closing the issue.
+    const merge = gh.requests.find((r) => r.route === "PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge");
+    expect(merge?.body).toMatchObject({
+      merge_method: "squash",
+      commit_title: expect.stringMatching(/^Orchestrate: .+ \(#40\)$/),
+      commit_message: expect.stringMatching(/^Closes #5\n/),
+    });
   });
 
   it("the pull request's head carries the execution's summary check, which branch protection may require", async () => {

@@ -165,8 +165,15 @@ describe("GitHub App: a gate is rejected with feedback, revised, and approved", 
       status: "open",
       approvals: [{ by: "Codertocat", sha: head, via: "review" }],
     });
-    // The refused reviews are not answered now: that was their webhook's to do.
-    expect(side.comments).toHaveLength(comments);
+    // The refused reviews are answered now (their webhooks may never come), and recorded as
+    // refused: no later tick or webhook decides or answers them again.
+    expect(side.comments.slice(comments).map((c) => c.body.split("\n")[1])).toEqual([
+      "@reader a review decides a gate only with write permission on this repository; yours is read. Nothing was changed.",
+      expect.stringMatching(
+        /^@Codertocat your review is of ec26c3e, but `orchestrate\/issue-7` is now at \w+: review the current head/,
+      ),
+    ]);
+    expect(state().applied).toMatchObject({ "cmd:review-1:0": true, "cmd:review-2:0": true });
     // The approval's webhook arrives after all, and the next tick reads it again: it counts once.
     await receive(
       "pull_request_review",
@@ -184,7 +191,7 @@ describe("GitHub App: a gate is rejected with feedback, revised, and approved", 
     );
     await tick();
     expect(state().phase_state.design.gate.approvals).toHaveLength(1);
-    expect(side.comments).toHaveLength(comments);
+    expect(side.comments).toHaveLength(comments + 2);
     expect(side.dispatches).toHaveLength(1);
     // A second approver by comment, also unheard (with a cancel in the same comment, an
     // approval from before the gate opened, and a comment edited into an approval after it was

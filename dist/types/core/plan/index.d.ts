@@ -1,10 +1,10 @@
 export { BUILTIN_TEMPLATES } from "./builtin-templates.js";
-export { checkPlan } from "./check-plan.js";
+export { checkPlan, MAX_PHASE_TASKS, MAX_PLAN_TASKS } from "./check-plan.js";
 export { type Condition, type ConditionResult, evaluateCondition, explainCondition, type FactType, parseCondition, } from "./condition.js";
 export { didYouMean } from "./did-you-mean.js";
 export { type DurationInput, formatDuration, parseDuration } from "./duration.js";
 export { EMPTY_REPO, FACT_TYPES, type FactName, type Facts, type FactValue, factsOf, type RepoFacts, } from "./facts.js";
-export { type LoadPlanOptions, type LoadPlanResult, loadPlan } from "./load-plan.js";
+export { type LoadPlanOptions, type LoadPlanResult, loadPlan, MAX_PLAN_BYTES } from "./load-plan.js";
 export { checkOutputPath, normalizeOutputPath } from "./output-path.js";
 export { formatPath, formatProblem, type Problem } from "./problem.js";
 export * from "./schema.js";

@@ -14,6 +14,11 @@ export type LoadPlanResult = {
     problems: Problem[];
 };
 /**
+ * The largest plan file read, in bytes (UTF-8). A plan describes agents and phases in a few KB
+ * (the built-in templates are under 7 KB); past this, the text is not parsed at all.
+ */
+export declare const MAX_PLAN_BYTES: number;
+/**
  * Loads a plan from YAML text: parses it, merges it over the template it `extends`, validates it
  * against the schema and checks references, cycles, output paths and conditions. Reports every
  * problem found, each with its file, line, column and field path. Never throws.

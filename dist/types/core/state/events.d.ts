@@ -170,6 +170,14 @@ export declare const EventSchema: z.ZodDiscriminatedUnion<[z.ZodObject<{
     id: z.ZodString;
     at: z.ZodNumber;
     by: z.ZodOptional<z.ZodString>;
+    type: z.ZodLiteral<"command_refused">;
+    command: z.ZodString;
+    phase: z.ZodOptional<z.ZodString>;
+    reason: z.ZodString;
+}, z.core.$strip>, z.ZodObject<{
+    id: z.ZodString;
+    at: z.ZodNumber;
+    by: z.ZodOptional<z.ZodString>;
     type: z.ZodLiteral<"retry_requested">;
     target: z.ZodOptional<z.ZodString>;
 }, z.core.$strip>, z.ZodObject<{
