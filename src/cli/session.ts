@@ -1,4 +1,5 @@
 import { userInfo } from "node:os";
+import { OrchestrateError } from "../core/errors.ts";
 import type { Plan } from "../core/plan/schema.ts";
 import { reportMarkdown } from "../core/render/report-markdown.ts";
 import type { ExecutionState } from "../core/state/index.ts";
@@ -7,6 +8,7 @@ import { Engine } from "../engine/engine.ts";
 import { systemClock } from "../ports/clock.ts";
 import type { NewEvent } from "../ports/engine-ports.ts";
 import { canRetry } from "./commands/control.ts";
+import { fsProblem, isFsError } from "./fs-problem.ts";
 import { cliGatekeeper } from "./gatekeeper.ts";
 import { deliveryStop } from "./idle.ts";
 import { CliError, type CliIO, EXIT, writeLine } from "./io.ts";
@@ -202,7 +204,17 @@ export async function runSession(
       handedOver = true;
       check(engine.state!);
     }
-    const outcome = await Promise.race([engine.done.then(() => "done" as const), stopped]);
+    const outcome = await Promise.race([engine.done.then(() => "done" as const), stopped]).catch(
+      async (error: unknown) => {
+        // An event could not be recorded (a full disk): the execution stops here, its running
+        // tasks with it, and only then is the lock let go (a `resume` must not run beside them).
+        prompts.abort();
+        runner.stopAll("the run stopped: an event could not be recorded");
+        await drain(runner);
+        view.stop();
+        throw stoppedByError(error, `${options.commandPrefix}${store.id}`);
+      },
+    );
     prompts.abort();
     await drain(runner);
     view.stop();
@@ -214,6 +226,26 @@ export async function runSession(
     process.off("SIGTERM", onSigint);
     lock.release();
   }
+}
+
+/**
+ * The error a session ends with when an event could not be recorded: what failed and the fix (a
+ * file-system problem in one line), that its tasks were stopped, and how to go on once it is fixed.
+ */
+function stoppedByError(error: unknown, id: string): unknown {
+  const stoppedLine = "the run stopped there, its running tasks too; what the log holds is kept";
+  if (isFsError(error))
+    return new CliError(fsProblem(error), EXIT.usage, [
+      stoppedLine,
+      `then continue: orchestrate resume ${id}`,
+    ]);
+  if (error instanceof OrchestrateError)
+    return new CliError(error.message, EXIT.usage, [
+      ...error.details,
+      ...(error.hint ? [`hint: ${error.hint}`] : []),
+      stoppedLine,
+    ]);
+  return error;
 }
 
 function finish(
