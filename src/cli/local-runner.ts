@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { runCommandTask, type UpstreamInput } from "../agents/command-agent.ts";
+import { signalGroup } from "../agents/run-process-group.ts";
 import { TaskFailure } from "../core/errors.ts";
 import type { Plan } from "../core/plan/schema.ts";
 import type { ExecutionState } from "../core/state/index.ts";
@@ -38,11 +39,14 @@ export interface LocalRunner extends TaskRunner {
    * for a host that stops before its execution ends: `drain` then waits for them to be gone.
    */
   stopAll(reason: string): void;
+  /** SIGKILL to the process group of every running attempt, at once: for a host about to exit. */
+  killAll(): void;
 }
 
-/** One running attempt: how to stop it. */
+/** One running attempt: how to stop it, and its process group once it runs. */
 interface Running {
   controller: AbortController;
+  pgid?: number;
 }
 
 /** Runs tasks as local processes (`sh -c`), one folder per attempt, upstream artifacts as inputs. */
@@ -53,6 +57,9 @@ export function localRunner(options: LocalRunnerOptions): LocalRunner {
     stopAll(reason) {
       for (const { controller } of controllers.values())
         controller.abort(new TaskFailure("cancelled", reason));
+    },
+    killAll() {
+      for (const { pgid } of controllers.values()) if (pgid !== undefined) signalGroup(pgid, "SIGKILL");
     },
     start(task, state, send) {
       const spec = state.specs[task.id]!;
@@ -106,6 +113,9 @@ export function localRunner(options: LocalRunnerOptions): LocalRunner {
         env: { ORCHESTRATE_PLAN_DIR: options.planDir },
         secrets: options.secrets,
         signal: controller.signal,
+        onGroup: (pgid) => {
+          entry.pgid = pgid;
+        },
       })
         .then((result) => {
           if (result.ok) {

@@ -13,6 +13,7 @@ import { cliGatekeeper } from "./gatekeeper.ts";
 import { deliveryStop } from "./idle.ts";
 import { CliError, type CliIO, EXIT, writeLine } from "./io.ts";
 import { drain, localRunner } from "./local-runner.ts";
+import { orphansLine, stopOrphanedAgents } from "./orphans.ts";
 import type { ExecutionStore } from "./store/execution-store.ts";
 import { createView } from "./view.ts";
 
@@ -85,6 +86,14 @@ export async function runSession(
     if (awaitsDelivery(state)) {
       lock.release();
       return printDelivery(io, state, options.commandPrefix);
+    }
+    // Agents of a process that died still run: stopped before their attempts are given up.
+    try {
+      const line = orphansLine(await stopOrphanedAgents(store, state));
+      if (line) writeLine(io.stderr, line);
+    } catch (error) {
+      lock.release();
+      throw error;
     }
   }
   // The id goes first on stdout once the execution really starts (locked, its log readable).
@@ -178,8 +187,10 @@ export async function runSession(
       io.stderr.write(`\nCancelling: stopping running tasks (Ctrl-C again to quit at once)…\n`);
       engine.send({ type: "cancel_requested", by: currentUser(io.env), reason: `cancelled ${how}` });
     } else {
+      // Quit at once: agents that ignore SIGTERM must not outlive the process that ran them.
+      runner.killAll();
       lock.release();
-      process.exit(130);
+      process.exit(signal === "SIGTERM" ? 143 : 130);
     }
   };
   process.on("SIGINT", onSigint);

@@ -14,6 +14,7 @@ import {
 } from "../../core/state/index.ts";
 import { openGates } from "../idle.ts";
 import { CliError, type CliIO, EXIT, writeLine } from "../io.ts";
+import { orphansLine, stopOrphanedAgents } from "../orphans.ts";
 import { currentUser } from "../session.ts";
 import { type LockHolder, liveLockHolder } from "../store/execution-lock.ts";
 import type { ExecutionStore } from "../store/execution-store.ts";
@@ -34,13 +35,15 @@ function newEvent(input: Record<string, unknown>): ExecutionEvent {
 /**
  * Records one event on a stored execution (under its lock); refused events change nothing.
  * Returns the event, the state before it and the state after it. `prefix` is how printed commands
- * name the execution's folder (`--state-dir DIR ` when not the default).
+ * name the execution's folder (`--state-dir DIR ` when not the default). `before` runs under the
+ * lock with the current state, before the event is checked and recorded.
  */
-export function applyStored(
+export async function applyStored(
   store: ExecutionStore,
   input: Record<string, unknown>,
   prefix = "",
-): { event: ExecutionEvent; state: ExecutionState; before: ExecutionState } {
+  before?: (state: ExecutionState) => Promise<void>,
+): Promise<{ event: ExecutionEvent; state: ExecutionState; before: ExecutionState }> {
   let lock: ReturnType<ExecutionStore["lock"]>;
   try {
     lock = store.lock();
@@ -56,6 +59,7 @@ export function applyStored(
     // A crash may have cut the log's last line (that event never took effect), or stopped
     // between the log and the state file: both are mended as `resume` does, before appending.
     const state = store.loadCurrentState({ write: true });
+    await before?.(state);
     const event = newEvent(input);
     const { state: next, effects } = reduce(state, event);
     const refused = effects.find((e) => e.type === "rejected");
@@ -210,8 +214,8 @@ export function controlCommands(program: Command, io: CliIO): void {
       .description("approve a phase's gate")
       .argument("<id>", "execution id")
       .argument("<phase>", "the gated phase"),
-  ).action((id: string, phase: string, options: StateOptions) => {
-    const { state } = applyStored(
+  ).action(async (id: string, phase: string, options: StateOptions) => {
+    const { state } = await applyStored(
       openStore(io, options, id),
       { type: "gate_approved", phase, by: by(), via: "cli" },
       commandPrefix(options),
@@ -239,8 +243,8 @@ export function controlCommands(program: Command, io: CliIO): void {
       .argument("<id>", "execution id")
       .argument("<phase>", "the gated phase")
       .requiredOption("--reason <text>", "what should change, given to the agents (required)"),
-  ).action((id: string, phase: string, options: StateOptions & { reason: string }) => {
-    const { state } = applyStored(openStore(io, options, id), {
+  ).action(async (id: string, phase: string, options: StateOptions & { reason: string }) => {
+    const { state } = await applyStored(openStore(io, options, id), {
       type: "gate_rejected",
       phase,
       by: by(),
@@ -269,8 +273,8 @@ export function controlCommands(program: Command, io: CliIO): void {
       .description("run failed, cancelled or blocked tasks again (all, one phase's, or one task)")
       .argument("<id>", "execution id")
       .argument("[target]", "a task id or a phase id"),
-  ).action((id: string, target: string | undefined, options: StateOptions) => {
-    const { before, state } = applyStored(openStore(io, options, id), {
+  ).action(async (id: string, target: string | undefined, options: StateOptions) => {
+    const { before, state } = await applyStored(openStore(io, options, id), {
       type: "retry_requested",
       by: by(),
       ...(target ? { target } : {}),
@@ -287,8 +291,8 @@ export function controlCommands(program: Command, io: CliIO): void {
       .argument("<id>", "execution id")
       .argument("<task>", "task id")
       .option("--reason <text>", "why"),
-  ).action((id: string, task: string, options: StateOptions & { reason?: string }) => {
-    const { state } = applyStored(openStore(io, options, id), {
+  ).action(async (id: string, task: string, options: StateOptions & { reason?: string }) => {
+    const { state } = await applyStored(openStore(io, options, id), {
       type: "skip_requested",
       task,
       by: by(),
@@ -305,7 +309,7 @@ export function controlCommands(program: Command, io: CliIO): void {
       .argument("<id>", "execution id")
       .option("--usd <amount>", "the new limit in US dollars")
       .option("--tokens <count>", "the new limit in tokens"),
-  ).action((id: string, options: StateOptions & { usd?: string; tokens?: string }) => {
+  ).action(async (id: string, options: StateOptions & { usd?: string; tokens?: string }) => {
     const words = [
       ...(options.usd !== undefined ? ["usd", options.usd] : []),
       ...(options.tokens !== undefined ? ["tokens", options.tokens] : []),
@@ -317,7 +321,11 @@ export function controlCommands(program: Command, io: CliIO): void {
         EXIT.usage,
         [`e.g. orchestrate budget ${commandPrefix(options)}${id} --usd 40`],
       );
-    const { state } = applyStored(openStore(io, options, id), { type: "budget_set", by: by(), ...budget });
+    const { state } = await applyStored(openStore(io, options, id), {
+      type: "budget_set",
+      by: by(),
+      ...budget,
+    });
     const limit = state.policy.budget!;
     const parts = [
       ...(limit.usd !== undefined ? [`${formatUsd(limit.usd)} (${formatUsd(state.cost.usd)} spent)`] : []),
@@ -359,7 +367,18 @@ export function controlCommands(program: Command, io: CliIO): void {
         return;
       }
     }
-    applyStored(store, { type: "cancel_requested", by: by(), ...reason });
+    // Agents a dead process left running are stopped first: the cancel ends them too.
+    let stopped: string[] = [];
+    await applyStored(
+      store,
+      { type: "cancel_requested", by: by(), ...reason },
+      commandPrefix(options),
+      async (s) => {
+        stopped = await stopOrphanedAgents(store, s);
+      },
+    );
+    const line = orphansLine(stopped);
+    if (line) writeLine(io.stderr, line);
     writeLine(io.stdout, `cancelled ${id}`);
   });
 }
