@@ -14,6 +14,7 @@ import { deliveryStop } from "./idle.ts";
 import { CliError, type CliIO, EXIT, writeLine } from "./io.ts";
 import { drain, localRunner } from "./local-runner.ts";
 import { orphansLine, stopOrphanedAgents } from "./orphans.ts";
+import { CAN_TAKE_REQUESTS, onRequestSignal, takeRequests } from "./requests.ts";
 import type { ExecutionStore } from "./store/execution-store.ts";
 import { createView } from "./view.ts";
 
@@ -69,7 +70,10 @@ export async function runSession(
   state?: ExecutionState,
 ): Promise<number> {
   const { io, store } = options;
-  const lock = store.lock();
+  // Commands from other shells (`approve`, `retry`, …) are taken once the engine runs; the
+  // signal that announces them is handled from before the lock says this process takes them.
+  onRequestSignal(undefined);
+  const lock = store.lock({ takesRequests: CAN_TAKE_REQUESTS });
   if (!first && state) {
     try {
       // A crash may have cut the log's last line, or stopped between the log and the state file.
@@ -215,10 +219,24 @@ export async function runSession(
       handedOver = true;
       check(engine.state!);
     }
+    const takeCommands = () =>
+      takeRequests(store, engine, (event) => {
+        // A gate answered from another shell: its prompt here is closed.
+        if (event.type === "gate_approved" || event.type === "gate_rejected") {
+          if (
+            gates.asking.has(event.phase) &&
+            engine.state?.phase_state[event.phase]?.gate?.status !== "open"
+          )
+            gates.dismiss(event.phase);
+        }
+      });
+    onRequestSignal(takeCommands);
+    takeCommands();
     const outcome = await Promise.race([engine.done.then(() => "done" as const), stopped]).catch(
       async (error: unknown) => {
         // An event could not be recorded (a full disk): the execution stops here, its running
         // tasks with it, and only then is the lock let go (a `resume` must not run beside them).
+        onRequestSignal(undefined);
         prompts.abort();
         runner.stopAll("the run stopped: an event could not be recorded");
         await drain(runner);
@@ -226,11 +244,14 @@ export async function runSession(
         throw stoppedByError(error, `${options.commandPrefix}${store.id}`);
       },
     );
+    // Decided: a command from now on waits for the lock, then is recorded as if nothing ran.
+    onRequestSignal(undefined);
     prompts.abort();
     await drain(runner);
     view.stop();
     return finish(options, engine.state!, outcome, waitingGates(engine.state!));
   } finally {
+    onRequestSignal(undefined);
     prompts.abort();
     clearInterval(keepAlive);
     process.off("SIGINT", onSigint);

@@ -3,9 +3,11 @@ import {
   mkdirSync,
   readdirSync,
   readFileSync,
+  renameSync,
   rmSync,
   statSync,
   truncateSync,
+  unlinkSync,
   writeFileSync,
 } from "node:fs";
 import { join, resolve } from "node:path";
@@ -19,7 +21,7 @@ import type { ExecutionState } from "../../core/state/types.ts";
 import type { EngineStore } from "../../ports/engine-ports.ts";
 import { fsMeaning, isFsError } from "../fs-problem.ts";
 import { appendDurably, makeFolders, syncFolder, writeAtomic } from "./durable-write.ts";
-import { type ExecutionLock, lockExecution } from "./execution-lock.ts";
+import { type ExecutionLock, type LockOptions, lockExecution } from "./execution-lock.ts";
 import { type EventLogOptions, parseEventLog, RESTORE_HINT } from "./parse-event-log.ts";
 
 /** An execution as `ExecutionStore.list` shows it. */
@@ -44,6 +46,23 @@ export interface CancelRequest {
   reason?: string;
 }
 
+/**
+ * A command (`approve`, `reject`, `retry`, `skip`, `budget`) handed to the process running the
+ * execution, which records it as it would have been recorded without that process.
+ */
+export interface CommandRequest {
+  /** The process meant to act on it. */
+  pid: number;
+  /** The event to record, with its id and time (so its outcome can be read in the log). */
+  event: ExecutionEvent;
+}
+
+/** What the running process did with a `CommandRequest`. */
+export type CommandAnswer =
+  | { ok: true; before: ExecutionState; state: ExecutionState }
+  /** `refused`: the execution's rules refused it (as a direct command would be); else it failed. */
+  | { ok: false; refused: boolean; reason: string; before?: ExecutionState };
+
 /** Execution ids are folder names: letters, digits, `.`, `_` and `-`, starting with a letter or digit. */
 const EXECUTION_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
@@ -63,6 +82,8 @@ export class ExecutionStore implements EngineStore {
   readonly cancelRequestPath: string;
   /** The names (never the values) of the environment variables given with `--secret`. */
   readonly secretNamesPath: string;
+  /** Commands handed to the process running the execution, and its answers. */
+  readonly requestsPath: string;
   #tailChecked = false;
   /** How the commands in hints name the execution (with `--state-dir` where one was given). */
   readonly #named: string;
@@ -86,6 +107,7 @@ export class ExecutionStore implements EngineStore {
     this.lockPath = join(this.dir, "lock");
     this.cancelRequestPath = join(this.dir, "cancel-request.json");
     this.secretNamesPath = join(this.dir, "secret-names.json");
+    this.requestsPath = join(this.dir, "requests");
   }
 
   /** Whether the execution's folder exists. */
@@ -110,9 +132,9 @@ export class ExecutionStore implements EngineStore {
    * Takes the exclusive lock: `execution_locked` if another live process holds it; a lock left by
    * a process that is gone is taken over (`tookOverFrom` is its pid). The caller releases.
    */
-  lock(): ExecutionLock {
+  lock(options: LockOptions = {}): ExecutionLock {
     this.#mustExist();
-    return lockExecution(this.lockPath, this.id);
+    return lockExecution(this.lockPath, this.id, options);
   }
 
   /**
@@ -322,6 +344,80 @@ export class ExecutionStore implements EngineStore {
   /** Removes a cancel request nobody took. */
   clearCancelRequest(): void {
     rmSync(this.cancelRequestPath, { force: true });
+  }
+
+  /**
+   * Leaves a command for process `pid`, the one running the execution (it is then signalled):
+   * `requests/<name>.json`. Returns its name, for `answerOf` and `withdrawRequest`.
+   */
+  requestCommand(request: CommandRequest): string {
+    makeFolders(this.requestsPath);
+    const name = `${request.pid}-${request.event.id}`;
+    writeAtomic(join(this.requestsPath, `${name}.json`), `${JSON.stringify(request)}\n`);
+    return name;
+  }
+
+  /**
+   * Takes the commands left for process `pid`, oldest first: each is claimed (renamed, so a
+   * command that gives up waiting can tell it was taken) and returned with its name. Requests for
+   * other processes are left alone; unreadable ones are dropped.
+   */
+  takeRequests(pid: number): { name: string; request: CommandRequest }[] {
+    let names: string[];
+    try {
+      names = readdirSync(this.requestsPath).filter((n) => n.startsWith(`${pid}-`) && n.endsWith(".json"));
+    } catch {
+      return [];
+    }
+    const taken: { name: string; request: CommandRequest; at: number }[] = [];
+    for (const file of names) {
+      if (file.endsWith(".answer.json")) continue;
+      const name = file.slice(0, -".json".length);
+      const claimed = join(this.requestsPath, `${name}.taken`);
+      try {
+        renameSync(join(this.requestsPath, file), claimed);
+      } catch {
+        continue;
+      }
+      try {
+        const request = JSON.parse(readFileSync(claimed, "utf8")) as CommandRequest;
+        if (request.pid === pid && typeof request.event === "object" && request.event !== null)
+          taken.push({ name, request, at: Number(request.event.at) || 0 });
+        else rmSync(claimed, { force: true });
+      } catch {
+        rmSync(claimed, { force: true });
+      }
+    }
+    return taken.sort((a, b) => a.at - b.at).map(({ name, request }) => ({ name, request }));
+  }
+
+  /** Answers a command taken with `takeRequests`. */
+  answerRequest(name: string, answer: CommandAnswer): void {
+    writeAtomic(join(this.requestsPath, `${name}.answer.json`), `${JSON.stringify(answer)}\n`);
+    rmSync(join(this.requestsPath, `${name}.taken`), { force: true });
+  }
+
+  /** The answer to a command, once there is one (it is removed: read it once). */
+  answerOf(name: string): CommandAnswer | undefined {
+    const path = join(this.requestsPath, `${name}.answer.json`);
+    let text: string;
+    try {
+      text = readFileSync(path, "utf8");
+    } catch {
+      return undefined;
+    }
+    rmSync(path, { force: true });
+    return JSON.parse(text) as CommandAnswer;
+  }
+
+  /** Takes back a command nobody took yet: false when it was taken (its answer is coming). */
+  withdrawRequest(name: string): boolean {
+    try {
+      unlinkSync(join(this.requestsPath, `${name}.json`));
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /** The folder of one attempt of a task: `<dir>/tasks/<task folder name>/<attempt>`. */
