@@ -20,7 +20,7 @@ import { ExecutionStateSchema } from "../../core/state/state-schema.ts";
 import type { ExecutionState } from "../../core/state/types.ts";
 import type { EngineStore } from "../../ports/engine-ports.ts";
 import { fsMeaning, isFsError } from "../fs-problem.ts";
-import { appendDurably, makeFolders, syncFolder, writeAtomic } from "./durable-write.ts";
+import { appendDurably, makeFolders, syncFolder, withPath, writeAtomic } from "./durable-write.ts";
 import { type ExecutionLock, type LockOptions, lockExecution } from "./execution-lock.ts";
 import { type EventLogOptions, parseEventLog, RESTORE_HINT } from "./parse-event-log.ts";
 
@@ -110,14 +110,37 @@ export class ExecutionStore implements EngineStore {
     this.requestsPath = join(this.dir, "requests");
   }
 
+  /**
+   * Writes `<root>/.gitignore` holding `*`, so that nothing of the state root is committed: agents
+   * that commit everything (`git add -A`) would otherwise commit the logs and the agents' own
+   * files, which hold the values secrets are scrubbed of elsewhere. An existing `.gitignore` is
+   * kept; a root that holds anything but executions (`--state-dir .`) is left alone, since `*`
+   * there would ignore the user's own files.
+   */
+  #ignoreRoot(fresh: boolean): void {
+    const path = join(this.root, ".gitignore");
+    if (existsSync(path)) return;
+    if (!fresh && !holdsOnlyExecutions(this.root)) return;
+    try {
+      writeFileSync(path, GITIGNORE, { flag: "wx" });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw withPath(error, path);
+    }
+  }
+
   /** Whether the execution's folder exists. */
   exists(): boolean {
     return existsSync(this.dir);
   }
 
-  /** Creates the folder; an existing execution id is an error (`execution_exists`). */
+  /**
+   * Creates the folder; an existing execution id is an error (`execution_exists`). The state root
+   * is kept out of git (see `ignoreRoot`) before anything is written in it.
+   */
   create(): void {
+    const fresh = !existsSync(this.root);
     makeFolders(this.root);
+    this.#ignoreRoot(fresh);
     try {
       mkdirSync(this.dir);
     } catch (error) {
@@ -575,6 +598,22 @@ export class ExecutionStore implements EngineStore {
       },
     );
   }
+}
+
+/** What the state root's `.gitignore` holds: all of it. */
+const GITIGNORE =
+  "# Orchestrate's executions: logs and agents' files, which may hold secrets. Never committed.\n*\n";
+
+/** Whether every entry of `root` is an execution's folder (its state, log or lock inside). */
+function holdsOnlyExecutions(root: string): boolean {
+  return readdirSync(root, { withFileTypes: true }).every(
+    (entry) =>
+      entry.isDirectory() &&
+      EXECUTION_ID.test(entry.name) &&
+      ["state.json", "events.jsonl", "lock", "secret-names.json", "tasks"].some((f) =>
+        existsSync(join(root, entry.name, f)),
+      ),
+  );
 }
 
 function mtime(path: string): number | undefined {
