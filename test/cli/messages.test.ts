@@ -174,6 +174,13 @@ describe("messages that name the cause and the fix", () => {
     expect(codes).toContain(
       '3 stopped at a gate waiting for approval (no terminal to ask and no --yes, "stop here" or Ctrl-C at the prompt, or more approvals needed); status --watch of an execution that no process runs and that waits at a gate',
     );
+    // What Ctrl-C and SIGTERM do to a run, once and twice.
+    expect(codes).toContain(
+      "130 a second Ctrl-C while a cancelled run stops its tasks: it quits at once and kills them (143 for a second SIGTERM)",
+    );
+    expect(codes).toContain(
+      "Ctrl-C (or SIGTERM) during a run, outside a prompt, cancels the execution: the cancel is recorded, its running tasks are stopped (SIGTERM, then SIGKILL after 2 s) and the run exits 1.",
+    );
   });
 
   it("reject --help shows --reason as required, in its synopsis and its description", async () => {
