@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { cli, tempDir } from "./cli-helpers.ts";
@@ -46,6 +46,18 @@ describe("messages that name the cause and the fix", () => {
     expect(r.stderr).toBe(
       'orchestrate: cannot read the request file nofile.md: ENOENT (it does not exist); check the path\n  or give the request itself: --request "Project: …, Requirements: …"\n',
     );
+  });
+
+  it("an empty --request-file is named and said to be empty", async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "plan.yml"), PLAN);
+    writeFileSync(join(dir, "request.md"), " \n\n");
+    const r = await cli(["run", "plan.yml", "--request-file", "request.md"], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      'orchestrate: the request file request.md is empty\n  write the request in it ("Project: …, Requirements: …"), or give it with --request "…"\n',
+    );
+    expect(existsSync(join(dir, ".orchestrate"))).toBe(false);
   });
 
   it("logs --attempt that is not a whole number from 1 says so; an unknown task lists the execution's tasks", async () => {

@@ -59,6 +59,11 @@ export function readRequest(io: CliIO, options: { request?: string; requestFile?
       );
     }
   }
+  if (options.requestFile !== undefined && text?.trim() === "") {
+    throw new CliError(`the request file ${options.requestFile} is empty`, EXIT.usage, [
+      'write the request in it ("Project: …, Requirements: …"), or give it with --request "…"',
+    ]);
+  }
   if (text === undefined || text.trim() === "") {
     throw new CliError('a request is needed: --request "Project: …, Requirements: …" or --request-file PATH');
   }
