@@ -85,6 +85,8 @@ export class ExecutionStore implements EngineStore {
   /** Commands handed to the process running the execution, and its answers. */
   readonly requestsPath: string;
   #tailChecked = false;
+  /** The log as `loadCurrentState({ write })` read and checked it whole: its length and events. */
+  #parsed: { length: number; events: number } | undefined;
   /** How the commands in hints name the execution (with `--state-dir` where one was given). */
   readonly #named: string;
 
@@ -248,11 +250,13 @@ export class ExecutionStore implements EngineStore {
     }
     if (state && text === "") this.#logMissing(state.seq);
     // Whole lines only: a cheap check before the log is parsed (its first line is checked still).
-    if (state && state.seq === text.split("\n").length - 1) {
+    // A process about to write checks every line: it must not append to a damaged log.
+    if (!options.write && state && state.seq === text.split("\n").length - 1) {
       this.#checkFirstLine(text);
       return state;
     }
     const events = parseEventLog(text, this.eventsPath, { tolerateTornTail: true });
+    if (options.write) this.#parsed = { length: text.length, events: events.length };
     if (state && state.seq === events.length) return state;
     if (state && state.seq > events.length) this.#countMismatch(state.seq, events.length);
     const rebuilt = replay(events);
@@ -528,9 +532,10 @@ export class ExecutionStore implements EngineStore {
   /**
    * Before the first append of this store: the log must be the one `state` was built from, or the
    * new event would be recorded in a history that does not lead to it. A new log is started only
-   * by `execution_started`; an existing one must start with it and hold the events before `event`
-   * (one fewer than `state.seq`, which counts `event`). Appending after a torn line would glue the
-   * new event onto it and corrupt the log: refused too. Returns whether the log exists.
+   * by `execution_started`; an existing one must start with it, hold only valid events (a damaged
+   * line in the middle would make the whole history unreadable later) and hold the events before
+   * `event` (one fewer than `state.seq`, which counts `event`). Appending after a torn line would
+   * glue the new event onto it and corrupt the log: refused too. Returns whether the log exists.
    */
   #checkLog(event: ExecutionEvent, state: ExecutionState): boolean {
     let text: string;
@@ -543,8 +548,12 @@ export class ExecutionStore implements EngineStore {
     }
     if (text.trim() === "" && event.type !== "execution_started") this.#logMissing(state.seq - 1);
     this.#checkTail(text);
-    this.#checkFirstLine(text);
-    const count = text.split("\n").filter((line) => line.trim() !== "").length;
+    // Every line is read once (a damaged one is reported with its line and the fix), unless
+    // `loadCurrentState({ write })` just did and the log has not changed since.
+    const count =
+      this.#parsed?.length === text.length
+        ? this.#parsed.events
+        : parseEventLog(text, this.eventsPath).length;
     if (count !== state.seq - 1) this.#countMismatch(state.seq - 1, count);
     return true;
   }
