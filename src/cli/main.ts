@@ -10,10 +10,9 @@ import { validateCommand } from "./commands/validate.ts";
 import { fsProblem, isFsError } from "./fs-problem.ts";
 import { CliError, type CliIO, EXIT, quietOnClosedPipe, takeExitCode, writeLine } from "./io.ts";
 
-declare const ORCHESTRATE_VERSION: string | undefined;
+import { VERSION } from "./version.ts";
 
-/** The version baked into the bundle (or "dev" when run from source). */
-export const VERSION = typeof ORCHESTRATE_VERSION === "string" ? ORCHESTRATE_VERSION : "dev";
+export { VERSION };
 
 /** Builds the command tree. Each command file adds itself. */
 export function buildProgram(io: CliIO): Command {

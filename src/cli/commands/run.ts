@@ -14,6 +14,7 @@ import { localRepoFacts } from "../repo-facts.ts";
 import { secretNames, secretValues, secretWarnings } from "../secrets.ts";
 import { checkApprovals, runSession } from "../session.ts";
 import { ExecutionStore } from "../store/execution-store.ts";
+import { VERSION } from "../version.ts";
 import { addStateDirOption, asCliError, collect, commandPrefix, stateRoot } from "./common.ts";
 
 interface RunOptions {
@@ -136,7 +137,16 @@ export function runCommand(program: Command, io: CliIO): void {
       seed: randomBytes(4).readUInt32LE(0) >>> 1,
       // Without its delivery settings the execution ends with its tasks (see LOCAL_DELIVERY_NOTE).
       plan: withoutDelivery(plan),
-      meta: { request, repo, plan, plan_file: display, plan_dir: dir, cwd: io.cwd },
+      // The version that started it: an older one that cannot read the log says what to upgrade to.
+      meta: {
+        request,
+        repo,
+        plan,
+        plan_file: display,
+        plan_dir: dir,
+        cwd: io.cwd,
+        orchestrate_version: VERSION,
+      },
     });
     setExitCode(
       await runSession(

@@ -20,6 +20,7 @@ import { ExecutionStateSchema } from "../../core/state/state-schema.ts";
 import type { ExecutionState } from "../../core/state/types.ts";
 import type { EngineStore } from "../../ports/engine-ports.ts";
 import { fsMeaning, isFsError } from "../fs-problem.ts";
+import { isNewer, VERSION } from "../version.ts";
 import { appendDurably, makeFolders, syncFolder, withPath, writeAtomic } from "./durable-write.ts";
 import { type ExecutionLock, type LockOptions, lockExecution } from "./execution-lock.ts";
 import { type EventLogOptions, parseEventLog, RESTORE_HINT } from "./parse-event-log.ts";
@@ -29,7 +30,8 @@ export interface ExecutionSummary {
   id: string;
   /**
    * The execution's status; `corrupt` when its state or log is damaged, `unreadable` when a file
-   * cannot be opened (permissions; `orchestrate status ID` names the file and the fix).
+   * cannot be opened (permissions; `orchestrate status ID` names the file and the fix), `newer`
+   * when a newer orchestrate wrote what this one cannot read.
    */
   status: string;
   /** Epoch ms; for a corrupt execution, its folder's time. */
@@ -84,6 +86,8 @@ export class ExecutionStore implements EngineStore {
   readonly secretNamesPath: string;
   /** Commands handed to the process running the execution, and its answers. */
   readonly requestsPath: string;
+  /** The newest orchestrate version that wrote the execution (`{"orchestrate": "1.2.0"}`). */
+  readonly versionPath: string;
   #tailChecked = false;
   /** The log as `loadCurrentState({ write })` read and checked it whole: its length and events. */
   #parsed: { length: number; events: number } | undefined;
@@ -110,6 +114,7 @@ export class ExecutionStore implements EngineStore {
     this.cancelRequestPath = join(this.dir, "cancel-request.json");
     this.secretNamesPath = join(this.dir, "secret-names.json");
     this.requestsPath = join(this.dir, "requests");
+    this.versionPath = join(this.dir, "version.json");
   }
 
   /**
@@ -175,8 +180,10 @@ export class ExecutionStore implements EngineStore {
         `state of execution ${state.id} given to store ${this.id}`,
       );
     }
-    const created = !this.#tailChecked && !this.#checkLog(event, state);
+    const first = !this.#tailChecked;
+    const created = first && !this.#readable(() => this.#checkLog(event, state));
     this.#tailChecked = true;
+    if (first) this.#recordVersion();
     appendDurably(this.eventsPath, `${JSON.stringify(event)}\n`);
     if (created) syncFolder(this.dir);
     writeAtomic(this.statePath, `${JSON.stringify(state, null, 2)}\n`);
@@ -198,6 +205,10 @@ export class ExecutionStore implements EngineStore {
    * `state_corrupt` error naming the file and the problem. Never modifies the file.
    */
   loadState(): ExecutionState {
+    return this.#readable(() => this.#loadState());
+  }
+
+  #loadState(): ExecutionState {
     this.#mustExist();
     const path = this.statePath;
     const hint = `the file was left untouched; \`orchestrate replay ${this.#named} --write\` rebuilds it from events.jsonl`;
@@ -214,10 +225,11 @@ export class ExecutionStore implements EngineStore {
     }
     const parsed = ExecutionStateSchema.safeParse(value);
     if (!parsed.success) {
-      const details = parsed.error.issues.map(issueText);
-      throw new OrchestrateError("state_corrupt", `${path}: not a valid execution state: ${details[0]}`, {
+      const [first, ...more] = parsed.error.issues.map(issueText);
+      // The first problem is in the message; the others, if any, follow it.
+      throw new OrchestrateError("state_corrupt", `${path}: not a valid execution state: ${first}`, {
         hint,
-        details,
+        details: more,
       });
     }
     const state = value as ExecutionState;
@@ -238,6 +250,10 @@ export class ExecutionStore implements EngineStore {
    * `state.json` is still `state_corrupt`, as from `loadState`.
    */
   loadCurrentState(options: { write?: boolean } = {}): ExecutionState {
+    return this.#readable(() => this.#loadCurrentState(options));
+  }
+
+  #loadCurrentState(options: { write?: boolean }): ExecutionState {
     this.#mustExist();
     if (options.write) this.dropTornTail();
     const text = this.#read(this.eventsPath) ?? "";
@@ -279,7 +295,7 @@ export class ExecutionStore implements EngineStore {
   loadEvents(options: EventLogOptions = {}): ExecutionEvent[] {
     this.#mustExist();
     const text = this.#read(this.eventsPath);
-    return text === undefined ? [] : parseEventLog(text, this.eventsPath, options);
+    return text === undefined ? [] : this.#readable(() => parseEventLog(text, this.eventsPath, options));
   }
 
   /**
@@ -483,8 +499,9 @@ export class ExecutionStore implements EngineStore {
         const folder = statSync(store.dir);
         const created_at = Math.floor(folder.birthtimeMs > 0 ? folder.birthtimeMs : folder.mtimeMs);
         // A file that cannot be opened (permissions, a folder in its place) is not damaged.
-        const unreadable = error instanceof OrchestrateError && error.code === "file_unreadable";
-        const status = unreadable || isFsError(error) ? "unreadable" : "corrupt";
+        const code = error instanceof OrchestrateError ? error.code : undefined;
+        const unreadable = code === "file_unreadable" || isFsError(error);
+        const status = code === "written_by_newer" ? "newer" : unreadable ? "unreadable" : "corrupt";
         out.push({ id: name, status, created_at, updated_at });
       }
     }
@@ -494,6 +511,71 @@ export class ExecutionStore implements EngineStore {
   /** The id of the newest execution under `root`, if any. */
   static latest(root: string): string | undefined {
     return ExecutionStore.list(root)[0]?.id;
+  }
+
+  /**
+   * Runs `read`; a state or log it finds damaged, in an execution a newer orchestrate wrote, is
+   * not called damaged (nor is its repair by overwriting suggested): it is `written_by_newer`,
+   * saying which version wrote it.
+   */
+  #readable<T>(read: () => T): T {
+    try {
+      return read();
+    } catch (error) {
+      if (!(error instanceof OrchestrateError)) throw error;
+      if (error.code !== "state_corrupt" && error.code !== "events_corrupt") throw error;
+      const newer = this.#newerWriter();
+      if (newer === undefined) throw error;
+      throw new OrchestrateError(
+        "written_by_newer",
+        `execution ${this.id} was written by orchestrate ${newer}, newer than this one (${VERSION}): upgrade orchestrate to read it`,
+        {
+          hint: "its files were left untouched",
+          details: [`what this version cannot read: ${error.message}`],
+        },
+      );
+    }
+  }
+
+  /**
+   * The version that wrote the execution, when it is newer than this one: from `version.json`,
+   * or the `orchestrate_version` its `execution_started` event records.
+   */
+  #newerWriter(): string | undefined {
+    const found: string[] = [];
+    try {
+      const recorded = (JSON.parse(readFileSync(this.versionPath, "utf8")) as { orchestrate?: unknown })
+        .orchestrate;
+      if (typeof recorded === "string") found.push(recorded);
+    } catch {
+      // None recorded (an older version, or run from source).
+    }
+    try {
+      const text = readFileSync(this.eventsPath, "utf8");
+      const meta = (
+        JSON.parse(text.slice(0, text.indexOf("\n"))) as { meta?: { orchestrate_version?: unknown } }
+      ).meta;
+      if (typeof meta?.orchestrate_version === "string") found.push(meta.orchestrate_version);
+    } catch {
+      // No readable first line.
+    }
+    return found.filter((v) => isNewer(v)).sort((a, b) => (isNewer(a, b) ? -1 : 1))[0];
+  }
+
+  /**
+   * Records this version as the newest that wrote the execution (once per store, at its first
+   * append), unless a newer one did: an older version that cannot read what it wrote then says so.
+   */
+  #recordVersion(): void {
+    if (!isNewer(VERSION, "0.0.0")) return;
+    try {
+      const recorded = (JSON.parse(readFileSync(this.versionPath, "utf8")) as { orchestrate?: unknown })
+        .orchestrate;
+      if (typeof recorded === "string" && !isNewer(VERSION, recorded)) return;
+    } catch {
+      // Not recorded yet.
+    }
+    writeAtomic(this.versionPath, `${JSON.stringify({ orchestrate: VERSION })}\n`);
   }
 
   /**
