@@ -1,6 +1,7 @@
-import { chmodSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { type ExecutionEvent, replay } from "../../src/core/state/index.ts";
 import { cli, tempDir } from "./cli-helpers.ts";
 
 const PLAN = `
@@ -46,6 +47,47 @@ describe("messages that name the cause and the fix", () => {
     expect(r.stderr).toBe(
       'orchestrate: cannot read the request file nofile.md: ENOENT (it does not exist); check the path\n  or give the request itself: --request "Project: …, Requirements: …"\n',
     );
+  });
+
+  it("no plan here, in a folder of a repository whose plan is above: that plan is named", async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, ".git"));
+    mkdirSync(join(dir, ".github"));
+    writeFileSync(join(dir, ".github/orchestrate.yml"), PLAN);
+    mkdirSync(join(dir, "src/app"), { recursive: true });
+    const r = await cli(["run", "--request", "Project: x"], { cwd: join(dir, "src/app") });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      `(hint: this repository's plan is ../../.github/orchestrate.yml: run from ${dir} (agents run in the working directory), or pass it as the first argument)`,
+    );
+    expect(r.stderr).not.toContain("orchestrate init");
+    // Above the repository's root is not looked at.
+    const outer = tempDir();
+    mkdirSync(join(outer, ".github"));
+    writeFileSync(join(outer, ".github/orchestrate.yml"), PLAN);
+    mkdirSync(join(outer, "repo/.git"), { recursive: true });
+    const inRepo = await cli(["validate"], { cwd: join(outer, "repo") });
+    expect(inRepo.code).toBe(2);
+    expect(inRepo.stderr).toContain("create one with 'orchestrate init'");
+  });
+
+  it("replay of a state file behind its log says so, and how to rebuild it", async () => {
+    const dir = await stopped();
+    const log = join(dir, "sd/m1/events.jsonl");
+    const lines = readFileSync(log, "utf8").trimEnd().split("\n");
+    const behind = replay(lines.slice(0, -1).map((l) => JSON.parse(l) as ExecutionEvent))!;
+    // A crash between the log's last append and the state file's write.
+    writeFileSync(join(dir, "sd/m1/state.json"), JSON.stringify(behind));
+    const r = await cli(["replay", "--state-dir", "sd", "m1"], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      `${join(dir, "sd/m1/state.json")} records ${lines.length - 1} of the log's ${lines.length} events: it is behind its log (a crash between the two writes)`,
+    );
+    expect(r.stderr).toContain(
+      'rebuild state.json from the log: orchestrate replay --state-dir "sd" m1 --write',
+    );
+    expect((await cli(["replay", "--state-dir", "sd", "m1", "--write"], { cwd: dir })).code).toBe(0);
+    expect((await cli(["replay", "--state-dir", "sd", "m1"], { cwd: dir })).code).toBe(0);
   });
 
   it("an empty --request-file is named and said to be empty", async () => {
