@@ -57,6 +57,11 @@ export interface CommandTask {
   signal: AbortSignal;
   /** Time between SIGTERM and SIGKILL when stopping (default 2000). */
   killGraceMs?: number;
+  /**
+   * Called with the id of the process group the command runs in, once it runs: a host that must
+   * exit at once (a second Ctrl-C) kills the groups it knows rather than leave them running.
+   */
+  onGroup?: (pgid: number) => void;
 }
 
 /**
@@ -161,7 +166,10 @@ export async function runCommandTask(t: CommandTask): Promise<CommandResult> {
     killGraceMs: t.killGraceMs ?? DEFAULT_KILL_GRACE_MS,
     onStdout: (chunk) => stdout.write(chunk),
     onStderr: (chunk) => stderr.write(chunk),
-    onStart: (pgid) => void recordGroup(t.workDir, pgid),
+    onStart: (pgid) => {
+      t.onGroup?.(pgid);
+      void recordGroup(t.workDir, pgid);
+    },
   });
   await Promise.all([stdout.end(), stderr.end()]);
 

@@ -3,6 +3,9 @@ import { dirname, join } from "node:path";
 import { processStartTime } from "./process-start.ts";
 import { groupAlive, signalGroup } from "./run-process-group.ts";
 
+/** Time between SIGTERM and SIGKILL when a host stops groups it did not start (as an attempt's default). */
+const DEFAULT_GRACE_MS = 2000;
+
 /** Written into an attempt's folder while its process group runs. */
 const GROUP_FILE = "process-group.json";
 
@@ -37,23 +40,46 @@ export async function stopLeftoverGroups(workDir: string, graceMs: number): Prom
   }
   const alive: number[] = [];
   for (const entry of entries) {
-    const path = join(taskDir, entry, GROUP_FILE);
     if (join(taskDir, entry) === workDir) continue;
-    let record: GroupRecord;
-    try {
-      record = JSON.parse(await readFile(path, "utf8")) as GroupRecord;
-    } catch {
-      continue;
-    }
-    if (!Number.isInteger(record.pgid) || record.pgid <= 1) continue;
-    if (processStartTime(record.pgid) !== record.started) continue;
-    alive.push(record.pgid);
+    const pgid = await liveRecordedGroup(join(taskDir, entry));
+    if (pgid !== undefined) alive.push(pgid);
   }
-  for (const pgid of alive) signalGroup(pgid, "SIGTERM");
-  if (alive.length > 0) {
-    const deadline = Date.now() + graceMs;
-    while (Date.now() < deadline && alive.some(groupAlive)) await new Promise((r) => setTimeout(r, 20));
-    for (const pgid of alive) if (groupAlive(pgid)) signalGroup(pgid, "SIGKILL");
-  }
+  await stopGroups(alive, graceMs);
   return alive.length;
+}
+
+/**
+ * Stops the process group recorded in one attempt's folder, if it still runs: for a host that
+ * takes over an execution whose previous host died (`kill -9`) while that attempt ran, before the
+ * attempt is given up (`resume`, `cancel`). Otherwise its agent would go on writing into a folder
+ * whose attempt is over, and nothing would stop it when no later attempt of the task starts.
+ * Same rules as `stopLeftoverGroups`. Returns whether a group was stopped.
+ */
+export async function stopRecordedGroup(workDir: string, graceMs = DEFAULT_GRACE_MS): Promise<boolean> {
+  const pgid = await liveRecordedGroup(workDir);
+  if (pgid === undefined) return false;
+  await stopGroups([pgid], graceMs);
+  return true;
+}
+
+/** The group recorded in `workDir`, while its leader is the very process recorded. */
+async function liveRecordedGroup(workDir: string): Promise<number | undefined> {
+  let record: GroupRecord;
+  try {
+    record = JSON.parse(await readFile(join(workDir, GROUP_FILE), "utf8")) as GroupRecord;
+  } catch {
+    return undefined;
+  }
+  if (!Number.isInteger(record.pgid) || record.pgid <= 1) return undefined;
+  if (processStartTime(record.pgid) !== record.started) return undefined;
+  return record.pgid;
+}
+
+/** SIGTERM to each group, then SIGKILL to those still there after `graceMs`. */
+async function stopGroups(groups: readonly number[], graceMs: number): Promise<void> {
+  if (groups.length === 0) return;
+  for (const pgid of groups) signalGroup(pgid, "SIGTERM");
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline && groups.some(groupAlive)) await new Promise((r) => setTimeout(r, 20));
+  for (const pgid of groups) if (groupAlive(pgid)) signalGroup(pgid, "SIGKILL");
 }

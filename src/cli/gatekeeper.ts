@@ -27,21 +27,31 @@ export interface CliGateOptions {
  * `pending`, and the run stops with exit code 3. A gate that needs more approvals than ours stays
  * open too: the host decides from the state which open gates nobody here is `asking` about.
  */
-export function cliGatekeeper(
-  options: CliGateOptions,
-): Gatekeeper & { pending: Set<string>; asking: ReadonlySet<string> } {
+export function cliGatekeeper(options: CliGateOptions): Gatekeeper & {
+  pending: Set<string>;
+  asking: ReadonlySet<string>;
+  /** Closes the prompt of `phase` (showing or queued): its gate was answered elsewhere. */
+  dismiss(phase: string): void;
+} {
   const pending = new Set<string>();
   /** Phases with a prompt showing or queued: their gates are not waiting for someone else (yet). */
   const asking = new Set<string>();
+  /** Queued prompts no longer to show. */
+  const dismissed = new Set<string>();
+  /** The prompt showing, and how to close it. */
+  let showing: { phase: string; close: AbortController } | undefined;
   let queue: Promise<void> = Promise.resolve();
   const ask = async (phase: string, send: (e: NewEvent) => void) => {
-    if (options.signal?.aborted) {
+    if (options.signal?.aborted || dismissed.delete(phase)) {
       asking.delete(phase);
       return;
     }
+    const close = new AbortController();
+    showing = { phase, close };
     options.onPrompt?.(true);
     try {
-      const context = { input: options.io.stdin, output: options.io.stderr, signal: options.signal };
+      const signal = options.signal ? AbortSignal.any([options.signal, close.signal]) : close.signal;
+      const context = { input: options.io.stdin, output: options.io.stderr, signal };
       const answer = await select(
         {
           message: `Phase ${phase} is done and waits for approval`,
@@ -59,9 +69,10 @@ export function cliGatekeeper(
         send({ type: "gate_rejected", phase, by: options.user, reason, via: "prompt" });
       } else pending.add(phase);
     } catch {
-      // Ctrl-C at the prompt, or the host stopped waiting.
-      pending.add(phase);
+      // Ctrl-C at the prompt, or the host stopped waiting (not: the gate was answered elsewhere).
+      if (!close.signal.aborted) pending.add(phase);
     } finally {
+      showing = undefined;
       asking.delete(phase);
       if (!options.signal?.aborted) options.onPrompt?.(false);
     }
@@ -69,6 +80,10 @@ export function cliGatekeeper(
   return {
     pending,
     asking,
+    dismiss(phase) {
+      if (showing?.phase === phase) showing.close.abort();
+      else if (asking.has(phase)) dismissed.add(phase);
+    },
     open(gate: EffectOf<"open_gate">, _state: ExecutionState, send) {
       if (options.yes || options.approve.has(gate.phase)) {
         send({

@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { runCommandTask, type UpstreamInput } from "../agents/command-agent.ts";
+import { signalGroup } from "../agents/run-process-group.ts";
 import { TaskFailure } from "../core/errors.ts";
 import type { Plan } from "../core/plan/schema.ts";
 import type { ExecutionState } from "../core/state/index.ts";
@@ -29,11 +30,37 @@ function ancestors(state: ExecutionState, id: string): string[] {
   return [...seen].sort((a, b) => state.specs[a]!.order - state.specs[b]!.order);
 }
 
+/** A task runner of local processes, which its host can stop all at once. */
+export interface LocalRunner extends TaskRunner {
+  /** Attempts whose process has not ended yet. */
+  running(): number;
+  /**
+   * Stops every running attempt (SIGTERM to its process group, SIGKILL after the grace time),
+   * for a host that stops before its execution ends: `drain` then waits for them to be gone.
+   */
+  stopAll(reason: string): void;
+  /** SIGKILL to the process group of every running attempt, at once: for a host about to exit. */
+  killAll(): void;
+}
+
+/** One running attempt: how to stop it, and its process group once it runs. */
+interface Running {
+  controller: AbortController;
+  pgid?: number;
+}
+
 /** Runs tasks as local processes (`sh -c`), one folder per attempt, upstream artifacts as inputs. */
-export function localRunner(options: LocalRunnerOptions): TaskRunner & { running(): number } {
-  const controllers = new Map<string, AbortController>();
+export function localRunner(options: LocalRunnerOptions): LocalRunner {
+  const controllers = new Map<string, Running>();
   return {
     running: () => controllers.size,
+    stopAll(reason) {
+      for (const { controller } of controllers.values())
+        controller.abort(new TaskFailure("cancelled", reason));
+    },
+    killAll() {
+      for (const { pgid } of controllers.values()) if (pgid !== undefined) signalGroup(pgid, "SIGKILL");
+    },
     start(task, state, send) {
       const spec = state.specs[task.id]!;
       const agent = options.plan.agents[spec.agent];
@@ -62,7 +89,8 @@ export function localRunner(options: LocalRunnerOptions): TaskRunner & { running
       }
       const controller = new AbortController();
       const key = `${task.id}#${task.attempt}`;
-      controllers.set(key, controller);
+      const entry: Running = { controller };
+      controllers.set(key, entry);
       send({ type: "task_started", task: task.id, attempt: task.attempt });
       runCommandTask({
         execution: state.id,
@@ -85,6 +113,9 @@ export function localRunner(options: LocalRunnerOptions): TaskRunner & { running
         env: { ORCHESTRATE_PLAN_DIR: options.planDir },
         secrets: options.secrets,
         signal: controller.signal,
+        onGroup: (pgid) => {
+          entry.pgid = pgid;
+        },
       })
         .then((result) => {
           if (result.ok) {
@@ -118,7 +149,7 @@ export function localRunner(options: LocalRunnerOptions): TaskRunner & { running
     },
     cancel(task, reason) {
       const kind = reason === "timed out" ? "timeout" : "cancelled";
-      controllers.get(`${task.id}#${task.attempt}`)?.abort(new TaskFailure(kind, reason));
+      controllers.get(`${task.id}#${task.attempt}`)?.controller.abort(new TaskFailure(kind, reason));
     },
   };
 }

@@ -10,10 +10,9 @@ import { validateCommand } from "./commands/validate.ts";
 import { fsProblem, isFsError } from "./fs-problem.ts";
 import { CliError, type CliIO, EXIT, quietOnClosedPipe, takeExitCode, writeLine } from "./io.ts";
 
-declare const ORCHESTRATE_VERSION: string | undefined;
+import { VERSION } from "./version.ts";
 
-/** The version baked into the bundle (or "dev" when run from source). */
-export const VERSION = typeof ORCHESTRATE_VERSION === "string" ? ORCHESTRATE_VERSION : "dev";
+export { VERSION };
 
 /** Builds the command tree. Each command file adds itself. */
 export function buildProgram(io: CliIO): Command {
@@ -48,7 +47,12 @@ Exit codes:
      folder that cannot be used: one line with the path and the fix
   3  stopped at a gate waiting for approval (no terminal to ask and no --yes, "stop here" or
      Ctrl-C at the prompt, or more approvals needed); status --watch of an execution that no
-     process runs and that waits at a gate`;
+     process runs and that waits at a gate
+  130  a second Ctrl-C while a cancelled run stops its tasks: it quits at once and kills them
+       (143 for a second SIGTERM)
+
+Ctrl-C (or SIGTERM) during a run, outside a prompt, cancels the execution: the cancel is
+recorded, its running tasks are stopped (SIGTERM, then SIGKILL after 2 s) and the run exits 1.`;
 
 /** Runs the CLI; resolves with the exit code. Never throws. */
 export async function main(argv: readonly string[], io: CliIO): Promise<number> {

@@ -30,7 +30,7 @@ export function loadPlanFile(file: string | undefined, cwd: string): PlanFile {
           file: display,
           path: "",
           message: `cannot read the file: ${code} (${fsMeaning(code)})`,
-          hint: unreadableHint(code, path, display, file !== undefined),
+          hint: unreadableHint(code, path, display, file !== undefined, cwd),
         },
       ],
     };
@@ -42,11 +42,15 @@ export function loadPlanFile(file: string | undefined, cwd: string): PlanFile {
 }
 
 /** What to do about a plan file that cannot be read, by error code. */
-function unreadableHint(code: string, path: string, display: string, given: boolean): string {
-  if (code === "ENOENT")
-    return given
-      ? "check the path"
-      : "create one with 'orchestrate init', or pass a plan file as the first argument";
+function unreadableHint(code: string, path: string, display: string, given: boolean, cwd: string): string {
+  if (code === "ENOENT") {
+    if (given) return "check the path";
+    // Run from a folder of the repository: its plan is above.
+    const above = planAbove(cwd);
+    if (above)
+      return `this repository's plan is ${relative(cwd, above)}: run from ${dirname(dirname(above))} (agents run in the working directory), or pass it as the first argument`;
+    return "create one with 'orchestrate init', or pass a plan file as the first argument";
+  }
   if (code === "EISDIR") {
     // A project folder given for its plan: name the plan inside it when there is one.
     const inside = join(path, DEFAULT_PLAN);
@@ -56,6 +60,29 @@ function unreadableHint(code: string, path: string, display: string, given: bool
   }
   if (code === "EACCES" || code === "EPERM") return `check the permissions of ${display} and of its folder`;
   return "check the file, then try again";
+}
+
+/**
+ * The default plan of a folder above `cwd`, up to the root of the git repository `cwd` is in
+ * (the nearest first); none outside a repository.
+ */
+function planAbove(cwd: string): string | undefined {
+  const top = gitRoot(cwd);
+  if (top === undefined) return undefined;
+  for (let dir = resolve(cwd); dir !== top; ) {
+    dir = dirname(dir);
+    const plan = join(dir, DEFAULT_PLAN);
+    if (existsSync(plan)) return plan;
+  }
+  return undefined;
+}
+
+/** The nearest folder at or above `dir` holding `.git`, if any. */
+function gitRoot(dir: string): string | undefined {
+  for (let at = resolve(dir); ; at = dirname(at)) {
+    if (existsSync(join(at, ".git"))) return at;
+    if (dirname(at) === at) return undefined;
+  }
 }
 
 /** Like `loadPlanFile`, but every problem becomes one `CliError` (exit 2). */

@@ -1,4 +1,5 @@
 import { userInfo } from "node:os";
+import { OrchestrateError } from "../core/errors.ts";
 import type { Plan } from "../core/plan/schema.ts";
 import { reportMarkdown } from "../core/render/report-markdown.ts";
 import type { ExecutionState } from "../core/state/index.ts";
@@ -7,10 +8,13 @@ import { Engine } from "../engine/engine.ts";
 import { systemClock } from "../ports/clock.ts";
 import type { NewEvent } from "../ports/engine-ports.ts";
 import { canRetry } from "./commands/control.ts";
+import { fsProblem, isFsError } from "./fs-problem.ts";
 import { cliGatekeeper } from "./gatekeeper.ts";
 import { deliveryStop } from "./idle.ts";
 import { CliError, type CliIO, EXIT, writeLine } from "./io.ts";
 import { drain, localRunner } from "./local-runner.ts";
+import { orphansLine, stopOrphanedAgents } from "./orphans.ts";
+import { CAN_TAKE_REQUESTS, onRequestSignal, takeRequests } from "./requests.ts";
 import type { ExecutionStore } from "./store/execution-store.ts";
 import { createView } from "./view.ts";
 
@@ -66,7 +70,10 @@ export async function runSession(
   state?: ExecutionState,
 ): Promise<number> {
   const { io, store } = options;
-  const lock = store.lock();
+  // Commands from other shells (`approve`, `retry`, …) are taken once the engine runs; the
+  // signal that announces them is handled from before the lock says this process takes them.
+  onRequestSignal(undefined);
+  const lock = store.lock({ takesRequests: CAN_TAKE_REQUESTS });
   if (!first && state) {
     try {
       // A crash may have cut the log's last line, or stopped between the log and the state file.
@@ -83,6 +90,14 @@ export async function runSession(
     if (awaitsDelivery(state)) {
       lock.release();
       return printDelivery(io, state, options.commandPrefix);
+    }
+    // Agents of a process that died still run: stopped before their attempts are given up.
+    try {
+      const line = orphansLine(await stopOrphanedAgents(store, state));
+      if (line) writeLine(io.stderr, line);
+    } catch (error) {
+      lock.release();
+      throw error;
     }
   }
   // The id goes first on stdout once the execution really starts (locked, its log readable).
@@ -176,8 +191,10 @@ export async function runSession(
       io.stderr.write(`\nCancelling: stopping running tasks (Ctrl-C again to quit at once)…\n`);
       engine.send({ type: "cancel_requested", by: currentUser(io.env), reason: `cancelled ${how}` });
     } else {
+      // Quit at once: agents that ignore SIGTERM must not outlive the process that ran them.
+      runner.killAll();
       lock.release();
-      process.exit(130);
+      process.exit(signal === "SIGTERM" ? 143 : 130);
     }
   };
   process.on("SIGINT", onSigint);
@@ -202,18 +219,65 @@ export async function runSession(
       handedOver = true;
       check(engine.state!);
     }
-    const outcome = await Promise.race([engine.done.then(() => "done" as const), stopped]);
+    const takeCommands = () =>
+      takeRequests(store, engine, (event) => {
+        // A gate answered from another shell: its prompt here is closed.
+        if (event.type === "gate_approved" || event.type === "gate_rejected") {
+          if (
+            gates.asking.has(event.phase) &&
+            engine.state?.phase_state[event.phase]?.gate?.status !== "open"
+          )
+            gates.dismiss(event.phase);
+        }
+      });
+    onRequestSignal(takeCommands);
+    takeCommands();
+    const outcome = await Promise.race([engine.done.then(() => "done" as const), stopped]).catch(
+      async (error: unknown) => {
+        // An event could not be recorded (a full disk): the execution stops here, its running
+        // tasks with it, and only then is the lock let go (a `resume` must not run beside them).
+        onRequestSignal(undefined);
+        prompts.abort();
+        runner.stopAll("the run stopped: an event could not be recorded");
+        await drain(runner);
+        view.stop();
+        throw stoppedByError(error, `${options.commandPrefix}${store.id}`);
+      },
+    );
+    // Decided: a command from now on waits for the lock, then is recorded as if nothing ran.
+    onRequestSignal(undefined);
     prompts.abort();
     await drain(runner);
     view.stop();
     return finish(options, engine.state!, outcome, waitingGates(engine.state!));
   } finally {
+    onRequestSignal(undefined);
     prompts.abort();
     clearInterval(keepAlive);
     process.off("SIGINT", onSigint);
     process.off("SIGTERM", onSigint);
     lock.release();
   }
+}
+
+/**
+ * The error a session ends with when an event could not be recorded: what failed and the fix (a
+ * file-system problem in one line), that its tasks were stopped, and how to go on once it is fixed.
+ */
+function stoppedByError(error: unknown, id: string): unknown {
+  const stoppedLine = "the run stopped there, its running tasks too; what the log holds is kept";
+  if (isFsError(error))
+    return new CliError(fsProblem(error), EXIT.usage, [
+      stoppedLine,
+      `then continue: orchestrate resume ${id}`,
+    ]);
+  if (error instanceof OrchestrateError)
+    return new CliError(error.message, EXIT.usage, [
+      ...error.details,
+      ...(error.hint ? [`hint: ${error.hint}`] : []),
+      stoppedLine,
+    ]);
+  return error;
 }
 
 function finish(

@@ -48,6 +48,11 @@ export class Engine {
   readonly #prefix: string;
   #counter = 0;
   #busy = false;
+  /**
+   * Set when applying an event failed (its store write threw, an effect's port threw): from then
+   * on no event is taken, so nothing is applied on top of a history that lacks the failed one.
+   */
+  #failed: unknown = undefined;
   #telemetryWarned = false;
   #done: Promise<ExecutionState>;
   #resolve!: (state: ExecutionState) => void;
@@ -72,13 +77,26 @@ export class Engine {
     return this.#state;
   }
 
-  /** Resolves with the final state when the execution completes. */
+  /** Resolves with the final state when the execution completes; rejects when applying an event fails. */
   get done(): Promise<ExecutionState> {
     return this.#done;
   }
 
-  /** Stamps, applies and persists an event, then carries out its effects. Re-entrant calls queue. */
+  /**
+   * Whether applying an event failed (see `done`): the engine takes no event any more. A host
+   * stops what still runs (its tasks report to an engine that ignores them) and lets go.
+   */
+  get failed(): boolean {
+    return this.#failed !== undefined;
+  }
+
+  /**
+   * Stamps, applies and persists an event, then carries out its effects. Re-entrant calls queue.
+   * Once applying an event failed (`failed`), events are dropped: their results would be recorded
+   * after a gap in the history, or race a later host of the same execution.
+   */
   send = (input: NewEvent): void => {
+    if (this.#failed !== undefined) return;
     // Object.assign, not a spread: V8 copies events of many shapes far faster this way.
     const event = Object.assign({}, input) as ExecutionEvent;
     event.id = input.id ?? this.#nextId();
@@ -89,13 +107,14 @@ export class Engine {
     try {
       while (this.#queue.length > 0) this.#apply(this.#queue.shift()!);
     } catch (error) {
+      this.#failed = error;
       this.#queue.length = 0;
       this.#timers.clearAll();
       this.#reject(error);
     } finally {
       this.#busy = false;
     }
-    if (this.#options.onIdle && this.#state) this.#options.onIdle(this.#state);
+    if (this.#options.onIdle && this.#state && this.#failed === undefined) this.#options.onIdle(this.#state);
   };
 
   /**
@@ -117,6 +136,8 @@ export class Engine {
 
   /** Validates an event from outside (a command, a webhook) before sending it. */
   receive(input: unknown): { ok: true } | { ok: false; error: string } {
+    if (this.#failed !== undefined)
+      return { ok: false, error: `the engine stopped: ${errorMessage(this.#failed)}` };
     const parsed = EventSchema.safeParse(input);
     if (!parsed.success) return { ok: false, error: parsed.error.issues.map((i) => i.message).join("; ") };
     this.send(parsed.data);
@@ -128,8 +149,10 @@ export class Engine {
       this.#options.mode === "copy" ? reduce(this.#state, event) : applyInPlace(this.#state, event);
     if (duplicate) return;
     const rejected = effects.length === 1 && effects[0]!.type === "rejected";
-    this.#state = state;
+    // Persisted first: when the write fails, `state` stays what the store holds (in `copy` mode;
+    // `in-place` changed the one state object already, and the engine takes nothing more).
     if (!rejected && state) this.#options.store?.append(event, state, effects);
+    this.#state = state;
     this.#emitTelemetry(event, effects);
     for (const effect of effects) this.#run(effect);
   }

@@ -91,4 +91,25 @@ describe("a damaged event log: one line with the path and the fix, exit 2, nothi
     writeFileSync(log, text);
     expect((await cli(["approve", "d1", "one"], { cwd: dir })).code).toBe(0);
   });
+
+  it("a damaged line in the middle, the line count still right: writing commands refuse, naming the line", async () => {
+    const { dir, log, text, untouched } = await stoppedAtGate();
+    const lines = text.split("\n");
+    const damaged = [lines[0], '{"id": "x", "type": "task_succ', ...lines.slice(2)].join("\n");
+    writeFileSync(log, damaged);
+    for (const args of [
+      ["approve", "d1", "one"],
+      ["cancel", "d1"],
+      ["resume", "d1", "--yes"],
+    ]) {
+      const r = await cli(args, { cwd: dir });
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.stderr).toContain(`orchestrate: ${log}:2: invalid JSON`);
+      expect(r.stderr).toContain("repair line 2 by hand (keep a copy first) or start a new execution");
+      expect(r.stdout).toBe("");
+    }
+    untouched(damaged);
+    writeFileSync(log, text);
+    expect((await cli(["approve", "d1", "one"], { cwd: dir })).code).toBe(0);
+  });
 });

@@ -1,6 +1,7 @@
-import { chmodSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { type ExecutionEvent, replay } from "../../src/core/state/index.ts";
 import { cli, tempDir } from "./cli-helpers.ts";
 
 const PLAN = `
@@ -46,6 +47,59 @@ describe("messages that name the cause and the fix", () => {
     expect(r.stderr).toBe(
       'orchestrate: cannot read the request file nofile.md: ENOENT (it does not exist); check the path\n  or give the request itself: --request "Project: …, Requirements: …"\n',
     );
+  });
+
+  it("no plan here, in a folder of a repository whose plan is above: that plan is named", async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, ".git"));
+    mkdirSync(join(dir, ".github"));
+    writeFileSync(join(dir, ".github/orchestrate.yml"), PLAN);
+    mkdirSync(join(dir, "src/app"), { recursive: true });
+    const r = await cli(["run", "--request", "Project: x"], { cwd: join(dir, "src/app") });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      `(hint: this repository's plan is ../../.github/orchestrate.yml: run from ${dir} (agents run in the working directory), or pass it as the first argument)`,
+    );
+    expect(r.stderr).not.toContain("orchestrate init");
+    // Above the repository's root is not looked at.
+    const outer = tempDir();
+    mkdirSync(join(outer, ".github"));
+    writeFileSync(join(outer, ".github/orchestrate.yml"), PLAN);
+    mkdirSync(join(outer, "repo/.git"), { recursive: true });
+    const inRepo = await cli(["validate"], { cwd: join(outer, "repo") });
+    expect(inRepo.code).toBe(2);
+    expect(inRepo.stderr).toContain("create one with 'orchestrate init'");
+  });
+
+  it("replay of a state file behind its log says so, and how to rebuild it", async () => {
+    const dir = await stopped();
+    const log = join(dir, "sd/m1/events.jsonl");
+    const lines = readFileSync(log, "utf8").trimEnd().split("\n");
+    const behind = replay(lines.slice(0, -1).map((l) => JSON.parse(l) as ExecutionEvent))!;
+    // A crash between the log's last append and the state file's write.
+    writeFileSync(join(dir, "sd/m1/state.json"), JSON.stringify(behind));
+    const r = await cli(["replay", "--state-dir", "sd", "m1"], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      `${join(dir, "sd/m1/state.json")} records ${lines.length - 1} of the log's ${lines.length} events: it is behind its log (a crash between the two writes)`,
+    );
+    expect(r.stderr).toContain(
+      'rebuild state.json from the log: orchestrate replay --state-dir "sd" m1 --write',
+    );
+    expect((await cli(["replay", "--state-dir", "sd", "m1", "--write"], { cwd: dir })).code).toBe(0);
+    expect((await cli(["replay", "--state-dir", "sd", "m1"], { cwd: dir })).code).toBe(0);
+  });
+
+  it("an empty --request-file is named and said to be empty", async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "plan.yml"), PLAN);
+    writeFileSync(join(dir, "request.md"), " \n\n");
+    const r = await cli(["run", "plan.yml", "--request-file", "request.md"], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      'orchestrate: the request file request.md is empty\n  write the request in it ("Project: …, Requirements: …"), or give it with --request "…"\n',
+    );
+    expect(existsSync(join(dir, ".orchestrate"))).toBe(false);
   });
 
   it("logs --attempt that is not a whole number from 1 says so; an unknown task lists the execution's tasks", async () => {
@@ -173,6 +227,13 @@ describe("messages that name the cause and the fix", () => {
     expect(codes).toContain("or no process runs it and it waits for no gate (status --watch);");
     expect(codes).toContain(
       '3 stopped at a gate waiting for approval (no terminal to ask and no --yes, "stop here" or Ctrl-C at the prompt, or more approvals needed); status --watch of an execution that no process runs and that waits at a gate',
+    );
+    // What Ctrl-C and SIGTERM do to a run, once and twice.
+    expect(codes).toContain(
+      "130 a second Ctrl-C while a cancelled run stops its tasks: it quits at once and kills them (143 for a second SIGTERM)",
+    );
+    expect(codes).toContain(
+      "Ctrl-C (or SIGTERM) during a run, outside a prompt, cancels the execution: the cancel is recorded, its running tasks are stopped (SIGTERM, then SIGKILL after 2 s) and the run exits 1.",
     );
   });
 

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -34,6 +35,30 @@ function state(dir: string, id: string) {
 }
 
 describe("orchestrate run", () => {
+  it("keeps its state folder out of git: an agent that commits everything commits none of it", async () => {
+    const dir = tempDir();
+    execFileSync("git", ["init", "-q", "-b", "main"], { cwd: dir });
+    writeFileSync(
+      join(dir, "plan.yml"),
+      `version: 1
+agents:
+  coder:
+    run: 'echo "{\\"summary\\": \\"$TOKEN\\"}" > "$ORCHESTRATE_RESULT"; echo code > code.txt; git add -A; git -c user.name=a -c user.email=a@b commit -qm work'
+phases: [{ id: code, agents: [coder] }]
+`,
+    );
+    const r = await cli(["run", "plan.yml", "--request", "Project: git", "--id", "g1"], {
+      cwd: dir,
+      env: { TOKEN: "s3cr3t-value" },
+    });
+    expect(r.code).toBe(0);
+    const committed = execFileSync("git", ["ls-files"], { cwd: dir, encoding: "utf8" }).split("\n");
+    expect(committed).toContain("code.txt");
+    expect(committed.filter((f) => f.startsWith(".orchestrate"))).toEqual([]);
+    expect(readFileSync(join(dir, ".orchestrate/.gitignore"), "utf8")).toMatch(/^\*$/m);
+    expect(execFileSync("git", ["status", "--porcelain"], { cwd: dir, encoding: "utf8" })).toBe("");
+  });
+
   it("runs to the end with --yes, prints the id first and the report last", async () => {
     const dir = project();
     const r = await cli(["run", "plan.yml", "--request", "Project: demo", "--yes", "--id", "x1"], {

@@ -22,10 +22,23 @@ phases:
   - { id: spec, agents: [writer], gate: {} }
 `;
 
+/** A gated phase, then one that runs until a `release` file exists. */
+const GATE_THEN_BUILD = `
+version: 1
+agents:
+  writer:
+    run: 'echo spec > "$ORCHESTRATE_ARTIFACTS/spec.md"'
+  builder:
+    run: 'while [ ! -f release ]; do sleep 0.02; done'
+phases:
+  - { id: spec, agents: [writer], gate: {} }
+  - { id: build, needs: [spec], agents: [builder] }
+`;
+
 /** A run at a terminal: keystrokes go in, what the prompt and the session print is collected. */
-function session(id: string) {
+function session(id: string, planText = PLAN) {
   const dir = tempDir();
-  writeFileSync(join(dir, "plan.yml"), PLAN);
+  writeFileSync(join(dir, "plan.yml"), planText);
   const stdin = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => {} });
   // Like process.stderr, it stays open when the prompt lets go of it.
   const stderr = Object.assign(new PassThrough(), { isTTY: true, columns: 80, end: () => stderr });
@@ -70,7 +83,7 @@ function session(id: string) {
     }
   };
   const prompted = () => waitFor(() => shown.includes("waits for approval"), 10_000, "the prompt");
-  return { run, type, prompted, shown: () => shown, stdin };
+  return { run, type, prompted, shown: () => shown, stdin, store, dir };
 }
 
 /** Settles with "still running" when `run` has not ended within `ms`. */
@@ -103,5 +116,24 @@ describe("a session at a terminal", () => {
     expect(s.shown()).toContain("cancelled");
     // The prompt let go of the terminal: nothing keeps the process alive.
     await waitFor(() => s.stdin.listenerCount("keypress") === 0, 2000, "the prompt to close");
+  });
+
+  it("a gate approved from another shell closes its prompt; the run goes on to its end", async () => {
+    const s = session("elsewhere1", GATE_THEN_BUILD);
+    await s.prompted();
+    const name = s.store.requestCommand({
+      pid: process.pid,
+      event: { id: "a1", at: Date.now(), type: "gate_approved", phase: "spec", by: "erin", via: "cli" },
+    });
+    process.emit("SIGUSR2", "SIGUSR2");
+    expect(s.store.answerOf(name)).toMatchObject({ ok: true, state: { status: "running" } });
+    // The prompt closes while the run goes on.
+    await waitFor(() => s.stdin.listenerCount("keypress") === 0, 2000, "the prompt to close");
+    expect(await within(s.run, 300)).toBe("still running");
+    writeFileSync(join(s.dir, "release"), "");
+    expect(await within(s.run, 5000)).toBe(0);
+    expect(s.store.loadState().phase_state.spec?.gate?.approvals).toEqual([
+      expect.objectContaining({ by: "erin", via: "cli" }),
+    ]);
   });
 });

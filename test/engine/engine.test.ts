@@ -51,6 +51,51 @@ describe("Engine", () => {
     });
   }
 
+  for (const mode of ["copy", "in-place"] as const) {
+    it(`after a failed store write, takes no event and starts nothing more (${mode})`, async () => {
+      const stored: string[] = [];
+      const started: string[] = [];
+      let full = false;
+      const onIdle = vi.fn();
+      const e = new Engine({
+        clock: new VirtualClock(),
+        random: seededRandom(3),
+        mode,
+        onIdle,
+        runner: { start: (task) => started.push(`${task.id}#${task.attempt}`), cancel: () => {} },
+        store: {
+          append: (event: ExecutionEvent) => {
+            if (full) throw Object.assign(new Error("ENOSPC: no space left on device"), { code: "ENOSPC" });
+            stored.push(`${event.id}:${event.type}`);
+          },
+        },
+      });
+      e.send({ id: "start", ...START });
+      e.send({ id: "s1", type: "task_started", task: "a", attempt: 1 });
+      const before = structuredClone(e.state!);
+      onIdle.mockClear();
+      full = true;
+      e.send({ id: "f1", type: "task_failed", task: "a", attempt: 1, error: { kind: "exit", message: "1" } });
+      await expect(e.done).rejects.toThrow("ENOSPC");
+      expect(e.failed).toBe(true);
+      expect(onIdle).not.toHaveBeenCalled();
+      // The agent of a retry, or any later report, is not taken: nothing is stored, nothing starts.
+      full = false;
+      e.send({ id: "s2", type: "task_started", task: "a", attempt: 2 });
+      e.send({ id: "c1", type: "cancel_requested" });
+      expect(e.receive({ id: "c2", at: 1, type: "cancel_requested" })).toEqual({
+        ok: false,
+        error: "the engine stopped: ENOSPC: no space left on device",
+      });
+      expect(stored).toEqual(["start:execution_started", "s1:task_started"]);
+      expect(started).toEqual(["a#1"]);
+      // `copy` keeps the state the store holds; `in-place` changed its one object already.
+      if (mode === "copy") expect(e.state).toEqual(before);
+      expect(e.state!.applied).not.toHaveProperty("s2");
+      expect(e.state!.applied).not.toHaveProperty("c1");
+    });
+  }
+
   it("given a final state (a host replayed a finished execution), is done at once", async () => {
     const { e } = engine("in-place");
     e.send({ id: "start", ...START });

@@ -14,6 +14,8 @@ import {
 } from "../../core/state/index.ts";
 import { openGates } from "../idle.ts";
 import { CliError, type CliIO, EXIT, writeLine } from "../io.ts";
+import { orphansLine, stopOrphanedAgents } from "../orphans.ts";
+import { handOver } from "../requests.ts";
 import { currentUser } from "../session.ts";
 import { type LockHolder, liveLockHolder } from "../store/execution-lock.ts";
 import type { ExecutionStore } from "../store/execution-store.ts";
@@ -31,24 +33,37 @@ function newEvent(input: Record<string, unknown>): ExecutionEvent {
   return EventSchema.parse({ id: randomUUID(), at: Date.now(), ...input } as EventInput) as ExecutionEvent;
 }
 
+/** A command recorded on an execution: the event, the state before it and the state after it. */
+export interface Applied {
+  event: ExecutionEvent;
+  state: ExecutionState;
+  before: ExecutionState;
+  /** The process running the execution, when the command was handed to it (it goes on with it). */
+  live?: number;
+}
+
 /**
  * Records one event on a stored execution (under its lock); refused events change nothing.
- * Returns the event, the state before it and the state after it. `prefix` is how printed commands
- * name the execution's folder (`--state-dir DIR ` when not the default).
+ * `prefix` is how printed commands name the execution's folder (`--state-dir DIR ` when not the
+ * default). `before` runs under the lock with the current state, before the event is checked and
+ * recorded. An execution a live process runs is handed to that process when it takes commands
+ * (see `handOver`): it records the event as it would be recorded here, checked the same way.
  */
-export function applyStored(
+export async function applyStored(
   store: ExecutionStore,
   input: Record<string, unknown>,
   prefix = "",
-): { event: ExecutionEvent; state: ExecutionState; before: ExecutionState } {
+  before?: (state: ExecutionState) => Promise<void>,
+): Promise<Applied> {
   let lock: ReturnType<ExecutionStore["lock"]>;
   try {
     lock = store.lock();
   } catch (error) {
     if (error instanceof OrchestrateError && error.code === "execution_locked") {
-      throw new CliError(error.message, EXIT.usage, [
-        "it is running: answer its prompt, or stop it first (Ctrl-C, or orchestrate cancel)",
-      ]);
+      const holder = readHolder(store);
+      if (holder?.requests && holder.host === hostname() && before === undefined)
+        return handedOver(store, holder, input, prefix);
+      throw new CliError(error.message, EXIT.usage, lockedHelp(store, holder, `${prefix}${store.id}`));
     }
     asCliError(error);
   }
@@ -56,6 +71,7 @@ export function applyStored(
     // A crash may have cut the log's last line (that event never took effect), or stopped
     // between the log and the state file: both are mended as `resume` does, before appending.
     const state = store.loadCurrentState({ write: true });
+    await before?.(state);
     const event = newEvent(input);
     const { state: next, effects } = reduce(state, event);
     const refused = effects.find((e) => e.type === "rejected");
@@ -69,6 +85,76 @@ export function applyStored(
   } finally {
     lock.release();
   }
+}
+
+/** The holder of the execution's lock, if it can be read and runs. */
+function readHolder(store: ExecutionStore): LockHolder | undefined {
+  try {
+    const holder = liveLockHolder(store.lockPath);
+    return typeof holder === "object" ? holder : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Hands the command to `holder`, the process running the execution, and says what it did: the
+ * same outcome as when recorded here (refused with the same help, or recorded). A process gone
+ * before it took it leaves it to be recorded here.
+ */
+async function handedOver(
+  store: ExecutionStore,
+  holder: LockHolder,
+  input: Record<string, unknown>,
+  prefix: string,
+): Promise<Applied> {
+  const event = newEvent(input);
+  const id = `${prefix}${store.id}`;
+  const result = await handOver(store, holder, event);
+  if ("gone" in result) return applyStored(store, input, prefix);
+  if ("unanswered" in result) {
+    if (result.recorded)
+      throw new CliError(
+        `process ${result.pid} running ${store.id} recorded the command but gave no answer in time`,
+        EXIT.ok,
+        [`see where it stands: orchestrate status ${id}`],
+      );
+    throw new CliError(
+      `process ${result.pid} running ${store.id} did not take the command in time: nothing was changed`,
+      EXIT.usage,
+      lockedHelp(store, undefined, id),
+    );
+  }
+  const { answer, pid } = result;
+  if (answer.ok) return { event, state: answer.state, before: answer.before, live: pid };
+  if (answer.refused)
+    throw new CliError(
+      `refused: ${answer.reason}`,
+      EXIT.usage,
+      answer.before ? refusalHelp(answer.before, input, prefix) : [],
+    );
+  throw new CliError(
+    `process ${pid} running ${store.id} could not record the command: ${answer.reason}`,
+    EXIT.usage,
+    [`once it has stopped, run the command again (it is then recorded here): orchestrate status ${id}`],
+  );
+}
+
+/**
+ * What to do when the process running the execution takes no commands: on another machine, run
+ * it there; else wait for the run to stop at its gate (it does by itself without a terminal), or
+ * end the execution.
+ */
+function lockedHelp(store: ExecutionStore, holder: LockHolder | undefined, id: string): string[] {
+  if (holder && holder.host !== hostname())
+    return [
+      `it runs on ${holder.host}: run the command there (if that process is gone, remove ${store.lockPath})`,
+    ];
+  return [
+    "that process takes no commands while it runs (an older orchestrate, or a command that ends in a moment: try again)",
+    `a run without a terminal stops by itself at a waiting gate (exit 3) once its running tasks end: then run this command and orchestrate resume ${id}`,
+    `Ctrl-C in its terminal, or orchestrate cancel ${id}, ends the execution`,
+  ];
 }
 
 /**
@@ -183,15 +269,25 @@ function liveHolder(store: ExecutionStore): LockHolder | undefined {
   return holder;
 }
 
-function resumeHint(io: CliIO, options: StateOptions, id: string): void {
-  writeLine(io.stderr, `  continue with: orchestrate resume ${commandPrefix(options)}${id}`);
+/**
+ * How the execution goes on: `orchestrate resume`, or nothing to do when `live`, the process
+ * running it, took the command (it goes on with it).
+ */
+function resumeHint(io: CliIO, options: StateOptions, id: string, live?: number): void {
+  const named = `${commandPrefix(options)}${id}`;
+  if (live !== undefined)
+    writeLine(
+      io.stderr,
+      `  process ${live} runs ${id} and went on with it; follow it: orchestrate status ${named} --watch`,
+    );
+  else writeLine(io.stderr, `  continue with: orchestrate resume ${named}`);
 }
 
 /** What comes next after a command: the execution may have ended with it. */
-function nextStep(io: CliIO, options: StateOptions, state: ExecutionState): void {
+function nextStep(io: CliIO, options: StateOptions, state: ExecutionState, live?: number): void {
   const id = `${commandPrefix(options)}${state.id}`;
   if (state.finished_at === undefined) {
-    resumeHint(io, options, state.id);
+    resumeHint(io, options, state.id, live);
     return;
   }
   writeLine(
@@ -210,8 +306,8 @@ export function controlCommands(program: Command, io: CliIO): void {
       .description("approve a phase's gate")
       .argument("<id>", "execution id")
       .argument("<phase>", "the gated phase"),
-  ).action((id: string, phase: string, options: StateOptions) => {
-    const { state } = applyStored(
+  ).action(async (id: string, phase: string, options: StateOptions) => {
+    const { state, live } = await applyStored(
       openStore(io, options, id),
       { type: "gate_approved", phase, by: by(), via: "cli" },
       commandPrefix(options),
@@ -227,7 +323,7 @@ export function controlCommands(program: Command, io: CliIO): void {
       return;
     }
     writeLine(io.stdout, `approved ${phase} of ${id}`);
-    nextStep(io, options, state);
+    nextStep(io, options, state, live);
   });
 
   addStateDirOption(
@@ -239,14 +335,18 @@ export function controlCommands(program: Command, io: CliIO): void {
       .argument("<id>", "execution id")
       .argument("<phase>", "the gated phase")
       .requiredOption("--reason <text>", "what should change, given to the agents (required)"),
-  ).action((id: string, phase: string, options: StateOptions & { reason: string }) => {
-    const { state } = applyStored(openStore(io, options, id), {
-      type: "gate_rejected",
-      phase,
-      by: by(),
-      reason: options.reason,
-      via: "cli",
-    });
+  ).action(async (id: string, phase: string, options: StateOptions & { reason: string }) => {
+    const { state, live } = await applyStored(
+      openStore(io, options, id),
+      {
+        type: "gate_rejected",
+        phase,
+        by: by(),
+        reason: options.reason,
+        via: "cli",
+      },
+      commandPrefix(options),
+    );
     const gate = state.phase_state[phase]?.gate;
     if (gate?.status === "escalated") {
       const limit = state.phases.find((p) => p.id === phase)?.gate?.max_revisions ?? 0;
@@ -260,7 +360,7 @@ export function controlCommands(program: Command, io: CliIO): void {
       return;
     }
     writeLine(io.stdout, `rejected ${phase} of ${id}: it will run again with your feedback`);
-    nextStep(io, options, state);
+    nextStep(io, options, state, live);
   });
 
   addStateDirOption(
@@ -269,15 +369,19 @@ export function controlCommands(program: Command, io: CliIO): void {
       .description("run failed, cancelled or blocked tasks again (all, one phase's, or one task)")
       .argument("<id>", "execution id")
       .argument("[target]", "a task id or a phase id"),
-  ).action((id: string, target: string | undefined, options: StateOptions) => {
-    const { before, state } = applyStored(openStore(io, options, id), {
-      type: "retry_requested",
-      by: by(),
-      ...(target ? { target } : {}),
-    });
+  ).action(async (id: string, target: string | undefined, options: StateOptions) => {
+    const { before, state, live } = await applyStored(
+      openStore(io, options, id),
+      {
+        type: "retry_requested",
+        by: by(),
+        ...(target ? { target } : {}),
+      },
+      commandPrefix(options),
+    );
     const { count, statuses } = retried(before, state);
     writeLine(io.stdout, `${target ? `${target} of ${id}` : id}: ${count} will run again (${statuses})`);
-    resumeHint(io, options, id);
+    resumeHint(io, options, id, live);
   });
 
   addStateDirOption(
@@ -287,15 +391,19 @@ export function controlCommands(program: Command, io: CliIO): void {
       .argument("<id>", "execution id")
       .argument("<task>", "task id")
       .option("--reason <text>", "why"),
-  ).action((id: string, task: string, options: StateOptions & { reason?: string }) => {
-    const { state } = applyStored(openStore(io, options, id), {
-      type: "skip_requested",
-      task,
-      by: by(),
-      ...(options.reason ? { reason: options.reason } : {}),
-    });
+  ).action(async (id: string, task: string, options: StateOptions & { reason?: string }) => {
+    const { state, live } = await applyStored(
+      openStore(io, options, id),
+      {
+        type: "skip_requested",
+        task,
+        by: by(),
+        ...(options.reason ? { reason: options.reason } : {}),
+      },
+      commandPrefix(options),
+    );
     writeLine(io.stdout, `skipped ${task} of ${id}`);
-    nextStep(io, options, state);
+    nextStep(io, options, state, live);
   });
 
   addStateDirOption(
@@ -305,7 +413,7 @@ export function controlCommands(program: Command, io: CliIO): void {
       .argument("<id>", "execution id")
       .option("--usd <amount>", "the new limit in US dollars")
       .option("--tokens <count>", "the new limit in tokens"),
-  ).action((id: string, options: StateOptions & { usd?: string; tokens?: string }) => {
+  ).action(async (id: string, options: StateOptions & { usd?: string; tokens?: string }) => {
     const words = [
       ...(options.usd !== undefined ? ["usd", options.usd] : []),
       ...(options.tokens !== undefined ? ["tokens", options.tokens] : []),
@@ -317,7 +425,11 @@ export function controlCommands(program: Command, io: CliIO): void {
         EXIT.usage,
         [`e.g. orchestrate budget ${commandPrefix(options)}${id} --usd 40`],
       );
-    const { state } = applyStored(openStore(io, options, id), { type: "budget_set", by: by(), ...budget });
+    const { state, live } = await applyStored(
+      openStore(io, options, id),
+      { type: "budget_set", by: by(), ...budget },
+      commandPrefix(options),
+    );
     const limit = state.policy.budget!;
     const parts = [
       ...(limit.usd !== undefined ? [`${formatUsd(limit.usd)} (${formatUsd(state.cost.usd)} spent)`] : []),
@@ -329,7 +441,7 @@ export function controlCommands(program: Command, io: CliIO): void {
         io.stderr,
         `  run what the old budget stopped: orchestrate retry ${commandPrefix(options)}${id}`,
       );
-    else if (state.finished_at === undefined) resumeHint(io, options, id);
+    else if (state.finished_at === undefined) resumeHint(io, options, id, live);
   });
 
   addStateDirOption(
@@ -359,7 +471,18 @@ export function controlCommands(program: Command, io: CliIO): void {
         return;
       }
     }
-    applyStored(store, { type: "cancel_requested", by: by(), ...reason });
+    // Agents a dead process left running are stopped first: the cancel ends them too.
+    let stopped: string[] = [];
+    await applyStored(
+      store,
+      { type: "cancel_requested", by: by(), ...reason },
+      commandPrefix(options),
+      async (s) => {
+        stopped = await stopOrphanedAgents(store, s);
+      },
+    );
+    const line = orphansLine(stopped);
+    if (line) writeLine(io.stderr, line);
     writeLine(io.stdout, `cancelled ${id}`);
   });
 }

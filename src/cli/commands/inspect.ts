@@ -299,10 +299,21 @@ export function inspectCommands(program: Command, io: CliIO): void {
       return;
     }
     const differing = rebuilt && stored ? diffKeys(rebuilt, stored) : ["state"];
+    // The log is the source of truth: what to do is rebuild the state file from it.
+    const behind =
+      stored && stored.seq < events.length
+        ? [
+            `${store.statePath} records ${stored.seq} of the log's ${events.length} events: it is behind its log (a crash between the two writes)`,
+          ]
+        : [];
     throw new CliError(
       `${events.length} events replayed: the state differs from ${store.statePath}`,
       EXIT.failed,
-      [`differing: ${differing.slice(0, 10).join(", ")}`],
+      [
+        `differing: ${differing.slice(0, 10).join(", ")}`,
+        ...behind,
+        `rebuild state.json from the log: orchestrate replay ${prefix}${store.id} --write`,
+      ],
     );
   });
 }

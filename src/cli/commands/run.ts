@@ -14,6 +14,7 @@ import { localRepoFacts } from "../repo-facts.ts";
 import { secretNames, secretValues, secretWarnings } from "../secrets.ts";
 import { checkApprovals, runSession } from "../session.ts";
 import { ExecutionStore } from "../store/execution-store.ts";
+import { VERSION } from "../version.ts";
 import { addStateDirOption, asCliError, collect, commandPrefix, stateRoot } from "./common.ts";
 
 interface RunOptions {
@@ -58,6 +59,11 @@ export function readRequest(io: CliIO, options: { request?: string; requestFile?
         ['or give the request itself: --request "Project: …, Requirements: …"'],
       );
     }
+  }
+  if (options.requestFile !== undefined && text?.trim() === "") {
+    throw new CliError(`the request file ${options.requestFile} is empty`, EXIT.usage, [
+      'write the request in it ("Project: …, Requirements: …"), or give it with --request "…"',
+    ]);
   }
   if (text === undefined || text.trim() === "") {
     throw new CliError('a request is needed: --request "Project: …, Requirements: …" or --request-file PATH');
@@ -131,7 +137,16 @@ export function runCommand(program: Command, io: CliIO): void {
       seed: randomBytes(4).readUInt32LE(0) >>> 1,
       // Without its delivery settings the execution ends with its tasks (see LOCAL_DELIVERY_NOTE).
       plan: withoutDelivery(plan),
-      meta: { request, repo, plan, plan_file: display, plan_dir: dir, cwd: io.cwd },
+      // The version that started it: an older one that cannot read the log says what to upgrade to.
+      meta: {
+        request,
+        repo,
+        plan,
+        plan_file: display,
+        plan_dir: dir,
+        cwd: io.cwd,
+        orchestrate_version: VERSION,
+      },
     });
     setExitCode(
       await runSession(

@@ -26,6 +26,18 @@ export interface LockHolder {
    * its pid after it died is not taken for it. Absent off Linux and in locks of older versions.
    */
   process_start?: string;
+  /**
+   * Set by a process that takes commands while it runs the execution (`approve`, `reject`,
+   * `retry`, `skip`, `budget`: see `ExecutionStore.requestCommand`), so that a command never
+   * signals a process that would not expect it.
+   */
+  requests?: true;
+}
+
+/** How a lock is taken. */
+export interface LockOptions {
+  /** The holder takes commands while it runs (it says so in its lock: `requests`). */
+  takesRequests?: boolean;
 }
 
 /**
@@ -36,13 +48,14 @@ export interface LockHolder {
  * at once, one takes it and the others see its lock).
  * Registers no exit handler: the caller releases.
  */
-export function lockExecution(path: string, id: string): ExecutionLock {
+export function lockExecution(path: string, id: string, options: LockOptions = {}): ExecutionLock {
   const started = processStartTime(process.pid);
   const mine: LockHolder = {
     pid: process.pid,
     host: hostname(),
     started_at: new Date().toISOString(),
     ...(started !== undefined ? { process_start: started } : {}),
+    ...(options.takesRequests ? { requests: true as const } : {}),
   };
   // A few rounds: the file may vanish between our create and read, or another process may take
   // a stale lock over at the same moment as we do (then its lock is live and we stop).
@@ -172,6 +185,7 @@ function parseHolder(text: string): LockHolder | undefined {
       host: typeof value.host === "string" ? value.host : hostname(),
       started_at: typeof value.started_at === "string" ? value.started_at : "an unknown time",
       ...(typeof value.process_start === "string" ? { process_start: value.process_start } : {}),
+      ...(value.requests === true ? { requests: true as const } : {}),
     };
   } catch {
     return undefined;

@@ -3,9 +3,11 @@ import {
   mkdirSync,
   readdirSync,
   readFileSync,
+  renameSync,
   rmSync,
   statSync,
   truncateSync,
+  unlinkSync,
   writeFileSync,
 } from "node:fs";
 import { join, resolve } from "node:path";
@@ -18,8 +20,9 @@ import { ExecutionStateSchema } from "../../core/state/state-schema.ts";
 import type { ExecutionState } from "../../core/state/types.ts";
 import type { EngineStore } from "../../ports/engine-ports.ts";
 import { fsMeaning, isFsError } from "../fs-problem.ts";
-import { appendDurably, makeFolders, syncFolder, writeAtomic } from "./durable-write.ts";
-import { type ExecutionLock, lockExecution } from "./execution-lock.ts";
+import { isNewer, VERSION } from "../version.ts";
+import { appendDurably, makeFolders, syncFolder, withPath, writeAtomic } from "./durable-write.ts";
+import { type ExecutionLock, type LockOptions, lockExecution } from "./execution-lock.ts";
 import { type EventLogOptions, parseEventLog, RESTORE_HINT } from "./parse-event-log.ts";
 
 /** An execution as `ExecutionStore.list` shows it. */
@@ -27,7 +30,8 @@ export interface ExecutionSummary {
   id: string;
   /**
    * The execution's status; `corrupt` when its state or log is damaged, `unreadable` when a file
-   * cannot be opened (permissions; `orchestrate status ID` names the file and the fix).
+   * cannot be opened (permissions; `orchestrate status ID` names the file and the fix), `newer`
+   * when a newer orchestrate wrote what this one cannot read.
    */
   status: string;
   /** Epoch ms; for a corrupt execution, its folder's time. */
@@ -43,6 +47,23 @@ export interface CancelRequest {
   by: string;
   reason?: string;
 }
+
+/**
+ * A command (`approve`, `reject`, `retry`, `skip`, `budget`) handed to the process running the
+ * execution, which records it as it would have been recorded without that process.
+ */
+export interface CommandRequest {
+  /** The process meant to act on it. */
+  pid: number;
+  /** The event to record, with its id and time (so its outcome can be read in the log). */
+  event: ExecutionEvent;
+}
+
+/** What the running process did with a `CommandRequest`. */
+export type CommandAnswer =
+  | { ok: true; before: ExecutionState; state: ExecutionState }
+  /** `refused`: the execution's rules refused it (as a direct command would be); else it failed. */
+  | { ok: false; refused: boolean; reason: string; before?: ExecutionState };
 
 /** Execution ids are folder names: letters, digits, `.`, `_` and `-`, starting with a letter or digit. */
 const EXECUTION_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -63,7 +84,13 @@ export class ExecutionStore implements EngineStore {
   readonly cancelRequestPath: string;
   /** The names (never the values) of the environment variables given with `--secret`. */
   readonly secretNamesPath: string;
+  /** Commands handed to the process running the execution, and its answers. */
+  readonly requestsPath: string;
+  /** The newest orchestrate version that wrote the execution (`{"orchestrate": "1.2.0"}`). */
+  readonly versionPath: string;
   #tailChecked = false;
+  /** The log as `loadCurrentState({ write })` read and checked it whole: its length and events. */
+  #parsed: { length: number; events: number } | undefined;
   /** How the commands in hints name the execution (with `--state-dir` where one was given). */
   readonly #named: string;
 
@@ -86,6 +113,26 @@ export class ExecutionStore implements EngineStore {
     this.lockPath = join(this.dir, "lock");
     this.cancelRequestPath = join(this.dir, "cancel-request.json");
     this.secretNamesPath = join(this.dir, "secret-names.json");
+    this.requestsPath = join(this.dir, "requests");
+    this.versionPath = join(this.dir, "version.json");
+  }
+
+  /**
+   * Writes `<root>/.gitignore` holding `*`, so that nothing of the state root is committed: agents
+   * that commit everything (`git add -A`) would otherwise commit the logs and the agents' own
+   * files, which hold the values secrets are scrubbed of elsewhere. An existing `.gitignore` is
+   * kept; a root that holds anything but executions (`--state-dir .`) is left alone, since `*`
+   * there would ignore the user's own files.
+   */
+  #ignoreRoot(fresh: boolean): void {
+    const path = join(this.root, ".gitignore");
+    if (existsSync(path)) return;
+    if (!fresh && !holdsOnlyExecutions(this.root)) return;
+    try {
+      writeFileSync(path, GITIGNORE, { flag: "wx" });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw withPath(error, path);
+    }
   }
 
   /** Whether the execution's folder exists. */
@@ -93,9 +140,14 @@ export class ExecutionStore implements EngineStore {
     return existsSync(this.dir);
   }
 
-  /** Creates the folder; an existing execution id is an error (`execution_exists`). */
+  /**
+   * Creates the folder; an existing execution id is an error (`execution_exists`). The state root
+   * is kept out of git (see `ignoreRoot`) before anything is written in it.
+   */
   create(): void {
+    const fresh = !existsSync(this.root);
     makeFolders(this.root);
+    this.#ignoreRoot(fresh);
     try {
       mkdirSync(this.dir);
     } catch (error) {
@@ -110,9 +162,9 @@ export class ExecutionStore implements EngineStore {
    * Takes the exclusive lock: `execution_locked` if another live process holds it; a lock left by
    * a process that is gone is taken over (`tookOverFrom` is its pid). The caller releases.
    */
-  lock(): ExecutionLock {
+  lock(options: LockOptions = {}): ExecutionLock {
     this.#mustExist();
-    return lockExecution(this.lockPath, this.id);
+    return lockExecution(this.lockPath, this.id, options);
   }
 
   /**
@@ -128,8 +180,10 @@ export class ExecutionStore implements EngineStore {
         `state of execution ${state.id} given to store ${this.id}`,
       );
     }
-    const created = !this.#tailChecked && !this.#checkLog(event, state);
+    const first = !this.#tailChecked;
+    const created = first && !this.#readable(() => this.#checkLog(event, state));
     this.#tailChecked = true;
+    if (first) this.#recordVersion();
     appendDurably(this.eventsPath, `${JSON.stringify(event)}\n`);
     if (created) syncFolder(this.dir);
     writeAtomic(this.statePath, `${JSON.stringify(state, null, 2)}\n`);
@@ -151,6 +205,10 @@ export class ExecutionStore implements EngineStore {
    * `state_corrupt` error naming the file and the problem. Never modifies the file.
    */
   loadState(): ExecutionState {
+    return this.#readable(() => this.#loadState());
+  }
+
+  #loadState(): ExecutionState {
     this.#mustExist();
     const path = this.statePath;
     const hint = `the file was left untouched; \`orchestrate replay ${this.#named} --write\` rebuilds it from events.jsonl`;
@@ -167,10 +225,11 @@ export class ExecutionStore implements EngineStore {
     }
     const parsed = ExecutionStateSchema.safeParse(value);
     if (!parsed.success) {
-      const details = parsed.error.issues.map(issueText);
-      throw new OrchestrateError("state_corrupt", `${path}: not a valid execution state: ${details[0]}`, {
+      const [first, ...more] = parsed.error.issues.map(issueText);
+      // The first problem is in the message; the others, if any, follow it.
+      throw new OrchestrateError("state_corrupt", `${path}: not a valid execution state: ${first}`, {
         hint,
-        details,
+        details: more,
       });
     }
     const state = value as ExecutionState;
@@ -191,6 +250,10 @@ export class ExecutionStore implements EngineStore {
    * `state.json` is still `state_corrupt`, as from `loadState`.
    */
   loadCurrentState(options: { write?: boolean } = {}): ExecutionState {
+    return this.#readable(() => this.#loadCurrentState(options));
+  }
+
+  #loadCurrentState(options: { write?: boolean }): ExecutionState {
     this.#mustExist();
     if (options.write) this.dropTornTail();
     const text = this.#read(this.eventsPath) ?? "";
@@ -203,11 +266,13 @@ export class ExecutionStore implements EngineStore {
     }
     if (state && text === "") this.#logMissing(state.seq);
     // Whole lines only: a cheap check before the log is parsed (its first line is checked still).
-    if (state && state.seq === text.split("\n").length - 1) {
+    // A process about to write checks every line: it must not append to a damaged log.
+    if (!options.write && state && state.seq === text.split("\n").length - 1) {
       this.#checkFirstLine(text);
       return state;
     }
     const events = parseEventLog(text, this.eventsPath, { tolerateTornTail: true });
+    if (options.write) this.#parsed = { length: text.length, events: events.length };
     if (state && state.seq === events.length) return state;
     if (state && state.seq > events.length) this.#countMismatch(state.seq, events.length);
     const rebuilt = replay(events);
@@ -230,7 +295,7 @@ export class ExecutionStore implements EngineStore {
   loadEvents(options: EventLogOptions = {}): ExecutionEvent[] {
     this.#mustExist();
     const text = this.#read(this.eventsPath);
-    return text === undefined ? [] : parseEventLog(text, this.eventsPath, options);
+    return text === undefined ? [] : this.#readable(() => parseEventLog(text, this.eventsPath, options));
   }
 
   /**
@@ -324,6 +389,80 @@ export class ExecutionStore implements EngineStore {
     rmSync(this.cancelRequestPath, { force: true });
   }
 
+  /**
+   * Leaves a command for process `pid`, the one running the execution (it is then signalled):
+   * `requests/<name>.json`. Returns its name, for `answerOf` and `withdrawRequest`.
+   */
+  requestCommand(request: CommandRequest): string {
+    makeFolders(this.requestsPath);
+    const name = `${request.pid}-${request.event.id}`;
+    writeAtomic(join(this.requestsPath, `${name}.json`), `${JSON.stringify(request)}\n`);
+    return name;
+  }
+
+  /**
+   * Takes the commands left for process `pid`, oldest first: each is claimed (renamed, so a
+   * command that gives up waiting can tell it was taken) and returned with its name. Requests for
+   * other processes are left alone; unreadable ones are dropped.
+   */
+  takeRequests(pid: number): { name: string; request: CommandRequest }[] {
+    let names: string[];
+    try {
+      names = readdirSync(this.requestsPath).filter((n) => n.startsWith(`${pid}-`) && n.endsWith(".json"));
+    } catch {
+      return [];
+    }
+    const taken: { name: string; request: CommandRequest; at: number }[] = [];
+    for (const file of names) {
+      if (file.endsWith(".answer.json")) continue;
+      const name = file.slice(0, -".json".length);
+      const claimed = join(this.requestsPath, `${name}.taken`);
+      try {
+        renameSync(join(this.requestsPath, file), claimed);
+      } catch {
+        continue;
+      }
+      try {
+        const request = JSON.parse(readFileSync(claimed, "utf8")) as CommandRequest;
+        if (request.pid === pid && typeof request.event === "object" && request.event !== null)
+          taken.push({ name, request, at: Number(request.event.at) || 0 });
+        else rmSync(claimed, { force: true });
+      } catch {
+        rmSync(claimed, { force: true });
+      }
+    }
+    return taken.sort((a, b) => a.at - b.at).map(({ name, request }) => ({ name, request }));
+  }
+
+  /** Answers a command taken with `takeRequests`. */
+  answerRequest(name: string, answer: CommandAnswer): void {
+    writeAtomic(join(this.requestsPath, `${name}.answer.json`), `${JSON.stringify(answer)}\n`);
+    rmSync(join(this.requestsPath, `${name}.taken`), { force: true });
+  }
+
+  /** The answer to a command, once there is one (it is removed: read it once). */
+  answerOf(name: string): CommandAnswer | undefined {
+    const path = join(this.requestsPath, `${name}.answer.json`);
+    let text: string;
+    try {
+      text = readFileSync(path, "utf8");
+    } catch {
+      return undefined;
+    }
+    rmSync(path, { force: true });
+    return JSON.parse(text) as CommandAnswer;
+  }
+
+  /** Takes back a command nobody took yet: false when it was taken (its answer is coming). */
+  withdrawRequest(name: string): boolean {
+    try {
+      unlinkSync(join(this.requestsPath, `${name}.json`));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   /** The folder of one attempt of a task: `<dir>/tasks/<task folder name>/<attempt>`. */
   taskDir(taskId: string, attempt: number): string {
     return join(this.dir, "tasks", taskDirName(taskId), String(attempt));
@@ -360,8 +499,9 @@ export class ExecutionStore implements EngineStore {
         const folder = statSync(store.dir);
         const created_at = Math.floor(folder.birthtimeMs > 0 ? folder.birthtimeMs : folder.mtimeMs);
         // A file that cannot be opened (permissions, a folder in its place) is not damaged.
-        const unreadable = error instanceof OrchestrateError && error.code === "file_unreadable";
-        const status = unreadable || isFsError(error) ? "unreadable" : "corrupt";
+        const code = error instanceof OrchestrateError ? error.code : undefined;
+        const unreadable = code === "file_unreadable" || isFsError(error);
+        const status = code === "written_by_newer" ? "newer" : unreadable ? "unreadable" : "corrupt";
         out.push({ id: name, status, created_at, updated_at });
       }
     }
@@ -371,6 +511,71 @@ export class ExecutionStore implements EngineStore {
   /** The id of the newest execution under `root`, if any. */
   static latest(root: string): string | undefined {
     return ExecutionStore.list(root)[0]?.id;
+  }
+
+  /**
+   * Runs `read`; a state or log it finds damaged, in an execution a newer orchestrate wrote, is
+   * not called damaged (nor is its repair by overwriting suggested): it is `written_by_newer`,
+   * saying which version wrote it.
+   */
+  #readable<T>(read: () => T): T {
+    try {
+      return read();
+    } catch (error) {
+      if (!(error instanceof OrchestrateError)) throw error;
+      if (error.code !== "state_corrupt" && error.code !== "events_corrupt") throw error;
+      const newer = this.#newerWriter();
+      if (newer === undefined) throw error;
+      throw new OrchestrateError(
+        "written_by_newer",
+        `execution ${this.id} was written by orchestrate ${newer}, newer than this one (${VERSION}): upgrade orchestrate to read it`,
+        {
+          hint: "its files were left untouched",
+          details: [`what this version cannot read: ${error.message}`],
+        },
+      );
+    }
+  }
+
+  /**
+   * The version that wrote the execution, when it is newer than this one: from `version.json`,
+   * or the `orchestrate_version` its `execution_started` event records.
+   */
+  #newerWriter(): string | undefined {
+    const found: string[] = [];
+    try {
+      const recorded = (JSON.parse(readFileSync(this.versionPath, "utf8")) as { orchestrate?: unknown })
+        .orchestrate;
+      if (typeof recorded === "string") found.push(recorded);
+    } catch {
+      // None recorded (an older version, or run from source).
+    }
+    try {
+      const text = readFileSync(this.eventsPath, "utf8");
+      const meta = (
+        JSON.parse(text.slice(0, text.indexOf("\n"))) as { meta?: { orchestrate_version?: unknown } }
+      ).meta;
+      if (typeof meta?.orchestrate_version === "string") found.push(meta.orchestrate_version);
+    } catch {
+      // No readable first line.
+    }
+    return found.filter((v) => isNewer(v)).sort((a, b) => (isNewer(a, b) ? -1 : 1))[0];
+  }
+
+  /**
+   * Records this version as the newest that wrote the execution (once per store, at its first
+   * append), unless a newer one did: an older version that cannot read what it wrote then says so.
+   */
+  #recordVersion(): void {
+    if (!isNewer(VERSION, "0.0.0")) return;
+    try {
+      const recorded = (JSON.parse(readFileSync(this.versionPath, "utf8")) as { orchestrate?: unknown })
+        .orchestrate;
+      if (typeof recorded === "string" && !isNewer(VERSION, recorded)) return;
+    } catch {
+      // Not recorded yet.
+    }
+    writeAtomic(this.versionPath, `${JSON.stringify({ orchestrate: VERSION })}\n`);
   }
 
   /**
@@ -409,9 +614,10 @@ export class ExecutionStore implements EngineStore {
   /**
    * Before the first append of this store: the log must be the one `state` was built from, or the
    * new event would be recorded in a history that does not lead to it. A new log is started only
-   * by `execution_started`; an existing one must start with it and hold the events before `event`
-   * (one fewer than `state.seq`, which counts `event`). Appending after a torn line would glue the
-   * new event onto it and corrupt the log: refused too. Returns whether the log exists.
+   * by `execution_started`; an existing one must start with it, hold only valid events (a damaged
+   * line in the middle would make the whole history unreadable later) and hold the events before
+   * `event` (one fewer than `state.seq`, which counts `event`). Appending after a torn line would
+   * glue the new event onto it and corrupt the log: refused too. Returns whether the log exists.
    */
   #checkLog(event: ExecutionEvent, state: ExecutionState): boolean {
     let text: string;
@@ -424,8 +630,12 @@ export class ExecutionStore implements EngineStore {
     }
     if (text.trim() === "" && event.type !== "execution_started") this.#logMissing(state.seq - 1);
     this.#checkTail(text);
-    this.#checkFirstLine(text);
-    const count = text.split("\n").filter((line) => line.trim() !== "").length;
+    // Every line is read once (a damaged one is reported with its line and the fix), unless
+    // `loadCurrentState({ write })` just did and the log has not changed since.
+    const count =
+      this.#parsed?.length === text.length
+        ? this.#parsed.events
+        : parseEventLog(text, this.eventsPath).length;
     if (count !== state.seq - 1) this.#countMismatch(state.seq - 1, count);
     return true;
   }
@@ -479,6 +689,22 @@ export class ExecutionStore implements EngineStore {
       },
     );
   }
+}
+
+/** What the state root's `.gitignore` holds: all of it. */
+const GITIGNORE =
+  "# Orchestrate's executions: logs and agents' files, which may hold secrets. Never committed.\n*\n";
+
+/** Whether every entry of `root` is an execution's folder (its state, log or lock inside). */
+function holdsOnlyExecutions(root: string): boolean {
+  return readdirSync(root, { withFileTypes: true }).every(
+    (entry) =>
+      entry.isDirectory() &&
+      EXECUTION_ID.test(entry.name) &&
+      ["state.json", "events.jsonl", "lock", "secret-names.json", "tasks"].some((f) =>
+        existsSync(join(root, entry.name, f)),
+      ),
+  );
 }
 
 function mtime(path: string): number | undefined {

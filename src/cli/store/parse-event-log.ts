@@ -47,8 +47,9 @@ export function parseEventLog(text: string, path: string, options: EventLogOptio
     }
     const parsed = EventSchema.safeParse(value);
     if (!parsed.success) {
-      const issues = parsed.error.issues.map(issueText);
-      throw corrupt(`${where}: not a valid event: ${issues[0]}`, index + 1, undefined, issues);
+      const [first, ...more] = parsed.error.issues.map(issueText);
+      // The first problem is in the message; the others, if any, follow it.
+      throw corrupt(`${where}: not a valid event: ${first}`, index + 1, undefined, more);
     }
     if (events.length === 0 && parsed.data.type !== "execution_started") {
       throw new OrchestrateError(

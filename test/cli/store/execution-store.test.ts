@@ -344,3 +344,33 @@ describe("ExecutionStore.list and latest", () => {
     expect(ExecutionStore.latest(tempRoot())).toBeUndefined();
   });
 });
+
+describe("ExecutionStore: kept out of git", () => {
+  it("a new state root gets a .gitignore of everything; an existing one is kept", () => {
+    const root = join(tempRoot(), ".orchestrate");
+    new ExecutionStore(root, "x1").create();
+    expect(readFileSync(join(root, ".gitignore"), "utf8")).toMatch(/^\*$/m);
+    writeFileSync(join(root, ".gitignore"), "mine\n");
+    new ExecutionStore(root, "x2").create();
+    expect(readFileSync(join(root, ".gitignore"), "utf8")).toBe("mine\n");
+  });
+
+  it("a root of earlier executions gets one; a folder holding anything else does not", () => {
+    const root = join(tempRoot(), ".orchestrate");
+    new Recorder(createdStore(root, "x1")).start();
+    rmSync(join(root, ".gitignore"));
+    new ExecutionStore(root, "x2").create();
+    expect(readFileSync(join(root, ".gitignore"), "utf8")).toContain("*");
+    // `--state-dir .` in a project: `*` there would ignore the project itself.
+    const project = tempRoot();
+    writeFileSync(join(project, "package.json"), "{}");
+    new ExecutionStore(project, "x1").create();
+    expect(existsSync(join(project, ".gitignore"))).toBe(false);
+  });
+});
+
+function createdStore(root: string, id: string): ExecutionStore {
+  const store = new ExecutionStore(root, id);
+  store.create();
+  return store;
+}
