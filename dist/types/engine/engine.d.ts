@@ -31,9 +31,18 @@ export declare class Engine {
     constructor(options: EngineOptions, state?: ExecutionState);
     /** The current state (undefined before `execution_started`). */
     get state(): ExecutionState | undefined;
-    /** Resolves with the final state when the execution completes. */
+    /** Resolves with the final state when the execution completes; rejects when applying an event fails. */
     get done(): Promise<ExecutionState>;
-    /** Stamps, applies and persists an event, then carries out its effects. Re-entrant calls queue. */
+    /**
+     * Whether applying an event failed (see `done`): the engine takes no event any more. A host
+     * stops what still runs (its tasks report to an engine that ignores them) and lets go.
+     */
+    get failed(): boolean;
+    /**
+     * Stamps, applies and persists an event, then carries out its effects. Re-entrant calls queue.
+     * Once applying an event failed (`failed`), events are dropped: their results would be recorded
+     * after a gap in the history, or race a later host of the same execution.
+     */
     send: (input: NewEvent) => void;
     /** Stops the engine's timers: for a host that stops waiting before the execution completes. */
     stop(): void;
