@@ -126,7 +126,8 @@ describe("runCommandTask: stopping", () => {
     const start = Date.now();
     const result = await runCommandTask(t);
     expect(result.ok).toBe(true);
-    expect(Date.now() - start).toBeLessThan(1500);
+    // Not the 30 s of the process left running (a generous bound for a slow machine).
+    expect(Date.now() - start).toBeLessThan(10_000);
     expect(isGone(Number(readFileSync(pids, "utf8").trim()))).toBe(true);
     expect(readFileSync(join(t.workDir, "stdout.log"), "utf8")).toBe("done\n");
   });

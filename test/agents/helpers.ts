@@ -72,7 +72,7 @@ export function isGone(pid: number): boolean {
 }
 
 /** Waits until a file exists and is not empty, then returns its content. */
-export async function waitForFile(path: string, timeoutMs = 1500): Promise<string> {
+export async function waitForFile(path: string, timeoutMs = 10_000): Promise<string> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     if (existsSync(path)) {

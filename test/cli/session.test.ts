@@ -96,7 +96,7 @@ describe("a session at a terminal", () => {
     const s = session("stop1");
     await s.prompted();
     await s.type("\u001b[B", "\u001b[B", "\r");
-    expect(await within(s.run, 3000)).toBe(3);
+    expect(await within(s.run, 15_000)).toBe(3);
     expect(s.shown()).toContain("orchestrate approve stop1 spec");
   });
 
@@ -104,7 +104,7 @@ describe("a session at a terminal", () => {
     const s = session("ctrlc1");
     await s.prompted();
     await s.type("\u0003");
-    expect(await within(s.run, 3000)).toBe(3);
+    expect(await within(s.run, 15_000)).toBe(3);
     expect(s.shown()).toContain("orchestrate resume ctrlc1");
   });
 
@@ -112,7 +112,7 @@ describe("a session at a terminal", () => {
     const s = session("cancel1");
     await s.prompted();
     process.emit("SIGINT", "SIGINT");
-    expect(await within(s.run, 3000)).toBe(1);
+    expect(await within(s.run, 15_000)).toBe(1);
     expect(s.shown()).toContain("cancelled");
     // The prompt let go of the terminal: nothing keeps the process alive.
     await waitFor(() => s.stdin.listenerCount("keypress") === 0, 2000, "the prompt to close");

@@ -135,6 +135,27 @@ describe("skipping a task of a gated phase before its gate is approved", () => {
   });
 });
 
+describe("approvers named by team", () => {
+  it("a membership that cannot be read refuses the approval, saying which permission is missing", async () => {
+    const { ports } = serveRepo(gh);
+    gh.on("GET /orgs/{org}/teams/{team_slug}/memberships/{username}", () => [
+      403,
+      { message: "Resource not accessible by integration" },
+    ]);
+    const state = gatedExecution({ approvers: ["@org/leads"] });
+    const out = await outcomeOfWebhook(
+      ports,
+      state,
+      "issue_comment",
+      comment("will", "/orchestrate approve design"),
+    );
+    expect(out.events.filter((e) => e.type === "gate_approved")).toEqual([]);
+    expect(gateView(out.state)).toEqual(WAITING);
+    expect(out.replies).toEqual([expect.stringContaining("membership of @org/leads could not be checked")]);
+    expect(out.replies[0]).toContain("members: read");
+  });
+});
+
 describe("several open gates that take reviews", () => {
   const both = () => openGatesExecution({ a: { via: "review" }, b: { via: "review" } });
 

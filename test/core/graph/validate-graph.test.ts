@@ -87,7 +87,8 @@ describe("validateGraph", () => {
     }
     const started = performance.now();
     const result = validateGraph(tasks);
-    expect(performance.now() - started).toBeLessThan(5_000);
+    // A guard against quadratic work (minutes at this size), not a speed goal: those are benchmarks.
+    expect(performance.now() - started).toBeLessThan(15_000);
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.graph.levels).toHaveLength(count);
