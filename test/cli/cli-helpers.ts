@@ -6,6 +6,16 @@ import { join, resolve } from "node:path";
 export const ROOT = resolve(import.meta.dirname, "../..");
 export const BIN = join(ROOT, "bin/orchestrate.js");
 
+/** A plan of two phases, the first gated, whose one agent echoes: runs stop at the gate. */
+export const GATED_PLAN = `
+version: 1
+agents:
+  a: { run: 'echo hi' }
+phases:
+  - { id: one, agents: [a], gate: {} }
+  - { id: two, needs: [one], agents: [a] }
+`;
+
 export interface CliRun {
   code: number | null;
   stdout: string;

@@ -1,16 +1,9 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { cli, tempDir } from "./cli-helpers.ts";
+import { cli, GATED_PLAN, tempDir } from "./cli-helpers.ts";
 
-const PLAN = `
-version: 1
-agents:
-  a: { run: 'echo hi' }
-phases:
-  - { id: one, agents: [a], gate: {} }
-  - { id: two, needs: [one], agents: [a] }
-`;
+const PLAN = GATED_PLAN;
 
 /** An execution stopped at its gate; its files, and a check that they are as they were. */
 async function stoppedAtGate() {

@@ -2,16 +2,9 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync }
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { type ExecutionEvent, replay } from "../../src/core/state/index.ts";
-import { cli, tempDir } from "./cli-helpers.ts";
+import { cli, GATED_PLAN, tempDir } from "./cli-helpers.ts";
 
-const PLAN = `
-version: 1
-agents:
-  a: { run: 'echo hi' }
-phases:
-  - { id: one, agents: [a], gate: {} }
-  - { id: two, needs: [one], agents: [a] }
-`;
+const PLAN = GATED_PLAN;
 
 /** An execution `m1` in state folder `sd`, stopped at the gate of phase `one`. */
 async function stopped(): Promise<string> {

@@ -1,16 +1,9 @@
 import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { cli, ROOT, tempDir } from "./cli-helpers.ts";
+import { cli, GATED_PLAN, ROOT, tempDir } from "./cli-helpers.ts";
 
-const PLAN = `
-version: 1
-agents:
-  a: { run: 'echo hi' }
-phases:
-  - { id: one, agents: [a], gate: {} }
-  - { id: two, needs: [one], agents: [a] }
-`;
+const PLAN = GATED_PLAN;
 
 const PACKAGE_VERSION = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string })
   .version;
