@@ -38,6 +38,22 @@ export async function webhookAck(deliveries = 1000, journal = false): Promise<Ac
   gh.on("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", () => [201, { id: 1 }]);
   gh.on("GET /repos/{owner}/{repo}/git/ref/{ref}", () => [404, { message: "Not Found" }]);
   gh.on("GET /repos/{owner}/{repo}/git/matching-refs/{ref}", () => [200, []]);
+  // The label is still on the open issue when its queued work reads it back.
+  gh.on("GET /repos/{owner}/{repo}/issues/{issue_number}", ({ params }) => {
+    const number = Number(params.issue_number);
+    return [
+      200,
+      {
+        id: number,
+        node_id: `I_${number}`,
+        number,
+        title: "An issue",
+        state: "open",
+        labels: [{ id: 1, name: "orchestrate" }],
+        user: { login: "Codertocat", id: 1, type: "User" },
+      },
+    ];
+  });
   const server = await startServer({
     APP_ID: "1",
     PRIVATE_KEY: testPrivateKey(),
@@ -97,6 +113,13 @@ export async function webhookAck(deliveries = 1000, journal = false): Promise<Ac
       // so may the work still queued by an earlier run of this benchmark, on its own repository).
       if (i === 0) callsBeforeAck = ours(gh.requests.slice(before, atFinish ?? gh.requests.length));
     }
+    // What reached the mock by now (the queued work goes on after the figures are taken) must be
+    // valid and mocked: figures of requests GitHub would refuse mean nothing.
+    const problems = gh.problems();
+    if (problems.length > 0)
+      throw new Error(
+        `${problems.length} invalid or unmocked request(s), among them: ${[...new Set(problems)].slice(0, 10).join("; ")}`,
+      );
   } finally {
     server.server.close();
     server.host.stop();

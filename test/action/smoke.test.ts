@@ -184,11 +184,12 @@ describe.each(runtimes)("the built Action under %s", (_name, node) => {
       const taskRun = gh.requests.slice(from);
       expect(taskRun.length).toBeGreaterThan(0);
       expect(writeRequests(taskRun)).toEqual([]);
-      for (const r of taskRun.filter((r) => r.path !== "/graphql"))
-        expect(r.headers.authorization).toBe(`token ${readToken}`);
+      // Every one, GraphQL reads included, with the read token.
+      expect(new Set(taskRun.map((r) => r.headers.authorization))).toEqual(new Set([`token ${readToken}`]));
       expect(repo.git.head(taskBranch(1, "design/architect"))).toBeUndefined();
 
       const lines = readFileSync(seen, "utf8").length;
+      const publishing = gh.requests.length;
       const published = await runBundle(
         node,
         jobEnv({ mode: "task-publish", "github-token": TOKEN, task, issue: "1", bundle }),
@@ -200,6 +201,9 @@ describe.each(runtimes)("the built Action under %s", (_name, node) => {
         "# Design\n",
       );
       expect(side.resultDispatches).toHaveLength(1);
+      expect(new Set(gh.requests.slice(publishing).map((r) => r.headers.authorization))).toEqual(
+        new Set([`token ${TOKEN}`]),
+      );
       // The publish job ran no agent: nothing was added to what the agent saw.
       expect(readFileSync(seen, "utf8").length).toBe(lines);
     },

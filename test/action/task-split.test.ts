@@ -370,6 +370,32 @@ describe("mode task-publish", () => {
     expect(JSON.parse(text).context).toEqual({ note: "***" });
   });
 
+  it("scrubs secrets from a failed record's error and from the reasons files were left out", async () => {
+    const plan = PLAN.replace(
+      `run: 'printf "# Design\\n" > "$ORCHESTRATE_ARTIFACTS/design.md"; echo "design done"'`,
+      `run: 'echo "no design" >&2; exit 78'`,
+    );
+    expect(plan).not.toBe(PLAN);
+    const { repo, tasks, bundle } = await ranTask(plan);
+    editManifest(bundle, (m) => {
+      m.record.error = { kind: "config", message: "login failed with hunter2-secret" };
+      m.report.leftOut = [{ path: "notes/env.txt", why: "it repeats hunter2-secret" }];
+    });
+    const run = await publish(tasks[0], bundle, { "secrets-to-mask": "hunter2-secret" });
+    expect(run.code).toBe(1);
+    const text = repo.git.readFile(BRANCH, RECORD)!;
+    expect(text).not.toContain("hunter2-secret");
+    expect(JSON.parse(text).error).toEqual({ kind: "config", message: "login failed with ***" });
+    expect(run.errors).toEqual([
+      "::error::design/architect attempt 1 failed (config): login failed with ***",
+    ]);
+    expect(run.summary).toContain("`notes/env.txt`");
+    expect(run.summary).toContain("it repeats ***");
+    expect(run.summary).not.toContain("hunter2-secret");
+    // Only the command that asks the runner to mask it names it.
+    expect(run.lines.filter((l) => l.includes("hunter2-secret"))).toEqual(["::add-mask::hunter2-secret"]);
+  });
+
   it("runs neither the agent nor git: a hook planted in the checkout stays unrun", async () => {
     const marker = join(mkdtempSync(join(tmpdir(), "orchestrate-marker-")), "ran");
     const plan = PLAN.replace(

@@ -1228,6 +1228,91 @@ phases:
     expect(late.tasks["build/dev@m0"]!.errors.map((e) => e.kind)).toEqual(["timeout"]);
   });
 
+  it("a record of an earlier attempt on the task branch is not the current attempt's result", async () => {
+    const repo = fakeRepo(gh, { files: { ".github/orchestrate.yml": plan(2) } });
+    const side = fakeIssueSide(gh);
+    const clock = new VirtualClock(1_800_000_000_000);
+    const o = orchestrator(githubPorts(createTestOctokit()), clock);
+    await o.handle(ref, [label]);
+    const commit = (task: string, record: Record<string, unknown>) => {
+      const branch = taskBranch(5, task);
+      if (!repo.git.head(branch)) repo.git.branch(branch, "orchestrate/issue-5");
+      const full = { execution: "o/r#5", task, ...record };
+      return repo.git.commitFiles(branch, { [resultPath(5, task)]: JSON.stringify(full) }).sha;
+    };
+    const result = (task: string, attempt: number, sha: string) =>
+      o.handle(ref, [{ kind: "result", delivery: `r-${sha}`, result: { issue: 5, task, attempt, sha } }]);
+    // Attempt 1 of m0 fails; policy retries it after its backoff, in a run of its own.
+    const failed = commit("build/dev@m0", {
+      attempt: 1,
+      status: "failed",
+      error: { kind: "error", message: "tests failed" },
+    });
+    let state = (await result("build/dev@m0", 1, failed))!;
+    const firstError = { attempt: 1, kind: "error", message: "tests failed" };
+    expect(state.tasks["build/dev@m0"]!.errors).toEqual([expect.objectContaining(firstError)]);
+    await clock.sleep(1500);
+    state = (await o.handle(ref, [{ kind: "tick" }]))!;
+    expect(state.tasks["build/dev@m0"]).toMatchObject({ status: "queued", attempt: 2 });
+    expect(side.runs.size).toBe(2);
+    const retryRun = [...side.runs.keys()].at(-1)!;
+    const current = (expected: string) => {
+      const t = state.tasks["build/dev@m0"]!;
+      expect(t).toMatchObject({ status: expected, attempt: 2 });
+      expect(t.errors).toEqual([expect.objectContaining(firstError)]);
+    };
+    // While attempt 2 waits for a runner, the tick reads the branch: attempt 1's record is there.
+    state = (await o.handle(ref, [{ kind: "tick" }]))!;
+    current("queued");
+    state = (await o.handle(ref, [
+      { kind: "job_started", task: "build/dev@m0", attempt: 2, run: retryRun },
+    ]))!;
+    current("in_progress");
+    state = (await o.handle(ref, [{ kind: "tick" }]))!;
+    current("in_progress");
+    // m1's result dispatch also reads m0's branch (one read for the batch): still attempt 1's record.
+    state = (await result("build/dev@m1", 1, commit("build/dev@m1", { attempt: 1, status: "succeeded" })))!;
+    expect(state.tasks["build/dev@m1"]!.status).toBe("succeeded");
+    current("in_progress");
+    // A dispatch naming attempt 2 at the commit of attempt 1's record changes nothing either.
+    state = (await result("build/dev@m0", 2, failed))!;
+    current("in_progress");
+    // Attempt 2's own record counts.
+    state = (await result("build/dev@m0", 2, commit("build/dev@m0", { attempt: 2, status: "succeeded" })))!;
+    expect(state.tasks["build/dev@m0"]).toMatchObject({ status: "succeeded", attempt: 2 });
+    expect(state.status).toBe("succeeded");
+  });
+
+  it("a record on a task's branch that names another task is not a valid result of it", async () => {
+    const repo = fakeRepo(gh, { files: { ".github/orchestrate.yml": plan(2) } });
+    fakeIssueSide(gh);
+    const o = orchestrator(githubPorts(createTestOctokit()));
+    await o.handle(ref, [label]);
+    const branch = taskBranch(5, "build/dev@m0");
+    repo.git.branch(branch, "orchestrate/issue-5");
+    // m0's job wrote m1's record (a succeeded one): it must not pass for m0's success.
+    const sha = repo.git.commitFiles(branch, {
+      [resultPath(5, "build/dev@m0")]: JSON.stringify({
+        execution: "o/r#5",
+        task: "build/dev@m1",
+        attempt: 1,
+        status: "succeeded",
+      }),
+    }).sha;
+    const state = (await o.handle(ref, [
+      { kind: "result", delivery: "r", result: { issue: 5, task: "build/dev@m0", attempt: 1, sha } },
+    ]))!;
+    expect(state.tasks["build/dev@m0"]!.errors).toEqual([
+      {
+        attempt: 1,
+        kind: "result_invalid",
+        message: `${resultPath(5, "build/dev@m0")} is not a valid result record: task: the record is for "build/dev@m1"`,
+        at: expect.any(Number),
+      },
+    ]);
+    expect(state.tasks["build/dev@m1"]!.status).toBe("queued");
+  });
+
   it("a result an earlier execution's job commits after a new one started is not the new one's", async () => {
     const repo = fakeRepo(gh, { files: { ".github/orchestrate.yml": plan(2) } });
     const side = issueSide();

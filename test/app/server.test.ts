@@ -61,10 +61,9 @@ describe("npm start: the webhook server", () => {
     expect(forged.status).toBe(400);
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     // The queued work reaches GitHub afterwards (here: an installation token request).
-    await new Promise((r) => setTimeout(r, 300));
-    expect(gh.requests.map((r) => r.route)).toContain(
-      "POST /app/installations/{installation_id}/access_tokens",
-    );
+    await expect
+      .poll(() => gh.requests.map((r) => r.route), { timeout: 5000 })
+      .toContain("POST /app/installations/{installation_id}/access_tokens");
   });
 
   it("names at the stop the executions whose label waits to be handled again after a failure", async () => {
@@ -77,8 +76,7 @@ describe("npm start: the webhook server", () => {
     const base = await start();
     const labeled = withPatch(examplePayload("issues", "labeled"), { label: { name: "orchestrate" } });
     expect((await send(base, "issues", labeled)).status).toBe(200);
-    for (let i = 0; i < 100 && running!.host.retrying.length === 0; i++)
-      await new Promise((r) => setTimeout(r, 20));
+    await expect.poll(() => running!.host.retrying, { timeout: 5000 }).toEqual(["Codertocat/Hello-World#1"]);
     // Nothing is queued: the label waits outside the queue.
     expect(running!.host.queue.busy).toEqual([]);
     expect(running!.host.retrying).toEqual(["Codertocat/Hello-World#1"]);
@@ -92,14 +90,17 @@ describe("npm start: the webhook server", () => {
       release = resolve;
     });
     // The queued work waits on GitHub (its installation token) until released.
+    let asked = 0;
     gh.on("POST /app/installations/{installation_id}/access_tokens", async () => {
+      asked++;
       await held;
       return [401, { message: "A JSON web token could not be decoded" }];
     });
     const base = await start();
     const labeled = withPatch(examplePayload("issues", "labeled"), { label: { name: "orchestrate" } });
     expect((await send(base, "issues", labeled)).status).toBe(200);
-    await new Promise((r) => setTimeout(r, 100));
+    // The work has started: it waits on its token.
+    await expect.poll(() => asked, { timeout: 5000 }).toBe(1);
     let done = false;
     const stopping = running!.shutdown().then((cut) => {
       done = true;
@@ -120,10 +121,13 @@ describe("npm start: the webhook server", () => {
     expect(await stopping).toEqual(["Codertocat/Hello-World#1"]);
 
     // With work that does not finish within the grace, the executions left are named.
-    gh.on("POST /app/installations/{installation_id}/access_tokens", () => new Promise(() => {}));
+    gh.on("POST /app/installations/{installation_id}/access_tokens", () => {
+      asked++;
+      return new Promise(() => {});
+    });
     const again = await start({ ORCHESTRATE_SHUTDOWN_SECONDS: "0.2" });
     expect((await send(again, "issues", labeled)).status).toBe(200);
-    await new Promise((r) => setTimeout(r, 100));
+    await expect.poll(() => asked, { timeout: 5000 }).toBe(2);
     expect(await running!.shutdown()).toEqual(["Codertocat/Hello-World#1"]);
   });
 
@@ -136,8 +140,9 @@ describe("npm start: the webhook server", () => {
       answer += String(d);
     });
     // A request under way when the stop begins keeps its connection open.
+    const underWay = new Promise((resolve) => running!.server.once("request", resolve));
     socket.write("POST /api/github/webhooks HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n");
-    await new Promise((r) => setTimeout(r, 50));
+    await underWay;
     const stopping = running!.shutdown();
     // The request under way is answered; the next one on the same connection is refused.
     socket.write("{}GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");

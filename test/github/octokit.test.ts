@@ -138,7 +138,8 @@ describe("createOctokit", () => {
 
   it("waits out a primary rate limit until x-ratelimit-reset", async () => {
     const seen: RateLimitInfo[] = [];
-    const reset = String(Math.floor(Date.now() / 1000) + 1);
+    // Half a minute ahead (waited in milliseconds here): a second's rounding cannot make it past.
+    const reset = String(Math.floor(Date.now() / 1000) + 30);
     sequence(
       GET_REPO,
       [
@@ -151,7 +152,8 @@ describe("createOctokit", () => {
     await client({ onRateLimit: (info) => seen.push(info) }).rest.repos.get({ owner: "o", repo: "r" });
     expect(gh.requests).toHaveLength(2);
     expect(seen[0]).toMatchObject({ kind: "primary", willRetry: true });
-    expect(seen[0]!.retryAfter).toBeGreaterThanOrEqual(1);
+    expect(seen[0]!.retryAfter).toBeGreaterThanOrEqual(29);
+    expect(seen[0]!.retryAfter).toBeLessThanOrEqual(31);
   });
 
   it("retries a rate-limited dispatch (GitHub did not run it), and fails clearly when the limit persists", async () => {

@@ -326,18 +326,18 @@ describe("StateStore.save", () => {
 
   it("fails (no conflict) when a save with no answer did not land, and reports a conflict when another did", async () => {
     const { x, git } = seeded();
-    const store = new StateStore(
-      createTestOctokit({
-        fetch: async (url, init) =>
-          String(url).endsWith("/graphql") ? new Response("Bad Gateway", { status: 502 }) : fetch(url, init),
-      }),
-    );
+    // GitHub fails the commit (nothing lands) and answers 502.
+    gh.onGraphQL("createCommitOnBranch", () => {
+      throw new Error("Something went wrong while executing your query");
+    });
+    const store = new StateStore(answerLost());
     const loaded = (await store.load(ref))!;
     const added = x.send({ type: "task_started", task: "a", attempt: 1 });
     const save = () => store.save(ref, { state: x.state, newEvents: added, version: loaded.version });
     const error = await save().catch((e: unknown) => e);
     expect(error).not.toBeInstanceOf(ConflictError);
     expect((error as Error).message).toMatch(/commit the state to orchestrate-state failed \(HTTP 502\)/);
+    expect(writes()).toEqual([COMMIT_ON_BRANCH]);
     expect(git.head(STATE_BRANCH)).toBe(loaded.version);
     git.commitFiles(STATE_BRANCH, { "executions/8/state.json": "{}" }, "another writer");
     await expect(save()).rejects.toBeInstanceOf(ConflictError);
@@ -418,19 +418,16 @@ describe("StateStore.save", () => {
   it("the answer to creating the state branch lost: a failure when nothing landed, a conflict when another writer created it", async () => {
     const { git } = fakeRepo(gh);
     const x = startExecution();
-    const failing = createTestOctokit({
-      fetch: async (url, init) =>
-        init?.method === "POST" && String(url).endsWith("/git/refs")
-          ? new Response("Bad Gateway", { status: 502 })
-          : fetch(url, init),
-    });
+    // GitHub fails to create the branch (nothing lands) and answers 502.
+    gh.on(POST_REF, () => [502, { message: "Server Error" }]);
     const save = (store: StateStore) =>
       store.save(ref, { state: x.state, newEvents: x.events, version: undefined }).catch((e: unknown) => e);
-    const store = new StateStore(failing);
+    const store = new StateStore(createTestOctokit());
     expect(await store.load(ref)).toBeUndefined();
     const error = await save(store);
     expect(error).not.toBeInstanceOf(ConflictError);
     expect((error as Error).message).toMatch(/move the orchestrate-state branch to .* failed \(HTTP 502\)/);
+    expect(gh.countByRoute()[POST_REF]).toBe(1);
     expect(git.head(STATE_BRANCH)).toBeUndefined();
     expect(await store.load(ref)).toBeUndefined();
     git.commitFiles(STATE_BRANCH, { "executions/7/state.json": "{}" }, "another writer");

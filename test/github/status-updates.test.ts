@@ -95,13 +95,18 @@ describe("StatusUpdates", () => {
 
   it("leaves every edit to the REST path when the request itself fails", async () => {
     const { ids, dashboard, a } = await created();
+    // The mutation reaches GitHub (the mock checks it); its answer is a 502.
     const failing = createTestOctokit({
-      fetch: async () => new Response(JSON.stringify({ message: "Bad Gateway" }), { status: 502 }),
+      fetch: async (url, init) => {
+        await fetch(url, init);
+        return new Response(JSON.stringify({ message: "Bad Gateway" }), { status: 502 });
+      },
     });
     const sent = await new StatusUpdates(failing, ids).send(ref, {
       dashboard: { id: dashboard, body: "x" },
       checks: [{ id: a, check: done }],
     });
     expect(sent).toEqual({ dashboard: false, checks: [false] });
+    expect(gh.requests.map((r) => r.route)).toEqual(["POST /graphql updateIssueComment"]);
   });
 });

@@ -183,6 +183,12 @@ describe("configured secret values", () => {
   });
 });
 
+/**
+ * A guard against super-linear time (backtracking on these inputs takes minutes), with room for a
+ * slow or busy machine; how fast scrubbing is, is measured by bench/input-speed.ts.
+ */
+const LINEAR_MS = 10_000;
+
 describe("robustness", () => {
   it.each([
     ["repeated ghp_", "ghp_".repeat(100_000)],
@@ -202,19 +208,19 @@ describe("robustness", () => {
   ])("stays linear on %s", (_name, text) => {
     const started = performance.now();
     scrub(text, ["some-secret-value", "aaaa"]);
-    expect(performance.now() - started).toBeLessThan(2000);
+    expect(performance.now() - started).toBeLessThan(LINEAR_MS);
   });
 
-  it("scrubs 1 MB of log with 20 secrets in well under 2 s", () => {
+  it("scrubs 1 MB of log with 20 secrets in linear time, masking only the secrets", () => {
     const secrets = Array.from({ length: 20 }, (_, i) => `secret-${i}-${noise(20 + i)}`);
     const line = "2024-01-01T00:00:00Z INFO task-12 ran npm test (exit 0) sha=c0ffee1234567890c0ffee12\n";
-    let text = line.repeat(Math.ceil(1_000_000 / line.length));
-    text = `${text}${secrets[7]} ${Buffer.from(secrets[3]!).toString("base64")}`;
+    const log = line.repeat(Math.ceil(1_000_000 / line.length));
+    const text = `${log}${secrets[7]} ${Buffer.from(secrets[3]!).toString("base64")}`;
     const scrubber = createScrubber(secrets);
     const started = performance.now();
     const out = scrubber(text);
-    expect(performance.now() - started).toBeLessThan(2000);
-    expect(out.endsWith("*** ***")).toBe(true);
+    expect(performance.now() - started).toBeLessThan(LINEAR_MS);
+    expect(out === `${log}*** ***`).toBe(true);
   });
 
   it("never throws, and never leaves a configured value in the output", () => {

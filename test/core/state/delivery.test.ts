@@ -181,10 +181,9 @@ describe("delivery", () => {
     ).toBe("deployment 7 is not the one under way to staging (none yet)");
     r.send({ type: "deployment_created", environment: "staging", deployment: 8 });
     expect(
-      rejected(
-        r.send({ type: "deployment_status", environment: "staging", deployment: 7, state: "failure" }),
-      ),
-    ).toBeDefined();
+      rejected(r.send({ type: "deployment_status", environment: "staging", deployment: 7, state: "failure" }))
+        ?.reason,
+    ).toBe("deployment 7 is not the one under way to staging (8)");
     expect(r.state.status).toBe("delivering");
     expect(
       r.send({ type: "deployment_status", environment: "staging", deployment: 8, state: "success" }),
@@ -220,8 +219,8 @@ describe("delivery", () => {
     r.send({ type: "deployment_created", environment: "staging", deployment: 8 });
     expect(r.state.delivery?.deployments.staging).toMatchObject({ id: 8, state: "created" });
     expect(
-      rejected(r.send({ type: "deployment_silent", environment: "staging", deployment: 7 })),
-    ).toBeDefined();
+      rejected(r.send({ type: "deployment_silent", environment: "staging", deployment: 7 }))?.reason,
+    ).toBe("deployment 7 is not waiting for its first status");
     expect(r.send({ type: "deployment_silent", environment: "staging", deployment: 8 })).toContainEqual(
       expect.objectContaining({
         type: "notify",
@@ -253,8 +252,8 @@ describe("delivery", () => {
     });
     expect(out.some((e) => e.type === "deliver")).toBe(false);
     expect(
-      rejected(r.send({ type: "deployment_status", environment: "production", state: "success" })),
-    ).toBeDefined();
+      rejected(r.send({ type: "deployment_status", environment: "production", state: "success" }))?.reason,
+    ).toBe("no deployment to production is under way");
   });
 
   it("a merge conflict waits for new checks; a merge-queue eviction is not a failure; cancel ends delivery", () => {
@@ -283,8 +282,8 @@ describe("delivery", () => {
     r.send({ type: "auto_merge_enabled", sha: "a".repeat(40) });
     expect(r.state.delivery).toMatchObject({ status: "merging", auto_merge: "on" });
     expect(
-      rejected(r.send({ type: "checks_completed", sha: "a".repeat(40), conclusion: "success" })),
-    ).toBeDefined();
+      rejected(r.send({ type: "checks_completed", sha: "a".repeat(40), conclusion: "success" }))?.reason,
+    ).toBe("the checks of aaaaaaa passed already");
     const off = r.send({ type: "auto_merge_disabled", sha: "a".repeat(40) });
     expect(off.find((e) => e.type === "notify")).toMatchObject({
       level: "warning",
@@ -365,10 +364,9 @@ describe("a retry of a delivery that stopped", () => {
     });
     // The failed deployment's late statuses no longer count; the new one's do.
     expect(
-      rejected(
-        r.send({ type: "deployment_status", environment: "staging", deployment: 1, state: "success" }),
-      ),
-    ).toBeDefined();
+      rejected(r.send({ type: "deployment_status", environment: "staging", deployment: 1, state: "success" }))
+        ?.reason,
+    ).toBe("deployment 1 is not the one under way to staging (none yet)");
     r.send({ type: "deployment_created", environment: "staging", deployment: 2 });
     expect(
       r.send({ type: "deployment_status", environment: "staging", deployment: 2, state: "success" }),

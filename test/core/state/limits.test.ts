@@ -127,12 +127,23 @@ describe("time limits and budgets across revisions, retries and cancels", () => 
     send({ type: "task_started", task: "a", attempt: 1 });
     send({ type: "task_failed", task: "a", attempt: 1, error: { kind: "error", message: "no" } });
     expect(state().tasks.b!.status).toBe("queued");
-    expect(state().timers["phase_timeout:build"]).toBeDefined();
-    send({ type: "retry_requested", target: "a", by: "lead" });
+    const first = state().timers["phase_timeout:build"]!;
+    expect(first.at).toBe(r.events[0]!.at + 60_000);
+    const effects = send({ type: "retry_requested", target: "a", by: "lead" });
+    const retriedAt = r.events.at(-1)!.at;
     expect(state().tasks.a!.status).toBe("ready");
     expect(state().tasks.b!.status).toBe("queued");
-    // b still runs in phase build under the new round's limit, though a waits for a slot.
-    expect(state().timers["phase_timeout:build"]).toBeDefined();
+    // b still runs in phase build under the new round's limit (from the retry), though a waits for a slot.
+    expect(retriedAt).toBeGreaterThan(r.events[0]!.at);
+    expect(state().timers["phase_timeout:build"]).toMatchObject({
+      kind: "phase_timeout",
+      at: retriedAt + 60_000,
+    });
+    expect(effects).toContainEqual({
+      type: "start_timer",
+      id: "phase_timeout:build",
+      at: retriedAt + 60_000,
+    });
   });
 });
 

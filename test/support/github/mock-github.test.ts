@@ -2,7 +2,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { type GitHubMock, mockGitHub, useGitHubMock } from "./mock-github.ts";
-import { testOctokit } from "./octokit.ts";
+import { TEST_TOKEN, testOctokit } from "./octokit.ts";
 
 const owner = "o";
 const repo = "r";
@@ -257,6 +257,20 @@ describe("GraphQL requests", () => {
       ),
     ).rejects.toThrow(/\$id/);
     expect(gh.problems()).toHaveLength(2);
+    gh.restore();
+  });
+
+  it("are recorded with the headers they were sent with", async () => {
+    const gh = mockGitHub();
+    gh.onGraphQL("viewer", () => ({ viewer: { login: "octocat" } }));
+    await testOctokit().graphql("query { viewer { login } }");
+    await testOctokit({ auth: "ghs_other" }).graphql("query { viewer { login } }");
+    expect(gh.requests.map((r) => [r.route, r.headers.authorization])).toEqual([
+      ["POST /graphql viewer", `token ${TEST_TOKEN}`],
+      ["POST /graphql viewer", "token ghs_other"],
+    ]);
+    expect(gh.requests[0]!.headers["content-type"]).toMatch(/^application\/json/);
+    expect(gh.problems()).toEqual([]);
     gh.restore();
   });
 });

@@ -235,7 +235,7 @@ export function mockGitHub(): GitHubMock {
     handlerScope
       .post("/graphql")
       .optionally()
-      .reply(async (_uri: string, raw: unknown) => {
+      .reply(async function (this: nock.ReplyFnContext, _uri: string, raw: unknown) {
         const body = parseBody(raw);
         const checked = checkGraphQL(body);
         const handler = checked.field ? graphqlHandlers.get(checked.field) : undefined;
@@ -251,7 +251,7 @@ export function mockGitHub(): GitHubMock {
           params: {},
           query: {},
           body,
-          headers: {},
+          headers: this.req.headers,
           problems,
         });
         if (fieldAnswer) return [200, fieldAnswer];
