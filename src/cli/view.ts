@@ -113,6 +113,10 @@ function plainLine(e: TelemetryEvent): string | undefined {
       return `${at}  timeout  ${e.task} (attempt ${e.attempt}) exceeded its time limit`;
     case "gate_opened":
       return `${at}  gate     ${e.message} waits for approval`;
+    case "gate_approved":
+      return `${at}  approved ${e.message}`;
+    case "gate_rejected":
+      return `${at}  rejected ${e.message}`;
     case "notice":
       return `${at}  notice   ${e.message}`;
     case "execution_succeeded":

@@ -25,6 +25,8 @@ export function telemetryOf(
   const out: TelemetryEvent[] = [];
   // Records are literals: a spread of shared fields followed by new keys is slow to build in V8.
   const at = event.at;
+  // An event the state refused did not happen: a result for a cancelled task is no success.
+  if (effects.length === 1 && effects[0]!.type === "rejected") return out;
   switch (event.type) {
     case "execution_started":
       out.push({
@@ -61,6 +63,24 @@ export function telemetryOf(
         task: event.task,
         attempt: event.attempt,
         ...(event.message ? { message: scrub(event.message) } : {}),
+      });
+      break;
+    case "gate_approved":
+      out.push({
+        at,
+        execution,
+        type: "lifecycle",
+        name: "gate_approved",
+        message: `${event.phase} by ${scrub(event.by)}`,
+      });
+      break;
+    case "gate_rejected":
+      out.push({
+        at,
+        execution,
+        type: "lifecycle",
+        name: "gate_rejected",
+        message: scrub(`${event.phase} by ${event.by}: ${event.reason}`),
       });
       break;
     case "timer_fired": {

@@ -60,6 +60,18 @@ describe("the live view", () => {
     expect(liveLines(single, x.state.created_at)[1]).not.toContain("approvals");
   });
 
+  it("says who approved or rejected a gate, on a plain line", () => {
+    const x = startExecution(9);
+    const lines: string[] = [];
+    const view = plainView(() => x.state, lines);
+    const base = { type: "lifecycle" as const, at: x.state.created_at, execution: x.state.id };
+    view.telemetry({ ...base, name: "gate_rejected", message: "spec by ann: add the error states" });
+    view.telemetry({ ...base, name: "gate_approved", message: "spec by bob" });
+    expect(lines.join("")).toMatch(
+      / {2}rejected spec by ann: add the error states\n.* {2}approved spec by bob\n/,
+    );
+  });
+
   it("leaves out the notice that a circuit opened once the execution has ended, not before", () => {
     const x = startExecution(9);
     const notice: TelemetryEvent = {

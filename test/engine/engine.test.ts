@@ -123,6 +123,20 @@ describe("Engine", () => {
     expect(Object.keys(again.state!.applied)).toHaveLength(Object.keys(saved.applied).length + 1);
   });
 
+  it("tells telemetry nothing of an event the state refused (a result for a task not running)", () => {
+    const records: string[] = [];
+    const e = new Engine({
+      clock: new VirtualClock(),
+      random: seededRandom(3),
+      runner: { start: () => {}, cancel: () => {} },
+      telemetry: (r) => records.push(`${r.name}:${r.task ?? ""}`),
+    });
+    e.send({ id: "start", ...START });
+    e.send({ id: "late", type: "task_succeeded", task: "a", attempt: 7, artifacts: [] } as NewEvent);
+    e.send({ id: "ok", type: "task_started", task: "a", attempt: 1 });
+    expect(records).toEqual(["execution_started:", "task_dispatched:a", "task_started:a"]);
+  });
+
   it("keeps going when the telemetry sink throws, and warns once", async () => {
     const warn = vi.spyOn(process, "emitWarning").mockImplementation(() => {});
     try {

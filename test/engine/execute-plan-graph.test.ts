@@ -32,6 +32,26 @@ async function run(graph: ReturnType<typeof gated>["graph"], extra: Partial<Exec
 }
 
 describe("executeGraph: gates", () => {
+  it("tells telemetry who approved and who rejected a gate, and why, secrets scrubbed", async () => {
+    const records: { name: string; message?: string }[] = [];
+    let asked = 0;
+    const { result } = await run(gated(1).graph, {
+      secrets: ["hunter2-secret"],
+      onEvent: (e) => records.push({ name: e.name, ...(e.message ? { message: e.message } : {}) }),
+      approve: () =>
+        asked++ === 0
+          ? { approved: false, by: "ann", reason: "uses hunter2-secret" }
+          : { approved: true, by: "bob" },
+    });
+    expect(result.status).toBe("succeeded");
+    expect(records.filter((r) => r.name.startsWith("gate_"))).toEqual([
+      { name: "gate_opened", message: "spec" },
+      { name: "gate_rejected", message: "spec by ann: uses ***" },
+      { name: "gate_opened", message: "spec" },
+      { name: "gate_approved", message: "spec by bob" },
+    ]);
+  });
+
   it("asks approve again while a gate needs more approvals, telling who approved so far", async () => {
     const asked: GateRequest[] = [];
     const { result, clock } = await run(gated(3).graph, {
