@@ -2,6 +2,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseRequest, type Request } from "../../../src/core/request/index.ts";
+import { REQUEST_BODIES } from "../../support/hostile-inputs.ts";
 
 const HIDDEN =
   /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u200B-\u200F\u202A-\u202E\u2060\u2066-\u2069\uFEFF]/;
@@ -57,27 +58,7 @@ function timed(body: string, title?: string): { r: Request; ms: number } {
 }
 
 describe("hostile input", () => {
-  const bodies: Record<string, string> = {
-    "1 MB of text": "Project: big\n".concat("lorem ipsum ".repeat(90_000)),
-    "a: repeated": "a:".repeat(200_000),
-    spaces: " ".repeat(1_000_000),
-    dashes: "-".repeat(1_000_000),
-    headings: "### ".repeat(100_000),
-    "heading lines": "### Project\n\n".repeat(80_000),
-    "key lines": "프로젝트: x, 요구: a + b, 스택: c, 마감: 3일\n".repeat(30_000),
-    NULs: "\u0000".repeat(1_000_000),
-    controls: "\u0001\u001b[31m\u0085\u009b".repeat(250_000),
-    bidi: "\u202e\u2066\u200b\ufeff".repeat(250_000),
-    commas: `Requirements: ${"a,".repeat(500_000)}`,
-    plusses: `Stack: ${"+".repeat(1_000_000)}`,
-    slashes: `Stack: ${"a/".repeat(500_000)}`,
-    bullets: `Requirements:\n${"- a\n".repeat(300_000)}`,
-    fences: "```\n".repeat(300_000),
-    cues: "in 3 ".repeat(200_000),
-    "korean cues": "3일안에 ".repeat(200_000),
-    surrogates: "\ud800".repeat(1_000_000),
-    emoji: "😀".repeat(300_000),
-  };
+  const bodies = REQUEST_BODIES;
   // A guard against super-linear time (backtracking on 1 MB takes minutes, not seconds), with room
   // for a slow or busy machine; how fast parsing is, is measured by bench/input-speed.ts.
   for (const [name, body] of Object.entries(bodies)) {
