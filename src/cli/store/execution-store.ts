@@ -543,13 +543,8 @@ export class ExecutionStore implements EngineStore {
    */
   #newerWriter(): string | undefined {
     const found: string[] = [];
-    try {
-      const recorded = (JSON.parse(readFileSync(this.versionPath, "utf8")) as { orchestrate?: unknown })
-        .orchestrate;
-      if (typeof recorded === "string") found.push(recorded);
-    } catch {
-      // None recorded (an older version, or run from source).
-    }
+    const recorded = this.#recordedVersion();
+    if (recorded !== undefined) found.push(recorded);
     try {
       const text = readFileSync(this.eventsPath, "utf8");
       const meta = (
@@ -562,19 +557,25 @@ export class ExecutionStore implements EngineStore {
     return found.filter((v) => isNewer(v)).sort((a, b) => (isNewer(a, b) ? -1 : 1))[0];
   }
 
+  /** The version `version.json` records; undefined when none is (an older version, or run from source). */
+  #recordedVersion(): string | undefined {
+    try {
+      const recorded = (JSON.parse(readFileSync(this.versionPath, "utf8")) as { orchestrate?: unknown })
+        .orchestrate;
+      return typeof recorded === "string" ? recorded : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   /**
    * Records this version as the newest that wrote the execution (once per store, at its first
    * append), unless a newer one did: an older version that cannot read what it wrote then says so.
    */
   #recordVersion(): void {
     if (!isNewer(VERSION, "0.0.0")) return;
-    try {
-      const recorded = (JSON.parse(readFileSync(this.versionPath, "utf8")) as { orchestrate?: unknown })
-        .orchestrate;
-      if (typeof recorded === "string" && !isNewer(VERSION, recorded)) return;
-    } catch {
-      // Not recorded yet.
-    }
+    const recorded = this.#recordedVersion();
+    if (recorded !== undefined && !isNewer(VERSION, recorded)) return;
     writeAtomic(this.versionPath, `${JSON.stringify({ orchestrate: VERSION })}\n`);
   }
 
