@@ -1,4 +1,4 @@
-import { readdir, readFile, writeFile } from "node:fs/promises";
+import { readdir, readFile, rename, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { processStartTime } from "./process-start.ts";
 import { groupAlive, signalGroup } from "./run-process-group.ts";
@@ -20,7 +20,11 @@ export async function recordGroup(workDir: string, pgid: number): Promise<void> 
   const started = processStartTime(pgid);
   if (started === undefined) return;
   const record: GroupRecord = { pgid, started };
-  await writeFile(join(workDir, GROUP_FILE), JSON.stringify(record)).catch(() => {});
+  // Whole or not at all: a host killed while writing it must not leave a record no one can read.
+  const path = join(workDir, GROUP_FILE);
+  await writeFile(`${path}.tmp`, JSON.stringify(record))
+    .then(() => rename(`${path}.tmp`, path))
+    .catch(() => {});
 }
 
 /**
