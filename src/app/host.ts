@@ -1,5 +1,5 @@
 import type { Probot } from "probot";
-import { statusOf } from "../github/errors.ts";
+import { isTokenRequest, statusOf } from "../github/errors.ts";
 import { ExecutionQueue } from "../github/execution-queue.ts";
 import { type GitHubClient, githubPorts } from "../github/index.ts";
 import { GitHubOrchestrator, type Trigger } from "../github/orchestrator.ts";
@@ -98,14 +98,11 @@ export function installationRefused(error: unknown): boolean {
   for (let depth = 0; typeof e === "object" && e !== null && depth < 5; depth++) {
     const status = statusOf(e);
     if (status === 401) return true;
-    const url = (e as { request?: { url?: unknown } }).request?.url;
-    if ((status === 403 || status === 404) && typeof url === "string" && TOKEN_REQUEST.test(url)) return true;
+    if ((status === 403 || status === 404) && isTokenRequest(e)) return true;
     e = (e as { cause?: unknown }).cause;
   }
   return false;
 }
-
-const TOKEN_REQUEST = /\/app\/installations\/\d+\/access_tokens(?:$|\?)/;
 
 /**
  * The app's state between webhooks: GitHub ports per installation (their caches make reads

@@ -93,6 +93,30 @@ export class RateLimitError extends Error {
   }
 }
 
+/**
+ * GitHub issued no installation token for a request (the app's token request failed: the
+ * installation is suspended or gone, or GitHub did not answer). It carries no `status` of its
+ * own: the 404 of a token request is not a 404 of the resource the request asked for (a missing
+ * branch or file), so nothing reads it as one; the token request's answer is `tokenStatus`.
+ */
+export class InstallationTokenError extends Error {
+  readonly tokenStatus: number | undefined;
+  constructor(message: string, tokenStatus: number | undefined, cause: unknown) {
+    super(message, { cause });
+    this.name = "InstallationTokenError";
+    this.tokenStatus = tokenStatus;
+  }
+}
+
+const TOKEN_REQUEST = /\/app\/installations\/\d+\/access_tokens(?:$|\?)/;
+
+/** Whether a failed request is the request for an installation token. */
+export function isTokenRequest(error: unknown): boolean {
+  if (typeof error !== "object" || error === null) return false;
+  const url = (error as { request?: { url?: unknown } }).request?.url;
+  return typeof url === "string" && TOKEN_REQUEST.test(url);
+}
+
 /** App permissions, named as in the app manifest. */
 export type AppPermission =
   | "contents: read"
@@ -107,10 +131,15 @@ export type AppPermission =
 
 /**
  * Wraps an unexpected failure of `operation`, which needs `permission`. Errors that are already
- * ours (GitHubError, RateLimitError) pass through unchanged.
+ * ours (GitHubError, RateLimitError, InstallationTokenError) pass through unchanged.
  */
 export function failure(operation: string, error: unknown, permission: AppPermission): Error {
-  if (error instanceof GitHubError || error instanceof RateLimitError) return error;
+  if (
+    error instanceof GitHubError ||
+    error instanceof RateLimitError ||
+    error instanceof InstallationTokenError
+  )
+    return error;
   const status = statusOf(error);
   const said = messageOf(error);
   const graphql = status === undefined && graphqlErrors(error).length > 0;

@@ -28,7 +28,7 @@ export { Contents } from "./contents.ts";
 export { DASHBOARD_MARKER, Dashboard, dashboardBody } from "./dashboard.ts";
 export { Delivery } from "./delivery.ts";
 export { Dispatch, MAX_DISPATCH_INPUTS } from "./dispatch.ts";
-export { GitHubError, RateLimitError } from "./errors.ts";
+export { GitHubError, InstallationTokenError, RateLimitError } from "./errors.ts";
 export { ESCALATED_LABEL, escalatedPhases, Labels } from "./labels.ts";
 export { NodeIds } from "./node-ids.ts";
 export {

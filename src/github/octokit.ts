@@ -4,7 +4,15 @@ import { type Api, restEndpointMethods } from "@octokit/plugin-rest-endpoint-met
 import { retry } from "@octokit/plugin-retry";
 import { throttling } from "@octokit/plugin-throttling";
 import Bottleneck from "bottleneck";
-import { headerOf, isRateLimited, messageOf, RateLimitError, statusOf } from "./errors.ts";
+import {
+  headerOf,
+  InstallationTokenError,
+  isRateLimited,
+  isTokenRequest,
+  messageOf,
+  RateLimitError,
+  statusOf,
+} from "./errors.ts";
 
 /** The Octokit the GitHub ports use: core + REST endpoint methods + pagination. */
 export type GitHubClient = Octokit & Api & { paginate: PaginateInterface };
@@ -100,6 +108,17 @@ export function requestGuardrails(octokit: Octokit, options: OctokitOptions) {
     try {
       return await request(raw);
     } catch (error) {
+      // The installation token for this request was refused: say so, rather than pass on a status
+      // (a 404, say) that callers would take as the answer about what the request asked for.
+      if (isTokenRequest(error) && !isTokenRequest({ request: { url: opts.url } })) {
+        const status = statusOf(error);
+        throw new InstallationTokenError(
+          `GitHub issued no installation token for ${opts.method} ${opts.url}` +
+            ` (HTTP ${status ?? "error"}: ${messageOf(error)}): the app may be uninstalled or suspended there.`,
+          status,
+          error,
+        );
+      }
       if (!isRateLimited(error)) throw error;
       const secondary = /secondary rate/i.test(messageOf(error));
       const wait = rateLimitWait(error, secondary);

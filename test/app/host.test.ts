@@ -138,28 +138,37 @@ describe("triggers waiting to be handled again when the host stops", () => {
 });
 
 describe("an installation GitHub refuses", () => {
-  it("(suspended: no token) leaves its executions unticked after one failure, said once", async () => {
-    const { receive } = await appOn(gh, { ".github/orchestrate.yml": PLAN }, { random: seededRandom(1) });
-    await receive("issues", labeled());
-    // Another process (a restart) finds the execution; the installation is suspended by now.
-    gh.on(TOKEN, () => [403, { message: "This installation has been suspended" }]);
-    const { app, host } = orchestrateApp({ tickMs: 0 });
-    const probot = testProbot();
-    await probot.load(app);
-    const warn = vi.spyOn(probot.log, "warn");
-    await host().enqueue(TEST_INSTALLATION_ID, REF, { kind: "tick" });
-    expect(gh.requests.at(-1)!.route).toBe(TOKEN);
-    const before = gh.requests.length;
-    for (let i = 0; i < 3; i++) {
-      await host().tick();
-      await host().queue.idle();
-    }
-    expect(gh.requests.length).toBe(before);
-    const said = warn.mock.calls
-      .map((call) => String(call.at(-1)))
-      .filter((s) => s.includes("refused installation"));
-    expect(said).toEqual([expect.stringContaining(`${KEY} is no longer reconciled until its next webhook`)]);
-  });
+  it.each([
+    ["suspended", 403, "This installation has been suspended"],
+    // Not a missing state branch: the token request is what was not found.
+    ["uninstalled, its webhook lost", 404, "Not Found"],
+  ] as const)(
+    "(%s: no token) leaves its executions unticked after one failure, said once",
+    async (_, status, message) => {
+      const { receive } = await appOn(gh, { ".github/orchestrate.yml": PLAN }, { random: seededRandom(1) });
+      await receive("issues", labeled());
+      // Another process (a restart) finds the execution; the installation is refused by now.
+      gh.on(TOKEN, () => [status, { message }]);
+      const { app, host } = orchestrateApp({ tickMs: 0 });
+      const probot = testProbot();
+      await probot.load(app);
+      const warn = vi.spyOn(probot.log, "warn");
+      await host().enqueue(TEST_INSTALLATION_ID, REF, { kind: "tick" });
+      expect(gh.requests.at(-1)!.route).toBe(TOKEN);
+      const before = gh.requests.length;
+      for (let i = 0; i < 3; i++) {
+        await host().tick();
+        await host().queue.idle();
+      }
+      expect(gh.requests.length).toBe(before);
+      const said = warn.mock.calls
+        .map((call) => String(call.at(-1)))
+        .filter((s) => s.includes("refused installation"));
+      expect(said).toEqual([
+        expect.stringContaining(`${KEY} is no longer reconciled until its next webhook`),
+      ]);
+    },
+  );
 
   it("(uninstalled: installation.deleted) has its executions no longer ticked", async () => {
     const { host, receive } = await appOn(

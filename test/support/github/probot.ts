@@ -15,7 +15,8 @@
  * ```
  */
 import { generateKeyPairSync } from "node:crypto";
-import { Probot, ProbotOctokit } from "probot";
+import { Probot } from "probot";
+import { AppOctokit } from "../../../src/app/server.ts";
 import type { GitHubMock } from "./mock-github.ts";
 
 /** The app id `testProbot()` uses. */
@@ -32,8 +33,11 @@ export function testPrivateKey(): string {
   return privateKey;
 }
 
-/** `ProbotOctokit` without retries or throttling: a mocked error surfaces at once, requests are not delayed. */
-export const TestProbotOctokit = ProbotOctokit.defaults((options: Record<string, unknown>) => ({
+/**
+ * The app's Octokit (Probot's, with our request policy) without retries or throttling: a mocked
+ * error surfaces at once, requests are not delayed.
+ */
+export const TestProbotOctokit = AppOctokit.defaults((options: Record<string, unknown>) => ({
   ...options,
   retry: { enabled: false },
   throttle: { ...(options.throttle as object | undefined), enabled: false },
