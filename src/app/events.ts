@@ -22,7 +22,17 @@ export const APP_EVENTS = [
  */
 export const INSTALLATION_GONE_EVENTS = ["installation.deleted", "installation.suspend"] as const;
 
-const HANDLED = new Set<string>([...APP_EVENTS, ...INSTALLATION_GONE_EVENTS]);
+/**
+ * An installation back (unsuspended, installed again) or given more repositories: executions
+ * left on those repositories' state branches are looked for and reconciled, as at a start.
+ */
+export const INSTALLATION_BACK_EVENTS = [
+  "installation.created",
+  "installation.unsuspend",
+  "installation_repositories.added",
+] as const;
+
+const HANDLED = new Set<string>([...APP_EVENTS, ...INSTALLATION_GONE_EVENTS, ...INSTALLATION_BACK_EVENTS]);
 
 /** Whether the app handles a webhook (`issues` with action `labeled`, say). */
 export function handlesEvent(event: string, action: string | undefined): boolean {

@@ -7,7 +7,7 @@ import type { ExecutionRef, GitHubPorts } from "../github/ports.ts";
 import type { RoutedTrigger } from "../github/webhook-triggers.ts";
 import type { Clock, Random } from "../ports/clock.ts";
 import { systemClock } from "../ports/clock.ts";
-import { handlesEvent, INSTALLATION_GONE_EVENTS } from "./events.ts";
+import { handlesEvent, INSTALLATION_BACK_EVENTS, INSTALLATION_GONE_EVENTS } from "./events.ts";
 import { Journal } from "./journal.ts";
 import { type RedeliveryReport, redeliverFailed } from "./redeliver.ts";
 
@@ -89,19 +89,21 @@ function executionKey(ref: ExecutionRef): string {
 }
 
 /**
- * Whether a failure says the installation is gone for this app: its token refused (401: revoked
- * when the app is uninstalled, or the app's own credentials refused), or no token issued for it
- * (403 or 404 from the installation token request: suspended, uninstalled).
+ * Whether a failure says the installation may be gone for this app: `"token"` when no token was
+ * issued for it (the token request refused: 401, 403 or 404 — suspended, uninstalled, or the
+ * app's own credentials refused); `"request"` when a request was refused with a 401 (a token
+ * revoked when the app is uninstalled — or a passing failure at GitHub); else undefined.
  */
-export function installationRefused(error: unknown): boolean {
+export function installationRefused(error: unknown): "token" | "request" | undefined {
   let e: unknown = error;
+  let refused: "request" | undefined;
   for (let depth = 0; typeof e === "object" && e !== null && depth < 5; depth++) {
     const status = statusOf(e);
-    if (status === 401) return true;
-    if ((status === 403 || status === 404) && isTokenRequest(e)) return true;
+    if ((status === 401 || status === 403 || status === 404) && isTokenRequest(e)) return "token";
+    if (status === 401) refused = "request";
     e = (e as { cause?: unknown }).cause;
   }
-  return false;
+  return refused;
 }
 
 /**
@@ -153,13 +155,24 @@ export class AppHost {
       (key, error, batch) => {
         for (const work of batch) work.failed = true;
         app.log.error({ err: error, execution: key }, "execution work failed");
-        if (installationRefused(error)) this.#closeRefused(key, batch[0]!.installation);
+        const refused = installationRefused(error);
+        if (refused) void this.#closeRefused(key, batch[0]!.installation, refused);
       },
     );
     // Every app gets these, subscribed or not: an installation removed or suspended is not ticked.
     app.on([...INSTALLATION_GONE_EVENTS], async (context) => {
       const id = (context.payload as { installation?: { id?: number } }).installation?.id;
       if (id !== undefined) this.#installationGone(id, context.payload.action);
+    });
+    app.on([...INSTALLATION_BACK_EVENTS], async (context) => {
+      const payload = context.payload as {
+        installation?: { id?: number };
+        repositories_added?: { full_name?: string }[];
+      };
+      const id = payload.installation?.id;
+      const added = payload.repositories_added?.flatMap((r) => (r.full_name ? [r.full_name] : []));
+      // After the answer: no GitHub call before the webhook is acknowledged.
+      if (id !== undefined) void this.#discoverInstallation(id, added);
     });
     if (this.#options.tickMs > 0) {
       this.#timer = setInterval(() => {
@@ -387,19 +400,40 @@ export class AppHost {
     try {
       const app = (await this.#app.auth()) as unknown as GitHubClient;
       const installations = await app.paginate(app.rest.apps.listInstallations, { per_page: 100 });
-      for (const installation of installations) {
-        const octokit = (await this.#app.auth(installation.id)) as unknown as GitHubClient;
-        const repos = await octokit.paginate(octokit.rest.apps.listReposAccessibleToInstallation, {
-          per_page: 100,
-        });
-        for (const repo of repos) {
-          const ref = { owner: repo.owner.login, repo: repo.name, issue: 0 };
-          this.#repos.add(`${installation.id}:${ref.owner}/${ref.repo}`);
-          await this.#discover(installation.id, ref);
-        }
-      }
+      for (const installation of installations) await this.#discoverInstallation(installation.id);
     } catch (error) {
       this.#app.log.warn({ err: error }, "could not discover executions at start");
+    }
+  }
+
+  /**
+   * Finds and reconciles the executions of an installation's repositories (`only`, as
+   * `owner/name`: just those; else every repository it can reach). Errors are logged.
+   */
+  async #discoverInstallation(installation: number, only?: readonly string[]): Promise<void> {
+    try {
+      let repos: { owner: string; repo: string }[];
+      if (only) {
+        repos = only.flatMap((full) => {
+          const [owner, repo] = full.split("/");
+          return owner && repo ? [{ owner, repo }] : [];
+        });
+      } else {
+        const octokit = (await this.#app.auth(installation)) as unknown as GitHubClient;
+        const listed = await octokit.paginate(octokit.rest.apps.listReposAccessibleToInstallation, {
+          per_page: 100,
+        });
+        repos = listed.map((r) => ({ owner: r.owner.login, repo: r.name }));
+      }
+      for (const { owner, repo } of repos) {
+        this.#repos.add(`${installation}:${owner}/${repo}`);
+        await this.#discover(installation, { owner, repo, issue: 0 });
+      }
+    } catch (error) {
+      this.#app.log.warn(
+        { err: error, installation },
+        "could not discover the executions of an installation",
+      );
     }
   }
 
@@ -452,6 +486,11 @@ export class AppHost {
     return [...new Set([...this.#retries].map((r) => r.key))];
   }
 
+  /** Executions the tick reconciles, as `owner/repo#issue`. */
+  get reconciled(): string[] {
+    return [...this.#open.keys()];
+  }
+
   /** Installations whose GitHub ports and orchestrator are kept. */
   get installations(): number[] {
     return [...this.#installations.keys()];
@@ -480,7 +519,15 @@ export class AppHost {
    * GitHub refused the installation (uninstalled, suspended, credentials refused): the execution
    * is no longer ticked — every tick would fail the same way. Its next webhook takes it up again.
    */
-  #closeRefused(key: string, installation: number): void {
+  async #closeRefused(key: string, installation: number, refused: "token" | "request"): Promise<void> {
+    // A request's 401 alone may be GitHub failing for a moment: the installation is asked after.
+    if (refused === "request" && (await this.#stillInstalled(installation))) {
+      this.#app.log.warn(
+        { execution: key, installation },
+        `GitHub refused a request of installation ${installation} (HTTP 401), which is still installed: ${key} stays reconciled`,
+      );
+      return;
+    }
     const work = this.#open.get(key);
     if (!work) return;
     this.#open.delete(key);
@@ -489,6 +536,19 @@ export class AppHost {
       { execution: key, installation },
       `GitHub refused installation ${installation} (the app uninstalled or suspended, or its credentials refused): ${key} is no longer reconciled until its next webhook`,
     );
+  }
+
+  /** Whether GitHub says the app is installed there and not suspended (unsure: yes). */
+  async #stillInstalled(installation: number): Promise<boolean> {
+    try {
+      const app = (await this.#app.auth()) as unknown as GitHubClient;
+      const { data } = await app.rest.apps.getInstallation({ installation_id: installation });
+      return !data.suspended_at;
+    } catch (error) {
+      // 404: uninstalled; 401/403: the app's own credentials refused. Anything else says nothing.
+      const status = statusOf(error);
+      return !(status === 401 || status === 403 || status === 404);
+    }
   }
 
   /** An installation was removed or suspended: its executions are no longer ticked, its ports dropped. */

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
 import { orchestrateApp } from "../../src/app/app.ts";
-import { INSTALLATION_IDLE_MS } from "../../src/app/host.ts";
+import { type AppHost, INSTALLATION_IDLE_MS } from "../../src/app/host.ts";
 import { seededRandom } from "../../src/engine/seeded-random.ts";
 import { VirtualClock } from "../../src/engine/virtual-clock.ts";
 import { GitHubOrchestrator, type Trigger } from "../../src/github/orchestrator.ts";
@@ -170,6 +170,33 @@ describe("an installation GitHub refuses", () => {
     },
   );
 
+  it.each([
+    ["still installed", 200, [KEY]],
+    ["uninstalled", 404, []],
+  ] as const)(
+    "(a request refused with 401, the app %s) is asked about before its executions are left",
+    async (_, answer, kept) => {
+      const { host, receive } = await appOn(
+        gh,
+        { ".github/orchestrate.yml": PLAN },
+        { random: seededRandom(1) },
+      );
+      await receive("issues", labeled());
+      gh.on("GET /repos/{owner}/{repo}/git/ref/{ref}", () => [401, { message: "Bad credentials" }]);
+      gh.on("GET /app/installations/{installation_id}", () =>
+        answer === 200
+          ? [200, { id: TEST_INSTALLATION_ID, suspended_at: null, app_id: 1 }]
+          : [404, { message: "Not Found" }],
+      );
+      await host().tick();
+      await host().queue.idle();
+      await vi.waitFor(() =>
+        expect(gh.requests.some((r) => r.route === "GET /app/installations/{installation_id}")).toBe(true),
+      );
+      await vi.waitFor(() => expect(host().reconciled).toEqual(kept));
+    },
+  );
+
   it("(uninstalled: installation.deleted) has its executions no longer ticked", async () => {
     const { host, receive } = await appOn(
       gh,
@@ -184,6 +211,67 @@ describe("an installation GitHub refuses", () => {
     await host().tick();
     await host().queue.idle();
     expect(gh.requests.length).toBe(before);
+  });
+});
+
+describe("an installation back", () => {
+  const installationOf = (payload: object) =>
+    withPatch(payload as { installation: { id: number } }, { installation: { id: TEST_INSTALLATION_ID } });
+  const listsHelloWorld = () =>
+    gh.on("GET /installation/repositories", () => [
+      200,
+      {
+        total_count: 1,
+        repositories: [
+          { id: 1, name: REPOSITORY.name, full_name: KEY.split("#")[0], owner: REPOSITORY.owner },
+        ],
+      },
+    ]);
+  /** Requests a tick of every execution the host reconciles makes. */
+  const tickRequests = async (host: () => AppHost) => {
+    const before = gh.requests.length;
+    await host().tick();
+    await host().queue.idle();
+    return gh.requests.length - before;
+  };
+
+  it("(unsuspended) has its executions looked for and ticked again", async () => {
+    const { host, receive } = await appOn(
+      gh,
+      { ".github/orchestrate.yml": PLAN },
+      { random: seededRandom(1) },
+    );
+    await receive("issues", labeled());
+    await receive("installation", installationOf(examplePayload("installation", "suspend")));
+    expect(host().reconciled).toEqual([]);
+    expect(await tickRequests(host)).toBe(0);
+    listsHelloWorld();
+    await receive("installation", installationOf(examplePayload("installation", "unsuspend")));
+    await vi.waitFor(() =>
+      expect(gh.requests.some((r) => r.route === "GET /installation/repositories")).toBe(true),
+    );
+    await vi.waitFor(() => expect(host().reconciled).toEqual([KEY]));
+    await host().queue.idle();
+    expect(await tickRequests(host)).toBeGreaterThan(0);
+  });
+
+  it("(given a repository) has the executions left there looked for and ticked", async () => {
+    const first = await appOn(gh, { ".github/orchestrate.yml": PLAN }, { random: seededRandom(1) });
+    await first.receive("issues", labeled());
+    // Another process, which has not heard of the repository (the app had lost access to it).
+    const { app, host } = orchestrateApp({ tickMs: 0 });
+    const probot = testProbot();
+    await probot.load(app);
+    expect(host().reconciled).toEqual([]);
+    const added = withPatch(installationOf(examplePayload("installation_repositories", "added")), {
+      repositories_added: [{ name: REPOSITORY.name, full_name: KEY.split("#")[0] }],
+    } as never);
+    await probot.receive(webhookEvent("installation_repositories", added));
+    // The repositories come from the webhook: no listing.
+    await vi.waitFor(() => expect(host().reconciled).toEqual([KEY]));
+    await host().queue.idle();
+    expect(gh.requests.some((r) => r.route === "GET /installation/repositories")).toBe(false);
+    expect(await tickRequests(host)).toBeGreaterThan(0);
   });
 });
 
