@@ -25,7 +25,7 @@ import { own } from "./own.ts";
 import { buildSpecs, DEFAULT_EXECUTION_TIMEOUT_MS, newTaskState, type PhaseLimits } from "./start.ts";
 import { blockUnmerged, cancelAll, conflictReason, fail, resultMismatch, succeed } from "./task-results.ts";
 import { onTimer } from "./timers.ts";
-import { type ExecutionState, IN_FLIGHT, TERMINAL } from "./types.ts";
+import { type ExecutionState, IN_FLIGHT, type PhaseSpec, TERMINAL } from "./types.ts";
 
 type Handler<T extends ExecutionEvent["type"]> = (ctx: Ctx, event: EventOf<T>) => string | undefined;
 type Handlers = { [T in ExecutionEvent["type"]]: Handler<T> };
@@ -447,10 +447,27 @@ function joinsPhases(s: ExecutionState, tasks: EventOf<"tasks_added">["tasks"]):
     if (!phase) return `task ${t.id} names unknown phase ${t.phase}`;
     if (phase.skipped !== undefined) return `task ${t.id} cannot join phase ${t.phase}: it was skipped`;
     const round = own(s.phase_state, phase.id);
-    if (round?.finished_at !== undefined || round?.gate !== undefined)
+    if (round?.finished_at !== undefined || round?.gate !== undefined || phaseOver(s, phase))
       return `task ${t.id} cannot join phase ${t.phase}: it has finished or waits at its gate`;
   }
   return undefined;
+}
+
+/**
+ * Whether a phase without a gate is over: every task it has is done, or a phase that needs it has
+ * started work (what needs it went ahead without what would join now). A phase with no tasks
+ * stays open until then: tasks added at run time are how it gets work.
+ */
+function phaseOver(s: ExecutionState, phase: PhaseSpec): boolean {
+  if (phase.tasks.length > 0 && phase.tasks.every((id) => TERMINAL.has(s.tasks[id]!.status))) return true;
+  return s.phases.some(
+    (p) =>
+      p.needs.includes(phase.id) &&
+      p.tasks.some((id) => {
+        const status = s.tasks[id]!.status;
+        return status !== "pending" && status !== "ready";
+      }),
+  );
 }
 
 /**

@@ -83,6 +83,39 @@ describe("tasks_added", () => {
     expect(r.state.phases).toBe(before.phases);
   });
 
+  it("refuses tasks for a phase without a gate once its tasks are done or what needs it started", () => {
+    const ungated = () =>
+      drive({
+        tasks: [
+          { id: "build/a", agent: "dev", phase: "build" },
+          { id: "build/b", agent: "dev", phase: "build" },
+          { id: "test/qa", agent: "qa", phase: "test", needs: ["build/a"] },
+        ],
+        policy: { max_concurrency: 4 },
+      });
+    const join = (r: ReturnType<typeof ungated>, phase: string) =>
+      rejection(
+        r.send({ type: "tasks_added", tasks: [{ id: `${phase}/late`, agent: "dev", phase, needs: [] }] }),
+      );
+    const over = (phase: string) =>
+      `task ${phase}/late cannot join phase ${phase}: it has finished or waits at its gate`;
+    // Every task of build done.
+    const done = ungated();
+    done.finish("build/a");
+    done.finish("build/b");
+    expect(join(done, "build")).toBe(over("build"));
+    expect(done.state.specs["build/late"]).toBeUndefined();
+    // build/b still runs, but test — which needs build — has started without what would join.
+    const started = ungated();
+    started.finish("build/a");
+    expect(started.state.tasks["test/qa"]!.status).not.toMatch(/pending|ready/);
+    expect(join(started, "build")).toBe(over("build"));
+    // Before that, the phase takes it; so does a phase with no dependents whose task waits.
+    const open = ungated();
+    expect(join(open, "build")).toBeUndefined();
+    expect(join(open, "test")).toBeUndefined();
+  });
+
   it("refuses a repeated id and an unknown need", () => {
     const r = run();
     expect(
