@@ -472,14 +472,19 @@ function phaseOver(s: ExecutionState, phase: PhaseSpec): boolean {
 
 /**
  * The limits a phase set for its tasks (attempts, error kinds not retried, an attempt's time
- * limit), read from a task it already has: added tasks get what their phase's tasks got.
+ * limit), read from a task it already has (states saved before phases kept them have them only
+ * there), else from the phase: added tasks get what their phase's tasks got.
  */
 function phaseLimits(s: ExecutionState, tasks: EventOf<"tasks_added">["tasks"]): PhaseLimits[] {
   const limits: PhaseLimits[] = [];
   for (const id of new Set(tasks.map((t) => t.phase).filter((p) => p !== undefined))) {
-    const sample = s.phases.find((p) => p.id === id)?.tasks.find((task) => own(s.specs, task));
+    const phase = s.phases.find((p) => p.id === id);
+    const sample = phase?.tasks.find((task) => own(s.specs, task));
     const spec = sample ? s.specs[sample]! : undefined;
-    if (!spec) continue;
+    if (!spec) {
+      if (phase) limits.push(phase);
+      continue;
+    }
     limits.push({
       id,
       max_attempts: spec.max_attempts,

@@ -154,6 +154,8 @@ export function initialState(event: EventOf<"execution_started">): ExecutionStat
     ...(p.max_concurrency !== undefined ? { max_concurrency: p.max_concurrency } : {}),
     ...(p.timeout_ms !== undefined ? { timeout_ms: p.timeout_ms } : {}),
     ...(p.task_timeout_ms !== undefined ? { task_timeout_ms: p.task_timeout_ms } : {}),
+    ...(p.max_attempts !== undefined ? { max_attempts: p.max_attempts } : {}),
+    ...(p.non_retryable ? { non_retryable: p.non_retryable } : {}),
   }));
   const tasks: Record<string, TaskState> = {};
   const ordered = specsInOrder(specs);

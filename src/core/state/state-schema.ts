@@ -172,6 +172,9 @@ const PhaseSpecShape = z.object({
   timeout_ms: Ms.optional(),
   // Absent in states saved before a phase could set it.
   task_timeout_ms: Ms.optional(),
+  // Absent in states saved before a phase kept them (its tasks' specs hold them too).
+  max_attempts: Count.optional(),
+  non_retryable: Strings.optional(),
 });
 
 const GateStateShape = z.object({

@@ -37,6 +37,8 @@ export function drive(options: {
   policy?: Record<string, unknown>;
   delivery?: Partial<DeliverySpec>;
   phase?: Record<string, Record<string, unknown>>;
+  /** Phases with no tasks, after those of `tasks`. */
+  emptyPhases?: string[];
   step?: number;
 }) {
   const step = options.step ?? 1000;
@@ -54,7 +56,7 @@ export function drive(options: {
     state = out.state;
     return out.effects;
   };
-  const ids = [...new Set(options.tasks.map((t) => t.phase))];
+  const ids = [...new Set([...options.tasks.map((t) => t.phase), ...(options.emptyPhases ?? [])])];
   send({
     type: "execution_started",
     execution: "x",

@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { defaultPolicy } from "../../../src/core/plan/schema.ts";
-import { replay } from "../../../src/core/state/index.ts";
+import {
+  type ExecutionEvent,
+  type ExecutionState,
+  ExecutionStateSchema,
+  reduce,
+  replay,
+} from "../../../src/core/state/index.ts";
 import { drive } from "./driver.ts";
 
 const GATE = { approvers: [], min_approvals: 1, via: "both", max_revisions: 2, allow_requester: true };
@@ -81,6 +87,29 @@ describe("tasks_added", () => {
     );
     expect(r.state.specs["build/late"]).toBeUndefined();
     expect(r.state.phases).toBe(before.phases);
+  });
+
+  it("gives a task that joins a phase with no tasks that phase's limits, also after a reload", () => {
+    const r = drive({
+      tasks: [{ id: "plan/p", agent: "architect", phase: "plan" }],
+      emptyPhases: ["build"],
+      policy: { retry: { ...defaultPolicy().retry, non_retryable: ["auth"] } },
+      phase: { build: { max_attempts: 6, task_timeout_ms: 7_000, non_retryable: ["lint"] } },
+    });
+    // What a host loads back: the saved state, read through the state schema.
+    const saved = ExecutionStateSchema.parse(JSON.parse(JSON.stringify(r.state))) as ExecutionState;
+    const out = reduce(saved, {
+      id: "add",
+      at: 5_000,
+      type: "tasks_added",
+      tasks: [{ id: "build/api", agent: "dev", phase: "build", needs: ["plan/p"] }],
+    } as ExecutionEvent);
+    expect(rejection(out.effects)).toBeUndefined();
+    expect(out.state.specs["build/api"]).toMatchObject({
+      max_attempts: 6,
+      timeout_ms: 7_000,
+      non_retryable: ["auth", "lint"],
+    });
   });
 
   it("refuses tasks for a phase without a gate once its tasks are done or what needs it started", () => {

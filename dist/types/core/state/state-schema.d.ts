@@ -92,6 +92,8 @@ export declare const ExecutionStateSchema: z.ZodObject<{
         max_concurrency: z.ZodOptional<z.ZodNumber>;
         timeout_ms: z.ZodOptional<z.ZodNumber>;
         task_timeout_ms: z.ZodOptional<z.ZodNumber>;
+        max_attempts: z.ZodOptional<z.ZodNumber>;
+        non_retryable: z.ZodOptional<z.ZodArray<z.ZodString>>;
     }, z.core.$strip>>;
     tasks: z.ZodRecord<z.ZodString, z.ZodObject<{
         status: z.ZodEnum<{

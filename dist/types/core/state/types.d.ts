@@ -122,6 +122,10 @@ export interface PhaseSpec {
     timeout_ms?: number;
     /** Limit of one attempt of each of its tasks (already in their specs); the policy's when absent. */
     task_timeout_ms?: number;
+    /** Attempts of each of its tasks (already in their specs); the policy's when absent. */
+    max_attempts?: number;
+    /** Error kinds its tasks do not retry, besides the policy's (already in their specs). */
+    non_retryable?: string[];
 }
 export interface PhaseState {
     gate?: GateState;
