@@ -17,6 +17,20 @@ phases:
   - { id: p, agents: [stubborn] }
 `;
 
+/**
+ * The agent's shell starts a process in the background and ends once `release` exists: the
+ * group outlives its first process.
+ */
+const BACKGROUND_PLAN = `
+version: 1
+policy: { retry: { max_attempts: 1 } }
+agents:
+  bg:
+    run: 'echo $$ > agent.pid; sleep 300 & echo $! > child.pid; while [ ! -f release ]; do sleep 0.05; done'
+phases:
+  - { id: p, agents: [bg] }
+`;
+
 /** Agents of the test's runs: a failing test leaves none running. */
 const agents: number[] = [];
 afterEach(() => {
@@ -85,6 +99,33 @@ describe.skipIf(process.platform !== "linux")("agents a dead or quitting CLI lef
     expect(cancel.stdout).toContain("cancelled o2");
     expect(cancel.stderr).toContain("stopped the agent of p/stubborn (attempt 1)");
     expect(stopped(agent)).toBe(true);
+  }, 40_000);
+
+  it("kill -9 after the agent's shell ended, its background process still running: resume stops it", async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "plan.yml"), BACKGROUND_PLAN);
+    const run = startCli(["run", "plan.yml", "--request", "Project: orphan", "--id", "o4", "--plain"], dir);
+    await waitFor(() => existsSync(join(dir, "child.pid")), 15_000, "the agent to start");
+    await waitFor(
+      () => existsSync(join(dir, ".orchestrate/o4/tasks/p__bg/1/process-group.json")),
+      5000,
+      "the agent's process group to be recorded",
+    );
+    const shell = Number(readFileSync(join(dir, "agent.pid"), "utf8"));
+    const child = Number(readFileSync(join(dir, "child.pid"), "utf8"));
+    agents.push(shell);
+    run.child.kill("SIGKILL");
+    await run.exited;
+    // The shell, the group's first process, ends; what it started in the background runs on.
+    writeFileSync(join(dir, "release"), "");
+    await waitFor(() => !isAlive(shell), 10_000, "the agent's shell to end");
+    expect(stopped(child)).toBe(false);
+    const resumed = await cli(["resume", "o4", "--plain"], { cwd: dir, timeoutMs: 20_000 });
+    expect(resumed.code).toBe(1);
+    expect(resumed.stderr).toContain(
+      "stopped the agent of p/bg (attempt 1), left running when the process that ran it died",
+    );
+    expect(stopped(child)).toBe(true);
   }, 40_000);
 
   for (const [signal, code] of [
