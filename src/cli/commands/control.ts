@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import type { Command } from "commander";
+import { processStartTime } from "../../agents/process-start.ts";
 import { parseBudget } from "../../core/commands/index.ts";
 import { OrchestrateError } from "../../core/errors.ts";
 import { didYouMean } from "../../core/plan/did-you-mean.ts";
@@ -46,8 +47,9 @@ export interface Applied {
  * Records one event on a stored execution (under its lock); refused events change nothing.
  * `prefix` is how printed commands name the execution's folder (`--state-dir DIR ` when not the
  * default). `before` runs under the lock with the current state, before the event is checked and
- * recorded. An execution a live process runs is handed to that process when it takes commands
- * (see `handOver`): it records the event as it would be recorded here, checked the same way.
+ * recorded. An execution a live process runs is handed to that process when it takes commands and
+ * is surely the process that took the lock (see `takesCommands`): it records the event as it would
+ * be recorded here, checked the same way.
  */
 export async function applyStored(
   store: ExecutionStore,
@@ -60,10 +62,13 @@ export async function applyStored(
     lock = store.lock();
   } catch (error) {
     if (error instanceof OrchestrateError && error.code === "execution_locked") {
+      const id = `${prefix}${store.id}`;
       const holder = readHolder(store);
-      if (holder?.requests && holder.host === hostname() && before === undefined)
-        return handedOver(store, holder, input, prefix);
-      throw new CliError(error.message, EXIT.usage, lockedHelp(store, holder, `${prefix}${store.id}`));
+      if (holder?.requests && holder.host === hostname() && before === undefined) {
+        if (takesCommands(holder)) return handedOver(store, holder, input, prefix);
+        throw new CliError(error.message, EXIT.usage, unknownHolderHelp(store, holder, id));
+      }
+      throw new CliError(error.message, EXIT.usage, lockedHelp(store, holder, id));
     }
     asCliError(error);
   }
@@ -85,6 +90,16 @@ export async function applyStored(
   } finally {
     lock.release();
   }
+}
+
+/**
+ * Whether `holder`, a live process of this host whose lock says it takes commands, is surely the
+ * process that took the lock: the lock holds its start time and the process with its pid started
+ * then. A bare pid may name another program after a crash or a reboot, and the signal that hands
+ * a command over ends a program that does not expect it.
+ */
+function takesCommands(holder: LockHolder): boolean {
+  return holder.process_start !== undefined && processStartTime(holder.pid) === holder.process_start;
 }
 
 /** The holder of the execution's lock, if it can be read and runs. */
@@ -152,6 +167,25 @@ function lockedHelp(store: ExecutionStore, holder: LockHolder | undefined, id: s
     ];
   return [
     "that process takes no commands while it runs (an older orchestrate, or a command that ends in a moment: try again)",
+    ...whileItRuns(id),
+  ];
+}
+
+/**
+ * What to do when the lock's process takes commands but cannot be told from another program that
+ * got its pid later (the lock has no start time, or it cannot be read): it is not signalled.
+ */
+function unknownHolderHelp(store: ExecutionStore, holder: LockHolder, id: string): string[] {
+  return [
+    `the command is not handed to process ${holder.pid}: with no start time to check (not Linux, or /proc hidden), it may be another program that got the pid after a crash`,
+    `if process ${holder.pid} is not orchestrate, remove ${store.lockPath} and run the command again`,
+    ...whileItRuns(id),
+  ];
+}
+
+/** How a run that takes no commands from here stops: by itself at a gate, or ended. */
+function whileItRuns(id: string): string[] {
+  return [
     `a run without a terminal stops by itself at a waiting gate (exit 3) once its running tasks end: then run this command and orchestrate resume ${id}`,
     `Ctrl-C in its terminal, or orchestrate cancel ${id}, ends the execution`,
   ];
