@@ -46,16 +46,18 @@ export interface Applied {
 /**
  * Records one event on a stored execution (under its lock); refused events change nothing.
  * `prefix` is how printed commands name the execution's folder (`--state-dir DIR ` when not the
- * default). `before` runs under the lock with the current state, before the event is checked and
- * recorded. An execution a live process runs is handed to that process when it takes commands and
- * is surely the process that took the lock (see `takesCommands`): it records the event as it would
- * be recorded here, checked the same way.
+ * default). Under the lock, before the event is checked, agents a dead process left running are
+ * stopped and said so on `io.stderr` (see `stopOrphanedAgents`): a command that ends a task
+ * (`skip`, `cancel`) must not leave its agent running, and none of them is anyone's once the lock
+ * is free. An execution a live process runs is handed to that process when it takes commands and
+ * is surely the process that took the lock (see `takesCommands`; not for `cancel`, which signals it
+ * itself): it records the event as it would be recorded here, checked the same way.
  */
 export async function applyStored(
+  io: CliIO,
   store: ExecutionStore,
   input: Record<string, unknown>,
   prefix = "",
-  before?: (state: ExecutionState) => Promise<void>,
 ): Promise<Applied> {
   let lock: ReturnType<ExecutionStore["lock"]>;
   try {
@@ -64,8 +66,8 @@ export async function applyStored(
     if (error instanceof OrchestrateError && error.code === "execution_locked") {
       const id = `${prefix}${store.id}`;
       const holder = readHolder(store);
-      if (holder?.requests && holder.host === hostname() && before === undefined) {
-        if (takesCommands(holder)) return handedOver(store, holder, input, prefix);
+      if (holder?.requests && holder.host === hostname() && input.type !== "cancel_requested") {
+        if (takesCommands(holder)) return handedOver(io, store, holder, input, prefix);
         throw new CliError(error.message, EXIT.usage, unknownHolderHelp(store, holder, id));
       }
       throw new CliError(error.message, EXIT.usage, lockedHelp(store, holder, id));
@@ -76,7 +78,8 @@ export async function applyStored(
     // A crash may have cut the log's last line (that event never took effect), or stopped
     // between the log and the state file: both are mended as `resume` does, before appending.
     const state = store.loadCurrentState({ write: true });
-    await before?.(state);
+    const line = orphansLine(await stopOrphanedAgents(store, state));
+    if (line) writeLine(io.stderr, line);
     const event = newEvent(input);
     const { state: next, effects } = reduce(state, event);
     const refused = effects.find((e) => e.type === "rejected");
@@ -118,6 +121,7 @@ function readHolder(store: ExecutionStore): LockHolder | undefined {
  * before it took it leaves it to be recorded here.
  */
 async function handedOver(
+  io: CliIO,
   store: ExecutionStore,
   holder: LockHolder,
   input: Record<string, unknown>,
@@ -126,7 +130,7 @@ async function handedOver(
   const event = newEvent(input);
   const id = `${prefix}${store.id}`;
   const result = await handOver(store, holder, event);
-  if ("gone" in result) return applyStored(store, input, prefix);
+  if ("gone" in result) return applyStored(io, store, input, prefix);
   if ("unanswered" in result) {
     if (result.recorded)
       throw new CliError(
@@ -342,6 +346,7 @@ export function controlCommands(program: Command, io: CliIO): void {
       .argument("<phase>", "the gated phase"),
   ).action(async (id: string, phase: string, options: StateOptions) => {
     const { state, live } = await applyStored(
+      io,
       openStore(io, options, id),
       { type: "gate_approved", phase, by: by(), via: "cli" },
       commandPrefix(options),
@@ -371,6 +376,7 @@ export function controlCommands(program: Command, io: CliIO): void {
       .requiredOption("--reason <text>", "what should change, given to the agents (required)"),
   ).action(async (id: string, phase: string, options: StateOptions & { reason: string }) => {
     const { state, live } = await applyStored(
+      io,
       openStore(io, options, id),
       {
         type: "gate_rejected",
@@ -405,6 +411,7 @@ export function controlCommands(program: Command, io: CliIO): void {
       .argument("[target]", "a task id or a phase id"),
   ).action(async (id: string, target: string | undefined, options: StateOptions) => {
     const { before, state, live } = await applyStored(
+      io,
       openStore(io, options, id),
       {
         type: "retry_requested",
@@ -427,6 +434,7 @@ export function controlCommands(program: Command, io: CliIO): void {
       .option("--reason <text>", "why"),
   ).action(async (id: string, task: string, options: StateOptions & { reason?: string }) => {
     const { state, live } = await applyStored(
+      io,
       openStore(io, options, id),
       {
         type: "skip_requested",
@@ -460,6 +468,7 @@ export function controlCommands(program: Command, io: CliIO): void {
         [`e.g. orchestrate budget ${commandPrefix(options)}${id} --usd 40`],
       );
     const { state, live } = await applyStored(
+      io,
       openStore(io, options, id),
       { type: "budget_set", by: by(), ...budget },
       commandPrefix(options),
@@ -505,18 +514,9 @@ export function controlCommands(program: Command, io: CliIO): void {
         return;
       }
     }
-    // Agents a dead process left running are stopped first: the cancel ends them too.
-    let stopped: string[] = [];
-    await applyStored(
-      store,
-      { type: "cancel_requested", by: by(), ...reason },
-      commandPrefix(options),
-      async (s) => {
-        stopped = await stopOrphanedAgents(store, s);
-      },
-    );
-    const line = orphansLine(stopped);
-    if (line) writeLine(io.stderr, line);
+    // Recorded here; agents a dead process left running are stopped first (also when the
+    // execution has ended already: a run killed while its Ctrl-C stopped its tasks left them).
+    await applyStored(io, store, { type: "cancel_requested", by: by(), ...reason }, commandPrefix(options));
     writeLine(io.stdout, `cancelled ${id}`);
   });
 }
