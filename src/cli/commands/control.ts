@@ -498,16 +498,22 @@ export function controlCommands(program: Command, io: CliIO): void {
     const reason = options.reason ? { reason: options.reason } : {};
     const holder = liveHolder(store);
     if (holder && holder.pid !== process.pid) {
-      // The running process records the cancel itself: it is told who asks, then signalled.
-      store.requestCancel({ pid: holder.pid, by: by(), ...reason });
-      try {
-        process.kill(holder.pid, "SIGINT");
-      } catch {
-        // Not ours to signal, or already gone: fall through to recording it here.
-      }
-      writeLine(io.stderr, `asked process ${holder.pid} to cancel ${id}; waiting for it to stop…`);
+      // Cancelled already (Ctrl-C, or another cancel): a second signal would quit it at once,
+      // killing its agents with no grace, as a second Ctrl-C does. It is left to stop them.
+      const asked = !beingCancelled(store);
+      if (asked) {
+        // The running process records the cancel itself: it is told who asks, then signalled.
+        store.requestCancel({ pid: holder.pid, by: by(), ...reason });
+        try {
+          process.kill(holder.pid, "SIGINT");
+        } catch {
+          // Not ours to signal, or already gone: fall through to recording it here.
+        }
+        writeLine(io.stderr, `asked process ${holder.pid} to cancel ${id}; waiting for it to stop…`);
+      } else
+        writeLine(io.stderr, `process ${holder.pid} is already cancelling ${id}; waiting for it to stop…`);
       for (let i = 0; i < 200 && liveHolder(store); i++) await new Promise((r) => setTimeout(r, 50));
-      store.clearCancelRequest();
+      if (asked) store.clearCancelRequest();
       const state = store.loadCurrentState();
       if (state.status === "cancelled") {
         writeLine(io.stdout, `cancelled ${id}`);
@@ -519,4 +525,13 @@ export function controlCommands(program: Command, io: CliIO): void {
     await applyStored(io, store, { type: "cancel_requested", by: by(), ...reason }, commandPrefix(options));
     writeLine(io.stdout, `cancelled ${id}`);
   });
+}
+
+/** Whether the execution's stored state says it is cancelled: its process is stopping it. */
+function beingCancelled(store: ExecutionStore): boolean {
+  try {
+    return store.loadCurrentState().status === "cancelled";
+  } catch {
+    return false;
+  }
 }
