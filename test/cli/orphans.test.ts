@@ -17,6 +17,34 @@ phases:
   - { id: p, agents: [stubborn] }
 `;
 
+/**
+ * The agent's shell starts a process in the background and ends once `release` exists: the
+ * group outlives its first process.
+ */
+const BACKGROUND_PLAN = `
+version: 1
+policy: { retry: { max_attempts: 1 } }
+agents:
+  bg:
+    run: 'echo $$ > agent.pid; sleep 300 & echo $! > child.pid; while [ ! -f release ]; do sleep 0.05; done'
+phases:
+  - { id: p, agents: [bg] }
+`;
+
+/**
+ * The agent holds the run that sends it SIGTERM (SIGSTOP to its parent), and runs on: the run is
+ * caught within its grace before SIGKILL, its cancel recorded, however slow the machine.
+ */
+const FREEZING_PLAN = `
+version: 1
+policy: { retry: { max_attempts: 1 } }
+agents:
+  frozen:
+    run: 'echo $$ > agent.pid; trap "kill -STOP $PPID" TERM; while true; do sleep 0.1; done'
+phases:
+  - { id: p, agents: [frozen] }
+`;
+
 /** Agents of the test's runs: a failing test leaves none running. */
 const agents: number[] = [];
 afterEach(() => {
@@ -60,6 +88,15 @@ function stopped(pid: number): boolean {
   }
 }
 
+/** The state letter of a process (`T` when stopped), or undefined when it is gone. */
+function processState(pid: number): string | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.[0];
+  } catch {
+    return undefined;
+  }
+}
+
 describe.skipIf(process.platform !== "linux")("agents a dead or quitting CLI left running", () => {
   it("kill -9, then resume with no attempt left: the orphan is stopped, and says so", async () => {
     const dir = project();
@@ -84,6 +121,74 @@ describe.skipIf(process.platform !== "linux")("agents a dead or quitting CLI lef
     expect(cancel.code).toBe(0);
     expect(cancel.stdout).toContain("cancelled o2");
     expect(cancel.stderr).toContain("stopped the agent of p/stubborn (attempt 1)");
+    expect(stopped(agent)).toBe(true);
+  }, 40_000);
+
+  it("kill -9, then skip of the running task: its agent is stopped before the skip is recorded", async () => {
+    const dir = project();
+    const { run, agent } = await started(dir, "o3");
+    run.child.kill("SIGKILL");
+    await run.exited;
+    const skip = await cli(["skip", "o3", "p/stubborn"], { cwd: dir, timeoutMs: 20_000 });
+    expect(skip.code).toBe(0);
+    expect(skip.stdout).toBe("skipped p/stubborn of o3\n");
+    expect(skip.stderr).toContain(
+      "stopped the agent of p/stubborn (attempt 1), left running when the process that ran it died",
+    );
+    expect(stopped(agent)).toBe(true);
+  }, 40_000);
+
+  it("kill -9 after the agent's shell ended, its background process still running: resume stops it", async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "plan.yml"), BACKGROUND_PLAN);
+    const run = startCli(["run", "plan.yml", "--request", "Project: orphan", "--id", "o4", "--plain"], dir);
+    await waitFor(() => existsSync(join(dir, "child.pid")), 15_000, "the agent to start");
+    await waitFor(
+      () => existsSync(join(dir, ".orchestrate/o4/tasks/p__bg/1/process-group.json")),
+      5000,
+      "the agent's process group to be recorded",
+    );
+    const shell = Number(readFileSync(join(dir, "agent.pid"), "utf8"));
+    const child = Number(readFileSync(join(dir, "child.pid"), "utf8"));
+    agents.push(shell);
+    run.child.kill("SIGKILL");
+    await run.exited;
+    // The shell, the group's first process, ends; what it started in the background runs on.
+    writeFileSync(join(dir, "release"), "");
+    await waitFor(() => !isAlive(shell), 10_000, "the agent's shell to end");
+    expect(stopped(child)).toBe(false);
+    const resumed = await cli(["resume", "o4", "--plain"], { cwd: dir, timeoutMs: 20_000 });
+    expect(resumed.code).toBe(1);
+    expect(resumed.stderr).toContain(
+      "stopped the agent of p/bg (attempt 1), left running when the process that ran it died",
+    );
+    expect(stopped(child)).toBe(true);
+  }, 40_000);
+
+  it("Ctrl-C, then kill -9 while the agents stop: cancel of the ended execution still stops them", async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "plan.yml"), FREEZING_PLAN);
+    const run = startCli(["run", "plan.yml", "--request", "Project: orphan", "--id", "o5", "--plain"], dir);
+    await waitFor(() => existsSync(join(dir, "agent.pid")), 15_000, "the agent to start");
+    await waitFor(
+      () => existsSync(join(dir, ".orchestrate/o5/tasks/p__frozen/1/process-group.json")),
+      5000,
+      "the agent's process group to be recorded",
+    );
+    const agent = Number(readFileSync(join(dir, "agent.pid"), "utf8"));
+    agents.push(agent);
+    run.child.kill("SIGINT");
+    // The cancel is recorded, and the run is held (by its agent) within its grace before SIGKILL.
+    await waitFor(() => processState(run.child.pid!) === "T", 10_000, "the run to be held");
+    run.child.kill("SIGKILL");
+    await run.exited;
+    expect(stopped(agent)).toBe(false);
+    const cancel = await cli(["cancel", "o5"], { cwd: dir, timeoutMs: 20_000 });
+    expect(cancel.stderr).toContain(
+      "stopped the agent of p/frozen (attempt 1), left running when the process that ran it died",
+    );
+    expect(cancel.stderr).toContain("refused: the execution has ended");
+    expect(cancel.code).toBe(2);
     expect(stopped(agent)).toBe(true);
   }, 40_000);
 

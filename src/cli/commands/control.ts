@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import type { Command } from "commander";
+import { processStartTime } from "../../agents/process-start.ts";
 import { parseBudget } from "../../core/commands/index.ts";
 import { OrchestrateError } from "../../core/errors.ts";
 import { didYouMean } from "../../core/plan/did-you-mean.ts";
@@ -45,25 +46,31 @@ export interface Applied {
 /**
  * Records one event on a stored execution (under its lock); refused events change nothing.
  * `prefix` is how printed commands name the execution's folder (`--state-dir DIR ` when not the
- * default). `before` runs under the lock with the current state, before the event is checked and
- * recorded. An execution a live process runs is handed to that process when it takes commands
- * (see `handOver`): it records the event as it would be recorded here, checked the same way.
+ * default). Under the lock, before the event is checked, agents a dead process left running are
+ * stopped and said so on `io.stderr` (see `stopOrphanedAgents`): a command that ends a task
+ * (`skip`, `cancel`) must not leave its agent running, and none of them is anyone's once the lock
+ * is free. An execution a live process runs is handed to that process when it takes commands and
+ * is surely the process that took the lock (see `takesCommands`; not for `cancel`, which signals it
+ * itself): it records the event as it would be recorded here, checked the same way.
  */
 export async function applyStored(
+  io: CliIO,
   store: ExecutionStore,
   input: Record<string, unknown>,
   prefix = "",
-  before?: (state: ExecutionState) => Promise<void>,
 ): Promise<Applied> {
   let lock: ReturnType<ExecutionStore["lock"]>;
   try {
     lock = store.lock();
   } catch (error) {
     if (error instanceof OrchestrateError && error.code === "execution_locked") {
+      const id = `${prefix}${store.id}`;
       const holder = readHolder(store);
-      if (holder?.requests && holder.host === hostname() && before === undefined)
-        return handedOver(store, holder, input, prefix);
-      throw new CliError(error.message, EXIT.usage, lockedHelp(store, holder, `${prefix}${store.id}`));
+      if (holder?.requests && holder.host === hostname() && input.type !== "cancel_requested") {
+        if (takesCommands(holder)) return handedOver(io, store, holder, input, prefix);
+        throw new CliError(error.message, EXIT.usage, unknownHolderHelp(store, holder, id));
+      }
+      throw new CliError(error.message, EXIT.usage, lockedHelp(store, holder, id));
     }
     asCliError(error);
   }
@@ -71,7 +78,8 @@ export async function applyStored(
     // A crash may have cut the log's last line (that event never took effect), or stopped
     // between the log and the state file: both are mended as `resume` does, before appending.
     const state = store.loadCurrentState({ write: true });
-    await before?.(state);
+    const line = orphansLine(await stopOrphanedAgents(store, state));
+    if (line) writeLine(io.stderr, line);
     const event = newEvent(input);
     const { state: next, effects } = reduce(state, event);
     const refused = effects.find((e) => e.type === "rejected");
@@ -85,6 +93,16 @@ export async function applyStored(
   } finally {
     lock.release();
   }
+}
+
+/**
+ * Whether `holder`, a live process of this host whose lock says it takes commands, is surely the
+ * process that took the lock: the lock holds its start time and the process with its pid started
+ * then. A bare pid may name another program after a crash or a reboot, and the signal that hands
+ * a command over ends a program that does not expect it.
+ */
+function takesCommands(holder: LockHolder): boolean {
+  return holder.process_start !== undefined && processStartTime(holder.pid) === holder.process_start;
 }
 
 /** The holder of the execution's lock, if it can be read and runs. */
@@ -103,6 +121,7 @@ function readHolder(store: ExecutionStore): LockHolder | undefined {
  * before it took it leaves it to be recorded here.
  */
 async function handedOver(
+  io: CliIO,
   store: ExecutionStore,
   holder: LockHolder,
   input: Record<string, unknown>,
@@ -111,7 +130,7 @@ async function handedOver(
   const event = newEvent(input);
   const id = `${prefix}${store.id}`;
   const result = await handOver(store, holder, event);
-  if ("gone" in result) return applyStored(store, input, prefix);
+  if ("gone" in result) return applyStored(io, store, input, prefix);
   if ("unanswered" in result) {
     if (result.recorded)
       throw new CliError(
@@ -152,6 +171,25 @@ function lockedHelp(store: ExecutionStore, holder: LockHolder | undefined, id: s
     ];
   return [
     "that process takes no commands while it runs (an older orchestrate, or a command that ends in a moment: try again)",
+    ...whileItRuns(id),
+  ];
+}
+
+/**
+ * What to do when the lock's process takes commands but cannot be told from another program that
+ * got its pid later (the lock has no start time, or it cannot be read): it is not signalled.
+ */
+function unknownHolderHelp(store: ExecutionStore, holder: LockHolder, id: string): string[] {
+  return [
+    `the command is not handed to process ${holder.pid}: with no start time to check (not Linux, or /proc hidden), it may be another program that got the pid after a crash`,
+    `if process ${holder.pid} is not orchestrate, remove ${store.lockPath} and run the command again`,
+    ...whileItRuns(id),
+  ];
+}
+
+/** How a run that takes no commands from here stops: by itself at a gate, or ended. */
+function whileItRuns(id: string): string[] {
+  return [
     `a run without a terminal stops by itself at a waiting gate (exit 3) once its running tasks end: then run this command and orchestrate resume ${id}`,
     `Ctrl-C in its terminal, or orchestrate cancel ${id}, ends the execution`,
   ];
@@ -308,6 +346,7 @@ export function controlCommands(program: Command, io: CliIO): void {
       .argument("<phase>", "the gated phase"),
   ).action(async (id: string, phase: string, options: StateOptions) => {
     const { state, live } = await applyStored(
+      io,
       openStore(io, options, id),
       { type: "gate_approved", phase, by: by(), via: "cli" },
       commandPrefix(options),
@@ -337,6 +376,7 @@ export function controlCommands(program: Command, io: CliIO): void {
       .requiredOption("--reason <text>", "what should change, given to the agents (required)"),
   ).action(async (id: string, phase: string, options: StateOptions & { reason: string }) => {
     const { state, live } = await applyStored(
+      io,
       openStore(io, options, id),
       {
         type: "gate_rejected",
@@ -371,6 +411,7 @@ export function controlCommands(program: Command, io: CliIO): void {
       .argument("[target]", "a task id or a phase id"),
   ).action(async (id: string, target: string | undefined, options: StateOptions) => {
     const { before, state, live } = await applyStored(
+      io,
       openStore(io, options, id),
       {
         type: "retry_requested",
@@ -393,6 +434,7 @@ export function controlCommands(program: Command, io: CliIO): void {
       .option("--reason <text>", "why"),
   ).action(async (id: string, task: string, options: StateOptions & { reason?: string }) => {
     const { state, live } = await applyStored(
+      io,
       openStore(io, options, id),
       {
         type: "skip_requested",
@@ -426,6 +468,7 @@ export function controlCommands(program: Command, io: CliIO): void {
         [`e.g. orchestrate budget ${commandPrefix(options)}${id} --usd 40`],
       );
     const { state, live } = await applyStored(
+      io,
       openStore(io, options, id),
       { type: "budget_set", by: by(), ...budget },
       commandPrefix(options),
@@ -455,34 +498,40 @@ export function controlCommands(program: Command, io: CliIO): void {
     const reason = options.reason ? { reason: options.reason } : {};
     const holder = liveHolder(store);
     if (holder && holder.pid !== process.pid) {
-      // The running process records the cancel itself: it is told who asks, then signalled.
-      store.requestCancel({ pid: holder.pid, by: by(), ...reason });
-      try {
-        process.kill(holder.pid, "SIGINT");
-      } catch {
-        // Not ours to signal, or already gone: fall through to recording it here.
-      }
-      writeLine(io.stderr, `asked process ${holder.pid} to cancel ${id}; waiting for it to stop…`);
+      // Cancelled already (Ctrl-C, or another cancel): a second signal would quit it at once,
+      // killing its agents with no grace, as a second Ctrl-C does. It is left to stop them.
+      const asked = !beingCancelled(store);
+      if (asked) {
+        // The running process records the cancel itself: it is told who asks, then signalled.
+        store.requestCancel({ pid: holder.pid, by: by(), ...reason });
+        try {
+          process.kill(holder.pid, "SIGINT");
+        } catch {
+          // Not ours to signal, or already gone: fall through to recording it here.
+        }
+        writeLine(io.stderr, `asked process ${holder.pid} to cancel ${id}; waiting for it to stop…`);
+      } else
+        writeLine(io.stderr, `process ${holder.pid} is already cancelling ${id}; waiting for it to stop…`);
       for (let i = 0; i < 200 && liveHolder(store); i++) await new Promise((r) => setTimeout(r, 50));
-      store.clearCancelRequest();
+      if (asked) store.clearCancelRequest();
       const state = store.loadCurrentState();
       if (state.status === "cancelled") {
         writeLine(io.stdout, `cancelled ${id}`);
         return;
       }
     }
-    // Agents a dead process left running are stopped first: the cancel ends them too.
-    let stopped: string[] = [];
-    await applyStored(
-      store,
-      { type: "cancel_requested", by: by(), ...reason },
-      commandPrefix(options),
-      async (s) => {
-        stopped = await stopOrphanedAgents(store, s);
-      },
-    );
-    const line = orphansLine(stopped);
-    if (line) writeLine(io.stderr, line);
+    // Recorded here; agents a dead process left running are stopped first (also when the
+    // execution has ended already: a run killed while its Ctrl-C stopped its tasks left them).
+    await applyStored(io, store, { type: "cancel_requested", by: by(), ...reason }, commandPrefix(options));
     writeLine(io.stdout, `cancelled ${id}`);
   });
+}
+
+/** Whether the execution's stored state says it is cancelled: its process is stopping it. */
+function beingCancelled(store: ExecutionStore): boolean {
+  try {
+    return store.loadCurrentState().status === "cancelled";
+  } catch {
+    return false;
+  }
 }

@@ -1,0 +1,77 @@
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { startCli, tempDir, waitFor } from "./cli-helpers.ts";
+
+/**
+ * The agent holds the run that sends it SIGTERM (SIGSTOP to its parent) and runs on: a cancel is
+ * caught while the run stops its agents, however slow the machine. The test lets the run go on.
+ */
+const PLAN = `
+version: 1
+policy: { retry: { max_attempts: 1 } }
+agents:
+  held:
+    run: 'echo $$ > agent.pid; trap "kill -STOP $PPID" TERM; while true; do sleep 0.1; done'
+phases:
+  - { id: p, agents: [held] }
+`;
+
+/** Agents and runs of the test: a failing test leaves none running or stopped. */
+const groups: number[] = [];
+const runs: number[] = [];
+afterEach(() => {
+  for (const pid of runs.splice(0)) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // Gone already.
+    }
+  }
+  for (const pid of groups.splice(0)) {
+    try {
+      process.kill(-pid, "SIGKILL");
+    } catch {
+      // Gone already.
+    }
+  }
+});
+
+/** The state letter of a process (`T` when stopped), or undefined when it is gone. */
+function processState(pid: number): string | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.[0];
+  } catch {
+    return undefined;
+  }
+}
+
+describe.skipIf(process.platform !== "linux")("orchestrate cancel of a run that is stopping already", () => {
+  it("Ctrl-C, then orchestrate cancel: it waits for the run to stop its agents, and does not quit it at once", async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "plan.yml"), PLAN);
+    const run = startCli(["run", "plan.yml", "--request", "Project: stopping", "--id", "s1", "--plain"], dir);
+    const pid = run.child.pid!;
+    runs.push(pid);
+    await waitFor(() => existsSync(join(dir, "agent.pid")), 15_000, "the agent to start");
+    groups.push(Number(readFileSync(join(dir, "agent.pid"), "utf8")));
+    run.child.kill("SIGINT");
+    await waitFor(() => processState(pid) === "T", 10_000, "the run to be held while it stops its agent");
+    const cancel = startCli(["cancel", "s1"], dir);
+    await waitFor(
+      () => cancel.output().stderr.includes("waiting for it to stop"),
+      10_000,
+      "the cancel to wait",
+    );
+    process.kill(pid, "SIGCONT");
+    expect(await cancel.exited).toBe(0);
+    expect(cancel.output().stderr).toContain(
+      `process ${pid} is already cancelling s1; waiting for it to stop…`,
+    );
+    expect(cancel.output().stdout).toBe("cancelled s1\n");
+    // The run stopped as after one Ctrl-C: its cancel recorded once, exit 1 (not 130).
+    expect(await run.exited).toBe(1);
+    const log = readFileSync(join(dir, ".orchestrate/s1/events.jsonl"), "utf8");
+    expect(log.match(/"cancel_requested"/g)).toHaveLength(1);
+  }, 40_000);
+});
