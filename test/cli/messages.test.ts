@@ -223,7 +223,7 @@ describe("messages that name the cause and the fix", () => {
     );
     // What Ctrl-C and SIGTERM do to a run, once and twice.
     expect(codes).toContain(
-      "130 a second Ctrl-C while a cancelled run stops its tasks: it quits at once and kills them (143 for a second SIGTERM)",
+      "130 a second Ctrl-C while a cancelled run stops its tasks (or a Ctrl-C after orchestrate cancel from another shell): it quits at once and kills them (143 for a second SIGTERM)",
     );
     expect(codes).toContain(
       "Ctrl-C (or SIGTERM) during a run, outside a prompt, cancels the execution: the cancel is recorded, its running tasks are stopped (SIGTERM, then SIGKILL after 2 s) and the run exits 1.",
