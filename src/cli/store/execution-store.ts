@@ -210,9 +210,13 @@ export class ExecutionStore implements EngineStore {
 
   #loadState(): ExecutionState {
     this.#mustExist();
+    return this.#parseState(this.#read(this.statePath));
+  }
+
+  /** The state `text` of `state.json` holds (undefined: the file is missing), checked as `loadState` does. */
+  #parseState(text: string | undefined): ExecutionState {
     const path = this.statePath;
     const hint = `the file was left untouched; \`orchestrate replay ${this.#named} --write\` rebuilds it from events.jsonl`;
-    const text = this.#read(path);
     if (text === undefined) throw new OrchestrateError("state_corrupt", `${path} is missing`, { hint });
     let value: unknown;
     try {
@@ -256,14 +260,14 @@ export class ExecutionStore implements EngineStore {
   #loadCurrentState(options: { write?: boolean }): ExecutionState {
     this.#mustExist();
     if (options.write) this.dropTornTail();
+    // The state file first, then the log: a process running the execution appends each event to
+    // the log before it replaces the state file, so the log read after the state is never behind
+    // it (at most ahead, and the state is then rebuilt from it). Read the other way round, an
+    // event written between the two reads would look like events missing from the log.
+    const stateText = this.#read(this.statePath);
     const text = this.#read(this.eventsPath) ?? "";
-    let state: ExecutionState | undefined;
-    try {
-      state = this.loadState();
-    } catch (error) {
-      // Only a state file that was never written is rebuilt; a damaged one is reported.
-      if (existsSync(this.statePath) || text === "") throw error;
-    }
+    // Only a state file that was never written is rebuilt; a damaged one is reported.
+    const state = stateText === undefined && text !== "" ? undefined : this.#parseState(stateText);
     if (state && text === "") this.#logMissing(state.seq);
     // Whole lines only: a cheap check before the log is parsed (its first line is checked still).
     // A process about to write checks every line: it must not append to a damaged log.
