@@ -12,9 +12,9 @@ import { fsProblem, isFsError } from "./fs-problem.ts";
 import { cliGatekeeper } from "./gatekeeper.ts";
 import { deliveryStop } from "./idle.ts";
 import { CliError, type CliIO, EXIT, writeLine } from "./io.ts";
-import { drain, localRunner } from "./local-runner.ts";
+import { drain, type LocalRunner, localRunner } from "./local-runner.ts";
 import { orphansLine, stopOrphanedAgents } from "./orphans.ts";
-import { CAN_TAKE_REQUESTS, onRequestSignal, takeRequests } from "./requests.ts";
+import { CAN_TAKE_REQUESTS, dropAbandonedRequests, onRequestSignal, takeRequests } from "./requests.ts";
 import type { ExecutionStore } from "./store/execution-store.ts";
 import { createView } from "./view.ts";
 
@@ -126,16 +126,36 @@ export async function runSession(
       if (engine.state) check(engine.state);
     },
   });
-  const runner = localRunner({
+  const local = localRunner({
     plan: options.plan,
     planDir: options.planDir,
     cwd: options.cwd,
     taskDir: (id, attempt) => store.taskDir(id, attempt),
     secrets: options.secrets,
   });
+  /**
+   * Set when the session stops before its execution ends (a write failed): no task starts from
+   * then on. One the engine dispatches meanwhile stays queued in the log; `resume` starts it.
+   */
+  let halted = false;
+  const runner: LocalRunner = {
+    ...local,
+    start: (task, s, send) => {
+      if (!halted) local.start(task, s, send);
+    },
+  };
+  let decided = false;
   let settle!: (o: Outcome) => void;
-  const stopped = new Promise<Outcome>((resolve) => {
-    settle = resolve;
+  let fail!: (error: unknown) => void;
+  const stopped = new Promise<Outcome>((resolve, reject) => {
+    settle = (o) => {
+      decided = true;
+      resolve(o);
+    };
+    fail = (error) => {
+      decided = true;
+      reject(error);
+    };
   });
   /** Open gates nobody here is asked about: they wait for `orchestrate approve`/`reject`. */
   const waitingGates = (s: ExecutionState) =>
@@ -170,10 +190,20 @@ export async function runSession(
     },
     state,
   );
+  /** Stops what still runs of a session that ends before its execution does, and waits for it. */
+  const halt = async (reason: string) => {
+    halted = true;
+    onRequestSignal(undefined);
+    prompts.abort();
+    engine.stop();
+    runner.stopAll(reason);
+    await drain(runner);
+  };
   let interrupts = 0;
   const onSigint = (signal: NodeJS.Signals) => {
     interrupts++;
-    if (interrupts === 1) {
+    // A session already stopping its tasks is not cancelled: a signal then quits at once.
+    if (interrupts === 1 && !halted) {
       // `orchestrate cancel` from another shell says who asks before it signals.
       const request = store.takeCancelRequest(process.pid);
       if (request) {
@@ -202,44 +232,56 @@ export async function runSession(
   // Engine timers (retry backoff, timeouts) do not hold the process open by themselves.
   const keepAlive = setInterval(() => {}, 1 << 30);
   try {
-    if (first) engine.send(first);
-    else {
-      engine.send({ type: "resume_requested", by: currentUser(io.env), workers_lost: true });
-      // Gates that were already open are asked again.
-      const s = engine.state!;
-      for (const phase of s.phases) {
-        if (s.phase_state[phase.id]?.gate?.status === "open") {
-          gates.open(
-            { type: "open_gate", phase: phase.id, approvers: phase.gate?.approvers ?? [], revision: 0 },
-            s,
-            engine.send,
-          );
+    const takeCommands = () =>
+      takeRequests(store, engine, {
+        applied: (event) => {
+          // A gate answered from another shell: its prompt here is closed.
+          if (event.type === "gate_approved" || event.type === "gate_rejected") {
+            if (
+              gates.asking.has(event.phase) &&
+              engine.state?.phase_state[event.phase]?.gate?.status !== "open"
+            )
+              gates.dismiss(event.phase);
+          }
+        },
+        // Decided, or ended: a command from now on waits for the lock, then is recorded as if
+        // nothing ran.
+        decided: () => decided || engine.failed || engine.state?.finished_at !== undefined,
+        failed: fail,
+      });
+    try {
+      if (first) engine.send(first);
+      else {
+        engine.send({ type: "resume_requested", by: currentUser(io.env), workers_lost: true });
+        // Gates that were already open are asked again.
+        const s = engine.state!;
+        for (const phase of s.phases) {
+          if (s.phase_state[phase.id]?.gate?.status === "open") {
+            gates.open(
+              { type: "open_gate", phase: phase.id, approvers: phase.gate?.approvers ?? [], revision: 0 },
+              s,
+              engine.send,
+            );
+          }
         }
       }
+      dropAbandonedRequests(store);
+      onRequestSignal(takeCommands);
+      // Commands that came while this process started are recorded before anything counts as
+      // waiting: an approval given meanwhile must not leave the run stopped at its gate.
+      takeCommands();
       handedOver = true;
-      check(engine.state!);
+      if (engine.state) check(engine.state);
+    } catch (error) {
+      // Its tasks may run already: they are stopped before the lock is let go, as below.
+      fail(error);
     }
-    const takeCommands = () =>
-      takeRequests(store, engine, (event) => {
-        // A gate answered from another shell: its prompt here is closed.
-        if (event.type === "gate_approved" || event.type === "gate_rejected") {
-          if (
-            gates.asking.has(event.phase) &&
-            engine.state?.phase_state[event.phase]?.gate?.status !== "open"
-          )
-            gates.dismiss(event.phase);
-        }
-      });
-    onRequestSignal(takeCommands);
-    takeCommands();
     const outcome = await Promise.race([engine.done.then(() => "done" as const), stopped]).catch(
       async (error: unknown) => {
-        // An event could not be recorded (a full disk): the execution stops here, its running
-        // tasks with it, and only then is the lock let go (a `resume` must not run beside them).
-        onRequestSignal(undefined);
-        prompts.abort();
-        runner.stopAll("the run stopped: an event could not be recorded");
-        await drain(runner);
+        // An event or a command's answer could not be written (a full disk): the execution stops
+        // here, its running tasks with it, and only then is the lock let go (a `resume` must not
+        // run beside them).
+        await halt("the run stopped: a write failed");
         view.stop();
         throw stoppedByError(error, `${options.commandPrefix}${store.id}`);
       },
@@ -288,6 +330,8 @@ function finish(
 ): number {
   const { io } = options;
   const id = `${options.commandPrefix}${state.id}`;
+  // Ended while the session stopped (its last tasks finished meanwhile): its end is what counts.
+  if (state.finished_at !== undefined) outcome = "done";
   if (outcome === "gate") {
     writeLine(io.stderr, `\nExecution ${state.id} is waiting for approval of: ${pending.join(", ")}`);
     for (const phase of pending) {
