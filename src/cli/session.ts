@@ -58,7 +58,11 @@ export function checkApprovals(
   }
 }
 
-type Outcome = "done" | "gate" | "blocked" | "delivery";
+/** How a session ends: the execution's end, a stop it cannot go past here, or its terminal closed. */
+type Outcome = "done" | "gate" | "blocked" | "delivery" | "hangup";
+
+/** The exit code of a run whose terminal closed (SIGHUP): 128 + 1, as a shell reports it. */
+const HANGUP_EXIT = 129;
 
 /**
  * Runs an execution on this machine until it ends, stops at a gate nobody can answer here, or is
@@ -104,9 +108,11 @@ export async function runSession(
   writeLine(io.stdout, `execution ${store.id}`);
   const interactive = !options.yes && io.stdin.isTTY === true && io.stderr.isTTY === true && !io.env.CI;
   let engine!: Engine;
+  /** Set when the terminal closed: every write to it fails (EIO), so nothing more is drawn there. */
+  let hungUp = false;
   const view = createView(
     io,
-    () => engine.state,
+    () => (hungUp ? undefined : engine.state),
     () => Date.now(),
     options.plain,
   );
@@ -134,8 +140,9 @@ export async function runSession(
     secrets: options.secrets,
   });
   /**
-   * Set when the session stops before its execution ends (a write failed): no task starts from
-   * then on. One the engine dispatches meanwhile stays queued in the log; `resume` starts it.
+   * Set when the session stops before its execution ends (a write failed, the terminal closed):
+   * no task starts from then on. One the engine dispatches meanwhile stays queued in the log;
+   * `resume` starts it.
    */
   let halted = false;
   const runner: LocalRunner = {
@@ -227,8 +234,15 @@ export async function runSession(
       process.exit(signal === "SIGTERM" ? 143 : 130);
     }
   };
+  // The terminal closed (a window shut, an SSH connection dropped): nobody is there to ask or to
+  // see the run. It stops its tasks and lets go, recording no cancel: `resume` retries them.
+  const onSighup = () => {
+    hungUp = true;
+    settle("hangup");
+  };
   process.on("SIGINT", onSigint);
   process.on("SIGTERM", onSigint);
+  process.on("SIGHUP", onSighup);
   // Engine timers (retry backoff, timeouts) do not hold the process open by themselves.
   const keepAlive = setInterval(() => {}, 1 << 30);
   try {
@@ -286,6 +300,10 @@ export async function runSession(
         throw stoppedByError(error, `${options.commandPrefix}${store.id}`);
       },
     );
+    if (outcome === "hangup") {
+      await halt("the terminal closed");
+      return hangUp(io, store.id, options.commandPrefix);
+    }
     // Decided: a command from now on waits for the lock, then is recorded as if nothing ran.
     onRequestSignal(undefined);
     prompts.abort();
@@ -298,8 +316,24 @@ export async function runSession(
     clearInterval(keepAlive);
     process.off("SIGINT", onSigint);
     process.off("SIGTERM", onSigint);
+    process.off("SIGHUP", onSighup);
     lock.release();
   }
+}
+
+/**
+ * What a run whose terminal closed says, where it can still be read (stderr redirected to a file;
+ * a closed terminal fails every write): its tasks were stopped, and how to continue.
+ */
+function hangUp(io: CliIO, id: string, commandPrefix: string): number {
+  if (io.stderr.isTTY !== true) {
+    writeLine(
+      io.stderr,
+      `\nExecution ${id} stopped: its terminal closed (SIGHUP); its running tasks were stopped`,
+    );
+    writeLine(io.stderr, `  continue: orchestrate resume ${commandPrefix}${id}`);
+  }
+  return HANGUP_EXIT;
 }
 
 /**
