@@ -79,29 +79,27 @@ export async function runSession(
   onRequestSignal(undefined);
   const lock = store.lock({ takesRequests: CAN_TAKE_REQUESTS });
   if (!first && state) {
+    let ended: number | undefined;
     try {
       // A crash may have cut the log's last line, or stopped between the log and the state file.
       state = store.loadCurrentState({ write: true });
+      if (state.finished_at !== undefined) {
+        // Finished meanwhile, or by the event the state file had not caught up with: nothing runs.
+        ended = await endFinished(io, store, state, options.commandPrefix);
+      } else if (awaitsDelivery(state)) {
+        ended = printDelivery(io, state, options.commandPrefix);
+      } else {
+        // Agents of a process that died still run: stopped before their attempts are given up.
+        const line = orphansLine(await stopOrphanedAgents(store, state));
+        if (line) writeLine(io.stderr, line);
+      }
     } catch (error) {
       lock.release();
       throw error;
     }
-    if (state.finished_at !== undefined) {
-      // Finished meanwhile, or by the event the state file had not caught up with: nothing runs.
+    if (ended !== undefined) {
       lock.release();
-      return printFinished(io, state, options.commandPrefix);
-    }
-    if (awaitsDelivery(state)) {
-      lock.release();
-      return printDelivery(io, state, options.commandPrefix);
-    }
-    // Agents of a process that died still run: stopped before their attempts are given up.
-    try {
-      const line = orphansLine(await stopOrphanedAgents(store, state));
-      if (line) writeLine(io.stderr, line);
-    } catch (error) {
-      lock.release();
-      throw error;
+      return ended;
     }
   }
   // The id goes first on stdout once the execution really starts (locked, its log readable).
@@ -334,6 +332,46 @@ function hangUp(io: CliIO, id: string, commandPrefix: string): number {
     writeLine(io.stderr, `  continue: orchestrate resume ${commandPrefix}${id}`);
   }
   return HANGUP_EXIT;
+}
+
+/**
+ * What `resume` of a finished execution does, under the execution's lock: agents a process that
+ * died left running are stopped (nothing else would stop them: no attempt of theirs is left),
+ * then the final report is printed (`printFinished`).
+ */
+async function endFinished(
+  io: CliIO,
+  store: ExecutionStore,
+  state: ExecutionState,
+  commandPrefix: string,
+): Promise<number> {
+  const line = orphansLine(await stopOrphanedAgents(store, state));
+  if (line) writeLine(io.stderr, line);
+  return printFinished(io, state, commandPrefix);
+}
+
+/**
+ * `resume` of an execution found finished: takes its lock, stops the agents a dead process left
+ * running and prints the final report (see `endFinished`). Exit code as `printFinished`'s.
+ */
+export async function resumeFinished(
+  io: CliIO,
+  store: ExecutionStore,
+  commandPrefix: string,
+): Promise<number> {
+  const lock = store.lock();
+  try {
+    const state = store.loadCurrentState({ write: true });
+    if (state.finished_at === undefined) {
+      const id = `${commandPrefix}${store.id}`;
+      throw new CliError(`execution ${store.id} is no longer finished: it changed meanwhile`, EXIT.usage, [
+        `continue it: orchestrate resume ${id}`,
+      ]);
+    }
+    return await endFinished(io, store, state, commandPrefix);
+  } finally {
+    lock.release();
+  }
 }
 
 /**
