@@ -1,4 +1,10 @@
-import { EventSchema, type ExecutionEvent, type ExecutionState, reduce } from "../core/state/index.ts";
+import {
+  EventSchema,
+  type ExecutionEvent,
+  type ExecutionState,
+  reduce,
+  replay,
+} from "../core/state/index.ts";
 import type { Engine } from "../engine/engine.ts";
 import { errorMessage } from "../engine/in-process-runner.ts";
 import { type LockHolder, liveLockHolder } from "./store/execution-lock.ts";
@@ -44,28 +50,58 @@ export function onRequestSignal(take: (() => void) | undefined): void {
   process.on(REQUEST_SIGNAL, () => listener?.());
 }
 
+/** What `takeRequests` tells the session that runs the execution, and asks of it. */
+export interface TakeOptions {
+  /** Told of each recorded event (the session closes prompts of gates it closed). */
+  applied: (event: ExecutionEvent) => void;
+  /**
+   * Whether the session has decided how it ends: no request is claimed from then on. Its command
+   * finds it unclaimed once the lock is let go, and records it itself as it would have with no
+   * process running the execution.
+   */
+  decided: () => boolean;
+  /**
+   * Told when an answer cannot be written (a full disk): the session stops as when an event
+   * cannot be recorded. The request is left claimed and unanswered: its command reads in the log
+   * whether it was recorded.
+   */
+  failed: (error: unknown) => void;
+}
+
 /**
  * Records, on a running engine, each command left for this process, and answers it: refused as
- * the same command run directly would be (the execution's rules), or recorded. `applied` is told
- * of each recorded event (the session closes prompts of gates it closed).
+ * the same command run directly would be (the execution's rules), or recorded. Never throws: it
+ * runs from a signal's handler, where an error would end the process with its agents running.
  */
-export function takeRequests(
-  store: ExecutionStore,
-  engine: Engine,
-  applied: (event: ExecutionEvent) => void,
-): void {
-  for (const { name, request } of store.takeRequests(process.pid)) {
-    if (Date.now() - (Number(request.event.at) || 0) > STALE_REQUEST_MS) {
-      store.answerRequest(name, { ok: false, refused: false, reason: "the request came too late" });
-      continue;
+export function takeRequests(store: ExecutionStore, engine: Engine, options: TakeOptions): void {
+  try {
+    if (options.decided()) return;
+    for (const { name, request } of store.takeRequests(process.pid)) {
+      if (Date.now() - (Number(request.event.at) || 0) > STALE_REQUEST_MS) {
+        store.answerRequest(name, { ok: false, refused: false, reason: "the request came too late" });
+      } else {
+        const answer = answerOf(store, engine, request.event);
+        // Not known whether it was recorded: left unanswered, its command reads the log.
+        if (answer === undefined) return;
+        store.answerRequest(name, answer);
+        if (answer.ok) options.applied(request.event);
+      }
+      if (options.decided()) return;
     }
-    const answer = answerOf(engine, request.event);
-    store.answerRequest(name, answer);
-    if (answer.ok) applied(request.event);
+  } catch (error) {
+    options.failed(error);
   }
 }
 
-function answerOf(engine: Engine, input: unknown): CommandAnswer {
+/**
+ * Removes what commands that stopped waiting left in the execution's `requests/` folder: for a
+ * process about to take requests. A file that cannot be removed is left: the run goes on.
+ */
+export function dropAbandonedRequests(store: ExecutionStore): void {
+  store.dropStaleRequests(ANSWER_WAIT_MS);
+}
+
+function answerOf(store: ExecutionStore, engine: Engine, input: unknown): CommandAnswer | undefined {
   const parsed = EventSchema.safeParse(input);
   if (!parsed.success || !TAKEN.has(parsed.data.type))
     return { ok: false, refused: false, reason: "not a command a running execution takes" };
@@ -82,8 +118,31 @@ function answerOf(engine: Engine, input: unknown): CommandAnswer {
   } catch (error) {
     return { ok: false, refused: false, reason: errorMessage(error), before };
   }
-  if (engine.failed) return { ok: false, refused: false, reason: "it could not be recorded", before };
+  if (engine.failed) return afterFailure(store, event, before);
   return { ok: true, before, state: engine.state! };
+}
+
+/**
+ * The answer to a command whose event the engine took just as a write failed: that write may be
+ * the event's own, or one of an event that followed it (a task it started). The log says which:
+ * the event is recorded when its line is there, and the answer's state is the log's up to it.
+ * Undefined when the log cannot be read.
+ */
+function afterFailure(
+  store: ExecutionStore,
+  event: ExecutionEvent,
+  before: ExecutionState,
+): CommandAnswer | undefined {
+  let events: ExecutionEvent[];
+  try {
+    events = store.loadEvents({ tolerateTornTail: true });
+  } catch {
+    return undefined;
+  }
+  const at = events.findIndex((e) => e.id === event.id);
+  if (at === -1) return { ok: false, refused: false, reason: "it could not be recorded", before };
+  const state = replay(events.slice(0, at + 1));
+  return state ? { ok: true, before, state } : undefined;
 }
 
 /** How a handed-over command ended. */

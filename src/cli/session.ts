@@ -12,9 +12,9 @@ import { fsProblem, isFsError } from "./fs-problem.ts";
 import { cliGatekeeper } from "./gatekeeper.ts";
 import { deliveryStop } from "./idle.ts";
 import { CliError, type CliIO, EXIT, writeLine } from "./io.ts";
-import { drain, localRunner } from "./local-runner.ts";
+import { drain, type LocalRunner, localRunner } from "./local-runner.ts";
 import { orphansLine, stopOrphanedAgents } from "./orphans.ts";
-import { CAN_TAKE_REQUESTS, onRequestSignal, takeRequests } from "./requests.ts";
+import { CAN_TAKE_REQUESTS, dropAbandonedRequests, onRequestSignal, takeRequests } from "./requests.ts";
 import type { ExecutionStore } from "./store/execution-store.ts";
 import { createView } from "./view.ts";
 
@@ -58,7 +58,11 @@ export function checkApprovals(
   }
 }
 
-type Outcome = "done" | "gate" | "blocked" | "delivery";
+/** How a session ends: the execution's end, a stop it cannot go past here, or its terminal closed. */
+type Outcome = "done" | "gate" | "blocked" | "delivery" | "hangup";
+
+/** The exit code of a run whose terminal closed (SIGHUP): 128 + 1, as a shell reports it. */
+const HANGUP_EXIT = 129;
 
 /**
  * Runs an execution on this machine until it ends, stops at a gate nobody can answer here, or is
@@ -75,38 +79,38 @@ export async function runSession(
   onRequestSignal(undefined);
   const lock = store.lock({ takesRequests: CAN_TAKE_REQUESTS });
   if (!first && state) {
+    let ended: number | undefined;
     try {
       // A crash may have cut the log's last line, or stopped between the log and the state file.
       state = store.loadCurrentState({ write: true });
+      if (state.finished_at !== undefined) {
+        // Finished meanwhile, or by the event the state file had not caught up with: nothing runs.
+        ended = await endFinished(io, store, state, options.commandPrefix);
+      } else if (awaitsDelivery(state)) {
+        ended = printDelivery(io, state, options.commandPrefix);
+      } else {
+        // Agents of a process that died still run: stopped before their attempts are given up.
+        const line = orphansLine(await stopOrphanedAgents(store, state));
+        if (line) writeLine(io.stderr, line);
+      }
     } catch (error) {
       lock.release();
       throw error;
     }
-    if (state.finished_at !== undefined) {
-      // Finished meanwhile, or by the event the state file had not caught up with: nothing runs.
+    if (ended !== undefined) {
       lock.release();
-      return printFinished(io, state, options.commandPrefix);
-    }
-    if (awaitsDelivery(state)) {
-      lock.release();
-      return printDelivery(io, state, options.commandPrefix);
-    }
-    // Agents of a process that died still run: stopped before their attempts are given up.
-    try {
-      const line = orphansLine(await stopOrphanedAgents(store, state));
-      if (line) writeLine(io.stderr, line);
-    } catch (error) {
-      lock.release();
-      throw error;
+      return ended;
     }
   }
   // The id goes first on stdout once the execution really starts (locked, its log readable).
   writeLine(io.stdout, `execution ${store.id}`);
   const interactive = !options.yes && io.stdin.isTTY === true && io.stderr.isTTY === true && !io.env.CI;
   let engine!: Engine;
+  /** Set when the terminal closed: every write to it fails (EIO), so nothing more is drawn there. */
+  let hungUp = false;
   const view = createView(
     io,
-    () => engine.state,
+    () => (hungUp ? undefined : engine.state),
     () => Date.now(),
     options.plain,
   );
@@ -126,16 +130,37 @@ export async function runSession(
       if (engine.state) check(engine.state);
     },
   });
-  const runner = localRunner({
+  const local = localRunner({
     plan: options.plan,
     planDir: options.planDir,
     cwd: options.cwd,
     taskDir: (id, attempt) => store.taskDir(id, attempt),
     secrets: options.secrets,
   });
+  /**
+   * Set when the session stops before its execution ends (a write failed, the terminal closed):
+   * no task starts from then on. One the engine dispatches meanwhile stays queued in the log;
+   * `resume` starts it.
+   */
+  let halted = false;
+  const runner: LocalRunner = {
+    ...local,
+    start: (task, s, send) => {
+      if (!halted) local.start(task, s, send);
+    },
+  };
+  let decided = false;
   let settle!: (o: Outcome) => void;
-  const stopped = new Promise<Outcome>((resolve) => {
-    settle = resolve;
+  let fail!: (error: unknown) => void;
+  const stopped = new Promise<Outcome>((resolve, reject) => {
+    settle = (o) => {
+      decided = true;
+      resolve(o);
+    };
+    fail = (error) => {
+      decided = true;
+      reject(error);
+    };
   });
   /** Open gates nobody here is asked about: they wait for `orchestrate approve`/`reject`. */
   const waitingGates = (s: ExecutionState) =>
@@ -170,10 +195,20 @@ export async function runSession(
     },
     state,
   );
+  /** Stops what still runs of a session that ends before its execution does, and waits for it. */
+  const halt = async (reason: string) => {
+    halted = true;
+    onRequestSignal(undefined);
+    prompts.abort();
+    engine.stop();
+    runner.stopAll(reason);
+    await drain(runner);
+  };
   let interrupts = 0;
   const onSigint = (signal: NodeJS.Signals) => {
     interrupts++;
-    if (interrupts === 1) {
+    // A session already stopping its tasks is not cancelled: a signal then quits at once.
+    if (interrupts === 1 && !halted) {
       // `orchestrate cancel` from another shell says who asks before it signals.
       const request = store.takeCancelRequest(process.pid);
       if (request) {
@@ -197,53 +232,76 @@ export async function runSession(
       process.exit(signal === "SIGTERM" ? 143 : 130);
     }
   };
+  // The terminal closed (a window shut, an SSH connection dropped): nobody is there to ask or to
+  // see the run. It stops its tasks and lets go, recording no cancel: `resume` retries them.
+  const onSighup = () => {
+    hungUp = true;
+    settle("hangup");
+  };
   process.on("SIGINT", onSigint);
   process.on("SIGTERM", onSigint);
+  process.on("SIGHUP", onSighup);
   // Engine timers (retry backoff, timeouts) do not hold the process open by themselves.
   const keepAlive = setInterval(() => {}, 1 << 30);
   try {
-    if (first) engine.send(first);
-    else {
-      engine.send({ type: "resume_requested", by: currentUser(io.env), workers_lost: true });
-      // Gates that were already open are asked again.
-      const s = engine.state!;
-      for (const phase of s.phases) {
-        if (s.phase_state[phase.id]?.gate?.status === "open") {
-          gates.open(
-            { type: "open_gate", phase: phase.id, approvers: phase.gate?.approvers ?? [], revision: 0 },
-            s,
-            engine.send,
-          );
+    const takeCommands = () =>
+      takeRequests(store, engine, {
+        applied: (event) => {
+          // A gate answered from another shell: its prompt here is closed.
+          if (event.type === "gate_approved" || event.type === "gate_rejected") {
+            if (
+              gates.asking.has(event.phase) &&
+              engine.state?.phase_state[event.phase]?.gate?.status !== "open"
+            )
+              gates.dismiss(event.phase);
+          }
+        },
+        // Decided, or ended: a command from now on waits for the lock, then is recorded as if
+        // nothing ran.
+        decided: () => decided || engine.failed || engine.state?.finished_at !== undefined,
+        failed: fail,
+      });
+    try {
+      if (first) engine.send(first);
+      else {
+        engine.send({ type: "resume_requested", by: currentUser(io.env), workers_lost: true });
+        // Gates that were already open are asked again.
+        const s = engine.state!;
+        for (const phase of s.phases) {
+          if (s.phase_state[phase.id]?.gate?.status === "open") {
+            gates.open(
+              { type: "open_gate", phase: phase.id, approvers: phase.gate?.approvers ?? [], revision: 0 },
+              s,
+              engine.send,
+            );
+          }
         }
       }
+      dropAbandonedRequests(store);
+      onRequestSignal(takeCommands);
+      // Commands that came while this process started are recorded before anything counts as
+      // waiting: an approval given meanwhile must not leave the run stopped at its gate.
+      takeCommands();
       handedOver = true;
-      check(engine.state!);
+      if (engine.state) check(engine.state);
+    } catch (error) {
+      // Its tasks may run already: they are stopped before the lock is let go, as below.
+      fail(error);
     }
-    const takeCommands = () =>
-      takeRequests(store, engine, (event) => {
-        // A gate answered from another shell: its prompt here is closed.
-        if (event.type === "gate_approved" || event.type === "gate_rejected") {
-          if (
-            gates.asking.has(event.phase) &&
-            engine.state?.phase_state[event.phase]?.gate?.status !== "open"
-          )
-            gates.dismiss(event.phase);
-        }
-      });
-    onRequestSignal(takeCommands);
-    takeCommands();
     const outcome = await Promise.race([engine.done.then(() => "done" as const), stopped]).catch(
       async (error: unknown) => {
-        // An event could not be recorded (a full disk): the execution stops here, its running
-        // tasks with it, and only then is the lock let go (a `resume` must not run beside them).
-        onRequestSignal(undefined);
-        prompts.abort();
-        runner.stopAll("the run stopped: an event could not be recorded");
-        await drain(runner);
+        // An event or a command's answer could not be written (a full disk): the execution stops
+        // here, its running tasks with it, and only then is the lock let go (a `resume` must not
+        // run beside them).
+        await halt("the run stopped: a write failed");
         view.stop();
         throw stoppedByError(error, `${options.commandPrefix}${store.id}`);
       },
     );
+    if (outcome === "hangup") {
+      await halt("the terminal closed");
+      return hangUp(io, store.id, options.commandPrefix);
+    }
     // Decided: a command from now on waits for the lock, then is recorded as if nothing ran.
     onRequestSignal(undefined);
     prompts.abort();
@@ -256,6 +314,62 @@ export async function runSession(
     clearInterval(keepAlive);
     process.off("SIGINT", onSigint);
     process.off("SIGTERM", onSigint);
+    process.off("SIGHUP", onSighup);
+    lock.release();
+  }
+}
+
+/**
+ * What a run whose terminal closed says, where it can still be read (stderr redirected to a file;
+ * a closed terminal fails every write): its tasks were stopped, and how to continue.
+ */
+function hangUp(io: CliIO, id: string, commandPrefix: string): number {
+  if (io.stderr.isTTY !== true) {
+    writeLine(
+      io.stderr,
+      `\nExecution ${id} stopped: its terminal closed (SIGHUP); its running tasks were stopped`,
+    );
+    writeLine(io.stderr, `  continue: orchestrate resume ${commandPrefix}${id}`);
+  }
+  return HANGUP_EXIT;
+}
+
+/**
+ * What `resume` of a finished execution does, under the execution's lock: agents a process that
+ * died left running are stopped (nothing else would stop them: no attempt of theirs is left),
+ * then the final report is printed (`printFinished`).
+ */
+async function endFinished(
+  io: CliIO,
+  store: ExecutionStore,
+  state: ExecutionState,
+  commandPrefix: string,
+): Promise<number> {
+  const line = orphansLine(await stopOrphanedAgents(store, state));
+  if (line) writeLine(io.stderr, line);
+  return printFinished(io, state, commandPrefix);
+}
+
+/**
+ * `resume` of an execution found finished: takes its lock, stops the agents a dead process left
+ * running and prints the final report (see `endFinished`). Exit code as `printFinished`'s.
+ */
+export async function resumeFinished(
+  io: CliIO,
+  store: ExecutionStore,
+  commandPrefix: string,
+): Promise<number> {
+  const lock = store.lock();
+  try {
+    const state = store.loadCurrentState({ write: true });
+    if (state.finished_at === undefined) {
+      const id = `${commandPrefix}${store.id}`;
+      throw new CliError(`execution ${store.id} is no longer finished: it changed meanwhile`, EXIT.usage, [
+        `continue it: orchestrate resume ${id}`,
+      ]);
+    }
+    return await endFinished(io, store, state, commandPrefix);
+  } finally {
     lock.release();
   }
 }
@@ -288,6 +402,8 @@ function finish(
 ): number {
   const { io } = options;
   const id = `${options.commandPrefix}${state.id}`;
+  // Ended while the session stopped (its last tasks finished meanwhile): its end is what counts.
+  if (state.finished_at !== undefined) outcome = "done";
   if (outcome === "gate") {
     writeLine(io.stderr, `\nExecution ${state.id} is waiting for approval of: ${pending.join(", ")}`);
     for (const phase of pending) {

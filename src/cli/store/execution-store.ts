@@ -210,9 +210,13 @@ export class ExecutionStore implements EngineStore {
 
   #loadState(): ExecutionState {
     this.#mustExist();
+    return this.#parseState(this.#read(this.statePath));
+  }
+
+  /** The state `text` of `state.json` holds (undefined: the file is missing), checked as `loadState` does. */
+  #parseState(text: string | undefined): ExecutionState {
     const path = this.statePath;
     const hint = `the file was left untouched; \`orchestrate replay ${this.#named} --write\` rebuilds it from events.jsonl`;
-    const text = this.#read(path);
     if (text === undefined) throw new OrchestrateError("state_corrupt", `${path} is missing`, { hint });
     let value: unknown;
     try {
@@ -256,14 +260,14 @@ export class ExecutionStore implements EngineStore {
   #loadCurrentState(options: { write?: boolean }): ExecutionState {
     this.#mustExist();
     if (options.write) this.dropTornTail();
+    // The state file first, then the log: a process running the execution appends each event to
+    // the log before it replaces the state file, so the log read after the state is never behind
+    // it (at most ahead, and the state is then rebuilt from it). Read the other way round, an
+    // event written between the two reads would look like events missing from the log.
+    const stateText = this.#read(this.statePath);
     const text = this.#read(this.eventsPath) ?? "";
-    let state: ExecutionState | undefined;
-    try {
-      state = this.loadState();
-    } catch (error) {
-      // Only a state file that was never written is rebuilt; a damaged one is reported.
-      if (existsSync(this.statePath) || text === "") throw error;
-    }
+    // Only a state file that was never written is rebuilt; a damaged one is reported.
+    const state = stateText === undefined && text !== "" ? undefined : this.#parseState(stateText);
     if (state && text === "") this.#logMissing(state.seq);
     // Whole lines only: a cheap check before the log is parsed (its first line is checked still).
     // A process about to write checks every line: it must not append to a damaged log.
@@ -401,43 +405,66 @@ export class ExecutionStore implements EngineStore {
   }
 
   /**
-   * Takes the commands left for process `pid`, oldest first: each is claimed (renamed, so a
-   * command that gives up waiting can tell it was taken) and returned with its name. Requests for
-   * other processes are left alone; unreadable ones are dropped.
+   * The commands left for process `pid`, oldest first, each claimed only when the iteration
+   * reaches it (renamed, so a command that gives up waiting can tell it was taken): a caller that
+   * stops early leaves the rest unclaimed, for their commands to take back. Requests for other
+   * processes are left alone; unreadable ones are dropped.
    */
-  takeRequests(pid: number): { name: string; request: CommandRequest }[] {
-    let names: string[];
+  *takeRequests(pid: number): Generator<{ name: string; request: CommandRequest }, void, undefined> {
+    let files: string[];
     try {
-      names = readdirSync(this.requestsPath).filter((n) => n.startsWith(`${pid}-`) && n.endsWith(".json"));
+      files = readdirSync(this.requestsPath).filter(
+        (n) => n.startsWith(`${pid}-`) && n.endsWith(".json") && !n.endsWith(".answer.json"),
+      );
     } catch {
-      return [];
+      return;
     }
-    const taken: { name: string; request: CommandRequest; at: number }[] = [];
-    for (const file of names) {
-      if (file.endsWith(".answer.json")) continue;
-      const name = file.slice(0, -".json".length);
-      const claimed = join(this.requestsPath, `${name}.taken`);
+    const waiting: { name: string; request: CommandRequest; at: number }[] = [];
+    for (const file of files) {
+      const path = join(this.requestsPath, file);
+      const request = readRequest(path);
+      if (request === "gone") continue;
+      if (request?.pid === pid)
+        waiting.push({ name: file.slice(0, -".json".length), request, at: Number(request.event.at) || 0 });
+      else removeQuietly(path);
+    }
+    waiting.sort((a, b) => a.at - b.at);
+    for (const { name, request } of waiting) {
       try {
-        renameSync(join(this.requestsPath, file), claimed);
+        renameSync(join(this.requestsPath, `${name}.json`), join(this.requestsPath, `${name}.taken`));
       } catch {
+        // Taken back meanwhile: its command stopped waiting.
         continue;
       }
-      try {
-        const request = JSON.parse(readFileSync(claimed, "utf8")) as CommandRequest;
-        if (request.pid === pid && typeof request.event === "object" && request.event !== null)
-          taken.push({ name, request, at: Number(request.event.at) || 0 });
-        else rmSync(claimed, { force: true });
-      } catch {
-        rmSync(claimed, { force: true });
-      }
+      yield { name, request };
     }
-    return taken.sort((a, b) => a.at - b.at).map(({ name, request }) => ({ name, request }));
   }
 
-  /** Answers a command taken with `takeRequests`. */
+  /**
+   * Answers a command taken with `takeRequests`. Throws when the answer cannot be written (a full
+   * disk): the claim is then left, and the command that waits for it reads the log instead.
+   */
   answerRequest(name: string, answer: CommandAnswer): void {
     writeAtomic(join(this.requestsPath, `${name}.answer.json`), `${JSON.stringify(answer)}\n`);
-    rmSync(join(this.requestsPath, `${name}.taken`), { force: true });
+    // The answer is there: a claim left behind goes with the stale ones (`dropStaleRequests`).
+    removeQuietly(join(this.requestsPath, `${name}.taken`));
+  }
+
+  /**
+   * Removes what commands that stopped waiting left in `requests/`: its files older than `ms`
+   * (answers nobody read, claims never answered, requests never taken back). Best effort.
+   */
+  dropStaleRequests(ms: number, now = Date.now()): void {
+    let files: string[];
+    try {
+      files = readdirSync(this.requestsPath);
+    } catch {
+      return;
+    }
+    for (const file of files) {
+      const path = join(this.requestsPath, file);
+      if (now - (mtime(path) ?? now) > ms) removeQuietly(path);
+    }
   }
 
   /** The answer to a command, once there is one (it is removed: read it once). */
@@ -706,6 +733,29 @@ function holdsOnlyExecutions(root: string): boolean {
         existsSync(join(root, entry.name, f)),
       ),
   );
+}
+
+/**
+ * The command request in `path`: undefined when it cannot be read as one, "gone" when it was
+ * taken back before it could be read.
+ */
+function readRequest(path: string): CommandRequest | undefined | "gone" {
+  try {
+    const request = JSON.parse(readFileSync(path, "utf8")) as Partial<CommandRequest>;
+    if (typeof request.event !== "object" || request.event === null) return undefined;
+    return request as CommandRequest;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "ENOENT" ? "gone" : undefined;
+  }
+}
+
+/** Removes the file at `path`, if this process can: one it cannot remove is left as it is. */
+function removeQuietly(path: string): void {
+  try {
+    rmSync(path, { force: true });
+  } catch {
+    // Not a file (a folder in its place), or not this process's to remove.
+  }
 }
 
 function mtime(path: string): number | undefined {
