@@ -29,7 +29,7 @@ const TAKEN: ReadonlySet<string> = new Set([
 ]);
 
 /** How long a command waits for the running process to take it up and answer. */
-const ANSWER_WAIT_MS = 10_000;
+export const ANSWER_WAIT_MS = 10_000;
 
 /** A request older than this is dropped unanswered: the command that left it stopped waiting. */
 const STALE_REQUEST_MS = 60_000;

@@ -16,7 +16,7 @@ import {
 import { openGates } from "../idle.ts";
 import { CliError, type CliIO, EXIT, writeLine } from "../io.ts";
 import { orphansLine, stopOrphanedAgents } from "../orphans.ts";
-import { handOver } from "../requests.ts";
+import { ANSWER_WAIT_MS, handOver } from "../requests.ts";
 import { currentUser } from "../session.ts";
 import { type LockHolder, liveLockHolder } from "../store/execution-lock.ts";
 import type { ExecutionStore } from "../store/execution-store.ts";
@@ -139,9 +139,13 @@ async function handedOver(
         [`see where it stands: orchestrate status ${id}`],
       );
     throw new CliError(
-      `process ${result.pid} running ${store.id} did not take the command in time: nothing was changed`,
+      `process ${result.pid} running ${store.id} did not take the command within ${ANSWER_WAIT_MS / 1000} s: nothing was changed`,
       EXIT.usage,
-      lockedHelp(store, undefined, id),
+      [
+        "it takes commands but did not answer: it may be stopping or busy; run the command again in a moment",
+        `see where it stands: orchestrate status ${id}`,
+        `if it still does not answer, Ctrl-C in its terminal, or orchestrate cancel ${id}, ends the execution`,
+      ],
     );
   }
   const { answer, pid } = result;

@@ -3,7 +3,7 @@ import type { Plan } from "../../core/plan/schema.ts";
 import { fsCliError } from "../fs-problem.ts";
 import { type CliIO, setExitCode, writeLine } from "../io.ts";
 import { secretNames, secretValues, secretWarnings } from "../secrets.ts";
-import { awaitsDelivery, checkApprovals, printDelivery, printFinished, runSession } from "../session.ts";
+import { awaitsDelivery, checkApprovals, printDelivery, resumeFinished, runSession } from "../session.ts";
 import { addStateDirOption, asCliError, collect, commandPrefix, openStore } from "./common.ts";
 
 interface ResumeOptions {
@@ -49,8 +49,13 @@ export function resumeCommand(program: Command, io: CliIO): void {
     const secrets = [...new Set([...recorded, ...given])];
     checkApprovals(state.phases, options.approve ?? []);
     if (state.finished_at !== undefined) {
-      // Nothing runs: the final report, as `orchestrate report` shows it.
-      setExitCode(printFinished(io, state, commandPrefix(options)));
+      // Nothing runs: agents a dead process left are stopped, then the final report, as
+      // `orchestrate report` shows it.
+      try {
+        setExitCode(await resumeFinished(io, store, commandPrefix(options)));
+      } catch (error) {
+        asCliError(fsCliError(error));
+      }
       return;
     }
     if (awaitsDelivery(state)) {
