@@ -70,6 +70,28 @@ export class CommandSession {
   }
 
   /**
+   * The gates a command naming no phase (or a review) may be for: those waiting when it was
+   * written (`writtenAt`), else those open now. Read back late, a command is judged by what was
+   * waiting when its author wrote it — as its webhook would have been — not by what waits now: an
+   * `/orchestrate approve` written while gates `a` and `b` waited stays ambiguous after `a` was
+   * decided, and never passes `b` unseen.
+   */
+  waitingGates(): string[] {
+    const s = this.state;
+    if (!s) return [];
+    if (this.writtenAt === undefined) return openGates(s);
+    const at = this.writtenAt;
+    return s.phases.filter((p) => p.gate && waitedAt(own(s.phase_state, p.id)?.gate, at)).map((p) => p.id);
+  }
+
+  /** Of `waitingGates`, those a pull request review may decide (`via: review` or `both`). */
+  waitingReviewGates(): string[] {
+    const s = this.state;
+    if (!s) return [];
+    return this.waitingGates().filter((id) => s.phases.find((p) => p.id === id)?.gate?.via !== "comment");
+  }
+
+  /**
    * Why the actor may not approve (or reject) `phase` through `channel`, or undefined. Checks, in
    * order: the phase and its gate, the execution still runs, the gate is open and was when the
    * command was written (`writtenAt`), the channel decides it (its `via`, see `gate-channels.ts`),
@@ -199,6 +221,36 @@ export class CommandSession {
     if (lines.length === 0) return undefined;
     return `sha256:${createHash("sha256").update(lines.sort().join("\n")).digest("hex")}`;
   }
+}
+
+/**
+ * Whether a gate was waiting for a decision at `at`, or may have been: opened by then and not
+ * decided before. The state keeps when the gate last opened (`opened_at`, this process's clock)
+ * and when each decision was made (`approvals[].at`, `rejections[].at`), not when earlier
+ * openings were: a rejection made at or after `at` ended an opening that may have been waiting
+ * then, so it counts. Counting a gate that was not waiting can only make a command naming no
+ * phase ambiguous (refused, "name the phase"), never give it to another gate.
+ *
+ * No margin for clocks that disagree (`at` is GitHub's): one in this process's favour would let a
+ * command written up to that long before the gate opened — while its phase still ran, before its
+ * work could be seen — decide it. A gate opened less than the clocks' difference before its
+ * author wrote is refused ("decide it again now"): its author had to read the work first, which
+ * takes longer than clocks kept in time disagree.
+ */
+function waitedAt(gate: GateState | undefined, at: number): boolean {
+  if (!gate) return false;
+  const opened = gate.opened_at ?? (gate.status === "open" ? 0 : undefined);
+  // An earlier opening, ended by a rejection made since `at`.
+  if (gate.rejections.some((r) => r.at >= at && (opened === undefined || r.at <= opened))) return true;
+  if (opened === undefined || opened > at) return false;
+  if (gate.status === "open") return true;
+  // Decided since it last opened: by the approval that passed it, or the rejection that closed it.
+  const decisions =
+    gate.status === "approved"
+      ? gate.approvals.map((a) => a.at)
+      : gate.rejections.filter((r) => r.at >= opened).map((r) => r.at);
+  // None recorded (closed by a cancel, or by a revision the merge dropped): it may have waited.
+  return decisions.length === 0 || Math.max(...decisions) >= at;
 }
 
 /** Logins compare case-insensitively. */
