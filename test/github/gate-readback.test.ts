@@ -9,6 +9,16 @@ import { useGitHubMock } from "../support/github/index.ts";
 
 const gh = useGitHubMock();
 
+/** One gated phase (`gate`: its settings), then one that needs it. */
+const ONE_GATE = (gate = "{}") => `version: 1
+agents:
+  architect: { run: ./architect.sh }
+  dev: { run: ./dev.sh }
+phases:
+  - { id: design, agents: [architect], gate: ${gate} }
+  - { id: build, needs: [design], agents: [dev] }
+`;
+
 /** Two gated phases side by side, then one that needs both. */
 const TWO_GATES = `version: 1
 agents:
@@ -45,8 +55,77 @@ async function app(plan: string) {
   };
   const gate = (phase: string) => x.state().phase_state[phase]?.gate;
   const eyes = (comment: number) => x.side.reactions.filter((r) => r.comment === comment);
-  return { ...x, unheard, posted, tick, gate, eyes };
+  /** Handles `triggers` for issue 7 in one batch (webhooks that came together, a tick among them). */
+  const batch = async (...triggers: Parameters<ReturnType<typeof x.host>["enqueue"]>[2][]) => {
+    const h = x.host();
+    const installation = h.installations[0]!;
+    const ref = { owner: "Codertocat", repo: "Hello-World", issue: 7 };
+    const before = x.side.comments.length;
+    for (const t of triggers) void h.enqueue(installation, ref, t);
+    await h.queue.idle();
+    return posted(before);
+  };
+  return { ...x, unheard, posted, tick, gate, eyes, batch };
 }
+
+describe("a gate decision the state refuses, read back by the tick", () => {
+  it("a second approval by the same person is answered as refused, once, without 👀", async () => {
+    const x = await app(ONE_GATE("{ min_approvals: 2 }"));
+    await x.label();
+    await x.complete("design/architect", 1);
+    x.time.now += 60_000;
+    x.unheard(801, "octocat", "/orchestrate approve");
+    x.unheard(802, "octocat", "/orchestrate approve design");
+    expect(await x.tick()).toEqual(["Not done: octocat already approved phase design."]);
+    expect(x.gate("design")).toMatchObject({ status: "open", approvals: [{ by: "octocat" }] });
+    expect([x.eyes(801), x.eyes(802)]).toEqual([[{ comment: 801, content: "eyes" }], []]);
+    // Recorded as refused under the command's id: no tick (in this process or another) decides
+    // or answers it again.
+    expect(x.state().applied["cmd:comment-802:0"]).toBe(true);
+    expect(await x.tick()).toEqual([]);
+    expect(x.side.reactions).toHaveLength(1);
+    await x.say("Codertocat", "/orchestrate approve");
+    expect(x.gate("design")!.status).toBe("approved");
+  });
+
+  it("of an approve and a reject read back together, the one that comes second is told it was not done", async () => {
+    const x = await app(ONE_GATE());
+    await x.label();
+    await x.complete("design/architect", 1);
+    x.time.now += 60_000;
+    x.unheard(801, "octocat", "/orchestrate approve");
+    x.unheard(802, "monalisa", "/orchestrate reject design the API is wrong");
+    expect(await x.tick()).toEqual(["Not done: the gate of phase design is approved, not open."]);
+    expect(x.gate("design")).toMatchObject({ status: "approved", rejections: [] });
+    expect([x.eyes(801), x.eyes(802)]).toEqual([[{ comment: 801, content: "eyes" }], []]);
+    expect(x.state().applied["cmd:comment-802:0"]).toBe(true);
+    expect(await x.tick()).toEqual([]);
+  });
+
+  it("by webhooks that come together, the same: 👀 only for what was applied", async () => {
+    const x = await app(ONE_GATE("{ min_approvals: 2 }"));
+    await x.label();
+    await x.complete("design/architect", 1);
+    const said = (commentId: number, body: string) =>
+      ({
+        kind: "comment",
+        delivery: `d-${commentId}`,
+        commentId,
+        user: "octocat",
+        userType: "User",
+        body,
+      }) as const;
+    expect(
+      await x.batch(said(801, "/orchestrate approve"), said(802, "/orchestrate approve design")),
+    ).toEqual(["Not done: octocat already approved phase design."]);
+    expect(x.side.reactions).toEqual([{ comment: 801, content: "eyes" }]);
+    expect(x.state().applied["cmd:comment-802:0"]).toBe(true);
+    // Redelivered (a new delivery of the same comment), the refused one says nothing more.
+    expect(await x.batch({ ...said(802, "/orchestrate approve design"), delivery: "d-802-again" })).toEqual(
+      [],
+    );
+  });
+});
 
 describe("a gate decision read back by the tick, naming no phase", () => {
   it("written while two gates waited, does not approve the one left after the other was decided", async () => {
