@@ -176,6 +176,16 @@ function refusalRecord(event: ExecutionEvent, reason: string): ExecutionEvent | 
   }) as ExecutionEvent;
 }
 
+/**
+ * What a command trigger's answers are said once for: its comment or review (`comment-<id>`,
+ * `review-<id>`, as the tick's read-back of it), else its delivery (a check run button).
+ */
+function answerKey(t: CommandTrigger): string {
+  if (t.kind === "comment") return `comment-${t.commentId}`;
+  if (t.kind === "review" && t.reviewId !== undefined) return `review-${t.reviewId}`;
+  return t.delivery;
+}
+
 /** GitHub's limit on the jobs of one matrix. */
 export const MATRIX_JOBS = 256;
 /** Characters of the `tasks` input per run: GitHub refuses inputs past 65,535 (the others are short). */
@@ -548,15 +558,17 @@ export class GitHubOrchestrator {
         const options = { ...this.#o.commands, now: this.#o.clock.now() };
         const out = await commandOutcome(this.#ports, ref, state, t, options);
         // The reaction and replies say what was done; GitHub refusing them (a deleted comment, an
-        // error) must not cost the batch its events. Said once: a trigger handled again (its
-        // batch failed) does not say it twice. The 👀 of a command with events waits for them:
-        // given once one is applied (the state may still refuse it, which is said instead).
+        // error) must not cost the batch its events. Said once per comment or review: a trigger
+        // handled again (its batch failed), redelivered, or read back by the tick in the same
+        // batch does not say it twice. The 👀 of a command with events waits for them: given
+        // once one is applied (the state may still refuse it, which is said instead).
+        const said = answerKey(t);
         const decisions = out.events.flatMap((e) => (e.type !== "command_refused" && e.id ? [e.id] : []));
         const eyes = out.react && t.kind === "comment" ? t.commentId : undefined;
         if (eyes !== undefined && decisions.length > 0)
-          this.#awaitAnswer(ref, { key: t.delivery, eyes, decisions, refusals: [], replies: [] });
+          this.#awaitAnswer(ref, { key: said, eyes, decisions, refusals: [], replies: [] });
         try {
-          if (this.#firstAnswer(ref, t.delivery)) {
+          if (this.#firstAnswer(ref, said)) {
             if (eyes !== undefined && decisions.length === 0)
               await this.#ports.comments.react(ref, eyes, "eyes");
             for (const reply of out.replies) await this.#ports.comments.reply(ref, reply);
@@ -1576,7 +1588,10 @@ export class GitHubOrchestrator {
     }
   }
 
-  /** Triggers (by execution and delivery) whose replies were posted: never posted twice. */
+  /**
+   * Triggers (by execution and delivery — for a command, its comment or review: `answerKey`)
+   * whose replies were posted: never posted twice.
+   */
   readonly #answered = new LruCache<string, true>(4096);
 
   /** True the first time a trigger's replies are due (a trigger handled again says nothing). */

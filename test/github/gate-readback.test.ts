@@ -4,6 +4,7 @@
  * they were written, answered once their outcome is known.
  */
 import { describe, expect, it } from "vitest";
+import { triggersOf } from "../../src/github/webhook-triggers.ts";
 import { gatedApp } from "../app/gated-app.ts";
 import { useGitHubMock } from "../support/github/index.ts";
 
@@ -147,5 +148,76 @@ describe("a gate decision read back by the tick, naming no phase", () => {
     expect(await x.tick()).toEqual([]);
     await x.say("Codertocat", "/orchestrate approve b");
     expect(x.gate("b")!.approvals.map((a: { by: string }) => a.by)).toEqual(["Codertocat"]);
+  });
+});
+
+describe("one comment heard by its webhook and read back by the tick in the same batch", () => {
+  /** The trigger of `payload`'s webhook, as the app routes it. */
+  const routed = (payload: object, delivery: string) =>
+    triggersOf("issue_comment", payload as never, delivery, { label: "orchestrate" })[0]!.trigger;
+
+  it("is answered once when refused", async () => {
+    const x = await app(TWO_GATES);
+    await x.label();
+    await x.complete("a/architect", 1);
+    await x.complete("b/dev", 1);
+    x.time.now += 60_000;
+    const payload = x.comment("Codertocat", "/orchestrate approve", 777);
+    x.unheard(777, "Codertocat", "/orchestrate approve");
+    expect(await x.batch(routed(payload, "d-1"), { kind: "tick" })).toEqual([
+      "@Codertocat several gates are waiting (a, b): name the phase, e.g. `/orchestrate approve a`. Nothing was changed.",
+    ]);
+    expect(x.state().applied["cmd:comment-777:0"]).toBe(true);
+  });
+
+  it("gets one 👀 when applied", async () => {
+    const x = await app(TWO_GATES);
+    await x.label();
+    await x.complete("a/architect", 1);
+    x.time.now += 60_000;
+    const payload = x.comment("Codertocat", "/orchestrate approve", 777);
+    x.unheard(777, "Codertocat", "/orchestrate approve");
+    expect(await x.batch({ kind: "tick" }, routed(payload, "d-1"))).toEqual([]);
+    expect(x.gate("a")!.approvals.map((a: { by: string }) => a.by)).toEqual(["Codertocat"]);
+    expect(x.side.reactions).toEqual([{ comment: 777, content: "eyes" }]);
+  });
+
+  it("is decided alike by both: by when it was written, which its webhook says too", async () => {
+    const x = await app(TWO_GATES);
+    await x.label();
+    await x.complete("a/architect", 1);
+    x.time.now += 60_000;
+    // Written while only `a` waited; `b` opens before either path handles it.
+    const payload = x.comment("octocat", "/orchestrate approve b", 777);
+    x.unheard(777, "octocat", "/orchestrate approve b");
+    x.time.now += 60_000;
+    await x.complete("b/dev", 1);
+    const opened = new Date(x.gate("b")!.opened_at).toISOString();
+    const said = [
+      `@octocat the gate of phase \`b\` opened after this was written (${opened}), so it does not decide it: decide it again now. Nothing was changed.`,
+    ];
+    expect(await x.batch(routed(payload, "d-1"), { kind: "tick" })).toEqual(said);
+    expect(x.gate("b")).toMatchObject({ status: "open", approvals: [] });
+    expect(x.side.reactions).toEqual([]);
+  });
+});
+
+describe("a webhook handled late", () => {
+  it("does not decide a gate that opened after its comment was written", async () => {
+    const x = await app(ONE_GATE());
+    await x.label();
+    // Written while the phase still ran; its webhook is handled once the gate waits.
+    const early = x.comment("octocat", "/orchestrate approve", 777);
+    x.time.now += 60_000;
+    await x.complete("design/architect", 1);
+    const before = x.side.comments.length;
+    await x.receive("issue_comment", early);
+    expect(x.posted(before)).toEqual([
+      `@octocat the gate of phase \`design\` opened after this was written (${new Date(x.gate("design")!.opened_at).toISOString()}), so it does not decide it: decide it again now. Nothing was changed.`,
+    ]);
+    expect(x.gate("design")!.status).toBe("open");
+    // Written now, it does.
+    await x.say("octocat", "/orchestrate approve");
+    expect(x.gate("design")!.status).toBe("approved");
   });
 });

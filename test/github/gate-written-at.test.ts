@@ -66,9 +66,14 @@ describe("a gate decision naming no phase, written while several gates waited", 
       replies: [AMBIGUOUS],
       react: false,
     });
-    // Written after `a` was decided, it is for `b`, the only gate waiting then.
+    // Written after `a` was decided, it is for `b`, the only gate waiting then; so is one GitHub
+    // dates to the decision's very time (its times are whole seconds: it was written then or later).
     const after = await commandOutcome(ports, REF, state, said(11_000));
     expect(after.events).toMatchObject([{ id: "cmd:comment-77:0", type: "gate_approved", phase: "b" }]);
+    const tied = await commandOutcome(ports, REF, state, said(10_000));
+    expect(tied.events).toMatchObject([{ type: "gate_approved", phase: "b" }]);
+    // One dated to the second before may have been written before the decision: ambiguous.
+    expect((await commandOutcome(ports, REF, state, said(9_000))).replies).toEqual([AMBIGUOUS]);
     // Named, the phase decides, whatever else waited.
     const named = await commandOutcome(ports, REF, state, said(7_000, "/orchestrate approve b"));
     expect(named.events).toMatchObject([{ type: "gate_approved", phase: "b" }]);
