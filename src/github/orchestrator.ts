@@ -1160,8 +1160,10 @@ export class GitHubOrchestrator {
   /**
    * Answers the commands whose events a commit settled (`applied`: what it saved): 👀 on a comment
    * one of whose decisions was applied as such, and its replies when one of its refusals was
-   * recorded — once per comment or review (`#firstAnswer`), so one heard both by its webhook and
-   * read back says it once. A decision not applied was a duplicate: whoever applied it answered.
+   * recorded — unless its webhook, handled in the same batch, answered it already. A decision not
+   * applied was a duplicate: whoever applied it answered. (Only the tick's read-back leaves
+   * replies here; the comment is not marked answered, so its webhook, coming later, still answers
+   * its other commands — the ones read back are decided by then, and say nothing.)
    */
   async #answer(ref: ExecutionRef, applied: readonly ExecutionEvent[]): Promise<void> {
     const key = executionId(ref);
@@ -1177,7 +1179,7 @@ export class GitHubOrchestrator {
           reacted.add(a.eyes);
           await this.#ports.comments.react(ref, a.eyes, "eyes");
         }
-        if (refused && a.replies.length > 0 && this.#firstAnswer(ref, a.key))
+        if (refused && !this.#answeredAlready(ref, a.key))
           for (const reply of a.replies) await this.#ports.comments.reply(ref, reply);
       } catch (error) {
         this.#o.log?.("could not answer a command", {
@@ -1600,6 +1602,11 @@ export class GitHubOrchestrator {
     if (this.#answered.get(key)) return false;
     this.#answered.set(key, true);
     return true;
+  }
+
+  /** Whether a trigger's replies were posted (see `#firstAnswer`), without marking them so. */
+  #answeredAlready(ref: ExecutionRef, delivery: string): boolean {
+    return this.#answered.get(`${executionId(ref)}:${delivery}`) === true;
   }
 
   /** Where each attempt a `cancel` effect stops was running (`<execution>:<task>#<attempt>` → its ref). */

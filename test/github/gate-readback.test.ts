@@ -202,6 +202,28 @@ describe("one comment heard by its webhook and read back by the tick in the same
   });
 });
 
+describe("a webhook that comes after the tick read its comment back", () => {
+  it("answers the comment's other commands, and not the decision again", async () => {
+    const x = await app(TWO_GATES);
+    await x.label();
+    await x.complete("a/architect", 1);
+    await x.complete("b/dev", 1);
+    x.time.now += 60_000;
+    const body = "/orchestrate approve\n/orchestrate help";
+    const payload = x.comment("Codertocat", body, 777);
+    x.unheard(777, "Codertocat", body);
+    const ambiguous =
+      "@Codertocat several gates are waiting (a, b): name the phase, e.g. `/orchestrate approve a`. Nothing was changed.";
+    expect(await x.tick()).toEqual([ambiguous]);
+    const before = x.side.comments.length;
+    await x.receive("issue_comment", payload);
+    const late = x.posted(before);
+    expect(late).toHaveLength(1);
+    expect(late[0]).toContain("/orchestrate approve");
+    expect(late[0]).not.toContain("several gates are waiting");
+  });
+});
+
 describe("a webhook handled late", () => {
   it("does not decide a gate that opened after its comment was written", async () => {
     const x = await app(ONE_GATE());
