@@ -23,9 +23,11 @@ export class CommandSession {
   readonly user: string;
   readonly levels: Record<Verb, PermissionLevel>;
   /**
-   * When the command was written (a comment's creation, a review's submission), when known: it
-   * decides only a gate that was open then. Read back late (its webhook was lost), a command
-   * written before the gate opened was refused then, or would have been.
+   * When the command was written (a comment's creation, a review's submission: its webhook's
+   * payload and the tick's read-back both say), when known: it decides only a gate that was open
+   * then, and names no phase only among the gates waiting then (`waitingGates`). Handled late (a
+   * webhook queued or redelivered, or read back by the tick after its webhook was lost), a command
+   * is decided as it would have been when it was written.
    */
   readonly writtenAt: number | undefined;
   #level: Promise<Permission> | undefined;
@@ -67,6 +69,28 @@ export class CommandSession {
   /** Open gates a pull request review may decide. */
   openReviewGates(): string[] {
     return this.state ? openReviewGates(this.state) : [];
+  }
+
+  /**
+   * The gates a command naming no phase (or a review) may be for: those waiting when it was
+   * written (`writtenAt`), else those open now. Read back late, a command is judged by what was
+   * waiting when its author wrote it — as its webhook would have been — not by what waits now: an
+   * `/orchestrate approve` written while gates `a` and `b` waited stays ambiguous after `a` was
+   * decided, and never passes `b` unseen.
+   */
+  waitingGates(): string[] {
+    const s = this.state;
+    if (!s) return [];
+    if (this.writtenAt === undefined) return openGates(s);
+    const at = this.writtenAt;
+    return s.phases.filter((p) => p.gate && waitedAt(own(s.phase_state, p.id)?.gate, at)).map((p) => p.id);
+  }
+
+  /** Of `waitingGates`, those a pull request review may decide (`via: review` or `both`). */
+  waitingReviewGates(): string[] {
+    const s = this.state;
+    if (!s) return [];
+    return this.waitingGates().filter((id) => s.phases.find((p) => p.id === id)?.gate?.via !== "comment");
   }
 
   /**
@@ -199,6 +223,40 @@ export class CommandSession {
     if (lines.length === 0) return undefined;
     return `sha256:${createHash("sha256").update(lines.sort().join("\n")).digest("hex")}`;
   }
+}
+
+/**
+ * Whether a gate was waiting for a decision at `at`, or may have been: opened by then and not
+ * decided by then. The state keeps when the gate last opened (`opened_at`, this process's clock)
+ * and when each decision was made (`approvals[].at`, `rejections[].at`), not when earlier
+ * openings were: a rejection made after `at` ended an opening that may have been waiting then,
+ * so it counts. Counting a gate that was not waiting can only make a command naming no phase
+ * ambiguous (refused, "name the phase"), never give it to another gate.
+ *
+ * `at` is GitHub's time, in whole seconds: the command was written at `at` or up to a second
+ * later. A gate opened by `at` was open when it was written; one decided by `at` was decided
+ * before. One decided within the second after may have been decided first: it counts (ambiguous,
+ * not given to another gate). One opened within the second after, or opened less than the
+ * clocks' difference before (this process's clock and GitHub's may disagree), is not decided by
+ * it ("decide it again now"). No margin is allowed the other way: one in this process's favour
+ * would let a command written up to that long before the gate opened — while its phase still
+ * ran, before its work could be seen — decide it; whereas reading the work takes its author
+ * longer than clocks kept in time disagree.
+ */
+function waitedAt(gate: GateState | undefined, at: number): boolean {
+  if (!gate) return false;
+  const opened = gate.opened_at ?? (gate.status === "open" ? 0 : undefined);
+  // An earlier opening, ended by a rejection made after `at`.
+  if (gate.rejections.some((r) => r.at > at && (opened === undefined || r.at <= opened))) return true;
+  if (opened === undefined || opened > at) return false;
+  if (gate.status === "open") return true;
+  // Decided since it last opened: by the approval that passed it, or the rejection that closed it.
+  const decisions =
+    gate.status === "approved"
+      ? gate.approvals.map((a) => a.at)
+      : gate.rejections.filter((r) => r.at >= opened).map((r) => r.at);
+  // None recorded (closed by a cancel, or by a revision the merge dropped): it may have waited.
+  return decisions.length === 0 || Math.max(...decisions) > at;
 }
 
 /** Logins compare case-insensitively. */

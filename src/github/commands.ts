@@ -304,18 +304,28 @@ async function decision(s: CommandSession, c: ParsedCommand, via: string, now: n
   }
 }
 
-/** The only phase whose gate is open, or why there is none to pick. */
+/**
+ * The only phase whose gate was waiting when the command was written (`waitingGates`), or why
+ * there is none to pick. With none waiting then, the one open now is picked, so that the reply
+ * says it opened since (see `CommandSession.gateRefusal`).
+ */
 function soleOpenGate(
   s: CommandSession,
   verb: "approve" | "reject",
 ): { phase: string } | { problem: string } {
   const ended = s.endedNote();
   if (ended) return { problem: `${ended}.` };
+  const waiting = s.waitingGates();
+  if (waiting.length === 1) return { phase: waiting[0]! };
+  if (waiting.length > 1)
+    return {
+      problem: `several gates are waiting (${waiting.join(", ")}): name the phase, e.g. ${code(example(verb, waiting[0]!))}.`,
+    };
   const open = s.openGates();
   if (open.length === 1) return { phase: open[0]! };
   if (open.length === 0) return { problem: "no gate is waiting for a decision." };
   return {
-    problem: `several gates are waiting (${open.join(", ")}): name the phase, e.g. ${code(example(verb, open[0]!))}.`,
+    problem: `the gates waiting now (${open.join(", ")}) opened after this was written, so it decides none of them: decide again now, naming the phase, e.g. ${code(example(verb, open[0]!))}.`,
   };
 }
 
@@ -324,15 +334,16 @@ function example(verb: "approve" | "reject", phase: string): string {
 }
 
 /**
- * The gate a review decides: the only open one that takes reviews (see `gate-channels.ts`). With
- * none (or once the execution ended), as a command naming no phase would pick, so that the reply
- * says why; with several, none: a review names no phase, so those gates take a command naming it.
+ * The gate a review decides: the only one that takes reviews (see `gate-channels.ts`) among those
+ * waiting when it was submitted (`waitingReviewGates`). With none (or once the execution ended),
+ * as a command naming no phase would pick, so that the reply says why; with several, none: a
+ * review names no phase, so those gates take a command naming it.
  */
 function reviewedGate(
   s: CommandSession,
   verb: "approve" | "reject",
 ): { phase: string } | { problem: string } {
-  const gates = s.openReviewGates();
+  const gates = s.waitingReviewGates();
   if (gates.length === 0 || s.endedNote()) return soleOpenGate(s, verb);
   if (gates.length === 1) return { phase: gates[0]! };
   return {

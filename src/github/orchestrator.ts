@@ -145,6 +145,47 @@ interface Committed {
   before: ExecutionState | undefined;
 }
 
+/**
+ * What a command says once the commit that applies its events is known: 👀 on comment `eyes` when
+ * one of `decisions` is applied as such; `replies` when one of `refusals` (its `command_refused`
+ * events) is recorded. Said once per `key` (the comment or review, see `#firstAnswer`).
+ */
+interface Answer {
+  key: string;
+  eyes?: number;
+  decisions: string[];
+  refusals: string[];
+  replies: string[];
+}
+
+/**
+ * The `command_refused` record of a person's gate decision (`cmd:` id) that the state refused, or
+ * undefined for any other event.
+ */
+function refusalRecord(event: ExecutionEvent, reason: string): ExecutionEvent | undefined {
+  if ((event.type !== "gate_approved" && event.type !== "gate_rejected") || !event.id.startsWith("cmd:"))
+    return undefined;
+  return EventSchema.parse({
+    id: event.id,
+    at: event.at,
+    type: "command_refused",
+    by: event.by,
+    command: event.type === "gate_approved" ? "approve" : "reject",
+    phase: event.phase,
+    reason,
+  }) as ExecutionEvent;
+}
+
+/**
+ * What a command trigger's answers are said once for: its comment or review (`comment-<id>`,
+ * `review-<id>`, as the tick's read-back of it), else its delivery (a check run button).
+ */
+function answerKey(t: CommandTrigger): string {
+  if (t.kind === "comment") return `comment-${t.commentId}`;
+  if (t.kind === "review" && t.reviewId !== undefined) return `review-${t.reviewId}`;
+  return t.delivery;
+}
+
 /** GitHub's limit on the jobs of one matrix. */
 export const MATRIX_JOBS = 256;
 /** Characters of the `tasks` input per run: GitHub refuses inputs past 65,535 (the others are short). */
@@ -206,7 +247,7 @@ export class GitHubOrchestrator {
 
   /** Handles a batch of triggers for one execution; returns its state afterwards (if any). */
   async handle(ref: ExecutionRef, batch: readonly Trigger[]): Promise<ExecutionState | undefined> {
-    this.#quiet.delete(executionId(ref));
+    this.#answers.delete(executionId(ref));
     // Ticks queued together (periods that came round while a slow batch ran) read GitHub back once.
     const firstTick = batch.findIndex((t) => t.kind === "tick");
     const triggers = batch.filter((t, i) => t.kind !== "tick" || i === firstTick);
@@ -329,6 +370,7 @@ export class GitHubOrchestrator {
           }
         }
       }
+      await this.#answer(ref, result.applied);
       state = result.state;
       const follow = await this.#carryOut(ref, result);
       pending = follow.filter((e) => !RECORD_ONLY.has(e.type));
@@ -342,6 +384,7 @@ export class GitHubOrchestrator {
       this.#records.delete(key);
       state = (await this.#commit(ref, records, fanIn))?.state ?? state;
     }
+    this.#answers.delete(key);
     if (state) this.#lastState.set(key, state);
     return state;
   }
@@ -375,7 +418,7 @@ export class GitHubOrchestrator {
       this.#startedAt,
       this.#ids,
       this.#lastState,
-      this.#quiet,
+      this.#answers,
       this.#fresh,
     ])
       map.delete(key);
@@ -515,11 +558,19 @@ export class GitHubOrchestrator {
         const options = { ...this.#o.commands, now: this.#o.clock.now() };
         const out = await commandOutcome(this.#ports, ref, state, t, options);
         // The reaction and replies say what was done; GitHub refusing them (a deleted comment, an
-        // error) must not cost the batch its events. Said once: a trigger handled again (its
-        // batch failed) does not say it twice.
+        // error) must not cost the batch its events. Said once per comment or review: a trigger
+        // handled again (its batch failed), redelivered, or read back by the tick in the same
+        // batch does not say it twice. The 👀 of a command with events waits for them: given
+        // once one is applied (the state may still refuse it, which is said instead).
+        const said = answerKey(t);
+        const decisions = out.events.flatMap((e) => (e.type !== "command_refused" && e.id ? [e.id] : []));
+        const eyes = out.react && t.kind === "comment" ? t.commentId : undefined;
+        if (eyes !== undefined && decisions.length > 0)
+          this.#awaitAnswer(ref, { key: said, eyes, decisions, refusals: [], replies: [] });
         try {
-          if (this.#firstAnswer(ref, t.delivery)) {
-            if (out.react && t.kind === "comment") await this.#ports.comments.react(ref, t.commentId, "eyes");
+          if (this.#firstAnswer(ref, said)) {
+            if (eyes !== undefined && decisions.length === 0)
+              await this.#ports.comments.react(ref, eyes, "eyes");
             for (const reply of out.replies) await this.#ports.comments.reply(ref, reply);
           }
         } catch (error) {
@@ -1000,8 +1051,9 @@ export class GitHubOrchestrator {
    * Gate decisions whose webhook was lost: while a gate waits, the verdicts of reviews on its pull
    * request (approve, request changes) and the `/orchestrate approve|reject` comments on the issue
    * since the gate opened are decided as their webhooks would have been — only those: other
-   * commands are not read back. What a webhook already applied changes nothing (same event id);
-   * a refusal is not said again (it was, or it no longer matters).
+   * commands are not read back. What a webhook already decided changes nothing (same event id;
+   * a refusal is recorded too, as `command_refused`). What this decides is answered once its
+   * outcome is known (`#answer`): 👀 for a decision the state applied, the reason for a refusal.
    */
   async #reconcileGates(ref: ExecutionRef, state: ExecutionState): Promise<NewEvent[]> {
     if (state.finished_at !== undefined) return [];
@@ -1035,8 +1087,10 @@ export class GitHubOrchestrator {
     /**
      * Decides one comment or review as its webhook would have, keeping the gate decisions and
      * refusals not recorded yet (a refusal is recorded too, so the command is decided once);
-     * one that decides nothing new is not read again. What it applies or refuses here was never
-     * answered (its webhook was lost, or has not come yet): it is answered once.
+     * one that decides nothing new is not read again. What it decides here was never answered
+     * (its webhook was lost, or has not come yet): it is answered once the commit says what came
+     * of it — a decision the state refuses after all (a second approval by the same person, a
+     * gate another comment of the batch decided first) is recorded and answered as refused.
      */
     const readBack = async (what: string, trigger: CommandTrigger) => {
       if (this.#decided.get(`${key}:${what}`)) return;
@@ -1044,24 +1098,22 @@ export class GitHubOrchestrator {
       const fresh = decided.events.filter(
         (e) =>
           (e.type === "gate_approved" || e.type === "gate_rejected" || e.type === "command_refused") &&
-          (e.id === undefined || !state.applied[e.id]),
+          e.id !== undefined &&
+          !state.applied[e.id],
       );
-      for (const e of fresh) {
-        if (e.id === undefined || e.type === "command_refused") continue;
-        const quiet = this.#quiet.get(key) ?? new Set<string>();
-        this.#quiet.set(key, quiet.add(e.id));
+      if (fresh.length === 0) {
+        this.#decided.set(`${key}:${what}`, true);
+        return;
       }
-      if (fresh.length === 0) this.#decided.set(`${key}:${what}`, true);
-      else if (this.#firstAnswer(ref, what)) {
-        const log = (error: unknown) =>
-          this.#o.log?.("could not answer a command read back", {
-            execution: key,
-            error: error instanceof Error ? error.message : String(error),
-          });
-        if (decided.react && trigger.kind === "comment")
-          await this.#ports.comments.react(ref, trigger.commentId, "eyes").catch(log);
-        for (const reply of decided.replies) await this.#ports.comments.reply(ref, reply).catch(log);
-      }
+      const ids = (refused: boolean) =>
+        fresh.flatMap((e) => ((e.type === "command_refused") === refused ? [e.id!] : []));
+      this.#awaitAnswer(ref, {
+        key: what,
+        ...(decided.react && trigger.kind === "comment" ? { eyes: trigger.commentId } : {}),
+        decisions: ids(false),
+        refusals: ids(true),
+        replies: decided.replies,
+      });
       out.push(...fresh);
     };
     for (const c of comments) {
@@ -1094,14 +1146,49 @@ export class GitHubOrchestrator {
     return out;
   }
 
-  /**
-   * Ids of events the reconcile read back from comments and reviews, by execution (one process
-   * handles several at once): the reducer refusing one (say, a second approval by the same
-   * person) is not answered on every tick.
-   */
-  readonly #quiet = new Map<string, Set<string>>();
   /** Comments and reviews of a waiting gate the reconcile decided already (by execution). */
   readonly #decided = new LruCache<string, true>(4096);
+
+  /** What the commands of the batch being handled say once their events' fate is known (by execution). */
+  readonly #answers = new Map<string, Answer[]>();
+
+  #awaitAnswer(ref: ExecutionRef, answer: Answer): void {
+    const key = executionId(ref);
+    this.#answers.set(key, [...(this.#answers.get(key) ?? []), answer]);
+  }
+
+  /**
+   * Answers the commands whose events a commit settled (`applied`: what it saved): 👀 on a comment
+   * one of whose decisions was applied as such, and its replies when one of its refusals was
+   * recorded — unless its webhook, handled in the same batch, answered it already. A decision not
+   * applied was a duplicate: whoever applied it answered. (Only the tick's read-back leaves
+   * replies here; the comment is not marked answered, so its webhook, coming later, still answers
+   * its other commands — the ones read back are decided by then, and say nothing.)
+   */
+  async #answer(ref: ExecutionRef, applied: readonly ExecutionEvent[]): Promise<void> {
+    const key = executionId(ref);
+    const waiting = this.#answers.get(key) ?? [];
+    this.#answers.delete(key);
+    const types = new Map(applied.map((e) => [e.id, e.type]));
+    const reacted = new Set<number>();
+    for (const a of waiting) {
+      const passed = a.decisions.some((id) => types.has(id) && types.get(id) !== "command_refused");
+      const refused = a.refusals.some((id) => types.get(id) === "command_refused");
+      try {
+        if (passed && a.eyes !== undefined && !reacted.has(a.eyes)) {
+          reacted.add(a.eyes);
+          await this.#ports.comments.react(ref, a.eyes, "eyes");
+        }
+        if (refused && !this.#answeredAlready(ref, a.key))
+          for (const reply of a.replies) await this.#ports.comments.reply(ref, reply);
+      } catch (error) {
+        this.#o.log?.("could not answer a command", {
+          execution: key,
+          error: error instanceof Error ? error.message : String(error),
+        });
+      }
+    }
+  }
 
   /**
    * Applies events (plus due timers) and saves them; on a conflict reloads and applies again.
@@ -1210,16 +1297,19 @@ export class GitHubOrchestrator {
         }
         const refused = out.effects.find((e) => e.type === "rejected");
         if (refused) {
-          this.#o.log?.("event refused", {
-            execution: executionId(ref),
-            event: event.type,
-            reason: refused.type === "rejected" ? refused.reason : "",
-          });
-          if (this.#quiet.get(executionId(ref))?.has(event.id)) {
-            // Read back by the reconcile and refused: not answered, and not read again.
-            const source = /^cmd:(.+):\d+$/.exec(event.id)?.[1];
-            if (source) this.#decided.set(`${executionId(ref)}:${source}`, true);
-          } else if (event.by && event.type !== "timer_fired") effects.push(refused);
+          const reason = refused.type === "rejected" ? refused.reason : "";
+          this.#o.log?.("event refused", { execution: executionId(ref), event: event.type, reason });
+          // A person's gate decision the state refuses is recorded as refused under its id, as
+          // one refused before it reached the state is: decided once, it is answered once (its
+          // webhook and the tick's read-back of it say nothing more) and never passes a gate later.
+          const record = refusalRecord(event, reason);
+          const kept = record ? reduce(state, record) : undefined;
+          if (record && kept && kept.state !== state) {
+            state = kept.state;
+            applied.push(record);
+            effects.push(...kept.effects);
+          }
+          if (event.by && event.type !== "timer_fired") effects.push(refused);
           continue;
         }
         if (out.state === state) continue;
@@ -1500,7 +1590,10 @@ export class GitHubOrchestrator {
     }
   }
 
-  /** Triggers (by execution and delivery) whose replies were posted: never posted twice. */
+  /**
+   * Triggers (by execution and delivery — for a command, its comment or review: `answerKey`)
+   * whose replies were posted: never posted twice.
+   */
   readonly #answered = new LruCache<string, true>(4096);
 
   /** True the first time a trigger's replies are due (a trigger handled again says nothing). */
@@ -1509,6 +1602,11 @@ export class GitHubOrchestrator {
     if (this.#answered.get(key)) return false;
     this.#answered.set(key, true);
     return true;
+  }
+
+  /** Whether a trigger's replies were posted (see `#firstAnswer`), without marking them so. */
+  #answeredAlready(ref: ExecutionRef, delivery: string): boolean {
+    return this.#answered.get(`${executionId(ref)}:${delivery}`) === true;
   }
 
   /** Where each attempt a `cancel` effect stops was running (`<execution>:<task>#<attempt>` → its ref). */

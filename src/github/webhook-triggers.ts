@@ -229,6 +229,7 @@ function commentTriggers(repo: RepoRef, payload: Payload, delivery: string): Rou
     id: number;
     body?: string | null;
     user?: { login: string; type?: string } | null;
+    created_at?: string;
   };
   const issue = payload.issue as { number: number; body?: string | null; pull_request?: unknown };
   const body = comment.body ?? "";
@@ -241,7 +242,15 @@ function commentTriggers(repo: RepoRef, payload: Payload, delivery: string): Rou
   return [
     {
       ref: { ...repo, issue: number },
-      trigger: { kind: "comment", delivery, commentId: comment.id, user, userType, body },
+      trigger: {
+        kind: "comment",
+        delivery,
+        commentId: comment.id,
+        user,
+        userType,
+        body,
+        ...timeOf(comment.created_at),
+      },
     },
   ];
 }
@@ -265,6 +274,7 @@ function reviewTriggers(repo: RepoRef, payload: Payload, delivery: string): Rout
     commit_id: string;
     body?: string | null;
     user?: { login: string; type?: string } | null;
+    submitted_at?: string | null;
   };
   const pull = payload.pull_request as {
     number: number;
@@ -286,9 +296,19 @@ function reviewTriggers(repo: RepoRef, payload: Payload, delivery: string): Rout
         body: review.body ?? "",
         pull: pull.number,
         ...(typeof review.id === "number" ? { reviewId: review.id } : {}),
+        ...timeOf(review.submitted_at),
       },
     },
   ];
+}
+
+/**
+ * `{ at }`: when a comment was written or a review submitted (ms since the epoch), from the
+ * payload's ISO time; nothing when the payload has none (see `CommandSession.writtenAt`).
+ */
+function timeOf(iso: string | null | undefined): { at: number } | Record<string, never> {
+  const at = iso ? Date.parse(iso) : Number.NaN;
+  return Number.isFinite(at) ? { at } : {};
 }
 
 /** A requested action (Approve / Reject / Retry) on a phase's check run, external id `<issue>:<phase>`. */

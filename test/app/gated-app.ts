@@ -40,11 +40,11 @@ export async function gatedApp(
         repository: REPOSITORY,
       }),
     );
-  /** The payload of a new comment on issue 7. */
+  /** The payload of a new comment on issue 7, written now (by the test's clock). */
   const comment = (login: string, body: string, id: number, type: "User" | "Bot" = "User") =>
     withPatch(examplePayload("issue_comment", "created"), {
       issue: { number: 7 },
-      comment: { id, body, user: { login, type } },
+      comment: { id, body, user: { login, type }, created_at: new Date(time.now).toISOString() },
       repository: REPOSITORY,
     });
   /** The task's job: commits its result and work to its branch, then sends orchestrate-result. */
@@ -77,7 +77,7 @@ export async function gatedApp(
     await receive("issue_comment", comment(login, body, id));
     return { id, replies: replies(before) };
   };
-  /** A review by `login` of the working branch's pull request at `commit`; its reply is returned. */
+  /** A review by `login` of the working branch's pull request at `commit`, submitted now; its reply is returned. */
   const review = async (
     login: string,
     state: "approved" | "changes_requested",
@@ -88,7 +88,14 @@ export async function gatedApp(
     await receive(
       "pull_request_review",
       withPatch(examplePayload("pull_request_review", "submitted"), {
-        review: { id, state, commit_id: commit, body: "", user: { login, type: "User" } },
+        review: {
+          id,
+          state,
+          commit_id: commit,
+          body: "",
+          user: { login, type: "User" },
+          submitted_at: new Date(time.now).toISOString(),
+        },
         pull_request: { head: { ref: "orchestrate/issue-7" } },
         repository: REPOSITORY,
       } as never),

@@ -95,6 +95,7 @@ describe("GitHub App: a gate is rejected with feedback, revised, and approved", 
           commit_id: commit,
           body: "",
           user: { login: "Codertocat", type: "User" },
+          submitted_at: new Date(time.now).toISOString(),
         },
         pull_request: { head: { ref: "orchestrate/issue-7" } },
         repository: REPOSITORY,
@@ -156,7 +157,7 @@ describe("GitHub App: a gate is rejected with feedback, revised, and approved", 
       submitted(1, "reader", "APPROVED"),
       submitted(2, "Codertocat", "CHANGES_REQUESTED", "ec26c3e57ca3a959ca5aad62de7213c562f8c821"),
       submitted(3, "Codertocat", "APPROVED"),
-      // The same person approving twice: counted once, and not answered on every tick.
+      // The same person approving twice: counted once, the second answered once as refused.
       submitted(5, "Codertocat", "APPROVED"),
     );
     const comments = side.comments.length;
@@ -172,8 +173,13 @@ describe("GitHub App: a gate is rejected with feedback, revised, and approved", 
       expect.stringMatching(
         /^@Codertocat your review is of ec26c3e, but `orchestrate\/issue-7` is now at \w+: review the current head/,
       ),
+      "Not done: Codertocat already approved phase design.",
     ]);
-    expect(state().applied).toMatchObject({ "cmd:review-1:0": true, "cmd:review-2:0": true });
+    expect(state().applied).toMatchObject({
+      "cmd:review-1:0": true,
+      "cmd:review-2:0": true,
+      "cmd:review-5:0": true,
+    });
     // The approval's webhook arrives after all, and the next tick reads it again: it counts once.
     await receive(
       "pull_request_review",
@@ -191,7 +197,7 @@ describe("GitHub App: a gate is rejected with feedback, revised, and approved", 
     );
     await tick();
     expect(state().phase_state.design.gate.approvals).toHaveLength(1);
-    expect(side.comments).toHaveLength(comments + 2);
+    expect(side.comments).toHaveLength(comments + 3);
     expect(side.dispatches).toHaveLength(1);
     // A second approver by comment, also unheard (with a cancel in the same comment, an
     // approval from before the gate opened, and a comment edited into an approval after it was

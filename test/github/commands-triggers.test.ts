@@ -38,9 +38,29 @@ describe("triggersOf: commands", () => {
           user: "Codertocat",
           userType: "User",
           body: "/orchestrate status",
+          // When it was written, as the tick's read-back of it knows too.
+          at: Date.parse("2019-05-15T15:20:21Z"),
         },
       },
     ]);
+  });
+
+  it("a comment or review carries when it was written, when its payload says", () => {
+    const review = (submitted_at: string | null) =>
+      withPatch(examplePayload("pull_request_review", "submitted"), {
+        review: { state: "approved", submitted_at },
+        pull_request: { head: { ref: "orchestrate/issue-12", repo: { full_name: "o/r" } } },
+        repository: REPO,
+      } as never);
+    expect(route("pull_request_review", review("2026-11-22T10:00:00Z"), "d1")).toMatchObject([
+      { trigger: { kind: "review", at: Date.parse("2026-11-22T10:00:00Z") } },
+    ]);
+    // Without a time it is judged against the gates waiting now, as before.
+    expect(route("pull_request_review", review(null), "d1")[0]!.trigger).not.toHaveProperty("at");
+    const comment = withPatch(issueComment("created", "/orchestrate approve"), {
+      comment: { created_at: "not a time" },
+    } as never);
+    expect(route("issue_comment", comment, "d1")[0]!.trigger).not.toHaveProperty("at");
   });
 
   it.each<[string, ReturnType<typeof issueComment>]>([
