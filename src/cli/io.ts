@@ -57,10 +57,33 @@ export function quietOnClosedPipe(stream: NodeJS.WritableStream): void {
   if (handledStreams.has(stream)) return;
   handledStreams.add(stream);
   stream.on("error", (error: NodeJS.ErrnoException) => {
-    if (error.code !== "EPIPE") throw error;
+    // EIO: the terminal went away (its window closed); the hangup signal says what to do.
+    if (error.code !== "EPIPE" && error.code !== "EIO") throw error;
     closedStreams.add(stream);
   });
 }
+
+/**
+ * Lets a terminal input go away without an error: when its window closes with a prompt open,
+ * the prompt's ending turns raw mode off on a terminal that is gone (EIO), which would end the
+ * process before the hangup signal (SIGHUP) is handled — leaving its tasks running.
+ */
+export function quietOnLostTerminal(stdin: CliIO["stdin"]): void {
+  const tty = stdin as NodeJS.ReadStream;
+  if (typeof tty.setRawMode !== "function" || handledInputs.has(tty)) return;
+  handledInputs.add(tty);
+  const setRawMode = tty.setRawMode.bind(tty);
+  tty.setRawMode = (mode: boolean) => {
+    try {
+      return setRawMode(mode);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EIO") throw error;
+      return tty;
+    }
+  };
+}
+
+const handledInputs = new WeakSet<NodeJS.ReadStream>();
 
 let pendingExitCode: number | undefined;
 

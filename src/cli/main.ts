@@ -8,7 +8,15 @@ import { resumeCommand } from "./commands/resume.ts";
 import { runCommand } from "./commands/run.ts";
 import { validateCommand } from "./commands/validate.ts";
 import { fsProblem, isFsError } from "./fs-problem.ts";
-import { CliError, type CliIO, EXIT, quietOnClosedPipe, takeExitCode, writeLine } from "./io.ts";
+import {
+  CliError,
+  type CliIO,
+  EXIT,
+  quietOnClosedPipe,
+  quietOnLostTerminal,
+  takeExitCode,
+  writeLine,
+} from "./io.ts";
 
 import { VERSION } from "./version.ts";
 
@@ -61,6 +69,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
   // `orchestrate logs ID TASK | head -1`: every command stops printing quietly once its reader is gone.
   quietOnClosedPipe(io.stdout);
   quietOnClosedPipe(io.stderr);
+  quietOnLostTerminal(io.stdin);
   const program = buildProgram(io);
   try {
     await program.parseAsync([...argv], { from: "user" });

@@ -1,7 +1,8 @@
+import { spawn } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { cli, startCli, tempDir, waitFor } from "./cli-helpers.ts";
+import { BIN, cli, startCli, tempDir, waitFor } from "./cli-helpers.ts";
 import { runs } from "./session-helpers.ts";
 
 /**
@@ -66,4 +67,45 @@ describe.skipIf(process.platform === "win32")("a run whose terminal closes (SIGH
       ["task_succeeded", 2],
     ]);
   }, 40_000);
+
+  const terminal = existsSync("/usr/bin/script") && existsSync("/usr/bin/setsid");
+  it.skipIf(!terminal)(
+    "with a gate's prompt open on a real terminal: the lost terminal ends nothing before the hangup is handled",
+    async () => {
+      const dir = tempDir();
+      // A gated phase whose prompt opens while an independent phase's agent runs.
+      writeFileSync(
+        join(dir, "plan.yml"),
+        `${PLAN.replace("phases:\n  - { id: p, agents: [slow] }", "  gated: { run: 'echo hi' }\nphases:\n  - { id: g, agents: [gated], gate: {} }\n  - { id: p, agents: [slow], needs: [] }")}`,
+      );
+      const command = `${process.execPath} ${BIN} run plan.yml --request 'Project: hangup' --id hup2`;
+      // The run leads a session on a terminal of its own; killing `script` closes that terminal.
+      const term = spawn("setsid", ["script", "-qfc", command, "/dev/null"], {
+        cwd: dir,
+        env: { ...process.env, CI: "", NO_COLOR: "1" },
+        stdio: ["pipe", "pipe", "pipe"],
+      });
+      let shown = "";
+      term.stdout.on("data", (d: Buffer) => {
+        shown += d.toString();
+      });
+      try {
+        await waitFor(
+          () => shown.includes("waits for approval") && existsSync(join(dir, "agent.pid")),
+          15_000,
+          "the prompt and the agent",
+        );
+        const agent = Number(readFileSync(join(dir, "agent.pid"), "utf8"));
+        agents.push(agent);
+        term.kill("SIGKILL");
+        // The agent ignores SIGTERM: it is gone once the run has killed it, then the lock.
+        await waitFor(() => !runs(agent), 15_000, "the agent to be stopped");
+        await waitFor(() => !existsSync(join(dir, ".orchestrate/hup2/lock")), 15_000, "the lock to go");
+        expect(events(dir, "hup2").map((e) => e.type)).not.toContain("cancel_requested");
+      } finally {
+        term.kill("SIGKILL");
+      }
+    },
+    40_000,
+  );
 });
