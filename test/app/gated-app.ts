@@ -10,6 +10,18 @@ import { examplePayload, withPatch } from "../support/github/payloads.ts";
 /** The marker the dashboard comment starts with. */
 const DASHBOARD = "<!-- orchestrate:dashboard -->";
 
+/** Two gated phases side by side, then one that needs both. */
+export const TWO_GATES = `version: 1
+agents:
+  architect: { run: ./architect.sh }
+  dev: { run: ./dev.sh }
+  ops: { run: ./ops.sh }
+phases:
+  - { id: a, agents: [architect], gate: {} }
+  - { id: b, agents: [dev], gate: {} }
+  - { id: c, needs: [a, b], agents: [ops] }
+`;
+
 /**
  * Starts the app with `plan` at a clock the test moves. Issue 7 is labeled by its author,
  * `Codertocat` (who, like everyone but `reader`, has write permission).

@@ -4,21 +4,9 @@
  */
 import { describe, expect, it } from "vitest";
 import { useGitHubMock } from "../support/github/index.ts";
-import { gatedApp } from "./gated-app.ts";
+import { gatedApp, TWO_GATES } from "./gated-app.ts";
 
 const gh = useGitHubMock();
-
-/** Two gated phases side by side, then one that needs both. */
-const TWO_GATES = `version: 1
-agents:
-  architect: { run: ./architect.sh }
-  dev: { run: ./dev.sh }
-  ops: { run: ./ops.sh }
-phases:
-  - { id: a, agents: [architect], gate: {} }
-  - { id: b, agents: [dev], gate: {} }
-  - { id: c, needs: [a, b], agents: [ops] }
-`;
 
 const ONE_GATE = `version: 1
 agents:

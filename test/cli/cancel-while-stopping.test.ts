@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { startCli, tempDir, waitFor } from "./cli-helpers.ts";
+import { describe, expect, it } from "vitest";
+import { killedAfterEach, startCli, tempDir, waitFor } from "./cli-helpers.ts";
 
 /**
  * The agent holds the run that sends it SIGTERM (SIGSTOP to its parent) and runs on: a cancel is
@@ -18,24 +18,7 @@ phases:
 `;
 
 /** Agents and runs of the test: a failing test leaves none running or stopped. */
-const groups: number[] = [];
-const runs: number[] = [];
-afterEach(() => {
-  for (const pid of runs.splice(0)) {
-    try {
-      process.kill(pid, "SIGKILL");
-    } catch {
-      // Gone already.
-    }
-  }
-  for (const pid of groups.splice(0)) {
-    try {
-      process.kill(-pid, "SIGKILL");
-    } catch {
-      // Gone already.
-    }
-  }
-});
+const { groups, processes: runs } = killedAfterEach();
 
 /** The state letter of a process (`T` when stopped), or undefined when it is gone. */
 function processState(pid: number): string | undefined {

@@ -2,9 +2,23 @@ import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { afterEach } from "vitest";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
 export const BIN = join(ROOT, "bin/orchestrate.js");
+
+/** `spec` is gated; `side` runs beside it until `release` exists; `build` needs `spec`. */
+export const GATE_BESIDE_PLAN = `
+version: 1
+agents:
+  writer: { run: 'echo spec > "$ORCHESTRATE_ARTIFACTS/spec.md"' }
+  slow: { run: 'while [ ! -f release ]; do sleep 0.05; done' }
+  builder: { run: 'echo built > built.txt' }
+phases:
+  - { id: spec, agents: [writer], gate: {} }
+  - { id: side, agents: [slow] }
+  - { id: build, needs: [spec], agents: [builder] }
+`;
 
 /** A plan of two phases, the first gated, whose one agent echoes: runs stop at the gate. */
 export const GATED_PLAN = `
@@ -98,5 +112,27 @@ export function isAlive(pid: number): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+/**
+ * Processes a test started, killed after each test so a failing test leaves none running:
+ * push a pid to `groups` to kill its whole process group (an agent), to `processes` for it alone.
+ */
+export function killedAfterEach(): { groups: number[]; processes: number[] } {
+  const groups: number[] = [];
+  const processes: number[] = [];
+  afterEach(() => {
+    for (const pid of processes.splice(0)) kill(pid);
+    for (const pid of groups.splice(0)) kill(-pid);
+  });
+  return { groups, processes };
+}
+
+function kill(pid: number): void {
+  try {
+    process.kill(pid, "SIGKILL");
+  } catch {
+    // Gone already.
   }
 }

@@ -1,8 +1,8 @@
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { BIN, cli, startCli, tempDir, waitFor } from "./cli-helpers.ts";
+import { describe, expect, it } from "vitest";
+import { BIN, cli, killedAfterEach, startCli, tempDir, waitFor } from "./cli-helpers.ts";
 import { runs } from "./session-helpers.ts";
 
 /**
@@ -19,16 +19,7 @@ phases:
 `;
 
 /** Agents of the test's runs: a failing test leaves none running. */
-const agents: number[] = [];
-afterEach(() => {
-  for (const pid of agents.splice(0)) {
-    try {
-      process.kill(-pid, "SIGKILL");
-    } catch {
-      // Gone already.
-    }
-  }
-});
+const agents = killedAfterEach().groups;
 
 function events(dir: string, id: string): { type: string; attempt?: number }[] {
   return readFileSync(join(dir, ".orchestrate", id, "events.jsonl"), "utf8")

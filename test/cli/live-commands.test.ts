@@ -1,24 +1,11 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { cli, startCli, tempDir, waitFor } from "./cli-helpers.ts";
-
-/** `spec` is gated; `side` runs beside it until `release` exists; `build` needs `spec`. */
-const PLAN = `
-version: 1
-agents:
-  writer: { run: 'echo spec > "$ORCHESTRATE_ARTIFACTS/spec.md"' }
-  slow: { run: 'while [ ! -f release ]; do sleep 0.05; done' }
-  builder: { run: 'echo built > built.txt' }
-phases:
-  - { id: spec, agents: [writer], gate: {} }
-  - { id: side, agents: [slow] }
-  - { id: build, needs: [spec], agents: [builder] }
-`;
+import { cli, GATE_BESIDE_PLAN, startCli, tempDir, waitFor } from "./cli-helpers.ts";
 
 function project(): string {
   const dir = tempDir();
-  writeFileSync(join(dir, "plan.yml"), PLAN);
+  writeFileSync(join(dir, "plan.yml"), GATE_BESIDE_PLAN);
   return dir;
 }
 

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { cli, isAlive, startCli, tempDir, waitFor } from "./cli-helpers.ts";
+import { describe, expect, it } from "vitest";
+import { cli, isAlive, killedAfterEach, startCli, tempDir, waitFor } from "./cli-helpers.ts";
 
 /**
  * One attempt per task; the agent writes its pid, ignores SIGTERM (as its children do) and then
@@ -46,16 +46,7 @@ phases:
 `;
 
 /** Agents of the test's runs: a failing test leaves none running. */
-const agents: number[] = [];
-afterEach(() => {
-  for (const pid of agents.splice(0)) {
-    try {
-      process.kill(-pid, "SIGKILL");
-    } catch {
-      // Gone already.
-    }
-  }
-});
+const agents = killedAfterEach().groups;
 
 function project(): string {
   const dir = tempDir();

@@ -12,12 +12,21 @@ import { startEventOf } from "../../src/core/state/from-plan.ts";
 import { type EventInput, EventSchema, type ExecutionEvent } from "../../src/core/state/index.ts";
 import { isAlive } from "./cli-helpers.ts";
 
-/** A session of `planText` run in this process without a terminal, on `store` (created here). */
-export function sessionOf(dir: string, store: ExecutionStore, planText: string) {
+/**
+ * A session of `planText` run in this process on `store` (created here): without a terminal, or
+ * at one (`terminal`: keystrokes written to its stdin reach the prompt).
+ */
+export function sessionOf(dir: string, store: ExecutionStore, planText: string, { terminal = false } = {}) {
   writeFileSync(join(dir, "plan.yml"), planText);
   let shown = "";
   let printed = "";
-  const stderr = new PassThrough();
+  const stdin = terminal
+    ? Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => {} })
+    : new PassThrough();
+  // At a terminal: like process.stderr, it stays open when the prompt lets go of it.
+  const stderr: PassThrough = terminal
+    ? Object.assign(new PassThrough(), { isTTY: true, columns: 80, end: () => stderr })
+    : new PassThrough();
   stderr.on("data", (d: Buffer) => {
     shown += d.toString();
   });
@@ -25,13 +34,7 @@ export function sessionOf(dir: string, store: ExecutionStore, planText: string) 
   stdout.on("data", (d: Buffer) => {
     printed += d.toString();
   });
-  const io = {
-    stdin: new PassThrough(),
-    stderr,
-    stdout,
-    env: { USER: "dana" },
-    cwd: dir,
-  } as unknown as CliIO;
+  const io = { stdin, stderr, stdout, env: { USER: "dana" }, cwd: dir } as unknown as CliIO;
   const { plan, display, dir: planDir } = readPlan("plan.yml", dir);
   const request = parseRequest({ body: "Project: demo" }, { now: Date.now() });
   const built = buildGraph(plan, factsOf(request, { paths: [], default_branch: "main" } as never));
@@ -55,7 +58,7 @@ export function sessionOf(dir: string, store: ExecutionStore, planText: string) 
     secrets: [],
     commandPrefix: "",
   };
-  return { options, first, shown: () => shown, printed: () => printed };
+  return { options, first, stdin, shown: () => shown, printed: () => printed };
 }
 
 /** A command's event as the CLI makes it: an id and the time it was given. */

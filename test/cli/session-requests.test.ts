@@ -7,7 +7,7 @@ import { runSession } from "../../src/cli/session.ts";
 import { type LockHolder, liveLockHolder } from "../../src/cli/store/execution-lock.ts";
 import { type CommandAnswer, ExecutionStore } from "../../src/cli/store/execution-store.ts";
 import type { ExecutionEvent, ExecutionState } from "../../src/core/state/index.ts";
-import { tempDir, waitFor } from "./cli-helpers.ts";
+import { GATE_BESIDE_PLAN, tempDir, waitFor } from "./cli-helpers.ts";
 import { commandEvent, loggedTypes, noSpace, runs, sessionOf } from "./session-helpers.ts";
 
 /** One agent that ignores SIGTERM and runs until it is killed (its pid in `slow.pid`). */
@@ -17,19 +17,6 @@ agents:
   slow: { run: 'echo $$ > slow.pid; trap "" TERM; sleep 30' }
 phases:
   - { id: p, agents: [slow] }
-`;
-
-/** `spec` is gated; `side` runs beside it until `release` exists; `build` needs `spec`. */
-const GATE_BESIDE = `
-version: 1
-agents:
-  writer: { run: 'echo spec > "$ORCHESTRATE_ARTIFACTS/spec.md"' }
-  slow: { run: 'while [ ! -f release ]; do sleep 0.05; done' }
-  builder: { run: 'echo built > built.txt' }
-phases:
-  - { id: spec, agents: [writer], gate: {} }
-  - { id: side, agents: [slow] }
-  - { id: build, needs: [spec], agents: [builder] }
 `;
 
 /** A gated phase, then one that builds. */
@@ -151,7 +138,7 @@ describe.skipIf(process.platform === "win32")("commands handed to a running sess
   it("a command recorded just before a write of the run failed is answered as recorded", async () => {
     const dir = tempDir();
     const store = new FullAfterApproval(join(dir, ".orchestrate"), "approved1");
-    const s = sessionOf(dir, store, GATE_BESIDE);
+    const s = sessionOf(dir, store, GATE_BESIDE_PLAN);
     const run = outcome(runSession(s.options, s.first));
     try {
       await waitFor(

@@ -1,16 +1,10 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
-import type { CliIO } from "../../src/cli/io.ts";
-import { readPlan } from "../../src/cli/plan-file.ts";
 import { runSession } from "../../src/cli/session.ts";
 import { ExecutionStore } from "../../src/cli/store/execution-store.ts";
-import { buildGraph } from "../../src/core/graph/index.ts";
-import { factsOf } from "../../src/core/plan/index.ts";
-import { parseRequest } from "../../src/core/request/index.ts";
-import { startEventOf } from "../../src/core/state/from-plan.ts";
 import { tempDir, waitFor } from "./cli-helpers.ts";
+import { sessionOf } from "./session-helpers.ts";
 
 const PLAN = `
 version: 1
@@ -38,52 +32,17 @@ phases:
 /** A run at a terminal: keystrokes go in, what the prompt and the session print is collected. */
 function session(id: string, planText = PLAN) {
   const dir = tempDir();
-  writeFileSync(join(dir, "plan.yml"), planText);
-  const stdin = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => {} });
-  // Like process.stderr, it stays open when the prompt lets go of it.
-  const stderr = Object.assign(new PassThrough(), { isTTY: true, columns: 80, end: () => stderr });
-  const stdout = new PassThrough();
-  let shown = "";
-  stderr.on("data", (d: Buffer) => {
-    shown += d.toString();
-  });
-  stdout.resume();
-  const io = { stdin, stderr, stdout, env: { USER: "dana" }, cwd: dir } as unknown as CliIO;
-  const { plan, display, dir: planDir } = readPlan("plan.yml", dir);
-  const request = parseRequest({ body: "Project: demo" }, { now: Date.now() });
-  const built = buildGraph(plan, factsOf(request, { paths: [], default_branch: "main" } as never));
-  if (!built.ok) throw new Error("invalid graph");
   const store = new ExecutionStore(join(dir, ".orchestrate"), id);
-  store.create();
-  const start = startEventOf(built.graph, plan.policy, {
-    execution: id,
-    seed: 1,
-    plan,
-    meta: { request, plan, plan_file: display, plan_dir: planDir, cwd: dir } as never,
-  });
-  const run = runSession(
-    {
-      io,
-      store,
-      plan,
-      planDir,
-      cwd: dir,
-      yes: false,
-      approve: [],
-      plain: true,
-      secrets: [],
-      commandPrefix: "",
-    },
-    start,
-  );
+  const { options, first, stdin, shown } = sessionOf(dir, store, planText, { terminal: true });
+  const run = runSession(options, first);
   const type = async (...keys: string[]) => {
     for (const key of keys) {
       await new Promise((r) => setTimeout(r, 30));
       stdin.write(key);
     }
   };
-  const prompted = () => waitFor(() => shown.includes("waits for approval"), 10_000, "the prompt");
-  return { run, type, prompted, shown: () => shown, stdin, store, dir };
+  const prompted = () => waitFor(() => shown().includes("waits for approval"), 10_000, "the prompt");
+  return { run, type, prompted, shown, stdin, store, dir };
 }
 
 /** Settles with "still running" when `run` has not ended within `ms`. */

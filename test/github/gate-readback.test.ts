@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { triggersOf } from "../../src/github/webhook-triggers.ts";
-import { gatedApp } from "../app/gated-app.ts";
+import { gatedApp, TWO_GATES } from "../app/gated-app.ts";
 import { useGitHubMock } from "../support/github/index.ts";
 
 const gh = useGitHubMock();
@@ -18,18 +18,6 @@ agents:
 phases:
   - { id: design, agents: [architect], gate: ${gate} }
   - { id: build, needs: [design], agents: [dev] }
-`;
-
-/** Two gated phases side by side, then one that needs both. */
-const TWO_GATES = `version: 1
-agents:
-  architect: { run: ./architect.sh }
-  dev: { run: ./dev.sh }
-  ops: { run: ./ops.sh }
-phases:
-  - { id: a, agents: [architect], gate: {} }
-  - { id: b, agents: [dev], gate: {} }
-  - { id: c, needs: [a, b], agents: [ops] }
 `;
 
 /** The app, with ways to leave a comment on GitHub whose webhook is lost, and to tick. */
