@@ -27,7 +27,8 @@ interface GroupRecord {
 /** Records the process group an attempt runs in, so a later attempt can stop it if it outlives its host. */
 export async function recordGroup(workDir: string, pgid: number): Promise<void> {
   const started = processStartTime(pgid);
-  if (started === undefined) return;
+  // Off Linux (a start `ps` tells) the group could not be checked later: nothing to record.
+  if (started === undefined || !/^\d+$/.test(started)) return;
   const boot = bootId();
   const record: GroupRecord = { pgid, started, ...(boot !== undefined ? { boot } : {}) };
   // Whole or not at all: a host killed while writing it must not leave a record no one can read.

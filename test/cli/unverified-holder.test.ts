@@ -54,7 +54,7 @@ describe.skipIf(process.platform === "win32")(
         expect(approve.stdout).toBe("");
         expect(approve.stderr).toContain(`execution u1 is running in process ${other.pid}`);
         expect(approve.stderr).toContain(
-          `the command is not handed to process ${other.pid}: with no start time to check (not Linux, or /proc hidden), it may be another program that got the pid after a crash`,
+          `the command is not handed to process ${other.pid}: with no start time to check (none recorded: /proc or ps could not tell it), it may be another program that got the pid after a crash`,
         );
         expect(approve.stderr).toContain(
           `if process ${other.pid} is not orchestrate, remove ${lock} and run the command again`,

@@ -185,7 +185,7 @@ function lockedHelp(store: ExecutionStore, holder: LockHolder | undefined, id: s
  */
 function unknownHolderHelp(store: ExecutionStore, holder: LockHolder, id: string): string[] {
   return [
-    `the command is not handed to process ${holder.pid}: with no start time to check (not Linux, or /proc hidden), it may be another program that got the pid after a crash`,
+    `the command is not handed to process ${holder.pid}: with no start time to check (none recorded: /proc or ps could not tell it), it may be another program that got the pid after a crash`,
     `if process ${holder.pid} is not orchestrate, remove ${store.lockPath} and run the command again`,
     ...whileItRuns(id),
   ];

@@ -22,8 +22,9 @@ export interface LockHolder {
   host: string;
   started_at: string;
   /**
-   * When the holder process started (Linux: clock ticks since boot), so that a process that got
-   * its pid after it died is not taken for it. Absent off Linux and in locks of older versions.
+   * When the holder process started (see `processStartTime`: Linux clock ticks since boot, else
+   * what `ps` says), so that a process that got its pid after it died is not taken for it. Absent
+   * where neither tells it (Windows) and in locks of older versions.
    */
   process_start?: string;
   /**
@@ -42,7 +43,7 @@ export interface LockOptions {
 
 /**
  * Takes the lock file at `path` for execution `id`: created exclusively (`wx`), holding this
- * process's pid, host, the time and (Linux) the process's start time. A lock of a live process on
+ * process's pid, host, the time and the process's start time (where it can be told). A lock of a live process on
  * this host (see `holderRuns`), or of any process on another host, is an `execution_locked` error;
  * a lock whose process is gone is taken over (see `replaceStale`: of processes that find it stale
  * at once, one takes it and the others see its lock).
