@@ -150,8 +150,11 @@ export type HandOver =
   | { answer: CommandAnswer; pid: number }
   /** The process was gone before it took the command: it was taken back, nothing was recorded. */
   | { gone: true }
-  /** The process took the command but gave no answer in time: whether it was recorded is in `recorded`. */
-  | { unanswered: true; pid: number; recorded: boolean };
+  /**
+   * No answer in time: the process did not take the command (`taken` false: taken back, nothing
+   * changed), or took it and did not answer (whether the log records it is in `recorded`).
+   */
+  | { unanswered: true; pid: number; taken: boolean; recorded: boolean };
 
 /**
  * Hands `event` to `holder`, the live process running the execution (its lock says it takes
@@ -176,12 +179,14 @@ export async function handOver(
     const running = stillRuns(store, holder);
     if (!running || Date.now() > deadline) {
       if (store.withdrawRequest(name))
-        return running ? { unanswered: true, pid: holder.pid, recorded: false } : { gone: true };
+        return running
+          ? { unanswered: true, pid: holder.pid, taken: false, recorded: false }
+          : { gone: true };
       // Taken: its answer comes right after, unless the process died in between.
       await new Promise((r) => setTimeout(r, 200));
       const late = store.answerOf(name);
       if (late) return { answer: late, pid: holder.pid };
-      return { unanswered: true, pid: holder.pid, recorded: recorded(store, event.id) };
+      return { unanswered: true, pid: holder.pid, taken: true, recorded: recorded(store, event.id) };
     }
     await new Promise((r) => setTimeout(r, 20));
   }

@@ -108,7 +108,8 @@ export class InstallationTokenError extends Error {
   }
 }
 
-const TOKEN_REQUEST = /\/app\/installations\/\d+\/access_tokens(?:$|\?)/;
+/** The installation token request: its URL, or its route (`{installation_id}`) before expansion. */
+const TOKEN_REQUEST = /\/app\/installations\/(?:\d+|\{installation_id\})\/access_tokens(?:$|\?)/;
 
 /** Whether a failed request is the request for an installation token. */
 export function isTokenRequest(error: unknown): boolean {

@@ -153,8 +153,16 @@ describe("an installation GitHub refuses", () => {
       const probot = testProbot();
       await probot.load(app);
       const warn = vi.spyOn(probot.log, "warn");
+      const error = vi.spyOn(probot.log, "error");
       await host().enqueue(TEST_INSTALLATION_ID, REF, { kind: "tick" });
       expect(gh.requests.at(-1)!.route).toBe(TOKEN);
+      // The failure names the request that needed the token, not the token request.
+      const failed = error.mock.calls.map((call) => (call[0] as { err?: Error }).err?.message ?? "");
+      expect(failed).toContainEqual(
+        expect.stringMatching(
+          /^GitHub issued no installation token for GET \/repos\/\{owner\}\/\{repo\}\/git\/ref\/\{ref\} \(HTTP 40[34]: /,
+        ),
+      );
       const before = gh.requests.length;
       for (let i = 0; i < 3; i++) {
         await host().tick();

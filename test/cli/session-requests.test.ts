@@ -117,7 +117,7 @@ describe.skipIf(process.platform === "win32")("commands handed to a running sess
     expect(existsSync(store.lockPath)).toBe(false);
     // Recorded before its answer failed: the command learns it from the log.
     expect(loggedTypes(store)).toContain("budget_set");
-    expect(handed).toEqual({ unanswered: true, pid: process.pid, recorded: true });
+    expect(handed).toEqual({ unanswered: true, pid: process.pid, taken: true, recorded: true });
     expect(existsSync(join(store.requestsPath, `${process.pid}-budget1.taken`))).toBe(true);
   }, 30_000);
 

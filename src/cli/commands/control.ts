@@ -138,6 +138,15 @@ async function handedOver(
         EXIT.ok,
         [`see where it stands: orchestrate status ${id}`],
       );
+    if (result.taken)
+      throw new CliError(
+        `process ${result.pid} running ${store.id} took the command but gave no answer, and the log does not record it: nothing was changed`,
+        EXIT.usage,
+        [
+          `it may be stopping (a write failed, say): see where it stands: orchestrate status ${id}`,
+          "once it has stopped, run the command again (it is then recorded here)",
+        ],
+      );
     throw new CliError(
       `process ${result.pid} running ${store.id} did not take the command within ${ANSWER_WAIT_MS / 1000} s: nothing was changed`,
       EXIT.usage,

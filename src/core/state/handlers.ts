@@ -455,7 +455,7 @@ function joinsPhases(s: ExecutionState, tasks: EventOf<"tasks_added">["tasks"]):
 
 /**
  * Whether a phase without a gate is over: every task it has is done, or a phase that needs it has
- * started work (what needs it went ahead without what would join now). A phase with no tasks
+ * started work (what needs it went ahead without what would join now; a skipped task started none). A phase with no tasks
  * stays open until then: tasks added at run time are how it gets work.
  */
 function phaseOver(s: ExecutionState, phase: PhaseSpec): boolean {
@@ -465,7 +465,8 @@ function phaseOver(s: ExecutionState, phase: PhaseSpec): boolean {
       p.needs.includes(phase.id) &&
       p.tasks.some((id) => {
         const status = s.tasks[id]!.status;
-        return status !== "pending" && status !== "ready";
+        // A skipped task started nothing (skipped for a failure upstream, or by a person).
+        return status !== "pending" && status !== "ready" && status !== "skipped";
       }),
   );
 }

@@ -139,6 +139,11 @@ describe("tasks_added", () => {
     started.finish("build/a");
     expect(started.state.tasks["test/qa"]!.status).not.toMatch(/pending|ready/);
     expect(join(started, "build")).toBe(over("build"));
+    // What needs it was skipped, not started: build/b still runs, so build takes it.
+    const skipped = ungated();
+    skipped.send({ type: "skip_requested", task: "test/qa", by: "dana", reason: "not now" });
+    expect(skipped.state.tasks["test/qa"]!.status).toBe("skipped");
+    expect(join(skipped, "build")).toBeUndefined();
     // Before that, the phase takes it; so does a phase with no dependents whose task waits.
     const open = ungated();
     expect(join(open, "build")).toBeUndefined();
