@@ -4,7 +4,7 @@ import type { OutputConfig } from "../core/plan/schema.ts";
 import { createScrubber } from "../core/scrub/index.ts";
 import type { Artifact } from "../core/state/index.ts";
 import { collectOutputs } from "./collect-outputs.ts";
-import { recordGroup, stopLeftoverGroups } from "./leftover-groups.ts";
+import { forgetGroup, recordGroup, stopLeftoverGroups } from "./leftover-groups.ts";
 import { type AttemptPaths, attemptPaths, prepareAttempt } from "./prepare-attempt.ts";
 import { readContextOut, readResultFile } from "./read-agent-files.ts";
 import { runProcessGroup } from "./run-process-group.ts";
@@ -156,6 +156,7 @@ export async function runCommandTask(t: CommandTask): Promise<CommandResult> {
 
   // An earlier attempt whose host died (kill -9) may still run: it is stopped first.
   await stopLeftoverGroups(t.workDir, t.killGraceMs ?? DEFAULT_KILL_GRACE_MS);
+  let recording: Promise<void> | undefined;
   const stdout = new ScrubbedLog(paths.stdout, scrub);
   const stderr = new ScrubbedLog(paths.stderr, scrub, STDERR_TAIL_LINES);
   const end = await runProcessGroup({
@@ -168,9 +169,12 @@ export async function runCommandTask(t: CommandTask): Promise<CommandResult> {
     onStderr: (chunk) => stderr.write(chunk),
     onStart: (pgid) => {
       t.onGroup?.(pgid);
-      void recordGroup(t.workDir, pgid);
+      recording = recordGroup(t.workDir, pgid);
     },
   });
+  // The group is gone (runProcessGroup resolves once it is): its record goes too.
+  await recording;
+  await forgetGroup(t.workDir);
   await Promise.all([stdout.end(), stderr.end()]);
 
   const { exitCode, signal } = end;

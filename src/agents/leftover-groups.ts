@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from "node:fs";
-import { readdir, readFile, rename, writeFile } from "node:fs/promises";
+import { readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { processStartTime } from "./process-start.ts";
 import { groupAlive, signalGroup } from "./run-process-group.ts";
@@ -39,6 +39,15 @@ export async function recordGroup(workDir: string, pgid: number): Promise<void> 
 }
 
 /**
+ * Forgets the group recorded in `workDir`: its attempt's host saw it end (or stopped it). A record
+ * left behind would name a pid that later goes to another process, whose own group (a program that
+ * detached) could then pass for the recorded one.
+ */
+export async function forgetGroup(workDir: string): Promise<void> {
+  await rm(join(workDir, GROUP_FILE), { force: true }).catch(() => {});
+}
+
+/**
  * Stops the process groups earlier attempts of the same task left running — their host was
  * killed (`kill -9`) before it could stop them — so an attempt never runs beside an orphan of an
  * earlier one. A group counts only while it is the very group recorded (see `liveRecordedGroup`:
@@ -53,13 +62,18 @@ export async function stopLeftoverGroups(workDir: string, graceMs: number): Prom
   } catch {
     return 0;
   }
-  const alive: number[] = [];
+  const alive: { pgid: number; dir: string }[] = [];
   for (const entry of entries) {
-    if (join(taskDir, entry) === workDir) continue;
-    const pgid = await liveRecordedGroup(join(taskDir, entry));
-    if (pgid !== undefined) alive.push(pgid);
+    const dir = join(taskDir, entry);
+    if (dir === workDir) continue;
+    const pgid = await liveRecordedGroup(dir);
+    if (pgid !== undefined) alive.push({ pgid, dir });
   }
-  await stopGroups(alive, graceMs);
+  await stopGroups(
+    alive.map((a) => a.pgid),
+    graceMs,
+  );
+  await Promise.all(alive.map((a) => forgetGroup(a.dir)));
   return alive.length;
 }
 
@@ -74,6 +88,7 @@ export async function stopRecordedGroup(workDir: string, graceMs = DEFAULT_GRACE
   const pgid = await liveRecordedGroup(workDir);
   if (pgid === undefined) return false;
   await stopGroups([pgid], graceMs);
+  await forgetGroup(workDir);
   return true;
 }
 
@@ -98,7 +113,11 @@ async function liveRecordedGroup(workDir: string): Promise<number | undefined> {
   if (record.boot !== undefined && boot !== undefined && record.boot !== boot) return undefined;
   const leader = procStat(record.pgid);
   if (leader !== undefined) {
-    if (leader.started !== record.started) return undefined;
+    if (leader.started !== record.started) {
+      // The pid went to another process: the recorded group ended, for good.
+      await forgetGroup(workDir);
+      return undefined;
+    }
     // A zombie leader no one reaps (its parent died) leaves the group alive only with other members.
     return leader.state !== "Z" || livesOn(record) ? record.pgid : undefined;
   }
@@ -106,7 +125,12 @@ async function liveRecordedGroup(workDir: string): Promise<number | undefined> {
   if (pidExists(record.pgid)) return undefined;
   if (record.boot === undefined || record.boot !== boot) return undefined;
   // Most groups ended with their attempt: only a group that still has members is looked into.
-  return groupAlive(record.pgid) && livesOn(record) ? record.pgid : undefined;
+  if (!groupAlive(record.pgid)) {
+    // Leader and group gone: the record can only ever name someone else's group from now on.
+    await forgetGroup(workDir);
+    return undefined;
+  }
+  return livesOn(record) ? record.pgid : undefined;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { runCommandTask } from "../../src/agents/command-agent.ts";
@@ -73,6 +73,17 @@ describe("runCommandTask: stopping", () => {
       expect(isGone(shell!)).toBe(true);
       expect(isGone(child!)).toBe(true);
       expect(await orphan).toMatchObject({ ok: false, kind: "killed" });
+    },
+  );
+
+  it.skipIf(process.platform !== "linux")(
+    "forgets an attempt's process group once it ended: no record is left to name a pid given again",
+    async () => {
+      const t = makeTask("", {});
+      t.workDir = join(t.root, "tasks", "1");
+      t.command = "sleep 0.2 & echo started";
+      expect(await runCommandTask(t)).toMatchObject({ ok: true });
+      expect(existsSync(join(t.workDir, "process-group.json"))).toBe(false);
     },
   );
 

@@ -75,6 +75,24 @@ describe.skipIf(process.platform !== "linux")("process groups an attempt's host 
     await until(() => isGone(group.child), "the background process to be stopped");
   });
 
+  it("its record is forgotten once it is stopped, or seen gone: a pid given again later is never taken for it", async () => {
+    const dir = tempDir();
+    const record = join(dir, "1", "process-group.json");
+    const group = await agentGroup(dir);
+    await endLeader(dir, group);
+    expect(await stopRecordedGroup(join(dir, "1"), 2000)).toBe(true);
+    expect(existsSync(record)).toBe(false);
+    // A group that ended by itself (leader and members gone): its record goes at the first look.
+    const ended = tempDir();
+    const other = await agentGroup(ended);
+    process.kill(other.child, "SIGKILL");
+    writeFileSync(join(ended, "release"), "");
+    await other.ended;
+    await until(() => isGone(other.pgid) && isGone(other.child), "the group to end");
+    expect(await stopRecordedGroup(join(ended, "1"), 2000)).toBe(false);
+    expect(existsSync(join(ended, "1", "process-group.json"))).toBe(false);
+  });
+
   it("the next attempt stops it before it starts", async () => {
     const dir = tempDir();
     const group = await agentGroup(dir);
