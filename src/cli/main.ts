@@ -56,8 +56,8 @@ Exit codes:
   3  stopped at a gate waiting for approval (no terminal to ask and no --yes, "stop here" or
      Ctrl-C at the prompt, or more approvals needed); status --watch of an execution that no
      process runs and that waits at a gate
-  129  the terminal closed (SIGHUP) during a run: running tasks were stopped, nothing was
-       cancelled; resume runs them again
+  129  the terminal closed (SIGHUP) during a run: running tasks were stopped, then it ended by
+       that signal; nothing was cancelled: resume runs them again
   130  a second Ctrl-C while a cancelled run stops its tasks (or a Ctrl-C after orchestrate
        cancel from another shell): it quits at once and kills them (143 for a second SIGTERM)
 

@@ -61,8 +61,11 @@ export function checkApprovals(
 /** How a session ends: the execution's end, a stop it cannot go past here, or its terminal closed. */
 type Outcome = "done" | "gate" | "blocked" | "delivery" | "hangup";
 
-/** The exit code of a run whose terminal closed (SIGHUP): 128 + 1, as a shell reports it. */
-const HANGUP_EXIT = 129;
+/**
+ * What a run whose terminal closed (SIGHUP) returns: 128 + 1, as a shell reports it. The process
+ * itself then ends by the signal (see `cli/index.ts`), not by exiting with this code.
+ */
+export const HANGUP_EXIT = 129;
 
 /**
  * Runs an execution on this machine until it ends, stops at a gate nobody can answer here, or is

@@ -91,10 +91,16 @@ export function startCli(args: string[], cwd: string) {
   child.stderr.on("data", (d: Buffer) => {
     stderr += d.toString();
   });
+  let endedBy: NodeJS.Signals | null = null;
   const exited = new Promise<number | null>((r) =>
-    child.on("close", (code, signal) => r(signal ? -1 : code)),
+    child.on("close", (code, signal) => {
+      endedBy = signal;
+      r(signal ? -1 : code);
+    }),
   );
-  return { child, exited, output: () => ({ stdout, stderr }) };
+  /** The signal that ended it (`exited` is then -1). */
+  const signal = () => endedBy;
+  return { child, exited, signal, output: () => ({ stdout, stderr }) };
 }
 
 /** Polls until `check` returns true (or fails after `ms`). */
