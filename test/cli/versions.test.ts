@@ -70,6 +70,34 @@ describe("which version wrote an execution", () => {
     expect(r.stderr).not.toContain("replay");
   });
 
+  it("a state file an older version wrote (phases kept no limits then) replays as matching", async () => {
+    const dir = tempDir();
+    writeFileSync(
+      join(dir, "plan.yml"),
+      `${PLAN}\n`.replace(
+        /- \{ id: (\w+), agents: \[(\w+)\], gate: \{\} \}/,
+        "- { id: $1, agents: [$2], gate: {}, policy: { retry: { max_attempts: 5, non_retryable: [lint] } } }",
+      ),
+    );
+    expect((await cli(["run", "plan.yml", "--request", "x", "--id", "old1"], { cwd: dir })).code).toBe(3);
+    const statePath = join(dir, ".orchestrate", "old1", "state.json");
+    const state = JSON.parse(readFileSync(statePath, "utf8"));
+    expect(state.phases[0]).toMatchObject({ max_attempts: 5, non_retryable: ["lint"] });
+    // As the version before phases kept them wrote it.
+    for (const phase of state.phases) {
+      delete phase.max_attempts;
+      delete phase.non_retryable;
+    }
+    writeFileSync(statePath, JSON.stringify(state));
+    const r = await cli(["replay", "old1"], { cwd: dir });
+    expect(r.stdout).toContain("events replayed: the state matches");
+    expect(r.code).toBe(0);
+    // A difference in what both versions keep is still one.
+    state.phases[0].name = "renamed";
+    writeFileSync(statePath, JSON.stringify(state));
+    expect((await cli(["replay", "old1"], { cwd: dir })).stderr).toContain("differing: phases");
+  });
+
   it("a damaged state file of this version: each problem is said once, with the fix", async () => {
     const { dir, statePath } = await stoppedAtGate("v3");
     const state = JSON.parse(readFileSync(statePath, "utf8"));

@@ -287,13 +287,14 @@ export function inspectCommands(program: Command, io: CliIO): void {
       );
       events = store.loadEvents({ tolerateTornTail: true });
     }
-    const rebuilt = JSON.parse(JSON.stringify(replay(events) ?? null)) as ExecutionState | null;
+    let rebuilt = JSON.parse(JSON.stringify(replay(events) ?? null)) as ExecutionState | null;
     let stored: ExecutionState | undefined;
     try {
       stored = store.loadState();
     } catch (error) {
       writeLine(io.stderr, `stored state unreadable: ${(error as Error).message}`);
     }
+    if (rebuilt && stored) rebuilt = asOlderVersionsKeptIt(rebuilt, stored);
     if (rebuilt && stored && isDeepStrictEqual(rebuilt, JSON.parse(JSON.stringify(stored)))) {
       writeLine(io.stdout, `${events.length} events replayed: the state matches ${store.statePath}`);
       return;
@@ -338,6 +339,24 @@ function idleSummary(root: string, e: ExecutionSummary): { shown?: string; idle?
   } catch {
     return {};
   }
+}
+
+/** Fields of a phase that states saved by older versions do not have (the tasks' specs hold them). */
+const LATER_PHASE_FIELDS = ["task_timeout_ms", "max_attempts", "non_retryable"] as const;
+
+/**
+ * `rebuilt` without what `stored` has no place for because an older version saved it: a phase's
+ * limits that phases did not keep then. Not a difference: the same log, kept in fewer places.
+ */
+function asOlderVersionsKeptIt(rebuilt: ExecutionState, stored: ExecutionState): ExecutionState {
+  const phases = rebuilt.phases.map((phase, i) => {
+    const old = stored.phases[i];
+    if (old?.id !== phase.id) return phase;
+    const kept = { ...phase };
+    for (const field of LATER_PHASE_FIELDS) if (!(field in old)) delete kept[field];
+    return kept;
+  });
+  return { ...rebuilt, phases };
 }
 
 function diffKeys(a: ExecutionState, b: ExecutionState): string[] {
