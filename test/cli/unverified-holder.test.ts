@@ -3,7 +3,8 @@ import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { cli, GATED_PLAN, isAlive, tempDir } from "./cli-helpers.ts";
+import { processStartTime } from "../../src/agents/process-start.ts";
+import { cli, GATED_PLAN, isAlive, startCli, tempDir, waitFor } from "./cli-helpers.ts";
 
 /** An execution stopped at its gate (no process runs it), in a fresh project. */
 async function atGate(id: string): Promise<string> {
@@ -29,6 +30,36 @@ function gateOf(dir: string, id: string): string {
   };
   return state.phase_state.one!.gate!.status;
 }
+
+describe.skipIf(process.platform !== "linux")("cancel while a command holds the lock", () => {
+  it("waits for it rather than signal it (a signal would end it half done), then records the cancel", async () => {
+    const dir = await atGate("c1");
+    // A command (approve, skip, …) holding the lock for a moment: its lock takes no requests.
+    const command = otherProgram();
+    try {
+      const lock = join(dir, ".orchestrate/c1/lock");
+      writeFileSync(
+        lock,
+        JSON.stringify({
+          pid: command.pid,
+          host: hostname(),
+          started_at: new Date().toISOString(),
+          process_start: processStartTime(command.pid),
+        }),
+      );
+      const cancel = startCli(["cancel", "c1"], dir);
+      await waitFor(() => cancel.output().stderr.includes("waiting for it"), 10_000, "cancel to wait");
+      expect(isAlive(command.pid)).toBe(true);
+      rmSync(lock);
+      expect(await cancel.exited).toBe(0);
+      expect(cancel.output().stdout).toBe("cancelled c1\n");
+      expect(isAlive(command.pid)).toBe(true);
+    } finally {
+      command.stop();
+      await command.ended;
+    }
+  });
+});
 
 describe.skipIf(process.platform === "win32")(
   "a lock whose process cannot be told from another program",

@@ -510,7 +510,12 @@ export function controlCommands(program: Command, io: CliIO): void {
     const store = openStore(io, options, id);
     const reason = options.reason ? { reason: options.reason } : {};
     const holder = liveHolder(store);
-    if (holder && holder.pid !== process.pid) {
+    if (holder && holder.pid !== process.pid && !holder.requests) {
+      // A command holding the lock for a moment (approve, skip, … stopping agents a dead run left
+      // takes a few seconds): a signal would end it half done. Waited for, then recorded here.
+      writeLine(io.stderr, `process ${holder.pid} holds ${id} for a moment; waiting for it…`);
+      for (let i = 0; i < 200 && liveHolder(store); i++) await new Promise((r) => setTimeout(r, 50));
+    } else if (holder && holder.pid !== process.pid) {
       // Cancelled already (Ctrl-C, or another cancel): a second signal would quit it at once,
       // killing its agents with no grace, as a second Ctrl-C does. It is left to stop them.
       const asked = !beingCancelled(store);
