@@ -362,7 +362,7 @@ export async function resumeFinished(
   store: ExecutionStore,
   commandPrefix: string,
 ): Promise<number> {
-  const lock = store.lock();
+  const lock = store.lock({ brief: true });
   try {
     const state = store.loadCurrentState({ write: true });
     if (state.finished_at === undefined) {

@@ -34,7 +34,7 @@ function gateOf(dir: string, id: string): string {
 describe.skipIf(process.platform !== "linux")("cancel while a command holds the lock", () => {
   it("waits for it rather than signal it (a signal would end it half done), then records the cancel", async () => {
     const dir = await atGate("c1");
-    // A command (approve, skip, …) holding the lock for a moment: its lock takes no requests.
+    // A command (approve, skip, …) holding the lock for a moment: its lock says so.
     const command = otherProgram();
     try {
       const lock = join(dir, ".orchestrate/c1/lock");
@@ -45,6 +45,7 @@ describe.skipIf(process.platform !== "linux")("cancel while a command holds the 
           host: hostname(),
           started_at: new Date().toISOString(),
           process_start: processStartTime(command.pid),
+          brief: true,
         }),
       );
       const cancel = startCli(["cancel", "c1"], dir);

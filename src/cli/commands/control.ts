@@ -61,7 +61,7 @@ export async function applyStored(
 ): Promise<Applied> {
   let lock: ReturnType<ExecutionStore["lock"]>;
   try {
-    lock = store.lock();
+    lock = store.lock({ brief: true });
   } catch (error) {
     if (error instanceof OrchestrateError && error.code === "execution_locked") {
       const id = `${prefix}${store.id}`;
@@ -510,7 +510,7 @@ export function controlCommands(program: Command, io: CliIO): void {
     const store = openStore(io, options, id);
     const reason = options.reason ? { reason: options.reason } : {};
     const holder = liveHolder(store);
-    if (holder && holder.pid !== process.pid && !holder.requests) {
+    if (holder && holder.pid !== process.pid && holder.brief) {
       // A command holding the lock for a moment (approve, skip, … stopping agents a dead run left
       // takes a few seconds): a signal would end it half done. Waited for, then recorded here.
       writeLine(io.stderr, `process ${holder.pid} holds ${id} for a moment; waiting for it…`);

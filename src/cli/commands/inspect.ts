@@ -247,7 +247,7 @@ export function inspectCommands(program: Command, io: CliIO): void {
     if (options.write) {
       let lock: ReturnType<ExecutionStore["lock"]>;
       try {
-        lock = store.lock();
+        lock = store.lock({ brief: true });
       } catch (error) {
         asCliError(error);
       }

@@ -34,7 +34,7 @@ export function resumeCommand(program: Command, io: CliIO): void {
     let recorded: string[];
     try {
       // A crash between the log and the state file: the state is rebuilt from the log first.
-      const lock = store.lock();
+      const lock = store.lock({ brief: true });
       try {
         state = store.loadCurrentState({ write: true });
         // The names given when it started (and at earlier resumes) are masked again; new ones are kept.

@@ -33,12 +33,19 @@ export interface LockHolder {
    * signals a process that would not expect it.
    */
   requests?: true;
+  /**
+   * Set by a command that holds the lock for a moment (`approve`, `skip`, `replay --write`, …),
+   * not a run: `cancel` waits for it rather than signal it (a signal would end it half done).
+   */
+  brief?: true;
 }
 
 /** How a lock is taken. */
 export interface LockOptions {
   /** The holder takes commands while it runs (it says so in its lock: `requests`). */
   takesRequests?: boolean;
+  /** The holder is a command that lets go in a moment, not a run (`brief` in its lock). */
+  brief?: boolean;
 }
 
 /**
@@ -57,6 +64,7 @@ export function lockExecution(path: string, id: string, options: LockOptions = {
     started_at: new Date().toISOString(),
     ...(started !== undefined ? { process_start: started } : {}),
     ...(options.takesRequests ? { requests: true as const } : {}),
+    ...(options.brief ? { brief: true as const } : {}),
   };
   // A few rounds: the file may vanish between our create and read, or another process may take
   // a stale lock over at the same moment as we do (then its lock is live and we stop).
@@ -187,6 +195,7 @@ function parseHolder(text: string): LockHolder | undefined {
       started_at: typeof value.started_at === "string" ? value.started_at : "an unknown time",
       ...(typeof value.process_start === "string" ? { process_start: value.process_start } : {}),
       ...(value.requests === true ? { requests: true as const } : {}),
+      ...(value.brief === true ? { brief: true as const } : {}),
     };
   } catch {
     return undefined;

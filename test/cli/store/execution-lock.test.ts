@@ -100,6 +100,20 @@ function lockError(store: ExecutionStore): OrchestrateError {
 }
 
 describe("ExecutionStore.lock", () => {
+  it("says what holds it: a run taking requests, or a command that lets go in a moment", () => {
+    const store = execution();
+    for (const [options, says] of [
+      [{ takesRequests: true }, { requests: true }],
+      [{ brief: true }, { brief: true }],
+    ] as const) {
+      const lock = store.lock(options);
+      const holder = JSON.parse(readFileSync(store.lockPath, "utf8"));
+      expect(holder).toMatchObject(says);
+      expect(liveLockHolder(store.lockPath)).toMatchObject(says);
+      lock.release();
+    }
+  });
+
   it("writes pid, host and start time, and removes the lock on release", () => {
     const store = execution();
     const listeners = process.listenerCount("exit") + process.listenerCount("SIGINT");
