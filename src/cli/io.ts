@@ -57,8 +57,10 @@ export function quietOnClosedPipe(stream: NodeJS.WritableStream): void {
   if (handledStreams.has(stream)) return;
   handledStreams.add(stream);
   stream.on("error", (error: NodeJS.ErrnoException) => {
-    // EIO: the terminal went away (its window closed); the hangup signal says what to do.
-    if (error.code !== "EPIPE" && error.code !== "EIO") throw error;
+    // EIO on a terminal: it went away (its window closed); the hangup signal says what to do.
+    // On a file it is a failing disk: an error, as any other.
+    const terminalGone = error.code === "EIO" && (stream as { isTTY?: boolean }).isTTY === true;
+    if (error.code !== "EPIPE" && !terminalGone) throw error;
     closedStreams.add(stream);
   });
 }

@@ -1,7 +1,9 @@
 import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
+import { quietOnClosedPipe, readerGone } from "../../src/cli/io.ts";
 import { BIN, cli, tempDir } from "./cli-helpers.ts";
 
 /** Runs `pipeline` in bash from `dir`; `$ORCHESTRATE` is the CLI. Prints the CLI's exit code last. */
@@ -52,4 +54,22 @@ describe("a reader that goes away (EPIPE)", () => {
     expect(report).toContain("# Orchestrate report: r1");
     expect(report).toContain("✅ succeeded");
   }, 60_000);
+});
+
+describe("an input/output error (EIO) on an output", () => {
+  const eio = () => Object.assign(new Error("write EIO"), { code: "EIO" });
+
+  it("of a terminal that went away is quiet: what is left to write there is dropped", () => {
+    const stream = Object.assign(new PassThrough(), { isTTY: true });
+    quietOnClosedPipe(stream);
+    stream.emit("error", eio());
+    expect(readerGone(stream)).toBe(true);
+  });
+
+  it("of a file (a failing disk) is an error, as before", () => {
+    const stream = new PassThrough();
+    quietOnClosedPipe(stream);
+    expect(() => stream.emit("error", eio())).toThrow("write EIO");
+    expect(readerGone(stream)).toBe(false);
+  });
 });

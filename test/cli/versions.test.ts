@@ -98,6 +98,23 @@ describe("which version wrote an execution", () => {
     expect((await cli(["replay", "old1"], { cwd: dir })).stderr).toContain("differing: phases");
   });
 
+  it("a phase with no tasks keeps its limits only in the state: their absence is a difference", async () => {
+    const { dir, log, statePath } = await stoppedAtGate("old2");
+    // A phase that gets its tasks at run time (the library API, `tasks_added`), with its limits.
+    const lines = readFileSync(log, "utf8").trim().split("\n");
+    const start = JSON.parse(lines[0]!);
+    start.phases.push({ id: "later", name: "later", needs: [], tasks: [], parallel: true, max_attempts: 5 });
+    writeFileSync(log, `${[JSON.stringify(start), ...lines.slice(1)].join("\n")}\n`);
+    expect((await cli(["replay", "old2", "--write"], { cwd: dir })).code).toBe(0);
+    const state = JSON.parse(readFileSync(statePath, "utf8"));
+    expect(state.phases.at(-1)).toMatchObject({ id: "later", max_attempts: 5 });
+    delete state.phases.at(-1).max_attempts;
+    writeFileSync(statePath, JSON.stringify(state));
+    const r = await cli(["replay", "old2"], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("differing: phases");
+  });
+
   it("a damaged state file of this version: each problem is said once, with the fix", async () => {
     const { dir, statePath } = await stoppedAtGate("v3");
     const state = JSON.parse(readFileSync(statePath, "utf8"));

@@ -345,13 +345,15 @@ function idleSummary(root: string, e: ExecutionSummary): { shown?: string; idle?
 const LATER_PHASE_FIELDS = ["task_timeout_ms", "max_attempts", "non_retryable"] as const;
 
 /**
- * `rebuilt` without what `stored` has no place for because an older version saved it: a phase's
- * limits that phases did not keep then. Not a difference: the same log, kept in fewer places.
+ * `rebuilt` without what `stored` has no place for because an older version saved it: the limits
+ * of a phase with tasks, which phases did not keep then (its tasks' specs hold them). Not a
+ * difference: the same log, kept in fewer places. A phase with no tasks keeps them nowhere else
+ * (tasks added to it later get them): their absence is a difference, which `--write` mends.
  */
 function asOlderVersionsKeptIt(rebuilt: ExecutionState, stored: ExecutionState): ExecutionState {
   const phases = rebuilt.phases.map((phase, i) => {
     const old = stored.phases[i];
-    if (old?.id !== phase.id) return phase;
+    if (old?.id !== phase.id || phase.tasks.length === 0) return phase;
     const kept = { ...phase };
     for (const field of LATER_PHASE_FIELDS) if (!(field in old)) delete kept[field];
     return kept;
