@@ -26,9 +26,10 @@ interface GroupRecord {
 
 /** Records the process group an attempt runs in, so a later attempt can stop it if it outlives its host. */
 export async function recordGroup(workDir: string, pgid: number): Promise<void> {
+  // Off Linux the group could not be checked later (it reads `/proc`): nothing to record.
+  if (process.platform !== "linux") return;
   const started = processStartTime(pgid);
-  // Off Linux (a start `ps` tells) the group could not be checked later: nothing to record.
-  if (started === undefined || !/^\d+$/.test(started)) return;
+  if (started === undefined) return;
   const boot = bootId();
   const record: GroupRecord = { pgid, started, ...(boot !== undefined ? { boot } : {}) };
   // Whole or not at all: a host killed while writing it must not leave a record no one can read.
