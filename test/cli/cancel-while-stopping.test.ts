@@ -1,38 +1,15 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { killedAfterEach, startCli, tempDir, waitFor } from "./cli-helpers.ts";
-
-/**
- * The agent holds the run that sends it SIGTERM (SIGSTOP to its parent) and runs on: a cancel is
- * caught while the run stops its agents, however slow the machine. The test lets the run go on.
- */
-const PLAN = `
-version: 1
-policy: { retry: { max_attempts: 1 } }
-agents:
-  held:
-    run: 'echo $$ > agent.pid; trap "kill -STOP $PPID" TERM; while true; do sleep 0.1; done'
-phases:
-  - { id: p, agents: [held] }
-`;
+import { FREEZING_PLAN, killedAfterEach, processState, startCli, tempDir, waitFor } from "./cli-helpers.ts";
 
 /** Agents and runs of the test: a failing test leaves none running or stopped. */
 const { groups, processes: runs } = killedAfterEach();
 
-/** The state letter of a process (`T` when stopped), or undefined when it is gone. */
-function processState(pid: number): string | undefined {
-  try {
-    return readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.[0];
-  } catch {
-    return undefined;
-  }
-}
-
 describe.skipIf(process.platform !== "linux")("orchestrate cancel of a run that is stopping already", () => {
   it("Ctrl-C, then orchestrate cancel: it waits for the run to stop its agents, and does not quit it at once", async () => {
     const dir = tempDir();
-    writeFileSync(join(dir, "plan.yml"), PLAN);
+    writeFileSync(join(dir, "plan.yml"), FREEZING_PLAN);
     const run = startCli(["run", "plan.yml", "--request", "Project: stopping", "--id", "s1", "--plain"], dir);
     const pid = run.child.pid!;
     runs.push(pid);

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterEach } from "vitest";
@@ -140,5 +140,29 @@ function kill(pid: number): void {
     process.kill(pid, "SIGKILL");
   } catch {
     // Gone already.
+  }
+}
+
+/**
+ * The agent holds the run that sends it SIGTERM (SIGSTOP to its parent), and runs on: the run is
+ * caught within its grace before SIGKILL, its cancel recorded (or a cancel caught while it stops
+ * its agents), however slow the machine.
+ */
+export const FREEZING_PLAN = `
+version: 1
+policy: { retry: { max_attempts: 1 } }
+agents:
+  frozen:
+    run: 'echo $$ > agent.pid; trap "kill -STOP $PPID" TERM; while true; do sleep 0.1; done'
+phases:
+  - { id: p, agents: [frozen] }
+`;
+
+/** The state letter of a process (`T` when stopped), or undefined when it is gone. */
+export function processState(pid: number): string | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.[0];
+  } catch {
+    return undefined;
   }
 }

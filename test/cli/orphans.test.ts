@@ -1,7 +1,16 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { cli, isAlive, killedAfterEach, startCli, tempDir, waitFor } from "./cli-helpers.ts";
+import {
+  cli,
+  FREEZING_PLAN,
+  isAlive,
+  killedAfterEach,
+  processState,
+  startCli,
+  tempDir,
+  waitFor,
+} from "./cli-helpers.ts";
 
 /**
  * One attempt per task; the agent writes its pid, ignores SIGTERM (as its children do) and then
@@ -29,20 +38,6 @@ agents:
     run: 'echo $$ > agent.pid; sleep 300 & echo $! > child.pid; while [ ! -f release ]; do sleep 0.05; done'
 phases:
   - { id: p, agents: [bg] }
-`;
-
-/**
- * The agent holds the run that sends it SIGTERM (SIGSTOP to its parent), and runs on: the run is
- * caught within its grace before SIGKILL, its cancel recorded, however slow the machine.
- */
-const FREEZING_PLAN = `
-version: 1
-policy: { retry: { max_attempts: 1 } }
-agents:
-  frozen:
-    run: 'echo $$ > agent.pid; trap "kill -STOP $PPID" TERM; while true; do sleep 0.1; done'
-phases:
-  - { id: p, agents: [frozen] }
 `;
 
 /** Agents of the test's runs: a failing test leaves none running. */
@@ -76,15 +71,6 @@ function stopped(pid: number): boolean {
     return readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.startsWith("Z") === true;
   } catch {
     return true;
-  }
-}
-
-/** The state letter of a process (`T` when stopped), or undefined when it is gone. */
-function processState(pid: number): string | undefined {
-  try {
-    return readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.[0];
-  } catch {
-    return undefined;
   }
 }
 
